@@ -1,0 +1,83 @@
+# contained: build, rootfs and tests.  `make help` lists the targets.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -Werror
+LDLIBS   = -lseccomp -lcap
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+
+# Where the tests build their own rootfs (never the user's ./rootfs).
+TEST_ROOTFS = tests/build/rootfs
+
+.PHONY: all help rootfs check check-unit check-container check-security check-process check-limits check-vm bench clean
+
+all: contained
+
+help:
+	@echo "make                 build ./contained"
+	@echo "sudo make rootfs     build ./rootfs (busybox, from the distro's busybox-static)"
+	@echo "sudo make check      run every test (needs root)"
+	@echo "sudo make check-vm   run the cgroup v2 tests in a qemu VM"
+	@echo "sudo make bench      compare start-up time with the peers"
+
+contained: contained.c
+	$(CC) $(CFLAGS) -o $@ contained.c $(LDLIBS)
+
+# A static build for the VM test (its initramfs has no shared libraries).
+tests/build/contained-static: contained.c
+	@mkdir -p tests/build
+	$(CC) $(CFLAGS) -static -o $@ contained.c $(LDLIBS)
+
+rootfs:
+	sh rootfs-scripts/busybox.sh rootfs
+
+# ---- tests -----------------------------------------------------------------
+
+# Unit tests: contained.c compiled with CONTAINED_TEST, which leaves out main().
+tests/build/unit: contained.c tests/unit.c
+	@mkdir -p tests/build
+	$(CC) $(CFLAGS) -DCONTAINED_TEST -o $@ tests/unit.c $(LDLIBS) $(CHECK_LIBS)
+
+tests/build/probes.stamp: $(wildcard tests/probes/*.c)
+	@mkdir -p tests/build/probes
+	for src in tests/probes/*.c; do \
+		$(CC) -O2 -Wall -Wextra -Werror -static -pthread -o tests/build/probes/$$(basename $$src .c) $$src || exit 1; \
+	done
+	touch $@
+
+$(TEST_ROOTFS)/.built: rootfs-scripts/busybox.sh tests/build/probes.stamp
+	rm -rf $(TEST_ROOTFS)
+	sh rootfs-scripts/busybox.sh $(TEST_ROOTFS)
+	mkdir -p $(TEST_ROOTFS)/probes
+	cp tests/build/probes/* $(TEST_ROOTFS)/probes/
+	touch $@
+
+tests/build/%: tests/%.c tests/harness.h
+	@mkdir -p tests/build
+	$(CC) $(CFLAGS) -o $@ $< $(CHECK_LIBS)
+
+check-unit: tests/build/unit
+	tests/build/unit
+
+check-container: contained tests/build/test_container $(TEST_ROOTFS)/.built
+	tests/build/test_container
+
+check-security: contained tests/build/test_security $(TEST_ROOTFS)/.built
+	tests/build/test_security
+
+check-process: contained tests/build/test_process $(TEST_ROOTFS)/.built
+	tests/build/test_process
+
+check-limits: contained $(TEST_ROOTFS)/.built
+	sh tests/limits.sh ./contained $(TEST_ROOTFS)
+
+check-vm: tests/build/contained-static tests/build/probes.stamp
+	sh tests/vm/run.sh tests/build/contained-static
+
+check: check-unit check-container check-security check-process check-limits check-vm
+
+bench: contained
+	sh tests/bench.sh ./contained
+
+clean:
+	rm -rf contained tests/build

@@ -1,0 +1,1693 @@
+/*
+ * contained.c - a minimal Linux container launcher, written to be read.
+ *
+ *     sudo ./contained -m ROOTFS -u 0 -c /bin/sh
+ *
+ * A container is not a thing the kernel knows about.  It is an ordinary
+ * process that the launcher has wrapped in a handful of independent kernel
+ * features: namespaces (what it can see), cgroups (how much it can use),
+ * capabilities and seccomp (what it may ask the kernel to do).  This file
+ * applies them one at a time, in the order the program runs, and each
+ * section opens with why the step exists.
+ *
+ * Contents, in execution order:
+ *
+ *   1. Options              parse_options()           who, where, what to run
+ *   2. Host probe           probe_host(), check_rootfs()
+ *   3. Cgroups + rlimits    create_cgroup(), limit_open_files()
+ *   4. Clone + namespaces   clone_container()
+ *   5. User map sync        write_id_maps()  (parent)  wait_for_parent()  (child)
+ *   6. Mounts + pivot_root  pivot_into_rootfs(), mount_pseudo_filesystems()
+ *   7. Capabilities         drop_capabilities(), become_user()
+ *   8. Seccomp              install_syscall_filter()
+ *   9. Exec / PID 1         exec_command(), run_init()
+ *  10. Cleanup              wait_for_container(), remove_cgroup()
+ *
+ * main() at the bottom strings the stages together; the parent runs 1-5 and
+ * 10, the child (the future container) runs 5-9.
+ *
+ * Build: make.  Man pages worth having open: namespaces(7), user_namespaces(7),
+ * pid_namespaces(7), cgroups(7), mount_namespaces(7), pivot_root(2),
+ * capabilities(7), seccomp(2).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <grp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/capability.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <seccomp.h>
+#include <sys/capability.h>
+
+/* Newer kernel interfaces that older C libraries have no wrappers for. */
+#ifndef __NR_fchmodat2
+#define __NR_fchmodat2 452
+#endif
+#ifndef MOUNT_ATTR_IDMAP
+#define MOUNT_ATTR_IDMAP 0x00100000
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#endif
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+#ifndef CLOSE_RANGE_UNSHARE
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#endif
+
+struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
+	unsigned long long attr_set, attr_clr, propagation, userns_fd;
+};
+
+/* Container ids 0..65535 become host ids 100000..165535 (see section 5). */
+#define HOST_ID_BASE     100000u
+#define CONTAINER_IDS    65536u
+
+#define EXIT_LAUNCHER    125   /* the launcher itself failed */
+#define EXIT_CANNOT_EXEC 126   /* the command exists but cannot run */
+#define EXIT_NOT_FOUND   127   /* no such command */
+
+/* ------------------------------------------------------------------------ *
+ * 0. Telling the reader what happens
+ *
+ * Every stage prints one line, "=> doing something...done.", so a learner
+ * can follow the run and see where it stopped.  die() reports a failure,
+ * undoes whatever the parent built (cleanup_and_exit in section 10) and
+ * exits 125, the conventional "the launcher failed" status, so a script can
+ * tell it apart from the command's own failures.
+ * ------------------------------------------------------------------------ */
+
+static bool stage_open;        /* a "=> ..." line is waiting for its ending */
+static bool in_container;      /* set in the child: it must not clean up */
+
+static void stage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("=> ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("...", stderr);
+	va_end(ap);
+	stage_open = true;
+}
+
+static void done(void)
+{
+	fputs("done.\n", stderr);
+	stage_open = false;
+}
+
+static void cleanup_and_exit(int status) __attribute__((noreturn));
+
+static void vreport(const char *fmt, va_list ap, int errnum)
+{
+	if (stage_open)
+		fputs("failed.\n", stderr);
+	stage_open = false;
+	fputs("contained: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (errnum)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+}
+
+/* die("..."): a failure without an errno; die_errno("..."): after a failed call. */
+static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(fmt, ap, 0);
+	va_end(ap);
+	cleanup_and_exit(EXIT_LAUNCHER);
+}
+
+static void die_errno(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void die_errno(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(fmt, ap, saved);
+	va_end(ap);
+	cleanup_and_exit(EXIT_LAUNCHER);
+}
+
+static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("=> warning: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Write a short formatted string to a kernel file such as uid_map or
+ * memory.max.  These files want the whole value in a single write(). */
+static int write_file(const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int write_file(const char *path, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int len = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, buf, len);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return n == len ? 0 : -1;
+}
+
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ *
+ * 1. Options
+ *
+ * Everything after -c belongs to the command, options included, so
+ * `-c /bin/sh -c 'echo hi'` works: getopt is told to stop there ("+").
+ * Numbers are checked whole: strtoul() alone would turn "-1" into a huge
+ * value and "abc" into 0, and a launcher that silently runs as uid 0 when
+ * the user typed a typo is a security bug, not a convenience.
+ * ------------------------------------------------------------------------ */
+
+struct options {
+	char rootfs[PATH_MAX];         /* -m, made absolute by check_rootfs() */
+	unsigned uid;                  /* -u, inside the container */
+	char hostname[65];             /* -H, or generated */
+	unsigned long long memory;     /* -M, bytes */
+	long cpu_quota_us;             /* -C, microseconds per 100 ms; 0 = none */
+	long max_pids;                 /* -P */
+	bool init;                     /* -i: run a tiny init as PID 1 */
+	char **argv;                   /* -c COMMAND ARG... */
+};
+
+#define CPU_PERIOD_US 100000L
+#define DEFAULT_MEMORY (1ULL << 30) /* 1G: room for a shell and apt-get */
+#define DEFAULT_PIDS 64L           /* a busy shell session, not a fork bomb */
+
+static const char usage_text[] =
+	"usage: contained -m ROOTFS -u UID [options] -c COMMAND [ARG...]\n"
+	"  -m ROOTFS   directory to use as the container's /\n"
+	"  -u UID      user to run as inside (0..65535; 0 is the container's root)\n"
+	"  -H NAME     hostname (default: generated, like 6740a1-three-of-cups)\n"
+	"  -M SIZE     memory limit, e.g. 256M or 1G (default 1G)\n"
+	"  -C CPUS     CPU time as a fraction of one CPU, e.g. 0.5 (default: no cap)\n"
+	"  -P N        maximum number of processes (default 64)\n"
+	"  -i          run a small init as PID 1 that reaps zombies and forwards signals\n"
+	"  -c COMMAND  the command and its arguments; must come last\n";
+
+/* Decimal digits only, no sign, no spaces, no overflow. */
+static int parse_number(const char *s, unsigned long long max, unsigned long long *out)
+{
+	if (!isdigit((unsigned char)s[0]))
+		return -1;
+	errno = 0;
+	char *end;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int parse_uid(const char *s, unsigned *uid)
+{
+	unsigned long long v;
+	if (parse_number(s, CONTAINER_IDS - 1, &v) < 0)
+		return -1;
+	*uid = v;
+	return 0;
+}
+
+/* "256M" -> 268435456.  Suffixes K, M, G, T are powers of 1024. */
+int parse_size(const char *s, unsigned long long *bytes)
+{
+	char digits[32];
+	size_t n = strspn(s, "0123456789");
+	if (n == 0 || n >= sizeof digits)
+		return -1;
+	memcpy(digits, s, n);
+	digits[n] = '\0';
+	unsigned shift;
+	switch (toupper((unsigned char)s[n])) {
+	case '\0': shift = 0; break;
+	case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	case 'T': shift = 40; break;
+	default: return -1;
+	}
+	if (s[n] && s[n + 1])
+		return -1;
+	unsigned long long v;
+	if (parse_number(digits, ULLONG_MAX >> shift, &v) < 0)
+		return -1;
+	v <<= shift;
+	if (v < (1ULL << 20))      /* less than 1M cannot even exec a shell */
+		return -1;
+	*bytes = v;
+	return 0;
+}
+
+/* "0.5" -> 50000 (microseconds of CPU per 100000 us period).  The kernel
+ * refuses quotas under 1 ms, so the smallest share is 0.01 of a CPU. */
+int parse_cpus(const char *s, long *quota_us)
+{
+	size_t whole = strspn(s, "0123456789");
+	size_t frac = 0;
+	if (s[whole] == '.')
+		frac = strspn(s + whole + 1, "0123456789");
+	if (whole + frac == 0 || s[whole + (s[whole] == '.' ? 1 + frac : 0)] != '\0')
+		return -1;
+	char *end;
+	errno = 0;
+	double cpus = strtod(s, &end);
+	if (errno || *end || cpus < 0.01 || cpus > 1024)
+		return -1;
+	*quota_us = (long)(cpus * CPU_PERIOD_US + 0.5);
+	return 0;
+}
+
+/* A hostname also names the cgroup directory, so it must never contain '/'
+ * or be "." or "..": letters, digits, '-' and '.' only (RFC 1123). */
+bool valid_hostname(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 64 || s[0] == '-' || s[0] == '.' || strstr(s, ".."))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.')
+			return false;
+	return true;
+}
+
+/* Generated hostnames are a short hex time stamp and a tarot card, which is
+ * easier to say across a classroom than a container id.  The 78 cards: 22
+ * major arcana, then 14 ranks in each of 4 suits. */
+static const char *const major_arcana[22] = {
+	"the-fool", "the-magician", "the-high-priestess", "the-empress",
+	"the-emperor", "the-hierophant", "the-lovers", "the-chariot",
+	"strength", "the-hermit", "wheel-of-fortune", "justice",
+	"the-hanged-man", "death", "temperance", "the-devil", "the-tower",
+	"the-star", "the-moon", "the-sun", "judgement", "the-world",
+};
+static const char *const ranks[14] = {
+	"ace", "two", "three", "four", "five", "six", "seven", "eight",
+	"nine", "ten", "page", "knight", "queen", "king",
+};
+static const char *const suits[4] = { "wands", "cups", "swords", "pentacles" };
+
+void generate_hostname(unsigned long stamp, unsigned card, char *buf, size_t size)
+{
+	card %= 78;
+	if (card < 22)
+		snprintf(buf, size, "%06lx-%s", stamp & 0xffffff, major_arcana[card]);
+	else
+		snprintf(buf, size, "%06lx-%s-of-%s", stamp & 0xffffff,
+			 ranks[(card - 22) % 14], suits[(card - 22) / 14]);
+}
+
+/* Returns 0, or -1 with a message for the user in err. */
+int parse_options(int argc, char **argv, struct options *o, char *err, size_t errlen)
+{
+	bool have_uid = false;
+	unsigned long long n;
+	memset(o, 0, sizeof *o);
+	o->memory = DEFAULT_MEMORY;
+	o->max_pids = DEFAULT_PIDS;
+
+	optind = 0;      /* glibc: 0 resets getopt fully, so tests can call us twice */
+	opterr = 0;
+	int opt;
+	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:ich")) != -1) {
+		switch (opt) {
+		case 'm':
+			if (snprintf(o->rootfs, sizeof o->rootfs, "%s", optarg) >= (int)sizeof o->rootfs)
+				return snprintf(err, errlen, "-m: path too long"), -1;
+			break;
+		case 'u':
+			if (parse_uid(optarg, &o->uid) < 0)
+				return snprintf(err, errlen, "-u '%s': expected a user id from 0 to %u",
+						optarg, CONTAINER_IDS - 1), -1;
+			have_uid = true;
+			break;
+		case 'H':
+			if (!valid_hostname(optarg))
+				return snprintf(err, errlen, "-H '%s': a hostname is 1-64 letters, "
+						"digits, '-' or '.', not starting with '-' or '.'", optarg), -1;
+			snprintf(o->hostname, sizeof o->hostname, "%s", optarg);
+			break;
+		case 'M':
+			if (parse_size(optarg, &o->memory) < 0)
+				return snprintf(err, errlen, "-M '%s': expected a size of at least 1M, "
+						"like 256M or 1G", optarg), -1;
+			break;
+		case 'C':
+			if (parse_cpus(optarg, &o->cpu_quota_us) < 0)
+				return snprintf(err, errlen, "-C '%s': expected a number of CPUs from "
+						"0.01 to 1024, like 0.5", optarg), -1;
+			break;
+		case 'P':
+			if (parse_number(optarg, 4194304, &n) < 0 || n == 0)
+				return snprintf(err, errlen, "-P '%s': expected a process count "
+						"from 1 to 4194304", optarg), -1;
+			o->max_pids = n;
+			break;
+		case 'i':
+			o->init = true;
+			break;
+		case 'c':
+			if (optind >= argc)
+				return snprintf(err, errlen, "-c: expected a command after it"), -1;
+			o->argv = argv + optind;
+			goto parsed;
+		case 'h':
+			return snprintf(err, errlen, "%s", usage_text), -1;
+		case ':':
+			return snprintf(err, errlen, "-%c: expected a value after it", optopt), -1;
+		default:
+			return snprintf(err, errlen, "-%c: unknown option (see -h)", optopt), -1;
+		}
+	}
+	if (optind < argc)
+		return snprintf(err, errlen, "'%s': unexpected argument; the command goes "
+				"after -c", argv[optind]), -1;
+parsed:
+	if (!o->rootfs[0])
+		return snprintf(err, errlen, "-m ROOTFS is required: the directory to use "
+				"as the container's / (build one with `sudo make rootfs`)"), -1;
+	if (!have_uid)
+		return snprintf(err, errlen, "-u UID is required: 0 for the container's "
+				"root, or another id up to %u", CONTAINER_IDS - 1), -1;
+	if (!o->argv)
+		return snprintf(err, errlen, "-c COMMAND is required, e.g. -c /bin/sh"), -1;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ *
+ * 2. Host probe
+ *
+ * Kernel features come and go with versions and distribution settings, so
+ * the launcher asks the running kernel instead of trusting a version number:
+ * does /proc/self/ns/<name> exist for every namespace we need, which cgroup
+ * layout is mounted (statfs tells cgroup2 from the tmpfs that holds v1
+ * hierarchies), and how many capabilities does this kernel have
+ * (/proc/sys/kernel/cap_last_cap; section 7 drops every one it does not
+ * know about).  Then the rootfs is checked before anything is built, so a
+ * typo costs an error message rather than a half-made container.
+ * ------------------------------------------------------------------------ */
+
+struct host {
+	int cgroup_version;       /* 1 (v1 or hybrid) or 2 (unified) */
+	int cap_last_cap;
+};
+
+static void probe_host(struct host *h)
+{
+	static const char *const namespaces[] = { "user", "mnt", "pid", "net", "ipc", "uts", "cgroup" };
+	char path[64], buf[32];
+	struct statfs sfs;
+
+	stage("probing the host");
+	if (geteuid() != 0)
+		die("needs root: it creates namespaces, cgroups and mounts; run it with sudo");
+	for (size_t i = 0; i < sizeof namespaces / sizeof *namespaces; i++) {
+		snprintf(path, sizeof path, "/proc/self/ns/%s", namespaces[i]);
+		if (access(path, F_OK) < 0)
+			die("this kernel has no %s namespace (%s is missing)", namespaces[i], path);
+	}
+	if (read_file("/proc/sys/user/max_user_namespaces", buf, sizeof buf) == 0 && atoi(buf) == 0)
+		die("user namespaces are disabled: set sysctl user.max_user_namespaces above 0");
+
+	if (statfs("/sys/fs/cgroup", &sfs) < 0)
+		die_errno("/sys/fs/cgroup");
+	if (sfs.f_type == CGROUP2_SUPER_MAGIC)
+		h->cgroup_version = 2;
+	else if (sfs.f_type == TMPFS_MAGIC && access("/sys/fs/cgroup/memory", F_OK) == 0)
+		h->cgroup_version = 1;
+	else
+		die("/sys/fs/cgroup holds neither cgroup2 nor cgroup v1 hierarchies");
+
+	if (read_file("/proc/sys/kernel/cap_last_cap", buf, sizeof buf) < 0)
+		die_errno("/proc/sys/kernel/cap_last_cap");
+	h->cap_last_cap = atoi(buf);
+	if (prctl(PR_GET_SECCOMP) < 0)
+		die("this kernel has no seccomp support (CONFIG_SECCOMP)");
+	done();
+}
+
+/* Look COMMAND up inside the rootfs the way execvp() will inside the
+ * container: a name with a '/' is a path from the container's /, anything
+ * else is searched along the container's PATH.  openat2(RESOLVE_IN_ROOT)
+ * resolves symlinks as if rootfs were /: a link bin/sh -> /bin/busybox must
+ * land in rootfs/bin/busybox, never in the host's /bin.  Returns 0, or -1
+ * with errno ENOENT. */
+static const char container_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+int find_in_rootfs(int rootfd, const char *command)
+{
+	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	char path[PATH_MAX];
+	const char *dirs = strchr(command, '/') ? "" : container_path;
+
+	for (const char *dir = dirs;; ) {
+		size_t len = strcspn(dir, ":");
+		if (strchr(command, '/'))
+			snprintf(path, sizeof path, "%s", command);
+		else
+			snprintf(path, sizeof path, "%.*s/%s", (int)len, dir, command);
+		int fd = syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+		if (fd >= 0) {
+			struct stat st;
+			int is_file = fstat(fd, &st) == 0 && !S_ISDIR(st.st_mode);
+			close(fd);
+			if (is_file)
+				return 0;
+		} else if (errno == ENOSYS) {
+			return 0;     /* kernel < 5.6: let exec report a missing command */
+		}
+		if (!dir[len])
+			break;
+		dir += len + 1;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+static void check_rootfs(struct options *o)
+{
+	char resolved[PATH_MAX];
+	struct stat st;
+
+	stage("checking rootfs %s", o->rootfs);
+	if (stat(o->rootfs, &st) < 0) {
+		if (errno == ENOENT)
+			die("-m %s: no such directory; build a rootfs with `sudo make rootfs`",
+			    o->rootfs);
+		die_errno("-m %s", o->rootfs);
+	}
+	if (!S_ISDIR(st.st_mode))
+		die("-m %s: not a directory; point -m at a root filesystem directory "
+		    "(build one with `sudo make rootfs`)", o->rootfs);
+	if (!realpath(o->rootfs, resolved))
+		die_errno("-m %s", o->rootfs);
+	if (strcmp(resolved, "/") == 0)
+		die("-m /: the host's own root cannot be a container's rootfs");
+	strcpy(o->rootfs, resolved);
+
+	int rootfd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfd < 0)
+		die_errno("-m %s", o->rootfs);
+	if (find_in_rootfs(rootfd, o->argv[0]) < 0)
+		die("-c %s: not found in %s (looked %s); is the rootfs complete?",
+		    o->argv[0], o->rootfs, strchr(o->argv[0], '/') ? "at that path" :
+		    "along PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	close(rootfd);
+	done();
+}
+
+/* ------------------------------------------------------------------------ *
+ * 3. Cgroups + rlimits
+ *
+ * Namespaces hide the host; they limit nothing.  Without cgroups one
+ * container can eat all memory, fork until the pid table is full, or spin on
+ * every CPU, and the whole host suffers.  A cgroup is a directory in a
+ * special filesystem: mkdir creates it, writing a value into memory.max sets
+ * a limit, writing a pid into cgroup.procs moves that process in, and rmdir
+ * removes it once it is empty (cgroups(7), Documentation/admin-guide/
+ * cgroup-v2.rst).
+ *
+ * Two layouts exist in the wild.  cgroup v2 ("unified", Debian 12, Ubuntu
+ * 22.04+, Fedora) has one tree at /sys/fs/cgroup; a controller works in a
+ * child only when the parent lists it in cgroup.subtree_control, and a cgroup
+ * that hands controllers down must hold no processes itself (the "no
+ * internal processes" rule).  So containers live in /sys/fs/cgroup/contained/
+ * <name>: the root cgroup is exempt from the rule, and contained/ never holds
+ * a process.  cgroup v1 (older hosts, and hybrid ones like systemd's legacy
+ * mode) has one tree per controller, /sys/fs/cgroup/memory, .../pids, and
+ * the container gets a directory in each.
+ *
+ * The cgroup is built here, in the parent, before the child exists, and the
+ * child is moved in before it runs a single instruction of its own.  Its
+ * name is <hostname>.<launcher pid>: the pid lets the next launcher tell a
+ * leftover (its launcher died, by SIGKILL say) from a live container.
+ *
+ * Some limits are not cgroup business: the number of open files is a
+ * per-process rlimit, and an unlimited one lets a container fill the
+ * host-wide file table (fs.file-max) that every other process shares.
+ * ------------------------------------------------------------------------ */
+
+#define MAX_CGROUP_DIRS 4
+
+struct cgroup {
+	int version;
+	int ndirs;
+	char dir[MAX_CGROUP_DIRS][PATH_MAX];  /* the container's directories */
+	char memory_dir[PATH_MAX];            /* the one with memory.* files */
+};
+
+static struct cgroup cgroup;           /* global: cleanup_and_exit() needs it */
+static pid_t container_pid;            /* likewise; 0 until cloned */
+
+static const char *const v1_controllers[] = { "memory", "cpu", "pids", "blkio" };
+
+/* The name of a container's cgroup directory; also parsed back by the sweep. */
+void cgroup_name(const char *hostname, pid_t launcher, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s.%d", hostname, (int)launcher);
+}
+
+/* Returns the launcher pid encoded in a cgroup name, or 0 if it has none. */
+pid_t cgroup_owner(const char *name)
+{
+	const char *dot = strrchr(name, '.');
+	unsigned long long pid;
+	if (!dot || parse_number(dot + 1, INT_MAX, &pid) < 0)
+		return 0;
+	return pid;
+}
+
+/* Remove empty cgroups whose launcher is gone.  rmdir() on a cgroup only
+ * succeeds when nothing runs in it, so a live container is never touched. */
+static void sweep_stale_cgroups(const char *parent)
+{
+	DIR *d = opendir(parent);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		pid_t owner = cgroup_owner(e->d_name);
+		if (e->d_type != DT_DIR || owner <= 0)
+			continue;
+		if (kill(owner, 0) == 0 || errno != ESRCH)
+			continue;
+		char path[PATH_MAX];
+		snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
+		rmdir(path);
+	}
+	closedir(d);
+}
+
+/* Limits: set_limit() fails the launch, set_optional_limit() is for files
+ * that exist only with some kernels or settings (swap accounting, io weights). */
+static void set_limit(const char *dir, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_limit(const char *dir, const char *file, const char *fmt, ...)
+{
+	char path[PATH_MAX + 64], value[64];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof value, fmt, ap);
+	va_end(ap);
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (write_file(path, "%s", value) < 0)
+		die_errno("writing %s to %s", value, path);
+}
+
+static void set_optional_limit(const char *dir, const char *file, const char *value)
+{
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (access(path, F_OK) == 0 && write_file(path, "%s", value) < 0)
+		die_errno("writing %s to %s", value, path);
+}
+
+static void make_cgroup_dir(const char *path)
+{
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		die_errno("mkdir %s", path);
+}
+
+static void create_cgroup_v2(const struct options *o, const char *name)
+{
+	const char *root = "/sys/fs/cgroup";
+	const char *parent = "/sys/fs/cgroup/contained";
+	char cpu_max[64];
+
+	/* Hand memory, pids, cpu and io down root -> contained/ -> container.
+	 * io is optional: not every kernel or device setup offers it. */
+	make_cgroup_dir(parent);
+	static const char *const controllers[] = { "+memory", "+pids", "+cpu", "+io" };
+	for (size_t i = 0; i < 4; i++) {
+		char path[PATH_MAX];
+		const char *at[] = { root, parent };
+		for (size_t j = 0; j < 2; j++) {
+			snprintf(path, sizeof path, "%s/cgroup.subtree_control", at[j]);
+			if (write_file(path, "%s", controllers[i]) < 0 && i < 3)
+				die_errno("enabling %s in %s", controllers[i] + 1, path);
+		}
+	}
+	sweep_stale_cgroups(parent);
+
+	cgroup.ndirs = 1;
+	snprintf(cgroup.dir[0], PATH_MAX, "%s/%s", parent, name);
+	strcpy(cgroup.memory_dir, cgroup.dir[0]);
+	if (mkdir(cgroup.dir[0], 0755) < 0)
+		die_errno("mkdir %s", cgroup.dir[0]);
+
+	const char *d = cgroup.dir[0];
+	set_limit(d, "memory.max", "%llu", o->memory);
+	set_optional_limit(d, "memory.swap.max", "0");
+	set_limit(d, "pids.max", "%ld", o->max_pids);
+	if (o->cpu_quota_us)
+		snprintf(cpu_max, sizeof cpu_max, "%ld %ld", o->cpu_quota_us, CPU_PERIOD_US);
+	else
+		snprintf(cpu_max, sizeof cpu_max, "max %ld", CPU_PERIOD_US);
+	set_limit(d, "cpu.max", "%s", cpu_max);
+	set_limit(d, "cpu.weight", "50");              /* default 100: yield to the host */
+	set_optional_limit(d, "io.weight", "default 50");
+}
+
+static void create_cgroup_v1(const struct options *o, const char *name)
+{
+	for (size_t i = 0; i < sizeof v1_controllers / sizeof *v1_controllers; i++) {
+		char parent[PATH_MAX], probe[PATH_MAX + 32];
+		snprintf(parent, sizeof parent, "/sys/fs/cgroup/%s", v1_controllers[i]);
+		snprintf(probe, sizeof probe, "%s/blkio.weight", parent);
+		if (strcmp(v1_controllers[i], "blkio") == 0 && access(probe, F_OK) < 0)
+			continue;       /* no weight-based I/O scheduler on this host */
+		strcat(parent, "/contained");
+		make_cgroup_dir(parent);
+		sweep_stale_cgroups(parent);
+
+		char *d = cgroup.dir[cgroup.ndirs];
+		snprintf(d, PATH_MAX, "%s/%s", parent, name);
+		if (mkdir(d, 0755) < 0)
+			die_errno("mkdir %s", d);
+		cgroup.ndirs++;
+
+		if (strcmp(v1_controllers[i], "memory") == 0) {
+			strcpy(cgroup.memory_dir, d);
+			set_limit(d, "memory.limit_in_bytes", "%llu", o->memory);
+			/* memory+swap = memory: no swap beyond the limit */
+			char value[32];
+			snprintf(value, sizeof value, "%llu", o->memory);
+			set_optional_limit(d, "memory.memsw.limit_in_bytes", value);
+		} else if (strcmp(v1_controllers[i], "cpu") == 0) {
+			set_limit(d, "cpu.cfs_period_us", "%ld", CPU_PERIOD_US);
+			set_limit(d, "cpu.cfs_quota_us", "%ld", o->cpu_quota_us ? o->cpu_quota_us : -1);
+			set_limit(d, "cpu.shares", "512");   /* default 1024 */
+		} else if (strcmp(v1_controllers[i], "pids") == 0) {
+			set_limit(d, "pids.max", "%ld", o->max_pids);
+		} else {
+			set_limit(d, "blkio.weight", "250"); /* default 500 */
+		}
+	}
+}
+
+static void create_cgroup(const struct options *o, int version)
+{
+	char name[128];
+	cgroup_name(o->hostname, getpid(), name, sizeof name);
+	stage("creating cgroup %s (cgroup v%d)", name, version);
+	cgroup.version = version;
+	if (version == 2)
+		create_cgroup_v2(o, name);
+	else
+		create_cgroup_v1(o, name);
+	done();
+}
+
+/* The parent moves the child in while the child waits on the socket. */
+static void join_cgroup(pid_t pid)
+{
+	for (int i = 0; i < cgroup.ndirs; i++)
+		set_limit(cgroup.dir[i], "cgroup.procs", "%d", (int)pid);
+}
+
+static void limit_open_files(void)
+{
+	struct rlimit files = { .rlim_cur = 1024, .rlim_max = 4096 };
+	if (setrlimit(RLIMIT_NOFILE, &files) < 0)
+		die_errno("setrlimit(RLIMIT_NOFILE)");
+}
+
+/* ------------------------------------------------------------------------ *
+ * 4. Clone + namespaces
+ *
+ * Each CLONE_NEW* flag gives the child a fresh, empty view of one kernel
+ * resource (namespaces(7)):
+ *   NEWUSER  its own uid/gid numbering; root inside is nobody outside
+ *   NEWNS    its own mount table, so pivot_root below moves only its view
+ *   NEWPID   its own pid numbers; it becomes PID 1 and sees only its own
+ *   NEWNET   its own network stack: only a loopback device, down
+ *   NEWIPC   its own System V IPC and POSIX message queues
+ *   NEWUTS   its own hostname
+ * The cgroup namespace comes later (section 5), once the child is inside
+ * its cgroup, so that the container sees that cgroup as its root.
+ *
+ * All flags go in one clone() so that every new namespace is owned by the
+ * new user namespace: that ownership is what later lets root-in-the-
+ * container mount /proc and set its hostname, and nothing outside.
+ *
+ * clone() without a new stack behaves like fork(): the child continues from
+ * here on a copy of our memory.  Parent and child keep one end each of a
+ * socketpair; the child blocks on it until the parent has finished the
+ * parts only the parent can do (section 5).
+ * ------------------------------------------------------------------------ */
+
+static const int forwarded_signals[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
+};
+#define NFORWARDED (int)(sizeof forwarded_signals / sizeof *forwarded_signals)
+
+static void block_forwarded_signals(sigset_t *old)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (int i = 0; i < NFORWARDED; i++)
+		sigaddset(&set, forwarded_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static pid_t clone_container(int sockets[2])
+{
+	stage("cloning a child into new namespaces");
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
+		die_errno("socketpair");
+	fflush(stderr);
+	long pid = syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
+			   CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD,
+			   NULL, NULL, NULL, NULL);
+	if (pid < 0)
+		die_errno("clone");
+	if (pid == 0) {
+		in_container = true;
+		close(sockets[0]);
+		return 0;
+	}
+	close(sockets[1]);
+	container_pid = pid;
+	done();
+	fprintf(stderr, "=> container is pid %ld on the host\n", pid);
+	return pid;
+}
+
+/* ------------------------------------------------------------------------ *
+ * 5. User map sync
+ *
+ * A new user namespace starts with no ids mapped: the child's uid shows as
+ * 65534 and it may not create files.  Someone privileged in the *parent*
+ * namespace must write /proc/PID/uid_map and gid_map, once each
+ * (user_namespaces(7)).  We map container 0..65535 to host 100000..165535:
+ * the container's root is host uid 100000, an unprivileged nobody should it
+ * ever escape, and 65536 ids include 65534, the traditional "nobody".
+ * (setgroups stays allowed: the parent is privileged, and the child needs
+ * setgroups() to shed the host's supplementary groups.)
+ *
+ * Files in the rootfs are owned by host root, which the container cannot
+ * map; its root could not even write /etc.  An idmapped mount fixes that
+ * without chown -R: the parent clones the rootfs mount (open_tree), marks
+ * it with the child's user namespace (mount_setattr MOUNT_ATTR_IDMAP), so
+ * host uid 0 on disk reads as container uid 0 and back, and passes the
+ * detached mount to the child over the socket (SCM_RIGHTS).  Only the
+ * parent may do this: it needs CAP_SYS_ADMIN over the host.
+ * mount_setattr(2), Documentation/filesystems/idmappings.rst.
+ *
+ * Then the cgroup: the parent writes the child's pid into cgroup.procs.  And
+ * only then the one byte (with the mount) that lets the child go on.
+ * ------------------------------------------------------------------------ */
+
+/* "0 100000 65536\n": inside-id, outside-id, count. */
+int format_id_map(char *buf, size_t size, unsigned inside, unsigned outside, unsigned count)
+{
+	return snprintf(buf, size, "%u %u %u\n", inside, outside, count);
+}
+
+static void write_id_maps(pid_t pid)
+{
+	char path[64], map[64];
+	stage("mapping container ids 0-%u to host ids %u-%u",
+	      CONTAINER_IDS - 1, HOST_ID_BASE, HOST_ID_BASE + CONTAINER_IDS - 1);
+	format_id_map(map, sizeof map, 0, HOST_ID_BASE, CONTAINER_IDS);
+	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
+	if (write_file(path, "%s", map) < 0)
+		die_errno("writing %s", path);
+	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
+	if (write_file(path, "%s", map) < 0)
+		die_errno("writing %s", path);
+	done();
+}
+
+/* Returns a detached, idmapped copy of the rootfs mount, or -1 with one
+ * warning line when the kernel or filesystem cannot (kernel < 5.12, or a
+ * filesystem without idmap support): the container still runs, but its
+ * root sees the rootfs as owned by nobody. */
+static int make_idmapped_rootfs(const char *rootfs, pid_t pid)
+{
+	char path[64];
+	stage("idmapping the rootfs for the container's user namespace");
+	int tree = syscall(SYS_open_tree, AT_FDCWD, rootfs,
+			   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		goto unsupported;
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+	int userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		die_errno("%s", path);
+	struct mount_attr_arg attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = userns };
+	int rc = syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
+			 &attr, sizeof attr);
+	int saved = errno;
+	close(userns);
+	if (rc == 0) {
+		done();
+		return tree;
+	}
+	close(tree);
+	errno = saved;
+unsupported:
+	fputs("skipped.\n", stderr);
+	stage_open = false;
+	warn("no idmapped mount for %s (%s); the container's root will see its "
+	     "files as owned by nobody and cannot change them", rootfs, strerror(errno));
+	return -1;
+}
+
+/* The go-ahead: one byte, plus the rootfs mount when there is one. */
+static void release_child(int sock, int rootfs_fd)
+{
+	char byte = 'g';
+	struct iovec iov = { &byte, 1 };
+	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	if (rootfs_fd >= 0) {
+		msg.msg_control = control.buf;
+		msg.msg_controllen = sizeof control.buf;
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &rootfs_fd, sizeof(int));
+	}
+	if (sendmsg(sock, &msg, 0) != 1)
+		die_errno("releasing the container");
+	if (rootfs_fd >= 0)
+		close(rootfs_fd);
+}
+
+/* Child side: block until the go-ahead; returns the rootfs mount fd or -1.
+ * End of file means the parent died before finishing: give up quietly. */
+static int wait_for_parent(int sock)
+{
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = sizeof control.buf,
+	};
+	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	if (n <= 0)
+		_exit(EXIT_LAUNCHER);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	int fd = -1;
+	if (c && c->cmsg_type == SCM_RIGHTS)
+		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/* The child guards itself against two things until exec:
+ *  - outliving the launcher: PR_SET_PDEATHSIG kills it when the parent dies.
+ *    If the parent is already gone the signal will never come, so check:
+ *    the parent's end of the socket closing is the sign.
+ *  - being inspected: a non-dumpable process's /proc/PID files (mem, fd,
+ *    exe, root) are closed to other users, so the container's own processes
+ *    cannot reach the launcher's memory or binary through it.
+ * The kernel resets both whenever the process's uid or gid changes
+ * (prctl(2)), so this runs again after every change of identity. */
+static void guard_child(int sock)
+{
+	char byte;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_DUMPABLE, 0);
+	if (recv(sock, &byte, 1, MSG_DONTWAIT | MSG_PEEK) == 0)
+		_exit(EXIT_LAUNCHER);
+}
+
+/* Now mapped, the child takes up the identity of the namespace's root, sheds
+ * the host's supplementary groups (root's group 0 among them, which would
+ * otherwise still open root-group files), and enters a new cgroup
+ * namespace rooted at its own cgroup. */
+static void become_namespace_root(int sock)
+{
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		die_errno("becoming root of the new user namespace");
+	if (setgroups(0, NULL) < 0)
+		die_errno("setgroups");
+	guard_child(sock);
+	if (unshare(CLONE_NEWCGROUP) < 0)
+		die_errno("unshare(CLONE_NEWCGROUP)");
+}
+
+/* ------------------------------------------------------------------------ *
+ * 6. Mounts + pivot_root
+ *
+ * The child has a private copy of the host's mount table.  First every mount
+ * is made private (MS_REC|MS_PRIVATE), otherwise the host's shared mounts
+ * (systemd makes / shared) would propagate our mounts back to the host.
+ *
+ * Then the rootfs is mounted on top of itself (the idmapped one, or a plain
+ * bind mount): pivot_root needs its new root to be a mount point.  /proc,
+ * /sys and /dev are mounted inside it *before* the pivot, while the host's
+ * /proc is still in view: the kernel lets a user namespace mount proc or
+ * sysfs only when a fully visible one is already there (otherwise a fresh
+ * mount could uncover what an administrator had hidden under a mount).
+ *
+ * pivot_root(".", ".") with the rootfs as the working directory stacks the
+ * old root on top of the new one; umount2(".", MNT_DETACH) then lifts it
+ * off (pivot_root(2), NOTES).  No temporary directory is needed, and the
+ * old root is not just hidden, it is gone from this namespace: chroot
+ * tricks and ".." cannot climb back to it.  chroot(2) alone only moves a
+ * process's idea of / and is famously escapable.
+ *
+ * After the pivot, /proc files that describe the host rather than the
+ * process are covered: kcore (physical memory), kallsyms (kernel
+ * addresses), keys, timer_list, sched_debug; and /proc/sys, sysrq-trigger,
+ * irq and bus are made read-only.
+ * ------------------------------------------------------------------------ */
+
+/* Mount flags that a less privileged namespace may not clear on a mount it
+ * copied (the kernel locks them): a read-only remount must repeat them. */
+static unsigned long locked_flags(const char *path)
+{
+	struct statvfs sv;
+	unsigned long flags = 0;
+	if (statvfs(path, &sv) < 0)
+		return 0;
+	if (sv.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+	if (sv.f_flag & ST_NODEV) flags |= MS_NODEV;
+	if (sv.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+	if (sv.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+	if (sv.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+	if (sv.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+	return flags;
+}
+
+static void bind_mount(const char *src, const char *dst, bool readonly)
+{
+	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
+		die_errno("bind-mounting %s on %s", src, dst);
+	if (readonly && mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
+			      locked_flags(dst), NULL) < 0)
+		die_errno("making %s read-only", dst);
+}
+
+static void mount_fs(const char *type, const char *dst, unsigned long flags, const char *data)
+{
+	if (mount(type, dst, type, flags, data) < 0)
+		die_errno("mounting %s on %s", type, dst);
+}
+
+/* Join a path below the rootfs: at(rootfs, "/dev/null"). */
+static const char *at(const char *rootfs, const char *path)
+{
+	static char buf[PATH_MAX];
+	snprintf(buf, sizeof buf, "%s%s", rootfs, path);
+	return buf;
+}
+
+static void make_dir(const char *path, mode_t mode)
+{
+	if (mkdir(path, mode) < 0 && errno != EEXIST)
+		die_errno("mkdir %s", path);
+}
+
+static void put_rootfs_in_place(const char *rootfs, int idmapped_fd)
+{
+	stage("mounting the rootfs");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die_errno("making / private");
+	if (idmapped_fd >= 0) {
+		if (syscall(SYS_move_mount, idmapped_fd, "", AT_FDCWD, rootfs,
+			    MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			die_errno("attaching the idmapped rootfs");
+		close(idmapped_fd);
+	} else {
+		bind_mount(rootfs, rootfs, false);
+	}
+	done();
+}
+
+/* A minimal /dev.  Device nodes made inside a user namespace do not work
+ * (its mounts are implicitly nodev), so the few harmless ones are bind-
+ * mounted from the host; the terminal gets a private devpts instance, so
+ * the container sees only its own ptys. */
+static void mount_dev(const char *rootfs)
+{
+	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" }, { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+		{ "pts/ptmx", "ptmx" },
+	};
+	char dev[PATH_MAX], path[PATH_MAX + 16];
+	snprintf(dev, sizeof dev, "%s", at(rootfs, "/dev"));
+	make_dir(dev, 0755);
+	mount_fs("tmpfs", dev, MS_NOSUID | MS_NOEXEC, "mode=0755,size=512k");
+	for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) {
+		snprintf(path, sizeof path, "%s/%s", dev, devices[i]);
+		int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd < 0)
+			die_errno("creating %s", path);
+		close(fd);
+		char host[32];
+		snprintf(host, sizeof host, "/dev/%s", devices[i]);
+		bind_mount(host, path, false);
+	}
+	for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+		snprintf(path, sizeof path, "%s/%s", dev, links[i][1]);
+		if (symlink(links[i][0], path) < 0)
+			die_errno("symlink %s", path);
+	}
+	snprintf(path, sizeof path, "%s/pts", dev);
+	make_dir(path, 0755);
+	mount_fs("devpts", path, MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
+	snprintf(path, sizeof path, "%s/shm", dev);
+	make_dir(path, 01777);
+	mount_fs("tmpfs", path, MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777");
+}
+
+/* The container's own cgroup, read-only at /sys/fs/cgroup, so a user can
+ * check their limits where they would look on any host. */
+static void mount_cgroup(const char *rootfs)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s", at(rootfs, "/sys/fs/cgroup"));
+	if (cgroup.version == 2) {
+		bind_mount(cgroup.dir[0], path, true);
+		return;
+	}
+	mount_fs("tmpfs", path, MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=64k");
+	for (int i = 0; i < cgroup.ndirs; i++) {
+		char sub[PATH_MAX + 16];
+		const char *controller = cgroup.dir[i] + strlen("/sys/fs/cgroup/");
+		snprintf(sub, sizeof sub, "%s/%.*s", path,
+			 (int)strcspn(controller, "/"), controller);
+		make_dir(sub, 0755);
+		bind_mount(cgroup.dir[i], sub, true);
+	}
+	if (mount(NULL, path, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
+		  MS_NOEXEC, "mode=0755,size=64k") < 0)
+		die_errno("making %s read-only", path);
+}
+
+static void mount_pseudo_filesystems(const char *rootfs)
+{
+	stage("mounting /proc, /sys, /dev and the cgroup");
+	make_dir(at(rootfs, "/proc"), 0555);
+	mount_fs("proc", at(rootfs, "/proc"), MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	make_dir(at(rootfs, "/sys"), 0555);
+	mount_fs("sysfs", at(rootfs, "/sys"), MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	mount_cgroup(rootfs);
+	mount_dev(rootfs);
+	done();
+}
+
+static void pivot_into_rootfs(const char *rootfs)
+{
+	char cwd[16];
+	stage("pivoting root");
+	if (chdir(rootfs) < 0)
+		die_errno("chdir %s", rootfs);
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		die_errno("pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		die_errno("detaching the old root");
+	if (chdir("/") < 0)
+		die_errno("chdir /");
+	/* getcwd() answers "(unreachable)/..." for a directory outside our
+	 * root: make sure the working directory really is the new / */
+	if (!getcwd(cwd, sizeof cwd) || strcmp(cwd, "/") != 0)
+		die("working directory is outside the container after pivot_root");
+	done();
+}
+
+static void mask_host_proc_files(void)
+{
+	static const char *const hidden[] = {
+		"/proc/kcore", "/proc/kallsyms", "/proc/keys", "/proc/key-users",
+		"/proc/timer_list", "/proc/sched_debug", "/proc/latency_stats",
+		"/proc/kpagecount", "/proc/kpageflags",
+		"/proc/kpagecgroup", "/proc/vmallocinfo", "/proc/iomem",
+	};
+	static const char *const readonly[] = {
+		"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus",
+		"/proc/fs", "/proc/acpi", "/proc/scsi",
+	};
+	stage("masking host information in /proc");
+	for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++)
+		if (access(hidden[i], F_OK) == 0)
+			bind_mount("/dev/null", hidden[i], false);
+	for (size_t i = 0; i < sizeof readonly / sizeof *readonly; i++)
+		if (access(readonly[i], F_OK) == 0)
+			bind_mount(readonly[i], readonly[i], true);
+	done();
+}
+
+/* The container's own hostname, and its loopback device up (a fresh network
+ * namespace has lo, but down). */
+static void set_identity_and_network(const char *hostname)
+{
+	stage("setting hostname %s and bringing up lo", hostname);
+	if (sethostname(hostname, strlen(hostname)) < 0)
+		die_errno("sethostname");
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = { .ifr_name = "lo" };
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		die_errno("reading lo's flags");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		die_errno("bringing lo up");
+	close(s);
+	done();
+}
+
+/* ------------------------------------------------------------------------ *
+ * 7. Capabilities
+ *
+ * Root's power is split into ~41 capabilities (capabilities(7)).  Inside a
+ * user namespace they only reach what the namespace owns, but kernel code
+ * that checks them is a large attack surface, so the container keeps only
+ * what an ordinary root needs to install packages and run services: a
+ * keep-list, not a deny-list, so capabilities that a future kernel adds are
+ * dropped too.  The bounding set (the ceiling for anything exec'd later,
+ * setuid binaries included) is cut first, for every capability up to this
+ * kernel's cap_last_cap; then the uid switch; then the capability sets
+ * themselves.  A non-root -u loses all of them at setuid(), as the kernel
+ * does for any root -> non-root transition.
+ * ------------------------------------------------------------------------ */
+
+static const cap_value_t kept_capabilities[] = {
+	CAP_CHOWN,            /* chown files: package managers, tar */
+	CAP_DAC_OVERRIDE,     /* root reads and writes files regardless of mode */
+	CAP_FOWNER,           /* chmod/utime on files root does not own */
+	CAP_FSETID,           /* keep setgid bits when root edits a file */
+	CAP_KILL,             /* signal processes of other container users */
+	CAP_SETGID,           /* su, daemons dropping privileges */
+	CAP_SETUID,           /* likewise */
+	CAP_NET_BIND_SERVICE, /* listen on ports below 1024 */
+	CAP_SYS_CHROOT,       /* daemons that chroot for privilege separation */
+};
+/* Left out from Docker's default set: MKNOD (device nodes cannot work in a
+ * user namespace), NET_RAW (raw sockets forge packets; a source of kernel
+ * bugs), AUDIT_WRITE, SETFCAP and SETPCAP (nothing here needs them). */
+
+static bool is_kept(int cap)
+{
+	for (size_t i = 0; i < sizeof kept_capabilities / sizeof *kept_capabilities; i++)
+		if (kept_capabilities[i] == cap)
+			return true;
+	return false;
+}
+
+static void drop_bounding_set(int cap_last_cap)
+{
+	stage("dropping capabilities");
+	for (int cap = 0; cap <= cap_last_cap; cap++)
+		if (!is_kept(cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			die_errno("dropping capability %d from the bounding set", cap);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		die_errno("clearing ambient capabilities");
+}
+
+/* gid = uid, no supplementary groups, then the remaining capabilities. */
+static void become_user(unsigned uid, int sock)
+{
+	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 ||
+	    setresuid(uid, uid, uid) < 0)
+		die_errno("switching to uid %u", uid);
+	guard_child(sock);
+
+	cap_t caps = cap_init();         /* all three sets empty */
+	if (!caps)
+		die_errno("cap_init");
+	if (uid == 0) {
+		int n = sizeof kept_capabilities / sizeof *kept_capabilities;
+		cap_set_flag(caps, CAP_PERMITTED, n, kept_capabilities, CAP_SET);
+		cap_set_flag(caps, CAP_EFFECTIVE, n, kept_capabilities, CAP_SET);
+	}
+	if (cap_set_proc(caps) < 0)
+		die_errno("setting capabilities");
+	cap_free(caps);
+	done();
+}
+
+/* ------------------------------------------------------------------------ *
+ * 8. Seccomp
+ *
+ * Capabilities cannot stop every dangerous system call: some need none (
+ * keyctl, userfaultfd, io_uring), and some are simply too much attack
+ * surface for a container.  A seccomp filter (seccomp(2)) is a tiny BPF
+ * program the kernel runs on every system call; ours answers EPERM to the
+ * calls below and lets everything else through.
+ *
+ * This is a deny-list, chosen because it is short enough to read.  Real
+ * runtimes (Docker, crun, runc) use an allow-list of the ~350 calls known
+ * to be safe, so that a system call added by next year's kernel is refused
+ * until someone has looked at it.  With a deny-list every new call (clone3,
+ * fchmodat2, the mount API...) is a hole until it is added here.
+ *
+ * Rules that depend on arguments can only look at the registers: seccomp
+ * cannot read memory.  So clone3(), whose flags live in a struct in memory,
+ * is answered ENOSYS, and the C library falls back to clone(), whose flags
+ * the filter can see.  ioctl() request numbers are 32 bits wide but passed
+ * in a 64-bit register, so they are compared on the low 32 bits only: the
+ * kernel ignores the high bits, and so must the match.
+ *
+ * System calls from another ABI (32-bit int 0x80, x32) would bypass a
+ * filter written for x86-64 numbers; libseccomp kills the process for any
+ * architecture not in the filter.  no_new_privs, required for an
+ * unprivileged filter and set explicitly here, also makes setuid binaries
+ * powerless.  The filter is the last thing installed before exec, so the
+ * launcher's own set-up calls are not subject to it.
+ * ------------------------------------------------------------------------ */
+
+#define DENY SCMP_ACT_ERRNO(EPERM)
+
+static void deny(scmp_filter_ctx ctx, int nr, unsigned nargs, ...)
+{
+	struct scmp_arg_cmp args[2];
+	va_list ap;
+	va_start(ap, nargs);
+	for (unsigned i = 0; i < nargs; i++)
+		args[i] = va_arg(ap, struct scmp_arg_cmp);
+	va_end(ap);
+	if (seccomp_rule_add_array(ctx, DENY, nr, nargs, args) < 0)
+		die("seccomp: cannot add a rule for syscall %d", nr);
+}
+
+static void install_syscall_filter(void)
+{
+	stage("installing the seccomp filter");
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		die("seccomp_init failed");
+
+	/* kernel keyring: not namespaced, shared with the host */
+	deny(ctx, SCMP_SYS(keyctl), 0);
+	deny(ctx, SCMP_SYS(add_key), 0);
+	deny(ctx, SCMP_SYS(request_key), 0);
+	/* ptrace: reads other processes' memory; a classic escape helper */
+	deny(ctx, SCMP_SYS(ptrace), 0);
+	/* userfaultfd: stalls the kernel mid-copy, the core of many exploits */
+	deny(ctx, SCMP_SYS(userfaultfd), 0);
+	/* perf_event_open, bpf: kernel profiling and programs, host-wide */
+	deny(ctx, SCMP_SYS(perf_event_open), 0);
+	deny(ctx, SCMP_SYS(bpf), 0);
+	/* replacing or extending the running kernel */
+	deny(ctx, SCMP_SYS(kexec_load), 0);
+	deny(ctx, SCMP_SYS(kexec_file_load), 0);
+	deny(ctx, SCMP_SYS(init_module), 0);
+	deny(ctx, SCMP_SYS(finit_module), 0);
+	deny(ctx, SCMP_SYS(delete_module), 0);
+	deny(ctx, SCMP_SYS(reboot), 0);
+	/* host-wide settings: swap, process accounting, the clock */
+	deny(ctx, SCMP_SYS(swapon), 0);
+	deny(ctx, SCMP_SYS(swapoff), 0);
+	deny(ctx, SCMP_SYS(acct), 0);
+	deny(ctx, SCMP_SYS(settimeofday), 0);
+	deny(ctx, SCMP_SYS(clock_settime), 0);
+	deny(ctx, SCMP_SYS(clock_adjtime), 0);
+	deny(ctx, SCMP_SYS(adjtimex), 0);
+	/* file handles open any inode by number, skipping the path walk
+	 * that keeps the container inside its root */
+	deny(ctx, SCMP_SYS(open_by_handle_at), 0);
+	deny(ctx, SCMP_SYS(name_to_handle_at), 0);
+	/* the new mount API: fd-based mounts outside the old checks */
+	deny(ctx, SCMP_SYS(fsopen), 0);
+	deny(ctx, SCMP_SYS(fsconfig), 0);
+	deny(ctx, SCMP_SYS(fsmount), 0);
+	deny(ctx, SCMP_SYS(fspick), 0);
+	deny(ctx, SCMP_SYS(open_tree), 0);
+	deny(ctx, SCMP_SYS(move_mount), 0);
+	deny(ctx, SCMP_SYS(mount_setattr), 0);
+	/* joining other namespaces, or nesting a user namespace (which hands
+	 * out a full, fresh set of capabilities for more kernel code) */
+	deny(ctx, SCMP_SYS(setns), 0);
+	deny(ctx, SCMP_SYS(unshare), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+	deny(ctx, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) < 0)
+		die("seccomp: cannot add the clone3 rule");
+	/* NUMA memory policy: can starve or pin the host's memory nodes */
+	deny(ctx, SCMP_SYS(mbind), 0);
+	deny(ctx, SCMP_SYS(migrate_pages), 0);
+	deny(ctx, SCMP_SYS(move_pages), 0);
+	deny(ctx, SCMP_SYS(set_mempolicy), 0);
+	/* io_uring: a second syscall interface that seccomp cannot see into */
+	deny(ctx, SCMP_SYS(io_uring_setup), 0);
+	deny(ctx, SCMP_SYS(io_uring_enter), 0);
+	deny(ctx, SCMP_SYS(io_uring_register), 0);
+	/* setuid/setgid files outlive the container: a host user could run them */
+	for (mode_t bit = S_ISUID; bit; bit = bit == S_ISUID ? S_ISGID : 0) {
+		deny(ctx, SCMP_SYS(chmod), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, bit, bit));
+		deny(ctx, SCMP_SYS(fchmod), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, bit, bit));
+		deny(ctx, SCMP_SYS(fchmodat), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit));
+		deny(ctx, __NR_fchmodat2, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit));
+	}
+	/* TIOCSTI pushes keystrokes into the terminal we share with the caller
+	 * (run them after the container exits); TIOCLINUX can do the same on
+	 * a virtual console.  Other ioctls, like TIOCGWINSZ, stay allowed. */
+	deny(ctx, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
+	deny(ctx, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno("PR_SET_NO_NEW_PRIVS");
+	if (seccomp_load(ctx) < 0)
+		die("seccomp_load failed");
+	seccomp_release(ctx);
+	done();
+}
+
+/* ------------------------------------------------------------------------ *
+ * 9. Exec / PID 1
+ *
+ * The command gets a small, clean environment: the host's variables can
+ * carry secrets (tokens, SSH agent sockets) and paths that mean nothing
+ * inside.  Every descriptor but 0, 1 and 2 is closed (close_range(2)), so
+ * nothing of the launcher's, such as a directory fd that leads out of the
+ * rootfs, survives into the container.
+ *
+ * The first process of a PID namespace is its init, with two duties the
+ * kernel gives no one else (pid_namespaces(7)): orphans are re-parented to
+ * it, so it must reap them or they pile up as zombies; and it receives only
+ * signals it has installed a handler for, so a plain `sleep` as PID 1
+ * ignores SIGTERM and Ctrl-C.  Most commands were not written to be init.
+ * With -i, a few lines below take the job: they run the command as PID 2,
+ * forward signals to it and reap everything, and exit with its status.
+ * ------------------------------------------------------------------------ */
+
+static void exec_command(char **argv)
+{
+	const char *term = getenv("TERM");
+	char termvar[128] = "";
+	if (term)
+		snprintf(termvar, sizeof termvar, "%s", term);
+	clearenv();
+	setenv("PATH", container_path, 1);
+	setenv("HOME", access("/root", F_OK) == 0 ? "/root" : "/", 1);
+	if (termvar[0])
+		setenv("TERM", termvar, 1);
+
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	fflush(NULL);
+	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)
+		for (int fd = 3; fd < 4096; fd++)
+			close(fd);
+	execvp(argv[0], argv);
+	int saved = errno;
+	fprintf(stderr, "contained: cannot execute %s: %s\n", argv[0], strerror(saved));
+	_exit(saved == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+static volatile pid_t init_child;
+
+static void init_forward(int sig)
+{
+	if (init_child > 0)
+		kill(init_child, sig);
+}
+
+/* Exit status in the shell's convention: the code, or 128+N for signal N. */
+int exit_status_of(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return EXIT_LAUNCHER;
+}
+
+static void run_init(char **argv)
+{
+	struct sigaction sa = { .sa_handler = init_forward, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < NFORWARDED; i++)
+		sigaction(forwarded_signals[i], &sa, NULL);
+
+	pid_t pid = fork();
+	if (pid < 0)
+		die_errno("fork");
+	if (pid == 0) {
+		signal(SIGTTOU, SIG_DFL);
+		for (int i = 0; i < NFORWARDED; i++)
+			signal(forwarded_signals[i], SIG_DFL);
+		exec_command(argv);
+	}
+	init_child = pid;
+	/* The command may take the terminal (job control); init must not be
+	 * stopped for touching it afterwards. */
+	signal(SIGTTOU, SIG_IGN);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)
+		for (int fd = 3; fd < 4096; fd++)
+			close(fd);
+
+	for (;;) {
+		int wstatus;
+		pid_t reaped = waitpid(-1, &wstatus, 0);
+		if (reaped == pid)
+			_exit(exit_status_of(wstatus));
+		if (reaped < 0 && errno == ECHILD)
+			_exit(EXIT_LAUNCHER);
+	}
+}
+
+/* ------------------------------------------------------------------------ *
+ * 10. Cleanup
+ *
+ * The parent forwards the signals a user sends to "the container" (Ctrl-C
+ * aside, which the terminal delivers to the container directly when it is
+ * in the foreground) and waits.  When the child is gone, the kernel has
+ * already killed everything else in its PID namespace; the cgroup is then
+ * emptied to be sure and removed.  die() runs the same cleanup, so no path
+ * out of the launcher leaves a cgroup or a process behind.  A launcher
+ * killed by SIGKILL cannot clean up: its child dies with it (PDEATHSIG), and
+ * the next launcher's sweep removes the empty cgroup (section 3).
+ * ------------------------------------------------------------------------ */
+
+static void forward_signal(int sig)
+{
+	if (container_pid > 0)
+		kill(container_pid, sig);
+}
+
+/* Read "oom_kill N" from memory.events (v2) or memory.oom_control (v1). */
+long oom_kill_count(const char *text)
+{
+	const char *p = strstr(text, "oom_kill ");
+	while (p && p != text && p[-1] != '\n')
+		p = strstr(p + 1, "oom_kill ");
+	return p ? atol(p + strlen("oom_kill ")) : 0;
+}
+
+/* 268435456 -> "256M" */
+void format_size(unsigned long long bytes, char *buf, size_t size)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+	while (u < 3 && bytes >= 1024 && bytes % 1024 == 0) {
+		bytes /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, size, "%llu", bytes);
+	else
+		snprintf(buf, size, "%llu%c", bytes, units[u]);
+}
+
+static long container_oom_kills(void)
+{
+	char path[PATH_MAX + 32], text[1024];
+	if (!cgroup.memory_dir[0])
+		return 0;
+	snprintf(path, sizeof path, "%s/%s", cgroup.memory_dir,
+		 cgroup.version == 2 ? "memory.events" : "memory.oom_control");
+	return read_file(path, text, sizeof text) == 0 ? oom_kill_count(text) : 0;
+}
+
+/* Kill whatever is left in one cgroup directory, then remove it.  rmdir
+ * fails with EBUSY while dying processes are still being torn down. */
+static void remove_cgroup_dir(const char *dir)
+{
+	char path[PATH_MAX + 32], pids[4096];
+	snprintf(path, sizeof path, "%s/cgroup.kill", dir);
+	bool have_kill = write_file(path, "1") == 0;
+	for (int tries = 0; tries < 2000; tries++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return;
+		if (errno != EBUSY)
+			break;
+		snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+		if (!have_kill && read_file(path, pids, sizeof pids) == 0)
+			for (char *p = pids; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+				kill(atoi(p), SIGKILL);
+		usleep(1000);
+	}
+	fprintf(stderr, "contained: could not remove %s: %s\n", dir, strerror(errno));
+}
+
+static void remove_cgroup(void)
+{
+	for (int i = 0; i < cgroup.ndirs; i++)
+		remove_cgroup_dir(cgroup.dir[i]);
+	cgroup.ndirs = 0;
+}
+
+static void cleanup_and_exit(int status)
+{
+	if (in_container)
+		_exit(status);
+	if (container_pid > 0) {
+		kill(container_pid, SIGKILL);
+		while (waitpid(container_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		container_pid = 0;
+	}
+	remove_cgroup();
+	exit(status);
+}
+
+static int wait_for_container(const struct options *o, const sigset_t *old_mask)
+{
+	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	for (int i = 0; i < NFORWARDED; i++)
+		sigaction(forwarded_signals[i], &sa, NULL);
+	sigprocmask(SIG_SETMASK, old_mask, NULL);
+
+	int wstatus;
+	while (waitpid(container_pid, &wstatus, 0) < 0)
+		if (errno != EINTR)
+			die_errno("waitpid");
+	container_pid = 0;
+
+	int status = exit_status_of(wstatus);
+	if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL && container_oom_kills() > 0) {
+		char limit[32];
+		format_size(o->memory, limit, sizeof limit);
+		fprintf(stderr, "=> container was killed: out of memory (limit %s)\n", limit);
+	}
+	remove_cgroup();
+	return status;
+}
+
+/* ------------------------------------------------------------------------ *
+ * main: the stages in order
+ * ------------------------------------------------------------------------ */
+
+#ifndef CONTAINED_TEST
+int main(int argc, char **argv)
+{
+	static struct options o;
+	struct host host;
+	char err[1024];
+	int sockets[2];
+	sigset_t old_mask;
+
+	if (parse_options(argc, argv, &o, err, sizeof err) < 0) {
+		if (argc > 1 && strcmp(argv[1], "-h") == 0) {
+			fputs(err, stdout);
+			return 0;
+		}
+		fprintf(stderr, "contained: %s\n", err);
+		return EXIT_LAUNCHER;
+	}
+	if (!o.hostname[0]) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		generate_hostname(now.tv_sec, now.tv_nsec ^ getpid(), o.hostname, sizeof o.hostname);
+	}
+
+	/* Signals wait until there is a container to forward them to. */
+	block_forwarded_signals(&old_mask);
+	probe_host(&host);
+	check_rootfs(&o);
+	create_cgroup(&o, host.cgroup_version);
+	limit_open_files();
+
+	if (clone_container(sockets) > 0) {
+		/* parent */
+		int sock = sockets[0];
+		write_id_maps(container_pid);
+		int rootfs_fd = make_idmapped_rootfs(o.rootfs, container_pid);
+		stage("moving the container into its cgroup");
+		join_cgroup(container_pid);
+		done();
+		release_child(sock, rootfs_fd);
+		int status = wait_for_container(&o, &old_mask);
+		close(sock);
+		return status;
+	}
+
+	/* child: the future container */
+	int sock = sockets[1];
+	prctl(PR_SET_DUMPABLE, 0);
+	int rootfs_fd = wait_for_parent(sock);
+	become_namespace_root(sock);
+	put_rootfs_in_place(o.rootfs, rootfs_fd);
+	mount_pseudo_filesystems(o.rootfs);
+	pivot_into_rootfs(o.rootfs);
+	mask_host_proc_files();
+	set_identity_and_network(o.hostname);
+	drop_bounding_set(host.cap_last_cap);
+	become_user(o.uid, sock);
+	install_syscall_filter();
+	if (o.init)
+		run_init(o.argv);
+	exec_command(o.argv);
+}
+#endif

@@ -18,7 +18,7 @@
  *   4. Clone + namespaces   clone_container()
  *   5. User map sync        write_id_maps()  (parent)  wait_for_parent()  (child)
  *   6. Mounts + pivot_root  pivot_into_rootfs(), mount_pseudo_filesystems()
- *   7. Capabilities         drop_capabilities(), become_user()
+ *   7. Capabilities         drop_capabilities()
  *   8. Seccomp              install_syscall_filter()
  *   9. Exec / PID 1         exec_command(), run_init()
  *  10. Cleanup              wait_for_container(), remove_cgroup()
@@ -259,7 +259,7 @@ static int parse_number(const char *s, unsigned long long max, unsigned long lon
 	return 0;
 }
 
-int parse_uid(const char *s, unsigned *uid)
+static int parse_uid(const char *s, unsigned *uid)
 {
 	unsigned long long v;
 	if (parse_number(s, CONTAINER_IDS - 1, &v) < 0)
@@ -269,7 +269,7 @@ int parse_uid(const char *s, unsigned *uid)
 }
 
 /* "256M" -> 268435456.  Suffixes K, M, G, T are powers of 1024. */
-int parse_size(const char *s, unsigned long long *bytes)
+static int parse_size(const char *s, unsigned long long *bytes)
 {
 	char digits[32];
 	size_t n = strspn(s, "0123456789");
@@ -300,7 +300,7 @@ int parse_size(const char *s, unsigned long long *bytes)
 
 /* "0.5" -> 50000 (microseconds of CPU per 100000 us period).  The kernel
  * refuses quotas under 1 ms, so the smallest share is 0.01 of a CPU. */
-int parse_cpus(const char *s, long *quota_us)
+static int parse_cpus(const char *s, long *quota_us)
 {
 	size_t whole = strspn(s, "0123456789");
 	size_t frac = 0;
@@ -319,7 +319,7 @@ int parse_cpus(const char *s, long *quota_us)
 
 /* A hostname also names the cgroup directory, so it must never contain '/'
  * or be "." or "..": letters, digits, '-' and '.' only (RFC 1123). */
-bool valid_hostname(const char *s)
+static bool valid_hostname(const char *s)
 {
 	size_t n = strlen(s);
 	if (n == 0 || n > 64 || s[0] == '-' || s[0] == '.' || strstr(s, ".."))
@@ -346,7 +346,7 @@ static const char *const ranks[14] = {
 };
 static const char *const suits[4] = { "wands", "cups", "swords", "pentacles" };
 
-void generate_hostname(unsigned long stamp, unsigned card, char *buf, size_t size)
+static void generate_hostname(unsigned long stamp, unsigned card, char *buf, size_t size)
 {
 	card %= 78;
 	if (card < 22)
@@ -357,7 +357,7 @@ void generate_hostname(unsigned long stamp, unsigned card, char *buf, size_t siz
 }
 
 /* Returns 0, or -1 with a message for the user in err. */
-int parse_options(int argc, char **argv, struct options *o, char *err, size_t errlen)
+static int parse_options(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
 	bool have_uid = false;
 	unsigned long long n;
@@ -493,7 +493,7 @@ static void probe_host(struct host *h)
  * with errno ENOENT. */
 static const char container_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-int find_in_rootfs(int rootfd, const char *command)
+static int find_in_rootfs(int rootfd, const char *command)
 {
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
 	char path[PATH_MAX];
@@ -601,13 +601,13 @@ static pid_t container_pid;            /* likewise; 0 until cloned */
 static const char *const v1_controllers[] = { "memory", "cpu", "pids", "blkio" };
 
 /* The name of a container's cgroup directory; also parsed back by the sweep. */
-void cgroup_name(const char *hostname, pid_t launcher, char *buf, size_t size)
+static void cgroup_name(const char *hostname, pid_t launcher, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s.%d", hostname, (int)launcher);
 }
 
 /* Returns the launcher pid encoded in a cgroup name, or 0 if it has none. */
-pid_t cgroup_owner(const char *name)
+static pid_t cgroup_owner(const char *name)
 {
 	const char *dot = strrchr(name, '.');
 	unsigned long long pid;
@@ -858,7 +858,7 @@ static pid_t clone_container(int sockets[2])
  * ------------------------------------------------------------------------ */
 
 /* "0 100000 65536\n": inside-id, outside-id, count. */
-int format_id_map(char *buf, size_t size, unsigned inside, unsigned outside, unsigned count)
+static int format_id_map(char *buf, size_t size, unsigned inside, unsigned outside, unsigned count)
 {
 	return snprintf(buf, size, "%u %u %u\n", inside, outside, count);
 }
@@ -1252,7 +1252,6 @@ static bool is_kept(int cap)
 
 static void drop_bounding_set(int cap_last_cap)
 {
-	stage("dropping capabilities");
 	for (int cap = 0; cap <= cap_last_cap; cap++)
 		if (!is_kept(cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
 			die_errno("dropping capability %d from the bounding set", cap);
@@ -1260,15 +1259,20 @@ static void drop_bounding_set(int cap_last_cap)
 		die_errno("clearing ambient capabilities");
 }
 
-/* gid = uid, no supplementary groups, then the remaining capabilities. */
+/* gid = uid, and no supplementary groups. */
 static void become_user(unsigned uid, int sock)
 {
 	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 ||
 	    setresuid(uid, uid, uid) < 0)
 		die_errno("switching to uid %u", uid);
 	guard_child(sock);
+}
 
-	cap_t caps = cap_init();         /* all three sets empty */
+/* Permitted and effective: the keep-list for root, nothing for anyone else;
+ * inheritable: nothing. */
+static void set_kept_capabilities(unsigned uid)
+{
+	cap_t caps = cap_init();
 	if (!caps)
 		die_errno("cap_init");
 	if (uid == 0) {
@@ -1279,6 +1283,14 @@ static void become_user(unsigned uid, int sock)
 	if (cap_set_proc(caps) < 0)
 		die_errno("setting capabilities");
 	cap_free(caps);
+}
+
+static void drop_capabilities(int cap_last_cap, unsigned uid, int sock)
+{
+	stage("dropping capabilities and becoming uid %u", uid);
+	drop_bounding_set(cap_last_cap);
+	become_user(uid, sock);
+	set_kept_capabilities(uid);
 	done();
 }
 
@@ -1460,7 +1472,7 @@ static void init_forward(int sig)
 }
 
 /* Exit status in the shell's convention: the code, or 128+N for signal N. */
-int exit_status_of(int wstatus)
+static int exit_status_of(int wstatus)
 {
 	if (WIFEXITED(wstatus))
 		return WEXITSTATUS(wstatus);
@@ -1526,7 +1538,7 @@ static void forward_signal(int sig)
 }
 
 /* Read "oom_kill N" from memory.events (v2) or memory.oom_control (v1). */
-long oom_kill_count(const char *text)
+static long oom_kill_count(const char *text)
 {
 	const char *p = strstr(text, "oom_kill ");
 	while (p && p != text && p[-1] != '\n')
@@ -1535,7 +1547,7 @@ long oom_kill_count(const char *text)
 }
 
 /* 268435456 -> "256M" */
-void format_size(unsigned long long bytes, char *buf, size_t size)
+static void format_size(unsigned long long bytes, char *buf, size_t size)
 {
 	static const char units[] = "KMGT";
 	int u = -1;
@@ -1683,8 +1695,7 @@ int main(int argc, char **argv)
 	pivot_into_rootfs(o.rootfs);
 	mask_host_proc_files();
 	set_identity_and_network(o.hostname);
-	drop_bounding_set(host.cap_last_cap);
-	become_user(o.uid, sock);
+	drop_capabilities(host.cap_last_cap, o.uid, sock);
 	install_syscall_filter();
 	if (o.init)
 		run_init(o.argv);

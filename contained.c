@@ -106,26 +106,106 @@ struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
  * undoes whatever the parent built (cleanup_and_exit in section 10) and
  * exits 125, the conventional "the launcher failed" status, so a script can
  * tell it apart from the command's own failures.
+ *
+ * Two classroom modes hang off the same calls.  -v (verbose) prints each
+ * system call a stage makes, with its real arguments and flags by name, to
+ * match against this source and against strace.  -s (step) stops before
+ * every stage, names it, gives the container's host pid, suggests one
+ * command to watch the stage from another terminal (the first argument of
+ * stage(), with %1$d for that pid), and waits for Enter on the terminal:
+ * /dev/tty, not stdin, which may be a pipe meant for the container.
  * ------------------------------------------------------------------------ */
 
 static bool stage_open;        /* a "=> ..." line is waiting for its ending */
 static bool in_container;      /* set in the child: it must not clean up */
+static bool verbose;           /* -v */
+static int step_tty = -1;      /* -s: the terminal to wait on */
+static pid_t host_pid;         /* the container's pid as the host sees it */
 
-static void stage(const char *fmt, ...)
+/* In step mode: say what comes next and wait for Enter. */
+static void pause_before(const char *watch, const char *what)
 {
+	char line[256];
+	if (step_tty < 0)
+		return;
+	fprintf(stderr, "\n-- next: %s\n", what);
+	if (host_pid)
+		fprintf(stderr, "   container pid on the host: %d\n", (int)host_pid);
+	if (watch && (host_pid || !strstr(watch, "%1$d"))) {
+		fputs("   watch it: ", stderr);
+		fprintf(stderr, watch, (int)host_pid);
+		fputc('\n', stderr);
+	}
+	fputs("   press Enter to continue ", stderr);
+	if (read(step_tty, line, sizeof line) <= 0)
+		step_tty = -1;        /* terminal gone: run on without stopping */
+}
+
+static void stage(const char *watch, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void stage(const char *watch, const char *fmt, ...)
+{
+	char what[512];
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("=> ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("...", stderr);
+	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
+	pause_before(watch, what);
+	fprintf(stderr, "=> %s...%s", what, verbose ? "\n" : "");
 	stage_open = true;
 }
 
 static void done(void)
 {
-	fputs("done.\n", stderr);
+	fputs(verbose ? "   done.\n" : "done.\n", stderr);
 	stage_open = false;
+}
+
+/* -v: one system call, as the kernel receives it. */
+static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void trace(const char *fmt, ...)
+{
+	va_list ap;
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	fputs("     ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Flag words by name, "CLONE_NEWNS|CLONE_NEWPID", for trace(). */
+struct flag_name { unsigned long flag; const char *name; };
+#define FLAG(f) { f, #f }
+
+static const struct flag_name clone_flags[] = {
+	FLAG(CLONE_NEWUSER), FLAG(CLONE_NEWNS), FLAG(CLONE_NEWPID), FLAG(CLONE_NEWNET),
+	FLAG(CLONE_NEWIPC), FLAG(CLONE_NEWUTS), FLAG(CLONE_NEWCGROUP), FLAG(SIGCHLD),
+	{ 0, NULL },
+};
+static const struct flag_name mount_flags[] = {
+	FLAG(MS_RDONLY), FLAG(MS_NOSUID), FLAG(MS_NODEV), FLAG(MS_NOEXEC),
+	FLAG(MS_REMOUNT), FLAG(MS_BIND), FLAG(MS_REC), FLAG(MS_PRIVATE),
+	FLAG(MS_NOATIME), FLAG(MS_NODIRATIME), FLAG(MS_RELATIME),
+	{ 0, NULL },
+};
+
+static const char *flag_names(const struct flag_name *table, unsigned long flags,
+			      char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (; table->name; table++) {
+		if ((flags & table->flag) != table->flag)
+			continue;
+		flags &= ~table->flag;
+		len += snprintf(buf + len, len < size ? size - len : 0, "%s%s",
+				len ? "|" : "", table->name);
+	}
+	if (flags || !len)
+		snprintf(buf + len, len < size ? size - len : 0, "%s%#lx", len ? "|" : "", flags);
+	return buf;
 }
 
 static void cleanup_and_exit(int status) __attribute__((noreturn));
@@ -186,6 +266,7 @@ static int write_file(const char *path, const char *fmt, ...)
 	va_start(ap, fmt);
 	int len = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
+	trace("write(\"%s\", \"%.*s\")", path, len && buf[len - 1] == '\n' ? len - 1 : len, buf);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
@@ -227,6 +308,7 @@ struct options {
 	long cpu_quota_us;             /* -C, microseconds per 100 ms; 0 = none */
 	long max_pids;                 /* -P */
 	bool init;                     /* -i: run a tiny init as PID 1 */
+	bool step, verbose;            /* -s, -v: classroom modes (section 0) */
 	char **argv;                   /* -c COMMAND ARG... */
 };
 
@@ -243,6 +325,8 @@ static const char usage_text[] =
 	"  -C CPUS     CPU time as a fraction of one CPU, e.g. 0.5 (default: no cap)\n"
 	"  -P N        maximum number of processes (default 64)\n"
 	"  -i          run a small init as PID 1 that reaps zombies and forwards signals\n"
+	"  -s          step: pause before each stage and suggest a command to watch it\n"
+	"  -v          verbose: show the system calls each stage makes\n"
 	"  -c COMMAND  the command and its arguments; must come last\n";
 
 /* Decimal digits only, no sign, no spaces, no overflow. */
@@ -368,7 +452,7 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 	optind = 0;      /* glibc: 0 resets getopt fully, so tests can call us twice */
 	opterr = 0;
 	int opt;
-	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:ich")) != -1) {
+	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:isvch")) != -1) {
 		switch (opt) {
 		case 'm':
 			if (snprintf(o->rootfs, sizeof o->rootfs, "%s", optarg) >= (int)sizeof o->rootfs)
@@ -404,6 +488,12 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 			break;
 		case 'i':
 			o->init = true;
+			break;
+		case 's':
+			o->step = true;
+			break;
+		case 'v':
+			o->verbose = true;
 			break;
 		case 'c':
 			if (optind >= argc)
@@ -457,7 +547,7 @@ static void probe_host(struct host *h)
 	char path[64], buf[32];
 	struct statfs sfs;
 
-	stage("probing the host");
+	stage("ls -l /proc/self/ns; stat -f -c %%T /sys/fs/cgroup", "probing the host");
 	if (geteuid() != 0)
 		die("needs root: it creates namespaces, cgroups and mounts; run it with sudo");
 	for (size_t i = 0; i < sizeof namespaces / sizeof *namespaces; i++) {
@@ -470,6 +560,9 @@ static void probe_host(struct host *h)
 
 	if (statfs("/sys/fs/cgroup", &sfs) < 0)
 		die_errno("/sys/fs/cgroup");
+	trace("statfs(\"/sys/fs/cgroup\") = { f_type = %s }",
+	      sfs.f_type == CGROUP2_SUPER_MAGIC ? "CGROUP2_SUPER_MAGIC" :
+	      sfs.f_type == TMPFS_MAGIC ? "TMPFS_MAGIC" : "other");
 	if (sfs.f_type == CGROUP2_SUPER_MAGIC)
 		h->cgroup_version = 2;
 	else if (sfs.f_type == TMPFS_MAGIC && access("/sys/fs/cgroup/memory", F_OK) == 0)
@@ -528,7 +621,7 @@ static void check_rootfs(struct options *o)
 	char resolved[PATH_MAX];
 	struct stat st;
 
-	stage("checking rootfs %s", o->rootfs);
+	stage(NULL, "checking rootfs %s", o->rootfs);
 	if (stat(o->rootfs, &st) < 0) {
 		if (errno == ENOENT)
 			die("-m %s: no such directory; build a rootfs with `sudo make rootfs`",
@@ -663,6 +756,7 @@ static void set_optional_limit(const char *dir, const char *file, const char *va
 
 static void make_cgroup_dir(const char *path)
 {
+	trace("mkdir(\"%s\")", path);
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		die_errno("mkdir %s", path);
 }
@@ -691,6 +785,7 @@ static void create_cgroup_v2(const struct options *o, const char *name)
 	cgroup.ndirs = 1;
 	snprintf(cgroup.dir[0], PATH_MAX, "%s/%s", parent, name);
 	strcpy(cgroup.memory_dir, cgroup.dir[0]);
+	trace("mkdir(\"%s\")", cgroup.dir[0]);
 	if (mkdir(cgroup.dir[0], 0755) < 0)
 		die_errno("mkdir %s", cgroup.dir[0]);
 
@@ -721,6 +816,7 @@ static void create_cgroup_v1(const struct options *o, const char *name)
 
 		char *d = cgroup.dir[cgroup.ndirs];
 		snprintf(d, PATH_MAX, "%s/%s", parent, name);
+		trace("mkdir(\"%s\")", d);
 		if (mkdir(d, 0755) < 0)
 			die_errno("mkdir %s", d);
 		cgroup.ndirs++;
@@ -748,7 +844,8 @@ static void create_cgroup(const struct options *o, int version)
 {
 	char name[128];
 	cgroup_name(o->hostname, getpid(), name, sizeof name);
-	stage("creating cgroup %s (cgroup v%d)", name, version);
+	stage("ls -d /sys/fs/cgroup/*/contained/* /sys/fs/cgroup/contained/*",
+	      "creating cgroup %s (cgroup v%d)", name, version);
 	cgroup.version = version;
 	if (version == 2)
 		create_cgroup_v2(o, name);
@@ -800,6 +897,28 @@ static const int forwarded_signals[] = {
 };
 #define NFORWARDED (int)(sizeof forwarded_signals / sizeof *forwarded_signals)
 
+/* Signals from the terminal (Ctrl-C, a window resize) carry si_code
+ * SI_KERNEL and already went to the whole foreground process group, the
+ * container included: forwarding them again would deliver them twice.
+ * Forward only what someone sent with kill(). */
+static volatile pid_t forward_to;
+
+static void forward_signal(int sig, siginfo_t *info, void *context)
+{
+	(void)context;
+	if (forward_to > 0 && info->si_code != SI_KERNEL)
+		kill(forward_to, sig);
+}
+
+static void forward_signals_to(pid_t pid)
+{
+	struct sigaction sa = { .sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	forward_to = pid;
+	for (int i = 0; i < NFORWARDED; i++)
+		sigaction(forwarded_signals[i], &sa, NULL);
+}
+
 static void block_forwarded_signals(sigset_t *old)
 {
 	sigset_t set;
@@ -811,13 +930,17 @@ static void block_forwarded_signals(sigset_t *old)
 
 static pid_t clone_container(int sockets[2])
 {
-	stage("cloning a child into new namespaces");
+	stage("ls -l /proc/self/ns   (then compare with /proc/PID/ns)",
+	      "cloning a child into new namespaces");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
 		die_errno("socketpair");
+	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
+			      CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
+	char names[256];
+	trace("socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0, [%d, %d])", sockets[0], sockets[1]);
+	trace("clone(%s, stack=NULL)", flag_names(clone_flags, flags, names, sizeof names));
 	fflush(stderr);
-	long pid = syscall(SYS_clone, CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
-			   CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD,
-			   NULL, NULL, NULL, NULL);
+	long pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
 	if (pid < 0)
 		die_errno("clone");
 	if (pid == 0) {
@@ -826,7 +949,7 @@ static pid_t clone_container(int sockets[2])
 		return 0;
 	}
 	close(sockets[1]);
-	container_pid = pid;
+	container_pid = host_pid = pid;
 	done();
 	fprintf(stderr, "=> container is pid %ld on the host\n", pid);
 	return pid;
@@ -866,7 +989,8 @@ static int format_id_map(char *buf, size_t size, unsigned inside, unsigned outsi
 static void write_id_maps(pid_t pid)
 {
 	char path[64], map[64];
-	stage("mapping container ids 0-%u to host ids %u-%u",
+	stage("cat /proc/%1$d/uid_map; grep -E 'Uid|NSpid' /proc/%1$d/status",
+	      "mapping container ids 0-%u to host ids %u-%u",
 	      CONTAINER_IDS - 1, HOST_ID_BASE, HOST_ID_BASE + CONTAINER_IDS - 1);
 	format_id_map(map, sizeof map, 0, HOST_ID_BASE, CONTAINER_IDS);
 	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
@@ -885,7 +1009,9 @@ static void write_id_maps(pid_t pid)
 static int make_idmapped_rootfs(const char *rootfs, pid_t pid)
 {
 	char path[64];
-	stage("idmapping the rootfs for the container's user namespace");
+	stage("grep idmapped /proc/%1$d/mountinfo",
+	      "idmapping the rootfs for the container's user namespace");
+	trace("open_tree(AT_FDCWD, \"%s\", OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|AT_RECURSIVE)", rootfs);
 	int tree = syscall(SYS_open_tree, AT_FDCWD, rootfs,
 			   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
@@ -895,6 +1021,8 @@ static int make_idmapped_rootfs(const char *rootfs, pid_t pid)
 	if (userns < 0)
 		die_errno("%s", path);
 	struct mount_attr_arg attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = userns };
+	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { MOUNT_ATTR_IDMAP, userns_fd = %d (%s) })",
+	      tree, userns, path);
 	int rc = syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
 			 &attr, sizeof attr);
 	int saved = errno;
@@ -913,11 +1041,11 @@ unsupported:
 	return -1;
 }
 
-/* The go-ahead: one byte, plus the rootfs mount when there is one. */
+/* The go-ahead: the child's pid as the host sees it (its own getpid() says
+ * 1), plus the rootfs mount when there is one. */
 static void release_child(int sock, int rootfs_fd)
 {
-	char byte = 'g';
-	struct iovec iov = { &byte, 1 };
+	struct iovec iov = { &host_pid, sizeof host_pid };
 	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	if (rootfs_fd >= 0) {
@@ -929,7 +1057,8 @@ static void release_child(int sock, int rootfs_fd)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &rootfs_fd, sizeof(int));
 	}
-	if (sendmsg(sock, &msg, 0) != 1)
+	trace("sendmsg(%d, { pid %d, SCM_RIGHTS [%d] })", sock, (int)host_pid, rootfs_fd);
+	if (sendmsg(sock, &msg, 0) != sizeof host_pid)
 		die_errno("releasing the container");
 	if (rootfs_fd >= 0)
 		close(rootfs_fd);
@@ -939,15 +1068,14 @@ static void release_child(int sock, int rootfs_fd)
  * End of file means the parent died before finishing: give up quietly. */
 static int wait_for_parent(int sock)
 {
-	char byte;
-	struct iovec iov = { &byte, 1 };
+	struct iovec iov = { &host_pid, sizeof host_pid };
 	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = control.buf, .msg_controllen = sizeof control.buf,
 	};
 	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	if (n <= 0)
+	if (n != sizeof host_pid)
 		_exit(EXIT_LAUNCHER);
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	int fd = -1;
@@ -980,13 +1108,18 @@ static void guard_child(int sock)
  * namespace rooted at its own cgroup. */
 static void become_namespace_root(int sock)
 {
+	stage("grep NSpid /proc/%1$d/status; cat /proc/%1$d/cgroup",
+	      "becoming root of the new user namespace and entering a cgroup namespace");
+	trace("setresgid(0, 0, 0); setresuid(0, 0, 0); setgroups(0, NULL)");
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		die_errno("becoming root of the new user namespace");
 	if (setgroups(0, NULL) < 0)
 		die_errno("setgroups");
 	guard_child(sock);
+	trace("unshare(CLONE_NEWCGROUP)");
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		die_errno("unshare(CLONE_NEWCGROUP)");
+	done();
 }
 
 /* ------------------------------------------------------------------------ *
@@ -1033,19 +1166,29 @@ static unsigned long locked_flags(const char *path)
 	return flags;
 }
 
+static void traced_mount(const char *src, const char *dst, const char *type,
+			 unsigned long flags, const char *data)
+{
+	char names[256];
+	trace("mount(%s%s%s, \"%s\", %s%s%s, %s, %s%s%s)",
+	      src ? "\"" : "", src ? src : "NULL", src ? "\"" : "", dst,
+	      type ? "\"" : "", type ? type : "NULL", type ? "\"" : "",
+	      flag_names(mount_flags, flags, names, sizeof names),
+	      data ? "\"" : "", data ? data : "NULL", data ? "\"" : "");
+	if (mount(src, dst, type, flags, data) < 0)
+		die_errno("mount %s on %s", src ? src : type ? type : "", dst);
+}
+
 static void bind_mount(const char *src, const char *dst, bool readonly)
 {
-	if (mount(src, dst, NULL, MS_BIND | MS_REC, NULL) < 0)
-		die_errno("bind-mounting %s on %s", src, dst);
-	if (readonly && mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY |
-			      locked_flags(dst), NULL) < 0)
-		die_errno("making %s read-only", dst);
+	traced_mount(src, dst, NULL, MS_BIND | MS_REC, NULL);
+	if (readonly)
+		traced_mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(dst), NULL);
 }
 
 static void mount_fs(const char *type, const char *dst, unsigned long flags, const char *data)
 {
-	if (mount(type, dst, type, flags, data) < 0)
-		die_errno("mounting %s on %s", type, dst);
+	traced_mount(type, dst, type, flags, data);
 }
 
 /* Join a path below the rootfs: at(rootfs, "/dev/null"). */
@@ -1064,10 +1207,10 @@ static void make_dir(const char *path, mode_t mode)
 
 static void put_rootfs_in_place(const char *rootfs, int idmapped_fd)
 {
-	stage("mounting the rootfs");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		die_errno("making / private");
+	stage("tail -3 /proc/%1$d/mountinfo", "mounting the rootfs");
+	traced_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	if (idmapped_fd >= 0) {
+		trace("move_mount(%d, \"\", AT_FDCWD, \"%s\", MOVE_MOUNT_F_EMPTY_PATH)", idmapped_fd, rootfs);
 		if (syscall(SYS_move_mount, idmapped_fd, "", AT_FDCWD, rootfs,
 			    MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			die_errno("attaching the idmapped rootfs");
@@ -1136,14 +1279,13 @@ static void mount_cgroup(const char *rootfs)
 		make_dir(sub, 0755);
 		bind_mount(cgroup.dir[i], sub, true);
 	}
-	if (mount(NULL, path, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
-		  MS_NOEXEC, "mode=0755,size=64k") < 0)
-		die_errno("making %s read-only", path);
+	traced_mount(NULL, path, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		     "mode=0755,size=64k");
 }
 
 static void mount_pseudo_filesystems(const char *rootfs)
 {
-	stage("mounting /proc, /sys, /dev and the cgroup");
+	stage("tail -5 /proc/%1$d/mountinfo", "mounting /proc, /sys, /dev and the cgroup");
 	make_dir(at(rootfs, "/proc"), 0555);
 	mount_fs("proc", at(rootfs, "/proc"), MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	make_dir(at(rootfs, "/sys"), 0555);
@@ -1156,7 +1298,8 @@ static void mount_pseudo_filesystems(const char *rootfs)
 static void pivot_into_rootfs(const char *rootfs)
 {
 	char cwd[16];
-	stage("pivoting root");
+	stage("ls /proc/%1$d/root/", "pivoting root");
+	trace("chdir(\"%s\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH); chdir(\"/\")", rootfs);
 	if (chdir(rootfs) < 0)
 		die_errno("chdir %s", rootfs);
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
@@ -1184,7 +1327,7 @@ static void mask_host_proc_files(void)
 		"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus",
 		"/proc/fs", "/proc/acpi", "/proc/scsi",
 	};
-	stage("masking host information in /proc");
+	stage("grep ' /proc/' /proc/%1$d/mountinfo", "masking host information in /proc");
 	for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++)
 		if (access(hidden[i], F_OK) == 0)
 			bind_mount("/dev/null", hidden[i], false);
@@ -1198,7 +1341,10 @@ static void mask_host_proc_files(void)
  * namespace has lo, but down). */
 static void set_identity_and_network(const char *hostname)
 {
-	stage("setting hostname %s and bringing up lo", hostname);
+	stage("nsenter -t %1$d -u hostname; nsenter -t %1$d -n ip link",
+	      "setting hostname %s and bringing up lo", hostname);
+	trace("sethostname(\"%s\")", hostname);
+	trace("ioctl(socket(AF_INET), SIOCSIFFLAGS, { \"lo\", IFF_UP })");
 	if (sethostname(hostname, strlen(hostname)) < 0)
 		die_errno("sethostname");
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -1252,6 +1398,8 @@ static bool is_kept(int cap)
 
 static void drop_bounding_set(int cap_last_cap)
 {
+	trace("prctl(PR_CAPBSET_DROP, cap) for every cap 0..%d not kept; "
+	      "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)", cap_last_cap);
 	for (int cap = 0; cap <= cap_last_cap; cap++)
 		if (!is_kept(cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
 			die_errno("dropping capability %d from the bounding set", cap);
@@ -1262,6 +1410,8 @@ static void drop_bounding_set(int cap_last_cap)
 /* gid = uid, and no supplementary groups. */
 static void become_user(unsigned uid, int sock)
 {
+	trace("setgroups(0, NULL); setresgid(%u, %u, %u); setresuid(%u, %u, %u)",
+	      uid, uid, uid, uid, uid, uid);
 	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 ||
 	    setresuid(uid, uid, uid) < 0)
 		die_errno("switching to uid %u", uid);
@@ -1280,6 +1430,9 @@ static void set_kept_capabilities(unsigned uid)
 		cap_set_flag(caps, CAP_PERMITTED, n, kept_capabilities, CAP_SET);
 		cap_set_flag(caps, CAP_EFFECTIVE, n, kept_capabilities, CAP_SET);
 	}
+	char *text = cap_to_text(caps, NULL);
+	trace("capset(\"%s\")", text);
+	cap_free(text);
 	if (cap_set_proc(caps) < 0)
 		die_errno("setting capabilities");
 	cap_free(caps);
@@ -1287,7 +1440,8 @@ static void set_kept_capabilities(unsigned uid)
 
 static void drop_capabilities(int cap_last_cap, unsigned uid, int sock)
 {
-	stage("dropping capabilities and becoming uid %u", uid);
+	stage("grep -E 'Uid|Cap' /proc/%1$d/status",
+	      "dropping capabilities and becoming uid %u", uid);
 	drop_bounding_set(cap_last_cap);
 	become_user(uid, sock);
 	set_kept_capabilities(uid);
@@ -1326,6 +1480,8 @@ static void drop_capabilities(int cap_last_cap, unsigned uid, int sock)
 
 #define DENY SCMP_ACT_ERRNO(EPERM)
 
+static int filter_rules;      /* counted for -v */
+
 static void deny(scmp_filter_ctx ctx, int nr, unsigned nargs, ...)
 {
 	struct scmp_arg_cmp args[2];
@@ -1336,11 +1492,12 @@ static void deny(scmp_filter_ctx ctx, int nr, unsigned nargs, ...)
 	va_end(ap);
 	if (seccomp_rule_add_array(ctx, DENY, nr, nargs, args) < 0)
 		die("seccomp: cannot add a rule for syscall %d", nr);
+	filter_rules++;
 }
 
 static void install_syscall_filter(void)
 {
-	stage("installing the seccomp filter");
+	stage("grep -E 'NoNewPrivs|Seccomp' /proc/%1$d/status", "installing the seccomp filter");
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		die("seccomp_init failed");
@@ -1390,6 +1547,7 @@ static void install_syscall_filter(void)
 	deny(ctx, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
 	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) < 0)
 		die("seccomp: cannot add the clone3 rule");
+	filter_rules++;
 	/* NUMA memory policy: can starve or pin the host's memory nodes */
 	deny(ctx, SCMP_SYS(mbind), 0);
 	deny(ctx, SCMP_SYS(migrate_pages), 0);
@@ -1414,6 +1572,8 @@ static void install_syscall_filter(void)
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno("PR_SET_NO_NEW_PRIVS");
+	trace("prctl(PR_SET_NO_NEW_PRIVS, 1); seccomp(SECCOMP_SET_MODE_FILTER, 0, "
+	      "<BPF for %d rules>)", filter_rules);
 	if (seccomp_load(ctx) < 0)
 		die("seccomp_load failed");
 	seccomp_release(ctx);
@@ -1438,6 +1598,13 @@ static void install_syscall_filter(void)
  * forward signals to it and reap everything, and exit with its status.
  * ------------------------------------------------------------------------ */
 
+static void close_inherited_fds(void)
+{
+	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)    /* kernel < 5.9 */
+		for (int fd = 3; fd < 4096; fd++)
+			close(fd);
+}
+
 static void exec_command(char **argv)
 {
 	const char *term = getenv("TERM");
@@ -1453,22 +1620,13 @@ static void exec_command(char **argv)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	trace("close_range(3, ~0U, 0); execve(\"%s\", ...) along PATH", argv[0]);
 	fflush(NULL);
-	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)
-		for (int fd = 3; fd < 4096; fd++)
-			close(fd);
+	close_inherited_fds();
 	execvp(argv[0], argv);
 	int saved = errno;
 	fprintf(stderr, "contained: cannot execute %s: %s\n", argv[0], strerror(saved));
 	_exit(saved == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
-}
-
-static volatile pid_t init_child;
-
-static void init_forward(int sig)
-{
-	if (init_child > 0)
-		kill(init_child, sig);
 }
 
 /* Exit status in the shell's convention: the code, or 128+N for signal N. */
@@ -1481,32 +1639,22 @@ static int exit_status_of(int wstatus)
 	return EXIT_LAUNCHER;
 }
 
+/* Signals stay blocked (section 4) across the fork, so none is lost before
+ * init knows whom to forward it to; the command unblocks them at exec.
+ * init is the launcher's own code, still non-dumpable (guard_child), so
+ * the container cannot reach the launcher's binary through /proc/1/exe. */
 static void run_init(char **argv)
 {
-	struct sigaction sa = { .sa_handler = init_forward, .sa_flags = SA_RESTART };
-	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < NFORWARDED; i++)
-		sigaction(forwarded_signals[i], &sa, NULL);
-
 	pid_t pid = fork();
 	if (pid < 0)
 		die_errno("fork");
-	if (pid == 0) {
-		signal(SIGTTOU, SIG_DFL);
-		for (int i = 0; i < NFORWARDED; i++)
-			signal(forwarded_signals[i], SIG_DFL);
+	if (pid == 0)
 		exec_command(argv);
-	}
-	init_child = pid;
-	/* The command may take the terminal (job control); init must not be
-	 * stopped for touching it afterwards. */
-	signal(SIGTTOU, SIG_IGN);
+	forward_signals_to(pid);
+	close_inherited_fds();
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)
-		for (int fd = 3; fd < 4096; fd++)
-			close(fd);
 
 	for (;;) {
 		int wstatus;
@@ -1530,12 +1678,6 @@ static void run_init(char **argv)
  * killed by SIGKILL cannot clean up: its child dies with it (PDEATHSIG), and
  * the next launcher's sweep removes the empty cgroup (section 3).
  * ------------------------------------------------------------------------ */
-
-static void forward_signal(int sig)
-{
-	if (container_pid > 0)
-		kill(container_pid, sig);
-}
 
 /* Read "oom_kill N" from memory.events (v2) or memory.oom_control (v1). */
 static long oom_kill_count(const char *text)
@@ -1577,7 +1719,7 @@ static void remove_cgroup_dir(const char *dir)
 {
 	char path[PATH_MAX + 32], pids[4096];
 	snprintf(path, sizeof path, "%s/cgroup.kill", dir);
-	bool have_kill = write_file(path, "1") == 0;
+	bool have_kill = cgroup.version == 2 && write_file(path, "1") == 0;   /* 5.14+ */
 	for (int tries = 0; tries < 2000; tries++) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return;
@@ -1615,10 +1757,7 @@ static void cleanup_and_exit(int status)
 
 static int wait_for_container(const struct options *o, const sigset_t *old_mask)
 {
-	struct sigaction sa = { .sa_handler = forward_signal, .sa_flags = SA_RESTART };
-	sigemptyset(&sa.sa_mask);
-	for (int i = 0; i < NFORWARDED; i++)
-		sigaction(forwarded_signals[i], &sa, NULL);
+	forward_signals_to(container_pid);
 	sigprocmask(SIG_SETMASK, old_mask, NULL);
 
 	int wstatus;
@@ -1658,6 +1797,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "contained: %s\n", err);
 		return EXIT_LAUNCHER;
 	}
+	verbose = o.verbose;
+	if (o.step && (step_tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "contained: -s needs a terminal to wait on: %s\n", strerror(errno));
+		return EXIT_LAUNCHER;
+	}
 	if (!o.hostname[0]) {
 		struct timespec now;
 		clock_gettime(CLOCK_REALTIME, &now);
@@ -1676,7 +1820,7 @@ int main(int argc, char **argv)
 		int sock = sockets[0];
 		write_id_maps(container_pid);
 		int rootfs_fd = make_idmapped_rootfs(o.rootfs, container_pid);
-		stage("moving the container into its cgroup");
+		stage("cat /proc/%1$d/cgroup", "moving the container into its cgroup");
 		join_cgroup(container_pid);
 		done();
 		release_child(sock, rootfs_fd);
@@ -1697,6 +1841,8 @@ int main(int argc, char **argv)
 	set_identity_and_network(o.hostname);
 	drop_capabilities(host.cap_last_cap, o.uid, sock);
 	install_syscall_filter();
+	pause_before("nsenter -t %1$d -a ps", o.init ? "starting init, which runs the command as PID 2"
+					       : "exec'ing the command as PID 1");
 	if (o.init)
 		run_init(o.argv);
 	exec_command(o.argv);

@@ -1,0 +1,146 @@
+#!/bin/sh
+# deps.sh [--bench] -- install what contained's build, rootfs and tests need.
+#
+# Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
+#
+#   sh rootfs-scripts/deps.sh && sudo make check
+#   sh rootfs-scripts/deps.sh --bench && sudo make bench
+#
+# Debian and Ubuntu: installs the packages with apt-get (via sudo when not run
+# as root).  When every package is already installed it does not touch apt at
+# all and returns at once.  Fedora and Arch: prints the command to run.
+#
+# Why each package is needed:
+#   build-essential pkg-config      compiler, make, libc headers
+#   libseccomp-dev libcap-dev       contained links against libseccomp and libcap
+#   check                           the C unit and integration tests (tests/*.c)
+#   busybox-static                  the rootfs (rootfs-scripts/busybox.sh)
+#   iproute2 procps util-linux      ip, ps, unshare, nsenter, mount ... used by the tests
+#   qemu-system-x86 linux-image-*   check-vm boots a kernel with cgroup v2 in qemu
+#   cpio                            packs the VM's initramfs
+#   tmux strace                     interactive and syscall-trace tests
+#   sudo                            the documented commands are `sudo make ...`
+# With --bench, the peers `make bench` compares against:
+#   hyperfine crun runc bubblewrap time (GNU time, for peak RSS)
+# The linux-image package is large; it is only used by check-vm, but that is
+# part of `make check`, so it is installed by default.
+
+set -eu
+prog=deps.sh
+
+bench=0
+for arg in "$@"; do
+	case $arg in
+	--bench) bench=1 ;;
+	-h | --help)
+		echo "usage: sh rootfs-scripts/deps.sh [--bench]"
+		echo "  installs the packages needed to build and test contained"
+		echo "  (--bench: also the peers compared by 'make bench')"
+		exit 0 ;;
+	*) echo "$prog: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
+	esac
+done
+
+# --- which distribution? --------------------------------------------------------
+os_id=unknown os_like=
+if [ -r /etc/os-release ]; then
+	# shellcheck disable=SC1091
+	os_id=$(. /etc/os-release && echo "${ID:-unknown}")
+	# shellcheck disable=SC1091
+	os_like=$(. /etc/os-release && echo "${ID_LIKE:-}")
+fi
+family=
+case " $os_id $os_like " in
+*" debian "* | *" ubuntu "*) family=debian ;;
+*" fedora "* | *" rhel "* | *" centos "*) family=fedora ;;
+*" arch "*) family=arch ;;
+esac
+if [ -z "$family" ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
+	family=debian
+fi
+
+case $family in
+fedora)
+	pk="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel check-devel busybox iproute procps-ng util-linux qemu-system-x86 kernel-core cpio tmux sudo strace"
+	[ $bench -eq 1 ] && pk="$pk hyperfine crun runc bubblewrap time"
+	echo "$prog: this script installs packages on Debian/Ubuntu only. On $os_id run:" >&2
+	echo "  sudo dnf install -y $pk" >&2
+	echo "(check that 'busybox' is statically linked: file /usr/sbin/busybox; if not, set BUSYBOX=... for busybox.sh)" >&2
+	exit 1 ;;
+arch)
+	pk="base-devel pkgconf libseccomp libcap check busybox iproute2 procps-ng util-linux qemu-system-x86 linux cpio tmux sudo strace"
+	[ $bench -eq 1 ] && pk="$pk hyperfine crun runc bubblewrap time"
+	echo "$prog: this script installs packages on Debian/Ubuntu only. On $os_id run:" >&2
+	echo "  sudo pacman -S --needed $pk" >&2
+	echo "(check that 'busybox' is statically linked: file /usr/bin/busybox; if not, set BUSYBOX=... for busybox.sh)" >&2
+	exit 1 ;;
+debian) ;;
+*)
+	echo "$prog: unsupported distribution '$os_id' (need Debian/Ubuntu, or see README for Fedora/Arch)" >&2
+	exit 1 ;;
+esac
+
+# --- the package list ------------------------------------------------------------
+# The kernel metapackage differs: Debian names it after the architecture,
+# Ubuntu has one generic one.
+case " $os_id $os_like " in
+*" ubuntu "*) kernel=linux-image-generic ;;
+*) kernel=linux-image-$(dpkg --print-architecture) ;;
+esac
+
+pkgs="build-essential pkg-config libseccomp-dev libcap-dev check busybox-static
+iproute2 procps util-linux qemu-system-x86 $kernel cpio tmux sudo strace"
+[ $bench -eq 1 ] && pkgs="$pkgs hyperfine crun runc bubblewrap time"
+
+# --- fast path: everything installed already? ----------------------------------
+# db:Status-Abbrev is "ii " for an installed package; anything else (not
+# installed, half-configured, unknown name) means apt has work to do.
+missing=
+for p in $pkgs; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case $st in
+	ii*) ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+if [ -z "$missing" ]; then
+	echo "$prog: all packages already installed"
+	exit 0
+fi
+echo "$prog: installing:$missing"
+
+# --- run apt-get, as root ----------------------------------------------------------
+if [ "$(id -u)" -eq 0 ]; then
+	asroot=
+elif command -v sudo >/dev/null 2>&1; then
+	asroot=sudo
+else
+	echo "$prog: not root and sudo is not installed; run this script as root" >&2
+	exit 1
+fi
+
+# `env` carries DEBIAN_FRONTEND through sudo, which would otherwise drop it.
+apt() {
+	$asroot env DEBIAN_FRONTEND=noninteractive apt-get "$@"
+}
+
+apt update || { echo "$prog: apt-get update failed" >&2; exit 1; }
+# shellcheck disable=SC2086   # $missing is a list of words on purpose
+apt install -y --no-install-recommends $missing || {
+	echo "$prog: apt-get install failed" >&2
+	exit 1
+}
+
+# Check the result rather than trusting apt's exit status alone.
+still=
+for p in $missing; do
+	case $(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true) in
+	ii*) ;;
+	*) still="$still $p" ;;
+	esac
+done
+if [ -n "$still" ]; then
+	echo "$prog: still not installed:$still" >&2
+	exit 1
+fi
+echo "$prog: done"

@@ -1605,7 +1605,7 @@ static void close_inherited_fds(void)
 			close(fd);
 }
 
-static void exec_command(char **argv)
+static void exec_command(char **argv, unsigned uid)
 {
 	const char *term = getenv("TERM");
 	char termvar[128] = "";
@@ -1613,7 +1613,7 @@ static void exec_command(char **argv)
 		snprintf(termvar, sizeof termvar, "%s", term);
 	clearenv();
 	setenv("PATH", container_path, 1);
-	setenv("HOME", access("/root", F_OK) == 0 ? "/root" : "/", 1);
+	setenv("HOME", uid == 0 && access("/root", F_OK) == 0 ? "/root" : "/", 1);
 	if (termvar[0])
 		setenv("TERM", termvar, 1);
 
@@ -1643,13 +1643,13 @@ static int exit_status_of(int wstatus)
  * init knows whom to forward it to; the command unblocks them at exec.
  * init is the launcher's own code, still non-dumpable (guard_child), so
  * the container cannot reach the launcher's binary through /proc/1/exe. */
-static void run_init(char **argv)
+static void run_init(char **argv, unsigned uid)
 {
 	pid_t pid = fork();
 	if (pid < 0)
 		die_errno("fork");
 	if (pid == 0)
-		exec_command(argv);
+		exec_command(argv, uid);
 	forward_signals_to(pid);
 	close_inherited_fds();
 	sigset_t none;
@@ -1844,7 +1844,7 @@ int main(int argc, char **argv)
 	pause_before("nsenter -t %1$d -a ps", o.init ? "starting init, which runs the command as PID 2"
 					       : "exec'ing the command as PID 1");
 	if (o.init)
-		run_init(o.argv);
-	exec_command(o.argv);
+		run_init(o.argv, o.uid);
+	exec_command(o.argv, o.uid);
 }
 #endif

@@ -38,7 +38,7 @@ tests/build/unit: contained.c tests/unit.c
 	@mkdir -p tests/build
 	$(CC) $(CFLAGS) -Wno-unused-function -DCONTAINED_TEST -o $@ tests/unit.c $(LDLIBS) $(CHECK_LIBS)
 
-tests/build/probes.stamp: $(wildcard tests/probes/*.c)
+tests/build/probes.stamp: $(wildcard tests/probes/*.c tests/probes/*.h)
 	@mkdir -p tests/build/probes
 	for src in tests/probes/*.c; do \
 		$(CC) -O2 -Wall -Wextra -Werror -static -pthread -o tests/build/probes/$$(basename $$src .c) $$src || exit 1; \

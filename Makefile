@@ -45,12 +45,15 @@ tests/build/probes.stamp: $(wildcard tests/probes/*.c tests/probes/*.h)
 	done
 	touch $@
 
+# Built aside and moved into place, so a rebuild never pulls the rootfs
+# from under a test that is using it.
 $(TEST_ROOTFS)/.built: rootfs-scripts/busybox.sh tests/build/probes.stamp
-	rm -rf $(TEST_ROOTFS)
-	sh rootfs-scripts/busybox.sh $(TEST_ROOTFS)
-	mkdir -p $(TEST_ROOTFS)/probes
-	cp tests/build/probes/* $(TEST_ROOTFS)/probes/
-	touch $@
+	rm -rf $(TEST_ROOTFS).new
+	sh rootfs-scripts/busybox.sh $(TEST_ROOTFS).new
+	mkdir -p $(TEST_ROOTFS).new/probes
+	cp tests/build/probes/* $(TEST_ROOTFS).new/probes/
+	touch $(TEST_ROOTFS).new/.built
+	rm -rf $(TEST_ROOTFS) && mv $(TEST_ROOTFS).new $(TEST_ROOTFS)
 
 tests/build/%: tests/%.c tests/harness.h
 	@mkdir -p tests/build

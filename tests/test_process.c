@@ -1,0 +1,1500 @@
+/*
+ * test_process.c - the process tree of a container as users meet it:
+ * signals sent to the launcher, the -i init (PID 1 duties, zombies), death of
+ * the launcher, pipes and files as stdio, an interactive shell on a
+ * pseudo-terminal, and nothing left behind after many runs.
+ *
+ * Every test starts the real ./contained as root on the test rootfs
+ * (tests/build/rootfs, with the static probes at /probes) and looks at what
+ * happens from both sides: what the command inside prints, and what the host
+ * sees in /proc and /sys/fs/cgroup.
+ *
+ *     make check-process          (as root, from the top directory)
+ *
+ * Environment: CONTAINED (default ./contained), ROOTFS (default
+ * tests/build/rootfs), as in harness.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "harness.h"
+
+#include <dirent.h>
+#include <ftw.h>
+#include <glob.h>
+#include <limits.h>
+#include <pty.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sched.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* A growing, NUL-terminated byte buffer. */
+struct buf {
+	char *data;
+	size_t len;
+};
+
+static void buf_init(struct buf *b)
+{
+	b->data = calloc(1, 1);
+	b->len = 0;
+}
+
+/* The whole content of a file (NULL if it cannot be opened). */
+static char *slurp(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct buf b;
+	buf_init(&b);
+	char chunk[4096];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof chunk)) > 0)
+		append(&b.data, &b.len, chunk, n);
+	close(fd);
+	return b.data;
+}
+
+/* Everything written so far to the memfd FD. */
+static char *memfd_text(int fd)
+{
+	struct buf b;
+	buf_init(&b);
+	char chunk[4096];
+	ssize_t n;
+	off_t off = 0;
+	while ((n = pread(fd, chunk, sizeof chunk, off)) > 0) {
+		append(&b.data, &b.len, chunk, n);
+		off += n;
+	}
+	return b.data;
+}
+
+/* At most the last 1500 bytes of S: Check refuses longer failure messages. */
+static const char *tl(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 1500 ? s + n - 1500 : s;
+}
+
+static int new_memfd(void)
+{
+	int fd = memfd_create("contained-test-stderr", MFD_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+/*
+ * Read from FD into B until B contains NEEDLE.  Returns 1 when found, 0 on
+ * timeout, -1 on end of file (or EIO, which is how a pty master reports that
+ * the other side is closed).
+ */
+static int read_until(int fd, struct buf *b, const char *needle, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	size_t start = 0;
+	for (;;) {
+		if (needle && strstr(b->data + start, needle))
+			return 1;
+		long left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd p = { fd, POLLIN, 0 };
+		int r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		ck_assert_int_ge(r, 0);
+		if (r == 0)
+			return 0;
+		char chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return needle && strstr(b->data + start, needle) ? 1 : -1;
+		append(&b->data, &b->len, chunk, n);
+	}
+}
+
+/* Like read_until, but searching only what arrives after this call. */
+static int read_until_new(int fd, struct buf *b, const char *needle, long timeout_ms)
+{
+	size_t mark = b->len;
+	long deadline = now_ms() + timeout_ms;
+	for (;;) {
+		if (strstr(b->data + mark, needle))
+			return 1;
+		long left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd p = { fd, POLLIN, 0 };
+		int r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		ck_assert_int_ge(r, 0);
+		if (r == 0)
+			return 0;
+		char chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return strstr(b->data + mark, needle) ? 1 : -1;
+		append(&b->data, &b->len, chunk, n);
+	}
+}
+
+/*
+ * fork + exec ARGV with the given stdio.  The child gets default signal
+ * dispositions and an empty signal mask, whatever the test runner had (a
+ * background `make check &` ignores SIGINT and SIGQUIT, and a shell inside
+ * could not trap a signal ignored on entry), and no fd beyond 0, 1, 2.
+ */
+static pid_t spawn(int in, int out, int err, char *const argv[])
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		for (int s = 1; s < NSIG; s++)
+			signal(s, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+			_exit(127);
+		close_range(3, ~0U, 0);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int devnull(int flags)
+{
+	int fd = open("/dev/null", flags | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+/* Shell-style status (code, or 128+N when killed by N) from a wait status. */
+static int shell_status(int wstatus)
+{
+	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+}
+
+/*
+ * Wait at most TIMEOUT_MS for child PID; returns its shell-style status, or
+ * -1 on timeout, in which case the child is killed and reaped so that a
+ * failing test leaves nothing running.
+ */
+static int wait_child(pid_t pid, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	int wstatus;
+	for (;;) {
+		pid_t r = waitpid(pid, &wstatus, WNOHANG);
+		if (r == pid)
+			return shell_status(wstatus);
+		ck_assert_int_eq(r, 0);
+		if (now_ms() >= deadline)
+			break;
+		sleep_ms(10);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &wstatus, 0);
+	return -1;
+}
+
+/* The state letter of PID from /proc/PID/stat, or 0 if it is gone. */
+static char proc_state(pid_t pid, pid_t *ppid, char *comm, size_t commlen)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	char *s = slurp(path);
+	if (!s)
+		return 0;
+	char *open_paren = strchr(s, '(');
+	char *close_paren = strrchr(s, ')');
+	char state = 0;
+	if (open_paren && close_paren && close_paren[1] == ' ') {
+		state = close_paren[2];
+		if (ppid)
+			*ppid = atoi(close_paren + 4);
+		if (comm) {
+			size_t n = close_paren - open_paren - 1;
+			if (n >= commlen)
+				n = commlen - 1;
+			memcpy(comm, open_paren + 1, n);
+			comm[n] = '\0';
+		}
+	}
+	free(s);
+	return state;
+}
+
+/* The link text of /proc/PID/ns/pid ("" if unreadable). */
+static void pidns_of(pid_t pid, char *out, size_t outlen)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", pid);
+	ssize_t n = readlink(path, out, outlen - 1);
+	out[n > 0 ? n : 0] = '\0';
+}
+
+/* All pids in /proc, sorted ascending; *N gets the count. */
+static pid_t *all_pids(size_t *n)
+{
+	DIR *d = opendir("/proc");
+	ck_assert_ptr_nonnull(d);
+	size_t cap = 1024;
+	pid_t *v = malloc(cap * sizeof *v);
+	*n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long p = strtol(e->d_name, &end, 10);
+		if (*end || p <= 0)
+			continue;
+		if (*n == cap)
+			v = realloc(v, (cap *= 2) * sizeof *v);
+		v[(*n)++] = (pid_t)p;
+	}
+	closedir(d);
+	return v;
+}
+
+/* Whether PID descends from ANCESTOR (on the host's view of the tree). */
+static int descends_from(pid_t pid, pid_t ancestor)
+{
+	for (int depth = 0; depth < 64 && pid > 1; depth++) {
+		pid_t ppid = 0;
+		if (!proc_state(pid, &ppid, NULL, 0))
+			return 0;
+		if (ppid == ancestor)
+			return 1;
+		pid = ppid;
+	}
+	return 0;
+}
+
+/* A live (non-zombie) descendant of ROOT named COMM, or 0. */
+static pid_t find_descendant(pid_t root, const char *comm)
+{
+	size_t n;
+	pid_t *v = all_pids(&n);
+	pid_t found = 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		char c[64];
+		char st = proc_state(v[i], NULL, c, sizeof c);
+		if (st && st != 'Z' && !strcmp(c, comm) && descends_from(v[i], root))
+			found = v[i];
+	}
+	free(v);
+	return found;
+}
+
+static pid_t wait_descendant(pid_t root, const char *comm, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	pid_t p;
+	while (!(p = find_descendant(root, comm)) && now_ms() < deadline)
+		sleep_ms(20);
+	return p;
+}
+
+/* "N -> target" lines for every fd of PID, and how many there are. */
+static char *list_fds(pid_t pid, int *count)
+{
+	char dir[64];
+	snprintf(dir, sizeof dir, "/proc/%d/fd", pid);
+	DIR *d = opendir(dir);
+	struct buf b;
+	buf_init(&b);
+	*count = 0;
+	if (!d)
+		return b.data;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[128], target[PATH_MAX];
+		snprintf(path, sizeof path, "%s/%.16s", dir, e->d_name);
+		ssize_t n = readlink(path, target, sizeof target - 1);
+		target[n > 0 ? n : 0] = '\0';
+		char line[PATH_MAX + 64];
+		int len = snprintf(line, sizeof line, "  %s -> %s\n", e->d_name, target);
+		append(&b.data, &b.len, line, len);
+		(*count)++;
+	}
+	closedir(d);
+	return b.data;
+}
+
+/* Names of the cgroup directories of the launcher LPID, one per line. */
+static char *cgroups_of_launcher(pid_t lpid, int *count)
+{
+	char pattern[128];
+	snprintf(pattern, sizeof pattern, "/sys/fs/cgroup/*/contained/*.%d", lpid);
+	struct buf b;
+	buf_init(&b);
+	*count = 0;
+	const char *patterns[] = { pattern, NULL };
+	char v2[128];
+	snprintf(v2, sizeof v2, "/sys/fs/cgroup/contained/*.%d", lpid);
+	patterns[1] = v2;
+	for (int k = 0; k < 2; k++) {
+		glob_t g;
+		if (glob(patterns[k], GLOB_ONLYDIR, NULL, &g) == 0) {
+			for (size_t i = 0; i < g.gl_pathc; i++) {
+				append(&b.data, &b.len, g.gl_pathv[i], strlen(g.gl_pathv[i]));
+				append(&b.data, &b.len, "\n", 1);
+				(*count)++;
+			}
+		}
+		globfree(&g);
+	}
+	return b.data;
+}
+
+#define ARGV(...) ((char *const[]){ __VA_ARGS__, NULL })
+
+static const char *bin(void) { return contained_bin(); }
+static const char *rootfs(void) { return test_rootfs(); }
+
+/* ---- signals -------------------------------------------------------------- */
+
+static const struct { int sig; const char *name; } trapped[] = {
+	{ SIGINT, "INT" }, { SIGTERM, "TERM" }, { SIGHUP, "HUP" },
+	{ SIGQUIT, "QUIT" }, { SIGUSR1, "USR1" }, { SIGUSR2, "USR2" },
+	{ SIGWINCH, "WINCH" },
+};
+#define NTRAPPED ((int)(sizeof trapped / sizeof trapped[0]))
+
+/*
+ * Loop index i: signal trapped[i % 7], in plain mode (the trapping shell is
+ * PID 1) for i < 7, in init mode (-i, the shell is PID 2) for i >= 7.
+ * The shell traps the signal, prints a marker and exits 50+N; the launcher
+ * must exit with that status.
+ */
+START_TEST(signal_reaches_command)
+{
+	int sig = trapped[_i % NTRAPPED].sig;
+	const char *name = trapped[_i % NTRAPPED].name;
+	int init = _i >= NTRAPPED;
+	int want = 50 + sig;
+
+	char script[256];
+	snprintf(script, sizeof script,
+		 "trap \"echo trapped-%s pid=\\$\\$; exit %d\" %s; echo ready; "
+		 "while :; do sleep 0.1; done", name, want, name);
+
+	int out[2];
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	int in = devnull(O_RDONLY), err = new_memfd();
+	pid_t pid = init
+		? spawn(in, out[1], err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
+					      "-i", "-c", "/bin/sh", "-c", script))
+		: spawn(in, out[1], err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
+					      "-c", "/bin/sh", "-c", script));
+	close(out[1]);
+	close(in);
+
+	struct buf b;
+	buf_init(&b);
+	int ready = read_until(out[0], &b, "ready\n", 15000);
+	if (ready != 1) {
+		int st = wait_child(pid, 100);
+		ck_abort_msg("SIG%s%s: container never printed ready (status %d)\n"
+			     "stdout: %s\nstderr: %s", name, init ? " -i" : "", st, tl(b.data),
+			     tl(memfd_text(err)));
+	}
+	ck_assert_int_eq(kill(pid, sig), 0);
+	read_until(out[0], &b, NULL, 5000);      /* until end of file */
+	int st = wait_child(pid, 5000);
+	char marker[64];
+	snprintf(marker, sizeof marker, "trapped-%s pid=%d\n", name, init ? 2 : 1);
+	ck_assert_msg(strstr(b.data, marker),
+		      "SIG%s%s: the command's trap did not run (want \"%s\")\n"
+		      "launcher status %d\nstdout: %s\nstderr: %s",
+		      name, init ? " -i" : "", marker, st, tl(b.data), tl(memfd_text(err)));
+	ck_assert_msg(st == want,
+		      "SIG%s%s: launcher exited %d, the trap handler exited %d\nstderr: %s",
+		      name, init ? " -i" : "", st, want, tl(memfd_text(err)));
+	/* ... and cleaned up after itself. */
+	int ncg;
+	char *cgs = cgroups_of_launcher(pid, &ncg);
+	ck_assert_msg(ncg == 0, "SIG%s%s: cgroups left after the launcher exited:\n%s",
+		      name, init ? " -i" : "", tl(cgs));
+	free(cgs);
+	close(out[0]);
+	close(err);
+	free(b.data);
+}
+END_TEST
+
+/*
+ * Under -i, a command with no handler for the signal (sleep as PID 2) dies
+ * of the signal the launcher received, and the launcher exits 128+N.
+ */
+static const int untrapped[] = { SIGTERM, SIGINT, SIGHUP };
+
+START_TEST(init_untrapped_signal_kills_command)
+{
+	int sig = untrapped[_i];
+	int out[2];
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	int in = devnull(O_RDONLY), err = new_memfd();
+	pid_t pid = spawn(in, out[1], err,
+			  ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0", "-i", "-c",
+			       "/bin/sh", "-c", "echo ready $$; exec /bin/sleep 30"));
+	close(out[1]);
+	close(in);
+	struct buf b;
+	buf_init(&b);
+	int ready = read_until(out[0], &b, "ready 2\n", 15000);
+	if (ready != 1) {
+		int st = wait_child(pid, 100);
+		ck_abort_msg("-i: no \"ready 2\" from the command (status %d)\nstdout: %s\n"
+			     "stderr: %s", st, tl(b.data), tl(memfd_text(err)));
+	}
+	long t0 = now_ms();
+	ck_assert_int_eq(kill(pid, sig), 0);
+	int st = wait_child(pid, 10000);
+	ck_assert_msg(st == 128 + sig,
+		      "-i, %s with no handler: launcher exited %d, want %d\nstderr: %s",
+		      strsignal(sig), st, 128 + sig, tl(memfd_text(err)));
+	ck_assert_msg(now_ms() - t0 < 5000, "the launcher took %ld ms to exit",
+		      now_ms() - t0);
+	int ncg;
+	char *cgs = cgroups_of_launcher(pid, &ncg);
+	ck_assert_msg(ncg == 0, "cgroups left after the launcher exited:\n%s", tl(cgs));
+	free(cgs);
+	close(out[0]);
+	close(err);
+	free(b.data);
+}
+END_TEST
+
+/* ---- init mode -------------------------------------------------------------- */
+
+/* 50 orphans that die unwaited leave no zombie under -i. */
+START_TEST(init_reaps_zombies)
+{
+	struct run r = run_sh("%s -m %s -u 0 -i -c /probes/zombies 50 3000", bin(), rootfs());
+	ck_assert_msg(r.status == 0, "zombies probe under -i: status %d\nstdout: %s\nstderr: %s",
+		      r.status, tl(r.out), tl(r.err));
+	ck_assert_msg(strstr(r.out, "orphans=50 zombies=0\n"),
+		      "zombies left under -i:\n%s\nstderr: %s", tl(r.out), tl(r.err));
+	run_free(&r);
+}
+END_TEST
+
+/*
+ * The control: without -i the probe itself is PID 1 and never reaps, so its
+ * 50 orphans stay zombies.  This shows the probe sees zombies when there are
+ * some, i.e. that the test above can fail.
+ */
+START_TEST(zombie_probe_sees_zombies_without_init)
+{
+	struct run r = run_sh("%s -m %s -u 0 -c /probes/zombies 50 200", bin(), rootfs());
+	ck_assert_msg(r.status == 0, "zombies probe: status %d\nstdout: %s\nstderr: %s",
+		      r.status, tl(r.out), tl(r.err));
+	ck_assert_msg(strstr(r.out, "orphans=50 zombies=50\n"),
+		      "without -i the command is PID 1 and does not reap; want 50 zombies:\n%s",
+		      tl(r.out));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(init_command_is_pid2)
+{
+	struct run r = run_sh("%s -m %s -u 0 -i -c /bin/sh -c "
+			      "'echo pid=$$; echo ppid=$PPID; tr \"\\\\0\" \" \" < /proc/1/cmdline; echo'",
+			      bin(), rootfs());
+	ck_assert_msg(r.status == 0, "status %d\nstderr: %s", r.status, tl(r.err));
+	ck_assert_msg(strstr(r.out, "pid=2\n"), "under -i the command is not PID 2:\n%s",
+		      tl(r.out));
+	ck_assert_msg(strstr(r.out, "ppid=1\n"), "the command's parent is not PID 1:\n%s",
+		      tl(r.out));
+	char *cmdline = strstr(r.out, "ppid=1\n");
+	ck_assert_ptr_nonnull(cmdline);
+	cmdline += strlen("ppid=1\n");
+	ck_assert_msg(*cmdline != '\n' && strncmp(cmdline, "/bin/sh", 7) != 0,
+		      "/proc/1/cmdline is \"%s\", not the init", cmdline);
+	ck_assert_msg(strstr(cmdline, "contained"),
+		      "/proc/1/cmdline is \"%s\": expected contained's init", cmdline);
+	run_free(&r);
+
+	/* Without -i the command itself is PID 1. */
+	r = run_in("echo pid=$$");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "pid=1\n");
+	run_free(&r);
+}
+END_TEST
+
+/* ---- death of the launcher ------------------------------------------------- */
+
+/*
+ * SIGKILL to the launcher (loop index 0: plain, 1: -i): within a second every
+ * process of the container is gone, and the next run of contained removes
+ * the launcher's cgroups, which nothing else could have removed.
+ */
+START_TEST(sigkill_launcher_kills_container)
+{
+	int init = _i;
+	char arg[32], script[256];
+	snprintf(arg, sizeof arg, "%d", 900000000 + getpid() * 10 + init);
+	snprintf(script, sizeof script, "/bin/sleep %s & echo ready; /bin/sleep %s", arg, arg);
+
+	int out[2];
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	int in = devnull(O_RDONLY), err = new_memfd();
+	pid_t pid = init
+		? spawn(in, out[1], err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
+					      "-i", "-c", "/bin/sh", "-c", script))
+		: spawn(in, out[1], err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
+					      "-c", "/bin/sh", "-c", script));
+	close(out[1]);
+	close(in);
+	struct buf b;
+	buf_init(&b);
+	if (read_until(out[0], &b, "ready\n", 15000) != 1) {
+		int st = wait_child(pid, 100);
+		ck_abort_msg("container never printed ready (status %d)\nstderr: %s", st,
+			     tl(memfd_text(err)));
+	}
+
+	/* Find the container's processes: the two sleeps (by their unique
+	 * argument) and everything in their PID namespace. */
+	char ns[64] = "";
+	long deadline = now_ms() + 5000;
+	int sleeps = 0;
+	while (now_ms() < deadline) {
+		size_t n;
+		pid_t *v = all_pids(&n);
+		sleeps = 0;
+		for (size_t i = 0; i < n; i++) {
+			char path[64];
+			snprintf(path, sizeof path, "/proc/%d/cmdline", v[i]);
+			char *c = slurp(path);
+			if (c && !strcmp(c, "/bin/sleep") && !strcmp(c + strlen(c) + 1, arg)) {
+				sleeps++;
+				pidns_of(v[i], ns, sizeof ns);
+			}
+			free(c);
+		}
+		free(v);
+		if (sleeps == 2)
+			break;
+		sleep_ms(20);
+	}
+	ck_assert_msg(sleeps == 2 && ns[0], "found %d of the 2 sleeps on the host", sleeps);
+	char ourns[64];
+	pidns_of(getpid(), ourns, sizeof ourns);
+	ck_assert_str_ne(ns, ourns);
+
+	size_t n;
+	pid_t *v = all_pids(&n);
+	pid_t members[64];
+	int nmembers = 0;
+	for (size_t i = 0; i < n && nmembers < 64; i++) {
+		char other[64];
+		pidns_of(v[i], other, sizeof other);
+		if (!strcmp(other, ns))
+			members[nmembers++] = v[i];
+	}
+	free(v);
+	/* [init,] sh, sleep, sleep; sh may have exec'd the last sleep itself. */
+	int want_members = init ? 3 : 2;
+	ck_assert_msg(nmembers >= want_members, "%d processes in the container, expected %d+",
+		      nmembers, want_members);
+
+	int ncg;
+	char *cgs = cgroups_of_launcher(pid, &ncg);
+	ck_assert_msg(ncg > 0, "no cgroup named *.%d under /sys/fs/cgroup/*/contained/", pid);
+
+	ck_assert_int_eq(kill(pid, SIGKILL), 0);
+	int st = wait_child(pid, 5000);
+	ck_assert_int_eq(st, 128 + SIGKILL);
+	long killed_at = now_ms();
+
+	/* A process counts as alive while it exists in the same PID namespace
+	 * and is not a zombie (PID 1 of the host reaps the orphans whenever it
+	 * gets to it). */
+	int alive;
+	do {
+		alive = 0;
+		for (int i = 0; i < nmembers; i++) {
+			char st2 = proc_state(members[i], NULL, NULL, 0), other[64];
+			pidns_of(members[i], other, sizeof other);
+			if (st2 && st2 != 'Z' && !strcmp(other, ns))
+				alive++;
+		}
+		if (alive)
+			sleep_ms(10);
+	} while (alive && now_ms() - killed_at < 1000);
+	if (alive) {
+		/* Do not leave them behind, then fail. */
+		for (int i = 0; i < nmembers; i++)
+			kill(members[i], SIGKILL);
+		ck_abort_msg("%s: %d of the container's %d processes still alive 1 s after "
+			     "SIGKILL to the launcher", init ? "-i" : "plain", alive, nmembers);
+	}
+	close(out[0]);
+
+	/* The next run sweeps the dead launcher's cgroups. */
+	struct run r = run_sh("%s -m %s -u 0 -c /bin/true", bin(), rootfs());
+	ck_assert_msg(r.status == 0, "next run failed: %d\n%s", r.status, tl(r.err));
+	run_free(&r);
+	int left;
+	char *leftover = cgroups_of_launcher(pid, &left);
+	ck_assert_msg(left == 0, "stale cgroups of the killed launcher %d after the next run:\n%s"
+		      "(before the kill:\n%s)", pid, leftover, cgs);
+	free(leftover);
+	free(cgs);
+
+	/* And no directory under the contained parents belongs to a dead launcher. */
+	glob_t g;
+	const char *pats[] = { "/sys/fs/cgroup/*/contained/*", "/sys/fs/cgroup/contained/*" };
+	for (int k = 0; k < 2; k++) {
+		if (glob(pats[k], GLOB_ONLYDIR, NULL, &g) != 0)
+			continue;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			const char *dot = strrchr(g.gl_pathv[i], '.');
+			ck_assert_msg(dot, "cgroup %s is not named NAME.PID", g.gl_pathv[i]);
+			pid_t owner = atoi(dot + 1);
+			ck_assert_msg(owner > 0 && (kill(owner, 0) == 0 || errno == EPERM),
+				      "stale cgroup %s (launcher %d is gone)", g.gl_pathv[i], owner);
+		}
+		globfree(&g);
+	}
+	close(err);
+	free(b.data);
+}
+END_TEST
+
+/* The sweep never removes the cgroup of a container that is still running. */
+START_TEST(sweep_spares_live_container)
+{
+	int inp[2], out[2];
+	ck_assert_int_eq(pipe2(inp, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	int err = new_memfd();
+	pid_t pid = spawn(inp[0], out[1], err,
+			  ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0", "-c", "/bin/sh",
+			       "-c", "echo ready; read line; echo got $line; exit 7"));
+	close(inp[0]);
+	close(out[1]);
+	struct buf b;
+	buf_init(&b);
+	if (read_until(out[0], &b, "ready\n", 15000) != 1) {
+		close(inp[1]);
+		int st = wait_child(pid, 1000);
+		ck_abort_msg("container never printed ready (status %d)\nstderr: %s", st,
+			     tl(memfd_text(err)));
+	}
+	int before;
+	free(cgroups_of_launcher(pid, &before));
+	ck_assert_msg(before > 0, "no cgroup *.%d under /sys/fs/cgroup/*/contained", pid);
+
+	struct run r = run_sh("%s -m %s -u 0 -c /bin/true", bin(), rootfs());
+	ck_assert_msg(r.status == 0, "second container failed: %d\n%s", r.status, tl(r.err));
+	run_free(&r);
+
+	int after;
+	char *list = cgroups_of_launcher(pid, &after);
+	ck_assert_msg(after == before, "a run removed cgroups of a live container: %d -> %d\n%s",
+		      before, after, list);
+	free(list);
+
+	ck_assert_int_eq(write(inp[1], "hello\n", 6), 6);
+	close(inp[1]);
+	read_until(out[0], &b, NULL, 10000);
+	int st = wait_child(pid, 10000);
+	ck_assert_msg(strstr(b.data, "got hello\n"), "stdout: %s", tl(b.data));
+	ck_assert_msg(st == 7, "live container exited %d, want 7\nstderr: %s", st,
+		      tl(memfd_text(err)));
+	free(cgroups_of_launcher(pid, &after));
+	ck_assert_msg(after == 0, "cgroups of launcher %d left after it exited", pid);
+	close(out[0]);
+	close(err);
+	free(b.data);
+}
+END_TEST
+
+/* ---- pipes and files -------------------------------------------------------- */
+
+START_TEST(stdin_stdout_pipes)
+{
+	struct run r = run_sh("echo hi | %s -m %s -u 0 -c /bin/cat", bin(), rootfs());
+	ck_assert_msg(r.status == 0, "status %d\nstderr: %s", r.status, tl(r.err));
+	ck_assert_str_eq(r.out, "hi\n");
+	run_free(&r);
+
+	r = run_sh("echo hi | %s -m %s -u 0 -i -c /bin/cat", bin(), rootfs());
+	ck_assert_msg(r.status == 0, "-i: status %d\nstderr: %s", r.status, tl(r.err));
+	ck_assert_str_eq(r.out, "hi\n");
+	run_free(&r);
+
+	/* Status of a pipeline's command comes through too. */
+	r = run_sh("printf 'a\\nb\\nc\\n' | %s -m %s -u 0 -c /bin/sh -c 'wc -l; exit 5'; echo st=$?",
+		   bin(), rootfs());
+	ck_assert_msg(strstr(r.out, "3\n") && strstr(r.out, "st=5\n"), "out: %s\nerr: %s",
+		      tl(r.out), tl(r.err));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(large_output_complete)
+{
+	/* 10 MiB of zeros out, counted on the host. */
+	struct run r = run_sh("%s -m %s -u 0 -c /usr/bin/head -c 10485760 /dev/zero | wc -c",
+			      bin(), rootfs());
+	ck_assert_msg(r.status == 0, "status %d\nstderr: %s", r.status, tl(r.err));
+	ck_assert_msg(atol(r.out) == 10485760L, "got %s bytes of 10485760", chomp(r.out));
+	run_free(&r);
+
+	/* Same under -i. */
+	r = run_sh("%s -m %s -u 0 -i -c /usr/bin/head -c 10485760 /dev/zero | wc -c",
+		   bin(), rootfs());
+	ck_assert_msg(r.status == 0, "-i: status %d\nstderr: %s", r.status, tl(r.err));
+	ck_assert_msg(atol(r.out) == 10485760L, "-i: got %s bytes of 10485760", chomp(r.out));
+	run_free(&r);
+
+	/* ~10 MB of numbered lines: content and order intact, not just size. */
+	r = run_sh("a=$(%s -m %s -u 0 -c /usr/bin/seq 1 1400000 | md5sum); b=$(seq 1 1400000 | md5sum);"
+		   " echo \"$a\"; echo \"$b\"; [ \"$a\" = \"$b\" ]", bin(), rootfs());
+	ck_assert_msg(r.status == 0, "seq output differs from the host's:\n%s\nstderr: %s",
+		      tl(r.out), tl(r.err));
+	run_free(&r);
+
+	/* 10 MiB in through stdin. */
+	r = run_sh("head -c 10485760 /dev/zero | %s -m %s -u 0 -c /usr/bin/wc -c", bin(), rootfs());
+	ck_assert_msg(r.status == 0, "status %d\nstderr: %s", r.status, tl(r.err));
+	ck_assert_msg(atol(r.out) == 10485760L, "the container read %s bytes of 10485760",
+		      chomp(r.out));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(stdout_to_file)
+{
+	char path[] = "/tmp/contained-test-out-XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	struct run r = run_sh("%s -m %s -u 0 -c /bin/sh -c 'echo to-file; echo to-err >&2' "
+			      "> %s 2>> %s", bin(), rootfs(), path, path);
+	char *content = slurp(path);
+	unlink(path);
+	ck_assert_msg(r.status == 0, "status %d\nstderr: %s", r.status, tl(r.err));
+	ck_assert_ptr_nonnull(content);
+	ck_assert_msg(strstr(content, "to-file\n"), "file holds: %s", tl(content));
+	ck_assert_msg(strstr(content, "to-err\n"), "stderr to file: %s", tl(content));
+	ck_assert_str_eq(r.out, "");
+	free(content);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- pseudo-terminal ----------------------------------------------------------- */
+
+struct pty_session {
+	pid_t pid;
+	int master;
+	struct buf out;
+};
+
+static void pty_start(struct pty_session *s, unsigned short rows, unsigned short cols)
+{
+	struct winsize ws = { .ws_row = rows, .ws_col = cols };
+	buf_init(&s->out);
+	s->pid = forkpty(&s->master, NULL, NULL, &ws);
+	ck_assert_int_ge(s->pid, 0);
+	if (s->pid == 0) {
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		close_range(3, ~0U, 0);
+		setenv("TERM", "xterm", 1);
+		execl(bin(), bin(), "-m", rootfs(), "-u", "0", "-c", "/bin/sh", (char *)NULL);
+		_exit(127);
+	}
+	fcntl(s->master, F_SETFD, FD_CLOEXEC);
+	/* The first prompt of busybox sh as root ends in "# ". */
+	int r = read_until(s->master, &s->out, "# ", 15000);
+	if (r != 1) {
+		int st = wait_child(s->pid, 100);
+		ck_abort_msg("no shell prompt on the pty (%s, status %d); output:\n%s",
+			     r ? "end of file" : "timeout", st, s->out.data);
+	}
+}
+
+static void pty_send(struct pty_session *s, const char *text)
+{
+	size_t n = strlen(text);
+	ck_assert_int_eq(write(s->master, text, n), (ssize_t)n);
+}
+
+/* Read until EOF and return the launcher's status. */
+static int pty_finish(struct pty_session *s)
+{
+	read_until(s->master, &s->out, NULL, 10000);
+	int st = wait_child(s->pid, 10000);
+	close(s->master);
+	return st;
+}
+
+START_TEST(pty_interactive_session)
+{
+	struct pty_session s;
+	pty_start(&s, 24, 80);
+	pty_send(&s, "echo $((6*7))\n");
+	/* The echoed command line has "6*7" in it, only the output has "42". */
+	int r = read_until_new(s.master, &s.out, "42\r\n", 10000);
+	if (r != 1) {
+		kill(s.pid, SIGKILL);
+		ck_abort_msg("no 42 from the shell; output:\n%s", tl(s.out.data));
+	}
+	pty_send(&s, "exit 3\n");
+	int st = pty_finish(&s);
+	ck_assert_msg(st == 3, "interactive shell: `exit 3` gave status %d; output:\n%s", st,
+		      tl(s.out.data));
+	free(s.out.data);
+}
+END_TEST
+
+/* Ctrl-C interrupts the foreground command inside, not the launcher. */
+START_TEST(pty_ctrl_c_interrupts_foreground)
+{
+	struct pty_session s;
+	pty_start(&s, 24, 80);
+	/* A prompt the echoed command line cannot contain. */
+	pty_send(&s, "PS1='[ctd'']# '\n");
+	if (read_until_new(s.master, &s.out, "[ctd]# ", 10000) != 1) {
+		kill(s.pid, SIGKILL);
+		ck_abort_msg("PS1 not taken; output:\n%s", tl(s.out.data));
+	}
+	pty_send(&s, "sleep 30\n");
+	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
+	if (!sleeper) {
+		kill(s.pid, SIGKILL);
+		ck_abort_msg("sleep 30 never started; output:\n%s", tl(s.out.data));
+	}
+	long t0 = now_ms();
+	pty_send(&s, "\x03");
+	int r = read_until_new(s.master, &s.out, "[ctd]# ", 10000);
+	long took = now_ms() - t0;
+	int wstatus;
+	pid_t w = waitpid(s.pid, &wstatus, WNOHANG);
+	if (w == s.pid)
+		ck_abort_msg("Ctrl-C ended the launcher (status %d); output:\n%s",
+			     shell_status(wstatus), tl(s.out.data));
+	if (r != 1) {
+		kill(s.pid, SIGKILL);
+		waitpid(s.pid, NULL, 0);
+		ck_abort_msg("no new prompt within 10 s of Ctrl-C; output:\n%s", tl(s.out.data));
+	}
+	ck_assert_msg(took < 5000, "Ctrl-C took %ld ms", took);
+	char st = proc_state(sleeper, NULL, NULL, 0);
+	ck_assert_msg(!st || st == 'Z', "sleep 30 is still running after Ctrl-C (state %c)", st);
+
+	pty_send(&s, "echo st=$?\n");
+	r = read_until_new(s.master, &s.out, "st=130\r\n", 10000);
+	if (r != 1) {
+		kill(s.pid, SIGKILL);
+		ck_abort_msg("the interrupted sleep's status is not 130; output:\n%s", tl(s.out.data));
+	}
+	pty_send(&s, "exit 0\n");
+	int status = pty_finish(&s);
+	ck_assert_msg(status == 0, "exit 0 gave %d; output:\n%s", status, tl(s.out.data));
+	free(s.out.data);
+}
+END_TEST
+
+/* The window size of the caller's terminal is the one seen inside. */
+START_TEST(pty_window_size)
+{
+	struct pty_session s;
+	pty_start(&s, 33, 111);
+	pty_send(&s, "stty size\n");
+	if (read_until_new(s.master, &s.out, "33 111\r\n", 10000) != 1) {
+		kill(s.pid, SIGKILL);
+		waitpid(s.pid, NULL, 0);
+		ck_abort_msg("stty size inside does not say 33 111; output:\n%s", tl(s.out.data));
+	}
+	/* A resize while it runs (the terminal sends SIGWINCH) shows too. */
+	struct winsize ws = { .ws_row = 40, .ws_col = 120 };
+	ck_assert_int_eq(ioctl(s.master, TIOCSWINSZ, &ws), 0);
+	sleep_ms(200);
+	pty_send(&s, "stty size\n");
+	if (read_until_new(s.master, &s.out, "40 120\r\n", 10000) != 1) {
+		kill(s.pid, SIGKILL);
+		waitpid(s.pid, NULL, 0);
+		ck_abort_msg("after a resize to 40x120, stty size inside says otherwise; "
+			     "output:\n%s", tl(s.out.data));
+	}
+	pty_send(&s, "exit 0\n");
+	int st = pty_finish(&s);
+	ck_assert_msg(st == 0, "status %d", st);
+	free(s.out.data);
+}
+END_TEST
+
+/* ---- nothing left behind ----------------------------------------------------- */
+
+/* A sorted list of strings. */
+struct strs {
+	char **v;
+	size_t n, cap;
+};
+
+static void strs_add(struct strs *s, const char *x)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		s->v = realloc(s->v, s->cap * sizeof *s->v);
+	}
+	s->v[s->n++] = strdup(x);
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void strs_free(struct strs *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}
+
+/*
+ * Lines of AFTER not in BEFORE (both sorted) for which KEEP (if given)
+ * returns true, appended to OUT; returns how many.
+ */
+static int strs_added(struct strs *before, struct strs *after, struct buf *out,
+		      int (*keep)(const char *entry, const char *tag), const char *tag)
+{
+	int added = 0;
+	size_t i = 0;
+	for (size_t j = 0; j < after->n; j++) {
+		while (i < before->n && strcmp(before->v[i], after->v[j]) < 0)
+			i++;
+		if (i < before->n && !strcmp(before->v[i], after->v[j]))
+			continue;
+		if (keep && !keep(after->v[j], tag))
+			continue;
+		append(&out->data, &out->len, "  + ", 4);
+		append(&out->data, &out->len, after->v[j], strlen(after->v[j]));
+		append(&out->data, &out->len, "\n", 1);
+		added++;
+	}
+	return added;
+}
+
+/* The launchers a leak test started, to recognise their cgroups. */
+static pid_t our_launchers[256];
+static int n_our_launchers;
+
+static void remember_launcher(pid_t pid)
+{
+	if (n_our_launchers < (int)(sizeof our_launchers / sizeof our_launchers[0]))
+		our_launchers[n_our_launchers++] = pid;
+}
+
+/*
+ * Whether a new cgroup directory is a leftover of our runs: it carries their
+ * tag (the hostname they were given), or the container cgroup it is in,
+ * NAME.PID, names one of our launchers.  Containers of others using the
+ * machine at the same time are not our business.
+ */
+static int cgroup_is_leftover(const char *path, const char *tag)
+{
+	if (strstr(path, tag))
+		return 1;
+	const char *p = strstr(path, "/contained/");
+	if (!p)
+		return 0;                       /* a parent itself */
+	p += strlen("/contained/");
+	const char *end = strchrnul(p, '/');
+	const char *dot = memrchr(p, '.', end - p);
+	if (!dot)
+		return 0;
+	pid_t owner = atoi(dot + 1);
+	for (int i = 0; i < n_our_launchers; i++)
+		if (our_launchers[i] == owner)
+			return 1;
+	return 0;
+}
+
+/* The lines of TEXT, sorted. */
+static void lines_of(const char *text, struct strs *s)
+{
+	char *copy = strdup(text), *save = NULL;
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		strs_add(s, l);
+	free(copy);
+	qsort(s->v, s->n, sizeof *s->v, cmpstr);
+}
+
+static struct strs *nftw_target;
+
+static int nftw_add(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	if (type == FTW_D || type == FTW_DP)
+		strs_add(nftw_target, path);
+	return 0;
+}
+
+/* Every directory under the contained cgroup parents. */
+static void snap_cgroups(struct strs *s)
+{
+	glob_t g;
+	const char *pats[] = { "/sys/fs/cgroup/*/contained", "/sys/fs/cgroup/contained" };
+	for (int k = 0; k < 2; k++) {
+		if (glob(pats[k], GLOB_ONLYDIR, NULL, &g) == 0) {
+			nftw_target = s;
+			for (size_t i = 0; i < g.gl_pathc; i++)
+				nftw(g.gl_pathv[i], nftw_add, 16, FTW_PHYS);
+		}
+		globfree(&g);
+	}
+	qsort(s->v, s->n, sizeof *s->v, cmpstr);
+}
+
+static void snap_tmp(struct strs *s)
+{
+	DIR *d = opendir("/tmp");
+	ck_assert_ptr_nonnull(d);
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			strs_add(s, e->d_name);
+	closedir(d);
+	qsort(s->v, s->n, sizeof *s->v, cmpstr);
+}
+
+/*
+ * Processes that belong to the runs tagged TAG: launchers and anything they
+ * fork without exec (their command line holds "-H TAG"), and container
+ * processes (their cgroup paths hold TAG, the container's hostname).
+ */
+static void snap_procs(struct strs *s, const char *tag)
+{
+	size_t n;
+	pid_t *v = all_pids(&n);
+	for (size_t i = 0; i < n; i++) {
+		char path[64], comm[64] = "?";
+		char st = proc_state(v[i], NULL, comm, sizeof comm);
+		if (!st)
+			continue;
+		int ours = 0;
+		/* The command line is NUL-separated: make it one string. */
+		snprintf(path, sizeof path, "/proc/%d/cmdline", v[i]);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		char raw[8192];
+		ssize_t len = fd >= 0 ? read(fd, raw, sizeof raw - 1) : 0;
+		if (fd >= 0)
+			close(fd);
+		if (len < 0)
+			len = 0;
+		for (ssize_t k = 0; k < len; k++)
+			if (raw[k] == '\0')
+				raw[k] = ' ';
+		raw[len] = '\0';
+		if (strstr(raw, tag))
+			ours = 1;
+		snprintf(path, sizeof path, "/proc/%d/cgroup", v[i]);
+		char *c = slurp(path);
+		if (c && strstr(c, tag))
+			ours = 1;
+		free(c);
+		if (ours) {
+			char line[128];
+			snprintf(line, sizeof line, "%d %s %c", v[i], comm, st);
+			strs_add(s, line);
+		}
+	}
+	free(v);
+	qsort(s->v, s->n, sizeof *s->v, cmpstr);
+}
+
+struct host_state {
+	char *mountinfo;
+	struct strs cgroups, tmp, procs;
+};
+
+static void snap_host(struct host_state *h, const char *tag)
+{
+	memset(h, 0, sizeof *h);
+	h->mountinfo = slurp("/proc/self/mountinfo");
+	ck_assert_ptr_nonnull(h->mountinfo);
+	snap_cgroups(&h->cgroups);
+	snap_tmp(&h->tmp);
+	snap_procs(&h->procs, tag);
+}
+
+static void free_host(struct host_state *h)
+{
+	free(h->mountinfo);
+	strs_free(&h->cgroups);
+	strs_free(&h->tmp);
+	strs_free(&h->procs);
+}
+
+/*
+ * Compare the host after the runs with BEFORE; returns a report of what is
+ * left over, or NULL.  The mount table must be identical and nothing may be
+ * added to /tmp; of new cgroup directories and of processes, those of our
+ * runs count (a run removing someone's stale cgroup is the sweep doing its
+ * job).  A difference must persist for 2 s, so that what others using the
+ * machine do meanwhile passes.
+ */
+static char *host_leftovers(struct host_state *before, const char *tag)
+{
+	long deadline = now_ms() + 2000;
+	for (;;) {
+		struct host_state after;
+		snap_host(&after, tag);
+		struct buf rep;
+		buf_init(&rep);
+		int bad = 0;
+		if (strcmp(before->mountinfo, after.mountinfo)) {
+			struct strs mb = { 0 }, ma = { 0 };
+			lines_of(before->mountinfo, &mb);
+			lines_of(after.mountinfo, &ma);
+			const char *m = "mounts added:\n";
+			append(&rep.data, &rep.len, m, strlen(m));
+			strs_added(&mb, &ma, &rep, NULL, NULL);
+			m = "mounts gone:\n";
+			append(&rep.data, &rep.len, m, strlen(m));
+			strs_added(&ma, &mb, &rep, NULL, NULL);
+			strs_free(&mb);
+			strs_free(&ma);
+			bad = 1;
+		}
+		const char *h1 = "new cgroup directories:\n";
+		append(&rep.data, &rep.len, h1, strlen(h1));
+		bad |= strs_added(&before->cgroups, &after.cgroups, &rep, cgroup_is_leftover,
+				  tag) > 0;
+		const char *h2 = "new entries in /tmp:\n";
+		append(&rep.data, &rep.len, h2, strlen(h2));
+		bad |= strs_added(&before->tmp, &after.tmp, &rep, NULL, NULL) > 0;
+		const char *h3 = "processes of these runs still there:\n";
+		append(&rep.data, &rep.len, h3, strlen(h3));
+		bad |= strs_added(&before->procs, &after.procs, &rep, NULL, NULL) > 0;
+		free_host(&after);
+		if (!bad) {
+			free(rep.data);
+			return NULL;
+		}
+		if (now_ms() >= deadline)
+			return rep.data;
+		free(rep.data);
+		sleep_ms(200);
+	}
+}
+
+/*
+ * Give this test process (Check runs each test in its own child) a mount
+ * namespace of its own with an empty tmpfs on /tmp, so that what the
+ * launchers leave in /tmp is not mixed with what others put there.  Only
+ * done when / is not a shared mount: a mount on /tmp would otherwise
+ * propagate to the host's /tmp.  Without it the host's /tmp is compared
+ * (additions only, so others' files may make it fail).  Launchers started
+ * from here see exactly the same mounts as the host's otherwise.
+ */
+static int use_private_tmp(void)
+{
+	char *mi = slurp("/proc/self/mountinfo");
+	ck_assert_ptr_nonnull(mi);
+	int root_shared = 1;
+	for (char *line = mi; line && *line; ) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		char mnt[PATH_MAX];
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - ... */
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) == 1 && !strcmp(mnt, "/")) {
+			char *dash = strstr(line, " - ");
+			if (dash)
+				*dash = '\0';
+			root_shared = strstr(line, " shared:") != NULL;
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	free(mi);
+	if (root_shared)
+		return 0;
+	ck_assert_int_eq(unshare(CLONE_NEWNS), 0);
+	ck_assert_int_eq(mount("contained-test-tmp", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+			       "mode=1777"), 0);
+	return 1;
+}
+
+/* The hostname given to the runs of one test, to recognise what they leave. */
+static void run_tag(char *tag, size_t taglen)
+{
+	snprintf(tag, taglen, "ptest%d", getpid());
+}
+
+START_TEST(many_sequential_runs_leave_nothing)
+{
+	char tag[32];
+	run_tag(tag, sizeof tag);
+	if (!use_private_tmp())
+		fprintf(stderr, "test_process: / is shared: comparing the host's /tmp\n");
+	struct host_state before;
+	snap_host(&before, tag);
+	ck_assert_msg(before.procs.n == 0, "processes tagged %s before the runs", tag);
+
+	int in = devnull(O_RDONLY), out = devnull(O_WRONLY), err = new_memfd();
+	long t0 = now_ms();
+	for (int i = 0; i < 200; i++) {
+		ck_assert_int_eq(ftruncate(err, 0), 0);
+		ck_assert_int_eq(lseek(err, 0, SEEK_SET), 0);
+		pid_t pid = spawn(in, out, err, ARGV((char *)bin(), "-m", (char *)rootfs(),
+						     "-u", "0", "-H", tag, "-c", "/bin/true"));
+		remember_launcher(pid);
+		int st = wait_child(pid, 20000);
+		ck_assert_msg(st == 0, "run %d of 200 exited %d\nstderr: %s", i + 1, st,
+			      tl(memfd_text(err)));
+	}
+	fprintf(stderr, "test_process: 200 sequential runs of /bin/true took %ld ms\n",
+		now_ms() - t0);
+	char *rep = host_leftovers(&before, tag);
+	if (rep)
+		fprintf(stderr, "test_process: after 200 sequential runs:\n%s", rep);
+	ck_assert_msg(!rep, "after 200 sequential runs:\n%.2000s", rep);
+	free_host(&before);
+	close(in);
+	close(out);
+	close(err);
+}
+END_TEST
+
+START_TEST(many_concurrent_runs_leave_nothing)
+{
+	char tag[32];
+	run_tag(tag, sizeof tag);
+	if (!use_private_tmp())
+		fprintf(stderr, "test_process: / is shared: comparing the host's /tmp\n");
+	struct host_state before;
+	snap_host(&before, tag);
+
+	enum { N = 20 };
+	int in = devnull(O_RDONLY), out = devnull(O_WRONLY), err[N];
+	pid_t pid[N];
+	for (int i = 0; i < N; i++) {
+		err[i] = new_memfd();
+		pid[i] = spawn(in, out, err[i], ARGV((char *)bin(), "-m", (char *)rootfs(),
+						     "-u", "0", "-H", tag, "-c", "/bin/true"));
+		remember_launcher(pid[i]);
+	}
+	int failed = 0;
+	struct buf rep;
+	buf_init(&rep);
+	for (int i = 0; i < N; i++) {
+		int st = wait_child(pid[i], 30000);
+		if (st != 0) {
+			failed++;
+			char line[64];
+			int len = snprintf(line, sizeof line, "run %d: status %d: ", i, st);
+			append(&rep.data, &rep.len, line, len);
+			char *e = memfd_text(err[i]);
+			append(&rep.data, &rep.len, e, strlen(e));
+			free(e);
+		}
+		close(err[i]);
+	}
+	ck_assert_msg(failed == 0, "%d of %d concurrent runs failed:\n%.2000s", failed, N,
+		      rep.data);
+	char *left = host_leftovers(&before, tag);
+	if (left)
+		fprintf(stderr, "test_process: after %d concurrent runs:\n%s", N, left);
+	ck_assert_msg(!left, "after %d concurrent runs:\n%.2000s", N, left);
+	free_host(&before);
+	free(rep.data);
+	close(in);
+	close(out);
+}
+END_TEST
+
+/* ---- file descriptors ------------------------------------------------------------ */
+
+/* An fd the launcher may hold besides 0, 1, 2 while the container runs. */
+static int allowed_launcher_fd(const char *target)
+{
+	return !strncmp(target, "socket:[", 8) || !strcmp(target, "anon_inode:[pidfd]") ||
+	       !strcmp(target, "anon_inode:[signalfd]");
+}
+
+START_TEST(no_fd_leak_in_launcher)
+{
+	int out[2];
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	int in = devnull(O_RDONLY), err = new_memfd();
+	pid_t pid = spawn(in, out[1], err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
+						"-c", "/bin/sleep", "2"));
+	close(out[1]);
+	close(in);
+	pid_t sleeper = wait_descendant(pid, "sleep", 10000);
+	if (!sleeper) {
+		int st = wait_child(pid, 100);
+		ck_abort_msg("the container's sleep never showed up (status %d)\nstderr: %s", st,
+			     tl(memfd_text(err)));
+	}
+	int nl, ns;
+	char *lfds = list_fds(pid, &nl);
+	char *sfds = list_fds(sleeper, &ns);
+	fprintf(stderr, "test_process: launcher %d holds %d fds while the container runs:\n%s"
+		"test_process: the container's PID 1 (host pid %d) holds %d fds:\n%s",
+		pid, nl, lfds, sleeper, ns, sfds);
+
+	/* The launcher: 0, 1, 2 as given, plus at most a sync socket, a pidfd
+	 * and a signalfd. */
+	char *p = lfds;
+	int extra = 0;
+	while (p && *p) {
+		int fd;
+		char target[PATH_MAX];
+		if (sscanf(p, " %d -> %4095[^\n]", &fd, target) == 2 && fd > 2) {
+			extra++;
+			ck_assert_msg(allowed_launcher_fd(target),
+				      "launcher fd %d -> %s should not be open:\n%s", fd, target,
+				      tl(lfds));
+		}
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	ck_assert_msg(nl - extra == 3, "launcher lacks one of fds 0-2:\n%s", tl(lfds));
+	ck_assert_msg(extra <= 3, "launcher holds %d fds beyond 0-2:\n%s", extra, tl(lfds));
+	/* The command: exactly 0, 1, 2. */
+	ck_assert_msg(ns == 3, "the container's command holds %d fds:\n%s", ns, tl(sfds));
+
+	int st = wait_child(pid, 10000);
+	ck_assert_msg(st == 0, "sleep 2 exited %d\nstderr: %s", st, tl(memfd_text(err)));
+	free(lfds);
+	free(sfds);
+	close(out[0]);
+	close(err);
+}
+END_TEST
+
+/* Inside, a command starts with 0, 1, 2 only (ls's own fd 3 is the directory it reads). */
+START_TEST(no_fd_leak_inside)
+{
+	const char *modes[] = { "", "-i" };
+	for (int k = 0; k < 2; k++) {
+		struct run r = run_sh("%s -m %s -u 0 %s -c /bin/ls /proc/self/fd", bin(), rootfs(),
+				      modes[k]);
+		ck_assert_msg(r.status == 0, "%s: status %d\nstderr: %s", modes[k], r.status, tl(r.err));
+		if (strcmp(r.out, "0\n1\n2\n3\n")) {
+			struct run l = run_sh("%s -m %s -u 0 %s -c /bin/ls -l /proc/self/fd", bin(),
+					      rootfs(), modes[k]);
+			ck_abort_msg("%s: fds inside: %s\n%s", modes[k][0] ? modes[k] : "plain",
+				     tl(r.out), tl(l.out));
+		}
+		run_free(&r);
+	}
+}
+END_TEST
+
+/* ---- suite --------------------------------------------------------------------- */
+
+static Suite *process_suite(void)
+{
+	Suite *s = suite_create("process");
+
+	TCase *tc = tcase_create("signals");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, signal_reaches_command, 0, 2 * NTRAPPED);
+	tcase_add_loop_test(tc, init_untrapped_signal_kills_command, 0,
+			    (int)(sizeof untrapped / sizeof untrapped[0]));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("init");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, init_reaps_zombies);
+	tcase_add_test(tc, zombie_probe_sees_zombies_without_init);
+	tcase_add_test(tc, init_command_is_pid2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("launcher_death");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, sigkill_launcher_kills_container, 0, 2);
+	tcase_add_test(tc, sweep_spares_live_container);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("stdio");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, stdin_stdout_pipes);
+	tcase_add_test(tc, large_output_complete);
+	tcase_add_test(tc, stdout_to_file);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pty");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, pty_interactive_session);
+	tcase_add_test(tc, pty_ctrl_c_interrupts_foreground);
+	tcase_add_test(tc, pty_window_size);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("leaks");
+	tcase_set_timeout(tc, 180);
+	tcase_add_test(tc, many_sequential_runs_leave_nothing);
+	tcase_add_test(tc, many_concurrent_runs_leave_nothing);
+	tcase_add_test(tc, no_fd_leak_in_launcher);
+	tcase_add_test(tc, no_fd_leak_inside);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int main(void)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "test_process: must run as root (it starts real containers)\n");
+		return 77;
+	}
+	if (access(contained_bin(), X_OK) != 0) {
+		fprintf(stderr, "test_process: %s not found: run make first\n", contained_bin());
+		return 1;
+	}
+	SRunner *sr = srunner_create(process_suite());
+	srunner_run_all(sr, CK_ENV);   /* CK_VERBOSITY=verbose lists each test */
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

@@ -143,4 +143,25 @@ static inline char *chomp(char *s)
 	return s;
 }
 
+/* The main() of every container test program: refuse to run without root
+ * or without the launcher and rootfs, run SUITE, return 0 when all passed.
+ * CK_VERBOSITY=verbose in the environment lists each test. */
+static inline int run_container_suite(const char *program, Suite *suite)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "%s: run as root: it starts real containers (sudo make check)\n", program);
+		return 1;
+	}
+	if (access(contained_bin(), X_OK) != 0 || access(test_rootfs(), F_OK) != 0) {
+		fprintf(stderr, "%s: need %s and %s (make contained %s/.built)\n",
+			program, contained_bin(), test_rootfs(), test_rootfs());
+		return 1;
+	}
+	SRunner *sr = srunner_create(suite);
+	srunner_run_all(sr, CK_ENV);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
+
 #endif

@@ -1221,18 +1221,5 @@ static Suite *container_suite(void)
 
 int main(void)
 {
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_container: run as root (sudo make check-container)\n");
-		return 1;
-	}
-	if (access(contained_bin(), X_OK) != 0 || access(test_rootfs(), F_OK) != 0) {
-		fprintf(stderr, "test_container: need %s and %s (make contained %s/.built)\n",
-			contained_bin(), test_rootfs(), test_rootfs());
-		return 1;
-	}
-	SRunner *sr = srunner_create(container_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_container_suite("test_container", container_suite());
 }

@@ -110,10 +110,10 @@ static int new_memfd(void)
  * timeout, -1 on end of file (or EIO, which is how a pty master reports that
  * the other side is closed).
  */
-static int read_until(int fd, struct buf *b, const char *needle, long timeout_ms)
+static int read_until_from(int fd, struct buf *b, size_t start, const char *needle,
+			   long timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
-	size_t start = 0;
 	for (;;) {
 		if (needle && strstr(b->data + start, needle))
 			return 1;
@@ -137,32 +137,15 @@ static int read_until(int fd, struct buf *b, const char *needle, long timeout_ms
 	}
 }
 
+static int read_until(int fd, struct buf *b, const char *needle, long timeout_ms)
+{
+	return read_until_from(fd, b, 0, needle, timeout_ms);
+}
+
 /* Like read_until, but searching only what arrives after this call. */
 static int read_until_new(int fd, struct buf *b, const char *needle, long timeout_ms)
 {
-	size_t mark = b->len;
-	long deadline = now_ms() + timeout_ms;
-	for (;;) {
-		if (strstr(b->data + mark, needle))
-			return 1;
-		long left = deadline - now_ms();
-		if (left <= 0)
-			return 0;
-		struct pollfd p = { fd, POLLIN, 0 };
-		int r = poll(&p, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		ck_assert_int_ge(r, 0);
-		if (r == 0)
-			return 0;
-		char chunk[65536];
-		ssize_t n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			return strstr(b->data + mark, needle) ? 1 : -1;
-		append(&b->data, &b->len, chunk, n);
-	}
+	return read_until_from(fd, b, b->len, needle, timeout_ms);
 }
 
 /*
@@ -1488,17 +1471,5 @@ static Suite *process_suite(void)
 
 int main(void)
 {
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_process: must run as root (it starts real containers)\n");
-		return 77;
-	}
-	if (access(contained_bin(), X_OK) != 0) {
-		fprintf(stderr, "test_process: %s not found: run make first\n", contained_bin());
-		return 1;
-	}
-	SRunner *sr = srunner_create(process_suite());
-	srunner_run_all(sr, CK_ENV);   /* CK_VERBOSITY=verbose lists each test */
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return run_container_suite("test_process", process_suite());
 }

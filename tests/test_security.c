@@ -441,15 +441,10 @@ static Suite *security_suite(void)
 
 int main(void)
 {
-	if (geteuid() != 0) {
-		fprintf(stderr, "test_security: must run as root\n");
-		return 1;
-	}
-	fixtures_up();
-	SRunner *sr = srunner_create(security_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	fixtures_down();
-	return failed ? 1 : 0;
+	if (geteuid() == 0)
+		fixtures_up();
+	int status = run_container_suite("test_security", security_suite());
+	if (geteuid() == 0)
+		fixtures_down();
+	return status;
 }

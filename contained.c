@@ -73,17 +73,11 @@
 #ifndef MOUNT_ATTR_IDMAP
 #define MOUNT_ATTR_IDMAP 0x00100000
 #endif
-#ifndef MOUNT_ATTR_RDONLY
-#define MOUNT_ATTR_RDONLY 0x00000001
-#endif
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
 #endif
 #ifndef MOVE_MOUNT_F_EMPTY_PATH
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
-#endif
-#ifndef CLOSE_RANGE_UNSHARE
-#define CLOSE_RANGE_UNSHARE (1U << 1)
 #endif
 
 struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
@@ -890,6 +884,10 @@ static void limit_open_files(void)
  * here on a copy of our memory.  Parent and child keep one end each of a
  * socketpair; the child blocks on it until the parent has finished the
  * parts only the parent can do (section 5).
+ *
+ * The signals a user sends to "the container" (kill, Ctrl-C) are blocked
+ * from the start until there is a container to pass them on to; the parent
+ * then forwards them (section 10), and so does the -i init (section 9).
  * ------------------------------------------------------------------------ */
 
 static const int forwarded_signals[] = {

@@ -9,7 +9,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help rootfs check check-unit check-container check-security check-process check-limits check-vm bench clean
+.PHONY: all help rootfs check check-unit check-container check-security check-process check-limits check-labs check-vm bench clean
 
 all: contained
 
@@ -74,10 +74,13 @@ check-process: contained tests/build/test_process $(TEST_ROOTFS)/.built
 check-limits: contained $(TEST_ROOTFS)/.built
 	sh tests/limits.sh ./contained $(TEST_ROOTFS)
 
+check-labs: contained $(TEST_ROOTFS)/.built
+	sh tests/labs.sh
+
 check-vm: tests/build/contained-static tests/build/probes.stamp
 	sh tests/vm/run.sh tests/build/contained-static
 
-check: check-unit check-container check-security check-process check-limits check-vm
+check: check-unit check-container check-security check-process check-limits check-labs check-vm
 
 bench: contained
 	sh tests/bench.sh ./contained

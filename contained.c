@@ -1203,6 +1203,17 @@ static void make_dir(const char *path, mode_t mode)
 		die_errno("mkdir %s", path);
 }
 
+/* The child walks the rootfs path as container root, host uid 100000, so a
+ * rootfs inside a private home directory (mode 0700) is out of its reach. */
+static void die_rootfs_unreachable(const char *rootfs)
+{
+	if (errno == EACCES)
+		die("container root (host uid %u) cannot reach %s: every directory above "
+		    "it needs search permission for others (chmod o+x), or move the rootfs",
+		    HOST_ID_BASE, rootfs);
+	die_errno("mounting the rootfs %s", rootfs);
+}
+
 static void put_rootfs_in_place(const char *rootfs, int idmapped_fd)
 {
 	stage("tail -3 /proc/%1$d/mountinfo", "mounting the rootfs");
@@ -1211,9 +1222,11 @@ static void put_rootfs_in_place(const char *rootfs, int idmapped_fd)
 		trace("move_mount(%d, \"\", AT_FDCWD, \"%s\", MOVE_MOUNT_F_EMPTY_PATH)", idmapped_fd, rootfs);
 		if (syscall(SYS_move_mount, idmapped_fd, "", AT_FDCWD, rootfs,
 			    MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			die_errno("attaching the idmapped rootfs");
+			die_rootfs_unreachable(rootfs);
 		close(idmapped_fd);
 	} else {
+		if (access(rootfs, X_OK) < 0)
+			die_rootfs_unreachable(rootfs);
 		bind_mount(rootfs, rootfs, false);
 	}
 	done();

@@ -61,7 +61,7 @@ fi
 
 case $family in
 fedora)
-	pk="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel check-devel busybox iproute procps-ng util-linux qemu-system-x86 kernel-core cpio tmux sudo strace"
+	pk="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel glibc-static libseccomp-static libcap-static check-devel busybox iproute procps-ng util-linux qemu-system-x86 kernel-core cpio tmux sudo strace"
 	[ $bench -eq 1 ] && pk="$pk hyperfine crun runc bubblewrap time"
 	echo "$prog: this script installs packages on Debian/Ubuntu only. On $os_id run:" >&2
 	echo "  sudo dnf install -y $pk" >&2

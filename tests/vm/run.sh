@@ -4,7 +4,7 @@
 # initramfs whose /init (tests/vm/init) mounts cgroup2, runs tests/limits.sh
 # and a smoke check, and reports through the second serial port.
 #
-#     sh tests/vm/run.sh tests/build/contained-static
+#     sh tests/vm/run.sh ./contained
 #
 # CONTAINED must be statically linked: the initramfs has no shared libraries.
 # Everything is built under tests/build/vm/.  The test output is printed and
@@ -32,7 +32,7 @@ QEMU=${QEMU:-qemu-system-x86_64}
 VM_TIMEOUT=${VM_TIMEOUT:-240}
 KERNEL=${KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)}
 
-[ -x "$contained" ] || die "$1: no such executable (make tests/build/contained-static)"
+[ -x "$contained" ] || die "$1: no such executable (make)"
 if command -v file >/dev/null && file -L "$contained" | grep -q 'dynamically linked'; then
 	die "$1 is dynamically linked; the VM needs a static build"
 fi

@@ -974,6 +974,70 @@ START_TEST(test_stage_lines)
 }
 END_TEST
 
+/* -v: the system calls of each stage, with their real arguments, so a
+ * learner can match the log to the source; none of them without -v. */
+START_TEST(test_verbose_shows_syscalls)
+{
+	static const char *const calls[] = {
+		"clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWNET|CLONE_NEWIPC|CLONE_NEWUTS|SIGCHLD",
+		"/uid_map\", \"0 100000 65536\")",
+		"unshare(CLONE_NEWCGROUP)",
+		"mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)",
+		"mount(\"proc\", \"",
+		"pivot_root(\".\", \".\")",
+		"sethostname(\"vbox\")",
+		"capset(\"cap_chown,",
+		"seccomp(SECCOMP_SET_MODE_FILTER",
+		"execve(\"/bin/true\"",
+	};
+	struct run r = run_sh("%s -v -H vbox -m %s -u 0 -c /bin/true", contained_bin(), test_rootfs());
+	ck_assert_msg(r.status == 0, "status %d, stderr:\n%s", r.status, r.err);
+	for (size_t i = 0; i < sizeof calls / sizeof *calls; i++)
+		ck_assert_msg(strstr(r.err, calls[i]), "-v does not show %s:\n%s", calls[i], r.err);
+	if (!strstr(r.err, "warning: no idmapped mount"))
+		ck_assert_msg(strstr(r.err, "mount_setattr(") && strstr(r.err, "MOUNT_ATTR_IDMAP"),
+			      "-v does not show the idmapped mount:\n%s", r.err);
+	run_free(&r);
+
+	r = run_sh("%s -H vbox -m %s -u 0 -c /bin/true", contained_bin(), test_rootfs());
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_msg(!strstr(r.err, "pivot_root(") && !strstr(r.err, "clone("),
+		      "system calls shown without -v:\n%s", r.err);
+	run_free(&r);
+}
+END_TEST
+
+/* -s: a pause before every stage on the terminal, with the host pid and a
+ * command to watch; the container's own stdin stays a pipe.  Driven
+ * through script(1), which gives it a terminal fed with Enter presses. */
+START_TEST(test_step_mode)
+{
+	struct run r = run_sh("yes '' | head -n 40 | script -qec "
+			      "\"echo piped-in | %s -s -m %s -u 0 -c /bin/cat\" /dev/null",
+			      contained_bin(), test_rootfs());
+	ck_assert_msg(r.status == 0, "status %d:\n%s%s", r.status, r.out, r.err);
+	int pauses = 0;
+	for (char *p = r.out; (p = strstr(p, "-- next: ")); p++)
+		pauses++;
+	ck_assert_msg(pauses >= 12, "only %d pauses:\n%s", pauses, r.out);
+	static const char *const expected[] = {
+		"-- next: pivoting root", "   container pid on the host: ",
+		"   watch it: ls /proc/", "   watch it: nsenter -t ", "press Enter to continue",
+		"-- next: exec'ing the command as PID 1", "piped-in",
+	};
+	for (size_t i = 0; i < sizeof expected / sizeof *expected; i++)
+		ck_assert_msg(strstr(r.out, expected[i]), "no '%s' in:\n%s", expected[i], r.out);
+	run_free(&r);
+
+	/* no terminal to wait on: refused, not run */
+	r = run_sh("setsid %s -s -m %s -u 0 -c /bin/echo RAN", contained_bin(), test_rootfs());
+	ck_assert_int_eq(r.status, 125);
+	ck_assert_msg(strstr(r.err, "contained: -s needs a terminal") && !strstr(r.out, "RAN"),
+		      "%s%s", r.out, r.err);
+	run_free(&r);
+}
+END_TEST
+
 /* Exit statuses that pass through, with nothing left behind. */
 static const struct {
 	const char *args;  /* after -m ROOTFS -u 0 -H TOKEN -c */
@@ -1205,6 +1269,8 @@ static Suite *container_suite(void)
 	tcase_add_test(tc, test_args_after_c);
 	tcase_add_test(tc, test_command_via_path);
 	tcase_add_test(tc, test_stage_lines);
+	tcase_add_test(tc, test_verbose_shows_syscalls);
+	tcase_add_test(tc, test_step_mode);
 	tcase_add_loop_test(tc, test_exit_status, 0, (int)(sizeof exits / sizeof *exits));
 	tcase_add_test(tc, test_exit_killed);
 	tcase_add_test(tc, test_exit_missing_interpreter);

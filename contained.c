@@ -726,72 +726,82 @@ static void sweep_stale_cgroups(const char *parent)
 
 /* Limits: set_limit() fails the launch, set_optional_limit() is for files
  * that exist only with some kernels or settings (swap accounting, io weights). */
-static void set_limit(const char *dir, const char *file, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_limit(const char *dir, const char *file, const char *fmt, ...)
+static void write_limit(bool optional, const char *dir, const char *file, const char *fmt, va_list ap)
 {
 	char path[PATH_MAX + 64], value[64];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(value, sizeof value, fmt, ap);
-	va_end(ap);
 	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (optional && access(path, F_OK) < 0)
+		return;
 	if (write_file(path, "%s", value) < 0)
 		die_errno("writing %s to %s", value, path);
 }
 
-static void set_optional_limit(const char *dir, const char *file, const char *value)
+static void set_limit(const char *dir, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_limit(const char *dir, const char *file, const char *fmt, ...)
 {
-	char path[PATH_MAX + 64];
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	if (access(path, F_OK) == 0 && write_file(path, "%s", value) < 0)
-		die_errno("writing %s to %s", value, path);
+	va_list ap;
+	va_start(ap, fmt);
+	write_limit(false, dir, file, fmt, ap);
+	va_end(ap);
 }
 
-static void make_cgroup_dir(const char *path)
+static void set_optional_limit(const char *dir, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void set_optional_limit(const char *dir, const char *file, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	write_limit(true, dir, file, fmt, ap);
+	va_end(ap);
+}
+
+/* The shared contained/ parent may exist already; a container's own
+ * directory must be new. */
+static void make_cgroup_dir(const char *path, bool shared)
 {
 	trace("mkdir(\"%s\")", path);
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+	if (mkdir(path, 0755) < 0 && !(shared && errno == EEXIST))
 		die_errno("mkdir %s", path);
+}
+
+/* v2: let DIR's children use memory, pids and cpu, and io where the
+ * kernel and devices offer it. */
+static void enable_controllers(const char *dir)
+{
+	static const char *const controllers[] = { "+memory", "+pids", "+cpu", "+io" };
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/cgroup.subtree_control", dir);
+	for (size_t i = 0; i < 4; i++)
+		if (write_file(path, "%s", controllers[i]) < 0 && strcmp(controllers[i], "+io") != 0)
+			die_errno("enabling %s in %s", controllers[i] + 1, path);
 }
 
 static void create_cgroup_v2(const struct options *o, const char *name)
 {
 	const char *root = "/sys/fs/cgroup";
 	const char *parent = "/sys/fs/cgroup/contained";
-	char cpu_max[64];
 
-	/* Hand memory, pids, cpu and io down root -> contained/ -> container.
-	 * io is optional: not every kernel or device setup offers it. */
-	make_cgroup_dir(parent);
-	static const char *const controllers[] = { "+memory", "+pids", "+cpu", "+io" };
-	for (size_t i = 0; i < 4; i++) {
-		char path[PATH_MAX];
-		const char *at[] = { root, parent };
-		for (size_t j = 0; j < 2; j++) {
-			snprintf(path, sizeof path, "%s/cgroup.subtree_control", at[j]);
-			if (write_file(path, "%s", controllers[i]) < 0 && i < 3)
-				die_errno("enabling %s in %s", controllers[i] + 1, path);
-		}
-	}
+	/* controllers are handed down root -> contained/ -> container */
+	enable_controllers(root);
+	make_cgroup_dir(parent, true);
+	enable_controllers(parent);
 	sweep_stale_cgroups(parent);
 
 	cgroup.ndirs = 1;
 	snprintf(cgroup.dir[0], PATH_MAX, "%s/%s", parent, name);
 	strcpy(cgroup.memory_dir, cgroup.dir[0]);
-	trace("mkdir(\"%s\")", cgroup.dir[0]);
-	if (mkdir(cgroup.dir[0], 0755) < 0)
-		die_errno("mkdir %s", cgroup.dir[0]);
+	make_cgroup_dir(cgroup.dir[0], false);
 
 	const char *d = cgroup.dir[0];
 	set_limit(d, "memory.max", "%llu", o->memory);
 	set_optional_limit(d, "memory.swap.max", "0");
 	set_limit(d, "pids.max", "%ld", o->max_pids);
 	if (o->cpu_quota_us)
-		snprintf(cpu_max, sizeof cpu_max, "%ld %ld", o->cpu_quota_us, CPU_PERIOD_US);
+		set_limit(d, "cpu.max", "%ld %ld", o->cpu_quota_us, CPU_PERIOD_US);
 	else
-		snprintf(cpu_max, sizeof cpu_max, "max %ld", CPU_PERIOD_US);
-	set_limit(d, "cpu.max", "%s", cpu_max);
+		set_limit(d, "cpu.max", "max %ld", CPU_PERIOD_US);
 	set_limit(d, "cpu.weight", "50");              /* default 100: yield to the host */
 	set_optional_limit(d, "io.weight", "default 50");
 }
@@ -805,23 +815,19 @@ static void create_cgroup_v1(const struct options *o, const char *name)
 		if (strcmp(v1_controllers[i], "blkio") == 0 && access(probe, F_OK) < 0)
 			continue;       /* no weight-based I/O scheduler on this host */
 		strcat(parent, "/contained");
-		make_cgroup_dir(parent);
+		make_cgroup_dir(parent, true);
 		sweep_stale_cgroups(parent);
 
 		char *d = cgroup.dir[cgroup.ndirs];
 		snprintf(d, PATH_MAX, "%s/%s", parent, name);
-		trace("mkdir(\"%s\")", d);
-		if (mkdir(d, 0755) < 0)
-			die_errno("mkdir %s", d);
+		make_cgroup_dir(d, false);
 		cgroup.ndirs++;
 
 		if (strcmp(v1_controllers[i], "memory") == 0) {
 			strcpy(cgroup.memory_dir, d);
 			set_limit(d, "memory.limit_in_bytes", "%llu", o->memory);
 			/* memory+swap = memory: no swap beyond the limit */
-			char value[32];
-			snprintf(value, sizeof value, "%llu", o->memory);
-			set_optional_limit(d, "memory.memsw.limit_in_bytes", value);
+			set_optional_limit(d, "memory.memsw.limit_in_bytes", "%llu", o->memory);
 		} else if (strcmp(v1_controllers[i], "cpu") == 0) {
 			set_limit(d, "cpu.cfs_period_us", "%ld", CPU_PERIOD_US);
 			set_limit(d, "cpu.cfs_quota_us", "%ld", o->cpu_quota_us ? o->cpu_quota_us : -1);

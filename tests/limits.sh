@@ -72,25 +72,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/limits.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
-passed=0
-failed=0
+. "$(dirname "$0")/tap.sh"
 skipped=0
 ntest=0
-
-pass() {
-	passed=$((passed + 1))
-	echo "ok - $1"
-}
-
-# fail NAME [REASON...]
-fail() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-	shift
-	for line in "$@"; do
-		echo "#   $line"
-	done
-}
 
 skip() {
 	skipped=$((skipped + 1))
@@ -510,5 +494,4 @@ if [ $mode = v2 ]; then
 fi
 end_test
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

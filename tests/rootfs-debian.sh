@@ -37,20 +37,7 @@ R=$top/tests/build/rootfs-debian
 rm -rf "$R" "$R.log"
 mkdir -p "$top/tests/build"
 
-passed=0
-failed=0
-pass() {
-	passed=$((passed + 1))
-	echo "ok - $1"
-}
-fail() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-	shift
-	for line in "$@"; do
-		echo "#   $line"
-	done
-}
+. "$top/tests/tap.sh"
 
 # --- build ----------------------------------------------------------------------------
 start=$(date +%s)
@@ -59,7 +46,7 @@ st=$?
 echo "# debian.sh took $(($(date +%s) - start)) s; its output is in $R.log"
 if [ $st -ne 0 ]; then
 	fail "debian.sh builds a rootfs" "exit status $st" "$(tail -n 5 "$R.log")"
-	echo "$passed passed, $failed failed"
+	summary
 	exit 1
 fi
 pass "debian.sh builds a rootfs"
@@ -100,8 +87,7 @@ in_debian "a non-root user (-u 1000) runs bash" 1000 1000 /bin/bash -c 'id -u'
 in_debian "root can install files (/etc owned by container root)" written 0 \
 	/bin/bash -c 'echo x > /etc/contained-test && rm /etc/contained-test && echo written'
 
-echo "$passed passed, $failed failed"
-if [ "$failed" = 0 ]; then
+if summary; then
 	rm -rf "$R" "$R.err"
 	exit 0
 fi

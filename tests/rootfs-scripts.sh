@@ -50,21 +50,7 @@ rm -rf "$W"
 mkdir -p "$W"
 tag=$$                      # makes the host-side probe names unique
 
-passed=0
-failed=0
-pass() {
-	passed=$((passed + 1))
-	echo "ok - $1"
-}
-# fail NAME [REASON...]
-fail() {
-	failed=$((failed + 1))
-	echo "not ok - $1"
-	shift
-	for line in "$@"; do
-		echo "#   $line"
-	done
-}
+. "$top/tests/tap.sh"
 
 # The files written on the host only if a layer escaped its rootfs, and the
 # one that must survive a whiteout aimed at it through a symlink.
@@ -202,7 +188,7 @@ check_layered() {
 echo "# building the layers in $W"
 if ! sh "$S/busybox.sh" "$W/l1" > "$W/busybox.log" 2>&1; then
 	fail "busybox.sh builds layer 1" "$(tail -n 3 "$W/busybox.log")"
-	echo "$passed passed, $failed failed"
+	summary
 	exit 1
 fi
 L1=$W/l1
@@ -521,5 +507,4 @@ else
 	fail "debian.sh: MIRROR overrides apt" "got '$got'"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary

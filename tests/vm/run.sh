@@ -67,6 +67,7 @@ ln -s busybox "$stage/bin/sh"
 mknod -m 600 "$stage/dev/console" c 5 1
 cp tests/vm/init "$stage/init"
 cp tests/limits.sh "$stage/limits.sh"
+cp tests/tap.sh "$stage/tap.sh"
 cp "$contained" "$stage/contained"
 chmod 755 "$stage/init" "$stage/contained"
 sh rootfs-scripts/busybox.sh "$stage/rootfs" >"$build/rootfs.log" 2>&1 || {

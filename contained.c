@@ -981,7 +981,8 @@ static pid_t clone_container(int sockets[2])
  * mount_setattr(2), Documentation/filesystems/idmappings.rst.
  *
  * Then the cgroup: the parent writes the child's pid into cgroup.procs.  And
- * only then the one byte (with the mount) that lets the child go on.
+ * only then the go-ahead message (the child's host pid, and the mount) that
+ * lets the child go on.
  * ------------------------------------------------------------------------ */
 
 /* "0 100000 65536\n": inside-id, outside-id, count. */
@@ -1150,7 +1151,8 @@ static void become_namespace_root(int sock)
  * After the pivot, /proc files that describe the host rather than the
  * process are covered: kcore (physical memory), kallsyms (kernel
  * addresses), keys, timer_list, sched_debug; and /proc/sys, sysrq-trigger,
- * irq and bus are made read-only.
+ * irq and bus are made read-only.  Last, the new UTS namespace gets the
+ * container's hostname and the new network namespace its loopback, up.
  * ------------------------------------------------------------------------ */
 
 /* Mount flags that a less privileged namespace may not clear on a mount it

@@ -365,6 +365,42 @@ static char *cgroups_of_launcher(pid_t lpid, int *count)
 static const char *bin(void) { return contained_bin(); }
 static const char *rootfs(void) { return test_rootfs(); }
 
+/*
+ * A container running `/bin/sh -c SCRIPT` (with -i when INIT), started by
+ * this test so that its pid is the launcher's: stdin from IN, stdout on a
+ * pipe, stderr in a memfd.  Returns once stdout has shown READY; aborts the
+ * test with the launcher's output when it never does.
+ */
+struct started {
+	pid_t pid;        /* the launcher */
+	int out;          /* read end of its stdout */
+	int err;          /* memfd holding its stderr */
+	struct buf b;     /* its stdout so far */
+};
+
+static struct started start_shell(int init, int in, const char *script, const char *ready)
+{
+	struct started c;
+	int out[2];
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	c.err = new_memfd();
+	c.pid = init
+		? spawn(in, out[1], c.err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
+						"-i", "-c", "/bin/sh", "-c", (char *)script))
+		: spawn(in, out[1], c.err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
+						"-c", "/bin/sh", "-c", (char *)script));
+	close(out[1]);
+	c.out = out[0];
+	buf_init(&c.b);
+	if (read_until(c.out, &c.b, ready, 15000) != 1) {
+		int st = wait_child(c.pid, 1000);
+		ck_abort_msg("%s%s: the container never printed \"%s\" (status %d)\n"
+			     "stdout: %s\nstderr: %s", init ? "-i " : "", script, ready, st,
+			     tl(c.b.data), tl(memfd_text(c.err)));
+	}
+	return c;
+}
+
 /* ---- signals -------------------------------------------------------------- */
 
 static const struct { int sig; const char *name; } trapped[] = {
@@ -392,28 +428,14 @@ START_TEST(signal_reaches_command)
 		 "trap \"echo trapped-%s pid=\\$\\$; exit %d\" %s; echo ready; "
 		 "while :; do sleep 0.1; done", name, want, name);
 
-	int out[2];
-	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
-	int in = devnull(O_RDONLY), err = new_memfd();
-	pid_t pid = init
-		? spawn(in, out[1], err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
-					      "-i", "-c", "/bin/sh", "-c", script))
-		: spawn(in, out[1], err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
-					      "-c", "/bin/sh", "-c", script));
-	close(out[1]);
+	int in = devnull(O_RDONLY);
+	struct started c = start_shell(init, in, script, "ready\n");
 	close(in);
-
-	struct buf b;
-	buf_init(&b);
-	int ready = read_until(out[0], &b, "ready\n", 15000);
-	if (ready != 1) {
-		int st = wait_child(pid, 100);
-		ck_abort_msg("SIG%s%s: container never printed ready (status %d)\n"
-			     "stdout: %s\nstderr: %s", name, init ? " -i" : "", st, tl(b.data),
-			     tl(memfd_text(err)));
-	}
+	pid_t pid = c.pid;
+	int err = c.err;
+	struct buf b = c.b;
 	ck_assert_int_eq(kill(pid, sig), 0);
-	read_until(out[0], &b, NULL, 5000);      /* until end of file */
+	read_until(c.out, &b, NULL, 5000);      /* until end of file */
 	int st = wait_child(pid, 5000);
 	char marker[64];
 	snprintf(marker, sizeof marker, "trapped-%s pid=%d\n", name, init ? 2 : 1);
@@ -430,7 +452,7 @@ START_TEST(signal_reaches_command)
 	ck_assert_msg(ncg == 0, "SIG%s%s: cgroups left after the launcher exited:\n%s",
 		      name, init ? " -i" : "", tl(cgs));
 	free(cgs);
-	close(out[0]);
+	close(c.out);
 	close(err);
 	free(b.data);
 }
@@ -445,22 +467,12 @@ static const int untrapped[] = { SIGTERM, SIGINT, SIGHUP };
 START_TEST(init_untrapped_signal_kills_command)
 {
 	int sig = untrapped[_i];
-	int out[2];
-	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
-	int in = devnull(O_RDONLY), err = new_memfd();
-	pid_t pid = spawn(in, out[1], err,
-			  ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0", "-i", "-c",
-			       "/bin/sh", "-c", "echo ready $$; exec /bin/sleep 30"));
-	close(out[1]);
+	int in = devnull(O_RDONLY);
+	struct started c = start_shell(1, in, "echo ready $$; exec /bin/sleep 30", "ready 2\n");
 	close(in);
-	struct buf b;
-	buf_init(&b);
-	int ready = read_until(out[0], &b, "ready 2\n", 15000);
-	if (ready != 1) {
-		int st = wait_child(pid, 100);
-		ck_abort_msg("-i: no \"ready 2\" from the command (status %d)\nstdout: %s\n"
-			     "stderr: %s", st, tl(b.data), tl(memfd_text(err)));
-	}
+	pid_t pid = c.pid;
+	int err = c.err;
+	struct buf b = c.b;
 	long t0 = now_ms();
 	ck_assert_int_eq(kill(pid, sig), 0);
 	int st = wait_child(pid, 10000);
@@ -473,7 +485,7 @@ START_TEST(init_untrapped_signal_kills_command)
 	char *cgs = cgroups_of_launcher(pid, &ncg);
 	ck_assert_msg(ncg == 0, "cgroups left after the launcher exited:\n%s", tl(cgs));
 	free(cgs);
-	close(out[0]);
+	close(c.out);
 	close(err);
 	free(b.data);
 }
@@ -551,23 +563,12 @@ START_TEST(sigkill_launcher_kills_container)
 	snprintf(arg, sizeof arg, "%d", 900000000 + getpid() * 10 + init);
 	snprintf(script, sizeof script, "/bin/sleep %s & echo ready; /bin/sleep %s", arg, arg);
 
-	int out[2];
-	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
-	int in = devnull(O_RDONLY), err = new_memfd();
-	pid_t pid = init
-		? spawn(in, out[1], err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
-					      "-i", "-c", "/bin/sh", "-c", script))
-		: spawn(in, out[1], err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
-					      "-c", "/bin/sh", "-c", script));
-	close(out[1]);
+	int in = devnull(O_RDONLY);
+	struct started c = start_shell(init, in, script, "ready\n");
 	close(in);
-	struct buf b;
-	buf_init(&b);
-	if (read_until(out[0], &b, "ready\n", 15000) != 1) {
-		int st = wait_child(pid, 100);
-		ck_abort_msg("container never printed ready (status %d)\nstderr: %s", st,
-			     tl(memfd_text(err)));
-	}
+	pid_t pid = c.pid;
+	int err = c.err;
+	struct buf b = c.b;
 
 	/* Find the container's processes: the two sleeps (by their unique
 	 * argument) and everything in their PID namespace. */
@@ -645,7 +646,7 @@ START_TEST(sigkill_launcher_kills_container)
 		ck_abort_msg("%s: %d of the container's %d processes still alive 1 s after "
 			     "SIGKILL to the launcher", init ? "-i" : "plain", alive, nmembers);
 	}
-	close(out[0]);
+	close(c.out);
 
 	/* The next run sweeps the dead launcher's cgroups. */
 	struct run r = run_sh("%s -m %s -u 0 -c /bin/true", bin(), rootfs());
@@ -681,23 +682,14 @@ END_TEST
 /* The sweep never removes the cgroup of a container that is still running. */
 START_TEST(sweep_spares_live_container)
 {
-	int inp[2], out[2];
+	int inp[2];
 	ck_assert_int_eq(pipe2(inp, O_CLOEXEC), 0);
-	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
-	int err = new_memfd();
-	pid_t pid = spawn(inp[0], out[1], err,
-			  ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0", "-c", "/bin/sh",
-			       "-c", "echo ready; read line; echo got $line; exit 7"));
+	struct started c = start_shell(0, inp[0], "echo ready; read line; echo got $line; exit 7",
+				       "ready\n");
 	close(inp[0]);
-	close(out[1]);
-	struct buf b;
-	buf_init(&b);
-	if (read_until(out[0], &b, "ready\n", 15000) != 1) {
-		close(inp[1]);
-		int st = wait_child(pid, 1000);
-		ck_abort_msg("container never printed ready (status %d)\nstderr: %s", st,
-			     tl(memfd_text(err)));
-	}
+	pid_t pid = c.pid;
+	int err = c.err;
+	struct buf b = c.b;
 	int before;
 	free(cgroups_of_launcher(pid, &before));
 	ck_assert_msg(before > 0, "no cgroup *.%d under /sys/fs/cgroup/*/contained", pid);
@@ -714,14 +706,14 @@ START_TEST(sweep_spares_live_container)
 
 	ck_assert_int_eq(write(inp[1], "hello\n", 6), 6);
 	close(inp[1]);
-	read_until(out[0], &b, NULL, 10000);
+	read_until(c.out, &b, NULL, 10000);
 	int st = wait_child(pid, 10000);
 	ck_assert_msg(strstr(b.data, "got hello\n"), "stdout: %s", tl(b.data));
 	ck_assert_msg(st == 7, "live container exited %d, want 7\nstderr: %s", st,
 		      tl(memfd_text(err)));
 	free(cgroups_of_launcher(pid, &after));
 	ck_assert_msg(after == 0, "cgroups of launcher %d left after it exited", pid);
-	close(out[0]);
+	close(c.out);
 	close(err);
 	free(b.data);
 }

@@ -835,6 +835,17 @@ static void pty_send(struct pty_session *s, const char *text)
 	ck_assert_int_eq(write(s->master, text, n), (ssize_t)n);
 }
 
+/* Wait for NEEDLE in what the session prints from now on; if it never
+ * comes, end the launcher and fail with WHAT and the output so far. */
+static void pty_expect(struct pty_session *s, const char *needle, const char *what)
+{
+	if (read_until_new(s->master, &s->out, needle, 10000) == 1)
+		return;
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, NULL, 0);
+	ck_abort_msg("%s; output:\n%s", what, tl(s->out.data));
+}
+
 /* Read until EOF and return the launcher's status. */
 static int pty_finish(struct pty_session *s)
 {
@@ -850,11 +861,7 @@ START_TEST(pty_interactive_session)
 	pty_start(&s, 24, 80);
 	pty_send(&s, "echo $((6*7))\n");
 	/* The echoed command line has "6*7" in it, only the output has "42". */
-	int r = read_until_new(s.master, &s.out, "42\r\n", 10000);
-	if (r != 1) {
-		kill(s.pid, SIGKILL);
-		ck_abort_msg("no 42 from the shell; output:\n%s", tl(s.out.data));
-	}
+	pty_expect(&s, "42\r\n", "no 42 from the shell");
 	pty_send(&s, "exit 3\n");
 	int st = pty_finish(&s);
 	ck_assert_msg(st == 3, "interactive shell: `exit 3` gave status %d; output:\n%s", st,
@@ -870,10 +877,7 @@ START_TEST(pty_ctrl_c_interrupts_foreground)
 	pty_start(&s, 24, 80);
 	/* A prompt the echoed command line cannot contain. */
 	pty_send(&s, "PS1='[ctd'']# '\n");
-	if (read_until_new(s.master, &s.out, "[ctd]# ", 10000) != 1) {
-		kill(s.pid, SIGKILL);
-		ck_abort_msg("PS1 not taken; output:\n%s", tl(s.out.data));
-	}
+	pty_expect(&s, "[ctd]# ", "PS1 not taken");
 	pty_send(&s, "sleep 30\n");
 	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
 	if (!sleeper) {
@@ -899,11 +903,7 @@ START_TEST(pty_ctrl_c_interrupts_foreground)
 	ck_assert_msg(!st || st == 'Z', "sleep 30 is still running after Ctrl-C (state %c)", st);
 
 	pty_send(&s, "echo st=$?\n");
-	r = read_until_new(s.master, &s.out, "st=130\r\n", 10000);
-	if (r != 1) {
-		kill(s.pid, SIGKILL);
-		ck_abort_msg("the interrupted sleep's status is not 130; output:\n%s", tl(s.out.data));
-	}
+	pty_expect(&s, "st=130\r\n", "the interrupted sleep's status is not 130");
 	pty_send(&s, "exit 0\n");
 	int status = pty_finish(&s);
 	ck_assert_msg(status == 0, "exit 0 gave %d; output:\n%s", status, tl(s.out.data));
@@ -917,22 +917,13 @@ START_TEST(pty_window_size)
 	struct pty_session s;
 	pty_start(&s, 33, 111);
 	pty_send(&s, "stty size\n");
-	if (read_until_new(s.master, &s.out, "33 111\r\n", 10000) != 1) {
-		kill(s.pid, SIGKILL);
-		waitpid(s.pid, NULL, 0);
-		ck_abort_msg("stty size inside does not say 33 111; output:\n%s", tl(s.out.data));
-	}
+	pty_expect(&s, "33 111\r\n", "stty size inside does not say 33 111");
 	/* A resize while it runs (the terminal sends SIGWINCH) shows too. */
 	struct winsize ws = { .ws_row = 40, .ws_col = 120 };
 	ck_assert_int_eq(ioctl(s.master, TIOCSWINSZ, &ws), 0);
 	sleep_ms(200);
 	pty_send(&s, "stty size\n");
-	if (read_until_new(s.master, &s.out, "40 120\r\n", 10000) != 1) {
-		kill(s.pid, SIGKILL);
-		waitpid(s.pid, NULL, 0);
-		ck_abort_msg("after a resize to 40x120, stty size inside says otherwise; "
-			     "output:\n%s", tl(s.out.data));
-	}
+	pty_expect(&s, "40 120\r\n", "after a resize to 40x120, stty size inside says otherwise");
 	pty_send(&s, "exit 0\n");
 	int st = pty_finish(&s);
 	ck_assert_msg(st == 0, "status %d", st);

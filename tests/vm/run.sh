@@ -99,10 +99,10 @@ timeout -k 10 "$VM_TIMEOUT" "$QEMU" \
 end=$(date +%s)
 
 # 4. Report.
+echo "vm: qemu exited with $qstatus after $((end - start))s" >&2
 [ -f "$result" ] || : >"$result"
 tr -d '\r' <"$result" | grep -v '^contained-vm-exit ' || true
 last=$(tr -d '\r' <"$result" | grep '^contained-vm-exit ' | tail -n 1 | cut -d' ' -f2)
-echo "vm: qemu exited with $qstatus after $((end - start))s" >&2
 case $last in
 0|1)
 	exit "$last"

@@ -857,8 +857,10 @@ static void create_cgroup(const struct options *o, int version)
 /* The parent moves the child in while the child waits on the socket. */
 static void join_cgroup(pid_t pid)
 {
+	stage("cat /proc/%1$d/cgroup", "moving the container into its cgroup");
 	for (int i = 0; i < cgroup.ndirs; i++)
 		set_limit(cgroup.dir[i], "cgroup.procs", "%d", (int)pid);
+	done();
 }
 
 static void limit_open_files(void)
@@ -1197,7 +1199,8 @@ static void mount_fs(const char *type, const char *dst, unsigned long flags, con
 	traced_mount(type, dst, type, flags, data);
 }
 
-/* Join a path below the rootfs: at(rootfs, "/dev/null"). */
+/* Join a path below the rootfs: at(rootfs, "/dev/null").  The result lives
+ * in a static buffer, good until the next call. */
 static const char *at(const char *rootfs, const char *path)
 {
 	static char buf[PATH_MAX];
@@ -1847,9 +1850,7 @@ int main(int argc, char **argv)
 		int sock = sockets[0];
 		write_id_maps(container_pid);
 		int rootfs_fd = make_idmapped_rootfs(o.rootfs, container_pid);
-		stage("cat /proc/%1$d/cgroup", "moving the container into its cgroup");
 		join_cgroup(container_pid);
-		done();
 		release_child(sock, rootfs_fd);
 		int status = wait_for_container(&o, &old_mask);
 		close(sock);
@@ -1858,7 +1859,7 @@ int main(int argc, char **argv)
 
 	/* child: the future container */
 	int sock = sockets[1];
-	prctl(PR_SET_DUMPABLE, 0);
+	prctl(PR_SET_DUMPABLE, 0);             /* from the start: see guard_child() */
 	scmp_filter_ctx filter = prepare_syscall_filter();    /* while the parent works */
 	int rootfs_fd = wait_for_parent(sock);
 	become_namespace_root(sock);

@@ -1750,18 +1750,18 @@ static void remove_cgroup_dir(const char *dir)
 	char path[PATH_MAX + 32], pids[4096];
 	snprintf(path, sizeof path, "%s/cgroup.kill", dir);
 	bool have_kill = cgroup.version == 2 && write_file(path, "1") == 0;   /* 5.14+ */
-	for (int tries = 0; tries < 2000; tries++) {
+	int err = EBUSY;
+	for (int tries = 0; tries < 2000 && err == EBUSY; tries++) {
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return;
-		if (errno != EBUSY)
-			break;
+		err = errno;
 		snprintf(path, sizeof path, "%s/cgroup.procs", dir);
 		if (!have_kill && read_file(path, pids, sizeof pids) == 0)
-			for (char *p = pids; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+			for (char *p = strtok(pids, "\n"); p; p = strtok(NULL, "\n"))
 				kill(atoi(p), SIGKILL);
 		usleep(1000);
 	}
-	fprintf(stderr, "contained: could not remove %s: %s\n", dir, strerror(errno));
+	fprintf(stderr, "contained: could not remove %s: %s\n", dir, strerror(err));
 }
 
 static void remove_cgroup(void)

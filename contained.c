@@ -666,9 +666,20 @@ static void check_rootfs(struct options *o)
  * the container gets a directory in each.
  *
  * The cgroup is built here, in the parent, before the child exists, and the
- * child is moved in before it runs a single instruction of its own.  Its
- * name is <hostname>.<launcher pid>: the pid lets the next launcher tell a
- * leftover (its launcher died, by SIGKILL say) from a live container.
+ * child is inside it before it runs a single instruction of the command.
+ * Its name is <hostname>.<launcher pid>: the pid lets the next launcher
+ * tell a leftover (its launcher died, by SIGKILL say) from a live container.
+ *
+ * Moving a process in is dearer than it looks: to move a whole process the
+ * kernel takes a global lock (cgroup_threadgroup_rwsem) whose writer waits
+ * for an RCU grace period, up to several milliseconds on a quiet machine.
+ * A thread that moves *itself* by writing "0" to a v1 `tasks` file skips
+ * that lock, and for our single-threaded child "itself" is all of it.  So
+ * the parent opens the files here and the child, which inherits the
+ * descriptors, writes "0" into them after the go-ahead (section 5): it
+ * needs no path into the host's /sys/fs/cgroup, and the kernel checks the
+ * credentials of whoever opened the file.  On v2, cgroup.procs always takes
+ * the lock (clone3's CLONE_INTO_CGROUP would avoid it: not used here).
  *
  * Some limits are not cgroup business: the number of open files is a
  * per-process rlimit, and an unlimited one lets a container fill the
@@ -681,6 +692,7 @@ struct cgroup {
 	int version;
 	int ndirs;
 	char dir[MAX_CGROUP_DIRS][PATH_MAX];  /* the container's directories */
+	int join_fd[MAX_CGROUP_DIRS];         /* their tasks / cgroup.procs, for the child */
 	char memory_dir[PATH_MAX];            /* the one with memory.* files */
 };
 
@@ -853,16 +865,35 @@ static void create_cgroup(const struct options *o, int version)
 		create_cgroup_v2(o, name);
 	else
 		create_cgroup_v1(o, name);
+	for (int i = 0; i < cgroup.ndirs; i++) {
+		char path[PATH_MAX + 16];
+		snprintf(path, sizeof path, "%s/%s", cgroup.dir[i], version == 2 ? "cgroup.procs" : "tasks");
+		cgroup.join_fd[i] = open(path, O_WRONLY | O_CLOEXEC);
+		if (cgroup.join_fd[i] < 0)
+			die_errno("%s", path);
+	}
 	done();
 }
 
-/* The parent moves the child in while the child waits on the socket. */
-static void join_cgroup(pid_t pid)
+/* Child side, right after the go-ahead: move in, then drop the descriptors. */
+static void join_cgroup(void)
 {
-	stage("cat /proc/%1$d/cgroup", "moving the container into its cgroup");
-	for (int i = 0; i < cgroup.ndirs; i++)
-		set_limit(cgroup.dir[i], "cgroup.procs", "%d", (int)pid);
+	stage("cat /proc/%1$d/cgroup", "moving into the container's cgroup");
+	for (int i = 0; i < cgroup.ndirs; i++) {
+		trace("write(%d, \"0\")   (%s/%s)", cgroup.join_fd[i], cgroup.dir[i],
+		      cgroup.version == 2 ? "cgroup.procs" : "tasks");
+		if (write(cgroup.join_fd[i], "0", 1) != 1)
+			die_errno("joining %s", cgroup.dir[i]);
+		close(cgroup.join_fd[i]);
+	}
 	done();
+}
+
+/* Parent side: the child has its own copies. */
+static void close_cgroup_join_fds(void)
+{
+	for (int i = 0; i < cgroup.ndirs; i++)
+		close(cgroup.join_fd[i]);
 }
 
 static void limit_open_files(void)
@@ -984,9 +1015,10 @@ static pid_t clone_container(int sockets[2])
  * parent may do this: it needs CAP_SYS_ADMIN over the host.
  * mount_setattr(2), Documentation/filesystems/idmappings.rst.
  *
- * Then the cgroup: the parent writes the child's pid into cgroup.procs.  And
- * only then the go-ahead message (the child's host pid, and the mount) that
- * lets the child go on.
+ * Then the go-ahead message (the child's host pid, and the mount) lets the
+ * child go on.  Its first act is to move itself into its cgroup (see
+ * section 3 for why it, not the parent, writes there), and the second to
+ * enter a new cgroup namespace rooted there.
  * ------------------------------------------------------------------------ */
 
 /* "0 100000 65536\n": inside-id, outside-id, count. */
@@ -1872,7 +1904,7 @@ int main(int argc, char **argv)
 		int sock = sockets[0];
 		write_id_maps(container_pid);
 		int rootfs_fd = make_idmapped_rootfs(o.rootfs, container_pid);
-		join_cgroup(container_pid);
+		close_cgroup_join_fds();
 		release_child(sock, rootfs_fd);
 		send_syscall_filter(sock);
 		int status = wait_for_container(&o, &old_mask);
@@ -1884,6 +1916,7 @@ int main(int argc, char **argv)
 	int sock = sockets[1];
 	prctl(PR_SET_DUMPABLE, 0);             /* from the start: see guard_child() */
 	int rootfs_fd = wait_for_parent(sock);
+	join_cgroup();
 	become_namespace_root(sock);
 	put_rootfs_in_place(o.rootfs, rootfs_fd);
 	mount_pseudo_filesystems(o.rootfs);

@@ -15,6 +15,11 @@
 #   crun run, runc run                         OCI runtimes, on a bundle made by `runc spec`
 #   systemd-nspawn --register=no --keep-unit   if installed
 #   contained -m ROOTFS -u 0 -c /bin/true      us, with every protection on
+#   floor                                      not a peer: a static C program that
+#                                              only clone()s with contained's six
+#                                              namespaces, chroot()s and execs
+#                                              /bin/true -- what any launcher
+#                                              with those namespaces pays here
 #
 # Absolute times drift on a shared machine (frequency scaling, neighbours), so
 # the runs are interleaved round-robin -- one run of each peer per round, the
@@ -73,6 +78,7 @@ state=$build/bench-state
 mnt=$build/bench-mounts
 data=$build/bench-data
 timer=$build/bench-timer
+floor=$build/bench-floor
 
 cleanup() {
 	for ns in "$state/ns20" "$state/ns500"; do
@@ -182,6 +188,40 @@ int main(int argc, char **argv)
 }
 EOF
 	${CC:-cc} -O2 -Wall -Wextra -o "$timer" "$timer.c" || die "cannot compile $timer.c"
+
+	cat > "$floor.c" <<'EOF'
+/* bench-floor ROOTFS: the cheapest launch with contained's namespaces.
+ * GPL-3.0-or-later.  No id maps, cgroup, mounts, capability drop or
+ * seccomp: the kernel's share of a launch, for scale. */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+	long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |
+		     CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
+	int st;
+	if (argc != 2)
+		return 2;
+	long pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+	if (pid < 0)
+		return 125;
+	if (pid == 0) {
+		if (chroot(argv[1]) < 0 || chdir("/") < 0)
+			_exit(125);
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return 125;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+EOF
+	${CC:-cc} -O2 -Wall -Wextra -static -o "$floor" "$floor.c" || die "cannot compile $floor.c"
 }
 
 # --- the rootfs and the OCI bundle ----------------------------------------------
@@ -235,6 +275,7 @@ peer() {
 		"$@" runc --root "$state/runc" run --bundle "$bundle" "bench-$$-$seq" ;;
 	nspawn) "$@" systemd-nspawn --quiet --register=no --keep-unit -D "$rootfs" /bin/true ;;
 	contained) "$@" "$contained" -m "$rootfs" -u 0 -c /bin/true ;;
+	floor) "$@" "$floor" "$rootfs" ;;
 	*) die "unknown peer $name" ;;
 	esac
 }
@@ -248,6 +289,7 @@ label() {
 	runc) echo "runc run" ;;
 	nspawn) echo "systemd-nspawn" ;;
 	contained) echo "contained -u 0" ;;
+	floor) echo "floor: clone+chroot+exec (6 ns)" ;;
 	esac
 }
 
@@ -298,7 +340,7 @@ echo "rootfs: $rootfs ($(du -sh "$rootfs" | cut -f1), busybox)"
 echo
 
 peers=
-for p in unshare unshare-net bwrap crun runc nspawn contained; do
+for p in unshare unshare-net bwrap crun runc nspawn contained floor; do
 	if usable $p; then
 		peers="$peers $p"
 	else
@@ -342,9 +384,13 @@ while [ $rep -le $REPS ]; do
 	done
 	if [ $have_contained -eq 1 ]; then
 		ms=$(median "$data/contained.$rep" 1 1000000)
-		verdicts="$verdicts$(awk -v ms="$ms" -v b="$base" -v rep=$rep 'BEGIN {
+		fl=nan
+		[ ! -s "$data/floor.$rep" ] || fl=$(median "$data/floor.$rep" 1 1000000)
+		verdicts="$verdicts$(awk -v ms="$ms" -v b="$base" -v fl="$fl" -v rep=$rep 'BEGIN {
 			r = ms / b
 			printf "  repetition %d: contained %.2f ms = %.2fx baseline: %s 0.75x", rep, ms, r, (r <= 0.75) ? "meets" : "does NOT meet"
+			if (fl != "nan")
+				printf " (floor %.2fx; contained is %.2f ms above it)", fl / b, ms - fl
 		}')
 "
 	fi

@@ -673,13 +673,14 @@ static void check_rootfs(struct options *o)
  * Moving a process in is dearer than it looks: to move a whole process the
  * kernel takes a global lock (cgroup_threadgroup_rwsem) whose writer waits
  * for an RCU grace period, up to several milliseconds on a quiet machine.
- * A thread that moves *itself* by writing "0" to a v1 `tasks` file skips
- * that lock, and for our single-threaded child "itself" is all of it.  So
- * the parent opens the files here and the child, which inherits the
- * descriptors, writes "0" into them after the go-ahead (section 5): it
- * needs no path into the host's /sys/fs/cgroup, and the kernel checks the
- * credentials of whoever opened the file.  On v2, cgroup.procs always takes
- * the lock (clone3's CLONE_INTO_CGROUP would avoid it: not used here).
+ * Recent kernels let a thread that moves *itself* (writing "0" to a v1
+ * `tasks` file) skip that lock, and for our single-threaded child "itself"
+ * is all of it; older ones take the lock either way.  So the parent opens
+ * the files here and the child, which inherits the descriptors, writes "0"
+ * into them after the go-ahead (section 5): it needs no path into the
+ * host's /sys/fs/cgroup, and the kernel checks the credentials of whoever
+ * opened the file.  On v2, cgroup.procs always takes the lock (clone3's
+ * CLONE_INTO_CGROUP would avoid it: not used here).
  *
  * Some limits are not cgroup business: the number of open files is a
  * per-process rlimit, and an unlimited one lets a container fill the

@@ -855,6 +855,12 @@ static void create_cgroup_v1(const struct options *o, const char *name)
 	}
 }
 
+/* The file a process writes to move itself in (see above). */
+static const char *join_file(void)
+{
+	return cgroup.version == 2 ? "cgroup.procs" : "tasks";
+}
+
 static void create_cgroup(const struct options *o, int version)
 {
 	char name[128];
@@ -868,7 +874,7 @@ static void create_cgroup(const struct options *o, int version)
 		create_cgroup_v1(o, name);
 	for (int i = 0; i < cgroup.ndirs; i++) {
 		char path[PATH_MAX + 16];
-		snprintf(path, sizeof path, "%s/%s", cgroup.dir[i], version == 2 ? "cgroup.procs" : "tasks");
+		snprintf(path, sizeof path, "%s/%s", cgroup.dir[i], join_file());
 		cgroup.join_fd[i] = open(path, O_WRONLY | O_CLOEXEC);
 		if (cgroup.join_fd[i] < 0)
 			die_errno("%s", path);
@@ -881,8 +887,7 @@ static void join_cgroup(void)
 {
 	stage("cat /proc/%1$d/cgroup", "moving into the container's cgroup");
 	for (int i = 0; i < cgroup.ndirs; i++) {
-		trace("write(%d, \"0\")   (%s/%s)", cgroup.join_fd[i], cgroup.dir[i],
-		      cgroup.version == 2 ? "cgroup.procs" : "tasks");
+		trace("write(%d, \"0\")   (%s/%s)", cgroup.join_fd[i], cgroup.dir[i], join_file());
 		if (write(cgroup.join_fd[i], "0", 1) != 1)
 			die_errno("joining %s", cgroup.dir[i]);
 		close(cgroup.join_fd[i]);

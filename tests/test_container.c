@@ -981,6 +981,7 @@ START_TEST(test_verbose_shows_syscalls)
 	static const char *const calls[] = {
 		"clone(CLONE_NEWUSER|CLONE_NEWNS|CLONE_NEWPID|CLONE_NEWNET|CLONE_NEWIPC|CLONE_NEWUTS|SIGCHLD",
 		"/uid_map\", \"0 100000 65536\")",
+		", \"0\")   (/sys/fs/cgroup/",
 		"unshare(CLONE_NEWCGROUP)",
 		"mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)",
 		"mount(\"proc\", \"",

@@ -64,6 +64,7 @@
 #include <linux/filter.h>
 #include <linux/magic.h>
 #include <linux/openat2.h>
+#include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/capability.h>
@@ -679,8 +680,8 @@ static void check_rootfs(struct options *o)
  * the files here and the child, which inherits the descriptors, writes "0"
  * into them after the go-ahead (section 5): it needs no path into the
  * host's /sys/fs/cgroup, and the kernel checks the credentials of whoever
- * opened the file.  On v2, cgroup.procs always takes the lock (clone3's
- * CLONE_INTO_CGROUP would avoid it: not used here).
+ * opened the file.  On v2, cgroup.procs always takes the lock, but there the
+ * child need not move at all: clone3 can start it inside (section 4).
  *
  * Some limits are not cgroup business: the number of open files is a
  * per-process rlimit, and an unlimited one lets a container fill the
@@ -694,6 +695,8 @@ struct cgroup {
 	int ndirs;
 	char dir[MAX_CGROUP_DIRS][PATH_MAX];  /* the container's directories */
 	int join_fd[MAX_CGROUP_DIRS];         /* their tasks / cgroup.procs, for the child */
+	int dir_fd;                           /* v2: the directory, for clone3 */
+	bool born_inside;                     /* clone3 started the child in it */
 	char memory_dir[PATH_MAX];            /* the one with memory.* files */
 };
 
@@ -879,27 +882,34 @@ static void create_cgroup(const struct options *o, int version)
 		if (cgroup.join_fd[i] < 0)
 			die_errno("%s", path);
 	}
+	if (version == 2 && (cgroup.dir_fd = open(cgroup.dir[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die_errno("%s", cgroup.dir[0]);
 	done();
 }
 
-/* Child side, right after the go-ahead: move in, then drop the descriptors. */
-static void join_cgroup(void)
-{
-	stage("cat /proc/%1$d/cgroup", "moving into the container's cgroup");
-	for (int i = 0; i < cgroup.ndirs; i++) {
-		trace("write(%d, \"0\")   (%s/%s)", cgroup.join_fd[i], cgroup.dir[i], join_file());
-		if (write(cgroup.join_fd[i], "0", 1) != 1)
-			die_errno("joining %s", cgroup.dir[i]);
-		close(cgroup.join_fd[i]);
-	}
-	done();
-}
-
-/* Parent side: the child has its own copies. */
-static void close_cgroup_join_fds(void)
+/* Each side closes its copies once the child is inside. */
+static void close_cgroup_fds(void)
 {
 	for (int i = 0; i < cgroup.ndirs; i++)
 		close(cgroup.join_fd[i]);
+	if (cgroup.version == 2)
+		close(cgroup.dir_fd);
+}
+
+/* Child side, right after the go-ahead: move in (unless clone3 already put
+ * us there), then drop the descriptors. */
+static void join_cgroup(void)
+{
+	if (!cgroup.born_inside) {
+		stage("cat /proc/%1$d/cgroup", "moving into the container's cgroup");
+		for (int i = 0; i < cgroup.ndirs; i++) {
+			trace("write(%d, \"0\")   (%s/%s)", cgroup.join_fd[i], cgroup.dir[i], join_file());
+			if (write(cgroup.join_fd[i], "0", 1) != 1)
+				die_errno("joining %s", cgroup.dir[i]);
+		}
+		done();
+	}
+	close_cgroup_fds();
 }
 
 static void limit_open_files(void)
@@ -926,6 +936,12 @@ static void limit_open_files(void)
  * All flags go in one clone() so that every new namespace is owned by the
  * new user namespace: that ownership is what later lets root-in-the-
  * container mount /proc and set its hostname, and nothing outside.
+ *
+ * On cgroup v2 the call is clone3(2), which takes its arguments in a
+ * struct and can do one thing more: CLONE_INTO_CGROUP starts the child
+ * inside the container's cgroup, so it never has to be moved there (section
+ * 3 says why a move is dear).  Kernels before 5.7 refuse the flag; then
+ * plain clone() it is, and the child moves itself in.
  *
  * clone() without a new stack behaves like fork(): the child continues from
  * here on a copy of our memory.  Parent and child keep one end each of a
@@ -982,10 +998,27 @@ static pid_t clone_container(int sockets[2])
 	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
 			      CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
 	char names[256];
+	long pid = -1;
 	trace("socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0, [%d, %d])", sockets[0], sockets[1]);
-	trace("clone(%s, stack=NULL)", flag_names(clone_flags, flags, names, sizeof names));
+	flag_names(clone_flags, flags & ~CSIGNAL, names, sizeof names);
 	fflush(stderr);
-	long pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+	if (cgroup.version == 2) {
+		struct clone_args args = {
+			.flags = (flags & ~CSIGNAL) | CLONE_INTO_CGROUP,
+			.exit_signal = flags & CSIGNAL,
+			.cgroup = cgroup.dir_fd,
+		};
+		trace("clone3({ %s|CLONE_INTO_CGROUP, exit_signal = SIGCHLD, cgroup = %d (%s) })",
+		      names, cgroup.dir_fd, cgroup.dir[0]);
+		cgroup.born_inside = true;          /* as the child will see it */
+		pid = syscall(SYS_clone3, &args, sizeof args);
+		if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL))
+			cgroup.born_inside = false;  /* kernel < 5.7: below */
+	}
+	if (!cgroup.born_inside) {
+		trace("clone(%s|SIGCHLD, stack=NULL)", names);
+		pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+	}
 	if (pid < 0)
 		die_errno("clone");
 	if (pid == 0) {
@@ -1910,7 +1943,7 @@ int main(int argc, char **argv)
 		int sock = sockets[0];
 		write_id_maps(container_pid);
 		int rootfs_fd = make_idmapped_rootfs(o.rootfs, container_pid);
-		close_cgroup_join_fds();
+		close_cgroup_fds();
 		release_child(sock, rootfs_fd);
 		send_syscall_filter(sock);
 		int status = wait_for_container(&o, &old_mask);

@@ -1055,9 +1055,9 @@ static pid_t clone_container(int sockets[2])
  * mount_setattr(2), Documentation/filesystems/idmappings.rst.
  *
  * Then the go-ahead message (the child's host pid, and the mount) lets the
- * child go on.  Its first act is to move itself into its cgroup (see
- * section 3 for why it, not the parent, writes there), and the second to
- * enter a new cgroup namespace rooted there.
+ * child go on.  Its first act is to move itself into its cgroup, unless
+ * clone3 started it there (see section 3 for why it, not the parent, writes
+ * there), and the second to enter a new cgroup namespace rooted there.
  * ------------------------------------------------------------------------ */
 
 /* "0 100000 65536\n": inside-id, outside-id, count. */

@@ -69,6 +69,8 @@ cp tests/vm/init "$stage/init"
 cp tests/limits.sh "$stage/limits.sh"
 cp tests/tap.sh "$stage/tap.sh"
 cp "$contained" "$stage/contained"
+${CC:-cc} -O2 -Wall -Wextra -Werror -static -o "$stage/without-clone3" tests/vm/without-clone3.c ||
+	die "cannot compile tests/vm/without-clone3.c"
 chmod 755 "$stage/init" "$stage/contained"
 sh rootfs-scripts/busybox.sh "$stage/rootfs" >"$build/rootfs.log" 2>&1 || {
 	cat "$build/rootfs.log" >&2

@@ -106,7 +106,8 @@ struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
  *
  * Two classroom modes hang off the same calls.  -v (verbose) prints each
  * system call a stage makes, with its real arguments and flags by name, to
- * match against this source and against strace.  -s (step) stops before
+ * match against this source and against strace, and how long the stage
+ * took, to see where a launch spends its time (`make bench` adds them up).  -s (step) stops before
  * every stage, names it, gives the container's host pid, suggests one
  * command to watch the stage from another terminal (the first argument of
  * stage(), with %1$d for that pid), and waits for Enter on the terminal:
@@ -114,6 +115,7 @@ struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
  * ------------------------------------------------------------------------ */
 
 static bool stage_open;        /* a "=> ..." line is waiting for its ending */
+static struct timespec stage_began;   /* for -v's "done (0.12 ms)" */
 static bool in_container;      /* set in the child: it must not clean up */
 static bool verbose;           /* -v */
 static int step_tty = -1;      /* -s: the terminal to wait on */
@@ -150,12 +152,20 @@ static void stage(const char *watch, const char *fmt, ...)
 	pause_before(watch, what);
 	fprintf(stderr, "=> %s...%s", what, verbose ? "\n" : "");
 	stage_open = true;
+	clock_gettime(CLOCK_MONOTONIC, &stage_began);
 }
 
 static void done(void)
 {
-	fputs(verbose ? "   done.\n" : "done.\n", stderr);
+	struct timespec now;
 	stage_open = false;
+	if (!verbose) {
+		fputs("done.\n", stderr);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	fprintf(stderr, "   done (%.2f ms).\n", (now.tv_sec - stage_began.tv_sec) * 1e3 +
+						(now.tv_nsec - stage_began.tv_nsec) / 1e6);
 }
 
 /* -v: one system call, as the kernel receives it. */

@@ -998,6 +998,10 @@ START_TEST(test_verbose_shows_syscalls)
 	if (!strstr(r.err, "warning: no idmapped mount"))
 		ck_assert_msg(strstr(r.err, "mount_setattr(") && strstr(r.err, "MOUNT_ATTR_IDMAP"),
 			      "-v does not show the idmapped mount:\n%s", r.err);
+	regex_t re;
+	ck_assert_int_eq(regcomp(&re, "\n   done \\([0-9]+\\.[0-9]{2} ms\\)\\.\n", REG_EXTENDED | REG_NOSUB), 0);
+	ck_assert_msg(regexec(&re, r.err, 0, NULL, 0) == 0, "-v does not time its stages:\n%.2000s", r.err);
+	regfree(&re);
 	run_free(&r);
 
 	r = run_sh("%s -H vbox -m %s -u 0 -c /bin/true", contained_bin(), test_rootfs());

@@ -28,7 +28,8 @@
 #
 # Then, for contained (and the baseline, for scale): start time with a 2 MB vs
 # a ~500 MB rootfs, with 20 vs 500 extra mounts in the mount namespace it
-# starts from, and throughput with 1 vs 20 launches at a time.
+# starts from, and throughput with 1 vs 20 launches at a time.  Last, where
+# contained's own time goes, stage by stage (contained -v times each one).
 #
 # The timing is done by a tiny C helper (compiled here): it posix_spawn()s the
 # command with stdin/stdout/stderr on /dev/null, waits with wait4() and reads
@@ -515,6 +516,37 @@ for p in unshare contained; do
 		printf "  %-34s %10.0f %10.0f %9.2fx %6d\n", l, r1, r20, r20 / r1, f
 	}'
 done
+
+echo
+echo "== where contained's time goes: its stages, timed by contained -v, $XROUNDS runs (median ms) =="
+# Each stage line "=> doing something..." is closed by "   done (N ms)."
+# in -v mode.  Names lose their digits (pids, generated names) so that
+# runs add up.  -v also prints every system call, so a stage that makes
+# many (the /proc masks) looks slower than it is in a plain launch.
+r=0
+: > "$data/stages"
+while [ $r -lt "$XROUNDS" ]; do
+	"$contained" -v -H benchbox -m "$rootfs" -u 0 -c /bin/true 2>&1 >/dev/null |
+		awk -v run=$r '
+			/^=> .*\.\.\.$/ { name = substr($0, 4, length($0) - 6); gsub(/[0-9]+/, "N", name); order++ }
+			/^   done \(/ && name != "" { ms = $2; sub(/^\(/, "", ms); printf "%03d\t%s\t%s\n", order, name, ms; name = "" }
+		' >> "$data/stages"
+	r=$((r + 1))
+done
+sort -t "$(printf '\t')" -k1,1n -k3,3n "$data/stages" | awk -F '\t' '
+	{ key = $1 "\t" $2; if (!(key in n)) keys[++k] = key; v[key, ++n[key]] = $3 }
+	END {
+		for (i = 1; i <= k; i++) {
+			key = keys[i]; split(key, f, "\t")
+			m = v[key, int((n[key] + 1) / 2)]
+			total += m
+			printf "  %-72.72s %7.2f\n", f[2], m
+		}
+		printf "  %-72s %7.2f\n", "sum of the stages", total
+	}'
+ms=$(median "$data/contained.1" 1 1000000)
+echo "  (a whole plain launch took $ms ms in the round-robin above; the rest is"
+echo "  starting the launcher, exec'ing /bin/true, and tearing the container down)"
 
 echo
 echo "contained vs the 0.75x baseline goal:"

@@ -1148,7 +1148,7 @@ static void release_child(int sock, int rootfs_fd)
 		memcpy(CMSG_DATA(c), &rootfs_fd, sizeof(int));
 	}
 	trace("sendmsg(%d, { pid %d, SCM_RIGHTS [%d] })", sock, (int)host_pid, rootfs_fd);
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != sizeof host_pid)
+	if (sendmsg(sock, &msg, 0) != sizeof host_pid)
 		die_errno("releasing the container");
 	if (rootfs_fd >= 0)
 		close(rootfs_fd);
@@ -1681,13 +1681,16 @@ static scmp_filter_ctx prepare_syscall_filter(void)
 	return ctx;
 }
 
-/* Parent side, silent (the child is printing its stages meanwhile). */
+/* Parent side, silent (the child is printing its stages meanwhile).  A
+ * child that failed already has said why and exited: the write then fails
+ * with EPIPE (a SOCK_SEQPACKET socket sends no SIGPIPE), and the parent
+ * goes on to reap it and report its status. */
 static void send_syscall_filter(int sock)
 {
 	scmp_filter_ctx ctx = prepare_syscall_filter();
-	int rc = seccomp_export_bpf(ctx, sock);
-	if (rc < 0)
-		die("seccomp: cannot compile or send the filter: %s", strerror(-rc));
+	errno = 0;
+	if (seccomp_export_bpf(ctx, sock) < 0 && errno != EPIPE)
+		die("seccomp: cannot compile or send the filter");
 	seccomp_release(ctx);
 }
 

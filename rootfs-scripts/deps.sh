@@ -22,6 +22,7 @@
 #   sudo                            the documented commands are `sudo make ...`
 # With --bench, the peers `make bench` compares against:
 #   hyperfine crun runc bubblewrap time (GNU time, for peak RSS)
+#   systemd-container               systemd-nspawn
 # The linux-image package is large; it is only used by check-vm, but that is
 # part of `make check`, so it is installed by default.
 
@@ -62,7 +63,7 @@ fi
 case $family in
 fedora)
 	pk="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel glibc-static libseccomp-static libcap-static check-devel busybox iproute procps-ng util-linux qemu-system-x86 kernel-core cpio tmux sudo strace"
-	[ $bench -eq 1 ] && pk="$pk hyperfine crun runc bubblewrap time"
+	[ $bench -eq 1 ] && pk="$pk hyperfine crun runc bubblewrap time systemd-container"
 	echo "$prog: this script installs packages on Debian/Ubuntu only. On $os_id run:" >&2
 	echo "  sudo dnf install -y $pk" >&2
 	echo "(check that 'busybox' is statically linked: file /usr/sbin/busybox; if not, set BUSYBOX=... for busybox.sh)" >&2
@@ -90,7 +91,7 @@ esac
 
 pkgs="build-essential pkg-config libseccomp-dev libcap-dev check busybox-static
 iproute2 procps util-linux qemu-system-x86 $kernel cpio tmux sudo strace"
-[ $bench -eq 1 ] && pkgs="$pkgs hyperfine crun runc bubblewrap time"
+[ $bench -eq 1 ] && pkgs="$pkgs hyperfine crun runc bubblewrap time systemd-container"
 
 # --- fast path: everything installed already? ----------------------------------
 # db:Status-Abbrev is "ii " for an installed package; anything else (not

@@ -107,11 +107,12 @@ struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
  * Two classroom modes hang off the same calls.  -v (verbose) prints each
  * system call a stage makes, with its real arguments and flags by name, to
  * match against this source and against strace, and how long the stage
- * took, to see where a launch spends its time (`make bench` adds them up).  -s (step) stops before
- * every stage, names it, gives the container's host pid, suggests one
- * command to watch the stage from another terminal (the first argument of
- * stage(), with %1$d for that pid), and waits for Enter on the terminal:
- * /dev/tty, not stdin, which may be a pipe meant for the container.
+ * took, to see where a launch spends its time (`make bench` adds them up).
+ * -s (step) stops before every stage, names it, gives the container's host
+ * pid, suggests one command to watch the stage from another terminal (the
+ * first argument of stage(), with %1$d for that pid), and waits for Enter
+ * on the terminal: /dev/tty, not stdin, which may be a pipe meant for the
+ * container.
  * ------------------------------------------------------------------------ */
 
 static bool stage_open;        /* a "=> ..." line is waiting for its ending */
@@ -1020,7 +1021,7 @@ static pid_t clone_container(int sockets[2])
 		};
 		trace("clone3({ %s|CLONE_INTO_CGROUP, exit_signal = SIGCHLD, cgroup = %d (%s) })",
 		      names, cgroup.dir_fd, cgroup.dir[0]);
-		cgroup.born_inside = true;          /* as the child will see it */
+		cgroup.born_inside = true;   /* now: the child gets memory as it is at the call */
 		pid = syscall(SYS_clone3, &args, sizeof args);
 		if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL))
 			cgroup.born_inside = false;  /* kernel < 5.7: below */

@@ -12,6 +12,11 @@
 #   unshare -fpmiu chroot ROOTFS /bin/true     the baseline: namespaces + chroot, nothing else
 #   unshare -fpmiun chroot ROOTFS /bin/true    the same plus a network namespace
 #   bwrap                                      bubblewrap, same namespaces
+#   bwrap-all                                  bubblewrap with contained's namespaces
+#                                              (user as uid 0, net, cgroup too) and
+#                                              a fresh /proc and /dev: the nearest it
+#                                              gets to contained, short of cgroups,
+#                                              capability drop and seccomp
 #   crun run, runc run                         OCI runtimes, on a bundle made by `runc spec`
 #   systemd-nspawn --register=no --keep-unit   if installed
 #   contained -m ROOTFS -u 0 -c /bin/true      us, with every protection on
@@ -268,6 +273,8 @@ peer() {
 	unshare) "$@" unshare -fpmiu chroot "$rootfs" /bin/true ;;
 	unshare-net) "$@" unshare -fpmiun chroot "$rootfs" /bin/true ;;
 	bwrap) "$@" bwrap --bind "$rootfs" / --unshare-pid --unshare-ipc --unshare-uts /bin/true ;;
+	bwrap-all) "$@" bwrap --bind "$rootfs" / --unshare-all --unshare-user --uid 0 --gid 0 \
+		--proc /proc --dev /dev /bin/true ;;
 	crun)
 		seq=$((seq + 1))
 		"$@" crun --root "$state/crun" run --bundle "$bundle" "bench-$$-$seq" ;;
@@ -286,6 +293,7 @@ label() {
 	unshare) echo "unshare -fpmiu chroot (baseline)" ;;
 	unshare-net) echo "unshare -fpmiun chroot" ;;
 	bwrap) echo "bwrap (mnt,pid,ipc,uts)" ;;
+	bwrap-all) echo "bwrap (all ns, /proc, /dev)" ;;
 	crun) echo "crun run" ;;
 	runc) echo "runc run" ;;
 	nspawn) echo "systemd-nspawn" ;;
@@ -303,7 +311,7 @@ usable() {
 			reason="unshare/chroot not found"
 			return 1
 		fi ;;
-	bwrap)
+	bwrap | bwrap-all)
 		command -v bwrap >/dev/null || { reason="not installed (sh rootfs-scripts/deps.sh --bench)"; return 1; } ;;
 	crun | runc)
 		command -v "$1" >/dev/null || { reason="not installed (sh rootfs-scripts/deps.sh --bench)"; return 1; }
@@ -341,7 +349,7 @@ echo "rootfs: $rootfs ($(du -sh "$rootfs" | cut -f1), busybox)"
 echo
 
 peers=
-for p in unshare unshare-net bwrap crun runc nspawn contained floor; do
+for p in unshare unshare-net bwrap bwrap-all crun runc nspawn contained floor; do
 	if usable $p; then
 		peers="$peers $p"
 	else

@@ -535,7 +535,7 @@ r=0
 : > "$data/stages"
 while [ $r -lt "$XROUNDS" ]; do
 	"$contained" -v -H benchbox -m "$rootfs" -u 0 -c /bin/true 2>&1 >/dev/null |
-		awk -v run=$r '
+		awk '
 			/^=> .*\.\.\.$/ { name = substr($0, 4, length($0) - 6); gsub(/[0-9]+/, "N", name); order++ }
 			/^   done \(/ && name != "" { ms = $2; sub(/^\(/, "", ms); printf "%03d\t%s\t%s\n", order, name, ms; name = "" }
 		' >> "$data/stages"

@@ -1756,11 +1756,22 @@ static void drop_capabilities(int cap_last_cap, unsigned uid, int sock)
  * fchmodat2, the mount API...) is a hole until it is added here.
  *
  * Rules that depend on arguments can only look at the registers: seccomp
- * cannot read memory.  So clone3(), whose flags live in a struct in memory,
- * is answered ENOSYS, and the C library falls back to clone(), whose flags
- * the filter can see.  ioctl() request numbers are 32 bits wide but passed
- * in a 64-bit register, so they are compared on the low 32 bits only: the
- * kernel ignores the high bits, and so must the match.
+ * cannot read memory.  So clone3() and openat2(), whose flags and mode live
+ * in a struct in memory, are answered ENOSYS, what a kernel without them
+ * would say, and the C library falls back to clone() and openat(), whose
+ * arguments the filter can see.  ioctl() request numbers are 32 bits wide
+ * but passed in a 64-bit register, so they are compared on the low 32 bits
+ * only: the kernel ignores the high bits, and so must the match.
+ *
+ * One thing a container leaves behind for the host is files, and set-id
+ * files are the dangerous kind.  Through the idmapped rootfs (section 5)
+ * container root owns its files on disk as host root, and container uid
+ * 1000 as host uid 1000, so a set-user-ID or set-group-ID program made in
+ * here runs as them for any host user who can reach the rootfs; the
+ * container's no_new_privs does not follow the file out.  A mode reaches
+ * the kernel through the calls that create files (open, openat, creat,
+ * mknod, mknodat) and those that change one (chmod, fchmod, fchmodat,
+ * fchmodat2); each is refused when its mode has S_ISUID or S_ISGID.
  *
  * System calls from another ABI (32-bit int 0x80, x32) would bypass a
  * filter written for x86-64 numbers; libseccomp kills the process for any
@@ -1779,18 +1790,180 @@ static void drop_capabilities(int cap_last_cap, unsigned uid, int sock)
  * call: the two halves of the work overlap instead of adding up.
  * ------------------------------------------------------------------------ */
 
-#define DENY SCMP_ACT_ERRNO(EPERM)
+#include <sys/personality.h>
 
-static void deny(scmp_filter_ctx ctx, int nr, unsigned nargs, ...)
+#define LEN(a) (sizeof (a) / sizeof *(a))
+#define CALL(name) SCMP_SYS(name), #name
+
+/* Refused whatever the arguments.  ENOSYS rows pretend the call does not
+ * exist, so that callers fall back to one the filter can judge. */
+static const struct denied_call {
+	int nr;
+	const char *name;
+	int errnum;
+	const char *why;
+} denied_calls[] = {
+	{ CALL(keyctl),            EPERM,  "the kernel keyring is not namespaced" },
+	{ CALL(add_key),           EPERM,  "the kernel keyring is not namespaced" },
+	{ CALL(request_key),       EPERM,  "the kernel keyring is not namespaced" },
+
+	{ CALL(ptrace),            EPERM,  "reads and rewrites another process" },
+	{ CALL(process_vm_readv),  EPERM,  "reads another process's memory, as ptrace" },
+	{ CALL(process_vm_writev), EPERM,  "writes another process's memory, as ptrace" },
+	{ CALL(pidfd_getfd),       EPERM,  "copies another process's descriptor, as ptrace" },
+	{ CALL(kcmp),              EPERM,  "compares another process's kernel objects, as ptrace" },
+	{ CALL(process_madvise),   EPERM,  "pages out another process's memory, as ptrace" },
+
+	{ CALL(userfaultfd),       EPERM,  "stalls the kernel mid-copy: the core of many exploits" },
+	{ CALL(perf_event_open),   EPERM,  "kernel profiling, host-wide" },
+	{ CALL(bpf),               EPERM,  "programs run inside the kernel" },
+	{ CALL(io_uring_setup),    EPERM,  "a second system call interface the filter cannot see" },
+	{ CALL(io_uring_enter),    EPERM,  "a second system call interface the filter cannot see" },
+	{ CALL(io_uring_register), EPERM,  "a second system call interface the filter cannot see" },
+	{ CALL(fanotify_init),     EPERM,  "watches file access; nothing in a container needs it" },
+
+	{ CALL(kexec_load),        EPERM,  "replaces the running kernel" },
+	{ CALL(kexec_file_load),   EPERM,  "replaces the running kernel" },
+	{ CALL(init_module),       EPERM,  "extends the running kernel" },
+	{ CALL(finit_module),      EPERM,  "extends the running kernel" },
+	{ CALL(delete_module),     EPERM,  "shrinks the running kernel" },
+	{ CALL(reboot),            EPERM,  "the host's power switch" },
+
+	{ CALL(swapon),            EPERM,  "the host's swap" },
+	{ CALL(swapoff),           EPERM,  "the host's swap" },
+	{ CALL(acct),              EPERM,  "the host's process accounting" },
+	{ CALL(settimeofday),      EPERM,  "the host's clock" },
+	{ CALL(clock_settime),     EPERM,  "the host's clock" },
+	{ CALL(clock_adjtime),     EPERM,  "the host's clock" },
+	{ CALL(adjtimex),          EPERM,  "the host's clock" },
+
+	{ CALL(open_by_handle_at), EPERM,  "opens an inode by number, skipping the path walk" },
+	{ CALL(name_to_handle_at), EPERM,  "the numbers open_by_handle_at takes" },
+
+	{ CALL(fsopen),            EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(fsconfig),          EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(fsmount),           EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(fspick),            EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(open_tree),         EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(move_mount),        EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(mount_setattr),     EPERM,  "the new mount API, outside the old mount checks" },
+
+	{ CALL(setns),             EPERM,  "joins another namespace" },
+	{ CALL(clone3),            ENOSYS, "flags in memory: libc falls back to clone" },
+	{ CALL(openat2),           ENOSYS, "mode in memory: libc falls back to openat" },
+
+	{ CALL(mbind),             EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(migrate_pages),     EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(move_pages),        EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(set_mempolicy),     EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(set_mempolicy_home_node), EPERM, "NUMA policy: starves or pins the host's memory nodes" },
+};
+
+/* How an argument rule reads its argument. */
+enum test {
+	EQUALS,             /* (argument & mask) == value */
+	ANY_BIT,            /* any bit of mask is set */
+	ANY_BIT_BUT_QUERY,  /* likewise, unless the low 32 bits are all set */
+};
+
+/* Refused for some values of one argument.  Other CLONE_NEW* flags than
+ * CLONE_NEWUSER need CAP_SYS_ADMIN, which no one in the container has.
+ *
+ * Set-id files, the why: with S_ISGID and without group-execute, a file
+ * keeps its bit through writes and chown (the kernel only clears it for
+ * a caller that is not in the group and lacks CAP_FSETID, which root here
+ * keeps), and gets group-execute later; so the bits are refused when a file
+ * is made, not only when it is changed.  A mode is compared whatever the
+ * flags: without O_CREAT or O_TMPFILE the kernel ignores it and the C
+ * library passes 0, and O_TMPFILE, whose file is linked in later, is
+ * covered.  mknod makes regular files too.  Not filtered: mkdir, whose
+ * mode the kernel strips of S_ISGID itself; a set-group-ID directory (made
+ * by inheritance) hands its group to new entries and the bit to new
+ * subdirectories, never to a file (inode_init_owner).  Not in scope: set-id
+ * programs the image ships.  They are its author's choice, link and
+ * rename move the same file, and write() or chown() clears the bits (the
+ * kernel keeps them only for CAP_FSETID in the host's namespace) -- but
+ * two routes are out of any filter's reach: a write through a shared
+ * mmap() keeps them, and an access ACL (setxattr) can grant execute while
+ * keeping S_ISGID, and the filter sees neither the mapping's file nor the
+ * attribute's name.  Keep an image with set-id programs where host users
+ * cannot reach it (a parent directory of mode 0700).
+ *
+ * personality(): ADDR_NO_RANDOMIZE switches off address-space
+ * randomisation, MMAP_PAGE_ZERO maps page zero (the way in for kernel
+ * NULL-pointer bugs), READ_IMPLIES_EXEC makes data executable; the other
+ * personas (PER_LINUX32, UNAME26) only change what uname() says.  But
+ * personality(0xffffffff) is a query that sets every bit, and libseccomp
+ * compares an argument once per rule: see deny_but_query(). */
+static const struct arg_rule {
+	int nr;
+	const char *name;
+	unsigned arg;
+	enum test test;
+	unsigned long long mask, value;
+	int errnum;
+	const char *why;
+} arg_rules[] = {
+	{ CALL(open),      2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(openat),    3, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(creat),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(mknod),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(mknodat),   2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(chmod),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
+	{ CALL(fchmod),    1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
+	{ CALL(fchmodat),  2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
+	{ __NR_fchmodat2, "fchmodat2", 2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM,
+	  "makes a file set-id (Linux 6.6; old filters miss it)" },
+
+	{ CALL(unshare),   0, ANY_BIT, CLONE_NEWUSER, 0, EPERM,
+	  "a nested user namespace hands out every capability again" },
+	{ CALL(clone),     0, ANY_BIT, CLONE_NEWUSER, 0, EPERM,
+	  "a nested user namespace hands out every capability again" },
+
+	{ CALL(ioctl),     1, EQUALS, 0xffffffff, TIOCSTI, EPERM,
+	  "types into the caller's terminal, to run after the container exits" },
+	{ CALL(ioctl),     1, EQUALS, 0xffffffff, TIOCLINUX, EPERM,
+	  "types into a virtual console" },
+
+	{ CALL(socket),    0, EQUALS, 0xffffffff, AF_VSOCK, EPERM,
+	  "vsock is not namespaced: it reaches the hypervisor and virtual machines" },
+
+	{ CALL(personality), 0, ANY_BIT_BUT_QUERY,
+	  ADDR_NO_RANDOMIZE | MMAP_PAGE_ZERO | READ_IMPLIES_EXEC, 0, EPERM,
+	  "weakens the caller's own exploit defences, and its children's" },
+};
+
+/* One rule: refuse call NR when (argument ARG & MASK) == VALUE. */
+static void deny(scmp_filter_ctx ctx, int nr, const char *name, int errnum, unsigned arg,
+		 unsigned long long mask, unsigned long long value)
 {
-	struct scmp_arg_cmp args[2];
-	va_list ap;
-	va_start(ap, nargs);
-	for (unsigned i = 0; i < nargs; i++)
-		args[i] = va_arg(ap, struct scmp_arg_cmp);
-	va_end(ap);
-	if (seccomp_rule_add_array(ctx, DENY, nr, nargs, args) < 0)
-		die("seccomp: cannot add a rule for syscall %d", nr);
+	struct scmp_arg_cmp cmp = SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, value);
+	if (seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(errnum), nr, 1, &cmp) < 0)
+		die("seccomp: cannot add a rule for %s", name);
+}
+
+/* A masked comparison matches all of its bits or nothing: "any of these
+ * bits" takes one rule per bit. */
+static void deny_any_bit(scmp_filter_ctx ctx, const struct arg_rule *r)
+{
+	for (unsigned long long bit = 1; bit && bit <= r->mask; bit <<= 1)
+		if (r->mask & bit)
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, bit, bit);
+}
+
+/* "A bit of the mask is set, and some bit of the low 32 is clear", one
+ * comparison per rule: the mask's lowest bit with each other bit clear in
+ * turn (31 rules), then each other mask bit with that lowest one clear.
+ * Every value but 0xffffffff that has a mask bit matches one of them. */
+static void deny_but_query(scmp_filter_ctx ctx, const struct arg_rule *r)
+{
+	unsigned long long low = r->mask & -r->mask;
+	for (unsigned long long bit = 1; bit <= 0xffffffffu; bit <<= 1) {
+		if (bit != low)
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, low | bit, low);
+		if (bit != low && (r->mask & bit))
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, bit | low, bit);
+	}
 }
 
 static scmp_filter_ctx prepare_syscall_filter(void)
@@ -1798,75 +1971,28 @@ static scmp_filter_ctx prepare_syscall_filter(void)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		die("seccomp_init failed");
-
-	/* kernel keyring: not namespaced, shared with the host */
-	deny(ctx, SCMP_SYS(keyctl), 0);
-	deny(ctx, SCMP_SYS(add_key), 0);
-	deny(ctx, SCMP_SYS(request_key), 0);
-	/* ptrace: reads other processes' memory; a classic escape helper */
-	deny(ctx, SCMP_SYS(ptrace), 0);
-	/* userfaultfd: stalls the kernel mid-copy, the core of many exploits */
-	deny(ctx, SCMP_SYS(userfaultfd), 0);
-	/* perf_event_open, bpf: kernel profiling and programs, host-wide */
-	deny(ctx, SCMP_SYS(perf_event_open), 0);
-	deny(ctx, SCMP_SYS(bpf), 0);
-	/* replacing or extending the running kernel */
-	deny(ctx, SCMP_SYS(kexec_load), 0);
-	deny(ctx, SCMP_SYS(kexec_file_load), 0);
-	deny(ctx, SCMP_SYS(init_module), 0);
-	deny(ctx, SCMP_SYS(finit_module), 0);
-	deny(ctx, SCMP_SYS(delete_module), 0);
-	deny(ctx, SCMP_SYS(reboot), 0);
-	/* host-wide settings: swap, process accounting, the clock */
-	deny(ctx, SCMP_SYS(swapon), 0);
-	deny(ctx, SCMP_SYS(swapoff), 0);
-	deny(ctx, SCMP_SYS(acct), 0);
-	deny(ctx, SCMP_SYS(settimeofday), 0);
-	deny(ctx, SCMP_SYS(clock_settime), 0);
-	deny(ctx, SCMP_SYS(clock_adjtime), 0);
-	deny(ctx, SCMP_SYS(adjtimex), 0);
-	/* file handles open any inode by number, skipping the path walk
-	 * that keeps the container inside its root */
-	deny(ctx, SCMP_SYS(open_by_handle_at), 0);
-	deny(ctx, SCMP_SYS(name_to_handle_at), 0);
-	/* the new mount API: fd-based mounts outside the old checks */
-	deny(ctx, SCMP_SYS(fsopen), 0);
-	deny(ctx, SCMP_SYS(fsconfig), 0);
-	deny(ctx, SCMP_SYS(fsmount), 0);
-	deny(ctx, SCMP_SYS(fspick), 0);
-	deny(ctx, SCMP_SYS(open_tree), 0);
-	deny(ctx, SCMP_SYS(move_mount), 0);
-	deny(ctx, SCMP_SYS(mount_setattr), 0);
-	/* joining other namespaces, or nesting a user namespace (which hands
-	 * out a full, fresh set of capabilities for more kernel code) */
-	deny(ctx, SCMP_SYS(setns), 0);
-	deny(ctx, SCMP_SYS(unshare), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
-	deny(ctx, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
-	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) < 0)
-		die("seccomp: cannot add the clone3 rule");
-	/* NUMA memory policy: can starve or pin the host's memory nodes */
-	deny(ctx, SCMP_SYS(mbind), 0);
-	deny(ctx, SCMP_SYS(migrate_pages), 0);
-	deny(ctx, SCMP_SYS(move_pages), 0);
-	deny(ctx, SCMP_SYS(set_mempolicy), 0);
-	/* io_uring: a second syscall interface that seccomp cannot see into */
-	deny(ctx, SCMP_SYS(io_uring_setup), 0);
-	deny(ctx, SCMP_SYS(io_uring_enter), 0);
-	deny(ctx, SCMP_SYS(io_uring_register), 0);
-	/* setuid/setgid files outlive the container: a host user could run them */
-	for (mode_t bit = S_ISUID; bit; bit = bit == S_ISUID ? S_ISGID : 0) {
-		deny(ctx, SCMP_SYS(chmod), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, bit, bit));
-		deny(ctx, SCMP_SYS(fchmod), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, bit, bit));
-		deny(ctx, SCMP_SYS(fchmodat), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit));
-		deny(ctx, __NR_fchmodat2, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit));
+	for (size_t i = 0; i < LEN(denied_calls); i++) {
+		const struct denied_call *d = &denied_calls[i];
+		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(d->errnum), d->nr, 0) < 0)
+			die("seccomp: cannot add the rule for %s", d->name);
 	}
-	/* TIOCSTI pushes keystrokes into the terminal we share with the caller
-	 * (run them after the container exits); TIOCLINUX can do the same on
-	 * a virtual console.  Other ioctls, like TIOCGWINSZ, stay allowed. */
-	deny(ctx, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
-	deny(ctx, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
+	for (size_t i = 0; i < LEN(arg_rules); i++) {
+		const struct arg_rule *r = &arg_rules[i];
+		switch (r->test) {
+		case EQUALS:
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, r->mask, r->value);
+			break;
+		case ANY_BIT:
+			deny_any_bit(ctx, r);
+			break;
+		case ANY_BIT_BUT_QUERY:
+			deny_but_query(ctx, r);
+			break;
+		}
+	}
 	return ctx;
 }
+
 
 /* Parent side, silent (the child is printing its stages meanwhile).  A
  * child that failed already has said why and exited: the write then fails

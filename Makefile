@@ -21,7 +21,7 @@ all: contained
 help:
 	@echo "make                 build ./contained"
 	@echo "sudo make rootfs     build ./rootfs -> roots/rootfs (busybox, from the distro's busybox-static)"
-	@echo "sudo make roots      make roots/, where only root and containers' root may go"
+	@echo "sudo make roots      make roots/, where only root may go"
 	@echo "sudo make check      run every test (needs root)"
 	@echo "sudo make check-vm   run the cgroup v2 tests in a qemu VM"
 	@echo "sudo make check-debian  build a Debian rootfs with debootstrap and run it (~1.5 min)"
@@ -30,25 +30,21 @@ help:
 contained: contained.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ contained.c $(LDLIBS)
 
-# Where root filesystems live: roots/.  A container's root owns its files
-# on disk as host root (that is what the idmapped mount does), so it can
-# leave set-id-root programs in its rootfs, and any host user who could
-# reach them could run them.  roots/ is the fence: owner root, group
-# HOST_ID_BASE (100000, read from contained.c), mode 0710.  Host root may
-# enter, and so may a container's root (host uid and gid 100000), which has
-# to walk the path to mount its rootfs; other users may not.  (0700 would
-# lock out the container's root too.)  The rootfs inside keeps its 0755, so
-# the container's other users can still use its /.
+# Where root filesystems live: roots/, owner root, mode 0700.  A
+# container's root owns its files on disk as host root (that is what the
+# idmapped mount does), so it can leave set-id-root programs in its rootfs,
+# and any host user who could reach them could run them.  Only host root
+# may enter roots/; contained needs no more, since it opens the rootfs as
+# root and the container never walks the path.  The rootfs inside keeps
+# its 0755, so the container's other users can still use its /.
 ROOTS = roots
-HOST_ID_BASE := $(shell sed -n 's/^\#define HOST_ID_BASE *\([0-9][0-9]*\)u*$$/\1/p' contained.c)
 roots:
 	@set -e; \
 	[ "$$(id -u)" -eq 0 ] || { echo "make roots: must run as root (sudo make roots)" >&2; exit 1; }; \
-	[ -n "$(HOST_ID_BASE)" ] || { echo "make roots: no HOST_ID_BASE in contained.c" >&2; exit 1; }; \
 	if [ -L $(ROOTS) ] || { [ -e $(ROOTS) ] && [ ! -d $(ROOTS) ]; }; then \
 		echo "make roots: $(ROOTS) is not a directory: remove it" >&2; exit 1; \
 	fi; \
-	mkdir -p $(ROOTS); chown 0:$(HOST_ID_BASE) $(ROOTS); chmod 0710 $(ROOTS)
+	mkdir -p $(ROOTS); chown 0:0 $(ROOTS); chmod 0700 $(ROOTS)
 
 # ./rootfs is a symlink to roots/rootfs.  A ./rootfs directory from an older
 # `make rootfs` is moved in there (a container running on it keeps it); a

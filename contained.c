@@ -1072,6 +1072,15 @@ static void limit_open_files(void)
  * new user namespace: that ownership is what later lets root-in-the-
  * container mount /proc and set its hostname, and nothing outside.
  *
+ * The user namespace itself is owned by the effective uid of the process
+ * that creates it, and the kernel charges per-user limits (inotify
+ * instances and watches, fanotify groups, new namespaces: the files in
+ * /proc/sys/user) at every level up to the host's, where they fall on that
+ * owner.  Created by root, a container could use up root's share (128
+ * inotify instances by default) and break `tail -f` for the host's root.
+ * So the parent makes the clone with effective uid 100000, the container
+ * root's own host uid (section 5), and can only use up its own.
+ *
  * On cgroup v2 the call is clone3(2), which takes its arguments in a
  * struct and can do one thing more: CLONE_INTO_CGROUP starts the child
  * inside the container's cgroup, so it never has to be moved there (section
@@ -1124,6 +1133,27 @@ static void block_forwarded_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
+/* Switch the effective uid, and with it the user namespace's owner (see
+ * above), keeping every permitted capability effective: the kernel clears
+ * the effective set when the effective uid leaves 0 (capabilities(7)), and
+ * gives it back, from the permitted set, when it returns to 0. */
+static void set_effective_uid(uid_t euid)
+{
+	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct caps[2];
+	trace("setresuid(-1, %u, -1)%s", (unsigned)euid, euid ? "; capset(effective = permitted)" : "");
+	if (setresuid(-1, euid, -1) < 0)
+		die_errno("setting the effective uid to %u", (unsigned)euid);
+	if (euid == 0)
+		return;
+	if (syscall(SYS_capget, &header, caps) < 0)
+		die_errno("capget");
+	caps[0].effective = caps[0].permitted;
+	caps[1].effective = caps[1].permitted;
+	if (syscall(SYS_capset, &header, caps) < 0)
+		die_errno("capset");
+}
+
 static pid_t clone_container(int sockets[2])
 {
 	stage("ls -l /proc/self/ns   (then compare with /proc/PID/ns)",
@@ -1137,6 +1167,7 @@ static pid_t clone_container(int sockets[2])
 	trace("socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0, [%d, %d])", sockets[0], sockets[1]);
 	flag_names(clone_flags, flags & ~CSIGNAL, names, sizeof names);
 	fflush(stderr);
+	set_effective_uid(HOST_ID_BASE);
 	if (cgroup.version == 2) {
 		struct clone_args args = {
 			.flags = (flags & ~CSIGNAL) | CLONE_INTO_CGROUP,
@@ -1154,6 +1185,8 @@ static pid_t clone_container(int sockets[2])
 		trace("clone(%s|SIGCHLD, stack=NULL)", names);
 		pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
 	}
+	if (pid != 0)
+		set_effective_uid(0);
 	if (pid < 0 && errno == EPERM)
 		die("clone: the kernel refused the new namespaces (Operation not permitted). It "
 		    "refuses a user namespace to a process inside a chroot, and where a security "

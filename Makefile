@@ -83,8 +83,10 @@ tests/build/probes.stamp: $(wildcard tests/probes/*.c tests/probes/*.h)
 	touch $@
 
 # Built aside and moved into place, so a rebuild never pulls the rootfs
-# from under a test that is using it.
+# from under a test that is using it.  tests/build is root's alone, as
+# roots/ is (see roots below): the containers' files are host root's.
 $(TEST_ROOTFS)/.built: rootfs-scripts/busybox.sh tests/build/probes.stamp
+	chmod 0700 tests/build
 	rm -rf $(TEST_ROOTFS).new
 	sh rootfs-scripts/busybox.sh $(TEST_ROOTFS).new
 	mkdir -p $(TEST_ROOTFS).new/probes

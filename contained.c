@@ -657,6 +657,39 @@ static int find_in_rootfs(int rootfd, const char *command)
 	return -1;
 }
 
+/* A container's root owns the files it makes as host root (the idmapped
+ * mount, section 5): a set-user-ID program left in the rootfs would work
+ * for any host user who can reach it.  The rootfs is fenced when some
+ * directory on its path lets nobody but root search it; warn when none
+ * does (the README says where to keep root filesystems). */
+static bool only_root_may_search(const struct stat *st)
+{
+	return st->st_uid == 0 && !(st->st_mode & S_IXOTH) &&
+	       (!(st->st_mode & S_IXGRP) || st->st_gid == 0);
+}
+
+static void warn_if_reachable(int rootfs, const char *path)
+{
+	struct stat st, host_root;
+	bool fenced = false;
+	int dir = openat(rootfs, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0 || stat("/", &host_root) < 0)
+		return;
+	while (!fenced && fstat(dir, &st) == 0 &&
+	       !(st.st_dev == host_root.st_dev && st.st_ino == host_root.st_ino)) {
+		fenced = only_root_may_search(&st);
+		int parent = openat(dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(dir);
+		if ((dir = parent) < 0)
+			return;
+	}
+	close(dir);
+	if (!fenced)
+		warn("-m %s can be reached by other host users; a set-id file a container "
+		     "leaves there would work for them. Keep root filesystems in a directory "
+		     "only root may enter (sudo make roots; see README, Security)", path);
+}
+
 /* The launcher's own mount namespace.  Whatever the host's mount
  * propagation is (systemd makes / shared; a host may also have slave or
  * unbindable mounts), a mount the launcher makes or copies must never
@@ -709,6 +742,7 @@ static int open_rootfs(const struct options *o)
 		    o->argv[0], o->rootfs, strchr(o->argv[0], '/') ? "at that path" :
 		    "along PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	done();
+	warn_if_reachable(rootfs, o->rootfs);
 	return rootfs;
 }
 

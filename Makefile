@@ -14,7 +14,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help roots rootfs check check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-debian check-vm bench clean
+.PHONY: all help roots rootfs check check-build check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-debian check-vm bench clean
 
 all: contained
 
@@ -23,6 +23,7 @@ help:
 	@echo "sudo make rootfs     build ./rootfs -> roots/rootfs (busybox, from the distro's busybox-static)"
 	@echo "sudo make roots      make roots/, where only root may go"
 	@echo "sudo make check      run every test (needs root)"
+	@echo "make check-build     compile contained.c four ways: plain gcc, clang, static, CONTAINED_TEST"
 	@echo "sudo make check-vm   run the cgroup v2 tests in a qemu VM"
 	@echo "sudo make check-debian  build a Debian rootfs with debootstrap and run it (~1.5 min)"
 	@echo "sudo make bench      compare start-up time with the peers"
@@ -69,6 +70,36 @@ rootfs:
 	echo "sh rootfs-scripts/busybox.sh rootfs"; sh rootfs-scripts/busybox.sh rootfs
 
 # ---- tests -----------------------------------------------------------------
+
+# contained.c must compile cleanly every way a reader or a test compiles it:
+#  - the line a reader of the lesson types first: gcc, no -O, dynamic.
+#    Without -O gcc warns differently (-Wformat-truncation, for one), so the
+#    Makefile's -O2 build alone does not vouch for it;
+#  - clang, with -Wextra;
+#  - the Makefile's own flags, static, as `make` builds it;
+#  - with CONTAINED_TEST, as tests/unit.c includes it (no main()).
+# Each is a file in tests/build/, remade when contained.c changes; any one
+# that fails to build fails check-build, and so `make check`.
+BUILD_CHECKS = tests/build/contained-gcc tests/build/contained-clang \
+	tests/build/contained-static tests/build/contained-test.o
+
+check-build: $(BUILD_CHECKS)
+
+tests/build/contained-gcc: contained.c
+	@mkdir -p tests/build
+	gcc -Wall -Werror contained.c -o $@ -lcap -lseccomp
+
+tests/build/contained-clang: contained.c
+	@mkdir -p tests/build
+	clang -Wall -Wextra -Werror contained.c -o $@ -lcap -lseccomp
+
+tests/build/contained-static: contained.c
+	@mkdir -p tests/build
+	$(CC) $(CFLAGS) -static -o $@ contained.c $(LDLIBS)
+
+tests/build/contained-test.o: contained.c
+	@mkdir -p tests/build
+	$(CC) $(CFLAGS) -Wno-unused-function -DCONTAINED_TEST -c -o $@ contained.c
 
 # Unit tests: contained.c compiled with CONTAINED_TEST, which leaves out main().
 tests/build/unit: contained.c tests/unit.c
@@ -129,7 +160,7 @@ check-debian: contained
 check-vm: contained tests/build/probes.stamp
 	sh tests/vm/run.sh ./contained
 
-check: check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-vm
+check: check-build check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-vm
 
 bench: contained
 	sh tests/bench.sh ./contained

@@ -141,6 +141,9 @@ check-security: contained tests/build/test_security $(TEST_ROOTFS)/.built
 check-process: contained tests/build/test_process $(TEST_ROOTFS)/.built
 	tests/build/test_process
 
+check-hostile: contained tests/build/test_hostile $(TEST_ROOTFS)/.built
+	tests/build/test_hostile
+
 check-limits: contained $(TEST_ROOTFS)/.built
 	sh tests/limits.sh ./contained $(TEST_ROOTFS)
 
@@ -160,7 +163,7 @@ check-debian: contained
 check-vm: contained tests/build/probes.stamp
 	sh tests/vm/run.sh ./contained
 
-check: check-build check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-vm
+check: check-build check-unit check-container check-security check-process check-hostile check-limits check-labs check-rootfs-scripts check-vm
 
 bench: contained
 	sh tests/bench.sh ./contained

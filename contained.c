@@ -14,14 +14,17 @@
  *
  *   1. Options              parse_options()           who, where, what to run
  *   2. Host probe           probe_host(), open_rootfs()
- *   3. Cgroups + rlimits    create_cgroup(), limit_open_files()
+ *   3. Cgroups + rlimits    create_cgroup(), start_watchdog(), limit_open_files()
  *   4. Clone + namespaces   clone_container()
- *   5. User map sync        write_id_maps()  (parent)  wait_for_parent()  (child)
- *   6. Mounts + pivot_root  pivot_into_rootfs(), mount_pseudo_filesystems()
+ *   5. User map sync        write_id_maps(), send_go_ahead()  (parent)
+ *                           wait_for_go_ahead(), become_root_in_userns()  (child)
+ *   6. Mounts + pivot_root  put_rootfs_in_place(), mount_pseudo_filesystems(),
+ *                           pivot_into_rootfs()
  *   7. Capabilities         drop_capabilities()
  *   8. Seccomp              install_syscall_filter()
  *   9. Exec / PID 1         exec_command(), run_init()
  *  10. Cleanup              wait_for_container(), remove_cgroup()
+ *   Appendix: narration     stage(), trace(), die() ... how the launcher talks
  *
  * main() at the bottom strings the stages together; the parent runs 1-5 and
  * 10, the child (the future container) runs 5-9.
@@ -99,207 +102,55 @@ struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
 #define EXIT_NOT_FOUND   127   /* no such command */
 
 /* ------------------------------------------------------------------------ *
- * 0. Telling the reader what happens
+ * How the launcher talks, and what it keeps
  *
  * Every stage prints one line, "=> doing something...done.", so a learner
  * can follow the run and see where it stopped.  die() reports a failure,
- * undoes whatever the parent built (cleanup_and_exit in section 10) and
- * exits 125, the conventional "the launcher failed" status, so a script can
- * tell it apart from the command's own failures.
- *
- * Two classroom modes hang off the same calls.  -v (verbose) prints each
- * system call a stage makes, with its real arguments and flags by name, to
- * match against this source and against strace, and how long the stage
- * took, to see where a launch spends its time (`make bench` adds them up).
- * -s (step) stops before every stage, names it, gives the container's host
- * pid, suggests one command to watch the stage from another terminal (the
- * first argument of stage(), with %1$d for that pid), and waits for Enter
- * on the terminal: /dev/tty, not stdin, which may be a pipe meant for the
- * container.
+ * undoes whatever the parent built (cleanup_and_exit, section 10) and exits
+ * 125, the conventional "the launcher failed" status, so that a script can
+ * tell it apart from the command's own failures.  Two classroom modes hang
+ * off the same calls: -v shows the system calls each stage makes, -s
+ * pauses before each stage.  Their machinery is in the appendix at the end
+ * of the file, out of the lesson's way; these are its entry points.
  * ------------------------------------------------------------------------ */
 
-static bool stage_open;        /* a "=> ..." line is waiting for its ending */
-static struct timespec stage_began;   /* for -v's "done (0.12 ms)" */
-static bool in_container;      /* set in the child: it must not clean up */
-static bool verbose;           /* -v */
-static int step_tty = -1;      /* -s: the terminal to wait on */
-static pid_t host_pid;         /* the container's pid as the host sees it */
+#define LEN(a) (sizeof (a) / sizeof *(a))
+#define PRINTF(f, a) __attribute__((format(printf, f, a)))
 
-/* In step mode: say what comes next and wait for Enter. */
-static void pause_before(const char *watch, const char *what)
-{
-	char line[256];
-	if (step_tty < 0)
-		return;
-	fprintf(stderr, "\n-- next: %s\n", what);
-	if (host_pid)
-		fprintf(stderr, "   container pid on the host: %d\n", (int)host_pid);
-	if (watch && (host_pid || !strstr(watch, "%1$d"))) {
-		fputs("   watch it: ", stderr);
-		fprintf(stderr, watch, (int)host_pid);
-		fputc('\n', stderr);
-	}
-	fputs("   press Enter to continue ", stderr);
-	if (read(step_tty, line, sizeof line) <= 0)
-		step_tty = -1;        /* terminal gone: run on without stopping */
-}
+static void stage(const char *watch, const char *fmt, ...) PRINTF(2, 3); /* "=> what..." */
+static void done(void);                                   /* "...done." */
+static void skipped(const char *fmt, ...) PRINTF(1, 2);   /* "...skipped." and why */
+static void trace(const char *fmt, ...) PRINTF(1, 2);     /* -v: one system call */
+static void pause_before(const char *watch, const char *what); /* -s: wait for Enter */
+static void warn(const char *fmt, ...) PRINTF(1, 2);      /* "=> warning: ..." */
+static void die(const char *fmt, ...) PRINTF(1, 2) __attribute__((noreturn));
+static void die_errno(const char *fmt, ...) PRINTF(1, 2) __attribute__((noreturn));
+static void give_up_quietly(void) __attribute__((noreturn));
+static void cleanup_and_exit(int status) __attribute__((noreturn));   /* section 10 */
+static int write_file(const char *path, const char *fmt, ...) PRINTF(2, 3);
+static int read_file(const char *path, char *buf, size_t size);
+static const char *mount_flag_names(unsigned long flags, char *buf, size_t size);
+static const char *clone_flag_names(unsigned long flags, char *buf, size_t size);
 
-static void stage(const char *watch, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void stage(const char *watch, const char *fmt, ...)
-{
-	char what[512];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	pause_before(watch, what);
-	fprintf(stderr, "=> %s...%s", what, verbose ? "\n" : "");
-	stage_open = true;
-	clock_gettime(CLOCK_MONOTONIC, &stage_began);
-}
-
-static void done(void)
-{
-	struct timespec now;
-	stage_open = false;
-	if (!verbose) {
-		fputs("done.\n", stderr);
-		return;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	fprintf(stderr, "   done (%.2f ms).\n", (now.tv_sec - stage_began.tv_sec) * 1e3 +
-						(now.tv_nsec - stage_began.tv_nsec) / 1e6);
-}
-
-/* -v: one system call, as the kernel receives it. */
-static void trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void trace(const char *fmt, ...)
-{
-	va_list ap;
-	if (!verbose)
-		return;
-	va_start(ap, fmt);
-	fputs("     ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-/* Flag words by name, "CLONE_NEWNS|CLONE_NEWPID", for trace(). */
-struct flag_name { unsigned long flag; const char *name; };
-#define FLAG(f) { f, #f }
-
-static const struct flag_name clone_flags[] = {
-	FLAG(CLONE_NEWUSER), FLAG(CLONE_NEWNS), FLAG(CLONE_NEWPID), FLAG(CLONE_NEWNET),
-	FLAG(CLONE_NEWIPC), FLAG(CLONE_NEWUTS), FLAG(CLONE_NEWCGROUP), FLAG(SIGCHLD),
-	{ 0, NULL },
+/* The state the stages share.  Everything else is passed as arguments. */
+#define MAX_CGROUP_DIRS 4
+struct cgroup {                        /* section 3 */
+	int version;                   /* 1 (v1 or hybrid) or 2 (unified) */
+	int ndirs;
+	char dir[MAX_CGROUP_DIRS][PATH_MAX];  /* the container's directories */
+	char controller[MAX_CGROUP_DIRS][16];  /* v1: the hierarchy of each */
+	int dir_fd[MAX_CGROUP_DIRS];   /* open and locked: "its launcher lives" */
+	int join_fd[MAX_CGROUP_DIRS];  /* for the child to move itself in (section 5) */
+	bool born_inside;              /* clone3 started the child in it */
 };
-static const struct flag_name mount_flags[] = {
-	FLAG(MS_RDONLY), FLAG(MS_NOSUID), FLAG(MS_NODEV), FLAG(MS_NOEXEC),
-	FLAG(MS_REMOUNT), FLAG(MS_BIND), FLAG(MS_REC), FLAG(MS_PRIVATE),
-	FLAG(MS_NOATIME), FLAG(MS_NODIRATIME), FLAG(MS_RELATIME),
-	{ 0, NULL },
-};
-
-static const char *flag_names(const struct flag_name *table, unsigned long flags,
-			      char *buf, size_t size)
-{
-	size_t len = 0;
-	buf[0] = '\0';
-	for (; table->name; table++) {
-		if ((flags & table->flag) != table->flag)
-			continue;
-		flags &= ~table->flag;
-		len += snprintf(buf + len, len < size ? size - len : 0, "%s%s",
-				len ? "|" : "", table->name);
-	}
-	if (flags || !len)
-		snprintf(buf + len, len < size ? size - len : 0, "%s%#lx", len ? "|" : "", flags);
-	return buf;
-}
-
-static void cleanup_and_exit(int status) __attribute__((noreturn));
-
-static void vreport(const char *fmt, va_list ap, int errnum)
-{
-	if (stage_open)
-		fputs("failed.\n", stderr);
-	stage_open = false;
-	fputs("contained: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	if (errnum)
-		fprintf(stderr, ": %s", strerror(errnum));
-	fputc('\n', stderr);
-}
-
-/* die("..."): a failure without an errno; die_errno("..."): after a failed call. */
-static void die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-static void die(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vreport(fmt, ap, 0);
-	va_end(ap);
-	cleanup_and_exit(EXIT_LAUNCHER);
-}
-
-static void die_errno(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-static void die_errno(const char *fmt, ...)
-{
-	int saved = errno;
-	va_list ap;
-	va_start(ap, fmt);
-	vreport(fmt, ap, saved);
-	va_end(ap);
-	cleanup_and_exit(EXIT_LAUNCHER);
-}
-
-static void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void warn(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("=> warning: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-/* Write a short formatted string to a kernel file such as uid_map or
- * memory.max.  These files want the whole value in a single write(). */
-static int write_file(const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int write_file(const char *path, const char *fmt, ...)
-{
-	char buf[256];
-	va_list ap;
-	va_start(ap, fmt);
-	int len = vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	trace("write(\"%s\", \"%.*s\")", path, len && buf[len - 1] == '\n' ? len - 1 : len, buf);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, buf, len);
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return n == len ? 0 : -1;
-}
-
-static int read_file(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
+static struct cgroup cgroup;           /* built in 3, removed in 10 */
+static int watchdog_fd = -1;           /* 3: the launcher's end of the watchdog's pipe */
+static pid_t watchdog_pid;             /* 3 */
+static pid_t container_pid;            /* 4: the child, as the host numbers it; 0 once reaped */
+static bool in_container;              /* 4: set in the child, which must not clean up */
+static volatile pid_t forward_to;      /* 4, 9: where forwarded signals go */
+static bool verbose;                   /* -v */
+static int step_tty = -1;              /* -s: the terminal to wait on */
 
 /* ------------------------------------------------------------------------ *
  * 1. Options
@@ -319,7 +170,8 @@ struct options {
 	long cpu_quota_us;             /* -C, microseconds per 100 ms; 0 = none */
 	long max_pids;                 /* -P */
 	bool init;                     /* -i: run a tiny init as PID 1 */
-	bool step, verbose;            /* -s, -v: classroom modes (section 0) */
+	bool step, verbose;            /* -s, -v: classroom modes (appendix) */
+	bool help;                     /* -h, --help */
 	char **argv;                   /* -c COMMAND ARG... */
 };
 
@@ -338,7 +190,13 @@ static const char usage_text[] =
 	"  -i          run a small init as PID 1 that reaps zombies and forwards signals\n"
 	"  -s          step: pause before each stage and suggest a command to watch it\n"
 	"  -v          verbose: show the system calls each stage makes\n"
+	"  -h, --help  print this help\n"
 	"  -c COMMAND  the command and its arguments; must come last\n";
+
+static void print_usage(FILE *to)
+{
+	fputs(usage_text, to);
+}
 
 /* Decimal digits only, no sign, no spaces, no overflow. */
 static int parse_number(const char *s, unsigned long long max, unsigned long long *out)
@@ -451,7 +309,38 @@ static void generate_hostname(unsigned long stamp, unsigned card, char *buf, siz
 			 ranks[(card - 22) % 14], suits[(card - 22) / 14]);
 }
 
-/* Returns 0, or -1 with a message for the user in err. */
+/* A value as an error message shows it: cut to 60 characters, so that the
+ * explanation after it always fits. */
+static const char *shown(const char *value)
+{
+	static char buf[80];
+	snprintf(buf, sizeof buf, "%.60s%s", value, strlen(value) > 60 ? "..." : "");
+	return buf;
+}
+
+/* Returns -1, with the message for the user in ERR. */
+static int option_error(char *err, size_t errlen, const char *fmt, ...) PRINTF(3, 4);
+static int option_error(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Whether FLAG appears among the command's arguments: the user put an
+ * option after -c, where it belongs to the command. */
+static const char *misplaced(char **command, const char *flag)
+{
+	for (; command && *command; command++)
+		if (!strcmp(*command, flag))
+			return " (options must come before -c: everything after it is the command's)";
+	return "";
+}
+
+/* Returns 0, or -1 with a message for the user in ERR.  -h or --help
+ * anywhere before -c sets o->help and nothing else is checked. */
 static int parse_options(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
 	bool have_uid = false;
@@ -459,42 +348,48 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 	memset(o, 0, sizeof *o);
 	o->memory = DEFAULT_MEMORY;
 	o->max_pids = DEFAULT_PIDS;
+	for (int i = 1; i < argc && strcmp(argv[i], "-c"); i++)
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return o->help = true, 0;
 
 	optind = 0;      /* glibc: 0 resets getopt fully, so tests can call us twice */
 	opterr = 0;
 	int opt;
-	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:isvch")) != -1) {
+	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:isvc")) != -1) {
 		switch (opt) {
 		case 'm':
 			if (snprintf(o->rootfs, sizeof o->rootfs, "%s", optarg) >= (int)sizeof o->rootfs)
-				return snprintf(err, errlen, "-m: path too long"), -1;
+				return option_error(err, errlen, "-m '%s': path too long (at most %d "
+						    "bytes)", shown(optarg), PATH_MAX - 1);
 			break;
 		case 'u':
 			if (parse_uid(optarg, &o->uid) < 0)
-				return snprintf(err, errlen, "-u '%s': expected a user id from 0 to %u",
-						optarg, CONTAINER_IDS - 1), -1;
+				return option_error(err, errlen, "-u '%s': expected a user id from 0 "
+						    "to %u", shown(optarg), CONTAINER_IDS - 1);
 			have_uid = true;
 			break;
 		case 'H':
 			if (!valid_hostname(optarg))
-				return snprintf(err, errlen, "-H '%s': a hostname is 1-64 letters, "
-						"digits, '-' or '.', not starting with '-' or '.'", optarg), -1;
+				return option_error(err, errlen, "-H '%s': a hostname is 1-64 letters, "
+						    "digits, '-' or '.', not starting with '-' or '.'",
+						    shown(optarg));
 			snprintf(o->hostname, sizeof o->hostname, "%s", optarg);
 			break;
 		case 'M':
 			if (parse_size(optarg, &o->memory) < 0)
-				return snprintf(err, errlen, "-M '%s': expected a size of at least 1M, "
-						"like 256M or 1G", optarg), -1;
+				return option_error(err, errlen, "-M '%s': expected a size of at "
+						    "least 1M, like 256M or 1G", shown(optarg));
 			break;
 		case 'C':
 			if (parse_cpus(optarg, &o->cpu_quota_us) < 0)
-				return snprintf(err, errlen, "-C '%s': expected a number of CPUs from "
-						"0.01 to 1024, like 0.5", optarg), -1;
+				return option_error(err, errlen, "-C '%s': expected a number of CPUs "
+						    "from 0.01 to 1024, like 0.5", shown(optarg));
 			break;
 		case 'P':
 			if (parse_number(optarg, 4194304, &n) < 0 || n == 0)
-				return snprintf(err, errlen, "-P '%s': expected a process count "
-						"from 1 to 4194304", optarg), -1;
+				return option_error(err, errlen, "-P '%s': expected a process count "
+						    "from 1 to 4194304 (the kernel's pid_max ceiling)",
+						    shown(optarg));
 			o->max_pids = n;
 			break;
 		case 'i':
@@ -508,29 +403,29 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 			break;
 		case 'c':
 			if (optind >= argc)
-				return snprintf(err, errlen, "-c: expected a command after it"), -1;
+				return option_error(err, errlen, "-c: expected a command after it");
 			o->argv = argv + optind;
 			goto parsed;
-		case 'h':
-			return snprintf(err, errlen, "%s", usage_text), -1;
 		case ':':
-			return snprintf(err, errlen, "-%c: expected a value after it", optopt), -1;
+			return option_error(err, errlen, "-%c: expected a value after it", optopt);
 		default:
-			return snprintf(err, errlen, "-%c: unknown option (see -h)", optopt), -1;
+			return option_error(err, errlen, "-%c: unknown option (see -h)", optopt);
 		}
 	}
 	if (optind < argc)
-		return snprintf(err, errlen, "'%s': unexpected argument; the command goes "
-				"after -c", argv[optind]), -1;
+		return option_error(err, errlen, "'%s': unexpected argument; the command goes "
+				    "after -c", shown(argv[optind]));
 parsed:
 	if (!o->rootfs[0])
-		return snprintf(err, errlen, "-m ROOTFS is required: the directory to use "
-				"as the container's / (build one with `sudo make rootfs`)"), -1;
+		return option_error(err, errlen, "-m ROOTFS is required: the directory to use as "
+				    "the container's / (build one with `sudo make rootfs`)%s",
+				    misplaced(o->argv, "-m"));
 	if (!have_uid)
-		return snprintf(err, errlen, "-u UID is required: 0 for the container's "
-				"root, or another id up to %u", CONTAINER_IDS - 1), -1;
+		return option_error(err, errlen, "-u UID is required: 0 for the container's root, "
+				    "or another id up to %u%s", CONTAINER_IDS - 1,
+				    misplaced(o->argv, "-u"));
 	if (!o->argv)
-		return snprintf(err, errlen, "-c COMMAND is required, e.g. -c /bin/sh"), -1;
+		return option_error(err, errlen, "-c COMMAND is required, e.g. -c /bin/sh");
 	return 0;
 }
 
@@ -552,19 +447,37 @@ struct host {
 	int cap_last_cap;
 };
 
+/* The namespaces a container gets (namespaces(7)), each a fresh, empty
+ * view of one kernel resource.  All but the cgroup namespace are created
+ * by the clone of section 4; that one comes in section 5, once the child
+ * is inside its cgroup, so that the container sees that cgroup as its root. */
+#define NAMESPACE(flag, name, why) { flag, #flag, name, why }
+static const struct namespace {
+	unsigned long flag;
+	const char *flag_name, *name;      /* "CLONE_NEWUSER", /proc/self/ns/"user" */
+	const char *why;
+} namespaces[] = {
+	NAMESPACE(CLONE_NEWUSER, "user", "its own uid/gid numbering; root inside is nobody outside"),
+	NAMESPACE(CLONE_NEWNS, "mnt", "its own mount table, so pivot_root moves only its view"),
+	NAMESPACE(CLONE_NEWPID, "pid", "its own pid numbers; it is PID 1 and sees only its own"),
+	NAMESPACE(CLONE_NEWNET, "net", "its own network stack: only a loopback device, down"),
+	NAMESPACE(CLONE_NEWIPC, "ipc", "its own System V IPC and POSIX message queues"),
+	NAMESPACE(CLONE_NEWUTS, "uts", "its own hostname"),
+	NAMESPACE(CLONE_NEWCGROUP, "cgroup", "its own cgroup as the root of /proc/self/cgroup"),
+};
+
 static void probe_host(struct host *h)
 {
-	static const char *const namespaces[] = { "user", "mnt", "pid", "net", "ipc", "uts", "cgroup" };
 	char path[64], buf[32];
 	struct statfs sfs;
 
 	stage("ls -l /proc/self/ns; stat -f -c %%T /sys/fs/cgroup", "probing the host");
 	if (geteuid() != 0)
 		die("needs root: it creates namespaces, cgroups and mounts; run it with sudo");
-	for (size_t i = 0; i < sizeof namespaces / sizeof *namespaces; i++) {
-		snprintf(path, sizeof path, "/proc/self/ns/%s", namespaces[i]);
+	for (size_t i = 0; i < LEN(namespaces); i++) {
+		snprintf(path, sizeof path, "/proc/self/ns/%s", namespaces[i].name);
 		if (access(path, F_OK) < 0)
-			die("this kernel has no %s namespace (%s is missing)", namespaces[i], path);
+			die("this kernel has no %s namespace (%s is missing)", namespaces[i].name, path);
 	}
 	if (read_file("/proc/sys/user/max_user_namespaces", buf, sizeof buf) == 0 && atoi(buf) == 0)
 		die("user namespaces are disabled: set sysctl user.max_user_namespaces above 0");
@@ -765,53 +678,134 @@ static int open_rootfs(const struct options *o)
  * <name>: the root cgroup is exempt from the rule, and contained/ never holds
  * a process.  cgroup v1 (older hosts, and hybrid ones like systemd's legacy
  * mode) has one tree per controller, /sys/fs/cgroup/memory, .../pids, and
- * the container gets a directory in each.
+ * the container gets a directory in each.  The limits are a table below,
+ * with the file each layout names them by.
  *
  * The cgroup is built here, in the parent, before the child exists, and the
- * child is inside it before it runs a single instruction of the command.
- * Its name is <hostname>.<launcher pid>: the pid lets the next launcher
- * tell a leftover (its launcher died, by SIGKILL say) from a live container.
+ * child is inside it before it runs a single instruction of the command:
+ * on v2 clone3 starts it there (section 4), elsewhere it moves itself in
+ * right after the go-ahead (section 5).  Its name is <hostname>.<48 random bits>,
+ * unique whatever PID namespace a launcher runs in.  Is a cgroup's launcher
+ * still alive?  A pid cannot say (another PID namespace has the same
+ * numbers, and pids are reused), so each launcher holds a lock on its own
+ * directories: the kernel drops a lock when its holder dies, however it
+ * dies, so a directory nobody holds is a leftover, and the next launcher
+ * kills what runs in it and removes it.
  *
- * Moving a process in is dearer than it looks: to move a whole process the
- * kernel takes a global lock (cgroup_threadgroup_rwsem) whose writer waits
- * for an RCU grace period, up to several milliseconds on a quiet machine.
- * Recent kernels let a thread that moves *itself* (writing "0" to a v1
- * `tasks` file) skip that lock, and for our single-threaded child "itself"
- * is all of it; older ones take the lock either way.  So the parent opens
- * the files here and the child, which inherits the descriptors, writes "0"
- * into them after the go-ahead (section 5): it needs no path into the
- * host's /sys/fs/cgroup, and the kernel checks the credentials of whoever
- * opened the file.  On v2, cgroup.procs always takes the lock, but there the
- * child need not move at all: clone3 can start it inside (section 4).
+ * A killed launcher cannot clean up after itself, and the container must
+ * not outlive it: a program inside can clear its parent-death signal, or
+ * lose it by changing its uid (prctl(2)), and run on.  So a watchdog waits
+ * outside the container, a process forked here that the container cannot
+ * see or signal, for the launcher's end of a pipe to close: when the
+ * launcher dies, by SIGKILL too, it kills everything in the cgroup and
+ * removes it.
  *
  * Some limits are not cgroup business: the number of open files is a
  * per-process rlimit, and an unlimited one lets a container fill the
  * host-wide file table (fs.file-max) that every other process shares.
  * ------------------------------------------------------------------------ */
 
-#define MAX_CGROUP_DIRS 4
+#define CGROUP_ROOT "/sys/fs/cgroup"
 
-struct cgroup {
-	int version;
-	int ndirs;
-	char dir[MAX_CGROUP_DIRS][PATH_MAX];  /* the container's directories */
-	int dir_fd[MAX_CGROUP_DIRS];          /* open and locked: "its launcher lives" */
-	int join_fd[MAX_CGROUP_DIRS];         /* their tasks / cgroup.procs, for the child */
-	bool born_inside;                     /* clone3 started the child in it */
-	char memory_dir[PATH_MAX];            /* the one with memory.* files */
+/* The limits, one row per file.  A file is named <controller>.<knob>, so
+ * the rows also say which controllers to enable (v2) and which
+ * hierarchies to make a directory in (v1). */
+enum knob_value { MEMORY, NO_SWAP, PIDS, CPU_PERIOD, CPU_QUOTA, FIXED };
+static const struct cgroup_knob {
+	const char *v2_file, *v1_file;     /* NULL: not on that layout */
+	enum knob_value value;
+	const char *v2_fixed, *v1_fixed;   /* the values of a FIXED row */
+	bool optional;                     /* only with some kernels or settings */
+	const char *why;
+} cgroup_knobs[] = {
+	{ "memory.max", "memory.limit_in_bytes", MEMORY, .why =
+	  "-M: past it the kernel reclaims, then kills inside the container" },
+	{ "memory.swap.max", "memory.memsw.limit_in_bytes", NO_SWAP, .optional = true, .why =
+	  "no swap on top of -M (the files exist only with swap accounting)" },
+	{ "pids.max", "pids.max", PIDS, .why = "-P: a fork bomb stops here" },
+	{ NULL, "cpu.cfs_period_us", CPU_PERIOD, .why = "v1 sets the period on its own" },
+	{ "cpu.max", "cpu.cfs_quota_us", CPU_QUOTA, .why = "-C: CPU time per period" },
+	{ "cpu.weight", "cpu.shares", FIXED, "50", "512", .why =
+	  "half the default (100; 1024): the host wins when both want the CPU" },
+	{ "io.weight", "blkio.weight", FIXED, "default 50", "250", .optional = true, .why =
+	  "half the default (100; 500); needs a weight-based I/O scheduler" },
 };
 
-static struct cgroup cgroup;           /* global: cleanup_and_exit() needs it */
-static pid_t container_pid;            /* likewise; 0 until cloned */
+static const char *knob_file(const struct cgroup_knob *k)
+{
+	return cgroup.version == 2 ? k->v2_file : k->v1_file;
+}
 
-static const char *const v1_controllers[] = { "memory", "cpu", "pids", "blkio" };
+/* "memory" for "memory.max" (the name fits: every controller's is short). */
+static const char *controller_of(const char *file, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.*s", (int)strcspn(file, "."), file);
+	return buf;
+}
+
+/* Whether row I is the first of its controller, and whether every row of
+ * that controller is optional. */
+static bool first_of_controller(size_t i, bool *optional)
+{
+	char mine[16], other[16];
+	controller_of(knob_file(&cgroup_knobs[i]), mine, sizeof mine);
+	*optional = true;
+	for (size_t j = 0; j < LEN(cgroup_knobs); j++) {
+		const char *file = knob_file(&cgroup_knobs[j]);
+		if (!file || strcmp(controller_of(file, other, sizeof other), mine))
+			continue;
+		if (j < i)
+			return false;
+		*optional = *optional && cgroup_knobs[j].optional;
+	}
+	return true;
+}
+
+/* The value a row writes, as text. */
+static void knob_value(const struct cgroup_knob *k, const struct options *o, char *buf, size_t size)
+{
+	bool v2 = cgroup.version == 2;
+	switch (k->value) {
+	case MEMORY:
+		snprintf(buf, size, "%llu", o->memory);
+		break;
+	case NO_SWAP:         /* v2 limits swap alone, v1 memory and swap together */
+		snprintf(buf, size, "%llu", v2 ? 0 : o->memory);
+		break;
+	case PIDS:
+		snprintf(buf, size, "%ld", o->max_pids);
+		break;
+	case CPU_PERIOD:
+		snprintf(buf, size, "%ld", CPU_PERIOD_US);
+		break;
+	case CPU_QUOTA:       /* "max" and -1 mean no quota */
+		if (v2 && o->cpu_quota_us)
+			snprintf(buf, size, "%ld %ld", o->cpu_quota_us, CPU_PERIOD_US);
+		else if (v2)
+			snprintf(buf, size, "max %ld", CPU_PERIOD_US);
+		else
+			snprintf(buf, size, "%ld", o->cpu_quota_us ? o->cpu_quota_us : -1);
+		break;
+	case FIXED:
+		snprintf(buf, size, "%s", v2 ? k->v2_fixed : k->v1_fixed);
+		break;
+	}
+}
+
+/* The container's directory that holds CONTROLLER's files, or NULL. */
+static const char *cgroup_dir_of(const char *controller)
+{
+	for (int i = 0; i < cgroup.ndirs; i++)
+		if (cgroup.version == 2 || !strcmp(cgroup.controller[i], controller))
+			return cgroup.dir[i];
+	return NULL;
+}
 
 static void remove_cgroup_dir(const char *dir);   /* section 10 */
 static void remove_cgroup(void);
 
 /* The name of a container's cgroup directory: its hostname and 48 random
- * bits, unique across PID namespaces and launches (a launcher's pid is not:
- * another PID namespace has the same numbers, and pids are reused). */
+ * bits. */
 static void cgroup_name(const char *hostname, char *buf, size_t size)
 {
 	unsigned char id[6];
@@ -821,24 +815,22 @@ static void cgroup_name(const char *hostname, char *buf, size_t size)
 		 id[0], id[1], id[2], id[3], id[4], id[5]);
 }
 
-/* Open DIR and take an exclusive flock(2) on it, waiting for it if WAIT.
- * A lock lasts as long as some process holds the open file, and the kernel
- * drops it when the last holder dies, by SIGKILL too: so a container's
- * directory that can be locked has no launcher (nor watchdog, section 4)
- * left.  Returns the descriptor, or -1. */
-static int lock_dir(const char *dir, int wait)
+/* Open DIR and take an exclusive flock(2) on it; FLAGS: 0 to wait for it,
+ * LOCK_NB not to.  The lock lasts while any process holds the open file.
+ * Returns the descriptor, or -1 with errno (EWOULDBLOCK: held). */
+static int lock_dir(const char *dir, int flags)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && flock(fd, LOCK_EX | wait) < 0) {
+	if (fd >= 0 && flock(fd, LOCK_EX | flags) < 0) {
 		close(fd);
 		return -1;
 	}
 	return fd;
 }
 
-/* Kill what runs in every container cgroup under PARENT whose owner is
- * gone, and remove it.  The caller holds PARENT's lock, so no launcher is
- * between mkdir and locking its own directory meanwhile. */
+/* Kill what runs in every container cgroup under PARENT that no launcher
+ * holds, and remove it.  The caller holds PARENT's lock, so no launcher is
+ * between making and locking its own directory meanwhile. */
 static void sweep_stale_cgroups(const char *parent)
 {
 	DIR *d = opendir(parent);
@@ -849,7 +841,8 @@ static void sweep_stale_cgroups(const char *parent)
 		char path[PATH_MAX];
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
+		if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) >= (int)sizeof path)
+			continue;             /* not a name this launcher gives */
 		int fd = lock_dir(path, LOCK_NB);
 		if (fd < 0)
 			continue;             /* alive (or already gone) */
@@ -859,170 +852,139 @@ static void sweep_stale_cgroups(const char *parent)
 	closedir(d);
 }
 
-/* Limits: set_limit() fails the launch, set_optional_limit() is for files
- * that exist only with some kernels or settings (swap accounting, io weights). */
-static void write_limit(bool optional, const char *dir, const char *file, const char *fmt, va_list ap)
-{
-	char path[PATH_MAX + 64], value[64];
-	vsnprintf(value, sizeof value, fmt, ap);
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	if (optional && access(path, F_OK) < 0)
-		return;
-	if (write_file(path, "%s", value) < 0)
-		die_errno("writing %s to %s", value, path);
-}
-
-static void set_limit(const char *dir, const char *file, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_limit(const char *dir, const char *file, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	write_limit(false, dir, file, fmt, ap);
-	va_end(ap);
-}
-
-static void set_optional_limit(const char *dir, const char *file, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void set_optional_limit(const char *dir, const char *file, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	write_limit(true, dir, file, fmt, ap);
-	va_end(ap);
-}
-
-/* The container's own directory, new and locked at once (see lock_dir).
- * The shared contained/ PARENT may exist already; it is locked meanwhile,
- * and that is when stale siblings are swept. */
-static void make_cgroup_dir(const char *parent, const char *name)
-{
-	trace("mkdir(\"%s\"); flock(LOCK_EX)", parent);
-	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
-		die_errno("mkdir %s", parent);
-	int parent_fd = lock_dir(parent, 0);
-	if (parent_fd < 0)
-		die_errno("locking %s", parent);
-	sweep_stale_cgroups(parent);
-
-	int i = cgroup.ndirs;
-	snprintf(cgroup.dir[i], PATH_MAX, "%s/%s", parent, name);
-	trace("mkdir(\"%s\"); flock(LOCK_EX)", cgroup.dir[i]);
-	if (mkdir(cgroup.dir[i], 0755) < 0)
-		die_errno("mkdir %s", cgroup.dir[i]);
-	cgroup.ndirs++;
-	if ((cgroup.dir_fd[i] = lock_dir(cgroup.dir[i], LOCK_NB)) < 0)
-		die_errno("locking %s", cgroup.dir[i]);
-	close(parent_fd);
-}
-
-/* v2: let DIR's children use memory, pids and cpu, and io where the
- * kernel and devices offer it. */
+/* v2: let DIR's children use every controller in the table; one whose
+ * rows are all optional may be missing. */
 static void enable_controllers(const char *dir)
 {
-	static const char *const controllers[] = { "+memory", "+pids", "+cpu", "+io" };
-	char path[PATH_MAX];
+	char path[PATH_MAX], controller[16];
+	bool optional;
 	snprintf(path, sizeof path, "%s/cgroup.subtree_control", dir);
-	for (size_t i = 0; i < 4; i++)
-		if (write_file(path, "%s", controllers[i]) < 0 && strcmp(controllers[i], "+io") != 0)
-			die_errno("enabling %s in %s", controllers[i] + 1, path);
-}
-
-static void create_cgroup_v2(const struct options *o, const char *name)
-{
-	const char *root = "/sys/fs/cgroup";
-	const char *parent = "/sys/fs/cgroup/contained";
-
-	/* controllers are handed down root -> contained/ -> container */
-	enable_controllers(root);
-	make_cgroup_dir(parent, name);
-	enable_controllers(parent);
-	strcpy(cgroup.memory_dir, cgroup.dir[0]);
-
-	const char *d = cgroup.dir[0];
-	set_limit(d, "memory.max", "%llu", o->memory);
-	set_optional_limit(d, "memory.swap.max", "0");
-	set_limit(d, "pids.max", "%ld", o->max_pids);
-	if (o->cpu_quota_us)
-		set_limit(d, "cpu.max", "%ld %ld", o->cpu_quota_us, CPU_PERIOD_US);
-	else
-		set_limit(d, "cpu.max", "max %ld", CPU_PERIOD_US);
-	set_limit(d, "cpu.weight", "50");              /* default 100: yield to the host */
-	set_optional_limit(d, "io.weight", "default 50");
-}
-
-static void create_cgroup_v1(const struct options *o, const char *name)
-{
-	for (size_t i = 0; i < sizeof v1_controllers / sizeof *v1_controllers; i++) {
-		char parent[PATH_MAX], probe[PATH_MAX + 32];
-		snprintf(parent, sizeof parent, "/sys/fs/cgroup/%s", v1_controllers[i]);
-		snprintf(probe, sizeof probe, "%s/blkio.weight", parent);
-		if (strcmp(v1_controllers[i], "blkio") == 0 && access(probe, F_OK) < 0)
-			continue;       /* no weight-based I/O scheduler on this host */
-		strcat(parent, "/contained");
-		make_cgroup_dir(parent, name);
-		const char *d = cgroup.dir[cgroup.ndirs - 1];
-
-		if (strcmp(v1_controllers[i], "memory") == 0) {
-			strcpy(cgroup.memory_dir, d);
-			set_limit(d, "memory.limit_in_bytes", "%llu", o->memory);
-			/* memory+swap = memory: no swap beyond the limit */
-			set_optional_limit(d, "memory.memsw.limit_in_bytes", "%llu", o->memory);
-		} else if (strcmp(v1_controllers[i], "cpu") == 0) {
-			set_limit(d, "cpu.cfs_period_us", "%ld", CPU_PERIOD_US);
-			set_limit(d, "cpu.cfs_quota_us", "%ld", o->cpu_quota_us ? o->cpu_quota_us : -1);
-			set_limit(d, "cpu.shares", "512");   /* default 1024 */
-		} else if (strcmp(v1_controllers[i], "pids") == 0) {
-			set_limit(d, "pids.max", "%ld", o->max_pids);
-		} else {
-			set_limit(d, "blkio.weight", "250"); /* default 500 */
-		}
+	for (size_t i = 0; i < LEN(cgroup_knobs); i++) {
+		if (!cgroup_knobs[i].v2_file || !first_of_controller(i, &optional))
+			continue;
+		controller_of(cgroup_knobs[i].v2_file, controller, sizeof controller);
+		if (write_file(path, "+%s", controller) < 0 && !optional)
+			die_errno("enabling %s in %s", controller, path);
 	}
 }
 
-/* The file a process writes to move itself in (see above). */
-static const char *join_file(void)
+static void plan_cgroup_dir(const char *parent, const char *name, const char *controller)
 {
-	return cgroup.version == 2 ? "cgroup.procs" : "tasks";
+	if (snprintf(cgroup.dir[cgroup.ndirs], PATH_MAX, "%s/%s", parent, name) >= PATH_MAX)
+		die("cgroup path %s/%s is too long", parent, name);
+	snprintf(cgroup.controller[cgroup.ndirs], sizeof *cgroup.controller, "%s", controller);
+	cgroup.ndirs++;
 }
 
-static void create_cgroup(const struct options *o, int version)
+/* Where the container's directories go: one under contained/ on v2, one
+ * under each hierarchy's contained/ on v1.  All are known before any is
+ * made, so that the watchdog, forked next, can remove every one. */
+static void plan_cgroup_dirs(const char *name)
 {
-	char name[128];
-	cgroup_name(o->hostname, name, sizeof name);
-	stage("ls -d /sys/fs/cgroup/*/contained/* /sys/fs/cgroup/contained/*",
-	      "creating cgroup %s (cgroup v%d)", name, version);
-	cgroup.version = version;
-	if (version == 2)
-		create_cgroup_v2(o, name);
-	else
-		create_cgroup_v1(o, name);
+	char parent[PATH_MAX], controller[16], probe[PATH_MAX + 64];
+	bool optional;
+	if (cgroup.version == 2) {
+		plan_cgroup_dir(CGROUP_ROOT "/contained", name, "");
+		return;
+	}
+	for (size_t i = 0; i < LEN(cgroup_knobs); i++) {
+		const char *file = cgroup_knobs[i].v1_file;
+		if (!file || !first_of_controller(i, &optional))
+			continue;
+		controller_of(file, controller, sizeof controller);
+		snprintf(probe, sizeof probe, CGROUP_ROOT "/%s/%s", controller, file);
+		if (optional && access(probe, F_OK) < 0)
+			continue;       /* e.g. no weight-based I/O scheduler on this host */
+		snprintf(parent, sizeof parent, CGROUP_ROOT "/%s/contained", controller);
+		plan_cgroup_dir(parent, name, controller);
+	}
+}
+
+/* Each directory new and locked at once.  Its contained/ parent may exist
+ * already; it is locked meanwhile, and that is when stale siblings are
+ * swept. */
+static void make_cgroup_dirs(void)
+{
+	char parent[PATH_MAX];
+	if (cgroup.version == 2)
+		enable_controllers(CGROUP_ROOT);
 	for (int i = 0; i < cgroup.ndirs; i++) {
-		char path[PATH_MAX + 16];
-		snprintf(path, sizeof path, "%s/%s", cgroup.dir[i], join_file());
-		cgroup.join_fd[i] = open(path, O_WRONLY | O_CLOEXEC);
-		if (cgroup.join_fd[i] < 0)
+		snprintf(parent, sizeof parent, "%.*s", (int)(strrchr(cgroup.dir[i], '/') - cgroup.dir[i]),
+			 cgroup.dir[i]);
+		trace("mkdir(\"%s\"); flock(LOCK_EX)", parent);
+		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+			die_errno("mkdir %s", parent);
+		int parent_fd = lock_dir(parent, 0);
+		if (parent_fd < 0)
+			die_errno("locking %s", parent);
+		sweep_stale_cgroups(parent);
+		trace("mkdir(\"%s\"); flock(LOCK_EX)", cgroup.dir[i]);
+		if (mkdir(cgroup.dir[i], 0755) < 0)
+			die_errno("mkdir %s", cgroup.dir[i]);
+		if ((cgroup.dir_fd[i] = lock_dir(cgroup.dir[i], LOCK_NB)) < 0)
+			die_errno("locking %s", cgroup.dir[i]);
+		close(parent_fd);
+		if (cgroup.version == 2)
+			enable_controllers(parent);
+	}
+}
+
+static void set_limits(const struct options *o)
+{
+	char path[PATH_MAX + 64], value[64], controller[16];
+	for (size_t i = 0; i < LEN(cgroup_knobs); i++) {
+		const char *file = knob_file(&cgroup_knobs[i]);
+		const char *dir = file ? cgroup_dir_of(controller_of(file, controller, sizeof controller)) : NULL;
+		if (!dir)
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, file);
+		if (cgroup_knobs[i].optional && access(path, F_OK) < 0)
+			continue;
+		knob_value(&cgroup_knobs[i], o, value, sizeof value);
+		if (write_file(path, "%s", value) < 0)
+			die_errno("writing %s to %s", value, path);
+	}
+}
+
+/* ---- Aside: why the child moves itself (skip it on a first reading) ------
+ * Moving a whole process into a cgroup takes a global lock
+ * (cgroup_threadgroup_rwsem) whose writer waits for an RCU grace period:
+ * 4 to 15 ms on a cgroup v1 host while another CPU is busy, the cost of
+ * whole launches.  A thread that moves *itself* (writes "0") skips the
+ * lock, and the child's one thread is all of it; but the child cannot open
+ * root's cgroup files.  So the parent opens them before the clone (the
+ * kernel checks the credentials of whoever opened a cgroup file, not of the
+ * writer), and the child, which inherits the descriptors, writes "0" into
+ * them after the go-ahead.  On v2 none of this runs: clone3 starts the
+ * child inside (section 4).
+ * ------------------------------------------------------------------------ */
+
+/* v1 moves a thread through "tasks", v2 through "cgroup.procs". */
+static void open_join_fds(void)
+{
+	char path[PATH_MAX + 16];
+	for (int i = 0; i < cgroup.ndirs; i++) {
+		snprintf(path, sizeof path, "%s/%s", cgroup.dir[i],
+			 cgroup.version == 2 ? "cgroup.procs" : "tasks");
+		if ((cgroup.join_fd[i] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
 			die_errno("%s", path);
 	}
-	done();
 }
 
-/* Each side closes its copies of the join descriptors once the child is
- * inside; the parent keeps the locked directories until the end. */
+/* Each side closes its copies once the child is inside. */
 static void close_join_fds(void)
 {
 	for (int i = 0; i < cgroup.ndirs; i++)
 		close(cgroup.join_fd[i]);
 }
 
-/* Child side, right after the go-ahead: move in (unless clone3 already put
- * us there), then drop the descriptors. */
+/* Child side, right after the go-ahead. */
 static void join_cgroup(void)
 {
 	if (!cgroup.born_inside) {
 		stage("cat /proc/%1$d/cgroup", "moving into the container's cgroup");
 		for (int i = 0; i < cgroup.ndirs; i++) {
-			trace("write(%d, \"0\")   (%s/%s)", cgroup.join_fd[i], cgroup.dir[i], join_file());
+			trace("write(%d, \"0\")   (%s)", cgroup.join_fd[i], cgroup.dir[i]);
 			if (write(cgroup.join_fd[i], "0", 1) != 1)
 				die_errno("joining %s", cgroup.dir[i]);
 		}
@@ -1031,12 +993,11 @@ static void join_cgroup(void)
 	close_join_fds();
 }
 
-/* The watchdog (see above): forked before the container exists, it waits
- * for its pipe to reach end of file, which happens when the launcher has
- * closed its end or died, and then empties and removes the cgroup. */
-static int watchdog_fd = -1;           /* the launcher's end of its pipe */
-static pid_t watchdog_pid;
+/* ---- end of the aside ---------------------------------------------------- */
 
+/* The watchdog (see above).  It reads until end of file, which comes when
+ * every copy of the pipe's other end is closed: the launcher's, by its
+ * exit or death (the child closes its copy at once). */
 static void start_watchdog(void)
 {
 	int pipefd[2];
@@ -1081,6 +1042,23 @@ static void close_launcher_fds(void)
 		close(cgroup.dir_fd[i]);
 }
 
+static void create_cgroup(const struct options *o, int version)
+{
+	char name[128];
+	cgroup_name(o->hostname, name, sizeof name);
+	stage("ls -d /sys/fs/cgroup/*/contained/* /sys/fs/cgroup/contained/*",
+	      "creating cgroup %s (cgroup v%d)", name, version);
+	cgroup.version = version;
+	plan_cgroup_dirs(name);
+	start_watchdog();
+	make_cgroup_dirs();
+	set_limits(o);
+	open_join_fds();
+	done();
+}
+
+/* 1024 open files, as most distributions give a login session; the hard
+ * limit lets a program that knows it needs more raise it to 4096. */
 static void limit_open_files(void)
 {
 	struct rlimit files = { .rlim_cur = 1024, .rlim_max = 4096 };
@@ -1092,15 +1070,9 @@ static void limit_open_files(void)
  * 4. Clone + namespaces
  *
  * Each CLONE_NEW* flag gives the child a fresh, empty view of one kernel
- * resource (namespaces(7)):
- *   NEWUSER  its own uid/gid numbering; root inside is nobody outside
- *   NEWNS    its own mount table, so pivot_root below moves only its view
- *   NEWPID   its own pid numbers; it becomes PID 1 and sees only its own
- *   NEWNET   its own network stack: only a loopback device, down
- *   NEWIPC   its own System V IPC and POSIX message queues
- *   NEWUTS   its own hostname
- * The cgroup namespace comes later (section 5), once the child is inside
- * its cgroup, so that the container sees that cgroup as its root.
+ * resource: the table of namespaces in section 2 says which and why.  The
+ * cgroup namespace comes later (section 5), once the child is inside its
+ * cgroup, so that the container sees that cgroup as its root.
  *
  * All flags go in one clone() so that every new namespace is owned by the
  * new user namespace: that ownership is what later lets root-in-the-
@@ -1117,9 +1089,11 @@ static void limit_open_files(void)
  *
  * On cgroup v2 the call is clone3(2), which takes its arguments in a
  * struct and can do one thing more: CLONE_INTO_CGROUP starts the child
- * inside the container's cgroup, so it never has to be moved there (section
- * 3 says why a move is dear).  Kernels before 5.7 refuse the flag; then
- * plain clone() it is, and the child moves itself in.
+ * inside the container's cgroup, so it never has to be moved there (a move
+ * takes a global lock, cgroup_threadgroup_rwsem, whose writer waits for an
+ * RCU grace period: milliseconds on a quiet machine).  Kernels before 5.7
+ * refuse the flag; then plain clone() it is, and the parent moves the child
+ * in (section 5).
  *
  * clone() without a new stack behaves like fork(): the child continues from
  * here on a copy of our memory.  Parent and child keep one end each of a
@@ -1134,14 +1108,11 @@ static void limit_open_files(void)
 static const int forwarded_signals[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
 };
-#define NFORWARDED (int)(sizeof forwarded_signals / sizeof *forwarded_signals)
 
 /* Signals from the terminal (Ctrl-C, a window resize) carry si_code
  * SI_KERNEL and already went to the whole foreground process group, the
  * container included: forwarding them again would deliver them twice.
  * Forward only what someone sent with kill(). */
-static volatile pid_t forward_to;
-
 static void forward_signal(int sig, siginfo_t *info, void *context)
 {
 	(void)context;
@@ -1154,7 +1125,7 @@ static void forward_signals_to(pid_t pid)
 	struct sigaction sa = { .sa_sigaction = forward_signal, .sa_flags = SA_SIGINFO | SA_RESTART };
 	sigemptyset(&sa.sa_mask);
 	forward_to = pid;
-	for (int i = 0; i < NFORWARDED; i++)
+	for (size_t i = 0; i < LEN(forwarded_signals); i++)
 		sigaction(forwarded_signals[i], &sa, NULL);
 }
 
@@ -1162,7 +1133,7 @@ static void block_forwarded_signals(sigset_t *old)
 {
 	sigset_t set;
 	sigemptyset(&set);
-	for (int i = 0; i < NFORWARDED; i++)
+	for (size_t i = 0; i < LEN(forwarded_signals); i++)
 		sigaddset(&set, forwarded_signals[i]);
 	sigprocmask(SIG_BLOCK, &set, old);
 }
@@ -1188,24 +1159,27 @@ static void set_effective_uid(uid_t euid)
 		die_errno("capset");
 }
 
+/* Returns the child's pid in the parent, 0 in the child. */
 static pid_t clone_container(int sockets[2])
 {
+	unsigned long flags = 0;
+	char names[256];
+	long pid = -1;
 	stage("ls -l /proc/self/ns   (then compare with /proc/PID/ns)",
 	      "cloning a child into new namespaces");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
 		die_errno("socketpair");
-	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID |
-			      CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | SIGCHLD;
-	char names[256];
-	long pid = -1;
 	trace("socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0, [%d, %d])", sockets[0], sockets[1]);
-	flag_names(clone_flags, flags & ~CSIGNAL, names, sizeof names);
+	for (size_t i = 0; i < LEN(namespaces); i++)
+		if (namespaces[i].flag != CLONE_NEWCGROUP)
+			flags |= namespaces[i].flag;
+	clone_flag_names(flags, names, sizeof names);
 	fflush(stderr);
 	set_effective_uid(HOST_ID_BASE);
 	if (cgroup.version == 2) {
 		struct clone_args args = {
-			.flags = (flags & ~CSIGNAL) | CLONE_INTO_CGROUP,
-			.exit_signal = flags & CSIGNAL,
+			.flags = flags | CLONE_INTO_CGROUP,
+			.exit_signal = SIGCHLD,
 			.cgroup = cgroup.dir_fd[0],
 		};
 		trace("clone3({ %s|CLONE_INTO_CGROUP, exit_signal = SIGCHLD, cgroup = %d (%s) })",
@@ -1217,7 +1191,7 @@ static pid_t clone_container(int sockets[2])
 	}
 	if (!cgroup.born_inside) {
 		trace("clone(%s|SIGCHLD, stack=NULL)", names);
-		pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
+		pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	}
 	if (pid != 0)
 		set_effective_uid(0);
@@ -1234,7 +1208,7 @@ static pid_t clone_container(int sockets[2])
 		return 0;
 	}
 	close(sockets[1]);
-	container_pid = host_pid = pid;
+	container_pid = pid;
 	done();
 	fprintf(stderr, "=> container is pid %ld on the host\n", pid);
 	return pid;
@@ -1261,10 +1235,10 @@ static pid_t clone_container(int sockets[2])
  * parent may do this: it needs CAP_SYS_ADMIN over the host.
  * mount_setattr(2), Documentation/filesystems/idmappings.rst.
  *
- * Then the go-ahead message (the child's host pid, and the mount) lets the
- * child go on.  Its first act is to move itself into its cgroup, unless
- * clone3 started it there (see section 3 for why it, not the parent, writes
- * there), and the second to enter a new cgroup namespace rooted there.
+ * Then the go-ahead message, which carries the mount, lets the child go
+ * on.  Unless clone3 started it inside its cgroup (section 4), its first act
+ * is to move itself in (the aside in section 3 says why it, not the
+ * parent); its second, to enter a new cgroup namespace, rooted there.
  * ------------------------------------------------------------------------ */
 
 /* "0 100000 65536\n": inside-id, outside-id, count. */
@@ -1320,18 +1294,16 @@ static int clone_rootfs_mount(int rootfs, pid_t pid)
 		done();
 		return tree;
 	}
-	fputs("skipped.\n", stderr);
-	stage_open = false;
-	warn("no idmapped mount for the rootfs (%s); the container's root will see its "
-	     "files as owned by nobody and cannot change them", strerror(saved));
+	skipped("no idmapped mount for the rootfs (%s); the container's root will see its "
+		"files as owned by nobody and cannot change them", strerror(saved));
 	return tree;
 }
 
-/* The go-ahead: the child's pid as the host sees it (its own getpid() says
- * 1), plus the rootfs mount. */
-static void release_child(int sock, int tree)
+/* The go-ahead: one byte, and the rootfs mount (SCM_RIGHTS, unix(7)). */
+static void send_go_ahead(int sock, int tree)
 {
-	struct iovec iov = { &host_pid, sizeof host_pid };
+	char byte = 1;
+	struct iovec iov = { &byte, 1 };
 	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
@@ -1342,25 +1314,25 @@ static void release_child(int sock, int tree)
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &tree, sizeof(int));
-	trace("sendmsg(%d, { pid %d, SCM_RIGHTS [%d] })", sock, (int)host_pid, tree);
-	if (sendmsg(sock, &msg, 0) != sizeof host_pid)
-		die_errno("releasing the container");
+	trace("sendmsg(%d, { 1 byte, SCM_RIGHTS [%d] })", sock, tree);
+	if (sendmsg(sock, &msg, 0) != 1)
+		die_errno("sending the go-ahead");
 	close(tree);
 }
 
 /* Child side: block until the go-ahead; returns the rootfs mount.  End of
- * file means the parent died before finishing: give up quietly. */
-static int wait_for_parent(int sock)
+ * file means the parent died before finishing. */
+static int wait_for_go_ahead(int sock)
 {
-	struct iovec iov = { &host_pid, sizeof host_pid };
+	char byte;
+	struct iovec iov = { &byte, 1 };
 	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
 		.msg_control = control.buf, .msg_controllen = sizeof control.buf,
 	};
-	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	if (n != sizeof host_pid)
-		_exit(EXIT_LAUNCHER);
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		give_up_quietly();
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	int fd;
 	if (!c || c->cmsg_type != SCM_RIGHTS)
@@ -1377,21 +1349,23 @@ static int wait_for_parent(int sock)
  *    exe, root) are closed to other users, so the container's own processes
  *    cannot reach the launcher's memory or binary through it.
  * The kernel resets both whenever the process's uid or gid changes
- * (prctl(2)), so this runs again after every change of identity. */
-static void guard_child(int sock)
+ * (prctl(2)), so this runs again after every change of identity.  (A
+ * command that clears its parent-death signal itself outlives nothing: the
+ * watchdog of section 3 kills the whole cgroup.) */
+static void rearm_child_guards(int sock)
 {
 	char byte;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_DUMPABLE, 0);
 	if (recv(sock, &byte, 1, MSG_DONTWAIT | MSG_PEEK) == 0)
-		_exit(EXIT_LAUNCHER);
+		give_up_quietly();
 }
 
 /* Now mapped, the child takes up the identity of the namespace's root, sheds
  * the host's supplementary groups (root's group 0 among them, which would
  * otherwise still open root-group files), and enters a new cgroup
  * namespace rooted at its own cgroup. */
-static void become_namespace_root(int sock)
+static void become_root_in_userns(int sock)
 {
 	stage("grep NSpid /proc/%1$d/status; cat /proc/%1$d/cgroup",
 	      "becoming root of the new user namespace and entering a cgroup namespace");
@@ -1400,7 +1374,7 @@ static void become_namespace_root(int sock)
 		die_errno("becoming root of the new user namespace");
 	if (setgroups(0, NULL) < 0)
 		die_errno("setgroups");
-	guard_child(sock);
+	rearm_child_guards(sock);
 	trace("unshare(CLONE_NEWCGROUP)");
 	if (unshare(CLONE_NEWCGROUP) < 0)
 		die_errno("unshare(CLONE_NEWCGROUP)");
@@ -1524,7 +1498,7 @@ static void mount_in_rootfs(const char *src, int root, const char *target, const
 		flags |= locked_flags(fd);
 	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
 	trace("mount(%s, \"%s\" (%s), %s, %s, %s)", quoted(src, s, sizeof s), fdpath, target,
-	      quoted(type, t, sizeof t), flag_names(mount_flags, flags, names, sizeof names),
+	      quoted(type, t, sizeof t), mount_flag_names(flags, names, sizeof names),
 	      quoted(data, d, sizeof d));
 	if (mount(src, fdpath, type, flags, data) < 0) {
 		if (errno == EPERM && type && (!strcmp(type, "proc") || !strcmp(type, "sysfs")))
@@ -1537,11 +1511,16 @@ static void mount_in_rootfs(const char *src, int root, const char *target, const
 	close(fd);
 }
 
-static void bind_in_rootfs(const char *src, int root, const char *target, bool readonly)
+static void bind_in_rootfs(const char *src, int root, const char *target)
 {
 	mount_in_rootfs(src, root, target, NULL, MS_BIND | MS_REC, NULL);
-	if (readonly)
-		mount_in_rootfs(NULL, root, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+}
+
+/* A bind mount is made read-only by a second call, a remount of it. */
+static void bind_readonly_in_rootfs(const char *src, int root, const char *target)
+{
+	bind_in_rootfs(src, root, target);
+	mount_in_rootfs(NULL, root, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
 }
 
 /* Create PATH in the rootfs unless it exists: the directory above it is
@@ -1583,7 +1562,8 @@ static const struct pseudo_mount {
 	/* devices and drivers; read-only, and the network part shows the
 	 * container's own interfaces */
 	{ "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555 },
-	/* a small /dev of our own, filled by mount_dev() */
+	/* a small /dev of our own, filled by mount_dev(); 512k holds device
+	 * files and symlinks, not a place to store data */
 	{ "tmpfs", "/dev", MS_NOSUID | MS_NOEXEC, "mode=0755,size=512k", 0755 },
 	/* a private devpts instance: the container sees only its own ptys */
 	{ "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620", 0755 },
@@ -1604,38 +1584,39 @@ static void mount_dev(int root)
 	};
 	char host[32], target[32];
 	int dev = open_in_rootfs(root, "/dev");
-	for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) {
+	for (size_t i = 0; i < LEN(devices); i++) {
 		int fd = openat(dev, devices[i], O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (fd < 0)
 			die_errno("creating /dev/%s", devices[i]);
 		close(fd);
 		snprintf(host, sizeof host, "/dev/%s", devices[i]);
 		snprintf(target, sizeof target, "/dev/%s", devices[i]);
-		bind_in_rootfs(host, root, target, false);
+		bind_in_rootfs(host, root, target);
 	}
-	for (size_t i = 0; i < sizeof links / sizeof *links; i++)
+	for (size_t i = 0; i < LEN(links); i++)
 		if (symlinkat(links[i][0], dev, links[i][1]) < 0)
 			die_errno("symlink /dev/%s", links[i][1]);
 	close(dev);
 }
 
 /* The container's own cgroup, read-only at /sys/fs/cgroup, so a user can
- * check their limits where they would look on any host. */
+ * check their limits where they would look on any host.  On v1 a small
+ * tmpfs (64k: it holds only directories) takes one directory per
+ * hierarchy, as on the host. */
 static void mount_cgroup(int root)
 {
 	const char *path = "/sys/fs/cgroup";
 	if (cgroup.version == 2) {
-		bind_in_rootfs(cgroup.dir[0], root, path, true);
+		bind_readonly_in_rootfs(cgroup.dir[0], root, path);
 		return;
 	}
 	mount_in_rootfs("tmpfs", root, path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 			"mode=0755,size=64k");
 	for (int i = 0; i < cgroup.ndirs; i++) {
 		char sub[PATH_MAX];
-		const char *controller = cgroup.dir[i] + strlen("/sys/fs/cgroup/");
-		snprintf(sub, sizeof sub, "%s/%.*s", path, (int)strcspn(controller, "/"), controller);
+		snprintf(sub, sizeof sub, "%s/%s", path, cgroup.controller[i]);
 		make_dir_in_rootfs(root, sub, 0755);
-		bind_in_rootfs(cgroup.dir[i], root, sub, true);
+		bind_readonly_in_rootfs(cgroup.dir[i], root, sub);
 	}
 	mount_in_rootfs(NULL, root, path, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
 			MS_NOEXEC, "mode=0755,size=64k");
@@ -1644,7 +1625,7 @@ static void mount_cgroup(int root)
 static void mount_pseudo_filesystems(int root)
 {
 	stage("tail -5 /proc/%1$d/mountinfo", "mounting /proc, /sys, /dev and the cgroup");
-	for (size_t i = 0; i < sizeof pseudo_mounts / sizeof *pseudo_mounts; i++) {
+	for (size_t i = 0; i < LEN(pseudo_mounts); i++) {
 		const struct pseudo_mount *m = &pseudo_mounts[i];
 		make_dir_in_rootfs(root, m->target, m->mode);
 		mount_in_rootfs(m->type, root, m->target, m->type, m->flags, m->data);
@@ -1687,18 +1668,18 @@ static void mask_host_proc_files(int root)
 		"/proc/fs", "/proc/acpi", "/proc/scsi",
 	};
 	stage("grep ' /proc/' /proc/%1$d/mountinfo", "masking host information in /proc");
-	for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++)
+	for (size_t i = 0; i < LEN(hidden); i++)
 		if (present_in_rootfs(root, hidden[i]))
-			bind_in_rootfs("/dev/null", root, hidden[i], false);
-	for (size_t i = 0; i < sizeof readonly / sizeof *readonly; i++)
+			bind_in_rootfs("/dev/null", root, hidden[i]);
+	for (size_t i = 0; i < LEN(readonly); i++)
 		if (present_in_rootfs(root, readonly[i]))
-			bind_in_rootfs(readonly[i], root, readonly[i], true);
+			bind_readonly_in_rootfs(readonly[i], root, readonly[i]);
 	done();
 }
 
 /* The container's own hostname, and its loopback device up (a fresh network
  * namespace has lo, but down). */
-static void set_identity_and_network(const char *hostname)
+static void set_hostname_and_loopback(const char *hostname)
 {
 	stage("nsenter -t %1$d -u hostname; nsenter -t %1$d -n ip link",
 	      "setting hostname %s and bringing up lo", hostname);
@@ -1749,7 +1730,7 @@ static const cap_value_t kept_capabilities[] = {
 
 static bool is_kept(int cap)
 {
-	for (size_t i = 0; i < sizeof kept_capabilities / sizeof *kept_capabilities; i++)
+	for (size_t i = 0; i < LEN(kept_capabilities); i++)
 		if (kept_capabilities[i] == cap)
 			return true;
 	return false;
@@ -1774,7 +1755,7 @@ static void become_user(unsigned uid, int sock)
 	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 ||
 	    setresuid(uid, uid, uid) < 0)
 		die_errno("switching to uid %u", uid);
-	guard_child(sock);
+	rearm_child_guards(sock);
 }
 
 /* Permitted and effective: the keep-list for root, nothing for anyone else;
@@ -1785,7 +1766,7 @@ static void set_kept_capabilities(unsigned uid)
 	if (!caps)
 		die_errno("cap_init");
 	if (uid == 0) {
-		int n = sizeof kept_capabilities / sizeof *kept_capabilities;
+		int n = LEN(kept_capabilities);
 		cap_set_flag(caps, CAP_PERMITTED, n, kept_capabilities, CAP_SET);
 		cap_set_flag(caps, CAP_EFFECTIVE, n, kept_capabilities, CAP_SET);
 	}
@@ -1847,19 +1828,13 @@ static void drop_capabilities(int cap_last_cap, unsigned uid, int sock)
  * powerless.  The filter is the last thing installed before exec, so the
  * launcher's own set-up calls are not subject to it.
  *
- * libseccomp is a compiler: it turns the rules below into a BPF program,
+ * libseccomp is a compiler: it turns the tables below into a BPF program,
  * and the kernel only ever sees that program (an array of struct
- * sock_filter).  Building and compiling the rules takes a few tenths of a
- * millisecond, a tenth of the launch, so the *parent* does it, right after
- * the go-ahead, while the child is busy with sections 6 and 7, and writes
- * the program into the socket (seccomp_export_bpf).  The child reads it
- * back just before exec and hands it to the kernel with a plain seccomp(2)
- * call: the two halves of the work overlap instead of adding up.
+ * sock_filter; `seccomp_export_pfc` would print it as text).
  * ------------------------------------------------------------------------ */
 
 #include <sys/personality.h>
 
-#define LEN(a) (sizeof (a) / sizeof *(a))
 #define CALL(name) SCMP_SYS(name), #name
 
 /* Refused whatever the arguments.  ENOSYS rows pretend the call does not
@@ -2061,38 +2036,19 @@ static scmp_filter_ctx prepare_syscall_filter(void)
 }
 
 
-/* Parent side, silent (the child is printing its stages meanwhile).  A
- * child that failed already has said why and exited: the write then fails
- * with EPIPE (a SOCK_SEQPACKET socket sends no SIGPIPE), and the parent
- * goes on to reap it and report its status. */
-static void send_syscall_filter(int sock)
+static void install_syscall_filter(void)
 {
-	scmp_filter_ctx ctx = prepare_syscall_filter();
-	errno = 0;
-	if (seccomp_export_bpf(ctx, sock) < 0 && errno != EPIPE)
-		die("seccomp: cannot compile or send the filter");
-	seccomp_release(ctx);
-}
-
-/* Child side.  The program arrives as one message; end of file means the
- * parent died: give up quietly, as in wait_for_parent(). */
-static void install_syscall_filter(int sock)
-{
-	static struct sock_filter program[BPF_MAXINSNS];
 	stage("grep -E 'NoNewPrivs|Seccomp' /proc/%1$d/status", "installing the seccomp filter");
-	ssize_t n = recv(sock, program, sizeof program, 0);
-	if (n <= 0)
-		_exit(EXIT_LAUNCHER);
-	if (n % sizeof *program != 0)
-		die("seccomp: the filter from the parent is %zd bytes, not whole instructions", n);
-	struct sock_fprog prog = { .len = n / sizeof *program, .filter = program };
-
+	scmp_filter_ctx ctx = prepare_syscall_filter();
+	trace("prctl(PR_SET_NO_NEW_PRIVS, 1); seccomp(SECCOMP_SET_MODE_FILTER, 0, "
+	      "{ %zu whole-call and %zu argument rules, compiled by libseccomp })",
+	      LEN(denied_calls), LEN(arg_rules));
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno("PR_SET_NO_NEW_PRIVS");
-	trace("prctl(PR_SET_NO_NEW_PRIVS, 1); seccomp(SECCOMP_SET_MODE_FILTER, 0, "
-	      "{ len = %u instructions, compiled by the parent })", prog.len);
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-		die_errno("seccomp(SECCOMP_SET_MODE_FILTER)");
+	int rc = seccomp_load(ctx);
+	if (rc < 0)
+		die("seccomp_load: %s", strerror(-rc));
+	seccomp_release(ctx);
 	done();
 }
 
@@ -2114,13 +2070,17 @@ static void install_syscall_filter(int sock)
  * forward signals to it and reap everything, and exit with its status.
  * ------------------------------------------------------------------------ */
 
+/* Before Linux 5.9 there is no close_range(): close one by one, up to the
+ * hard limit of open files set in section 3. */
 static void close_inherited_fds(void)
 {
-	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)    /* kernel < 5.9 */
+	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)
 		for (int fd = 3; fd < 4096; fd++)
 			close(fd);
 }
 
+/* TERM alone is kept from the caller's environment: it names the terminal
+ * the container's programs draw on, the same one outside and in. */
 static void exec_command(char **argv, unsigned uid)
 {
 	const char *term = getenv("TERM");
@@ -2157,7 +2117,7 @@ static int exit_status_of(int wstatus)
 
 /* Signals stay blocked (section 4) across the fork, so none is lost before
  * init knows whom to forward it to; the command unblocks them at exec.
- * init is the launcher's own code, still non-dumpable (guard_child), so
+ * init is the launcher's own code, still non-dumpable (rearm_child_guards), so
  * the container cannot reach the launcher's binary through /proc/1/exe. */
 static void run_init(char **argv, unsigned uid)
 {
@@ -2191,8 +2151,8 @@ static void run_init(char **argv, unsigned uid)
  * already killed everything else in its PID namespace; the cgroup is then
  * emptied to be sure and removed.  die() runs the same cleanup, so no path
  * out of the launcher leaves a cgroup or a process behind.  A launcher
- * killed by SIGKILL cannot clean up: its child dies with it (PDEATHSIG), and
- * the next launcher's sweep removes the empty cgroup (section 3).
+ * killed by SIGKILL cannot clean up: its watchdog does (section 3), and
+ * should the watchdog be killed too, the next launcher's sweep.
  * ------------------------------------------------------------------------ */
 
 /* Read "oom_kill N" from memory.events (v2) or memory.oom_control (v1). */
@@ -2222,9 +2182,9 @@ static void format_size(unsigned long long bytes, char *buf, size_t size)
 static long container_oom_kills(void)
 {
 	char path[PATH_MAX + 32], text[1024];
-	if (!cgroup.memory_dir[0])
+	if (!cgroup_dir_of("memory"))
 		return 0;
-	snprintf(path, sizeof path, "%s/%s", cgroup.memory_dir,
+	snprintf(path, sizeof path, "%s/%s", cgroup_dir_of("memory"),
 		 cgroup.version == 2 ? "memory.events" : "memory.oom_control");
 	return read_file(path, text, sizeof text) == 0 ? oom_kill_count(text) : 0;
 }
@@ -2233,7 +2193,8 @@ static long container_oom_kills(void)
  * fails with EBUSY while dying processes are still being torn down, and a
  * process that was forking meanwhile may have added a child: kill again
  * each round (cgroup.kill on v2, 5.14+, which no fork can race; else each
- * pid listed in cgroup.procs). */
+ * pid listed in cgroup.procs), for up to 2 s (2000 rounds of 1 ms), far
+ * longer than the teardown of even a large container takes. */
 static void remove_cgroup_dir(const char *dir)
 {
 	char path[PATH_MAX + 32], pids[4096];
@@ -2309,13 +2270,17 @@ int main(int argc, char **argv)
 	int sockets[2];
 	sigset_t old_mask;
 
+	if (argc < 2) {
+		print_usage(stderr);
+		return EXIT_LAUNCHER;
+	}
 	if (parse_options(argc, argv, &o, err, sizeof err) < 0) {
-		if (argc > 1 && strcmp(argv[1], "-h") == 0) {
-			fputs(err, stdout);
-			return 0;
-		}
 		fprintf(stderr, "contained: %s\n", err);
 		return EXIT_LAUNCHER;
+	}
+	if (o.help) {
+		print_usage(stdout);
+		return 0;
 	}
 	verbose = o.verbose;
 	if (o.step && (step_tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0) {
@@ -2328,43 +2293,276 @@ int main(int argc, char **argv)
 		generate_hostname(now.tv_sec, now.tv_nsec ^ getpid(), o.hostname, sizeof o.hostname);
 	}
 
-	/* Signals wait until there is a container to forward them to. */
+	/* 4: signals wait, from the start, until there is a container to
+	 * forward them to */
 	block_forwarded_signals(&old_mask);
-	probe_host(&host);
-	check_standard_fds();
-	int rootfs = open_rootfs(&o);
-	create_cgroup(&o, host.cgroup_version);
-	start_watchdog();
-	limit_open_files();
+	probe_host(&host);                      /* 2 */
+	check_standard_fds();                   /* 2 */
+	int rootfs = open_rootfs(&o);           /* 2 */
+	create_cgroup(&o, host.cgroup_version); /* 3: before the child exists */
+	limit_open_files();                     /* 3: inherited by the child */
 
-	if (clone_container(sockets) > 0) {
-		/* parent */
+	pid_t pid = clone_container(sockets);   /* 4 */
+	if (pid > 0) {
+		/* the parent: 5, then 10 */
 		int sock = sockets[0];
-		write_id_maps(container_pid);
-		int tree = clone_rootfs_mount(rootfs, container_pid);
+		write_id_maps(pid);
+		int tree = clone_rootfs_mount(rootfs, pid);  /* needs the child's user namespace */
 		close_join_fds();
-		release_child(sock, tree);
-		send_syscall_filter(sock);
+		send_go_ahead(sock, tree);
 		cleanup_and_exit(wait_for_container(&o, &old_mask));
 	}
 
-	/* child: the future container */
+	/* the child, the future container: 5 to 9 */
 	int sock = sockets[1];
-	prctl(PR_SET_DUMPABLE, 0);             /* from the start: see guard_child() */
-	int tree = wait_for_parent(sock);
-	join_cgroup();
-	become_namespace_root(sock);
-	put_rootfs_in_place(tree);
-	mount_pseudo_filesystems(tree);
-	pivot_into_rootfs();
-	mask_host_proc_files(tree);
-	set_identity_and_network(o.hostname);
-	drop_capabilities(host.cap_last_cap, o.uid, sock);
-	install_syscall_filter(sock);
+	prctl(PR_SET_DUMPABLE, 0);              /* from the start: see rearm_child_guards() */
+	int tree = wait_for_go_ahead(sock);     /* 5 */
+	join_cgroup();                          /* 5: before anything else */
+	become_root_in_userns(sock);            /* 5: after the move: its cgroup is the root */
+	put_rootfs_in_place(tree);              /* 6 */
+	mount_pseudo_filesystems(tree);         /* 6: while the host's /proc is in view */
+	pivot_into_rootfs();                    /* 6 */
+	mask_host_proc_files(tree);             /* 6: the new /proc is there now */
+	set_hostname_and_loopback(o.hostname);  /* 6 */
+	drop_capabilities(host.cap_last_cap, o.uid, sock);  /* 7 */
+	install_syscall_filter();               /* 8: last, so set-up is not filtered */
 	pause_before("nsenter -t %1$d -a ps", o.init ? "starting init, which runs the command as PID 2"
 					       : "exec'ing the command as PID 1");
 	if (o.init)
-		run_init(o.argv, o.uid);
-	exec_command(o.argv, o.uid);
+		run_init(o.argv, o.uid);        /* 9 */
+	exec_command(o.argv, o.uid);            /* 9 */
 }
 #endif
+
+/* ------------------------------------------------------------------------ *
+ * Appendix: narration
+ *
+ * The lesson's output, kept out of its way.  -v (verbose) prints each
+ * system call a stage makes, with its real arguments and flags by name, to
+ * match against this source and against strace, and how long the stage
+ * took, to see where a launch spends its time (`make bench` adds them up).
+ * -s (step) stops before every stage, names it, gives the container's host
+ * pid, suggests one command to watch the stage from another terminal (the
+ * first argument of stage(), with %1$d for that pid), and waits for Enter
+ * on the terminal: /dev/tty, not stdin, which may be a pipe meant for the
+ * container.
+ * ------------------------------------------------------------------------ */
+
+static bool stage_open;                /* a "=> ..." line waits for its ending */
+static struct timespec stage_began;    /* for -v's "done (0.12 ms)" */
+
+/* The container's pid as the host sees it: the parent has it from clone;
+ * the child reads it from the host's /proc, which it still sees before the
+ * pivot (NSpid: its pid in each PID namespace, the host's first). */
+static pid_t host_pid(void)
+{
+	static pid_t own;
+	char text[4096];
+	if (!in_container)
+		return container_pid;
+	if (!own && read_file("/proc/self/status", text, sizeof text) == 0) {
+		const char *nspid = strstr(text, "\nNSpid:");
+		if (nspid)
+			own = atoi(nspid + strlen("\nNSpid:"));
+	}
+	return own;
+}
+
+static void pause_before(const char *watch, const char *what)
+{
+	char line[256];
+	pid_t pid = step_tty >= 0 ? host_pid() : 0;
+	if (step_tty < 0)
+		return;
+	fprintf(stderr, "\n-- next: %s\n", what);
+	if (pid)
+		fprintf(stderr, "   container pid on the host: %d\n", (int)pid);
+	if (watch && (pid || !strstr(watch, "%1$d"))) {
+		fputs("   watch it: ", stderr);
+		fprintf(stderr, watch, (int)pid);
+		fputc('\n', stderr);
+	}
+	fputs("   press Enter to continue ", stderr);
+	if (read(step_tty, line, sizeof line) <= 0)
+		step_tty = -1;        /* terminal gone: run on without stopping */
+}
+
+static void stage(const char *watch, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	pause_before(watch, what);
+	fprintf(stderr, "=> %s...%s", what, verbose ? "\n" : "");
+	stage_open = true;
+	clock_gettime(CLOCK_MONOTONIC, &stage_began);
+}
+
+static void done(void)
+{
+	struct timespec now;
+	stage_open = false;
+	if (!verbose) {
+		fputs("done.\n", stderr);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	fprintf(stderr, "   done (%.2f ms).\n", (now.tv_sec - stage_began.tv_sec) * 1e3 +
+						(now.tv_nsec - stage_began.tv_nsec) / 1e6);
+}
+
+static void vwarn(const char *fmt, va_list ap)
+{
+	fputs("=> warning: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* The stage could not be done, and the launch goes on without it. */
+static void skipped(const char *fmt, ...)
+{
+	va_list ap;
+	fputs(verbose ? "   skipped.\n" : "skipped.\n", stderr);
+	stage_open = false;
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+static void warn(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(fmt, ap);
+	va_end(ap);
+}
+
+static void trace(const char *fmt, ...)
+{
+	va_list ap;
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	fputs("     ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void vreport(const char *fmt, va_list ap, int errnum)
+{
+	if (stage_open)
+		fputs("failed.\n", stderr);
+	stage_open = false;
+	fputs("contained: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	if (errnum)
+		fprintf(stderr, ": %s", strerror(errnum));
+	fputc('\n', stderr);
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(fmt, ap, 0);
+	va_end(ap);
+	cleanup_and_exit(EXIT_LAUNCHER);
+}
+
+static void die_errno(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(fmt, ap, saved);
+	va_end(ap);
+	cleanup_and_exit(EXIT_LAUNCHER);
+}
+
+/* The child's way out when its parent is gone (or has reported the failure
+ * itself): nothing to say, nothing to clean up. */
+static void give_up_quietly(void)
+{
+	_exit(EXIT_LAUNCHER);
+}
+
+/* Write a short formatted string to a kernel file such as uid_map or
+ * memory.max.  These files want the whole value in a single write().
+ * Returns 0, or -1 with errno. */
+static int write_file(const char *path, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int len = vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	trace("write(\"%s\", \"%.*s\")", path, len && buf[len - 1] == '\n' ? len - 1 : len, buf);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, buf, len);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return n == len ? 0 : -1;
+}
+
+/* Read a small file whole, NUL-terminated.  Returns 0, or -1 with errno. */
+static int read_file(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* Flag words by name for trace(), "MS_BIND|MS_REC". */
+struct flag_name { unsigned long flag; const char *name; };
+#define FLAG(f) { f, #f }
+
+static const struct flag_name mount_flags[] = {
+	FLAG(MS_RDONLY), FLAG(MS_NOSUID), FLAG(MS_NODEV), FLAG(MS_NOEXEC),
+	FLAG(MS_REMOUNT), FLAG(MS_BIND), FLAG(MS_REC), FLAG(MS_PRIVATE),
+	FLAG(MS_NOATIME), FLAG(MS_NODIRATIME), FLAG(MS_RELATIME),
+};
+
+static void append_name(char *buf, size_t size, size_t *len, const char *name)
+{
+	*len += snprintf(buf + *len, *len < size ? size - *len : 0, "%s%s", *len ? "|" : "", name);
+}
+
+static const char *mount_flag_names(unsigned long flags, char *buf, size_t size)
+{
+	char rest[32];
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < LEN(mount_flags); i++)
+		if ((flags & mount_flags[i].flag) == mount_flags[i].flag) {
+			flags &= ~mount_flags[i].flag;
+			append_name(buf, size, &len, mount_flags[i].name);
+		}
+	if (flags || !len) {
+		snprintf(rest, sizeof rest, "%#lx", flags);
+		append_name(buf, size, &len, rest);
+	}
+	return buf;
+}
+
+/* "CLONE_NEWUSER|CLONE_NEWNS|...", from the namespace table (section 4). */
+static const char *clone_flag_names(unsigned long flags, char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < LEN(namespaces); i++)
+		if (flags & namespaces[i].flag)
+			append_name(buf, size, &len, namespaces[i].flag_name);
+	return buf;
+}

@@ -112,8 +112,27 @@ END_TEST
 
 START_TEST(options_help)
 {
-	ck_assert_int_eq(parse("-h", NULL), -1);
-	ck_assert(strstr(err, "usage: contained -m ROOTFS -u UID"));
+	ck_assert_int_eq(parse("-h", NULL), 0);
+	ck_assert(opts.help);
+	ck_assert_int_eq(parse("-v", "-u", "abc", "--help", "-c", "sh", NULL), 0);
+	ck_assert(opts.help);
+	ck_assert_int_eq(parse("-m", "r", "-u", "0", "-c", "sh", "-h", NULL), 0);
+	ck_assert(!opts.help);
+	ck_assert(strstr(usage_text, "usage: contained -m ROOTFS -u UID"));
+	ck_assert(strstr(usage_text, "-h, --help"));
+}
+END_TEST
+
+/* A value of any length: the message still ends with its explanation; an
+ * option given after -c is pointed out. */
+START_TEST(options_long_value_and_misplaced)
+{
+	static char huge[131072];
+	memset(huge, 'x', sizeof huge - 1);
+	ck_assert_int_eq(parse("-m", "r", "-u", huge, "-c", "sh", NULL), -1);
+	ck_assert_msg(strstr(err, "expected a user id from 0 to 65535"), "%s", err);
+	ck_assert_int_eq(parse("-c", "/bin/sh", "-m", "rootfs", "-u", "0", NULL), -1);
+	ck_assert_msg(strstr(err, "options must come before -c"), "%s", err);
 }
 END_TEST
 
@@ -342,6 +361,7 @@ static Suite *unit_suite(void)
 	tcase_add_test(t, options_all_flags);
 	tcase_add_loop_test(t, options_bad_input, 0, sizeof bad_lines / sizeof *bad_lines);
 	tcase_add_test(t, options_help);
+	tcase_add_test(t, options_long_value_and_misplaced);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("numbers");

@@ -18,6 +18,8 @@
 #   iproute2 procps util-linux      ip, ps, unshare, nsenter, mount ... used by the tests
 #   qemu-system-x86 linux-image-*   check-vm boots a kernel with cgroup v2 in qemu
 #   cpio                            packs the VM's initramfs
+#   debootstrap e2fsprogs           check-systemd builds its Debian guest's disk
+#                                   (debootstrap, then mkfs.ext4 -d)
 #   tmux strace                     interactive and syscall-trace tests
 #   sudo                            the documented commands are `sudo make ...`
 # With --bench, the peers `make bench` compares against:
@@ -62,14 +64,14 @@ fi
 
 case $family in
 fedora)
-	pk="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel glibc-static libseccomp-static libcap-static check-devel busybox iproute procps-ng util-linux qemu-system-x86 kernel-core cpio tmux sudo strace"
+	pk="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel glibc-static libseccomp-static libcap-static check-devel busybox iproute procps-ng util-linux qemu-system-x86 kernel-core cpio debootstrap e2fsprogs tmux sudo strace"
 	[ $bench -eq 1 ] && pk="$pk hyperfine crun runc bubblewrap time systemd-container"
 	echo "$prog: this script installs packages on Debian/Ubuntu only. On $os_id run:" >&2
 	echo "  sudo dnf install -y $pk" >&2
 	echo "(check that 'busybox' is statically linked: file /usr/sbin/busybox; if not, set BUSYBOX=... for busybox.sh)" >&2
 	exit 1 ;;
 arch)
-	pk="base-devel pkgconf libseccomp libcap check busybox iproute2 procps-ng util-linux qemu-system-x86 linux cpio tmux sudo strace"
+	pk="base-devel pkgconf libseccomp libcap check busybox iproute2 procps-ng util-linux qemu-system-x86 linux cpio debootstrap e2fsprogs tmux sudo strace"
 	[ $bench -eq 1 ] && pk="$pk hyperfine crun runc bubblewrap time"
 	echo "$prog: this script installs packages on Debian/Ubuntu only. On $os_id run:" >&2
 	echo "  sudo pacman -S --needed $pk" >&2
@@ -90,7 +92,7 @@ case " $os_id $os_like " in
 esac
 
 pkgs="build-essential pkg-config libseccomp-dev libcap-dev check busybox-static
-iproute2 procps util-linux qemu-system-x86 $kernel cpio tmux sudo strace"
+iproute2 procps util-linux qemu-system-x86 $kernel cpio debootstrap e2fsprogs tmux sudo strace"
 [ $bench -eq 1 ] && pkgs="$pkgs hyperfine crun runc bubblewrap time systemd-container"
 
 # --- fast path: everything installed already? ----------------------------------

@@ -14,13 +14,14 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help rootfs check check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
+.PHONY: all help roots rootfs check check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
 
 all: contained
 
 help:
 	@echo "make                 build ./contained"
-	@echo "sudo make rootfs     build ./rootfs (busybox, from the distro's busybox-static)"
+	@echo "sudo make rootfs     build ./rootfs -> roots/rootfs (busybox, from the distro's busybox-static)"
+	@echo "sudo make roots      make roots/, where only root may go"
 	@echo "sudo make check      run every test (needs root)"
 	@echo "sudo make check-vm   run the cgroup v2 tests in a qemu VM"
 	@echo "sudo make check-systemd  run contained on a Debian 12 systemd host in a qemu VM"
@@ -30,8 +31,43 @@ help:
 contained: contained.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ contained.c $(LDLIBS)
 
+# Where root filesystems live: roots/, owner root, mode 0700.  A
+# container's root owns its files on disk as host root (that is what the
+# idmapped mount does), so it can leave set-id-root programs in its rootfs,
+# and any host user who could reach them could run them.  Only host root
+# may enter roots/; contained needs no more, since it opens the rootfs as
+# root and the container never walks the path.  The rootfs inside keeps
+# its 0755, so the container's other users can still use its /.
+ROOTS = roots
+roots:
+	@set -e; \
+	[ "$$(id -u)" -eq 0 ] || { echo "make roots: must run as root (sudo make roots)" >&2; exit 1; }; \
+	if [ -L $(ROOTS) ] || { [ -e $(ROOTS) ] && [ ! -d $(ROOTS) ]; }; then \
+		echo "make roots: $(ROOTS) is not a directory: remove it" >&2; exit 1; \
+	fi; \
+	mkdir -p $(ROOTS); chown 0:0 $(ROOTS); chmod 0700 $(ROOTS)
+
+# ./rootfs is a symlink to roots/rootfs.  A ./rootfs directory from an older
+# `make rootfs` is moved in there (a container running on it keeps it); a
+# ./rootfs symlink of your own is kept and built through.  Run as another
+# user, the rootfs is built in ./rootfs as before: its files are that
+# user's, not host root's, and busybox.sh says so.
 rootfs:
-	sh rootfs-scripts/busybox.sh rootfs
+	@set -e; \
+	if [ "$$(id -u)" -eq 0 ]; then \
+		$(MAKE) --no-print-directory roots; \
+		if [ -d rootfs ] && [ ! -L rootfs ]; then \
+			if [ -e $(ROOTS)/rootfs ] || [ -L $(ROOTS)/rootfs ]; then \
+				echo "make rootfs: both ./rootfs and $(ROOTS)/rootfs exist: remove one" >&2; exit 1; \
+			fi; \
+			echo "mv rootfs $(ROOTS)/rootfs"; mv rootfs $(ROOTS)/rootfs; \
+		fi; \
+		if [ ! -L rootfs ]; then \
+			mkdir -p -m 0755 $(ROOTS)/rootfs; \
+			echo "ln -s $(ROOTS)/rootfs rootfs"; ln -s $(ROOTS)/rootfs rootfs; \
+		fi; \
+	fi; \
+	echo "sh rootfs-scripts/busybox.sh rootfs"; sh rootfs-scripts/busybox.sh rootfs
 
 # ---- tests -----------------------------------------------------------------
 

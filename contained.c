@@ -13,7 +13,7 @@
  * Contents, in execution order:
  *
  *   1. Options              parse_options()           who, where, what to run
- *   2. Host probe           probe_host(), check_rootfs()
+ *   2. Host probe           probe_host(), open_rootfs()
  *   3. Cgroups + rlimits    create_cgroup(), limit_open_files()
  *   4. Clone + namespaces   clone_container()
  *   5. User map sync        write_id_maps()  (parent)  wait_for_parent()  (child)
@@ -47,13 +47,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/vfs.h>
@@ -309,7 +312,7 @@ static int read_file(const char *path, char *buf, size_t size)
  * ------------------------------------------------------------------------ */
 
 struct options {
-	char rootfs[PATH_MAX];         /* -m, made absolute by check_rootfs() */
+	char rootfs[PATH_MAX];         /* -m, as given; opened once by open_rootfs() */
 	unsigned uid;                  /* -u, inside the container */
 	char hostname[65];             /* -H, or generated */
 	unsigned long long memory;     /* -M, bytes */
@@ -586,6 +589,36 @@ static void probe_host(struct host *h)
 	done();
 }
 
+/* The container inherits stdin, stdout and stderr as they are, and a
+ * descriptor is a door: one that names a directory (`contained ... < /etc`)
+ * lets the container `cd /proc/self/fd/0` and walk the host's tree from
+ * there, and an O_PATH one may name anything.  Only streams pass: a
+ * terminal, a pipe, a socket, a regular file, /dev/null and its kin.  A
+ * closed one is opened on /dev/null, or the next open() would fill the gap
+ * with one of the launcher's own descriptors and hand it to the container. */
+static void check_standard_fds(void)
+{
+	static const char *const names[] = { "stdin", "stdout", "stderr" };
+	for (int fd = 0; fd <= 2; fd++) {
+		struct stat st;
+		int flags = fcntl(fd, F_GETFL);
+		if (flags < 0 && open("/dev/null", O_RDWR) != fd)
+			die_errno("opening /dev/null as %s", names[fd]);
+		if (flags < 0 || fstat(fd, &st) < 0)
+			continue;
+		unsigned mem_minor = minor(st.st_rdev);   /* major 1: null 3, zero 5, full 7, random 8, urandom 9 */
+		bool harmless_device = S_ISCHR(st.st_mode) && (isatty(fd) || (major(st.st_rdev) == 1 &&
+				       (mem_minor == 3 || mem_minor == 5 || mem_minor == 7 ||
+					mem_minor == 8 || mem_minor == 9)));
+		if ((flags & O_PATH) || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||
+					  S_ISSOCK(st.st_mode) || harmless_device))
+			die("%s is %s; a container may inherit only a terminal, pipe, socket, "
+			    "regular file or /dev/null: redirect it (e.g. %s/dev/null)", names[fd],
+			    (flags & O_PATH) ? "an O_PATH descriptor" : S_ISDIR(st.st_mode) ?
+			    "a directory" : "a device", fd == 0 ? "<" : fd == 1 ? ">" : "2>");
+	}
+}
+
 /* Look COMMAND up inside the rootfs the way execvp() will inside the
  * container: a name with a '/' is a path from the container's /, anything
  * else is searched along the container's PATH.  openat2(RESOLVE_IN_ROOT)
@@ -624,36 +657,59 @@ static int find_in_rootfs(int rootfd, const char *command)
 	return -1;
 }
 
-static void check_rootfs(struct options *o)
+/* The launcher's own mount namespace.  Whatever the host's mount
+ * propagation is (systemd makes / shared; a host may also have slave or
+ * unbindable mounts), a mount the launcher makes or copies must never
+ * appear in another mount namespace.  So before it touches the rootfs the
+ * launcher moves into a new mount namespace of its own and makes every
+ * mount in it private: mounts copied from it, the container's included,
+ * start out private too (mount_namespaces(7), "Shared subtrees"), and the
+ * host's mount table stays as it was, byte for byte. */
+static void private_mount_namespace(void)
 {
-	char resolved[PATH_MAX];
-	struct stat st;
+	trace("unshare(CLONE_NEWNS); mount(NULL, \"/\", NULL, MS_REC|MS_PRIVATE, NULL)");
+	if (unshare(CLONE_NEWNS) < 0)
+		die_errno("unshare(CLONE_NEWNS)");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die_errno("making the launcher's mounts private");
+}
+
+/* The rootfs is looked up by path exactly once, here, and from then on
+ * known only by this descriptor: the checks below, the mount the parent
+ * clones for the child (section 5) and every mount the child makes inside it
+ * (section 6) all start from it.  A path looked up twice can name two
+ * different directories if someone renames a directory above it in between;
+ * a descriptor cannot change what it names.  Returns an O_PATH descriptor. */
+static int open_rootfs(const struct options *o)
+{
+	struct stat st, host_root;
 
 	stage(NULL, "checking rootfs %s", o->rootfs);
-	if (stat(o->rootfs, &st) < 0) {
+	private_mount_namespace();
+	trace("open(\"%s\", O_PATH|O_DIRECTORY|O_CLOEXEC)", o->rootfs);
+	int rootfs = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (rootfs < 0) {
 		if (errno == ENOENT)
 			die("-m %s: no such directory; build a rootfs with `sudo make rootfs`",
 			    o->rootfs);
+		if (errno == ENOTDIR)
+			die("-m %s: not a directory; point -m at a root filesystem directory "
+			    "(build one with `sudo make rootfs`)", o->rootfs);
+		if (errno == ENAMETOOLONG)
+			die("-m %s: path too long for the kernel (PATH_MAX is %d bytes); "
+			    "use a shorter path", o->rootfs, PATH_MAX);
 		die_errno("-m %s", o->rootfs);
 	}
-	if (!S_ISDIR(st.st_mode))
-		die("-m %s: not a directory; point -m at a root filesystem directory "
-		    "(build one with `sudo make rootfs`)", o->rootfs);
-	if (!realpath(o->rootfs, resolved))
+	if (fstat(rootfs, &st) < 0 || stat("/", &host_root) < 0)
 		die_errno("-m %s", o->rootfs);
-	if (strcmp(resolved, "/") == 0)
-		die("-m /: the host's own root cannot be a container's rootfs");
-	strcpy(o->rootfs, resolved);
-
-	int rootfd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		die_errno("-m %s", o->rootfs);
-	if (find_in_rootfs(rootfd, o->argv[0]) < 0)
+	if (st.st_dev == host_root.st_dev && st.st_ino == host_root.st_ino)
+		die("-m %s: the host's own root cannot be a container's rootfs", o->rootfs);
+	if (find_in_rootfs(rootfs, o->argv[0]) < 0)
 		die("-c %s: not found in %s (looked %s); is the rootfs complete?",
 		    o->argv[0], o->rootfs, strchr(o->argv[0], '/') ? "at that path" :
 		    "along PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-	close(rootfd);
 	done();
+	return rootfs;
 }
 
 /* ------------------------------------------------------------------------ *
@@ -705,8 +761,8 @@ struct cgroup {
 	int version;
 	int ndirs;
 	char dir[MAX_CGROUP_DIRS][PATH_MAX];  /* the container's directories */
+	int dir_fd[MAX_CGROUP_DIRS];          /* open and locked: "its launcher lives" */
 	int join_fd[MAX_CGROUP_DIRS];         /* their tasks / cgroup.procs, for the child */
-	int dir_fd;                           /* v2: the directory, for clone3 */
 	bool born_inside;                     /* clone3 started the child in it */
 	char memory_dir[PATH_MAX];            /* the one with memory.* files */
 };
@@ -716,24 +772,39 @@ static pid_t container_pid;            /* likewise; 0 until cloned */
 
 static const char *const v1_controllers[] = { "memory", "cpu", "pids", "blkio" };
 
-/* The name of a container's cgroup directory; also parsed back by the sweep. */
-static void cgroup_name(const char *hostname, pid_t launcher, char *buf, size_t size)
+static void remove_cgroup_dir(const char *dir);   /* section 10 */
+static void remove_cgroup(void);
+
+/* The name of a container's cgroup directory: its hostname and 48 random
+ * bits, unique across PID namespaces and launches (a launcher's pid is not:
+ * another PID namespace has the same numbers, and pids are reused). */
+static void cgroup_name(const char *hostname, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s.%d", hostname, (int)launcher);
+	unsigned char id[6];
+	if (getrandom(id, sizeof id, 0) != sizeof id)
+		die_errno("getrandom");
+	snprintf(buf, size, "%s.%02x%02x%02x%02x%02x%02x", hostname,
+		 id[0], id[1], id[2], id[3], id[4], id[5]);
 }
 
-/* Returns the launcher pid encoded in a cgroup name, or 0 if it has none. */
-static pid_t cgroup_owner(const char *name)
+/* Open DIR and take an exclusive flock(2) on it, waiting for it if WAIT.
+ * A lock lasts as long as some process holds the open file, and the kernel
+ * drops it when the last holder dies, by SIGKILL too: so a container's
+ * directory that can be locked has no launcher (nor watchdog, section 4)
+ * left.  Returns the descriptor, or -1. */
+static int lock_dir(const char *dir, int wait)
 {
-	const char *dot = strrchr(name, '.');
-	unsigned long long pid;
-	if (!dot || parse_number(dot + 1, INT_MAX, &pid) < 0)
-		return 0;
-	return pid;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && flock(fd, LOCK_EX | wait) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
-/* Remove empty cgroups whose launcher is gone.  rmdir() on a cgroup only
- * succeeds when nothing runs in it, so a live container is never touched. */
+/* Kill what runs in every container cgroup under PARENT whose owner is
+ * gone, and remove it.  The caller holds PARENT's lock, so no launcher is
+ * between mkdir and locking its own directory meanwhile. */
 static void sweep_stale_cgroups(const char *parent)
 {
 	DIR *d = opendir(parent);
@@ -741,14 +812,15 @@ static void sweep_stale_cgroups(const char *parent)
 		return;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		pid_t owner = cgroup_owner(e->d_name);
-		if (e->d_type != DT_DIR || owner <= 0)
-			continue;
-		if (kill(owner, 0) == 0 || errno != ESRCH)
-			continue;
 		char path[PATH_MAX];
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
 		snprintf(path, sizeof path, "%s/%s", parent, e->d_name);
-		rmdir(path);
+		int fd = lock_dir(path, LOCK_NB);
+		if (fd < 0)
+			continue;             /* alive (or already gone) */
+		remove_cgroup_dir(path);
+		close(fd);
 	}
 	closedir(d);
 }
@@ -786,13 +858,28 @@ static void set_optional_limit(const char *dir, const char *file, const char *fm
 	va_end(ap);
 }
 
-/* The shared contained/ parent may exist already; a container's own
- * directory must be new. */
-static void make_cgroup_dir(const char *path, bool shared)
+/* The container's own directory, new and locked at once (see lock_dir).
+ * The shared contained/ PARENT may exist already; it is locked meanwhile,
+ * and that is when stale siblings are swept. */
+static void make_cgroup_dir(const char *parent, const char *name)
 {
-	trace("mkdir(\"%s\")", path);
-	if (mkdir(path, 0755) < 0 && !(shared && errno == EEXIST))
-		die_errno("mkdir %s", path);
+	trace("mkdir(\"%s\"); flock(LOCK_EX)", parent);
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+		die_errno("mkdir %s", parent);
+	int parent_fd = lock_dir(parent, 0);
+	if (parent_fd < 0)
+		die_errno("locking %s", parent);
+	sweep_stale_cgroups(parent);
+
+	int i = cgroup.ndirs;
+	snprintf(cgroup.dir[i], PATH_MAX, "%s/%s", parent, name);
+	trace("mkdir(\"%s\"); flock(LOCK_EX)", cgroup.dir[i]);
+	if (mkdir(cgroup.dir[i], 0755) < 0)
+		die_errno("mkdir %s", cgroup.dir[i]);
+	cgroup.ndirs++;
+	if ((cgroup.dir_fd[i] = lock_dir(cgroup.dir[i], LOCK_NB)) < 0)
+		die_errno("locking %s", cgroup.dir[i]);
+	close(parent_fd);
 }
 
 /* v2: let DIR's children use memory, pids and cpu, and io where the
@@ -814,14 +901,9 @@ static void create_cgroup_v2(const struct options *o, const char *name)
 
 	/* controllers are handed down root -> contained/ -> container */
 	enable_controllers(root);
-	make_cgroup_dir(parent, true);
+	make_cgroup_dir(parent, name);
 	enable_controllers(parent);
-	sweep_stale_cgroups(parent);
-
-	cgroup.ndirs = 1;
-	snprintf(cgroup.dir[0], PATH_MAX, "%s/%s", parent, name);
 	strcpy(cgroup.memory_dir, cgroup.dir[0]);
-	make_cgroup_dir(cgroup.dir[0], false);
 
 	const char *d = cgroup.dir[0];
 	set_limit(d, "memory.max", "%llu", o->memory);
@@ -844,13 +926,8 @@ static void create_cgroup_v1(const struct options *o, const char *name)
 		if (strcmp(v1_controllers[i], "blkio") == 0 && access(probe, F_OK) < 0)
 			continue;       /* no weight-based I/O scheduler on this host */
 		strcat(parent, "/contained");
-		make_cgroup_dir(parent, true);
-		sweep_stale_cgroups(parent);
-
-		char *d = cgroup.dir[cgroup.ndirs];
-		snprintf(d, PATH_MAX, "%s/%s", parent, name);
-		make_cgroup_dir(d, false);
-		cgroup.ndirs++;
+		make_cgroup_dir(parent, name);
+		const char *d = cgroup.dir[cgroup.ndirs - 1];
 
 		if (strcmp(v1_controllers[i], "memory") == 0) {
 			strcpy(cgroup.memory_dir, d);
@@ -878,7 +955,7 @@ static const char *join_file(void)
 static void create_cgroup(const struct options *o, int version)
 {
 	char name[128];
-	cgroup_name(o->hostname, getpid(), name, sizeof name);
+	cgroup_name(o->hostname, name, sizeof name);
 	stage("ls -d /sys/fs/cgroup/*/contained/* /sys/fs/cgroup/contained/*",
 	      "creating cgroup %s (cgroup v%d)", name, version);
 	cgroup.version = version;
@@ -893,18 +970,15 @@ static void create_cgroup(const struct options *o, int version)
 		if (cgroup.join_fd[i] < 0)
 			die_errno("%s", path);
 	}
-	if (version == 2 && (cgroup.dir_fd = open(cgroup.dir[0], O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		die_errno("%s", cgroup.dir[0]);
 	done();
 }
 
-/* Each side closes its copies once the child is inside. */
-static void close_cgroup_fds(void)
+/* Each side closes its copies of the join descriptors once the child is
+ * inside; the parent keeps the locked directories until the end. */
+static void close_join_fds(void)
 {
 	for (int i = 0; i < cgroup.ndirs; i++)
 		close(cgroup.join_fd[i]);
-	if (cgroup.version == 2)
-		close(cgroup.dir_fd);
 }
 
 /* Child side, right after the go-ahead: move in (unless clone3 already put
@@ -920,7 +994,57 @@ static void join_cgroup(void)
 		}
 		done();
 	}
-	close_cgroup_fds();
+	close_join_fds();
+}
+
+/* The watchdog (see above): forked before the container exists, it waits
+ * for its pipe to reach end of file, which happens when the launcher has
+ * closed its end or died, and then empties and removes the cgroup. */
+static int watchdog_fd = -1;           /* the launcher's end of its pipe */
+static pid_t watchdog_pid;
+
+static void start_watchdog(void)
+{
+	int pipefd[2];
+	char byte;
+	trace("pipe2(); fork(): the watchdog calls setsid() and read()s until end of file");
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		die_errno("pipe2");
+	pid_t pid = fork();
+	if (pid < 0)
+		die_errno("fork");
+	if (pid == 0) {
+		close(pipefd[1]);
+		setsid();                       /* out of reach of the terminal's signals */
+		prctl(PR_SET_NAME, "contained-wd");
+		while (read(pipefd[0], &byte, 1) < 0 && errno == EINTR)
+			;
+		remove_cgroup();
+		_exit(0);
+	}
+	close(pipefd[0]);
+	watchdog_fd = pipefd[1];
+	watchdog_pid = pid;
+}
+
+/* The launcher's normal end: the cgroup is gone already, so the watchdog
+ * finds nothing to do; reap it, so that no process outlives the launcher. */
+static void stop_watchdog(void)
+{
+	if (watchdog_pid <= 0)
+		return;
+	close(watchdog_fd);
+	while (waitpid(watchdog_pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	watchdog_pid = 0;
+}
+
+/* The child must not keep the watchdog waiting, nor hold the cgroup locks. */
+static void close_launcher_fds(void)
+{
+	close(watchdog_fd);
+	for (int i = 0; i < cgroup.ndirs; i++)
+		close(cgroup.dir_fd[i]);
 }
 
 static void limit_open_files(void)
@@ -1017,10 +1141,10 @@ static pid_t clone_container(int sockets[2])
 		struct clone_args args = {
 			.flags = (flags & ~CSIGNAL) | CLONE_INTO_CGROUP,
 			.exit_signal = flags & CSIGNAL,
-			.cgroup = cgroup.dir_fd,
+			.cgroup = cgroup.dir_fd[0],
 		};
 		trace("clone3({ %s|CLONE_INTO_CGROUP, exit_signal = SIGCHLD, cgroup = %d (%s) })",
-		      names, cgroup.dir_fd, cgroup.dir[0]);
+		      names, cgroup.dir_fd[0], cgroup.dir[0]);
 		cgroup.born_inside = true;   /* now: the child gets memory as it is at the call */
 		pid = syscall(SYS_clone3, &args, sizeof args);
 		if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL))
@@ -1030,11 +1154,16 @@ static pid_t clone_container(int sockets[2])
 		trace("clone(%s|SIGCHLD, stack=NULL)", names);
 		pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
 	}
+	if (pid < 0 && errno == EPERM)
+		die("clone: the kernel refused the new namespaces (Operation not permitted). It "
+		    "refuses a user namespace to a process inside a chroot, and where a security "
+		    "module or sysctl forbids them: run contained from the host's own root");
 	if (pid < 0)
 		die_errno("clone");
 	if (pid == 0) {
 		in_container = true;
 		close(sockets[0]);
+		close_launcher_fds();
 		return 0;
 	}
 	close(sockets[1]);
@@ -1093,27 +1222,29 @@ static void write_id_maps(pid_t pid)
 	done();
 }
 
-/* Returns a detached, idmapped copy of the rootfs mount, or -1 with one
- * warning line when the kernel or filesystem cannot (kernel < 5.12, or a
- * filesystem without idmap support): the container still runs, but its
- * root sees the rootfs as owned by nobody. */
-static int make_idmapped_rootfs(const char *rootfs, pid_t pid)
+/* Returns a detached copy of the rootfs mount for the child (private, as it
+ * is copied from the launcher's private namespace), idmapped where the
+ * kernel and filesystem allow it.  Without an idmap (kernel < 5.12, or a
+ * filesystem without support) one warning line: the container still runs,
+ * but its root sees the rootfs as owned by nobody. */
+static int clone_rootfs_mount(int rootfs, pid_t pid)
 {
 	char path[64];
 	stage("grep idmapped /proc/%1$d/mountinfo",
 	      "idmapping the rootfs for the container's user namespace");
-	trace("open_tree(AT_FDCWD, \"%s\", OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|AT_RECURSIVE)", rootfs);
-	int tree = syscall(SYS_open_tree, AT_FDCWD, rootfs,
-			   OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	trace("open_tree(%d, \"\", AT_EMPTY_PATH|OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|AT_RECURSIVE)", rootfs);
+	int tree = syscall(SYS_open_tree, rootfs, "", AT_EMPTY_PATH | OPEN_TREE_CLONE |
+			   OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
-		goto unsupported;
+		die_errno("open_tree: cannot copy the rootfs mount (Linux 5.2 or later needed)");
+	close(rootfs);                 /* its last use: from now on, the copy */
 	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
 	int userns = open(path, O_RDONLY | O_CLOEXEC);
 	if (userns < 0)
 		die_errno("%s", path);
 	struct mount_attr_arg attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = userns };
-	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { MOUNT_ATTR_IDMAP, userns_fd = %d (%s) })",
-	      tree, userns, path);
+	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { MOUNT_ATTR_IDMAP, "
+	      "userns_fd = %d (%s) })", tree, userns, path);
 	int rc = syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
 			 &attr, sizeof attr);
 	int saved = errno;
@@ -1122,41 +1253,36 @@ static int make_idmapped_rootfs(const char *rootfs, pid_t pid)
 		done();
 		return tree;
 	}
-	close(tree);
-	errno = saved;
-unsupported:
 	fputs("skipped.\n", stderr);
 	stage_open = false;
-	warn("no idmapped mount for %s (%s); the container's root will see its "
-	     "files as owned by nobody and cannot change them", rootfs, strerror(errno));
-	return -1;
+	warn("no idmapped mount for the rootfs (%s); the container's root will see its "
+	     "files as owned by nobody and cannot change them", strerror(saved));
+	return tree;
 }
 
 /* The go-ahead: the child's pid as the host sees it (its own getpid() says
- * 1), plus the rootfs mount when there is one. */
-static void release_child(int sock, int rootfs_fd)
+ * 1), plus the rootfs mount. */
+static void release_child(int sock, int tree)
 {
 	struct iovec iov = { &host_pid, sizeof host_pid };
 	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	if (rootfs_fd >= 0) {
-		msg.msg_control = control.buf;
-		msg.msg_controllen = sizeof control.buf;
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &rootfs_fd, sizeof(int));
-	}
-	trace("sendmsg(%d, { pid %d, SCM_RIGHTS [%d] })", sock, (int)host_pid, rootfs_fd);
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = sizeof control.buf,
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &tree, sizeof(int));
+	trace("sendmsg(%d, { pid %d, SCM_RIGHTS [%d] })", sock, (int)host_pid, tree);
 	if (sendmsg(sock, &msg, 0) != sizeof host_pid)
 		die_errno("releasing the container");
-	if (rootfs_fd >= 0)
-		close(rootfs_fd);
+	close(tree);
 }
 
-/* Child side: block until the go-ahead; returns the rootfs mount fd or -1.
- * End of file means the parent died before finishing: give up quietly. */
+/* Child side: block until the go-ahead; returns the rootfs mount.  End of
+ * file means the parent died before finishing: give up quietly. */
 static int wait_for_parent(int sock)
 {
 	struct iovec iov = { &host_pid, sizeof host_pid };
@@ -1169,9 +1295,10 @@ static int wait_for_parent(int sock)
 	if (n != sizeof host_pid)
 		_exit(EXIT_LAUNCHER);
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	int fd = -1;
-	if (c && c->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	int fd;
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		die("the go-ahead from the parent carried no rootfs mount");
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
 	return fd;
 }
 
@@ -1216,16 +1343,25 @@ static void become_namespace_root(int sock)
 /* ------------------------------------------------------------------------ *
  * 6. Mounts + pivot_root
  *
- * The child has a private copy of the host's mount table.  First every mount
- * is made private (MS_REC|MS_PRIVATE), otherwise the host's shared mounts
- * (systemd makes / shared) would propagate our mounts back to the host.
+ * The child has a copy of the launcher's mount table, private like the
+ * launcher's own (section 2): no mount event travels between the host and
+ * the container in either direction.
  *
- * Then the rootfs is mounted on top of itself (the idmapped one, or a plain
- * bind mount): pivot_root needs its new root to be a mount point.  /proc,
- * /sys and /dev are mounted inside it *before* the pivot, while the host's
- * /proc is still in view: the kernel lets a user namespace mount proc or
- * sysfs only when a fully visible one is already there (otherwise a fresh
- * mount could uncover what an administrator had hidden under a mount).
+ * The rootfs arrives from the parent as a detached mount (section 5).  The
+ * child attaches it on top of its own / (move_mount(2)) and steps into it
+ * with fchdir(): it never walks the rootfs's path, which may run through a
+ * home directory that container root (host uid 100000) cannot enter.
+ *
+ * /proc, /sys and /dev are mounted inside it *before* the pivot, while the
+ * host's /proc is still in view: the kernel lets a user namespace mount
+ * proc or sysfs only when a fully visible one is already there (otherwise a
+ * fresh mount could uncover what an administrator had hidden under a
+ * mount).  The rootfs is not ours to trust: an unpacked image may hold a
+ * symlink where /proc or /dev should be, absolute or climbing with "..", to
+ * aim our mounts somewhere else.  So every target is looked up from the
+ * rootfs descriptor with openat2(RESOLVE_IN_ROOT|RESOLVE_NO_SYMLINKS), a
+ * symlink on the way is an error, and the mount goes onto exactly the
+ * directory found, through its descriptor (/proc/self/fd/N).
  *
  * pivot_root(".", ".") with the rootfs as the working directory stacks the
  * old root on top of the new one; umount2(".", MNT_DETACH) then lifts it
@@ -1241,13 +1377,56 @@ static void become_namespace_root(int sock)
  * container's hostname and the new network namespace its loopback, up.
  * ------------------------------------------------------------------------ */
 
+/* Look PATH ("/proc", "/dev/pts") up inside the rootfs, from the descriptor
+ * ROOT, refusing symlinks anywhere on the way (openat2(2)).  Returns an
+ * O_PATH descriptor, or -1 with errno: ENOENT if nothing is there, ELOOP
+ * for a symlink, ENOSYS before Linux 5.6. */
+static int resolve_in_rootfs(int root, const char *path)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	return syscall(SYS_openat2, root, path, &how, sizeof how);
+}
+
+static void die_unresolvable(const char *path) __attribute__((noreturn));
+static void die_unresolvable(const char *path)
+{
+	if (errno == ELOOP)
+		die("%s in the rootfs is a symlink, or lies under one; contained mounts "
+		    "only onto real directories and files: replace it with a directory", path);
+	die_errno("%s in the rootfs", path);
+}
+
+/* The same, for a place that must be there: anything else ends the launch. */
+static int open_in_rootfs(int root, const char *path)
+{
+	int fd = resolve_in_rootfs(root, path);
+	if (fd < 0)
+		die_unresolvable(path);
+	return fd;
+}
+
+/* For a place that may be missing (ENOENT); a symlink still ends the launch. */
+static bool present_in_rootfs(int root, const char *path)
+{
+	int fd = resolve_in_rootfs(root, path);
+	if (fd < 0 && errno == ENOENT)
+		return false;
+	if (fd < 0)
+		die_unresolvable(path);
+	close(fd);
+	return true;
+}
+
 /* Mount flags that a less privileged namespace may not clear on a mount it
  * copied (the kernel locks them): a read-only remount must repeat them. */
-static unsigned long locked_flags(const char *path)
+static unsigned long locked_flags(int fd)
 {
 	struct statvfs sv;
 	unsigned long flags = 0;
-	if (statvfs(path, &sv) < 0)
+	if (fstatvfs(fd, &sv) < 0)
 		return 0;
 	if (sv.f_flag & ST_NOSUID) flags |= MS_NOSUID;
 	if (sv.f_flag & ST_NODEV) flags |= MS_NODEV;
@@ -1258,80 +1437,97 @@ static unsigned long locked_flags(const char *path)
 	return flags;
 }
 
-static void traced_mount(const char *src, const char *dst, const char *type,
-			 unsigned long flags, const char *data)
+/* "\"proc\"", or "NULL", for -v's traces. */
+static const char *quoted(const char *s, char *buf, size_t size)
 {
-	char names[256];
-	trace("mount(%s%s%s, \"%s\", %s%s%s, %s, %s%s%s)",
-	      src ? "\"" : "", src ? src : "NULL", src ? "\"" : "", dst,
-	      type ? "\"" : "", type ? type : "NULL", type ? "\"" : "",
-	      flag_names(mount_flags, flags, names, sizeof names),
-	      data ? "\"" : "", data ? data : "NULL", data ? "\"" : "");
-	if (mount(src, dst, type, flags, data) < 0)
-		die_errno("mount %s on %s", src ? src : type ? type : "", dst);
-}
-
-static void bind_mount(const char *src, const char *dst, bool readonly)
-{
-	traced_mount(src, dst, NULL, MS_BIND | MS_REC, NULL);
-	if (readonly)
-		traced_mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | locked_flags(dst), NULL);
-}
-
-static void mount_fs(const char *type, const char *dst, unsigned long flags, const char *data)
-{
-	traced_mount(type, dst, type, flags, data);
-}
-
-/* Join a path below the rootfs: at(rootfs, "/dev/null").  The result lives
- * in a static buffer, good until the next call. */
-static const char *at(const char *rootfs, const char *path)
-{
-	static char buf[PATH_MAX];
-	snprintf(buf, sizeof buf, "%s%s", rootfs, path);
+	snprintf(buf, size, s ? "\"%s\"" : "NULL", s);
 	return buf;
 }
 
-static void make_dir(const char *path, mode_t mode)
+/* mount(2) onto TARGET in the rootfs, through the descriptor that
+ * open_in_rootfs() found: the kernel follows /proc/self/fd/N to exactly that
+ * directory, with no second walk of the path.  A remount names the mount
+ * on top, which is what a fresh lookup finds. */
+static void mount_in_rootfs(const char *src, int root, const char *target, const char *type,
+			    unsigned long flags, const char *data)
 {
-	if (mkdir(path, mode) < 0 && errno != EEXIST)
-		die_errno("mkdir %s", path);
+	char names[256], fdpath[32], s[128], t[64], d[128];
+	int fd = open_in_rootfs(root, target);
+	if (flags & MS_REMOUNT)
+		flags |= locked_flags(fd);
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+	trace("mount(%s, \"%s\" (%s), %s, %s, %s)", quoted(src, s, sizeof s), fdpath, target,
+	      quoted(type, t, sizeof t), flag_names(mount_flags, flags, names, sizeof names),
+	      quoted(data, d, sizeof d));
+	if (mount(src, fdpath, type, flags, data) < 0) {
+		if (errno == EPERM && type && (!strcmp(type, "proc") || !strcmp(type, "sysfs")))
+			die("mount %s on %s: the kernel refused (Operation not permitted). A user "
+			    "namespace may mount %s only where the host's own is fully visible; "
+			    "inside another container (Docker, Kubernetes) parts of it are "
+			    "covered or read-only: run contained on the host", type, target, type);
+		die_errno("mount %s on %s", src ? src : type ? type : "", target);
+	}
+	close(fd);
 }
 
-/* The child walks the rootfs path as container root, host uid 100000, so a
- * rootfs inside a private home directory (mode 0700) is out of its reach. */
-static void die_rootfs_unreachable(const char *rootfs)
+static void bind_in_rootfs(const char *src, int root, const char *target, bool readonly)
 {
-	if (errno == EACCES)
-		die("container root (host uid %u) cannot reach %s: every directory above "
-		    "it needs search permission for others (chmod o+x), or move the rootfs",
-		    HOST_ID_BASE, rootfs);
-	die_errno("mounting the rootfs %s", rootfs);
+	mount_in_rootfs(src, root, target, NULL, MS_BIND | MS_REC, NULL);
+	if (readonly)
+		mount_in_rootfs(NULL, root, target, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
 }
 
-static void put_rootfs_in_place(const char *rootfs, int idmapped_fd)
+/* Create PATH in the rootfs unless it exists: the directory above it is
+ * looked up as any mount target is, and mkdirat() never follows a symlink
+ * in the last component (one there is refused when it is mounted on). */
+static void make_dir_in_rootfs(int root, const char *path, mode_t mode)
+{
+	char parent[PATH_MAX];
+	const char *name = strrchr(path, '/') + 1;
+	snprintf(parent, sizeof parent, "%.*s", (int)(name - path), path);
+	int dir = open_in_rootfs(root, parent);
+	if (mkdirat(dir, name, mode) < 0 && errno != EEXIST)
+		die_errno("mkdir %s in the rootfs", path);
+	close(dir);
+}
+
+static void put_rootfs_in_place(int tree)
 {
 	stage("tail -3 /proc/%1$d/mountinfo", "mounting the rootfs");
-	traced_mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-	if (idmapped_fd >= 0) {
-		trace("move_mount(%d, \"\", AT_FDCWD, \"%s\", MOVE_MOUNT_F_EMPTY_PATH)", idmapped_fd, rootfs);
-		if (syscall(SYS_move_mount, idmapped_fd, "", AT_FDCWD, rootfs,
-			    MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			die_rootfs_unreachable(rootfs);
-		close(idmapped_fd);
-	} else {
-		if (access(rootfs, X_OK) < 0)
-			die_rootfs_unreachable(rootfs);
-		bind_mount(rootfs, rootfs, false);
-	}
+	trace("move_mount(%d, \"\", AT_FDCWD, \"/\", MOVE_MOUNT_F_EMPTY_PATH); fchdir(%d)", tree, tree);
+	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		die_errno("attaching the rootfs mount");
+	if (fchdir(tree) < 0)
+		die_errno("entering the rootfs");
 	done();
 }
 
-/* A minimal /dev.  Device nodes made inside a user namespace do not work
- * (its mounts are implicitly nodev), so the few harmless ones are bind-
- * mounted from the host; the terminal gets a private devpts instance, so
- * the container sees only its own ptys. */
-static void mount_dev(const char *rootfs)
+/* The pseudo-filesystems every container gets, mounted in this order (a
+ * table in the manner of systemd-nspawn's).  `mode` creates a missing
+ * mount point. */
+static const struct pseudo_mount {
+	const char *type, *target;
+	unsigned long flags;
+	const char *data;
+	mode_t mode;
+} pseudo_mounts[] = {
+	/* the container's own processes, from its PID namespace's view */
+	{ "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555 },
+	/* devices and drivers; read-only, and the network part shows the
+	 * container's own interfaces */
+	{ "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555 },
+	/* a small /dev of our own, filled by mount_dev() */
+	{ "tmpfs", "/dev", MS_NOSUID | MS_NOEXEC, "mode=0755,size=512k", 0755 },
+	/* a private devpts instance: the container sees only its own ptys */
+	{ "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620", 0755 },
+	/* POSIX shared memory */
+	{ "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777", 01777 },
+};
+
+/* Device nodes made inside a user namespace do not work (its mounts are
+ * implicitly nodev), so the few harmless ones are bind-mounted from the
+ * host onto empty files in the new /dev. */
+static void mount_dev(int root)
 {
 	static const char *const devices[] = { "null", "zero", "full", "random", "urandom", "tty" };
 	static const char *const links[][2] = {
@@ -1339,75 +1535,63 @@ static void mount_dev(const char *rootfs)
 		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
 		{ "pts/ptmx", "ptmx" },
 	};
-	char dev[PATH_MAX], path[PATH_MAX + 16];
-	snprintf(dev, sizeof dev, "%s", at(rootfs, "/dev"));
-	make_dir(dev, 0755);
-	mount_fs("tmpfs", dev, MS_NOSUID | MS_NOEXEC, "mode=0755,size=512k");
+	char host[32], target[32];
+	int dev = open_in_rootfs(root, "/dev");
 	for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) {
-		snprintf(path, sizeof path, "%s/%s", dev, devices[i]);
-		int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+		int fd = openat(dev, devices[i], O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0666);
 		if (fd < 0)
-			die_errno("creating %s", path);
+			die_errno("creating /dev/%s", devices[i]);
 		close(fd);
-		char host[32];
 		snprintf(host, sizeof host, "/dev/%s", devices[i]);
-		bind_mount(host, path, false);
+		snprintf(target, sizeof target, "/dev/%s", devices[i]);
+		bind_in_rootfs(host, root, target, false);
 	}
-	for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
-		snprintf(path, sizeof path, "%s/%s", dev, links[i][1]);
-		if (symlink(links[i][0], path) < 0)
-			die_errno("symlink %s", path);
-	}
-	snprintf(path, sizeof path, "%s/pts", dev);
-	make_dir(path, 0755);
-	mount_fs("devpts", path, MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620");
-	snprintf(path, sizeof path, "%s/shm", dev);
-	make_dir(path, 01777);
-	mount_fs("tmpfs", path, MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777");
+	for (size_t i = 0; i < sizeof links / sizeof *links; i++)
+		if (symlinkat(links[i][0], dev, links[i][1]) < 0)
+			die_errno("symlink /dev/%s", links[i][1]);
+	close(dev);
 }
 
 /* The container's own cgroup, read-only at /sys/fs/cgroup, so a user can
  * check their limits where they would look on any host. */
-static void mount_cgroup(const char *rootfs)
+static void mount_cgroup(int root)
 {
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s", at(rootfs, "/sys/fs/cgroup"));
+	const char *path = "/sys/fs/cgroup";
 	if (cgroup.version == 2) {
-		bind_mount(cgroup.dir[0], path, true);
+		bind_in_rootfs(cgroup.dir[0], root, path, true);
 		return;
 	}
-	mount_fs("tmpfs", path, MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=64k");
+	mount_in_rootfs("tmpfs", root, path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			"mode=0755,size=64k");
 	for (int i = 0; i < cgroup.ndirs; i++) {
-		char sub[PATH_MAX + 16];
+		char sub[PATH_MAX];
 		const char *controller = cgroup.dir[i] + strlen("/sys/fs/cgroup/");
-		snprintf(sub, sizeof sub, "%s/%.*s", path,
-			 (int)strcspn(controller, "/"), controller);
-		make_dir(sub, 0755);
-		bind_mount(cgroup.dir[i], sub, true);
+		snprintf(sub, sizeof sub, "%s/%.*s", path, (int)strcspn(controller, "/"), controller);
+		make_dir_in_rootfs(root, sub, 0755);
+		bind_in_rootfs(cgroup.dir[i], root, sub, true);
 	}
-	traced_mount(NULL, path, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		     "mode=0755,size=64k");
+	mount_in_rootfs(NULL, root, path, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
+			MS_NOEXEC, "mode=0755,size=64k");
 }
 
-static void mount_pseudo_filesystems(const char *rootfs)
+static void mount_pseudo_filesystems(int root)
 {
 	stage("tail -5 /proc/%1$d/mountinfo", "mounting /proc, /sys, /dev and the cgroup");
-	make_dir(at(rootfs, "/proc"), 0555);
-	mount_fs("proc", at(rootfs, "/proc"), MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	make_dir(at(rootfs, "/sys"), 0555);
-	mount_fs("sysfs", at(rootfs, "/sys"), MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	mount_cgroup(rootfs);
-	mount_dev(rootfs);
+	for (size_t i = 0; i < sizeof pseudo_mounts / sizeof *pseudo_mounts; i++) {
+		const struct pseudo_mount *m = &pseudo_mounts[i];
+		make_dir_in_rootfs(root, m->target, m->mode);
+		mount_in_rootfs(m->type, root, m->target, m->type, m->flags, m->data);
+	}
+	mount_dev(root);
+	mount_cgroup(root);
 	done();
 }
 
-static void pivot_into_rootfs(const char *rootfs)
+static void pivot_into_rootfs(void)
 {
 	char cwd[16];
 	stage("ls /proc/%1$d/root/", "pivoting root");
-	trace("chdir(\"%s\"); pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH); chdir(\"/\")", rootfs);
-	if (chdir(rootfs) < 0)
-		die_errno("chdir %s", rootfs);
+	trace("pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH); chdir(\"/\")");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		die_errno("pivot_root");
 	if (umount2(".", MNT_DETACH) < 0)
@@ -1421,7 +1605,9 @@ static void pivot_into_rootfs(const char *rootfs)
 	done();
 }
 
-static void mask_host_proc_files(void)
+/* A file missing from this kernel's /proc needs no mask; any other failure
+ * to mask one ends the launch. */
+static void mask_host_proc_files(int root)
 {
 	static const char *const hidden[] = {
 		"/proc/kcore", "/proc/kallsyms", "/proc/keys", "/proc/key-users",
@@ -1435,11 +1621,11 @@ static void mask_host_proc_files(void)
 	};
 	stage("grep ' /proc/' /proc/%1$d/mountinfo", "masking host information in /proc");
 	for (size_t i = 0; i < sizeof hidden / sizeof *hidden; i++)
-		if (access(hidden[i], F_OK) == 0)
-			bind_mount("/dev/null", hidden[i], false);
+		if (present_in_rootfs(root, hidden[i]))
+			bind_in_rootfs("/dev/null", root, hidden[i], false);
 	for (size_t i = 0; i < sizeof readonly / sizeof *readonly; i++)
-		if (access(readonly[i], F_OK) == 0)
-			bind_mount(readonly[i], readonly[i], true);
+		if (present_in_rootfs(root, readonly[i]))
+			bind_in_rootfs(readonly[i], root, readonly[i], true);
 	done();
 }
 
@@ -1570,11 +1756,22 @@ static void drop_capabilities(int cap_last_cap, unsigned uid, int sock)
  * fchmodat2, the mount API...) is a hole until it is added here.
  *
  * Rules that depend on arguments can only look at the registers: seccomp
- * cannot read memory.  So clone3(), whose flags live in a struct in memory,
- * is answered ENOSYS, and the C library falls back to clone(), whose flags
- * the filter can see.  ioctl() request numbers are 32 bits wide but passed
- * in a 64-bit register, so they are compared on the low 32 bits only: the
- * kernel ignores the high bits, and so must the match.
+ * cannot read memory.  So clone3() and openat2(), whose flags and mode live
+ * in a struct in memory, are answered ENOSYS, what a kernel without them
+ * would say, and the C library falls back to clone() and openat(), whose
+ * arguments the filter can see.  ioctl() request numbers are 32 bits wide
+ * but passed in a 64-bit register, so they are compared on the low 32 bits
+ * only: the kernel ignores the high bits, and so must the match.
+ *
+ * One thing a container leaves behind for the host is files, and set-id
+ * files are the dangerous kind.  Through the idmapped rootfs (section 5)
+ * container root owns its files on disk as host root, and container uid
+ * 1000 as host uid 1000, so a set-user-ID or set-group-ID program made in
+ * here runs as them for any host user who can reach the rootfs; the
+ * container's no_new_privs does not follow the file out.  A mode reaches
+ * the kernel through the calls that create files (open, openat, creat,
+ * mknod, mknodat) and those that change one (chmod, fchmod, fchmodat,
+ * fchmodat2); each is refused when its mode has S_ISUID or S_ISGID.
  *
  * System calls from another ABI (32-bit int 0x80, x32) would bypass a
  * filter written for x86-64 numbers; libseccomp kills the process for any
@@ -1593,18 +1790,180 @@ static void drop_capabilities(int cap_last_cap, unsigned uid, int sock)
  * call: the two halves of the work overlap instead of adding up.
  * ------------------------------------------------------------------------ */
 
-#define DENY SCMP_ACT_ERRNO(EPERM)
+#include <sys/personality.h>
 
-static void deny(scmp_filter_ctx ctx, int nr, unsigned nargs, ...)
+#define LEN(a) (sizeof (a) / sizeof *(a))
+#define CALL(name) SCMP_SYS(name), #name
+
+/* Refused whatever the arguments.  ENOSYS rows pretend the call does not
+ * exist, so that callers fall back to one the filter can judge. */
+static const struct denied_call {
+	int nr;
+	const char *name;
+	int errnum;
+	const char *why;
+} denied_calls[] = {
+	{ CALL(keyctl),            EPERM,  "the kernel keyring is not namespaced" },
+	{ CALL(add_key),           EPERM,  "the kernel keyring is not namespaced" },
+	{ CALL(request_key),       EPERM,  "the kernel keyring is not namespaced" },
+
+	{ CALL(ptrace),            EPERM,  "reads and rewrites another process" },
+	{ CALL(process_vm_readv),  EPERM,  "reads another process's memory, as ptrace" },
+	{ CALL(process_vm_writev), EPERM,  "writes another process's memory, as ptrace" },
+	{ CALL(pidfd_getfd),       EPERM,  "copies another process's descriptor, as ptrace" },
+	{ CALL(kcmp),              EPERM,  "compares another process's kernel objects, as ptrace" },
+	{ CALL(process_madvise),   EPERM,  "pages out another process's memory, as ptrace" },
+
+	{ CALL(userfaultfd),       EPERM,  "stalls the kernel mid-copy: the core of many exploits" },
+	{ CALL(perf_event_open),   EPERM,  "kernel profiling, host-wide" },
+	{ CALL(bpf),               EPERM,  "programs run inside the kernel" },
+	{ CALL(io_uring_setup),    EPERM,  "a second system call interface the filter cannot see" },
+	{ CALL(io_uring_enter),    EPERM,  "a second system call interface the filter cannot see" },
+	{ CALL(io_uring_register), EPERM,  "a second system call interface the filter cannot see" },
+	{ CALL(fanotify_init),     EPERM,  "watches file access; nothing in a container needs it" },
+
+	{ CALL(kexec_load),        EPERM,  "replaces the running kernel" },
+	{ CALL(kexec_file_load),   EPERM,  "replaces the running kernel" },
+	{ CALL(init_module),       EPERM,  "extends the running kernel" },
+	{ CALL(finit_module),      EPERM,  "extends the running kernel" },
+	{ CALL(delete_module),     EPERM,  "shrinks the running kernel" },
+	{ CALL(reboot),            EPERM,  "the host's power switch" },
+
+	{ CALL(swapon),            EPERM,  "the host's swap" },
+	{ CALL(swapoff),           EPERM,  "the host's swap" },
+	{ CALL(acct),              EPERM,  "the host's process accounting" },
+	{ CALL(settimeofday),      EPERM,  "the host's clock" },
+	{ CALL(clock_settime),     EPERM,  "the host's clock" },
+	{ CALL(clock_adjtime),     EPERM,  "the host's clock" },
+	{ CALL(adjtimex),          EPERM,  "the host's clock" },
+
+	{ CALL(open_by_handle_at), EPERM,  "opens an inode by number, skipping the path walk" },
+	{ CALL(name_to_handle_at), EPERM,  "the numbers open_by_handle_at takes" },
+
+	{ CALL(fsopen),            EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(fsconfig),          EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(fsmount),           EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(fspick),            EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(open_tree),         EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(move_mount),        EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(mount_setattr),     EPERM,  "the new mount API, outside the old mount checks" },
+
+	{ CALL(setns),             EPERM,  "joins another namespace" },
+	{ CALL(clone3),            ENOSYS, "flags in memory: libc falls back to clone" },
+	{ CALL(openat2),           ENOSYS, "mode in memory: libc falls back to openat" },
+
+	{ CALL(mbind),             EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(migrate_pages),     EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(move_pages),        EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(set_mempolicy),     EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(set_mempolicy_home_node), EPERM, "NUMA policy: starves or pins the host's memory nodes" },
+};
+
+/* How an argument rule reads its argument. */
+enum test {
+	EQUALS,             /* (argument & mask) == value */
+	ANY_BIT,            /* any bit of mask is set */
+	ANY_BIT_BUT_QUERY,  /* likewise, unless the low 32 bits are all set */
+};
+
+/* Refused for some values of one argument.  Other CLONE_NEW* flags than
+ * CLONE_NEWUSER need CAP_SYS_ADMIN, which no one in the container has.
+ *
+ * Set-id files, the why: with S_ISGID and without group-execute, a file
+ * keeps its bit through writes and chown (the kernel only clears it for
+ * a caller that is not in the group and lacks CAP_FSETID, which root here
+ * keeps), and gets group-execute later; so the bits are refused when a file
+ * is made, not only when it is changed.  A mode is compared whatever the
+ * flags: without O_CREAT or O_TMPFILE the kernel ignores it and the C
+ * library passes 0, and O_TMPFILE, whose file is linked in later, is
+ * covered.  mknod makes regular files too.  Not filtered: mkdir, whose
+ * mode the kernel strips of S_ISGID itself; a set-group-ID directory (made
+ * by inheritance) hands its group to new entries and the bit to new
+ * subdirectories, never to a file (inode_init_owner).  Not in scope: set-id
+ * programs the image ships.  They are its author's choice, link and
+ * rename move the same file, and write() or chown() clears the bits (the
+ * kernel keeps them only for CAP_FSETID in the host's namespace) -- but
+ * two routes are out of any filter's reach: a write through a shared
+ * mmap() keeps them, and an access ACL (setxattr) can grant execute while
+ * keeping S_ISGID, and the filter sees neither the mapping's file nor the
+ * attribute's name.  Keep an image with set-id programs where host users
+ * cannot reach it (a parent directory of mode 0700).
+ *
+ * personality(): ADDR_NO_RANDOMIZE switches off address-space
+ * randomisation, MMAP_PAGE_ZERO maps page zero (the way in for kernel
+ * NULL-pointer bugs), READ_IMPLIES_EXEC makes data executable; the other
+ * personas (PER_LINUX32, UNAME26) only change what uname() says.  But
+ * personality(0xffffffff) is a query that sets every bit, and libseccomp
+ * compares an argument once per rule: see deny_but_query(). */
+static const struct arg_rule {
+	int nr;
+	const char *name;
+	unsigned arg;
+	enum test test;
+	unsigned long long mask, value;
+	int errnum;
+	const char *why;
+} arg_rules[] = {
+	{ CALL(open),      2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(openat),    3, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(creat),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(mknod),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(mknodat),   2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(chmod),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
+	{ CALL(fchmod),    1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
+	{ CALL(fchmodat),  2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
+	{ __NR_fchmodat2, "fchmodat2", 2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM,
+	  "makes a file set-id (Linux 6.6; old filters miss it)" },
+
+	{ CALL(unshare),   0, ANY_BIT, CLONE_NEWUSER, 0, EPERM,
+	  "a nested user namespace hands out every capability again" },
+	{ CALL(clone),     0, ANY_BIT, CLONE_NEWUSER, 0, EPERM,
+	  "a nested user namespace hands out every capability again" },
+
+	{ CALL(ioctl),     1, EQUALS, 0xffffffff, TIOCSTI, EPERM,
+	  "types into the caller's terminal, to run after the container exits" },
+	{ CALL(ioctl),     1, EQUALS, 0xffffffff, TIOCLINUX, EPERM,
+	  "types into a virtual console" },
+
+	{ CALL(socket),    0, EQUALS, 0xffffffff, AF_VSOCK, EPERM,
+	  "vsock is not namespaced: it reaches the hypervisor and virtual machines" },
+
+	{ CALL(personality), 0, ANY_BIT_BUT_QUERY,
+	  ADDR_NO_RANDOMIZE | MMAP_PAGE_ZERO | READ_IMPLIES_EXEC, 0, EPERM,
+	  "weakens the caller's own exploit defences, and its children's" },
+};
+
+/* One rule: refuse call NR when (argument ARG & MASK) == VALUE. */
+static void deny(scmp_filter_ctx ctx, int nr, const char *name, int errnum, unsigned arg,
+		 unsigned long long mask, unsigned long long value)
 {
-	struct scmp_arg_cmp args[2];
-	va_list ap;
-	va_start(ap, nargs);
-	for (unsigned i = 0; i < nargs; i++)
-		args[i] = va_arg(ap, struct scmp_arg_cmp);
-	va_end(ap);
-	if (seccomp_rule_add_array(ctx, DENY, nr, nargs, args) < 0)
-		die("seccomp: cannot add a rule for syscall %d", nr);
+	struct scmp_arg_cmp cmp = SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, value);
+	if (seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(errnum), nr, 1, &cmp) < 0)
+		die("seccomp: cannot add a rule for %s", name);
+}
+
+/* A masked comparison matches all of its bits or nothing: "any of these
+ * bits" takes one rule per bit. */
+static void deny_any_bit(scmp_filter_ctx ctx, const struct arg_rule *r)
+{
+	for (unsigned long long bit = 1; bit && bit <= r->mask; bit <<= 1)
+		if (r->mask & bit)
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, bit, bit);
+}
+
+/* "A bit of the mask is set, and some bit of the low 32 is clear", one
+ * comparison per rule: the mask's lowest bit with each other bit clear in
+ * turn (31 rules), then each other mask bit with that lowest one clear.
+ * Every value but 0xffffffff that has a mask bit matches one of them. */
+static void deny_but_query(scmp_filter_ctx ctx, const struct arg_rule *r)
+{
+	unsigned long long low = r->mask & -r->mask;
+	for (unsigned long long bit = 1; bit <= 0xffffffffu; bit <<= 1) {
+		if (bit != low)
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, low | bit, low);
+		if (bit != low && (r->mask & bit))
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, bit | low, bit);
+	}
 }
 
 static scmp_filter_ctx prepare_syscall_filter(void)
@@ -1612,75 +1971,28 @@ static scmp_filter_ctx prepare_syscall_filter(void)
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		die("seccomp_init failed");
-
-	/* kernel keyring: not namespaced, shared with the host */
-	deny(ctx, SCMP_SYS(keyctl), 0);
-	deny(ctx, SCMP_SYS(add_key), 0);
-	deny(ctx, SCMP_SYS(request_key), 0);
-	/* ptrace: reads other processes' memory; a classic escape helper */
-	deny(ctx, SCMP_SYS(ptrace), 0);
-	/* userfaultfd: stalls the kernel mid-copy, the core of many exploits */
-	deny(ctx, SCMP_SYS(userfaultfd), 0);
-	/* perf_event_open, bpf: kernel profiling and programs, host-wide */
-	deny(ctx, SCMP_SYS(perf_event_open), 0);
-	deny(ctx, SCMP_SYS(bpf), 0);
-	/* replacing or extending the running kernel */
-	deny(ctx, SCMP_SYS(kexec_load), 0);
-	deny(ctx, SCMP_SYS(kexec_file_load), 0);
-	deny(ctx, SCMP_SYS(init_module), 0);
-	deny(ctx, SCMP_SYS(finit_module), 0);
-	deny(ctx, SCMP_SYS(delete_module), 0);
-	deny(ctx, SCMP_SYS(reboot), 0);
-	/* host-wide settings: swap, process accounting, the clock */
-	deny(ctx, SCMP_SYS(swapon), 0);
-	deny(ctx, SCMP_SYS(swapoff), 0);
-	deny(ctx, SCMP_SYS(acct), 0);
-	deny(ctx, SCMP_SYS(settimeofday), 0);
-	deny(ctx, SCMP_SYS(clock_settime), 0);
-	deny(ctx, SCMP_SYS(clock_adjtime), 0);
-	deny(ctx, SCMP_SYS(adjtimex), 0);
-	/* file handles open any inode by number, skipping the path walk
-	 * that keeps the container inside its root */
-	deny(ctx, SCMP_SYS(open_by_handle_at), 0);
-	deny(ctx, SCMP_SYS(name_to_handle_at), 0);
-	/* the new mount API: fd-based mounts outside the old checks */
-	deny(ctx, SCMP_SYS(fsopen), 0);
-	deny(ctx, SCMP_SYS(fsconfig), 0);
-	deny(ctx, SCMP_SYS(fsmount), 0);
-	deny(ctx, SCMP_SYS(fspick), 0);
-	deny(ctx, SCMP_SYS(open_tree), 0);
-	deny(ctx, SCMP_SYS(move_mount), 0);
-	deny(ctx, SCMP_SYS(mount_setattr), 0);
-	/* joining other namespaces, or nesting a user namespace (which hands
-	 * out a full, fresh set of capabilities for more kernel code) */
-	deny(ctx, SCMP_SYS(setns), 0);
-	deny(ctx, SCMP_SYS(unshare), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
-	deny(ctx, SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
-	if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0) < 0)
-		die("seccomp: cannot add the clone3 rule");
-	/* NUMA memory policy: can starve or pin the host's memory nodes */
-	deny(ctx, SCMP_SYS(mbind), 0);
-	deny(ctx, SCMP_SYS(migrate_pages), 0);
-	deny(ctx, SCMP_SYS(move_pages), 0);
-	deny(ctx, SCMP_SYS(set_mempolicy), 0);
-	/* io_uring: a second syscall interface that seccomp cannot see into */
-	deny(ctx, SCMP_SYS(io_uring_setup), 0);
-	deny(ctx, SCMP_SYS(io_uring_enter), 0);
-	deny(ctx, SCMP_SYS(io_uring_register), 0);
-	/* setuid/setgid files outlive the container: a host user could run them */
-	for (mode_t bit = S_ISUID; bit; bit = bit == S_ISUID ? S_ISGID : 0) {
-		deny(ctx, SCMP_SYS(chmod), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, bit, bit));
-		deny(ctx, SCMP_SYS(fchmod), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, bit, bit));
-		deny(ctx, SCMP_SYS(fchmodat), 1, SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit));
-		deny(ctx, __NR_fchmodat2, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, bit, bit));
+	for (size_t i = 0; i < LEN(denied_calls); i++) {
+		const struct denied_call *d = &denied_calls[i];
+		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(d->errnum), d->nr, 0) < 0)
+			die("seccomp: cannot add the rule for %s", d->name);
 	}
-	/* TIOCSTI pushes keystrokes into the terminal we share with the caller
-	 * (run them after the container exits); TIOCLINUX can do the same on
-	 * a virtual console.  Other ioctls, like TIOCGWINSZ, stay allowed. */
-	deny(ctx, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCSTI));
-	deny(ctx, SCMP_SYS(ioctl), 1, SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, TIOCLINUX));
+	for (size_t i = 0; i < LEN(arg_rules); i++) {
+		const struct arg_rule *r = &arg_rules[i];
+		switch (r->test) {
+		case EQUALS:
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, r->mask, r->value);
+			break;
+		case ANY_BIT:
+			deny_any_bit(ctx, r);
+			break;
+		case ANY_BIT_BUT_QUERY:
+			deny_but_query(ctx, r);
+			break;
+		}
+	}
 	return ctx;
 }
+
 
 /* Parent side, silent (the child is printing its stages meanwhile).  A
  * child that failed already has said why and exited: the write then fails
@@ -1851,21 +2163,24 @@ static long container_oom_kills(void)
 }
 
 /* Kill whatever is left in one cgroup directory, then remove it.  rmdir
- * fails with EBUSY while dying processes are still being torn down. */
+ * fails with EBUSY while dying processes are still being torn down, and a
+ * process that was forking meanwhile may have added a child: kill again
+ * each round (cgroup.kill on v2, 5.14+, which no fork can race; else each
+ * pid listed in cgroup.procs). */
 static void remove_cgroup_dir(const char *dir)
 {
 	char path[PATH_MAX + 32], pids[4096];
-	snprintf(path, sizeof path, "%s/cgroup.kill", dir);
-	bool have_kill = cgroup.version == 2 && write_file(path, "1") == 0;   /* 5.14+ */
 	int err = EBUSY;
 	for (int tries = 0; tries < 2000 && err == EBUSY; tries++) {
+		snprintf(path, sizeof path, "%s/cgroup.kill", dir);
+		bool killed = cgroup.version == 2 && write_file(path, "1") == 0;
+		snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+		if (!killed && read_file(path, pids, sizeof pids) == 0)
+			for (char *p = strtok(pids, "\n"); p; p = strtok(NULL, "\n"))
+				kill(atoi(p), SIGKILL);
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return;
 		err = errno;
-		snprintf(path, sizeof path, "%s/cgroup.procs", dir);
-		if (!have_kill && read_file(path, pids, sizeof pids) == 0)
-			for (char *p = strtok(pids, "\n"); p; p = strtok(NULL, "\n"))
-				kill(atoi(p), SIGKILL);
 		usleep(1000);
 	}
 	fprintf(stderr, "contained: could not remove %s: %s\n", dir, strerror(err));
@@ -1889,6 +2204,7 @@ static void cleanup_and_exit(int status)
 		container_pid = 0;
 	}
 	remove_cgroup();
+	stop_watchdog();
 	exit(status);
 }
 
@@ -1948,33 +2264,33 @@ int main(int argc, char **argv)
 	/* Signals wait until there is a container to forward them to. */
 	block_forwarded_signals(&old_mask);
 	probe_host(&host);
-	check_rootfs(&o);
+	check_standard_fds();
+	int rootfs = open_rootfs(&o);
 	create_cgroup(&o, host.cgroup_version);
+	start_watchdog();
 	limit_open_files();
 
 	if (clone_container(sockets) > 0) {
 		/* parent */
 		int sock = sockets[0];
 		write_id_maps(container_pid);
-		int rootfs_fd = make_idmapped_rootfs(o.rootfs, container_pid);
-		close_cgroup_fds();
-		release_child(sock, rootfs_fd);
+		int tree = clone_rootfs_mount(rootfs, container_pid);
+		close_join_fds();
+		release_child(sock, tree);
 		send_syscall_filter(sock);
-		int status = wait_for_container(&o, &old_mask);
-		close(sock);
-		return status;
+		cleanup_and_exit(wait_for_container(&o, &old_mask));
 	}
 
 	/* child: the future container */
 	int sock = sockets[1];
 	prctl(PR_SET_DUMPABLE, 0);             /* from the start: see guard_child() */
-	int rootfs_fd = wait_for_parent(sock);
+	int tree = wait_for_parent(sock);
 	join_cgroup();
 	become_namespace_root(sock);
-	put_rootfs_in_place(o.rootfs, rootfs_fd);
-	mount_pseudo_filesystems(o.rootfs);
-	pivot_into_rootfs(o.rootfs);
-	mask_host_proc_files();
+	put_rootfs_in_place(tree);
+	mount_pseudo_filesystems(tree);
+	pivot_into_rootfs();
+	mask_host_proc_files(tree);
 	set_identity_and_network(o.hostname);
 	drop_capabilities(host.cap_last_cap, o.uid, sock);
 	install_syscall_filter(sock);

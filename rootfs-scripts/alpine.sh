@@ -7,8 +7,8 @@
 # 3 MB: musl, busybox, apk).  This script does not download it; run it with
 # no arguments to see the commands that do, then:
 #
-#   sudo sh rootfs-scripts/alpine.sh alpine-minirootfs-3.20.3-x86_64.tar.gz alpine
-#   sudo ./contained -m alpine -u 0 -c /bin/sh
+#   sudo sh rootfs-scripts/alpine.sh alpine-minirootfs-3.20.3-x86_64.tar.gz roots/alpine
+#   sudo ./contained -m roots/alpine -u 0 -c /bin/sh
 #
 # The tarball is a plain filesystem tar, so image.sh does the unpacking (in a
 # chroot, keeping owners and modes).  ALPINE_VERSION=3.20.3 by default.
@@ -41,8 +41,8 @@ Download the tarball (and its checksum) first:
 
 then:
 
-  sudo sh rootfs-scripts/alpine.sh $file alpine
-  sudo ./contained -m alpine -u 0 -c /bin/sh
+  sudo sh rootfs-scripts/alpine.sh $file roots/alpine
+  sudo ./contained -m roots/alpine -u 0 -c /bin/sh
 EOF
 	exit 2
 fi

@@ -16,6 +16,11 @@
 #
 # It is idempotent: running it again over an existing rootfs refreshes the
 # binary and /etc, adds any missing applet links, and leaves other files alone.
+# An existing rootfs is treated as hostile (a container has been root in it):
+# no symlink in it is followed, and nothing outside it is written or chowned
+# (see "the work inside the rootfs" below).  A symlink where this script
+# needs a directory is refused, naming it; one where it writes a file is
+# replaced by the file.
 
 set -eu
 
@@ -42,35 +47,51 @@ fi
 mkdir -p "$dir"
 root=$(cd "$dir" && pwd -P) || die "cannot enter $dir"
 [ "$root" != / ] || die "refusing to build a rootfs over /"
-cd "$root"
 
-# --- directories -------------------------------------------------------------
-mkdir -p bin sbin usr/bin usr/sbin usr/lib usr/share lib \
-	etc proc sys dev run mnt opt srv media home root \
-	var/log var/lib var/cache var/spool var/tmp tmp
-chmod 0755 bin sbin usr usr/bin usr/sbin usr/lib usr/share lib etc proc sys dev \
-	run mnt opt srv media home var var/log var/lib var/cache var/spool
-chmod 1777 tmp var/tmp
-chmod 0700 root
-# /var/run is a compatibility link to /run (relative, like everything else).
-[ -e var/run ] || [ -L var/run ] || ln -s ../run var/run
-[ -e var/lock ] || [ -L var/lock ] || ln -s ../run/lock var/lock
-mkdir -p run/lock
+as_root=0
+[ "$(id -u)" -eq 0 ] && as_root=1
+if [ $as_root -eq 1 ]; then
+	command -v unshare >/dev/null 2>&1 || die "unshare not found (util-linux)"
+	command -v chroot >/dev/null 2>&1 || die "chroot not found (coreutils)"
+fi
 
-# --- busybox and its applets ---------------------------------------------------
-# Copy to a temporary name and rename, so that a running container using the
-# old binary is not disturbed ("Text file busy") when the rootfs is refreshed.
-cp "$BUSYBOX" bin/.busybox.new
-chmod 0755 bin/.busybox.new
-mv -f bin/.busybox.new bin/busybox
+# --- what goes in: made on the host, in a private temporary directory -------------
+umask 022
+tmp=''
+cleanup() {
+	[ -n "$tmp" ] || return 0
+	# $tmp/r is the rootfs's mount point, but only in the namespace the
+	# work ran in: here it must be an empty directory.  rmdir, not rm -rf,
+	# so that a mount that did leak would never have the rootfs deleted.
+	if [ -d "$tmp/r" ] && ! rmdir "$tmp/r"; then
+		echo "$prog: $tmp/r is not empty; left $tmp alone" >&2
+		return 0
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/busybox.sh.XXXXXX")
+new=$tmp/new
+mkdir "$new"
+mkdir "$tmp/bin"
+cp "$BUSYBOX" "$tmp/bin/busybox"
+chmod 0755 "$tmp/bin/busybox"
+# busybox sh runs some applets in-process, but others by executing itself
+# through /proc/self/exe, which the chroot has not got: they are found
+# through PATH=/bin instead.
+for applet in cat chmod chown ln mkdir mktemp mv; do
+	ln -s busybox "$tmp/bin/$applet"
+done
 
 # `busybox --list-full` prints each applet with its conventional directory,
 # e.g. "bin/ls", "usr/sbin/chroot".  The link target is relative to that
 # directory: bin/ls -> busybox, sbin/x -> ../bin/busybox,
-# usr/bin/x -> ../../bin/busybox.
+# usr/bin/x -> ../../bin/busybox.  One "PATH TARGET" line per link.
 "$BUSYBOX" --list-full | while IFS= read -r path; do
 	case $path in
-	bin/busybox | "" | */) continue ;;
+	bin/busybox | "" | */ | *" "*) continue ;;
 	bin/* | sbin/* | usr/bin/* | usr/sbin/*) ;;
 	*) continue ;;            # e.g. "linuxrc": not wanted in a container
 	esac
@@ -79,40 +100,31 @@ mv -f bin/.busybox.new bin/busybox
 	sbin/*) target=../bin/busybox ;;
 	*) target=../../bin/busybox ;;
 	esac
-	# Anything already there (our link from an earlier run, or a file the
-	# user put in its place) is left alone; `test` is a shell builtin, so
-	# a rerun forks nothing here and takes a few milliseconds.
-	if [ -L "$path" ] || [ -e "$path" ]; then
-		continue
-	fi
-	ln -s "$target" "$path"
-done
+	echo "$path $target"
+done > "$new/applets"
 
-# --- /etc ------------------------------------------------------------------------
-cat > etc/passwd <<'EOF'
+cat > "$new/passwd" <<'END'
 root:x:0:0:root:/root:/bin/sh
 user:x:1000:1000:user:/home/user:/bin/sh
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-EOF
-cat > etc/group <<'EOF'
+END
+cat > "$new/group" <<'END'
 root:x:0:
 users:x:100:user
 user:x:1000:
 nogroup:x:65534:
-EOF
-cat > etc/shadow <<'EOF'
+END
+cat > "$new/shadow" <<'END'
 root:*:19000:0:99999:7:::
 user:*:19000:0:99999:7:::
 nobody:*:19000:0:99999:7:::
-EOF
-chmod 0644 etc/passwd etc/group
-chmod 0600 etc/shadow
+END
 # No /etc/hostname: contained gives every container its own UTS name.
-cat > etc/hosts <<'EOF'
+cat > "$new/hosts" <<'END'
 127.0.0.1	localhost
 ::1	localhost ip6-localhost ip6-loopback
-EOF
-cat > etc/profile <<'EOF'
+END
+cat > "$new/profile" <<'END'
 # /etc/profile for a contained busybox rootfs
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 if [ "$(id -u)" -eq 0 ]; then
@@ -122,25 +134,135 @@ else
 fi
 export PS1
 alias ll='ls -l'
-EOF
+END
 # os-release identifies the tree as an OS root (systemd-nspawn insists on it).
-cat > usr/lib/os-release <<'EOF'
+cat > "$new/os-release" <<'END'
 NAME="contained busybox rootfs"
 ID=contained-busybox
 PRETTY_NAME="contained busybox rootfs"
-EOF
-[ -e etc/os-release ] || [ -L etc/os-release ] || ln -s ../usr/lib/os-release etc/os-release
-chmod 0644 etc/hosts etc/profile usr/lib/os-release
-mkdir -p home/user
+END
 
-# --- ownership ---------------------------------------------------------------
-if [ "$(id -u)" -eq 0 ]; then
+# --- the work inside the rootfs -----------------------------------------------------
+# An existing rootfs is hostile ground: a container's root owns its files
+# (the idmapped mount writes them as host root) and may have left symlinks
+# anywhere, absolute (etc -> /etc) or climbing (etc -> ../../..), for this
+# script to write through.  So:
+#  - Nothing here follows a symlink in the rootfs.  A directory this script
+#    needs that is a symlink (or not a directory) is refused, naming it; a
+#    file it writes is made under a new name (mktemp: O_EXCL, which a
+#    planted link makes fail) and renamed over the old one, which replaces a
+#    symlink there, never what it points to; chown -h changes links, not
+#    their targets.
+#  - Run as root, all of it runs chrooted, so that even a container racing
+#    the checks (swapping a directory for a link between test and use)
+#    cannot send a write or a chown out of the rootfs.  The chroot is not
+#    the rootfs itself: a binary we run from there, as host root, could be
+#    swapped by a running container, and root can leave a chroot.  It is
+#    $tmp, which holds this script's own copy of the static busybox and the
+#    new files, with the rootfs bind-mounted at /r in a private mount
+#    namespace (unshare -m) that ends with the script.  An absolute link
+#    met in a race resolves into $tmp, a ".." one stops at $tmp's top;
+#    what lands there is only ever this script's own data.
+#  - Run as another user nothing is chrooted (chroot needs root) and the
+#    checks alone do the work: such a rootfs belongs to that user, not to
+#    host root, so a container's root sees it as owned by nobody and can
+#    plant nothing outside its sticky /tmp and /var/tmp, where nothing is
+#    written here.
+# Arguments: the rootfs (as the script sees it), the directory with the new
+# files and the busybox copy, 1 if root, and the rootfs's name for messages.
+# shellcheck disable=SC2016   # expanded by the busybox sh that runs it
+work='
+set -eu
+cd "$1"
+src=$2 as_root=$3 shown=$4
+umask 022
+
+# refuse PATH WHAT: stop, naming PATH, with what it is and what to do.
+refuse() {
+	echo "busybox.sh: $shown/$1 $2; busybox.sh never writes through a" \
+		"symlink in a rootfs (a container may have planted it to reach" \
+		"the host): remove it (rm $shown/$1, which removes the link, not" \
+		"what it points to) and run busybox.sh again" >&2
+	exit 1
+}
+
+# dirs DIR...: each DIR (parents first) is a real directory, made if missing.
+dirs() {
+	for d in "$@"; do
+		if [ -L "$d" ]; then
+			refuse "$d" "is a symlink, not a directory"
+		elif [ -e "$d" ] && [ ! -d "$d" ]; then
+			refuse "$d" "is not a directory"
+		elif [ ! -d "$d" ]; then
+			mkdir "$d"
+		fi
+	done
+}
+
+# put SOURCE DEST MODE: DEST becomes a copy of SOURCE, owned by root when
+# run as root.  Written under a fresh name, then renamed over DEST: a
+# running container sees the old file or the new one, never half of one, a
+# binary it is running is not disturbed ("Text file busy"), and a symlink
+# at DEST is replaced, not followed (mv -T: never into a directory).
+put() {
+	if [ -d "$2" ] && [ ! -L "$2" ]; then
+		refuse "$2" "is a directory, not a file"
+	fi
+	t=$(mktemp "$2.XXXXXX")
+	cat "$1" > "$t"
+	chmod "$3" "$t"
+	[ "$as_root" = 0 ] || chown -h 0:0 "$t"
+	mv -f -T "$t" "$2"
+}
+
+# link TARGET NAME: a relative symlink, unless something is at NAME already
+# (our link from an earlier run, or a file the user put in its place).
+link() {
+	[ -L "$2" ] || [ -e "$2" ] || ln -s "$1" "$2"
+}
+
+dirs bin sbin usr usr/bin usr/sbin usr/lib usr/share lib etc proc sys dev \
+	run run/lock mnt opt srv media home home/user root \
+	var var/log var/lib var/cache var/spool var/tmp tmp
+chmod 0755 bin sbin usr usr/bin usr/sbin usr/lib usr/share lib etc proc sys dev \
+	run mnt opt srv media home var var/log var/lib var/cache var/spool
+chmod 1777 tmp var/tmp
+chmod 0700 root
+# /var/run is a compatibility link to /run (relative, like everything else).
+link ../run var/run
+link ../run/lock var/lock
+
+put "$src/bin/busybox" bin/busybox 0755
+# `[` is a shell builtin: a rerun forks nothing here.
+while read -r path target; do
+	link "$target" "$path"
+done < "$src/new/applets"
+
+put "$src/new/passwd" etc/passwd 0644
+put "$src/new/group" etc/group 0644
+put "$src/new/shadow" etc/shadow 0600
+put "$src/new/hosts" etc/hosts 0644
+put "$src/new/profile" etc/profile 0644
+put "$src/new/os-release" usr/lib/os-release 0644
+link ../usr/lib/os-release etc/os-release
+
+if [ "$as_root" = 1 ]; then
 	# -h: change the symlinks themselves, never what they point to.
-	chown -h 0:0 . bin bin/busybox etc etc/passwd etc/group etc/shadow etc/hosts etc/profile \
-		usr/lib/os-release
-	chown 1000:1000 home/user
+	chown -h 0:0 . bin etc
+	chown -h 1000:1000 home/user
 	chmod 0750 home/user
+fi
+'
+
+if [ $as_root -eq 1 ]; then
+	mkdir "$tmp/r"
+	# shellcheck disable=SC2016   # expanded by the sh in the new namespace
+	unshare --mount --propagation private sh -c '
+		mount --bind "$1" "$2/r" || exit 1
+		exec chroot "$2" /bin/busybox env PATH=/bin /bin/busybox sh -c "$3" sh /r "" 1 "$1"' \
+		sh "$root" "$tmp" "$work" || exit 1
 else
+	"$tmp/bin/busybox" sh -c "$work" sh "$root" "$tmp" 0 "$root" || exit 1
 	echo "$prog: warning: not root, $root is owned by uid $(id -u)" \
 		"(use: sudo make rootfs)" >&2
 fi

@@ -3,9 +3,9 @@
 #
 # Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
 #
-#   sudo sh rootfs-scripts/debian.sh debian              # the host's release
-#   sudo sh rootfs-scripts/debian.sh debian trixie       # another suite
-#   sudo ./contained -m debian -u 0 -c /bin/bash
+#   sudo sh rootfs-scripts/debian.sh roots/debian        # the host's release
+#   sudo sh rootfs-scripts/debian.sh roots/debian trixie # another suite
+#   sudo ./contained -m roots/debian -u 0 -c /bin/bash
 #   sh rootfs-scripts/debian.sh --print-mirror [SUITE]   # only show the mirror
 #
 # debootstrap --variant=minbase installs the Essential packages plus apt:

@@ -3,8 +3,8 @@
 #
 # Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
 #
-#   sudo sh rootfs-scripts/image.sh debian.tar rootfs-debian
-#   sudo ./contained -m rootfs-debian -u 0 -c /bin/sh
+#   sudo sh rootfs-scripts/image.sh debian.tar roots/debian-image
+#   sudo ./contained -m roots/debian-image -u 0 -c /bin/sh
 #
 # Three kinds of tarball are recognised by what they contain, whatever their
 # name, compressed (gzip, zstd, xz, bzip2) or not:

@@ -136,11 +136,11 @@ $d
 
 # After every test: nothing new may remain under any contained/ parent.
 # The launcher removes its cgroups before it exits, so a directory still
-# there is a leak.  Ours (named $host.PID) fail at once.  Someone else may be
+# there is a leak.  Ours (named $host.ID) fail at once.  Someone else may be
 # running containers on the same host meanwhile (a parallel test run, a
 # benchmark), so any other new directory counts only if it is still there a
-# few seconds later and the launcher its name ends with (HOSTNAME.PID) is
-# no longer running.
+# few seconds later and no launcher holds its lock (each launcher keeps a
+# flock on its own directories; flock -n succeeds only on an orphan).
 end_test() {
 	ours=
 	others=
@@ -162,11 +162,7 @@ $now
 			*"
 $d
 "*)
-				owner=${d##*.}
-				case $owner in
-				'' | *[!0-9]*) still="$still $d" ;;
-				*) alive "$owner" || still="$still $d" ;;
-				esac
+				flock -n "$d" true 2>/dev/null && still="$still $d"
 				;;
 			esac
 		done
@@ -367,7 +363,14 @@ end_test
 begin "killed from the host"
 "$C" -m "$R" -u 0 -H "$host" -c /bin/sleep 60 </dev/null >"$tmp/out" 2>"$tmp/err" &
 lpid=$!
-name=$host.$lpid
+# The launcher names its cgroup on stderr: "=> creating cgroup NAME (cgroup vN)".
+i=0
+name=
+while [ $i -lt 200 ] && [ -z "$name" ] && alive $lpid; do
+	name=$(sed -n 's/.*=> creating cgroup \([^ ]*\) (cgroup.*/\1/p' "$tmp/err")
+	[ -n "$name" ] || sleep 0.1
+	i=$((i + 1))
+done
 if [ $mode = v2 ]; then
 	dirs="$CG/contained/$name"
 else

@@ -1,6 +1,6 @@
 #!/bin/sh
-# rootfs-scripts.sh CONTAINED - tests for rootfs-scripts/image.sh, alpine.sh
-# and the mirror choice of debian.sh, offline.
+# rootfs-scripts.sh CONTAINED - tests for rootfs-scripts/image.sh, alpine.sh,
+# busybox.sh over a hostile rootfs, and the mirror choice of debian.sh, offline.
 #
 #     sudo sh tests/rootfs-scripts.sh ./contained
 #
@@ -19,7 +19,9 @@
 #   layer 3  overwrites a file of layer 2 and re-creates one it whited out
 # and the OCI index also lists an image for another architecture, which
 # must not be the one unpacked.  A blob whose content does not match its
-# digest must be refused.  debian.sh --print-mirror is run against apt
+# digest must be refused.  busybox.sh is re-run over rootfs copies with a
+# symlink planted at each path it writes, pointing at decoys outside, which
+# must come through untouched.  debian.sh --print-mirror is run against apt
 # configurations written here (APT_CONFIG), in both source formats.
 #
 # POSIX sh.  Prints "ok - NAME" or "not ok - NAME" (with "#" lines saying
@@ -418,6 +420,137 @@ if [ $st = 2 ] && grep -q 'curl -fLO https://dl-cdn.alpinelinux.org/alpine/v3.20
 else
 	fail "alpine.sh without a tarball prints the download command" "exit status $st" \
 		"$(head -n 5 "$W/alpine-usage.out")"
+fi
+
+# --- busybox.sh over a rootfs a container has been root in ---------------------------------
+# A container's root owns its rootfs's files, so it can leave a symlink
+# anywhere in it for the next `make rootfs` to follow: absolute (etc ->
+# /some/host/dir) or climbing (etc -> ../../outside).  For each path the
+# script writes, chmods or chowns, one link is planted in a copy of a built
+# rootfs, pointing at decoys made outside it: a directory where the script
+# wants a directory, a file where it writes a file.  busybox.sh is run again
+# and the decoys must be unchanged, byte for byte, owner and mode; and the
+# script must have either refused, naming the path, or replaced the link
+# with the file it writes.
+H=$W/hostile
+mkdir -p "$H"
+if ! sh "$S/busybox.sh" "$H/clean" > "$H/clean.log" 2>&1; then
+	fail "busybox.sh builds the rootfs to plant links in" "$(tail -n 3 "$H/clean.log")"
+fi
+
+# make_decoys: a fresh $H/decoy, every entry owned by 4242:4242, with modes
+# the script never sets: "dir" holds a file of each name the script writes,
+# and each such name is also a file of its own.
+make_decoys() {
+	rm -rf "$H/decoy"
+	mkdir -p "$H/decoy/dir/user" "$H/decoy/dir/lock"
+	for f in passwd group shadow hosts profile os-release busybox .busybox.new ls; do
+		echo "decoy $f" > "$H/decoy/dir/$f"
+		echo "decoy $f" > "$H/decoy/$f"
+	done
+	chown -R 4242:4242 "$H/decoy"
+	find "$H/decoy" -type d -exec chmod 0751 {} +
+	find "$H/decoy" -type f -exec chmod 0640 {} +
+}
+
+# decoy_state: names, types, modes, owners, sizes, times and checksums.
+decoy_state() {
+	(cd "$H/decoy" && find . -printf '%p %y %m %u:%g %s %T@ %l\n' | sort &&
+		find . -type f -exec sha256sum {} + | sort)
+}
+
+# hostile NAME PATH KIND FORM: plant PATH -> a decoy of KIND (dir, file, or
+# temp for a name the script only uses in passing), FORM abs or dotdot,
+# and run busybox.sh over the rootfs.
+hostile() {
+	name="busybox.sh: $1 $2 ($3) -> $4 decoy"
+	r=$H/root
+	rm -rf "$r"
+	cp -a "$H/clean" "$r"
+	make_decoys
+	decoy_state > "$H/before"
+	case $3 in
+	dir) target=dir ;;
+	*) target=${2##*/} ;;
+	esac
+	if [ "$4" = abs ]; then
+		target=$H/decoy/$target
+	else
+		# One ".." per level climbs to $H, the rootfs's parent.
+		up=$(echo "$2" | sed 's|[^/]*|..|g')
+		target=$up/decoy/$target
+	fi
+	rm -rf "${r:?}/$2"
+	ln -s "$target" "$r/$2"
+	sh "$S/busybox.sh" "$r" > "$H/run.log" 2>&1
+	st=$?
+	decoy_state > "$H/after"
+	if cmp -s "$H/before" "$H/after"; then
+		pass "$name: the decoys are untouched"
+	else
+		fail "$name: the decoys are untouched" \
+			"$(diff "$H/before" "$H/after" | grep '^[<>]' | head -n 6 | tr '\n' '|')"
+	fi
+	if [ "$3" = temp ]; then
+		if [ $st -eq 0 ]; then
+			pass "$name: the rootfs is refreshed"
+		else
+			fail "$name: the rootfs is refreshed" "exit status $st" "$(tail -n 2 "$H/run.log")"
+		fi
+	elif [ $st -ne 0 ]; then
+		if grep -qF "$r/$2 is a symlink" "$H/run.log" && grep -qF "rm $r/$2" "$H/run.log"; then
+			pass "$name: refused, naming the path and the fix"
+		else
+			fail "$name: refused, naming the path and the fix" "exit status $st" \
+				"$(tail -n 2 "$H/run.log")"
+		fi
+	elif [ "$3" = file ] && [ -f "$r/$2" ] && [ ! -L "$r/$2" ]; then
+		pass "$name: the link is replaced by the file"
+	else
+		fail "$name: refused, or the link replaced" \
+			"exit status 0 and $2 is: $(ls -ld "$r/$2")"
+	fi
+}
+
+for p in bin sbin usr usr/bin usr/sbin usr/lib usr/share lib etc proc sys dev \
+	run run/lock mnt opt srv media home home/user root \
+	var var/log var/lib var/cache var/spool var/tmp tmp; do
+	for form in abs dotdot; do
+		hostile planted "$p" dir $form
+	done
+done
+# (bin/busybox has always been renamed into place, replacing a link there:
+# it is only in the all-at-once check below.)
+for p in etc/passwd etc/group etc/shadow etc/hosts etc/profile usr/lib/os-release; do
+	for form in abs dotdot; do
+		hostile planted "$p" file $form
+	done
+done
+# The temporary name an earlier busybox.sh copied the binary to.
+hostile planted bin/.busybox.new temp abs
+
+# All the files at once, then a container on the result.
+r=$H/root
+rm -rf "$r"
+cp -a "$H/clean" "$r"
+make_decoys
+decoy_state > "$H/before"
+for p in bin/busybox etc/passwd etc/group etc/shadow etc/hosts etc/profile usr/lib/os-release; do
+	rm -f "$r/$p"
+	ln -s "$H/decoy/${p##*/}" "$r/$p"
+done
+if sh "$S/busybox.sh" "$r" > "$H/run.log" 2>&1 && decoy_state > "$H/after" &&
+	cmp -s "$H/before" "$H/after" && [ -z "$(find "$r/bin/busybox" "$r/etc" "$r/usr/lib" -type l ! -name os-release)" ]; then
+	pass "busybox.sh: every file a link: all replaced, no decoy touched"
+else
+	fail "busybox.sh: every file a link: all replaced, no decoy touched" "$(tail -n 2 "$H/run.log")" \
+		"$(diff "$H/before" "$H/after" | head -n 4 | tr '\n' '|')"
+fi
+if "$C" -m "$r" -u 1000 -c /bin/sh -c 'id -un; head -n 1 /etc/passwd' > "$H/c.out" 2> "$H/c.err" &&
+	[ "$(tr '\n' ' ' < "$H/c.out")" = "user root:x:0:0:root:/root:/bin/sh " ]; then
+	pass "busybox.sh: contained runs in the repaired rootfs"
+else
+	fail "busybox.sh: contained runs in the repaired rootfs" "$(cat "$H/c.out")" "$(tail -n 3 "$H/c.err")"
 fi
 
 # --- debian.sh: the mirror comes from apt's configuration ---------------------------------

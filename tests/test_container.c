@@ -253,9 +253,9 @@ static bool tmp_entry_is_ours(const char *name)
 	return false;
 }
 
-/* Describe what the launcher run (pid LAUNCHER, hostname/cgroup prefix
- * token()) left behind compared with BEFORE; NULL if nothing. */
-static char *leftovers_once(const struct snapshot *before, pid_t launcher)
+/* Describe what the launcher run (hostname and cgroup prefix token()) left
+ * behind compared with BEFORE; NULL if nothing. */
+static char *leftovers_once(const struct snapshot *before)
 {
 	char *rep = calloc(1, 1);
 	size_t len = 0;
@@ -282,16 +282,11 @@ static char *leftovers_once(const struct snapshot *before, pid_t launcher)
 		*nl = '\n';
 		p = nl + 1;
 	}
-	/* cgroups: named <hostname>.<launcher pid> */
-	char suffix[32];
-	FMT(suffix, ".%d", (int)launcher);
+	/* cgroups: named <hostname>.<launch id>; the tests' hostname is the token */
 	for (char *p = after.cgroups; *p; ) {
 		char *nl = strchr(p, '\n');
 		*nl = '\0';
-		const char *base = strrchr(p, '/') + 1;
-		size_t bl = strlen(base), sl = strlen(suffix);
-		if (!has_line(before->cgroups, p) &&
-		    (strstr(base, token()) || (launcher > 0 && bl > sl && !strcmp(base + bl - sl, suffix))))
+		if (!has_line(before->cgroups, p) && strstr(strrchr(p, '/') + 1, token()))
 			add(&rep, &len, "cgroup: ", p);
 		*nl = '\n';
 		p = nl + 1;
@@ -329,13 +324,13 @@ static char *leftovers_once(const struct snapshot *before, pid_t launcher)
 }
 
 /* Leftovers that are still there after a short grace period. */
-static char *leftovers(const struct snapshot *before, pid_t launcher)
+static char *leftovers(const struct snapshot *before)
 {
 	char *rep = NULL;
 	double end = now() + 2.0;
 	do {
 		free(rep);
-		rep = leftovers_once(before, launcher);
+		rep = leftovers_once(before);
 		if (!rep)
 			return NULL;
 		msleep(50);
@@ -1065,7 +1060,7 @@ START_TEST(test_exit_status)
 	FMT(args, "-m %s -u 0 -H %s -c %s", test_rootfs(), token(), exits[_i].args);
 	pid_t pid;
 	struct run r = run_launcher(&pid, "", args);
-	char *left = leftovers(&before, pid);
+	char *left = leftovers(&before);
 	ck_assert_msg(r.status == exits[_i].status, "-c %s: status %d, want %d; stderr:\n%s",
 		      exits[_i].args, r.status, exits[_i].status, r.err);
 	ck_assert_msg(!left, "-c %s left behind:\n%s", exits[_i].args, left);
@@ -1087,7 +1082,7 @@ START_TEST(test_exit_killed)
 		kill(inner, SIGKILL);
 	int st = bg_wait(&b, 10);
 	char *out = bg_output(&b);
-	char *left = leftovers(&before, b.launcher);
+	char *left = leftovers(&before);
 	ck_assert_msg(inner > 0, "no sleep process under launcher; output:\n%s", out);
 	ck_assert_msg(st == 137, "status %d after SIGKILL, output:\n%s", st, out);
 	ck_assert_msg(!left, "left behind:\n%s", left);
@@ -1188,7 +1183,7 @@ static void check_refused(const char *what, const char *prefix, const char *args
 	snap_take(&before);
 	pid_t pid;
 	struct run r = run_launcher(&pid, prefix, args);
-	char *left = leftovers(&before, pid);
+	char *left = leftovers(&before);
 	unlink(file);
 
 	ck_assert_msg(r.status == 125, "%s: status %d, want 125; stderr:\n%s", what, r.status, r.err);

@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <pty.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sched.h>
 #include <sys/mman.h>
@@ -334,21 +335,22 @@ static char *list_fds(pid_t pid, int *count)
 	return b.data;
 }
 
-/* Names of the cgroup directories of the launcher LPID, one per line. */
-static char *cgroups_of_launcher(pid_t lpid, int *count)
+/* The cgroup directories of the launcher whose stderr is the memfd ERR,
+ * one per line: their name is in its "=> creating cgroup NAME" line. */
+static char *cgroups_of_launcher(int err, int *count)
 {
-	char pattern[128];
-	snprintf(pattern, sizeof pattern, "/sys/fs/cgroup/*/contained/*.%d", lpid);
+	char name[128] = "", pattern[2][256];
+	const char *text = memfd_text(err), *line = strstr(text, "=> creating cgroup ");
 	struct buf b;
 	buf_init(&b);
 	*count = 0;
-	const char *patterns[] = { pattern, NULL };
-	char v2[128];
-	snprintf(v2, sizeof v2, "/sys/fs/cgroup/contained/*.%d", lpid);
-	patterns[1] = v2;
+	ck_assert_msg(line && sscanf(line, "=> creating cgroup %127s", name) == 1,
+		      "no \"creating cgroup\" line in the launcher's stderr:\n%s", tl(text));
+	snprintf(pattern[0], sizeof pattern[0], "/sys/fs/cgroup/*/contained/%s", name);
+	snprintf(pattern[1], sizeof pattern[1], "/sys/fs/cgroup/contained/%s", name);
 	for (int k = 0; k < 2; k++) {
 		glob_t g;
-		if (glob(patterns[k], GLOB_ONLYDIR, NULL, &g) == 0) {
+		if (glob(pattern[k], GLOB_ONLYDIR, NULL, &g) == 0) {
 			for (size_t i = 0; i < g.gl_pathc; i++) {
 				append(&b.data, &b.len, g.gl_pathv[i], strlen(g.gl_pathv[i]));
 				append(&b.data, &b.len, "\n", 1);
@@ -448,7 +450,7 @@ START_TEST(signal_reaches_command)
 		      name, init ? " -i" : "", st, want, tl(memfd_text(err)));
 	/* ... and cleaned up after itself. */
 	int ncg;
-	char *cgs = cgroups_of_launcher(pid, &ncg);
+	char *cgs = cgroups_of_launcher(err, &ncg);
 	ck_assert_msg(ncg == 0, "SIG%s%s: cgroups left after the launcher exited:\n%s",
 		      name, init ? " -i" : "", tl(cgs));
 	free(cgs);
@@ -482,7 +484,7 @@ START_TEST(init_untrapped_signal_kills_command)
 	ck_assert_msg(now_ms() - t0 < 5000, "the launcher took %ld ms to exit",
 		      now_ms() - t0);
 	int ncg;
-	char *cgs = cgroups_of_launcher(pid, &ncg);
+	char *cgs = cgroups_of_launcher(err, &ncg);
 	ck_assert_msg(ncg == 0, "cgroups left after the launcher exited:\n%s", tl(cgs));
 	free(cgs);
 	close(c.out);
@@ -616,8 +618,8 @@ START_TEST(sigkill_launcher_kills_container)
 		      nmembers, want_members);
 
 	int ncg;
-	char *cgs = cgroups_of_launcher(pid, &ncg);
-	ck_assert_msg(ncg > 0, "no cgroup named *.%d under /sys/fs/cgroup/*/contained/", pid);
+	char *cgs = cgroups_of_launcher(err, &ncg);
+	ck_assert_msg(ncg > 0, "no cgroup of launcher %d under /sys/fs/cgroup/*/contained/", pid);
 
 	ck_assert_int_eq(kill(pid, SIGKILL), 0);
 	int st = wait_child(pid, 5000);
@@ -653,24 +655,27 @@ START_TEST(sigkill_launcher_kills_container)
 	ck_assert_msg(r.status == 0, "next run failed: %d\n%s", r.status, tl(r.err));
 	run_free(&r);
 	int left;
-	char *leftover = cgroups_of_launcher(pid, &left);
+	char *leftover = cgroups_of_launcher(err, &left);
 	ck_assert_msg(left == 0, "stale cgroups of the killed launcher %d after the next run:\n%s"
 		      "(before the kill:\n%s)", pid, leftover, cgs);
 	free(leftover);
 	free(cgs);
 
-	/* And no directory under the contained parents belongs to a dead launcher. */
+	/* And every directory under the contained parents belongs to a live
+	 * launcher: it is locked (a launcher holds a flock on its own). */
 	glob_t g;
 	const char *pats[] = { "/sys/fs/cgroup/*/contained/*", "/sys/fs/cgroup/contained/*" };
 	for (int k = 0; k < 2; k++) {
 		if (glob(pats[k], GLOB_ONLYDIR, NULL, &g) != 0)
 			continue;
 		for (size_t i = 0; i < g.gl_pathc; i++) {
-			const char *dot = strrchr(g.gl_pathv[i], '.');
-			ck_assert_msg(dot, "cgroup %s is not named NAME.PID", g.gl_pathv[i]);
-			pid_t owner = atoi(dot + 1);
-			ck_assert_msg(owner > 0 && (kill(owner, 0) == 0 || errno == EPERM),
-				      "stale cgroup %s (launcher %d is gone)", g.gl_pathv[i], owner);
+			int fd = open(g.gl_pathv[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fd < 0)
+				continue;     /* removed meanwhile */
+			int unlocked = flock(fd, LOCK_EX | LOCK_NB) == 0;
+			close(fd);
+			ck_assert_msg(!unlocked, "stale cgroup %s (no launcher holds its lock)",
+				      g.gl_pathv[i]);
 		}
 		globfree(&g);
 	}
@@ -691,15 +696,15 @@ START_TEST(sweep_spares_live_container)
 	int err = c.err;
 	struct buf b = c.b;
 	int before;
-	free(cgroups_of_launcher(pid, &before));
-	ck_assert_msg(before > 0, "no cgroup *.%d under /sys/fs/cgroup/*/contained", pid);
+	free(cgroups_of_launcher(err, &before));
+	ck_assert_msg(before > 0, "no cgroup of launcher %d under /sys/fs/cgroup/*/contained", pid);
 
 	struct run r = run_sh("%s -m %s -u 0 -c /bin/true", bin(), rootfs());
 	ck_assert_msg(r.status == 0, "second container failed: %d\n%s", r.status, tl(r.err));
 	run_free(&r);
 
 	int after;
-	char *list = cgroups_of_launcher(pid, &after);
+	char *list = cgroups_of_launcher(err, &after);
 	ck_assert_msg(after == before, "a run removed cgroups of a live container: %d -> %d\n%s",
 		      before, after, list);
 	free(list);
@@ -711,7 +716,7 @@ START_TEST(sweep_spares_live_container)
 	ck_assert_msg(strstr(b.data, "got hello\n"), "stdout: %s", tl(b.data));
 	ck_assert_msg(st == 7, "live container exited %d, want 7\nstderr: %s", st,
 		      tl(memfd_text(err)));
-	free(cgroups_of_launcher(pid, &after));
+	free(cgroups_of_launcher(err, &after));
 	ck_assert_msg(after == 0, "cgroups of launcher %d left after it exited", pid);
 	close(c.out);
 	close(err);
@@ -1322,11 +1327,13 @@ END_TEST
 
 /* ---- file descriptors ------------------------------------------------------------ */
 
-/* An fd the launcher may hold besides 0, 1, 2 while the container runs. */
+/* An fd the launcher may hold besides 0, 1, 2 while the container runs:
+ * its sync socket, its watchdog's pipe, its locked cgroup directories. */
 static int allowed_launcher_fd(const char *target)
 {
 	return !strncmp(target, "socket:[", 8) || !strcmp(target, "anon_inode:[pidfd]") ||
-	       !strcmp(target, "anon_inode:[signalfd]");
+	       !strcmp(target, "anon_inode:[signalfd]") || !strncmp(target, "pipe:[", 6) ||
+	       (!strncmp(target, "/sys/fs/cgroup/", 15) && strstr(target, "/contained/"));
 }
 
 START_TEST(no_fd_leak_in_launcher)
@@ -1351,8 +1358,9 @@ START_TEST(no_fd_leak_in_launcher)
 		"test_process: the container's PID 1 (host pid %d) holds %d fds:\n%s",
 		pid, nl, lfds, sleeper, ns, sfds);
 
-	/* The launcher: 0, 1, 2 as given, plus at most a sync socket, a pidfd
-	 * and a signalfd. */
+	/* The launcher: 0, 1, 2 as given, plus at most a sync socket, a pidfd,
+	 * a signalfd, the watchdog's pipe and one directory per cgroup
+	 * hierarchy (four at most). */
 	char *p = lfds;
 	int extra = 0;
 	while (p && *p) {
@@ -1369,7 +1377,7 @@ START_TEST(no_fd_leak_in_launcher)
 			p++;
 	}
 	ck_assert_msg(nl - extra == 3, "launcher lacks one of fds 0-2:\n%s", tl(lfds));
-	ck_assert_msg(extra <= 3, "launcher holds %d fds beyond 0-2:\n%s", extra, tl(lfds));
+	ck_assert_msg(extra <= 8, "launcher holds %d fds beyond 0-2:\n%s", extra, tl(lfds));
 	/* The command: exactly 0, 1, 2. */
 	ck_assert_msg(ns == 3, "the container's command holds %d fds:\n%s", ns, tl(sfds));
 

@@ -26,6 +26,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
@@ -169,40 +170,45 @@ static const struct probe {
 	const char *name;
 	int blocked;   /* attempts the probe makes: BLOCKED lines expected */
 	enum args args;
+	int works;     /* harmless neighbours it tries: OK lines expected */
 } probes[] = {
 	/* the seccomp deny list */
-	{ "keyring", 3, NONE },
-	{ "ptrace", 2, NONE },
-	{ "userfaultfd", 1, NONE },
-	{ "perf_event", 1, NONE },
-	{ "bpf", 2, NONE },
-	{ "kexec", 2, NONE },
-	{ "modules", 3, NONE },
-	{ "reboot", 1, NONE },
-	{ "swap", 2, NONE },
-	{ "acct", 1, NONE },
-	{ "clock", 3, NONE },
-	{ "handles", 3, NONE },
-	{ "mount_api", 7, NONE },
-	{ "setns", 2, NONE },
-	{ "userns", 5, NONE },
-	{ "numa", 4, NONE },
-	{ "io_uring", 3, NONE },
-	{ "chmod", 10, NONE },
-	{ "tty", 5, NONE },
-	{ "abi", 6, NONE },
+	{ "keyring", 3, NONE, 0 },
+	{ "ptrace", 2, NONE, 0 },
+	{ "userfaultfd", 1, NONE, 0 },
+	{ "perf_event", 1, NONE, 0 },
+	{ "bpf", 2, NONE, 0 },
+	{ "kexec", 2, NONE, 0 },
+	{ "modules", 3, NONE, 0 },
+	{ "reboot", 1, NONE, 0 },
+	{ "swap", 2, NONE, 0 },
+	{ "acct", 1, NONE, 0 },
+	{ "clock", 3, NONE, 0 },
+	{ "handles", 3, NONE, 0 },
+	{ "mount_api", 7, NONE, 0 },
+	{ "setns", 2, NONE, 0 },
+	{ "userns", 5, NONE, 0 },
+	{ "numa", 5, NONE, 0 },
+	{ "io_uring", 3, NONE, 0 },
+	{ "chmod", 10, NONE, 0 },
+	{ "tty", 5, NONE, 0 },
+	{ "abi", 6, NONE, 0 },
+	{ "process_vm", 5, NONE, 0 },
+	{ "fanotify", 1, NONE, 0 },
+	{ "vsock", 1, NONE, 3 },
+	{ "personality", 7, NONE, 4 },
 	/* devices, mounts, the filesystem root, /proc */
-	{ "mknod", 3, ROOT_DEV },
-	{ "mount", 7, NONE },
-	{ "chroot", 2, MARKER },
-	{ "procfs", 10, NONE },
-	{ "fds", 4, NONE },
+	{ "mknod", 3, ROOT_DEV, 0 },
+	{ "mount", 7, NONE, 0 },
+	{ "chroot", 2, MARKER, 0 },
+	{ "procfs", 10, NONE, 0 },
+	{ "fds", 4, NONE, 0 },
 	/* privileges */
-	{ "status", 7, NONE },
+	{ "status", 7, NONE, 0 },
 	/* namespaces */
-	{ "hostname", 2, HOSTNAME },
-	{ "shm", 2, SHM_KEY },
-	{ "net", 3, NET },
+	{ "hostname", 2, HOSTNAME, 0 },
+	{ "shm", 2, SHM_KEY, 0 },
+	{ "net", 3, NET, 0 },
 };
 #define NPROBES (int)(sizeof probes / sizeof probes[0])
 
@@ -239,21 +245,38 @@ static int count_lines(const char *out, const char *prefix)
 	return n;
 }
 
-/* Run probe NAME as UID (launcher options OPTS) and judge its report. */
-static void check_probe_opts(const char *opts, const char *name, const char *args, unsigned uid,
-			     int expected)
+/* Judge the report R of probe NAME run as UID (launcher options OPTS): it
+ * must block EXPECTED attempts and find WORKS neighbours working. */
+static void judge_probe(struct run r, const char *opts, const char *name, unsigned uid,
+			int expected, int works)
 {
-	struct run r = in_container_opts(opts, uid, name, args);
 	int blocked = count_lines(r.out, "BLOCKED ");
 	int escaped = count_lines(r.out, "ESCAPED ");
+	int ok = count_lines(r.out, "OK ");
+	int broken = count_lines(r.out, "BROKEN ");
 	ck_assert_msg(escaped == 0, "probe %s as uid %u %s: %d attempt(s) ESCAPED:\n%s", name, uid,
 		      opts, escaped, r.out);
+	ck_assert_msg(broken == 0 && ok == works,
+		      "probe %s as uid %u %s: %d neighbours OK and %d BROKEN, expected %d OK\n%s",
+		      name, uid, opts, ok, broken, works, r.out);
 	ck_assert_msg(r.status == 0, "probe %s as uid %u %s exited %d\nstdout:\n%s\nstderr:\n%s",
 		      name, uid, opts, r.status, r.out, r.err);
 	ck_assert_msg(blocked == expected,
 		      "probe %s as uid %u %s: %d BLOCKED lines, expected %d\nstdout:\n%s", name, uid,
 		      opts, blocked, expected, r.out);
 	run_free(&r);
+}
+
+static void check_probe_works(const char *opts, const char *name, const char *args, unsigned uid,
+			      int expected, int works)
+{
+	judge_probe(in_container_opts(opts, uid, name, args), opts, name, uid, expected, works);
+}
+
+static void check_probe_opts(const char *opts, const char *name, const char *args, unsigned uid,
+			     int expected)
+{
+	check_probe_works(opts, name, args, uid, expected, 0);
 }
 
 static void check_probe(const char *name, const char *args, unsigned uid, int expected)
@@ -267,7 +290,7 @@ START_TEST(test_probe)
 	const struct probe *p = &probes[_i / 2];
 	unsigned uid = uids[_i % 2];
 	char *args = probe_args(p->args);
-	check_probe(p->name, args, uid, p->blocked);
+	check_probe_works("", p->name, args, uid, p->blocked, p->works);
 	free(args);
 
 	if (p->args == HOSTNAME) {
@@ -326,6 +349,50 @@ START_TEST(test_setuid_root_binary)
 		      seen[0], seen[1]);
 	check_probe("setuid-root", NULL, 1000, 3);
 	unlink(suid_copy);
+}
+END_TEST
+
+/* The host id a container id owns files as: itself with the idmapped
+ * rootfs (the host's root owns /probes and it shows as 0 inside), else
+ * shifted by the user namespace's map. */
+static unsigned host_id(unsigned id)
+{
+	struct run r = run_in("stat -c %%u /probes");
+	bool idmapped = r.status == 0 && strcmp(chomp(r.out), "0") == 0;
+	run_free(&r);
+	return idmapped ? id : 100000 + id;
+}
+
+/* Set-id files made at creation.  The probe works in a fresh directory of
+ * the rootfs that it leaves as it is; afterwards the host itself looks for
+ * set-id regular files there.  The test also plants a file of the
+ * container user's, mode 02644, for the probe's chmod g+x. */
+START_TEST(test_setid_creation)
+{
+	unsigned uid = uids[_i];
+	char dir[512], existing[600];
+	snprintf(dir, sizeof dir, "%s/setid-probe", test_rootfs());
+	snprintf(existing, sizeof existing, "%s/existing", dir);
+	struct run r = run_sh("rm -rf %s", dir);
+	run_free(&r);
+	ck_assert_msg(mkdir(dir, 0755) == 0 && chmod(dir, 01777) == 0, "%s: %s", dir, strerror(errno));
+	int fd = open(existing, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	ck_assert_msg(fd >= 0, "%s: %s", existing, strerror(errno));
+	close(fd);
+	unsigned owner = host_id(uid);
+	ck_assert_int_eq(chown(existing, owner, owner), 0);
+	ck_assert_int_eq(chmod(existing, 02644), 0);
+
+	struct run probe = in_container(uid, "setid", "/setid-probe /setid-probe/existing");
+	r = run_sh("find %s -xdev -type f -perm /6000 -printf '%%m %%U:%%G %%p\\n'", dir);
+	struct run gone = run_sh("rm -rf %s", dir);
+	ck_assert_msg(r.status == 0 && r.out[0] == '\0',
+		      "set-id files on the host's disk after the probe as uid %u:\n%s%s\n"
+		      "the probe said:\n%s", uid, r.out, r.err, probe.out);
+	ck_assert_msg(gone.status == 0, "rm -rf %s: %s", dir, gone.err);
+	run_free(&r);
+	run_free(&gone);
+	judge_probe(probe, "", "setid", uid, 15, 9);
 }
 END_TEST
 
@@ -426,6 +493,7 @@ static Suite *security_suite(void)
 	tcase_add_loop_test(tc, test_probe, 0, NPROBES * 2);
 	tcase_add_loop_test(tc, test_fds_with_init, 0, 2);
 	tcase_add_test(tc, test_setuid_root_binary);
+	tcase_add_loop_test(tc, test_setid_creation, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("neighbours");

@@ -221,15 +221,14 @@ END_TEST
 
 START_TEST(cgroup_names)
 {
-	char buf[128];
-	cgroup_name("6740a1-the-fool", 4242, buf, sizeof buf);
-	ck_assert_str_eq(buf, "6740a1-the-fool.4242");
-	ck_assert_int_eq(cgroup_owner(buf), 4242);
-	ck_assert_int_eq(cgroup_owner("web.example.17"), 17);
-	ck_assert_int_eq(cgroup_owner("noowner"), 0);
-	ck_assert_int_eq(cgroup_owner("web.example"), 0);
-	ck_assert_int_eq(cgroup_owner("x.-5"), 0);
-	ck_assert_int_eq(cgroup_owner("x."), 0);
+	char a[128], b[128];
+	cgroup_name("6740a1-the-fool", a, sizeof a);
+	cgroup_name("6740a1-the-fool", b, sizeof b);
+	/* the hostname, a dot, 12 hex digits: and never the same twice */
+	ck_assert_int_eq(strlen(a), strlen("6740a1-the-fool.") + 12);
+	ck_assert_int_eq(strncmp(a, "6740a1-the-fool.", 16), 0);
+	ck_assert_int_eq(strspn(a + 16, "0123456789abcdef"), 12);
+	ck_assert_str_ne(a, b);
 }
 END_TEST
 

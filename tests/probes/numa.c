@@ -1,9 +1,11 @@
 /*
  * NUMA memory policy calls (mbind, migrate_pages, move_pages,
- * set_mempolicy) - they let a process move memory across the machine's
+ * set_mempolicy, set_mempolicy_home_node) - they let a process move memory across the machine's
  * nodes and have had their share of kernel bugs; the filter denies them.
  * Every attempt is a no-op the kernel grants anyone (the default policy,
- * node 0 to node 0, zero pages), so EPERM can only come from the filter.
+ * node 0 to node 0, zero pages) or one it refuses otherwise (EINVAL for
+ * set_mempolicy_home_node's flags, which must be 0), so EPERM can only
+ * come from the filter.
  *
  * Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -37,6 +39,10 @@ int main(void)
 	errno = 0;
 	rc = syscall(SYS_move_pages, 0, 0UL, NULL, NULL, status, 0);
 	expect_eperm("move_pages(0 pages)", rc, errno);
+
+	errno = 0;
+	rc = syscall(SYS_set_mempolicy_home_node, page, 4096UL, 0UL, 1UL);
+	expect_eperm("set_mempolicy_home_node(flags 1)", rc, errno);
 
 	return probe_exit();
 }

@@ -9,8 +9,12 @@
  *     BLOCKED <what> (<how>)
  *     ESCAPED <what> (<detail>)
  *
- * Exit status: 0 when every attempt was blocked, 1 when any escaped, 2 when
- * the probe itself could not run (a broken precondition, not a verdict).
+ * Some probes also try the harmless neighbours of what they attack, which
+ * must still work, one `OK <what>` or `BROKEN <what>` line each.
+ *
+ * Exit status: 0 when every attempt was blocked (and every neighbour OK), 1
+ * when any escaped (or broke), 2 when the probe itself could not run (a
+ * broken precondition, not a verdict).
  *
  * The deny rules of the launcher's seccomp filter answer EPERM.  A probe
  * that expects a filter rule therefore picks arguments for which the kernel
@@ -109,6 +113,21 @@ static inline __attribute__((format(printf, 1, 2), noreturn)) void probe_fail(co
 	va_end(ap);
 	fflush(stdout);
 	exit(2);
+}
+
+/* A harmless neighbour of a denied call, which must keep working: prints
+ * `OK <what>` or `BROKEN <what>`, and a broken one fails the probe. */
+static inline __attribute__((format(printf, 2, 3))) void works(int ok, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs(ok ? "OK " : "BROKEN ", stdout);
+	vprintf(fmt, ap);
+	fputc('\n', stdout);
+	va_end(ap);
+	fflush(stdout);
+	if (!ok)
+		probe_escapes++;
 }
 
 static inline int probe_exit(void)

@@ -3,13 +3,13 @@
 # run as root inside the Debian 12 guest by contained-check-boot, from the
 # directory holding the run's files:
 #
-#     tree/       what a user's checkout holds after `sudo make all rootfs`:
-#                 contained, rootfs/ (busybox, with the probes at /probes),
-#                 README.md, contained.c, Makefile, LICENSE
+#     tree/       the files of the checkout, with contained built (static)
+#     probes/     the static probes of tests/probes/ (memhog, forkbomb...)
 #     tap.sh      the TAP helpers of tests/
 #
-# The tree is installed in ~user/contained, and contained is run from there
-# the way the README says, as the user through sudo.  The checks: the guest
+# The tree is installed in ~user/contained, as a clone of the user's; the
+# README's first command is run there as the user (`sudo make all rootfs`,
+# then contained itself, through sudo).  The checks: the guest
 # is a real systemd host (shared /, cgroup2 managed by systemd); the README's
 # first command works there; the cgroup v2 limits hold; and nothing leaks
 # into the host (mounts, /tmp entries, processes, cgroups, failed units)
@@ -68,26 +68,27 @@ out_is() {
 hasnt() { ! grep -q "$@"; }
 
 # --- the user's checkout -------------------------------------------------------
-# The sources belong to the user (a git clone); contained and rootfs/ to root,
-# as `sudo make all rootfs` leaves them (run.sh made them root's already).
+# The checkout belongs to the user, as a git clone would; contained in it is
+# the host's static build, made newer than contained.c so that the README's
+# `sudo make all` finds it up to date (the guest has no compiler).
 rm -rf "$TREE"
 cp -a "$here/tree" "$TREE"
-chown "$U:$U" "$TREE"
-for f in README.md contained.c Makefile LICENSE; do
-	[ -e "$TREE/$f" ] && chown "$U:$U" "$TREE/$f"
-done
+chown -R "$U:$U" "$TREE"
+touch "$TREE/contained"
 st=-
 : >"$W/out"
 : >"$W/err"
 
-echo "# checks: contained installed in $TREE, run as $U through sudo"
+echo "# checks: the checkout is in $TREE; contained runs as $U through sudo"
 
-# The README's first command is "deps && sudo make all rootfs && RUN"; RUN,
-# here "sudo ./contained -m rootfs -u 0 -c /bin/sh", is how users start a
-# container.  The checks run it with their own command after -c, and with
-# more flags before -c when they need them.
-first=$(awk '/^    / { print; exit }' "$TREE/README.md")
+# The README's first command is "DEPS && BUILD && RUN": DEPS installs
+# packages (skipped: the guest has them, and no network), BUILD is run as
+# the user in the checkout, RUN, "sudo ./contained -m rootfs -u 0 -c
+# /bin/sh", is how users start a container.  The checks run it with their
+# own command after -c, and with more flags before -c when they need them.
+first=$(awk '/^    / { sub(/^ +/, ""); print; exit }' "$TREE/README.md")
 runpart=$(printf '%s\n' "$first" | sed -n 's/.*&& *\(sudo \.\/contained .* -c\)\( .*\)*$/\1/p')
+build=$(printf '%s\n' "$first" | sed -n 's/^sh rootfs-scripts\/deps\.sh *&& *\(.*\) *&& *sudo \.\/contained .*/\1/p')
 case $runpart in
 "sudo ./contained "*" -c")
 	pass "README: the first command's run part is '$runpart ...'"
@@ -97,11 +98,27 @@ case $runpart in
 	runpart="sudo ./contained -m rootfs -u 0 -c"
 	;;
 esac
-# sudo -n: fail at once rather than wait for a password.  cmd: the
-# launcher as the README runs it; pre: that with the README's flags (up to -c).
+[ -n "$build" ] || build="sudo make all rootfs"
+# sudo -n: fail at once rather than wait for a password.
+build=$(printf '%s\n' "$build" | sed 's/\(^\|&& *\)sudo /\1sudo -n /g; s/ *$//')
+# cmd: the launcher as the README runs it; pre: that with the README's
+# flags (up to -c).
 cmd="sudo -n ./contained"
 pre="sudo -n ${runpart#sudo }"
 pre=${pre% -c}
+
+if timeout 300 runuser -u "$U" -- sh -c 'cd "$1" && eval "$2"' sh "$TREE" "$build" \
+	</dev/null >"$W/build.log" 2>&1; then
+	pass "README: '$build' works, as $U in $TREE"
+else
+	fail "README: '$build' works, as $U in $TREE"
+	sed -n '1,30s/^/#   /p' "$W/build.log"
+fi
+# The limit checks' probes, in the rootfs as the test suite has them.
+if [ -d "$TREE/rootfs/bin" ]; then
+	mkdir -p "$TREE/rootfs/probes"
+	cp "$here/probes/"* "$TREE/rootfs/probes/"
+fi
 
 TIMEOUT="timeout 90"
 
@@ -176,8 +193,14 @@ find_container() {
 	return 1
 }
 
-# The container cgroups: directories below /sys/fs/cgroup/contained/.
+# Every cgroup on the host, wherever the launcher puts its own (today in
+# /sys/fs/cgroup/contained/).
 cg_list() {
+	find "$CG" -mindepth 1 -type d | sort
+}
+
+# The container cgroups under /sys/fs/cgroup/contained/.
+cg_contained() {
 	for d in "$CG"/contained/*/; do
 		[ -d "$d" ] && echo "${d%/}"
 	done
@@ -305,19 +328,26 @@ mounts_leaked() {
 	: >"$W/leaked"
 }
 
-# no_new_cgroups NAME: nothing under /sys/fs/cgroup/contained/ that was not
-# there at the last cg_mark.
+# cg_mark, then no_new_cgroups NAME: no cgroup exists on the host that did
+# not at cg_mark (a launcher removes its cgroup on the way out; when it is
+# killed, its watchdog does, so give that a few seconds).
 cg_mark() {
 	cg_list >"$W/cg.before"
 }
 no_new_cgroups() {
-	cg_list >"$W/cg.now"
-	new=$(changes "$W/cg.before" "$W/cg.now" | sed -n 's/^+ //p')
+	i=0
+	while :; do
+		cg_list >"$W/cg.now"
+		new=$(changes "$W/cg.before" "$W/cg.now" | sed -n 's/^+ //p')
+		{ [ -z "$new" ] || [ $i -ge 10 ]; } && break
+		sleep 0.5
+		i=$((i + 1))
+	done
 	if [ -z "$new" ]; then
-		pass "$1: no cgroup left under $CG/contained/"
+		pass "$1: no cgroup left on the host"
 	else
 		# shellcheck disable=SC2086 # one directory per word
-		fail "$1: no cgroup left under $CG/contained/" $new
+		fail "$1: no cgroup left on the host" $new
 	fi
 }
 
@@ -529,10 +559,9 @@ fi
 reap "$bg" 30
 check "leaks: sudo reports the launcher's SIGKILL (137)" [ "$st" = 137 ]
 unchanged "leaks: after a SIGKILLed launcher" base
-# The README: the next run removes the cgroup a killed launcher left.
+no_new_cgroups "leaks: after a SIGKILLed launcher"
 launch -H sdafterkill -c /bin/true
 check "leaks: the next launch after it exits 0" [ "$st" = 0 ]
-no_new_cgroups "leaks: after a SIGKILLed launcher and one more launch"
 
 # (c) bad input, refused with 125 and a message (tests/test_container.c's list)
 restore_mounts start
@@ -603,7 +632,7 @@ no_new_cgroups "leaks: after the bad inputs"
 # === 5. at the end ================================================================
 stage "at the end"
 unchanged "end: since the start" start
-left=$(cg_list)
+left=$(cg_contained)
 if [ -z "$left" ]; then
 	pass "end: nothing under $CG/contained/"
 else

@@ -61,8 +61,10 @@ cleanup
 # --- 1. debootstrap -----------------------------------------------------------
 # systemd-sysv makes systemd PID 1; udev, dbus and kmod are what a booted
 # Debian host has; iproute2, procps and util-linux give ip, ps/pgrep and
-# findmnt/runuser to the checks; sudo is how users run contained.
-INCLUDE=systemd-sysv,udev,dbus,kmod,iproute2,procps,util-linux,sudo \
+# findmnt/runuser to the checks; sudo is how users run contained; make and
+# busybox-static let the checks run the README's `sudo make all rootfs` (no
+# compiler: run.sh brings contained built, newer than contained.c).
+INCLUDE=systemd-sysv,udev,dbus,kmod,iproute2,procps,util-linux,sudo,make,busybox-static \
 	DEBOOTSTRAP_CACHE=$cache sh "$top/rootfs-scripts/debian.sh" "$tree" bookworm ||
 	die "debootstrap failed"
 

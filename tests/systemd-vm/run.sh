@@ -11,10 +11,11 @@
 # as tests/build/systemd-vm/guest-HASH.img, HASH naming its recipe; it is
 # rebuilt only when the recipe changes.  Each run boots it with qemu's
 # snapshot=on, so the image itself is never written, and gives the guest a
-# second, fresh disk holding the CONTAINED given here (statically linked),
-# a busybox rootfs made by rootfs-scripts/busybox.sh (with the probes),
-# README.md and the checks.  Nothing is compiled in the guest: under TCG
-# that would take many minutes.
+# second, fresh disk holding the checkout's files with the CONTAINED given
+# here (statically linked), the probes and the checks.  Nothing is compiled
+# in the guest (it has no compiler; under TCG a build would take minutes):
+# the guest's `sudo make all rootfs` finds contained up to date and builds
+# only the busybox rootfs.
 #
 # The test output is printed; the exit status is the checks' (1 if any
 # failed), or 2 if the VM could not be built or never reported a result (a
@@ -87,19 +88,20 @@ if [ ! -f "$img" ]; then
 	done
 fi
 
-# 2. This run's disk: the launcher and a checkout-like tree, with rootfs/
-# owned by root as `sudo make rootfs` makes it; the checks.
+# 2. This run's disk: the files of the checkout (git ls-files) with the
+# launcher built, the probes for the limit checks, and the checks.
 stage=$run/disk
-mkdir -p "$stage/tree"
+mkdir -p "$stage/tree" "$stage/probes"
+if files=$(git ls-files 2>/dev/null) && [ -n "$files" ]; then
+	printf '%s\n' "$files" | while IFS= read -r f; do
+		[ -f "$f" ] && printf '%s\n' "$f"
+	done | tar -cf - -T - | tar -xf - -C "$stage/tree" || die "cannot copy the checkout"
+else
+	cp -R README.md LICENSE Makefile contained.c rootfs-scripts "$stage/tree/"
+fi
 cp "$contained" "$stage/tree/contained"
 chmod 755 "$stage/tree/contained"
-cp README.md contained.c Makefile LICENSE "$stage/tree/"
-sh rootfs-scripts/busybox.sh "$stage/tree/rootfs" >"$run/rootfs.log" 2>&1 || {
-	cat "$run/rootfs.log" >&2
-	die "rootfs-scripts/busybox.sh failed"
-}
-mkdir -p "$stage/tree/rootfs/probes"
-cp tests/build/probes/* "$stage/tree/rootfs/probes/"
+cp tests/build/probes/* "$stage/probes/"
 cp tests/systemd-vm/checks.sh tests/tap.sh "$stage/"
 mkfs.ext4 -q -F -L contained-run -d "$stage" "$run/disk.img" 256M || die "mkfs.ext4 failed"
 

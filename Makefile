@@ -135,7 +135,7 @@ check-vm: contained tests/build/probes.stamp
 check-systemd: contained tests/build/probes.stamp
 	sh tests/systemd-vm/run.sh ./contained
 
-check: check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-vm
+check: check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-vm check-systemd
 
 bench: contained
 	sh tests/bench.sh ./contained

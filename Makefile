@@ -14,7 +14,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help roots rootfs check check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
+.PHONY: all help roots rootfs check check-build check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
 
 all: contained
 
@@ -23,6 +23,7 @@ help:
 	@echo "sudo make rootfs     build ./rootfs -> roots/rootfs (busybox, from the distro's busybox-static)"
 	@echo "sudo make roots      make roots/, where only root may go"
 	@echo "sudo make check      run every test (needs root)"
+	@echo "make check-build     compile contained.c four ways: plain gcc, clang, static, CONTAINED_TEST"
 	@echo "sudo make check-vm   run the cgroup v2 tests in a qemu VM"
 	@echo "sudo make check-systemd  run contained on a Debian 12 systemd host in a qemu VM"
 	@echo "sudo make check-debian  build a Debian rootfs with debootstrap and run it (~1.5 min)"
@@ -71,6 +72,36 @@ rootfs:
 
 # ---- tests -----------------------------------------------------------------
 
+# contained.c must compile cleanly every way a reader or a test compiles it:
+#  - the line a reader of the lesson types first: gcc, no -O, dynamic.
+#    Without -O gcc warns differently (-Wformat-truncation, for one), so the
+#    Makefile's -O2 build alone does not vouch for it;
+#  - clang, with -Wextra;
+#  - the Makefile's own flags, static, as `make` builds it;
+#  - with CONTAINED_TEST, as tests/unit.c includes it (no main()).
+# Each is a file in tests/build/, remade when contained.c changes; any one
+# that fails to build fails check-build, and so `make check`.
+BUILD_CHECKS = tests/build/contained-gcc tests/build/contained-clang \
+	tests/build/contained-static tests/build/contained-test.o
+
+check-build: $(BUILD_CHECKS)
+
+tests/build/contained-gcc: contained.c
+	@mkdir -p tests/build
+	gcc -Wall -Werror contained.c -o $@ -lcap -lseccomp
+
+tests/build/contained-clang: contained.c
+	@mkdir -p tests/build
+	clang -Wall -Wextra -Werror contained.c -o $@ -lcap -lseccomp
+
+tests/build/contained-static: contained.c
+	@mkdir -p tests/build
+	$(CC) $(CFLAGS) -static -o $@ contained.c $(LDLIBS)
+
+tests/build/contained-test.o: contained.c
+	@mkdir -p tests/build
+	$(CC) $(CFLAGS) -Wno-unused-function -DCONTAINED_TEST -c -o $@ contained.c
+
 # Unit tests: contained.c compiled with CONTAINED_TEST, which leaves out main().
 tests/build/unit: contained.c tests/unit.c
 	@mkdir -p tests/build
@@ -84,8 +115,10 @@ tests/build/probes.stamp: $(wildcard tests/probes/*.c tests/probes/*.h)
 	touch $@
 
 # Built aside and moved into place, so a rebuild never pulls the rootfs
-# from under a test that is using it.
+# from under a test that is using it.  tests/build is root's alone, as
+# roots/ is (see roots below): the containers' files are host root's.
 $(TEST_ROOTFS)/.built: rootfs-scripts/busybox.sh tests/build/probes.stamp
+	chmod 0700 tests/build
 	rm -rf $(TEST_ROOTFS).new
 	sh rootfs-scripts/busybox.sh $(TEST_ROOTFS).new
 	mkdir -p $(TEST_ROOTFS).new/probes
@@ -108,6 +141,9 @@ check-security: contained tests/build/test_security $(TEST_ROOTFS)/.built
 
 check-process: contained tests/build/test_process $(TEST_ROOTFS)/.built
 	tests/build/test_process
+
+check-hostile: contained tests/build/test_hostile $(TEST_ROOTFS)/.built
+	tests/build/test_hostile
 
 check-limits: contained $(TEST_ROOTFS)/.built
 	sh tests/limits.sh ./contained $(TEST_ROOTFS)
@@ -135,7 +171,7 @@ check-vm: contained tests/build/probes.stamp
 check-systemd: contained tests/build/probes.stamp
 	sh tests/systemd-vm/run.sh ./contained
 
-check: check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-vm check-systemd
+check: check-build check-unit check-container check-security check-process check-hostile check-limits check-labs check-rootfs-scripts check-vm check-systemd
 
 bench: contained
 	sh tests/bench.sh ./contained

@@ -657,6 +657,39 @@ static int find_in_rootfs(int rootfd, const char *command)
 	return -1;
 }
 
+/* A container's root owns the files it makes as host root (the idmapped
+ * mount, section 5): a set-user-ID program left in the rootfs would work
+ * for any host user who can reach it.  The rootfs is fenced when some
+ * directory on its path lets nobody but root search it; warn when none
+ * does (the README says where to keep root filesystems). */
+static bool only_root_may_search(const struct stat *st)
+{
+	return st->st_uid == 0 && !(st->st_mode & S_IXOTH) &&
+	       (!(st->st_mode & S_IXGRP) || st->st_gid == 0);
+}
+
+static void warn_if_reachable(int rootfs, const char *path)
+{
+	struct stat st, host_root;
+	bool fenced = false;
+	int dir = openat(rootfs, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0 || stat("/", &host_root) < 0)
+		return;
+	while (!fenced && fstat(dir, &st) == 0 &&
+	       !(st.st_dev == host_root.st_dev && st.st_ino == host_root.st_ino)) {
+		fenced = only_root_may_search(&st);
+		int parent = openat(dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(dir);
+		if ((dir = parent) < 0)
+			return;
+	}
+	close(dir);
+	if (!fenced)
+		warn("-m %s can be reached by other host users; a set-id file a container "
+		     "leaves there would work for them. Keep root filesystems in a directory "
+		     "only root may enter (sudo make roots; see README, Security)", path);
+}
+
 /* The launcher's own mount namespace.  Whatever the host's mount
  * propagation is (systemd makes / shared; a host may also have slave or
  * unbindable mounts), a mount the launcher makes or copies must never
@@ -709,6 +742,7 @@ static int open_rootfs(const struct options *o)
 		    o->argv[0], o->rootfs, strchr(o->argv[0], '/') ? "at that path" :
 		    "along PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	done();
+	warn_if_reachable(rootfs, o->rootfs);
 	return rootfs;
 }
 
@@ -1072,6 +1106,15 @@ static void limit_open_files(void)
  * new user namespace: that ownership is what later lets root-in-the-
  * container mount /proc and set its hostname, and nothing outside.
  *
+ * The user namespace itself is owned by the effective uid of the process
+ * that creates it, and the kernel charges per-user limits (inotify
+ * instances and watches, fanotify groups, new namespaces: the files in
+ * /proc/sys/user) at every level up to the host's, where they fall on that
+ * owner.  Created by root, a container could use up root's share (128
+ * inotify instances by default) and break `tail -f` for the host's root.
+ * So the parent makes the clone with effective uid 100000, the container
+ * root's own host uid (section 5), and can only use up its own.
+ *
  * On cgroup v2 the call is clone3(2), which takes its arguments in a
  * struct and can do one thing more: CLONE_INTO_CGROUP starts the child
  * inside the container's cgroup, so it never has to be moved there (section
@@ -1124,6 +1167,27 @@ static void block_forwarded_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
+/* Switch the effective uid, and with it the user namespace's owner (see
+ * above), keeping every permitted capability effective: the kernel clears
+ * the effective set when the effective uid leaves 0 (capabilities(7)), and
+ * gives it back, from the permitted set, when it returns to 0. */
+static void set_effective_uid(uid_t euid)
+{
+	struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct caps[2];
+	trace("setresuid(-1, %u, -1)%s", (unsigned)euid, euid ? "; capset(effective = permitted)" : "");
+	if (setresuid(-1, euid, -1) < 0)
+		die_errno("setting the effective uid to %u", (unsigned)euid);
+	if (euid == 0)
+		return;
+	if (syscall(SYS_capget, &header, caps) < 0)
+		die_errno("capget");
+	caps[0].effective = caps[0].permitted;
+	caps[1].effective = caps[1].permitted;
+	if (syscall(SYS_capset, &header, caps) < 0)
+		die_errno("capset");
+}
+
 static pid_t clone_container(int sockets[2])
 {
 	stage("ls -l /proc/self/ns   (then compare with /proc/PID/ns)",
@@ -1137,6 +1201,7 @@ static pid_t clone_container(int sockets[2])
 	trace("socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0, [%d, %d])", sockets[0], sockets[1]);
 	flag_names(clone_flags, flags & ~CSIGNAL, names, sizeof names);
 	fflush(stderr);
+	set_effective_uid(HOST_ID_BASE);
 	if (cgroup.version == 2) {
 		struct clone_args args = {
 			.flags = (flags & ~CSIGNAL) | CLONE_INTO_CGROUP,
@@ -1154,6 +1219,8 @@ static pid_t clone_container(int sockets[2])
 		trace("clone(%s|SIGCHLD, stack=NULL)", names);
 		pid = syscall(SYS_clone, flags, NULL, NULL, NULL, NULL);
 	}
+	if (pid != 0)
+		set_effective_uid(0);
 	if (pid < 0 && errno == EPERM)
 		die("clone: the kernel refused the new namespaces (Operation not permitted). It "
 		    "refuses a user namespace to a process inside a chroot, and where a security "

@@ -1,44 +1,52 @@
 #!/bin/sh
-# deps.sh [--bench] -- install what contained's build, rootfs and tests need.
+# deps.sh [--test] [--bench] -- install what contained's build, rootfs and
+# tests need.
 #
 # Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
 #
-#   sh rootfs-scripts/deps.sh && sudo make check
-#   sh rootfs-scripts/deps.sh --bench && sudo make bench
+#   sh rootfs-scripts/deps.sh && sudo make all rootfs      to try it
+#   sh rootfs-scripts/deps.sh --test && sudo make check    to run the tests
+#   sh rootfs-scripts/deps.sh --bench && sudo make bench   to compare with the peers
 #
 # Debian and Ubuntu: installs the packages with apt-get (via sudo when not run
 # as root).  When every package is already installed it does not touch apt at
 # all and returns at once.  Fedora and Arch: prints the command to run.
 #
-# Why each package is needed:
-#   build-essential pkg-config      compiler, make, libc headers
+# Why each package is needed.  Always (build contained and its busybox rootfs):
+#   build-essential pkg-config      compiler, make, libc headers and static libc
 #   libseccomp-dev libcap-dev       contained links against libseccomp and libcap
-#   check                           the C unit and integration tests (tests/*.c)
 #   busybox-static                  the rootfs (rootfs-scripts/busybox.sh)
-#   iproute2 procps util-linux      ip, ps, unshare, nsenter, mount ... used by the tests
+#   util-linux                      unshare, which busybox.sh runs
+#   sudo                            the documented commands are `sudo make ...`
+# With --test, what `make check` needs on top:
+#   check                           the C unit and integration tests (tests/*.c)
+#   clang                           check-build compiles contained.c with clang too
+#   iproute2 procps                 ip, ps ... used by the tests and the labs
 #   qemu-system-x86 linux-image-*   check-vm boots a kernel with cgroup v2 in qemu
+#                                   (the kernel image is large: only --test gets it)
 #   cpio                            packs the VM's initramfs
 #   debootstrap e2fsprogs           check-systemd builds its Debian guest's disk
 #                                   (debootstrap, then mkfs.ext4 -d)
 #   tmux strace                     interactive and syscall-trace tests
-#   sudo                            the documented commands are `sudo make ...`
 # With --bench, the peers `make bench` compares against:
 #   hyperfine crun runc bubblewrap time (GNU time, for peak RSS)
 #   systemd-container               systemd-nspawn
-# The linux-image package is large; it is only used by check-vm, but that is
-# part of `make check`, so it is installed by default.
+# A new test's packages go in the three test lists below (Debian, Fedora,
+# Arch) and get a line in the --test table above.
 
 set -eu
 prog=deps.sh
 
-bench=0
+test=0 bench=0
 for arg in "$@"; do
 	case $arg in
+	--test) test=1 ;;
 	--bench) bench=1 ;;
 	-h | --help)
-		echo "usage: sh rootfs-scripts/deps.sh [--bench]"
-		echo "  installs the packages needed to build and test contained"
-		echo "  (--bench: also the peers compared by 'make bench')"
+		echo "usage: sh rootfs-scripts/deps.sh [--test] [--bench]"
+		echo "  installs the packages needed to build contained and its busybox rootfs"
+		echo "  --test   also what 'sudo make check' needs (qemu, a kernel image, clang ...)"
+		echo "  --bench  also the peers compared by 'sudo make bench'"
 		exit 0 ;;
 	*) echo "$prog: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
 	esac
@@ -62,38 +70,46 @@ if [ -z "$family" ] && command -v apt-get >/dev/null 2>&1 && command -v dpkg-que
 	family=debian
 fi
 
+# --- the package lists: build (always), --test, --bench --------------------------
 case $family in
 fedora)
-	pk="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel glibc-static libseccomp-static libcap-static check-devel busybox iproute procps-ng util-linux qemu-system-x86 kernel-core cpio debootstrap e2fsprogs tmux sudo strace"
-	[ $bench -eq 1 ] && pk="$pk hyperfine crun runc bubblewrap time systemd-container"
-	echo "$prog: this script installs packages on Debian/Ubuntu only. On $os_id run:" >&2
-	echo "  sudo dnf install -y $pk" >&2
-	echo "(check that 'busybox' is statically linked: file /usr/sbin/busybox; if not, set BUSYBOX=... for busybox.sh)" >&2
-	exit 1 ;;
+	build_pkgs="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel glibc-static libseccomp-static libcap-static busybox util-linux sudo"
+	test_pkgs="check-devel clang iproute procps-ng qemu-system-x86 kernel-core cpio debootstrap e2fsprogs tmux strace"
+	bench_pkgs="hyperfine crun runc bubblewrap time systemd-container" ;;
 arch)
-	pk="base-devel pkgconf libseccomp libcap check busybox iproute2 procps-ng util-linux qemu-system-x86 linux cpio debootstrap e2fsprogs tmux sudo strace"
-	[ $bench -eq 1 ] && pk="$pk hyperfine crun runc bubblewrap time"
-	echo "$prog: this script installs packages on Debian/Ubuntu only. On $os_id run:" >&2
-	echo "  sudo pacman -S --needed $pk" >&2
-	echo "(check that 'busybox' is statically linked: file /usr/bin/busybox; if not, set BUSYBOX=... for busybox.sh)" >&2
-	exit 1 ;;
-debian) ;;
+	build_pkgs="base-devel pkgconf libseccomp libcap busybox util-linux sudo"
+	test_pkgs="check clang iproute2 procps-ng qemu-system-x86 linux cpio debootstrap e2fsprogs tmux strace"
+	bench_pkgs="hyperfine crun runc bubblewrap time" ;;
+debian)
+	# The kernel metapackage differs: Debian names it after the
+	# architecture, Ubuntu has one generic one.
+	case " $os_id $os_like " in
+	*" ubuntu "*) kernel=linux-image-generic ;;
+	*) kernel=linux-image-$(dpkg --print-architecture) ;;
+	esac
+	build_pkgs="build-essential pkg-config libseccomp-dev libcap-dev busybox-static util-linux sudo"
+	test_pkgs="check clang iproute2 procps qemu-system-x86 $kernel cpio debootstrap e2fsprogs tmux strace"
+	bench_pkgs="hyperfine crun runc bubblewrap time systemd-container" ;;
 *)
 	echo "$prog: unsupported distribution '$os_id' (need Debian/Ubuntu, or see README for Fedora/Arch)" >&2
 	exit 1 ;;
 esac
+pkgs=$build_pkgs
+[ $test -eq 1 ] && pkgs="$pkgs $test_pkgs"
+[ $bench -eq 1 ] && pkgs="$pkgs $bench_pkgs"
 
-# --- the package list ------------------------------------------------------------
-# The kernel metapackage differs: Debian names it after the architecture,
-# Ubuntu has one generic one.
-case " $os_id $os_like " in
-*" ubuntu "*) kernel=linux-image-generic ;;
-*) kernel=linux-image-$(dpkg --print-architecture) ;;
+case $family in
+fedora)
+	echo "$prog: this script installs packages on Debian/Ubuntu only. On $os_id run:" >&2
+	echo "  sudo dnf install -y $pkgs" >&2
+	echo "(check that 'busybox' is statically linked: file /usr/sbin/busybox; if not, set BUSYBOX=... for busybox.sh)" >&2
+	exit 1 ;;
+arch)
+	echo "$prog: this script installs packages on Debian/Ubuntu only. On $os_id run:" >&2
+	echo "  sudo pacman -S --needed $pkgs" >&2
+	echo "(check that 'busybox' is statically linked: file /usr/bin/busybox; if not, set BUSYBOX=... for busybox.sh)" >&2
+	exit 1 ;;
 esac
-
-pkgs="build-essential pkg-config libseccomp-dev libcap-dev check busybox-static
-iproute2 procps util-linux qemu-system-x86 $kernel cpio debootstrap e2fsprogs tmux sudo strace"
-[ $bench -eq 1 ] && pkgs="$pkgs hyperfine crun runc bubblewrap time systemd-container"
 
 # --- fast path: everything installed already? ----------------------------------
 # db:Status-Abbrev is "ii " for an installed package; anything else (not

@@ -49,7 +49,7 @@ for f in "$CONTAINED" "$ROOTFS/bin/sh" "$ROOTFS/bin/busybox"; do
 done
 for cmd in awk cc chroot nsenter ps setsid timeout unshare; do
 	if ! command -v "$cmd" >/dev/null 2>&1; then
-		echo "labs.sh: $cmd not found (run rootfs-scripts/deps.sh)" >&2
+		echo "labs.sh: $cmd not found (run rootfs-scripts/deps.sh --test)" >&2
 		exit 2
 	fi
 done

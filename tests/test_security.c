@@ -23,6 +23,7 @@
  * Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "harness.h"
+#include <sys/inotify.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -479,6 +480,47 @@ END_TEST
 
 /* ---- main --------------------------------------------------------------- */
 
+/* Per-user kernel limits are charged, at the host's level, to the owner of
+ * the container's user namespace.  A container that opens every inotify
+ * instance it can must not use up host root's share: root on the host can
+ * still open one while the container holds them. */
+START_TEST(test_inotify_not_charged_to_host_root)
+{
+	char uid[16], probe[] = "/probes/inotify_hog";
+	int out[2];
+	snprintf(uid, sizeof uid, "%u", uids[_i]);
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(out[1], 1);
+		execl(contained_bin(), contained_bin(), "-m", test_rootfs(), "-u", uid, "-c",
+		      probe, "3", (char *)NULL);
+		_exit(127);
+	}
+	close(out[1]);
+	char text[4096] = "";
+	size_t len = 0;
+	ssize_t n;
+	while (!strstr(text, "holding\n") && len < sizeof text - 1 &&
+	       (n = read(out[0], text + len, sizeof text - 1 - len)) > 0)
+		text[len += n] = '\0';
+	int host_fd = inotify_init1(IN_CLOEXEC);
+	int host_errno = errno;
+	if (host_fd >= 0)
+		close(host_fd);
+	int wstatus;
+	waitpid(pid, &wstatus, 0);
+	close(out[0]);
+	ck_assert_msg(strstr(text, "OK a watch on /") && strstr(text, "holding"),
+		      "-u %s: the probe did not run:\n%s", uid, text);
+	ck_assert_msg(host_fd >= 0, "-u %s: with the container holding its inotify instances "
+		      "(%s), host root cannot open one: %s", uid, text, strerror(host_errno));
+	ck_assert_msg(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0, "-u %s: status %d\n%s",
+		      uid, wstatus, text);
+}
+END_TEST
+
 static Suite *security_suite(void)
 {
 	Suite *s = suite_create("security");
@@ -494,6 +536,7 @@ static Suite *security_suite(void)
 	tcase_add_loop_test(tc, test_fds_with_init, 0, 2);
 	tcase_add_test(tc, test_setuid_root_binary);
 	tcase_add_loop_test(tc, test_setid_creation, 0, 2);
+	tcase_add_loop_test(tc, test_inotify_not_charged_to_host_root, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("neighbours");

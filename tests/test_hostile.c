@@ -1,0 +1,1415 @@
+/*
+ * test_hostile.c - contained on hosts, rootfs trees and inputs that try to
+ * make it misbehave: every mount propagation setup of /, symlinks planted
+ * where /proc, /sys and /dev should be, a rootfs behind a 0700 home
+ * directory or a path near PATH_MAX, launchers in PID namespaces of their
+ * own (cgroup names and liveness), launchers killed by SIGKILL at any
+ * moment, standard descriptors that are doors rather than streams, and
+ * hosts that cannot run a container at all (a chroot; a /proc with a
+ * read-only part, as inside Docker).
+ *
+ * Each test looks at what really happens: the exit status, what the
+ * command printed, the launcher's error line, the host's mount table, its
+ * cgroup tree, /tmp and its processes.
+ *
+ * Run as root from the project's top directory: `sudo make check-hostile`.
+ * Environment: CONTAINED (default ./contained), ROOTFS (default
+ * tests/build/rootfs), as in harness.h.
+ *
+ * Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "harness.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <glob.h>
+#include <limits.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sched.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+
+/* Set on the launcher's command line only, so the launcher and what it
+ * forks without exec (the watchdog) carry it: see leftovers(). */
+#define TOKEN_VAR "CONTAINED_TEST_TOKEN"
+
+/* ---- small helpers (after test_container.c and test_process.c) ----------- */
+
+#define FMT(buf, ...) ck_assert_msg(snprintf(buf, sizeof buf, __VA_ARGS__) < (int)sizeof buf, \
+				    "string too long for " #buf)
+#define ARGV(...) ((char *const[]){ __VA_ARGS__, NULL })
+
+static void msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Whole file as a NUL-terminated string (NULs inside become '\n'), or NULL. */
+static char *slurp(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	char *buf = calloc(1, 1);
+	size_t len = 0;
+	char chunk[8192];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof chunk)) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			if (chunk[i] == '\0')
+				chunk[i] = '\n';
+		append(&buf, &len, chunk, n);
+	}
+	close(fd);
+	return buf;
+}
+
+static bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	for (const char *p = text; p && *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len == n && !memcmp(p, line, n))
+			return true;
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+/* At most the last 1500 bytes of S: Check refuses longer failure messages. */
+static const char *tl(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 1500 ? s + n - 1500 : s;
+}
+
+/* A name unique to this test process (Check forks one per test). */
+static const char *token(void)
+{
+	static char tok[64];
+	static pid_t owner;
+	if (owner != getpid()) {
+		owner = getpid();
+		FMT(tok, "htest%d-%lx", (int)getpid(), (long)time(NULL) & 0xffffff);
+	}
+	return tok;
+}
+
+static const char *abs_rootfs(void)
+{
+	static char path[PATH_MAX];
+	if (!path[0])
+		ck_assert_msg(realpath(test_rootfs(), path), "rootfs %s: %s", test_rootfs(),
+			      strerror(errno));
+	return path;
+}
+
+/* A work directory tests/build/<token>-WHAT (absolute), removed first. */
+static const char *workdir(char *buf, size_t size, const char *what)
+{
+	char cwd[PATH_MAX];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	ck_assert_int_lt(snprintf(buf, size, "%s/tests/build/%s-%s", cwd, token(), what), (int)size);
+	struct run r = run_sh("rm -rf '%s' && mkdir -p '%s'", buf, buf);
+	ck_assert_msg(r.status == 0, "mkdir %s: %s", buf, r.err);
+	run_free(&r);
+	return buf;
+}
+
+static void rm_rf(const char *path)
+{
+	struct run r = run_sh("rm -rf '%s'", path);
+	run_free(&r);
+}
+
+/* A copy of the test rootfs at DST, without the probes (2 MB, not 30). */
+static void copy_rootfs(const char *dst)
+{
+	struct run r = run_sh("mkdir -p '%s' && tar -C '%s' --exclude=./probes -cf - . | tar -C '%s' -xpf -",
+			      dst, test_rootfs(), dst);
+	ck_assert_msg(r.status == 0, "copying the rootfs to %s: %s", dst, r.err);
+	run_free(&r);
+}
+
+/* The lines of S that start with "contained: ", the launcher's own errors. */
+static char *error_lines(const char *s)
+{
+	char *out = calloc(1, 1);
+	size_t len = 0;
+	for (const char *p = s; *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+		if (!strncmp(p, "contained: ", 11))
+			append(&out, &len, p, n);
+		p += n;
+	}
+	return out;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* ---- processes ----------------------------------------------------------- */
+
+static pid_t spawn(int in, int out, int err, char *const argv[])
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		for (int s = 1; s < NSIG; s++)
+			signal(s, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+			_exit(127);
+		close_range(3, ~0U, 0);
+		static char env[128];
+		if (snprintf(env, sizeof env, TOKEN_VAR "=%s", token()) < (int)sizeof env)
+			putenv(env);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int new_memfd(void)
+{
+	int fd = memfd_create("contained-test-stderr", MFD_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+static char *memfd_text(int fd)
+{
+	char *b = calloc(1, 1);
+	size_t len = 0;
+	char chunk[4096];
+	ssize_t n;
+	off_t off = 0;
+	while ((n = pread(fd, chunk, sizeof chunk, off)) > 0) {
+		append(&b, &len, chunk, n);
+		off += n;
+	}
+	return b;
+}
+
+static int devnull(int flags)
+{
+	int fd = open("/dev/null", flags | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+static int shell_status(int ws)
+{
+	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
+}
+
+/* Shell-style status of child PID, or -1 (and the child killed) after
+ * TIMEOUT seconds. */
+static int wait_child(pid_t pid, double timeout)
+{
+	double end = now() + timeout;
+	int ws;
+	for (;;) {
+		pid_t r = waitpid(pid, &ws, WNOHANG);
+		if (r == pid)
+			return shell_status(ws);
+		if (r < 0 || now() > end)
+			break;
+		msleep(5);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &ws, 0);
+	return -1;
+}
+
+/* Read from FD into *BUF until it holds NEEDLE: 1 found, 0 timeout, -1 EOF. */
+static int read_until(int fd, char **buf, size_t *len, const char *needle, double timeout)
+{
+	double end = now() + timeout;
+	for (;;) {
+		if (strstr(*buf, needle))
+			return 1;
+		int left = (int)((end - now()) * 1000);
+		if (left <= 0)
+			return 0;
+		struct pollfd p = { fd, POLLIN, 0 };
+		int r = poll(&p, 1, left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return 0;
+		char chunk[4096];
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return strstr(*buf, needle) ? 1 : -1;
+		append(buf, len, chunk, n);
+	}
+}
+
+/* State letter of PID (0 if gone), and its command line with NULs as
+ * spaces in CMD. */
+static char proc_state(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	char *s = slurp(path);
+	if (!s)
+		return 0;
+	char *r = strrchr(s, ')');
+	char st = r && r[1] == ' ' ? r[2] : 0;
+	free(s);
+	return st;
+}
+
+static char *proc_file(pid_t pid, const char *name)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+	return slurp(path);
+}
+
+static void pidns_of(pid_t pid, char *out, size_t outlen)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
+	ssize_t n = readlink(path, out, outlen - 1);
+	out[n > 0 ? n : 0] = '\0';
+}
+
+static pid_t *all_pids(size_t *n)
+{
+	DIR *d = opendir("/proc");
+	ck_assert_ptr_nonnull(d);
+	size_t cap = 1024;
+	pid_t *v = malloc(cap * sizeof *v);
+	*n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long p = strtol(e->d_name, &end, 10);
+		if (*end || p <= 0)
+			continue;
+		if (*n == cap)
+			v = realloc(v, (cap *= 2) * sizeof *v);
+		v[(*n)++] = (pid_t)p;
+	}
+	closedir(d);
+	return v;
+}
+
+/* The host pid of a live process whose command line is exactly CMDLINE
+ * (arguments separated by newlines), waiting up to TIMEOUT seconds; 0 if none. */
+static pid_t find_by_cmdline(const char *cmdline, double timeout)
+{
+	double end = now() + timeout;
+	do {
+		size_t n;
+		pid_t *v = all_pids(&n), found = 0;
+		for (size_t i = 0; i < n && !found; i++) {
+			char *c = proc_file(v[i], "cmdline");
+			if (c && !strcmp(c, cmdline) && proc_state(v[i]) != 'Z')
+				found = v[i];
+			free(c);
+		}
+		free(v);
+		if (found)
+			return found;
+		msleep(20);
+	} while (now() < end);
+	return 0;
+}
+
+/* ---- cgroups ---------------------------------------------------------------- */
+
+static const char *const cgroup_patterns[] = { "/sys/fs/cgroup/*/contained/*", "/sys/fs/cgroup/contained/*" };
+
+/* The container cgroup directories whose name starts with PREFIX, one a
+ * line; *COUNT gets how many. */
+static char *cgroups_named(const char *prefix, int *count)
+{
+	char *out = calloc(1, 1);
+	size_t len = 0;
+	*count = 0;
+	for (int k = 0; k < 2; k++) {
+		glob_t g;
+		if (glob(cgroup_patterns[k], GLOB_ONLYDIR, NULL, &g) != 0)
+			continue;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			const char *base = strrchr(g.gl_pathv[i], '/') + 1;
+			if (strncmp(base, prefix, strlen(prefix)))
+				continue;
+			append(&out, &len, g.gl_pathv[i], strlen(g.gl_pathv[i]));
+			append(&out, &len, "\n", 1);
+			(*count)++;
+		}
+		globfree(&g);
+	}
+	return out;
+}
+
+/* Kill what runs in the cgroups named by LIST (one a line) and remove them:
+ * the cleanup after a failed test, so that it leaves nothing either. */
+static void remove_cgroups(const char *list)
+{
+	char *copy = strdup(list), *save = NULL;
+	for (char *dir = strtok_r(copy, "\n", &save); dir; dir = strtok_r(NULL, "\n", &save)) {
+		for (int tries = 0; tries < 500; tries++) {
+			char path[PATH_MAX];
+			snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+			char *pids = slurp(path);
+			for (char *p = pids; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : "")
+				if (atoi(p) > 0)
+					kill(atoi(p), SIGKILL);
+			free(pids);
+			if (rmdir(dir) == 0 || errno == ENOENT)
+				break;
+			msleep(10);
+		}
+	}
+	free(copy);
+}
+
+/* The cgroup name from a launcher's "=> creating cgroup NAME" line. */
+static bool launch_cgroup_name(const char *err, char *name, size_t size)
+{
+	const char *line = strstr(err, "=> creating cgroup ");
+	char fmt[32];
+	snprintf(fmt, sizeof fmt, "=> creating cgroup %%%zus", size - 1);
+	return line && sscanf(line, fmt, name) == 1;
+}
+
+/* The parent of container cgroups that holds the memory controller. */
+static const char *memory_parent(void)
+{
+	return access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? "/sys/fs/cgroup/contained"
+								       : "/sys/fs/cgroup/memory/contained";
+}
+
+/* ---- leftovers: host state before and after ------------------------------- */
+
+struct snapshot {
+	char *mounts;   /* the host's /proc/self/mountinfo */
+	char *tmp;      /* names in /tmp, one a line */
+};
+
+static char *list_dir(const char *dir)
+{
+	char *out = calloc(1, 1);
+	size_t len = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return out;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		append(&out, &len, e->d_name, strlen(e->d_name));
+		append(&out, &len, "\n", 1);
+	}
+	closedir(d);
+	return out;
+}
+
+static void snap_take(struct snapshot *s)
+{
+	s->mounts = slurp("/proc/self/mountinfo");
+	ck_assert_ptr_nonnull(s->mounts);
+	s->tmp = list_dir("/tmp");
+}
+
+static void snap_free(struct snapshot *s)
+{
+	free(s->mounts);
+	free(s->tmp);
+}
+
+/* A new /tmp entry is the launcher's if named like one of ours, or an empty
+ * directory (a mount point left behind); others share this machine. */
+static bool tmp_entry_is_ours(const char *name)
+{
+	char path[PATH_MAX];
+	FMT(path, "/tmp/%s", name);
+	if (!strncmp(name, "tmp.", 4) || strcasestr(name, "contained") || strstr(name, token()))
+		return true;
+	struct stat st, tmpst;
+	if (lstat(path, &st) < 0 || stat("/tmp", &tmpst) < 0)
+		return false;
+	if (S_ISDIR(st.st_mode) && st.st_dev != tmpst.st_dev)
+		return true;
+	if (S_ISDIR(st.st_mode)) {
+		char *inside = list_dir(path);
+		bool empty = !*inside;
+		free(inside);
+		return empty;
+	}
+	return false;
+}
+
+/* Whether PID belongs to launches tagged with our token: a launcher or its
+ * watchdog (the token is in its environment and on its command line), or a
+ * container process (the token is its hostname, so in its cgroup's name). */
+static bool process_is_ours(pid_t pid)
+{
+	if (pid == getpid())
+		return false;
+	char needle[128];
+	FMT(needle, TOKEN_VAR "=%s", token());
+	char *env = proc_file(pid, "environ"), *cmd = proc_file(pid, "cmdline"),
+	     *cg = proc_file(pid, "cgroup");
+	bool ours = (env && has_line(env, needle)) || (cmd && strstr(cmd, token())) ||
+		    (cg && strstr(cg, token()));
+	free(env);
+	free(cmd);
+	free(cg);
+	return ours && proc_state(pid) != 'Z';
+}
+
+struct left {
+	int procs, cgroups, mounts, tmp;
+	char *report;
+};
+
+static void left_add(char **rep, size_t *len, const char *what, const char *name)
+{
+	append(rep, len, what, strlen(what));
+	append(rep, len, name, strlen(name));
+	append(rep, len, "\n", 1);
+}
+
+/* What launches tagged with our token left compared with BEFORE; EXTRA, if
+ * given, also counts a process as ours (by its command line). */
+static struct left left_once(const struct snapshot *before, bool (*extra)(const char *cmdline))
+{
+	struct left l = { 0, 0, 0, 0, calloc(1, 1) };
+	size_t len = 0;
+	struct snapshot after;
+	snap_take(&after);
+	for (char *p = after.mounts; *p; ) {
+		char *nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		if (!has_line(before->mounts, p)) {
+			left_add(&l.report, &len, "host mount: ", p);
+			l.mounts++;
+		}
+		*nl = '\n';
+		p = nl + 1;
+	}
+	for (char *p = after.tmp; *p; ) {
+		char *nl = strchr(p, '\n');
+		*nl = '\0';
+		if (!has_line(before->tmp, p) && tmp_entry_is_ours(p)) {
+			left_add(&l.report, &len, "/tmp entry: /tmp/", p);
+			l.tmp++;
+		}
+		*nl = '\n';
+		p = nl + 1;
+	}
+	char prefix[80];
+	FMT(prefix, "%s", token());
+	char *cgs = cgroups_named(prefix, &l.cgroups);
+	if (l.cgroups)
+		left_add(&l.report, &len, "cgroups:\n", cgs);
+	free(cgs);
+	size_t n;
+	pid_t *v = all_pids(&n);
+	for (size_t i = 0; i < n; i++) {
+		bool ours = process_is_ours(v[i]);
+		if (!ours && extra) {
+			char *cmd = proc_file(v[i], "cmdline");
+			ours = cmd && extra(cmd) && proc_state(v[i]) != 'Z';
+			free(cmd);
+		}
+		if (ours) {
+			char *comm = proc_file(v[i], "comm"), what[64];
+			FMT(what, "process %d ", (int)v[i]);
+			left_add(&l.report, &len, what, comm ? comm : "?\n");
+			free(comm);
+			l.procs++;
+		}
+	}
+	free(v);
+	snap_free(&after);
+	return l;
+}
+
+/* Leftovers that are still there after SECONDS; NULL if none. */
+static char *leftovers_after(const struct snapshot *before, double seconds)
+{
+	double end = now() + seconds;
+	for (;;) {
+		struct left l = left_once(before, NULL);
+		if (!l.report[0]) {
+			free(l.report);
+			return NULL;
+		}
+		if (now() > end)
+			return l.report;
+		free(l.report);
+		msleep(50);
+	}
+}
+
+static char *leftovers(const struct snapshot *before)
+{
+	return leftovers_after(before, 2.0);
+}
+
+/* `[PREFIX] env TOKEN=.. contained ARGS` through the shell. */
+static struct run run_launcher(const char *prefix, const char *args)
+{
+	return run_sh("exec %s env %s=%s %s %s", prefix, TOKEN_VAR, token(), contained_bin(), args);
+}
+
+/* ---- 1. shared / ---------------------------------------------------------- */
+
+/* Each runs in `unshare -m --propagation shared`, so nothing reaches the
+ * host; {P} is a scratch directory under the rootfs's parent, {R} the rootfs. */
+static const struct {
+	const char *what, *setup;
+} propagation[] = {
+	{ "rshared", "mount --make-rshared /" },
+	{ "rslave", "mount --make-rslave /" },
+	{ "unbindable", "mount --make-unbindable /" },
+	{ "runbindable", "mount --make-runbindable /" },
+	{ "mixed", "mount --make-rshared / && mount -t tmpfs htest-private {P} && "
+		   "mount --make-private {P} && mount -t tmpfs htest-unbindable {R}/mnt && "
+		   "mount --make-unbindable {R}/mnt" },
+};
+
+START_TEST(test_propagation)
+{
+	char dir[PATH_MAX], before[PATH_MAX + 16], after[PATH_MAX + 16], rc[PATH_MAX + 16],
+	     setup[2 * PATH_MAX];
+	workdir(dir, sizeof dir, "prop");
+	FMT(before, "%s/before", dir);
+	FMT(after, "%s/after", dir);
+	FMT(rc, "%s/rc", dir);
+	char scratch[PATH_MAX + 16];
+	FMT(scratch, "%s/private", dir);
+	ck_assert_int_eq(mkdir(scratch, 0755), 0);
+	/* expand {P} and {R} */
+	const char *s = propagation[_i].setup;
+	size_t o = 0;
+	while (*s) {
+		const char *v = !strncmp(s, "{P}", 3) ? scratch : !strncmp(s, "{R}", 3) ? abs_rootfs() : NULL;
+		if (v) {
+			o += snprintf(setup + o, sizeof setup - o, "%s", v);
+			s += 3;
+		} else {
+			setup[o++] = *s++;
+		}
+		ck_assert_int_lt(o, sizeof setup - 1);
+	}
+	setup[o] = '\0';
+
+	struct run r = run_sh("unshare -m --propagation shared sh -c '%s && "
+			      "cat /proc/self/mountinfo > %s && "
+			      "env %s=%s %s -m %s -u 0 -H %s -c /bin/echo hi; echo $? > %s; "
+			      "cat /proc/self/mountinfo > %s'",
+			      setup, before, TOKEN_VAR, token(), contained_bin(), test_rootfs(), token(),
+			      rc, after);
+	char *b = slurp(before), *a = slurp(after), *st = slurp(rc);
+	rm_rf(dir);
+	ck_assert_msg(b && a && st, "%s: the setup failed (status %d):\n%s", propagation[_i].what,
+		      r.status, tl(r.err));
+	ck_assert_msg(atoi(st) == 0, "%s: launcher status %s, stderr:\n%s", propagation[_i].what,
+		      st, tl(r.err));
+	ck_assert_msg(!strcmp(r.out, "hi\n"), "%s: stdout \"%s\"", propagation[_i].what, r.out);
+	ck_assert_msg(!strcmp(a, b), "%s: the mount table changed:\nbefore:\n%s\nafter:\n%s",
+		      propagation[_i].what, tl(b), tl(a));
+	free(a);
+	free(b);
+	free(st);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- 2. symlinked mount targets ---------------------------------------------- */
+
+static const char *const link_targets[] = { "proc", "sys", "dev" };
+/* {D} the decoy's absolute path, {E} NAME-elsewhere inside the rootfs */
+static const char *const link_kinds[] = {
+	"{D}",                                  /* absolute, outside the rootfs */
+	"../decoy",                             /* relative, one level out */
+	"../../../../../../../../../../../..{D}", /* climbing past /, then down */
+	"bin/../{E}",                           /* relative with .., inside */
+};
+#define NKINDS (int)(sizeof link_kinds / sizeof *link_kinds)
+
+START_TEST(test_symlinked_targets)
+{
+	const char *name = link_targets[_i / NKINDS];
+	const char *kind = link_kinds[_i % NKINDS];
+	char dir[PATH_MAX], root[PATH_MAX + 16], decoy[PATH_MAX + 16], elsewhere[PATH_MAX + 64],
+	     link[PATH_MAX + 16], target[2 * PATH_MAX], ename[64];
+	workdir(dir, sizeof dir, "symlink");
+	FMT(root, "%s/root", dir);
+	FMT(decoy, "%s/decoy", dir);
+	FMT(ename, "%s-elsewhere", name);
+	FMT(elsewhere, "%s/%s", root, ename);
+	FMT(link, "%s/%s", root, name);
+	copy_rootfs(root);
+	ck_assert_int_eq(mkdir(decoy, 0700), 0);
+	ck_assert_int_eq(chmod(decoy, 0751), 0);
+	ck_assert_int_eq(mkdir(elsewhere, 0700), 0);
+	ck_assert_int_eq(chmod(elsewhere, 0751), 0);
+	size_t o = 0;
+	for (const char *s = kind; *s; ) {
+		if (!strncmp(s, "{D}", 3)) {
+			o += snprintf(target + o, sizeof target - o, "%s", decoy);
+			s += 3;
+		} else if (!strncmp(s, "{E}", 3)) {
+			o += snprintf(target + o, sizeof target - o, "%s", ename);
+			s += 3;
+		} else {
+			target[o++] = *s++;
+		}
+	}
+	target[o] = '\0';
+	struct run rm = run_sh("rm -rf '%s'", link);
+	run_free(&rm);
+	ck_assert_int_eq(symlink(target, link), 0);
+
+	struct snapshot before;
+	snap_take(&before);
+	char args[2 * PATH_MAX];
+	FMT(args, "-m %s -u 0 -H %s -c /bin/sh -c 'echo RAN; touch /RAN'", root, token());
+	struct run r = run_launcher("", args);
+	char *left = leftovers(&before);
+
+	struct stat st1, st2;
+	char *in_decoy = list_dir(decoy), *in_else = list_dir(elsewhere);
+	int s1 = stat(decoy, &st1), s2 = stat(elsewhere, &st2);
+	char now_target[PATH_MAX] = "";
+	ssize_t n = readlink(link, now_target, sizeof now_target - 1);
+	now_target[n > 0 ? n : 0] = '\0';
+	char ran[PATH_MAX + 16];
+	FMT(ran, "%s/RAN", root);
+	bool ran_file = access(ran, F_OK) == 0;
+	rm_rf(dir);
+
+	char want[16];
+	FMT(want, "/%s", name);
+	char *errs = error_lines(r.err);
+	ck_assert_msg(r.status == 125, "%s -> %s: status %d, want 125; stderr:\n%s", name, target,
+		      r.status, tl(r.err));
+	ck_assert_msg(!strstr(r.out, "RAN") && !ran_file, "%s -> %s: the command ran", name, target);
+	ck_assert_msg(strstr(errs, want) && strcasestr(errs, "symlink"),
+		      "%s -> %s: the error does not name %s and say symlink:\n%s", name, target,
+		      want, tl(r.err));
+	ck_assert_msg(s1 == 0 && !*in_decoy && (st1.st_mode & 07777) == 0751,
+		      "%s -> %s: the decoy changed: mode %o, holds:\n%s", name, target,
+		      st1.st_mode & 07777, in_decoy);
+	ck_assert_msg(s2 == 0 && !*in_else && (st2.st_mode & 07777) == 0751,
+		      "%s -> %s: %s changed: mode %o, holds:\n%s", name, target, ename,
+		      st2.st_mode & 07777, in_else);
+	ck_assert_msg(!strcmp(now_target, target), "%s: the symlink now says %s", name, now_target);
+	ck_assert_msg(!left, "%s -> %s: left behind:\n%s", name, target, left);
+	free(errs);
+	free(in_decoy);
+	free(in_else);
+	snap_free(&before);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- 3. a rootfs in a 0700 home ---------------------------------------------- */
+
+START_TEST(test_home_0700)
+{
+	char dir[PATH_MAX], home[PATH_MAX + 16], root[PATH_MAX + 32], x[PATH_MAX + 48];
+	workdir(dir, sizeof dir, "home");
+	FMT(home, "%s/home", dir);
+	ck_assert_int_eq(mkdir(home, 0755), 0);
+	FMT(home, "%s/home/u", dir);
+	ck_assert_int_eq(mkdir(home, 0700), 0);
+	FMT(root, "%s/rootfs", home);
+	copy_rootfs(root);
+	ck_assert_int_eq(chown(home, 1000, 1000), 0);
+	ck_assert_int_eq(chmod(home, 0700), 0);
+	FMT(x, "%s/etc/x", root);
+
+	struct run r0 = run_sh("%s -m %s -u 0 -c /bin/sh -c 'touch /etc/x && echo TOUCHED'",
+			       contained_bin(), root);
+	bool made = access(x, F_OK) == 0;
+	struct run r1 = run_sh("%s -m %s -u 1000 -c id", contained_bin(), root);
+	struct stat st;
+	int s = stat(home, &st);
+	rm_rf(dir);
+	ck_assert_msg(r0.status == 0 && strstr(r0.out, "TOUCHED") && made,
+		      "-u 0: status %d, touched on host %d, out \"%s\", stderr:\n%s", r0.status, made,
+		      r0.out, tl(r0.err));
+	ck_assert_msg(r1.status == 0 && strstr(r1.out, "uid=1000"), "-u 1000: status %d, out \"%s\", "
+		      "stderr:\n%s", r1.status, r1.out, tl(r1.err));
+	ck_assert_msg(s == 0 && (st.st_mode & 07777) == 0700 && st.st_uid == 1000,
+		      "the home directory is now mode %o owner %u", st.st_mode & 07777,
+		      (unsigned)st.st_uid);
+	run_free(&r0);
+	run_free(&r1);
+}
+END_TEST
+
+/* ---- 4. the rootfs path is looked up once -------------------------------------- */
+
+START_TEST(test_rootfs_resolved_once)
+{
+	char dir[PATH_MAX], log[PATH_MAX + 16];
+	workdir(dir, sizeof dir, "strace");
+	FMT(log, "%s/log", dir);
+	const char *root = abs_rootfs();
+	struct run r = run_sh("strace -f -qq -e trace=%%file,open_tree,move_mount,mount,openat2 -o %s "
+			      "%s -m %s -u 0 -c /bin/true", log, contained_bin(), root);
+	char *text = slurp(log);
+	rm_rf(dir);
+	ck_assert_msg(r.status == 0, "under strace: status %d, stderr:\n%s", r.status, tl(r.err));
+	ck_assert_ptr_nonnull(text);
+	char *hits = calloc(1, 1);
+	size_t len = 0;
+	int n = 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
+		if (strstr(line, root) && !strstr(line, "execve(")) {
+			n++;
+			append(&hits, &len, line, strlen(line));
+			append(&hits, &len, "\n", 1);
+		}
+	ck_assert_msg(n == 1, "the rootfs path appears in %d system calls, want 1:\n%s", n, tl(hits));
+	ck_assert_msg(strstr(hits, "open"), "the one call is not an open:\n%s", hits);
+	free(hits);
+	free(text);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- 5. a rootfs path near PATH_MAX ---------------------------------------------- */
+
+/* mkdir each component of PATH (components <= 250 bytes) below START. */
+static void make_deep(char *path, size_t start)
+{
+	for (size_t i = start + 1; path[i]; i++)
+		if (path[i] == '/') {
+			path[i] = '\0';
+			ck_assert_msg(mkdir(path, 0755) == 0, "mkdir (%zu bytes): %s", i, strerror(errno));
+			path[i] = '/';
+		}
+	ck_assert_msg(mkdir(path, 0755) == 0, "mkdir (%zu bytes): %s", strlen(path), strerror(errno));
+}
+
+/* DIR followed by /aaa... components up to exactly TOTAL bytes. */
+static void deep_path(char *path, size_t size, const char *dir, size_t total)
+{
+	size_t len = snprintf(path, size, "%s", dir);
+	ck_assert_int_lt(len + 2, total);
+	while (len < total) {
+		size_t n = total - len - 1;
+		if (n > 250)
+			n = total - len - 1 > 251 + 250 ? 250 : (total - len - 1) / 2;
+		len += snprintf(path + len, size - len, "/%.*s", (int)n,
+				"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	}
+	ck_assert_int_eq(strlen(path), total);
+}
+
+/* Run the launcher on REL (relative to the top directory, whose absolute
+ * form is longer than PATH_MAX) with the test rootfs bind-mounted there in
+ * a mount namespace of its own: mount(8) would canonicalize the path first
+ * and fail, so the bind mount is made here. */
+static struct run launch_on_bind(const char *rel)
+{
+	int out = new_memfd(), err = new_memfd();
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		dup2(out, 1);
+		dup2(err, 2);
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+		    mount(abs_rootfs(), rel, NULL, MS_BIND, NULL) < 0) {
+			fprintf(stderr, "test: bind mount on the long path: %s\n", strerror(errno));
+			_exit(99);
+		}
+		int in = open("/dev/null", O_RDONLY);
+		dup2(in, 0);
+		static char env[128];
+		if (snprintf(env, sizeof env, TOKEN_VAR "=%s", token()) < (int)sizeof env)
+			putenv(env);
+		execv(contained_bin(), ARGV((char *)contained_bin(), "-m", (char *)rel, "-u", "0",
+					    "-H", (char *)token(), "-c", "/bin/echo", "ok"));
+		_exit(127);
+	}
+	struct run r = { wait_child(pid, 20), memfd_text(out), memfd_text(err) };
+	close(out);
+	close(err);
+	return r;
+}
+
+START_TEST(test_long_rootfs_path)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 512], rel[PATH_MAX + 512], reldir[256], cwd[PATH_MAX];
+	workdir(dir, sizeof dir, "long");
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof cwd));
+	FMT(reldir, "tests/build/%s-long/r", token());
+	ck_assert_int_eq(mkdir(reldir, 0755), 0);
+	/* absolute, 4000 bytes */
+	deep_path(path, sizeof path, dir, 4000);
+	make_deep(path, strlen(dir));
+	/* relative, 4090 bytes: its absolute form is longer than PATH_MAX */
+	deep_path(rel, sizeof rel, reldir, 4090);
+	make_deep(rel, strlen(reldir));
+	ck_assert_int_gt(strlen(cwd) + 1 + strlen(rel), PATH_MAX);
+
+	struct snapshot before;
+	snap_take(&before);
+	struct run r = run_sh("unshare -m sh -c 'mount --bind %s %s && exec env %s=%s %s -m %s "
+			      "-u 0 -H %s -c /bin/echo ok'", abs_rootfs(), path, TOKEN_VAR, token(),
+			      contained_bin(), path, token());
+	struct run q = launch_on_bind(rel);
+	char *left = leftovers(&before);
+
+	/* one more component: longer than PATH_MAX */
+	char toolong[PATH_MAX + 512];
+	FMT(toolong, "%s/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", path);
+	char args[PATH_MAX + 1024];
+	FMT(args, "-m %s -u 0 -H %s -c /bin/sh -c 'echo RAN'", toolong, token());
+	struct run t = run_launcher("", args);
+	char *left2 = leftovers(&before);
+	rm_rf(dir);
+
+	ck_assert_msg(r.status == 0 && !strcmp(r.out, "ok\n"),
+		      "-m with a %zu-byte path: status %d, out \"%s\", stderr:\n%s", strlen(path),
+		      r.status, r.out, tl(r.err));
+	ck_assert_msg(q.status == 0 && !strcmp(q.out, "ok\n"),
+		      "-m with a %zu-byte relative path (%zu bytes absolute): status %d, out \"%s\", "
+		      "stderr:\n%s", strlen(rel), strlen(cwd) + 1 + strlen(rel), q.status, q.out,
+		      tl(q.err));
+	ck_assert_msg(!left, "left behind:\n%s", left);
+	char *errs = error_lines(t.err);
+	ck_assert_msg(t.status == 125 && !strstr(t.out, "RAN"),
+		      "-m with a %zu-byte path: status %d, want 125; stderr:\n%s", strlen(toolong),
+		      t.status, tl(t.err));
+	ck_assert_msg(strstr(errs, "-m"), "the error does not name -m:\n%s", tl(t.err));
+	ck_assert_msg(!left2, "left behind:\n%s", left2);
+	free(errs);
+	snap_free(&before);
+	run_free(&r);
+	run_free(&q);
+	run_free(&t);
+}
+END_TEST
+
+/* ---- 6. cgroup names across PID namespaces ---------------------------------------- */
+
+/* mkdir PARENT/NAME holding the parent's lock, as a launcher does, so that
+ * no sweep runs between mkdir and our own lock; if LOCK, return the
+ * directory open and locked, else -1.  DIR gets the path. */
+static int make_fake_cgroup(const char *name, bool lock, char *dir, size_t size)
+{
+	const char *parent = memory_parent();
+	ck_assert_msg(mkdir(parent, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", parent,
+		      strerror(errno));
+	int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(pfd, 0);
+	ck_assert_int_eq(flock(pfd, LOCK_EX), 0);
+	ck_assert_int_lt(snprintf(dir, size, "%s/%s", parent, name), (int)size);
+	ck_assert_msg(mkdir(dir, 0755) == 0, "mkdir %s: %s", dir, strerror(errno));
+	int fd = -1;
+	if (lock) {
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	}
+	close(pfd);
+	return fd;
+}
+
+START_TEST(test_live_cgroup_in_other_pidns)
+{
+	char name[128], dir[PATH_MAX], args[PATH_MAX];
+	FMT(name, "%s.%d", token(), (int)getpid());
+	int fd = make_fake_cgroup(name, true, dir, sizeof dir);
+	FMT(args, "-m %s -u 0 -H %s -c /bin/true", test_rootfs(), token());
+	struct run r = run_launcher("unshare -pf --mount-proc", args);
+	bool still = access(dir, F_OK) == 0;
+	close(fd);
+	rmdir(dir);
+	ck_assert_msg(r.status == 0, "launcher in a PID namespace: status %d, stderr:\n%s",
+		      r.status, tl(r.err));
+	ck_assert_msg(still, "a launcher in another PID namespace removed %s, which is locked "
+		      "(its launcher lives)", dir);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_same_name_two_pidns)
+{
+	char host[96];
+	FMT(host, "%ssame", token());
+	int in = devnull(O_RDONLY), out = devnull(O_WRONLY), err[2];
+	pid_t pid[2];
+	for (int i = 0; i < 2; i++) {
+		err[i] = new_memfd();
+		pid[i] = spawn(in, out, err[i], ARGV("unshare", "-pf", "--mount-proc",
+						     (char *)contained_bin(), "-m",
+						     (char *)test_rootfs(), "-u", "0", "-H", host,
+						     "-c", "/bin/sleep", "1"));
+	}
+	int st[2];
+	for (int i = 0; i < 2; i++)
+		st[i] = wait_child(pid[i], 30);
+	char *e0 = memfd_text(err[0]), *e1 = memfd_text(err[1]);
+	close(in);
+	close(out);
+	close(err[0]);
+	close(err[1]);
+	int n;
+	char *left = cgroups_named(host, &n);
+	remove_cgroups(left);
+	ck_assert_msg(st[0] == 0 && st[1] == 0, "two launchers, both PID 1 in their own PID "
+		      "namespace, with -H %s: status %d and %d\nfirst:\n%s\nsecond:\n%s", host,
+		      st[0], st[1], tl(e0), tl(e1));
+	ck_assert_msg(n == 0, "cgroups left:\n%s", left);
+	free(left);
+	free(e0);
+	free(e1);
+}
+END_TEST
+
+START_TEST(test_stale_cgroup_named_pid1)
+{
+	char name[128], dir[PATH_MAX], args[PATH_MAX];
+	FMT(name, "%s.1", token());
+	make_fake_cgroup(name, false, dir, sizeof dir);
+	ck_assert_msg(access(dir, F_OK) == 0, "%s vanished before the launch", dir);
+	FMT(args, "-m %s -u 0 -H %s -c /bin/true", test_rootfs(), token());
+	struct run r = run_launcher("", args);
+	bool still = access(dir, F_OK) == 0;
+	rmdir(dir);
+	ck_assert_msg(r.status == 0, "status %d, stderr:\n%s", r.status, tl(r.err));
+	ck_assert_msg(!still, "the stale, unlocked %s was not swept (\"pid 1\" is always alive)",
+		      dir);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- 7. the container dies with its launcher ------------------------------------------ */
+
+/* Start a container running CARGV, wait for READY on its stdout, find the
+ * process whose command line is CMDLINE, SIGKILL the launcher; then within
+ * 2 s nothing of the container may be alive, and within 5 s none of its
+ * cgroups may be left. */
+static void kill_launcher_check(char *const cargv[], const char *ready, const char *cmdline)
+{
+	char *argv[32];
+	int n = 0;
+	const char *pre[] = { contained_bin(), "-m", test_rootfs(), "-u", "0", "-H", token(), "-c" };
+	for (size_t i = 0; i < sizeof pre / sizeof *pre; i++)
+		argv[n++] = (char *)pre[i];
+	for (int i = 0; cargv[i] && n < 31; i++)
+		argv[n++] = cargv[i];
+	argv[n] = NULL;
+
+	int out[2];
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	int in = devnull(O_RDONLY), err = new_memfd();
+	pid_t launcher = spawn(in, out[1], err, argv);
+	close(out[1]);
+	close(in);
+	char *buf = calloc(1, 1);
+	size_t len = 0;
+	if (read_until(out[0], &buf, &len, ready, 15) != 1) {
+		int st = wait_child(launcher, 1);
+		char *e = memfd_text(err);
+		ck_abort_msg("never printed \"%s\" (status %d); stdout:\n%s\nstderr:\n%s", ready, st,
+			     buf, tl(e));
+	}
+	pid_t inner = find_by_cmdline(cmdline, 5);
+	char *e = memfd_text(err), name[128] = "";
+	bool named = launch_cgroup_name(e, name, sizeof name);
+	if (!inner || !named) {
+		wait_child(launcher, 0);
+		ck_abort_msg("no container process \"%s\" (%d) or no cgroup name; stderr:\n%s",
+			     cmdline, (int)inner, tl(e));
+	}
+	char ns[64], ourns[64];
+	pidns_of(inner, ns, sizeof ns);
+	pidns_of(getpid(), ourns, sizeof ourns);
+	ck_assert_str_ne(ns, ourns);
+	/* everything in the container's PID namespace, seen before the kill */
+	size_t np;
+	pid_t *v = all_pids(&np), members[64];
+	int nm = 0;
+	for (size_t i = 0; i < np && nm < 64; i++) {
+		char other[64];
+		pidns_of(v[i], other, sizeof other);
+		if (!strcmp(other, ns))
+			members[nm++] = v[i];
+	}
+	free(v);
+	int ncg;
+	char *cgs = cgroups_named(name, &ncg);
+	ck_assert_msg(ncg > 0, "no cgroup %s while the container runs", name);
+
+	ck_assert_int_eq(kill(launcher, SIGKILL), 0);
+	int st = wait_child(launcher, 5);
+	double killed = now();
+	int alive;
+	do {
+		alive = 0;
+		for (int i = 0; i < nm; i++) {
+			char other[64];
+			char s = proc_state(members[i]);
+			pidns_of(members[i], other, sizeof other);
+			if (s && s != 'Z' && !strcmp(other, ns))
+				alive++;
+		}
+		if (alive)
+			msleep(10);
+	} while (alive && now() - killed < 2.0);
+	char *left;
+	int nleft;
+	do {
+		left = cgroups_named(name, &nleft);
+		if (nleft) {
+			free(left);
+			msleep(20);
+		}
+	} while (nleft && now() - killed < 5.0);
+	if (nleft)
+		left = cgroups_named(name, &nleft);
+	/* clean up before judging */
+	for (int i = 0; alive && i < nm; i++) {
+		char other[64];
+		pidns_of(members[i], other, sizeof other);
+		if (!strcmp(other, ns))
+			kill(members[i], SIGKILL);
+	}
+	remove_cgroups(left);
+	close(out[0]);
+	close(err);
+	ck_assert_int_eq(st, 128 + SIGKILL);
+	ck_assert_msg(!alive, "%d of the container's %d processes still alive 2 s after SIGKILL "
+		      "to the launcher", alive, nm);
+	ck_assert_msg(!nleft, "5 s after SIGKILL to the launcher its cgroups are still there:\n%s"
+		      "(while it ran:\n%s)", left, cgs);
+	free(left);
+	free(cgs);
+	free(e);
+	free(buf);
+}
+
+START_TEST(test_kill_launcher_nopdeath)
+{
+	char cmdline[64];
+	FMT(cmdline, "/probes/nopdeath\n%d\n", 300000 + (int)getpid());
+	char arg[16];
+	FMT(arg, "%d", 300000 + (int)getpid());
+	kill_launcher_check(ARGV("/probes/nopdeath", arg), "nopdeath ready", cmdline);
+}
+END_TEST
+
+START_TEST(test_kill_launcher_su)
+{
+	char script[64], cmdline[64];
+	FMT(script, "echo ready; exec /bin/sleep %d", 3000000 + (int)getpid());
+	FMT(cmdline, "/bin/sleep\n%d\n", 3000000 + (int)getpid());
+	kill_launcher_check(ARGV("/bin/su", "user", "-c", script), "ready", cmdline);
+}
+END_TEST
+
+static int sleep_base;
+
+static bool is_our_sleep(const char *cmdline)
+{
+	if (strncmp(cmdline, "/bin/sleep\n", 11))
+		return false;
+	int n = atoi(cmdline + 11);
+	return n >= sleep_base && n < sleep_base + 1000;
+}
+
+START_TEST(test_kill_launcher_at_random)
+{
+	enum { N = 200 };
+	sleep_base = 500000000 + (getpid() % 100000) * 1000;
+	srand(12345);
+	struct snapshot before;
+	snap_take(&before);
+	int in = devnull(O_RDONLY), out = devnull(O_WRONLY);
+	double t0 = now();
+	for (int i = 0; i < N; i++) {
+		char arg[16];
+		FMT(arg, "%d", sleep_base + i);
+		long delay_us = rand() % 20001;
+		pid_t pid = spawn(in, out, out, ARGV((char *)contained_bin(), "-m",
+						     (char *)test_rootfs(), "-u", "0", "-H",
+						     (char *)token(), "-c", "/bin/sleep", arg));
+		struct timespec ts = { 0, delay_us * 1000 };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	double t1 = now();
+	struct left l;
+	do {
+		l = left_once(&before, is_our_sleep);
+		if (l.procs + l.cgroups + l.mounts + l.tmp == 0 || now() - t1 > 5.0)
+			break;
+		free(l.report);
+		msleep(100);
+	} while (1);
+	fprintf(stderr, "test_hostile: launches %d, processes left %d, cgroups left %d, host mounts "
+		"added %d, /tmp entries added %d (%.1f s of launches, %.1f s waiting)\n", N, l.procs,
+		l.cgroups, l.mounts, l.tmp, t1 - t0, now() - t1);
+	if (l.report[0])
+		fprintf(stderr, "test_hostile: left:\n%s", l.report);
+	/* clean up before judging */
+	size_t np;
+	pid_t *v = all_pids(&np);
+	for (size_t i = 0; i < np; i++) {
+		char *cmd = proc_file(v[i], "cmdline");
+		if ((cmd && is_our_sleep(cmd)) || process_is_ours(v[i]))
+			kill(v[i], SIGKILL);
+		free(cmd);
+	}
+	free(v);
+	int n;
+	char *cgs = cgroups_named(token(), &n);
+	remove_cgroups(cgs);
+	free(cgs);
+	close(in);
+	close(out);
+	ck_assert_msg(l.procs + l.cgroups + l.mounts + l.tmp == 0,
+		      "%d launchers killed at random: left:\n%s", N, tl(l.report));
+	free(l.report);
+	snap_free(&before);
+}
+END_TEST
+
+/* ---- 8. inherited descriptors ------------------------------------------------------------ */
+
+/* Launch `/bin/sh -c SCRIPT` with stdin IN; status, stdout and stderr. */
+static struct run launch_with_stdin(int in, const char *script)
+{
+	int out = new_memfd(), err = new_memfd();
+	pid_t pid = spawn(in, out, err, ARGV((char *)contained_bin(), "-m", (char *)test_rootfs(),
+					     "-u", "0", "-H", (char *)token(), "-c", "/bin/sh", "-c",
+					     (char *)script));
+	struct run r = { wait_child(pid, 20), memfd_text(out), memfd_text(err) };
+	close(out);
+	close(err);
+	return r;
+}
+
+START_TEST(test_stdin_refused)
+{
+	/* a directory: the container could walk the host from /proc/self/fd/0 */
+	struct snapshot before;
+	snap_take(&before);
+	char args[PATH_MAX];
+	FMT(args, "-m %s -u 0 -H %s -c /bin/sh -c 'echo RAN' < /etc", test_rootfs(), token());
+	struct run r = run_launcher("", args);
+	char *left = leftovers(&before);
+	char *errs = error_lines(r.err);
+	ck_assert_msg(r.status == 125 && !strstr(r.out, "RAN"),
+		      "stdin a directory: status %d, stdout \"%s\", stderr:\n%s", r.status, r.out,
+		      tl(r.err));
+	ck_assert_msg(strstr(errs, "stdin") && strstr(errs, "directory"),
+		      "the error names neither stdin nor a directory:\n%s", tl(r.err));
+	ck_assert_msg(!left, "left behind:\n%s", left);
+	free(errs);
+	run_free(&r);
+
+	/* an O_PATH descriptor of a file */
+	int fd = open("/etc/hostname", O_PATH | O_CLOEXEC);
+	if (fd < 0)
+		fd = open("/etc/passwd", O_PATH | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	r = launch_with_stdin(fd, "echo RAN");
+	close(fd);
+	left = leftovers(&before);
+	errs = error_lines(r.err);
+	ck_assert_msg(r.status == 125 && !strstr(r.out, "RAN"),
+		      "stdin O_PATH: status %d, stdout \"%s\", stderr:\n%s", r.status, r.out,
+		      tl(r.err));
+	ck_assert_msg(strstr(errs, "stdin"), "the error does not name stdin:\n%s", tl(r.err));
+	ck_assert_msg(!left, "left behind:\n%s", left);
+	free(errs);
+	snap_free(&before);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_stdin_streams)
+{
+	const char *script = "read line; echo \"got:$line\"";
+	/* a pipe */
+	int p[2];
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	ck_assert_int_eq(write(p[1], "piped\n", 6), 6);
+	close(p[1]);
+	struct run r = launch_with_stdin(p[0], script);
+	close(p[0]);
+	ck_assert_msg(r.status == 0 && !strcmp(r.out, "got:piped\n"), "pipe: status %d, out \"%s\", "
+		      "stderr:\n%s", r.status, r.out, tl(r.err));
+	run_free(&r);
+	/* a regular file */
+	int f = new_memfd();
+	ck_assert_int_eq(write(f, "filed\n", 6), 6);
+	lseek(f, 0, SEEK_SET);
+	r = launch_with_stdin(f, script);
+	close(f);
+	ck_assert_msg(r.status == 0 && !strcmp(r.out, "got:filed\n"), "file: status %d, out \"%s\", "
+		      "stderr:\n%s", r.status, r.out, tl(r.err));
+	run_free(&r);
+	/* /dev/null */
+	int dn = devnull(O_RDONLY);
+	r = launch_with_stdin(dn, "read line; echo \"got:$? $line\"");
+	close(dn);
+	ck_assert_msg(r.status == 0 && !strcmp(r.out, "got:1 \n"), "/dev/null: status %d, out \"%s\", "
+		      "stderr:\n%s", r.status, r.out, tl(r.err));
+	run_free(&r);
+	/* a pseudo-terminal */
+	int master, slave;
+	ck_assert_int_eq(openpty(&master, &slave, NULL, NULL, NULL), 0);
+	fcntl(master, F_SETFD, FD_CLOEXEC);
+	ck_assert_int_eq(write(master, "typed\n", 6), 6);
+	r = launch_with_stdin(slave, script);
+	close(slave);
+	close(master);
+	ck_assert_msg(r.status == 0 && !strcmp(r.out, "got:typed\n"), "pty: status %d, out \"%s\", "
+		      "stderr:\n%s", r.status, r.out, tl(r.err));
+	run_free(&r);
+	/* closed: the container finds /dev/null there, not a launcher descriptor */
+	r = run_sh("exec %s -m %s -u 0 -c /bin/readlink /proc/self/fd/0 <&-", contained_bin(),
+		   test_rootfs());
+	ck_assert_msg(r.status == 0 && !strcmp(r.out, "/dev/null\n"), "closed stdin: status %d, "
+		      "fd 0 inside is \"%s\", stderr:\n%s", r.status, r.out, tl(r.err));
+	run_free(&r);
+}
+END_TEST
+
+/* ---- 9. hosts that cannot run a container ------------------------------------------------ */
+
+START_TEST(test_in_chroot)
+{
+	char dir[PATH_MAX];
+	workdir(dir, sizeof dir, "chroot");
+	struct snapshot before;
+	snap_take(&before);
+	struct run r = run_sh(
+		"unshare -m sh -c 'set -e; D=%s; mount -t tmpfs htest-chroot $D; "
+		"mkdir $D/proc $D/sys $D/dev $D/inner; cp %s $D/contained; "
+		"mount --rbind /proc $D/proc; mount --rbind /sys $D/sys; mount --rbind /dev $D/dev; "
+		"mount --bind %s $D/inner; "
+		"exec env %s=%s chroot $D /contained -m /inner -u 0 -H %s -c /bin/sh -c \"echo RAN\"'",
+		dir, contained_bin(), abs_rootfs(), TOKEN_VAR, token(), token());
+	char *left = leftovers(&before);
+	rm_rf(dir);
+	char *errs = error_lines(r.err);
+	ck_assert_msg(r.status == 125 && !strstr(r.out, "RAN"), "in a chroot: status %d, stdout "
+		      "\"%s\", stderr:\n%s", r.status, r.out, tl(r.err));
+	ck_assert_msg(strstr(errs, "chroot"), "the error does not mention chroot:\n%s", tl(r.err));
+	ck_assert_msg(!left, "left behind:\n%s", left);
+	free(errs);
+	snap_free(&before);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(test_proc_not_fully_visible)
+{
+	struct snapshot before;
+	snap_take(&before);
+	struct run r = run_sh("unshare -m sh -c 'mount --bind /proc/sys /proc/sys && "
+			      "mount -o remount,bind,ro /proc/sys && exec env %s=%s %s -m %s -u 0 "
+			      "-H %s -c /bin/sh -c \"echo RAN\"'", TOKEN_VAR, token(),
+			      contained_bin(), test_rootfs(), token());
+	char *left = leftovers(&before);
+	char *errs = error_lines(r.err);
+	ck_assert_msg(r.status == 125 && !strstr(r.out, "RAN"), "/proc/sys read-only: status %d, "
+		      "stdout \"%s\", stderr:\n%s", r.status, r.out, tl(r.err));
+	ck_assert_msg(count_lines(errs) == 1, "%d error lines, want one:\n%s", count_lines(errs),
+		      tl(r.err));
+	ck_assert_msg(strcasestr(errs, "fully visible") || strcasestr(errs, "another container"),
+		      "the error does not explain it:\n%s", errs);
+	ck_assert_msg(!left, "left behind:\n%s", left);
+	free(errs);
+	snap_free(&before);
+	run_free(&r);
+}
+END_TEST
+
+/* ---- suite --------------------------------------------------------------------------------- */
+
+static Suite *hostile_suite(void)
+{
+	Suite *s = suite_create("hostile");
+	TCase *tc;
+
+	tc = tcase_create("mounts");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_propagation, 0, (int)(sizeof propagation / sizeof *propagation));
+	tcase_add_loop_test(tc, test_symlinked_targets, 0, 3 * NKINDS);
+	tcase_add_test(tc, test_home_0700);
+	tcase_add_test(tc, test_rootfs_resolved_once);
+	tcase_add_test(tc, test_long_rootfs_path);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("cgroups");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_live_cgroup_in_other_pidns);
+	tcase_add_test(tc, test_same_name_two_pidns);
+	tcase_add_test(tc, test_stale_cgroup_named_pid1);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lifetime");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_kill_launcher_nopdeath);
+	tcase_add_test(tc, test_kill_launcher_su);
+	tcase_add_test(tc, test_kill_launcher_at_random);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("descriptors");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_stdin_refused);
+	tcase_add_test(tc, test_stdin_streams);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("hosts");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_in_chroot);
+	tcase_add_test(tc, test_proc_not_fully_visible);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int main(void)
+{
+	return run_container_suite("test_hostile", hostile_suite());
+}

@@ -14,7 +14,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help roots rootfs check check-build check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-debian check-vm bench clean
+.PHONY: all help roots rootfs check check-build check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
 
 all: contained
 
@@ -25,6 +25,7 @@ help:
 	@echo "sudo make check      run every test (needs root)"
 	@echo "make check-build     compile contained.c four ways: plain gcc, clang, static, CONTAINED_TEST"
 	@echo "sudo make check-vm   run the cgroup v2 tests in a qemu VM"
+	@echo "sudo make check-systemd  run contained on a Debian 12 systemd host in a qemu VM"
 	@echo "sudo make check-debian  build a Debian rootfs with debootstrap and run it (~1.5 min)"
 	@echo "sudo make bench      compare start-up time with the peers"
 
@@ -163,7 +164,14 @@ check-debian: contained
 check-vm: contained tests/build/probes.stamp
 	sh tests/vm/run.sh ./contained
 
-check: check-build check-unit check-container check-security check-process check-hostile check-limits check-labs check-rootfs-scripts check-vm
+# A Debian 12 guest with systemd (shared /, cgroup2 managed by systemd, a
+# user with a 0700 home running contained through sudo).  Its image is built
+# once with debootstrap from the host's Debian mirror and cached in
+# tests/build/systemd-vm/.
+check-systemd: contained tests/build/probes.stamp
+	sh tests/systemd-vm/run.sh ./contained
+
+check: check-build check-unit check-container check-security check-process check-hostile check-limits check-labs check-rootfs-scripts check-vm check-systemd
 
 bench: contained
 	sh tests/bench.sh ./contained

@@ -25,6 +25,8 @@
 #   qemu-system-x86 linux-image-*   check-vm boots a kernel with cgroup v2 in qemu
 #                                   (the kernel image is large: only --test gets it)
 #   cpio                            packs the VM's initramfs
+#   debootstrap e2fsprogs           check-systemd builds its Debian guest's disk
+#                                   (debootstrap, then mkfs.ext4 -d)
 #   tmux strace                     interactive and syscall-trace tests
 # With --bench, the peers `make bench` compares against:
 #   hyperfine crun runc bubblewrap time (GNU time, for peak RSS)
@@ -72,11 +74,11 @@ fi
 case $family in
 fedora)
 	build_pkgs="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel glibc-static libseccomp-static libcap-static busybox util-linux sudo"
-	test_pkgs="check-devel clang iproute procps-ng qemu-system-x86 kernel-core cpio tmux strace"
+	test_pkgs="check-devel clang iproute procps-ng qemu-system-x86 kernel-core cpio debootstrap e2fsprogs tmux strace"
 	bench_pkgs="hyperfine crun runc bubblewrap time systemd-container" ;;
 arch)
 	build_pkgs="base-devel pkgconf libseccomp libcap busybox util-linux sudo"
-	test_pkgs="check clang iproute2 procps-ng qemu-system-x86 linux cpio tmux strace"
+	test_pkgs="check clang iproute2 procps-ng qemu-system-x86 linux cpio debootstrap e2fsprogs tmux strace"
 	bench_pkgs="hyperfine crun runc bubblewrap time" ;;
 debian)
 	# The kernel metapackage differs: Debian names it after the
@@ -86,7 +88,7 @@ debian)
 	*) kernel=linux-image-$(dpkg --print-architecture) ;;
 	esac
 	build_pkgs="build-essential pkg-config libseccomp-dev libcap-dev busybox-static util-linux sudo"
-	test_pkgs="check clang iproute2 procps qemu-system-x86 $kernel cpio tmux strace"
+	test_pkgs="check clang iproute2 procps qemu-system-x86 $kernel cpio debootstrap e2fsprogs tmux strace"
 	bench_pkgs="hyperfine crun runc bubblewrap time systemd-container" ;;
 *)
 	echo "$prog: unsupported distribution '$os_id' (need Debian/Ubuntu, or see README for Fedora/Arch)" >&2

@@ -38,6 +38,7 @@
 #define _GNU_SOURCE
 #include <ctype.h>
 #include <dirent.h>
+#include <elf.h>
 #include <grp.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -84,6 +85,9 @@
 #endif
 #ifndef OPEN_TREE_CLONE
 #define OPEN_TREE_CLONE 1
+#endif
+#ifndef PIDFS_MAGIC
+#define PIDFS_MAGIC 0x50494446
 #endif
 #ifndef MOVE_MOUNT_F_EMPTY_PATH
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
@@ -139,7 +143,9 @@ struct cgroup {                        /* section 3 */
 	int ndirs;
 	char dir[MAX_CGROUP_DIRS][PATH_MAX];  /* the container's directories */
 	char controller[MAX_CGROUP_DIRS][16];  /* v1: the hierarchy of each */
-	int dir_fd[MAX_CGROUP_DIRS];   /* open and locked: "its launcher lives" */
+	char name[128];                /* <hostname>.<48 random bits> */
+	int lock_fd;                   /* /run/contained/<name>.lock, locked: "its launcher lives" */
+	int dir_fd;                    /* v2: the directory, for clone3 */
 	int join_fd[MAX_CGROUP_DIRS];  /* for the child to move itself in (aside, section 3) */
 	bool born_inside;              /* clone3 started the child in it */
 };
@@ -512,10 +518,31 @@ static void probe_host(struct host *h)
 /* The container inherits stdin, stdout and stderr as they are, and a
  * descriptor is a door: one that names a directory (`contained ... < /etc`)
  * lets the container `cd /proc/self/fd/0` and walk the host's tree from
- * there, and an O_PATH one may name anything.  Only streams pass: a
+ * there, an O_PATH one may name anything, and a "file" on nsfs or procfs
+ * is a handle on a host namespace or process.  Only streams pass: a
  * terminal, a pipe, a socket, a regular file, /dev/null and its kin.  A
  * closed one is opened on /dev/null, or the next open() would fill the gap
  * with one of the launcher's own descriptors and hand it to the container. */
+static const char *unsafe_kind(int fd, int flags, const struct stat *st)
+{
+	struct statfs sfs;
+	unsigned minor_nr = minor(st->st_rdev);   /* major 1: null 3, zero 5, full 7, random 8, urandom 9 */
+	if (flags & O_PATH)
+		return "an O_PATH descriptor";
+	if (S_ISDIR(st->st_mode))
+		return "a directory";
+	if (S_ISREG(st->st_mode) && fstatfs(fd, &sfs) == 0 && (sfs.f_type == NSFS_MAGIC ||
+	    sfs.f_type == PIDFS_MAGIC || sfs.f_type == PROC_SUPER_MAGIC))
+		return "a kernel object (a namespace, a pidfd or a /proc file)";
+	if (S_ISCHR(st->st_mode) && !isatty(fd) && !(major(st->st_rdev) == 1 &&
+	    (minor_nr == 3 || minor_nr == 5 || minor_nr == 7 || minor_nr == 8 || minor_nr == 9)))
+		return "a device";
+	if (!S_ISREG(st->st_mode) && !S_ISFIFO(st->st_mode) && !S_ISSOCK(st->st_mode) &&
+	    !S_ISCHR(st->st_mode))
+		return "neither a stream nor a file";
+	return NULL;
+}
+
 static void check_standard_fds(void)
 {
 	static const char *const names[] = { "stdin", "stdout", "stderr" };
@@ -526,16 +553,11 @@ static void check_standard_fds(void)
 			die_errno("opening /dev/null as %s", names[fd]);
 		if (flags < 0 || fstat(fd, &st) < 0)
 			continue;
-		unsigned mem_minor = minor(st.st_rdev);   /* major 1: null 3, zero 5, full 7, random 8, urandom 9 */
-		bool harmless_device = S_ISCHR(st.st_mode) && (isatty(fd) || (major(st.st_rdev) == 1 &&
-				       (mem_minor == 3 || mem_minor == 5 || mem_minor == 7 ||
-					mem_minor == 8 || mem_minor == 9)));
-		if ((flags & O_PATH) || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||
-					  S_ISSOCK(st.st_mode) || harmless_device))
+		const char *kind = unsafe_kind(fd, flags, &st);
+		if (kind)
 			die("%s is %s; a container may inherit only a terminal, pipe, socket, "
 			    "regular file or /dev/null: redirect it (e.g. %s/dev/null)", names[fd],
-			    (flags & O_PATH) ? "an O_PATH descriptor" : S_ISDIR(st.st_mode) ?
-			    "a directory" : "a device", fd == 0 ? "<" : fd == 1 ? ">" : "2>");
+			    kind, fd == 0 ? "<" : fd == 1 ? ">" : "2>");
 	}
 }
 
@@ -711,10 +733,13 @@ static int open_rootfs(const struct options *o)
  * right after the go-ahead (section 5).  Its name is <hostname>.<48 random bits>,
  * unique whatever PID namespace a launcher runs in.  Is a cgroup's launcher
  * still alive?  A pid cannot say (another PID namespace has the same
- * numbers, and pids are reused), so each launcher holds a lock on its own
- * directories: the kernel drops a lock when its holder dies, however it
- * dies, so a directory nobody holds is a leftover, and the next launcher
- * kills what runs in it and removes it.
+ * numbers, and pids are reused), so each launcher holds a lock, a flock(2)
+ * on /run/contained/<name>.lock: the kernel drops a lock when its holder
+ * dies, however it dies, so a cgroup whose lock nobody holds is a leftover,
+ * and the next launcher kills what runs in it and removes it.  The lock is
+ * kept out of the cgroup tree, in a directory only root may enter: the
+ * container sees its own cgroup directory and could hold a lock there
+ * itself.
  *
  * A killed launcher cannot clean up after itself, and the container must
  * not outlive it: a program inside can clear its parent-death signal, or
@@ -839,22 +864,34 @@ static void cgroup_name(const char *hostname, char *buf, size_t size)
 		 id[0], id[1], id[2], id[3], id[4], id[5]);
 }
 
-/* Open DIR and take an exclusive flock(2) on it; FLAGS: 0 to wait for it,
- * LOCK_NB not to.  The lock lasts while any process holds the open file.
- * Returns the descriptor, or -1 with errno (EWOULDBLOCK: held). */
-static int lock_dir(const char *dir, int flags)
+#define RUN_DIR "/run/contained"    /* root's alone: 0700 */
+
+/* Open PATH (OPEN_FLAGS as for open(2)) and take an exclusive flock(2) on
+ * it; LOCK_FLAGS: 0 to wait for it, LOCK_NB not to.  The lock lasts while
+ * any process holds the open file.  Returns the descriptor, or -1 with
+ * errno (EWOULDBLOCK: someone holds it). */
+static int lock_file(const char *path, int open_flags, int lock_flags)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && flock(fd, LOCK_EX | flags) < 0) {
+	int fd = open(path, open_flags | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX | lock_flags) < 0) {
+		int saved = errno;
 		close(fd);
+		errno = saved;
 		return -1;
 	}
 	return fd;
 }
 
-/* Kill what runs in every container cgroup under PARENT that no launcher
- * holds, and remove it.  The caller holds PARENT's lock, so no launcher is
- * between making and locking its own directory meanwhile. */
+/* /run/contained/NAME.lock */
+static void lock_path(const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, RUN_DIR "/%s.lock", name);
+}
+
+/* Kill what runs in every container cgroup under PARENT whose lock no one
+ * holds (or that has none), remove it and its lock.  The caller holds
+ * PARENT's lock, so no launcher is between making its directory and taking
+ * its lock meanwhile. */
 static void sweep_stale_cgroups(const char *parent)
 {
 	DIR *d = opendir(parent);
@@ -862,18 +899,34 @@ static void sweep_stale_cgroups(const char *parent)
 		return;
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		char path[PATH_MAX];
+		char path[PATH_MAX], lock[PATH_MAX];
 		if (e->d_type != DT_DIR || e->d_name[0] == '.')
 			continue;
 		if (snprintf(path, sizeof path, "%s/%s", parent, e->d_name) >= (int)sizeof path)
 			continue;             /* not a name this launcher gives */
-		int fd = lock_dir(path, LOCK_NB);
-		if (fd < 0)
-			continue;             /* alive (or already gone) */
+		lock_path(e->d_name, lock, sizeof lock);
+		int fd = lock_file(lock, O_RDWR, LOCK_NB);
+		if (fd < 0 && errno != ENOENT)
+			continue;             /* its launcher (or watchdog) lives */
 		remove_cgroup_dir(path);
-		close(fd);
+		if (fd >= 0) {
+			unlink(lock);
+			close(fd);
+		}
 	}
 	closedir(d);
+}
+
+/* This launch's lock, taken before any of its directories exists. */
+static void take_liveness_lock(void)
+{
+	char lock[PATH_MAX];
+	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
+		die_errno("mkdir " RUN_DIR);
+	lock_path(cgroup.name, lock, sizeof lock);
+	trace("open(\"%s\", O_CREAT); flock(LOCK_EX)", lock);
+	if ((cgroup.lock_fd = lock_file(lock, O_RDWR | O_CREAT | O_EXCL, LOCK_NB)) < 0)
+		die_errno("%s", lock);
 }
 
 /* v2: let DIR's children use every controller in the table; one whose
@@ -924,9 +977,8 @@ static void plan_cgroup_dirs(const char *name)
 	}
 }
 
-/* Each directory new and locked at once.  Its contained/ parent may exist
- * already; it is locked meanwhile, and that is when stale siblings are
- * swept. */
+/* Each directory new.  Its contained/ parent may exist already; it is
+ * locked meanwhile, and that is when stale siblings are swept. */
 static void make_cgroup_dirs(void)
 {
 	char parent[PATH_MAX];
@@ -938,15 +990,13 @@ static void make_cgroup_dirs(void)
 		trace("mkdir(\"%s\"); flock(LOCK_EX)", parent);
 		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 			die_errno("mkdir %s", parent);
-		int parent_fd = lock_dir(parent, 0);
+		int parent_fd = lock_file(parent, O_RDONLY | O_DIRECTORY, 0);
 		if (parent_fd < 0)
 			die_errno("locking %s", parent);
 		sweep_stale_cgroups(parent);
-		trace("mkdir(\"%s\"); flock(LOCK_EX)", cgroup.dir[i]);
+		trace("mkdir(\"%s\")", cgroup.dir[i]);
 		if (mkdir(cgroup.dir[i], 0755) < 0)
 			die_errno("mkdir %s", cgroup.dir[i]);
-		if ((cgroup.dir_fd[i] = lock_dir(cgroup.dir[i], LOCK_NB)) < 0)
-			die_errno("locking %s", cgroup.dir[i]);
 		close(parent_fd);
 		if (cgroup.version == 2)
 			enable_controllers(parent);
@@ -1058,26 +1108,32 @@ static void stop_watchdog(void)
 	watchdog_pid = 0;
 }
 
-/* The child must not keep the watchdog waiting, nor hold the cgroup locks. */
+/* The child must not keep the watchdog waiting, nor hold the lock. */
 static void close_launcher_fds(void)
 {
 	close(watchdog_fd);
-	for (int i = 0; i < cgroup.ndirs; i++)
-		close(cgroup.dir_fd[i]);
+	close(cgroup.lock_fd);
+	if (cgroup.version == 2)
+		close(cgroup.dir_fd);
 }
 
+/* The lock comes first and the watchdog, which inherits it, second: from
+ * the first mkdir on, a launcher that dies leaves a watchdog to clean up
+ * and a lock held until it has. */
 static void create_cgroup(const struct options *o, int version)
 {
-	char name[128];
-	cgroup_name(o->hostname, name, sizeof name);
+	cgroup_name(o->hostname, cgroup.name, sizeof cgroup.name);
 	stage("ls -d /sys/fs/cgroup/*/contained/* /sys/fs/cgroup/contained/*",
-	      "creating cgroup %s (cgroup v%d)", name, version);
+	      "creating cgroup %s (cgroup v%d)", cgroup.name, version);
 	cgroup.version = version;
-	plan_cgroup_dirs(name);
+	plan_cgroup_dirs(cgroup.name);
+	take_liveness_lock();
 	start_watchdog();
 	make_cgroup_dirs();
 	set_limits(o);
 	open_join_fds();
+	if (version == 2 && (cgroup.dir_fd = open(cgroup.dir[0], O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		die_errno("%s", cgroup.dir[0]);
 	done();
 }
 
@@ -1204,10 +1260,10 @@ static pid_t clone_container(int sockets[2])
 		struct clone_args args = {
 			.flags = flags | CLONE_INTO_CGROUP,
 			.exit_signal = SIGCHLD,
-			.cgroup = cgroup.dir_fd[0],
+			.cgroup = cgroup.dir_fd,
 		};
 		trace("clone3({ %s|CLONE_INTO_CGROUP, exit_signal = SIGCHLD, cgroup = %d (%s) })",
-		      names, cgroup.dir_fd[0], cgroup.dir[0]);
+		      names, cgroup.dir_fd, cgroup.dir[0]);
 		cgroup.born_inside = true;   /* now: the child gets memory as it is at the call */
 		pid = syscall(SYS_clone3, &args, sizeof args);
 		if (pid < 0 && (errno == ENOSYS || errno == E2BIG || errno == EINVAL))
@@ -2104,6 +2160,64 @@ static void close_inherited_fds(void)
 			close(fd);
 }
 
+/* The file execvp() would run for COMMAND, looked up along PATH as it
+ * does; false if there is none. */
+static bool command_file(const char *command, char *path, size_t size)
+{
+	if (strchr(command, '/'))
+		return snprintf(path, size, "%s", command) < (int)size && access(path, F_OK) == 0;
+	for (const char *dir = container_path; *dir; ) {
+		size_t len = strcspn(dir, ":");
+		snprintf(path, size, "%.*s/%s", (int)len, dir, command);
+		if (access(path, X_OK) == 0)
+			return true;
+		dir += len + !!dir[len];
+	}
+	return false;
+}
+
+/* execve() answers ENOENT for a file that is there when what it needs to
+ * run it is not (execve(2)): the interpreter on a script's #! line -- one
+ * that ends in the carriage return of a file saved with Windows line
+ * endings, too -- or the ELF interpreter (the dynamic loader) a
+ * dynamically linked program names in its PT_INTERP header (elf(5)).
+ * Say which, and what to do. */
+static void explain_missing_interpreter(const char *command)
+{
+	char path[PATH_MAX], head[256], interp[PATH_MAX] = "";
+	Elf64_Ehdr elf;
+	Elf64_Phdr ph;
+	if (!command_file(command, path, sizeof path))
+		return;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : pread(fd, head, sizeof head - 1, 0);
+	if (n >= 2 && head[0] == '#' && head[1] == '!') {
+		head[n] = '\0';
+		const char *name = head + 2 + strspn(head + 2, " \t");
+		int len = strcspn(name, " \t\n");
+		bool crlf = len > 0 && name[len - 1] == '\r';
+		if (crlf)
+			fprintf(stderr, "contained: %s: its #! line ends in a carriage return: the file "
+				"has Windows line endings (convert it: sed -i 's/\\r$//' FILE)\n", path);
+		else
+			fprintf(stderr, "contained: %s: its interpreter %.*s (from its #! line) is not "
+				"in the rootfs\n", path, len, name);
+	} else if (n >= (ssize_t)sizeof elf && !memcmp(head, ELFMAG, SELFMAG) && head[EI_CLASS] == ELFCLASS64) {
+		memcpy(&elf, head, sizeof elf);
+		for (int i = 0; i < elf.e_phnum && !interp[0]; i++)
+			if (pread(fd, &ph, sizeof ph, elf.e_phoff + (off_t)i * elf.e_phentsize) == sizeof ph &&
+			    ph.p_type == PT_INTERP && ph.p_filesz < sizeof interp &&
+			    pread(fd, interp, ph.p_filesz, ph.p_offset) == (ssize_t)ph.p_filesz)
+				interp[ph.p_filesz] = '\0';
+		if (interp[0])
+			fprintf(stderr, "contained: %s is linked against %s, which is not in the rootfs: "
+				"it was built for another system; use a static build, or one made for "
+				"this rootfs's distribution\n", path, interp);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
 /* TERM alone is kept from the caller's environment: it names the terminal
  * the container's programs draw on, the same one outside and in. */
 static void exec_command(char **argv, unsigned uid)
@@ -2127,6 +2241,8 @@ static void exec_command(char **argv, unsigned uid)
 	execvp(argv[0], argv);
 	int saved = errno;
 	fprintf(stderr, "contained: cannot execute %s: %s\n", argv[0], strerror(saved));
+	if (saved == ENOENT)
+		explain_missing_interpreter(argv[0]);
 	_exit(saved == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 }
 
@@ -2220,17 +2336,28 @@ static long container_oom_kills(void)
  * each round (cgroup.kill on v2, 5.14+, which no fork can race; else each
  * pid listed in cgroup.procs), for up to 2 s (2000 rounds of 1 ms), far
  * longer than the teardown of even a large container takes. */
+/* SIGKILL to every process listed in DIR's cgroup.procs, all of it. */
+static void kill_listed(const char *dir)
+{
+	char path[PATH_MAX + 32];
+	int pid;
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	FILE *procs = fopen(path, "re");
+	if (!procs)
+		return;
+	while (fscanf(procs, "%d", &pid) == 1)
+		kill(pid, SIGKILL);
+	fclose(procs);
+}
+
 static void remove_cgroup_dir(const char *dir)
 {
-	char path[PATH_MAX + 32], pids[4096];
+	char path[PATH_MAX + 32];
 	int err = EBUSY;
 	for (int tries = 0; tries < 2000 && err == EBUSY; tries++) {
 		snprintf(path, sizeof path, "%s/cgroup.kill", dir);
-		bool killed = cgroup.version == 2 && write_file(path, "1") == 0;
-		snprintf(path, sizeof path, "%s/cgroup.procs", dir);
-		if (!killed && read_file(path, pids, sizeof pids) == 0)
-			for (char *p = strtok(pids, "\n"); p; p = strtok(NULL, "\n"))
-				kill(atoi(p), SIGKILL);
+		if (cgroup.version != 2 || write_file(path, "1") < 0)
+			kill_listed(dir);
 		if (rmdir(dir) == 0 || errno == ENOENT)
 			return;
 		err = errno;
@@ -2239,11 +2366,18 @@ static void remove_cgroup_dir(const char *dir)
 	fprintf(stderr, "contained: could not remove %s: %s\n", dir, strerror(err));
 }
 
+/* The directories, then the lock file: a sweep finds nothing left. */
 static void remove_cgroup(void)
 {
+	char lock[PATH_MAX];
 	for (int i = 0; i < cgroup.ndirs; i++)
 		remove_cgroup_dir(cgroup.dir[i]);
 	cgroup.ndirs = 0;
+	if (cgroup.name[0]) {
+		lock_path(cgroup.name, lock, sizeof lock);
+		unlink(lock);
+		cgroup.name[0] = '\0';
+	}
 }
 
 static void cleanup_and_exit(int status)

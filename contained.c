@@ -14,12 +14,15 @@
  *
  *   1. Options              parse_options()           who, where, what to run
  *   2. Host probe           probe_host(), open_rootfs()
+ *   2b. Identity            look_up_identity()  (the rootfs's passwd, group)
  *   3. Cgroups + rlimits    create_cgroup(), start_watchdog(), limit_open_files()
  *   4. Clone + namespaces   clone_container()
  *   5. User map sync        write_id_maps(), send_go_ahead()  (parent)
  *                           wait_for_go_ahead(), become_root_in_userns()  (child)
  *   6. Mounts + pivot_root  put_rootfs_in_place(), mount_pseudo_filesystems(),
  *                           pivot_into_rootfs()
+ *   6b. Files               prepare_binds(), put_overlay_in_place(),
+ *                           bind_hosts_files(), mount_files(), enter_workdir()
  *   7. Capabilities         drop_capabilities()
  *   8. Seccomp              install_syscall_filter()
  *   9. Exec / PID 1         exec_command(), run_init()

@@ -164,7 +164,7 @@ struct cgroup {                        /* section 3 */
 	char dir[MAX_CGROUP_DIRS][PATH_MAX];  /* the container's directories */
 	char controller[MAX_CGROUP_DIRS][16];  /* v1: the hierarchy of each */
 	int dir_fd[MAX_CGROUP_DIRS];   /* open and locked: "its launcher lives" */
-	int join_fd[MAX_CGROUP_DIRS];  /* for the child to move itself in (section 5) */
+	int join_fd[MAX_CGROUP_DIRS];  /* for the child to move itself in (aside, section 3) */
 	bool born_inside;              /* clone3 started the child in it */
 };
 static struct cgroup cgroup;           /* built in 3, removed in 10 */

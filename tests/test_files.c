@@ -13,10 +13,29 @@
 #include <stdbool.h>
 #include <sys/stat.h>
 
-/* A scratch directory on the host, made by mkdtemp and removed by rm_rf. */
+/* Every test's scratch directories live in one made before the tests and
+ * removed after them, in the parent: a failed test leaves nothing behind. */
+static char base[] = "/var/tmp/contained-files.XXXXXX";
+
+static void make_base(void)
+{
+	if (!mkdtemp(base))
+		abort();
+}
+
+static void remove_base(void)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", base);
+	if (system(cmd) != 0)
+		fprintf(stderr, "test_files: could not remove %s\n", base);
+}
+
+/* A scratch directory on the host, removed by rm_rf (or with base). */
 static char *scratch(void)
 {
-	char *dir = strdup("/var/tmp/contained-files.XXXXXX");
+	char *dir;
+	ck_assert_int_ge(asprintf(&dir, "%s/XXXXXX", base), 0);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	return dir;
 }
@@ -231,6 +250,7 @@ int main(void)
 	Suite *s = suite_create("files");
 	TCase *tc = tcase_create("files");
 	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, make_base, remove_base);
 	tcase_add_test(tc, env_sets_and_overrides);
 	tcase_add_test(tc, env_bad_syntax_is_an_error);
 	tcase_add_test(tc, workdir);

@@ -14,7 +14,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help roots rootfs check check-build check-unit check-container check-security check-process check-hostile check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
+.PHONY: all help roots rootfs check check-build check-unit check-container check-security check-process check-files check-hostile check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
 
 all: contained
 
@@ -144,6 +144,9 @@ check-security: contained tests/build/test_security $(TEST_ROOTFS)/.built
 check-process: contained tests/build/test_process $(TEST_ROOTFS)/.built
 	tests/build/test_process
 
+check-files: contained tests/build/test_files $(TEST_ROOTFS)/.built
+	tests/build/test_files
+
 check-hostile: contained tests/build/test_hostile $(TEST_ROOTFS)/.built
 	tests/build/test_hostile
 
@@ -173,7 +176,7 @@ check-vm: contained tests/build/probes.stamp
 check-systemd: contained tests/build/probes.stamp
 	sh tests/systemd-vm/run.sh ./contained
 
-check: check-build check-unit check-container check-security check-process check-hostile check-limits check-labs check-rootfs-scripts check-vm check-systemd
+check: check-build check-unit check-container check-security check-process check-files check-hostile check-limits check-labs check-rootfs-scripts check-vm check-systemd
 
 bench: contained
 	sh tests/bench.sh ./contained

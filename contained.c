@@ -14,12 +14,15 @@
  *
  *   1. Options              parse_options()           who, where, what to run
  *   2. Host probe           probe_host(), open_rootfs()
+ *   2b. Identity            look_up_identity()  (the rootfs's passwd, group)
  *   3. Cgroups + rlimits    create_cgroup(), start_watchdog(), limit_open_files()
  *   4. Clone + namespaces   clone_container()
  *   5. User map sync        write_id_maps(), send_go_ahead()  (parent)
  *                           wait_for_go_ahead(), become_root_in_userns()  (child)
  *   6. Mounts + pivot_root  put_rootfs_in_place(), mount_pseudo_filesystems(),
  *                           pivot_into_rootfs()
+ *   6b. Files               prepare_binds(), put_overlay_in_place(),
+ *                           bind_hosts_files(), mount_files(), enter_workdir()
  *   7. Capabilities         drop_capabilities()
  *   8. Seccomp              install_syscall_filter()
  *   9. Exec / PID 1         exec_command(), run_init()
@@ -92,6 +95,27 @@
 #ifndef MOVE_MOUNT_F_EMPTY_PATH
 #define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
 #endif
+#ifndef MOVE_MOUNT_T_EMPTY_PATH
+#define MOVE_MOUNT_T_EMPTY_PATH 0x00000040
+#endif
+#ifndef MOUNT_ATTR_RDONLY
+#define MOUNT_ATTR_RDONLY 0x00000001
+#endif
+#ifndef FSCONFIG_SET_STRING
+#define FSCONFIG_SET_STRING 1
+#endif
+#ifndef FSCONFIG_SET_FLAG
+#define FSCONFIG_SET_FLAG 0
+#endif
+#ifndef FSCONFIG_CMD_CREATE
+#define FSCONFIG_CMD_CREATE 6
+#endif
+#ifndef FSMOUNT_CLOEXEC
+#define FSMOUNT_CLOEXEC 0x00000001
+#endif
+#define FSOPEN_CLOEXEC_VALUE 0x00000001     /* FSOPEN_CLOEXEC */
+#define MOUNT_ATTR_NOSUID_VALUE 0x00000002  /* MOUNT_ATTR_NOSUID */
+#define MOUNT_ATTR_NODEV_VALUE 0x00000004   /* MOUNT_ATTR_NODEV */
 
 struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
 	unsigned long long attr_set, attr_clr, propagation, userns_fd;
@@ -168,6 +192,14 @@ static int step_tty = -1;              /* -s: the terminal to wait on */
  * the user typed a typo is a security bug, not a convenience.
  * ------------------------------------------------------------------------ */
 
+#define MAX_ENV 64
+#define MAX_BINDS 32
+struct bind {
+	char *host, *target;           /* the two halves of -b, split */
+	bool readonly;                 /* :ro */
+	int tree;                      /* the detached copy of host (section 6b) */
+};
+
 struct options {
 	char rootfs[PATH_MAX];         /* -m, as given; opened once by open_rootfs() */
 	unsigned uid;                  /* -u, inside the container */
@@ -179,6 +211,16 @@ struct options {
 	bool step, verbose;            /* -s, -v: classroom modes (appendix) */
 	bool help;                     /* -h, --help */
 	char **argv;                   /* -c COMMAND ARG... */
+	unsigned gid;                  /* -u UID:GID; else from the rootfs's passwd */
+	bool have_gid;
+	const char *env[MAX_ENV];      /* -e NAME=VALUE or NAME, in order */
+	int nenv;
+	const char *workdir;           /* -w DIR, inside the container */
+	struct bind binds[MAX_BINDS];  /* -b HOST:CONTAINER[:ro] */
+	int nbinds;
+	bool readonly_root;            /* -r */
+	bool overlay;                  /* -o: a copy-on-write root ... */
+	const char *overlay_dir;       /* ... whose upper layer is kept here (-o DIR) */
 };
 
 #define CPU_PERIOD_US 100000L
@@ -188,7 +230,16 @@ struct options {
 static const char usage_text[] =
 	"usage: contained -m ROOTFS -u UID [options] -c COMMAND [ARG...]\n"
 	"  -m ROOTFS   directory to use as the container's /\n"
-	"  -u UID      user to run as inside (0..65535; 0 is the container's root)\n"
+	"  -u UID[:GID] user to run as inside (0..65535; 0 is the container's root);\n"
+	"              group, HOME, USER and groups from the rootfs's /etc/passwd and group\n"
+	"  -e NAME=VALUE  set a variable in the command's environment (repeatable);\n"
+	"              -e NAME passes the caller's value of NAME\n"
+	"  -w DIR      start the command in DIR (a directory inside the container)\n"
+	"  -b HOST:CONTAINER[:ro]  bind-mount a host file or directory into the\n"
+	"              container (repeatable); :ro makes it read-only\n"
+	"  -r          read-only /; /tmp, /run and /dev/shm are small writable tmpfs\n"
+	"  -o [DIR]    copy-on-write / (overlayfs): the rootfs is never changed; writes\n"
+	"              go to memory, or to DIR/upper to keep them\n"
 	"  -H NAME     hostname (default: generated, like 6740a1-three-of-cups)\n"
 	"  -M SIZE     memory limit, e.g. 256M or 1G (default 1G)\n"
 	"  -C CPUS     CPU time as a fraction of one CPU, e.g. 0.5 (default: no cap)\n"
@@ -345,6 +396,58 @@ static bool misplaced(char **command, const char *flag)
 	return false;
 }
 
+/* -u 1000 or -u 1000:1000.  Without a GID, the group comes from the
+ * rootfs's /etc/passwd (section 2b). */
+static int parse_uid_gid(const char *s, struct options *o)
+{
+	char uid[16];
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+	if (n >= sizeof uid)
+		return -1;
+	memcpy(uid, s, n);
+	uid[n] = '\0';
+	if (parse_uid(uid, &o->uid) < 0 || (colon && parse_uid(colon + 1, &o->gid) < 0))
+		return -1;
+	o->have_gid = colon != NULL;
+	return 0;
+}
+
+/* NAME=VALUE or NAME: a NAME a shell could use ([A-Za-z_][A-Za-z0-9_]*). */
+static bool valid_env(const char *s)
+{
+	size_t n = strcspn(s, "=");
+	if (n == 0 || isdigit((unsigned char)s[0]))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_')
+			return false;
+	return true;
+}
+
+/* HOST:CONTAINER or HOST:CONTAINER:ro, split into copies.  The container
+ * path is absolute and has no ".." (it is resolved inside the rootfs
+ * anyway, but a path that climbs is a mistake worth naming). */
+static int parse_bind(const char *s, struct bind *b)
+{
+	const char *c = strchr(s, ':');
+	if (!c || s[0] != '/' || c[1] != '/')
+		return -1;
+	const char *end = strchr(c + 1, ':');
+	if (end && strcmp(end, ":ro"))
+		return -1;
+	b->host = strndup(s, c - s);
+	b->target = strndup(c + 1, end ? (size_t)(end - c - 1) : strlen(c + 1));
+	b->readonly = end != NULL;
+	b->tree = -1;
+	if (!b->host || !b->target || strlen(b->host) >= PATH_MAX || strlen(b->target) >= PATH_MAX)
+		return -1;
+	for (const char *p = b->target; (p = strstr(p, "..")); p += 2)
+		if ((p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
+			return -1;
+	return 0;
+}
+
 /* Returns 0, or -1 with a message for the user in ERR.  -h or --help
  * anywhere before -c sets o->help and nothing else is checked. */
 static int parse_options(int argc, char **argv, struct options *o, char *err, size_t errlen)
@@ -367,7 +470,7 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 	optind = 0;      /* glibc: 0 resets getopt fully, so tests can call us twice */
 	opterr = 0;
 	int opt;
-	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:isvc")) != -1) {
+	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:e:w:b:roisvc")) != -1) {
 		switch (opt) {
 		case 'm':
 			if (snprintf(o->rootfs, sizeof o->rootfs, "%s", optarg) >= (int)sizeof o->rootfs)
@@ -375,10 +478,43 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 						    "bytes)", shown(optarg), PATH_MAX - 1);
 			break;
 		case 'u':
-			if (parse_uid(optarg, &o->uid) < 0)
+			if (parse_uid_gid(optarg, o) < 0)
 				return option_error(err, errlen, "-u '%s': expected a user id from 0 "
-						    "to %u", shown(optarg), CONTAINER_IDS - 1);
+						    "to %u, or UID:GID", shown(optarg), CONTAINER_IDS - 1);
 			have_uid = true;
+			break;
+		case 'e':
+			if (!valid_env(optarg))
+				return option_error(err, errlen, "-e '%s': expected NAME=VALUE or NAME, "
+						    "a NAME of letters, digits and '_', not starting "
+						    "with a digit", shown(optarg));
+			if (o->nenv == MAX_ENV)
+				return option_error(err, errlen, "-e: at most %d variables", MAX_ENV);
+			o->env[o->nenv++] = optarg;
+			break;
+		case 'w':
+			if (optarg[0] != '/' || strlen(optarg) >= PATH_MAX)
+				return option_error(err, errlen, "-w '%s': expected an absolute path "
+						    "inside the container, like /home/user", shown(optarg));
+			o->workdir = optarg;
+			break;
+		case 'b':
+			if (o->nbinds == MAX_BINDS)
+				return option_error(err, errlen, "-b: at most %d bind mounts", MAX_BINDS);
+			if (parse_bind(optarg, &o->binds[o->nbinds]) < 0)
+				return option_error(err, errlen, "-b '%s': expected HOST_PATH:CONTAINER_PATH "
+						    "or HOST_PATH:CONTAINER_PATH:ro, both absolute, no '..' "
+						    "in the container path", shown(optarg));
+			o->nbinds++;
+			break;
+		case 'r':
+			o->readonly_root = true;
+			break;
+		case 'o':
+			/* an optional value, given as the next word: -o DIR */
+			o->overlay = true;
+			if (optind < argc && argv[optind][0] != '-')
+				o->overlay_dir = argv[optind++];
 			break;
 		case 'H':
 			if (!valid_hostname(optarg))
@@ -703,6 +839,134 @@ static int open_rootfs(const struct options *o)
 	done();
 	warn_if_reachable(rootfs, o->rootfs);
 	return rootfs;
+}
+
+/* ------------------------------------------------------------------------ *
+ * 2b. Identity
+ *
+ * "Who am I" inside a container is answered by the rootfs, not the host:
+ * the programs in it look themselves up in its /etc/passwd and /etc/group
+ * (getpwuid(3), initgroups(3)), so the launcher does the same for -u.
+ * The uid's entry gives the primary group, HOME, the name (USER, LOGNAME)
+ * and SHELL; /etc/group the supplementary groups that list the name, so
+ * `-u 1000` in the busybox rootfs runs as user, group user, also in users,
+ * at home in /home/user.  A uid without an entry keeps the old defaults:
+ * gid = uid, no groups, HOME=/ (/root for root when there is one).
+ *
+ * These files belong to whoever built or ran the rootfs, so they are read
+ * as hostile input: opened from the rootfs descriptor with
+ * RESOLVE_IN_ROOT|RESOLVE_NO_SYMLINKS (a symlink to the host's
+ * /etc/shadow must not be read by the host's root), only when they are
+ * regular files (a FIFO would block the launcher), at most 1 MiB, and a line
+ * that does not have the expected fields is skipped, not guessed at.
+ * ------------------------------------------------------------------------ */
+
+#define MAX_GROUPS 32
+#define ACCOUNT_FILE_MAX (1 << 20)
+
+struct identity {
+	unsigned uid, gid;
+	gid_t groups[MAX_GROUPS];      /* supplementary, the primary first */
+	int ngroups;
+	char name[33];                 /* "" when the uid has no passwd entry */
+	char home[PATH_MAX], shell[PATH_MAX];
+};
+
+/* PATH inside the rootfs, whole, as a NUL-terminated string the caller
+ * frees; NULL when it is missing, not a regular file, reached through a
+ * symlink, or larger than ACCOUNT_FILE_MAX bytes. */
+static char *read_account_file(int rootfs, const char *path)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	struct stat st;
+	char *text = NULL;
+	int fd = syscall(SYS_openat2, rootfs, path, &how, sizeof how);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < ACCOUNT_FILE_MAX &&
+	    (text = malloc(ACCOUNT_FILE_MAX + 1))) {
+		ssize_t n = read(fd, text, ACCOUNT_FILE_MAX);
+		if (n < 0)
+			n = 0;
+		text[n] = '\0';
+	}
+	close(fd);
+	return text;
+}
+
+/* Split LINE in place at ':' into exactly N fields; false otherwise. */
+static bool split_fields(char *line, char **field, int n)
+{
+	for (int i = 0; i < n; i++) {
+		field[i] = line;
+		line = strchr(line, ':');
+		if (!line)
+			return i == n - 1;
+		*line++ = '\0';
+	}
+	return false;
+}
+
+static bool valid_account_id(const char *s, unsigned *id)
+{
+	return parse_uid(s, id) == 0;
+}
+
+/* name:password:uid:gid:gecos:home:shell (passwd(5)) */
+static void find_passwd_entry(char *passwd, struct identity *id)
+{
+	for (char *line = strtok(passwd, "\n"); line; line = strtok(NULL, "\n")) {
+		char *f[7];
+		unsigned uid, gid;
+		if (!split_fields(line, f, 7) || !valid_account_id(f[2], &uid) || uid != id->uid ||
+		    !valid_account_id(f[3], &gid) || !f[0][0] || strlen(f[0]) >= sizeof id->name ||
+		    f[5][0] != '/' || strlen(f[5]) >= sizeof id->home || strlen(f[6]) >= sizeof id->shell)
+			continue;
+		snprintf(id->name, sizeof id->name, "%s", f[0]);
+		snprintf(id->home, sizeof id->home, "%s", f[5]);
+		snprintf(id->shell, sizeof id->shell, "%s", f[6]);
+		id->gid = gid;
+		return;
+	}
+}
+
+/* name:password:gid:member,member (group(5)) */
+static void find_groups(char *group, struct identity *id)
+{
+	for (char *line = strtok(group, "\n"); line; line = strtok(NULL, "\n")) {
+		char *f[4], *save;
+		unsigned gid;
+		if (!split_fields(line, f, 4) || !valid_account_id(f[2], &gid) || gid == id->gid)
+			continue;
+		for (char *m = strtok_r(f[3], ",", &save); m; m = strtok_r(NULL, ",", &save))
+			if (!strcmp(m, id->name) && id->ngroups < MAX_GROUPS)
+				id->groups[id->ngroups++] = gid;
+	}
+}
+
+static void look_up_identity(int rootfs, const struct options *o, struct identity *id)
+{
+	struct stat st;
+	memset(id, 0, sizeof *id);
+	id->uid = o->uid;
+	id->gid = o->uid;
+	snprintf(id->home, sizeof id->home, "%s", o->uid == 0 &&
+		 fstatat(rootfs, "root", &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) ?
+		 "/root" : "/");
+	char *passwd = read_account_file(rootfs, "/etc/passwd");
+	if (passwd)
+		find_passwd_entry(passwd, id);
+	free(passwd);
+	if (o->have_gid)
+		id->gid = o->gid;
+	id->groups[id->ngroups++] = id->gid;
+	char *group = id->name[0] ? read_account_file(rootfs, "/etc/group") : NULL;
+	if (group)
+		find_groups(group, id);
+	free(group);
 }
 
 /* ------------------------------------------------------------------------ *
@@ -1780,6 +2044,478 @@ static void set_hostname_and_loopback(const char *hostname)
 }
 
 /* ------------------------------------------------------------------------ *
+ * 6b. Files: bind mounts, a read-only or copy-on-write root, /etc/hosts
+ *
+ * -b HOST:CONTAINER puts a host file or directory into the container.  The
+ * host path is the user's, and looked up once, by the launcher, before the
+ * clone: open(O_PATH), then open_tree(OPEN_TREE_CLONE) copies the mount
+ * that descriptor names into a detached tree, the same way the rootfs
+ * travels (section 5), so the container gets exactly what was checked even
+ * if the path is renamed meanwhile.  Copied from the launcher's private
+ * namespace, the tree is private: nothing mounted under it later reaches
+ * the host.  :ro is mount_setattr(MOUNT_ATTR_RDONLY) on the detached tree,
+ * before the container can touch it: a write gets EROFS.  The container
+ * path is resolved inside the rootfs like every other mount target and
+ * created (directories, or an empty file for a file) when missing.
+ *
+ * Ownership.  Without an idmap the container sees the host's ids: the
+ * invoking user's home, owned by host uid 1000, shows as owned by nobody,
+ * since the container's ids are host 100000-165535.  An idmapped mount
+ * (Documentation/filesystems/idmappings.rst) translates ids between disk
+ * and caller: with a user namespace whose map is "X 100000+U 1", the file
+ * owned by X on disk appears as owned by host 100000+U, which is the
+ * container's uid U, and a file U creates is written as X.  So a directory
+ * owned by the invoking user (SUDO_UID) is mapped onto the container's user,
+ * and only that one id: everything else in it (root's files, say) still
+ * shows as nobody, so the container's root never gains host root's
+ * ownership of anything.  A filesystem that cannot be idmapped gets one
+ * warning line.  The namespace that carries the map is a throwaway: a
+ * child of the launcher unshares one, the launcher writes its map, keeps
+ * the /proc/PID/ns/user descriptor and lets the child go.
+ *
+ * -r remounts the container's / read-only (MS_REMOUNT|MS_BIND|MS_RDONLY
+ * on that mount alone), after /tmp and /run got small tmpfs mounts of
+ * their own (/dev/shm already has one).  tmpfs pages are charged to the
+ * memory cgroup of the process that writes them, so these count against -M.
+ *
+ * -o makes / an overlayfs (Documentation/filesystems/overlayfs.rst).  An
+ * overlay merges two directories: the lower layer (the rootfs), only ever
+ * read, and the upper layer, where every change lands.  Writing to a lower
+ * file first copies it up; deleting one leaves a "whiteout" in upper that
+ * hides it; work/ is overlay's scratch directory, on the same filesystem as
+ * upper/, where a copy-up is assembled before it is renamed into place.  The
+ * merged view is what the container gets as /.  By default upper/ and work/
+ * live in a tmpfs (charged to -M, gone with the container); with -o DIR in
+ * DIR/upper and DIR/work, Docker overlay2's layout, and the changes stay.
+ * The container builds the overlay itself, as root of its user namespace
+ * (allowed since Linux 5.11), from its idmapped rootfs as the lower layer
+ * (idmapped layers: 5.19), so the files it writes get the same on-disk
+ * owners as if it had written to the rootfs.  All layers must be mounts in
+ * its own namespace (Linux 6.1 refuses detached ones), so each is first
+ * stacked on / beneath the rootfs, where pivot_root later drops it.
+ *
+ * /etc/hosts and /etc/hostname: programs look their own hostname up in
+ * /etc/hosts (sudo, `hostname -f`), and the rootfs's knows nothing of a
+ * generated name.  The container gets its own two files, in a 16k tmpfs of
+ * its own, bind-mounted over the rootfs's for the run; the rootfs's files
+ * are never written (a missing one gets an empty file to mount over).
+ * ------------------------------------------------------------------------ */
+
+/* A user namespace that exists only to carry UID_MAP and GID_MAP (lines
+ * of user_namespaces(7)'s "inside outside count") for an idmapped mount.
+ * Returns a descriptor of it (/proc/PID/ns/user). */
+static int idmap_userns(const char *uid_map, const char *gid_map)
+{
+	int ready[2], hold[2];
+	char path[64], byte;
+	if (pipe2(ready, O_CLOEXEC) < 0 || pipe2(hold, O_CLOEXEC) < 0)
+		die_errno("pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		die_errno("fork");
+	if (pid == 0) {
+		close(hold[1]);
+		byte = unshare(CLONE_NEWUSER) == 0;
+		if (write(ready[1], &byte, 1) == 1)
+			while (read(hold[0], &byte, 1) < 0 && errno == EINTR)
+				;
+		_exit(0);
+	}
+	close(ready[1]);
+	close(hold[0]);
+	if (read(ready[0], &byte, 1) != 1 || !byte)
+		die("cannot create a user namespace for an idmapped mount");
+	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
+	if (write_file(path, "%s", uid_map) < 0)
+		die_errno("writing %s", path);
+	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
+	if (write_file(path, "%s", gid_map) < 0)
+		die_errno("writing %s", path);
+	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+	int userns = open(path, O_RDONLY | O_CLOEXEC);
+	if (userns < 0)
+		die_errno("%s", path);
+	close(ready[0]);
+	close(hold[1]);
+	waitpid(pid, NULL, 0);
+	return userns;
+}
+
+/* A detached copy of the mount at FD (open_tree(2)).  With USERNS >= 0 it
+ * is idmapped with that namespace; ATTR adds other MOUNT_ATTR_* flags.
+ * Returns the tree, or -1 with errno from mount_setattr(2). */
+static int detached_copy(int fd, int userns, unsigned long long attr)
+{
+	trace("open_tree(%d, \"\", AT_EMPTY_PATH|OPEN_TREE_CLONE|AT_RECURSIVE)", fd);
+	int tree = syscall(SYS_open_tree, fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE |
+			   OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		die_errno("open_tree: cannot copy a mount (Linux 5.2 or later needed)");
+	struct mount_attr_arg a = { .attr_set = attr, .userns_fd = userns };
+	if (userns >= 0)
+		a.attr_set |= MOUNT_ATTR_IDMAP;
+	if (!a.attr_set)
+		return tree;
+	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { %s%s })", tree,
+	      userns >= 0 ? "MOUNT_ATTR_IDMAP " : "", attr & MOUNT_ATTR_RDONLY ? "MOUNT_ATTR_RDONLY" : "");
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0) {
+		int saved = errno;
+		close(tree);
+		errno = saved;
+		return -1;
+	}
+	return tree;
+}
+
+/* The host user who ran sudo, or -1 (run by root itself). */
+static long invoking_user(const char *var)
+{
+	unsigned long long id;
+	const char *s = getenv(var);
+	return s && parse_number(s, UINT_MAX - 1, &id) == 0 && id != 0 ? (long)id : -1;
+}
+
+/* Parent, before the clone: every -b host path opened once and copied. */
+static void prepare_binds(struct options *o, const struct identity *id)
+{
+	long host_uid = invoking_user("SUDO_UID"), host_gid = invoking_user("SUDO_GID");
+	int userns = -1;
+	if (!o->nbinds)
+		return;
+	stage(NULL, "opening %d bind mount%s", o->nbinds, o->nbinds > 1 ? "s" : "");
+	for (int i = 0; i < o->nbinds; i++) {
+		struct bind *b = &o->binds[i];
+		struct stat st;
+		trace("open(\"%s\", O_PATH|O_CLOEXEC)", b->host);
+		int fd = open(b->host, O_PATH | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0)
+			die_errno("-b %s: the host path", b->host);
+		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+			die("-b %s: not a directory or regular file; only those can be bound "
+			    "(a device or socket would hand the host's to the container)", b->host);
+		unsigned long long ro = b->readonly ? MOUNT_ATTR_RDONLY : 0;
+		bool map = host_uid > 0 && st.st_uid == (uid_t)host_uid;
+		if (map && userns < 0) {
+			char uid_map[64], gid_map[64];
+			format_id_map(uid_map, sizeof uid_map, host_uid, HOST_ID_BASE + id->uid, 1);
+			format_id_map(gid_map, sizeof gid_map, host_gid > 0 ? host_gid : host_uid,
+				      HOST_ID_BASE + id->gid, 1);
+			userns = idmap_userns(uid_map, gid_map);
+		}
+		b->tree = detached_copy(fd, map ? userns : -1, ro);
+		if (b->tree < 0 && map) {
+			warn("-b %s: this filesystem cannot be idmapped (%s); its files keep their "
+			     "host owners, which the container sees as nobody", b->host, strerror(errno));
+			b->tree = detached_copy(fd, -1, ro);
+		}
+		if (b->tree < 0)
+			die_errno("-b %s: making the copy%s", b->host, ro ? " read-only" : "");
+		close(fd);
+	}
+	if (userns >= 0)
+		close(userns);
+	done();
+}
+
+/* Parent, before the clone, for -o DIR: DIR/upper and DIR/work made when
+ * missing (never through a symlink), and DIR copied with the container's
+ * own idmap, so that upper/ holds files with the same owners as the
+ * rootfs.  Returns the tree, or -1 without -o DIR. */
+static int prepare_overlay_dir(const struct options *o)
+{
+	static const char *const subdirs[] = { "upper", "work" };
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	char map[64];
+	if (!o->overlay_dir)
+		return -1;
+	stage(NULL, "preparing %s/upper and %s/work for -o", o->overlay_dir, o->overlay_dir);
+	int dir = open(o->overlay_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		die_errno("-o %s: expected an existing directory to keep the upper layer in",
+			  o->overlay_dir);
+	for (size_t i = 0; i < LEN(subdirs); i++) {
+		if (mkdirat(dir, subdirs[i], 0755) < 0 && errno != EEXIST)
+			die_errno("-o %s: mkdir %s", o->overlay_dir, subdirs[i]);
+		int sub = syscall(SYS_openat2, dir, subdirs[i], &how, sizeof how);
+		if (sub < 0)
+			die_errno("-o %s: %s must be a directory, not a symlink",
+				  o->overlay_dir, subdirs[i]);
+		close(sub);
+	}
+	format_id_map(map, sizeof map, 0, HOST_ID_BASE, CONTAINER_IDS);
+	int userns = idmap_userns(map, map);
+	int tree = detached_copy(dir, userns, 0);
+	if (tree < 0)
+		die_errno("-o %s: this filesystem cannot be idmapped, which the upper layer "
+			  "needs; use a directory on ext4, xfs or btrfs", o->overlay_dir);
+	close(userns);
+	done();
+	warn_if_reachable(dir, o->overlay_dir);   /* upper/ holds host-root files too */
+	close(dir);
+	return tree;
+}
+
+/* Child: a fresh tmpfs as a detached mount (fsopen(2), fsmount(2)),
+ * OPTIONS a comma-separated list like "size=16k,mode=0755". */
+static int new_tmpfs(const char *options)
+{
+	char opts[128];
+	snprintf(opts, sizeof opts, "%s", options);
+	int fs = syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC_VALUE);
+	if (fs < 0)
+		die_errno("fsopen tmpfs");
+	for (char *save, *opt = strtok_r(opts, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(opt, '=');
+		*eq = '\0';
+		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, opt, eq + 1, 0) < 0)
+			die_errno("tmpfs option %s", opt);
+	}
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		die_errno("creating a tmpfs");
+	int mnt = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID_VALUE |
+			  MOUNT_ATTR_NODEV_VALUE);
+	if (mnt < 0)
+		die_errno("fsmount tmpfs");
+	close(fs);
+	return mnt;
+}
+
+/* Child: attach the detached mount MNT on DIR in the rootfs for a moment,
+ * as a place to build from: a bind source or an overlay layer must be a
+ * mount in the caller's namespace (Linux 6.1 refuses detached ones).
+ * unstage() takes it away again; what was built from it keeps it alive. */
+static void stage_at(int mnt, int root, const char *dir)
+{
+	int fd = open_in_rootfs(root, dir);
+	trace("move_mount(%d, \"\", %d (%s), \"\", MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)",
+	      mnt, fd, dir);
+	if (syscall(SYS_move_mount, mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		die_errno("attaching a staging mount on %s", dir);
+	close(fd);
+}
+
+/* Detach the mount whose root MNT is (umount2(2), MNT_DETACH). */
+static void unstage(int mnt)
+{
+	char path[32];
+	snprintf(path, sizeof path, "/proc/self/fd/%d", mnt);
+	trace("umount2(\"%s\", MNT_DETACH)", path);
+	if (umount2(path, MNT_DETACH) < 0)
+		die_errno("detaching a staging mount");
+	close(mnt);
+}
+
+/* Child, with the rootfs in place and before /dev is mounted: the
+ * container's own /etc/hosts and /etc/hostname, written in a 16k tmpfs
+ * staged on /dev and bound over the rootfs's files.  A rootfs without
+ * /etc, or with something other than a file there, keeps its own. */
+static void bind_hosts_files(int root, const char *hostname)
+{
+	static const char *const files[] = { "hosts", "hostname" };
+	char text[512], target[32], source[32];
+	stage("grep /etc/host /proc/%1$d/mountinfo", "giving the container its own /etc/hosts "
+	      "and /etc/hostname");
+	int etc = resolve_in_rootfs(root, "/etc");
+	if (etc < 0) {
+		skipped("the rootfs has no /etc");
+		return;
+	}
+	int mnt = new_tmpfs("size=16k,mode=0755");
+	snprintf(text, sizeof text, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost "
+		 "ip6-loopback\n127.0.1.1\t%s\n", hostname);
+	const char *const contents[] = { text, hostname };
+	for (size_t i = 0; i < LEN(files); i++) {
+		int fd = openat(mnt, files[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 || dprintf(fd, "%s%s", contents[i], i == 1 ? "\n" : "") < 0)
+			die_errno("writing the container's /etc/%s", files[i]);
+		close(fd);
+	}
+	make_dir_in_rootfs(root, "/dev", 0755);
+	stage_at(mnt, root, "/dev");
+	for (size_t i = 0; i < LEN(files); i++) {
+		snprintf(target, sizeof target, "/etc/%s", files[i]);
+		int fd = openat(etc, files[i], O_CREAT | O_WRONLY | O_NOFOLLOW | O_NONBLOCK |
+				O_CLOEXEC, 0644);
+		if (fd < 0) {
+			warn("%s in the rootfs is not a regular file (%s); the container keeps it",
+			     target, strerror(errno));
+			continue;
+		}
+		close(fd);
+		int src = openat(mnt, files[i], O_PATH | O_CLOEXEC);
+		snprintf(source, sizeof source, "/proc/self/fd/%d", src);
+		bind_in_rootfs(source, root, target);
+		close(src);
+	}
+	unstage(mnt);
+	close(etc);
+	done();
+}
+
+/* Child, with the rootfs LOWER in place at / and the working directory:
+ * build the overlay (upper/ and work/ in UPPER_TREE, or in a fresh tmpfs
+ * the size of the memory limit, staged on the rootfs's /dev), put it at /
+ * in the rootfs's place, step into it and return it: from now on it is
+ * the container's rootfs.  The rootfs mount itself is detached: the
+ * overlay keeps a private copy of it, and pivot_root must find the
+ * overlay directly on top of the old root. */
+static int put_overlay_in_place(int lower, int upper_tree, unsigned long long memory)
+{
+	char opts[64], layer[3][32], lower_path[32];
+	static const char *const keys[3] = { "lowerdir", "upperdir", "workdir" };
+	stage("grep overlay /proc/%1$d/mountinfo", "mounting a copy-on-write root (overlayfs)");
+	int staging = upper_tree;
+	if (staging < 0) {
+		snprintf(opts, sizeof opts, "size=%llu,mode=0755", memory);
+		staging = new_tmpfs(opts);
+		if (mkdirat(staging, "upper", 0755) < 0 || mkdirat(staging, "work", 0755) < 0)
+			die_errno("mkdir upper, work in the overlay's tmpfs");
+	}
+	if (!present_in_rootfs(lower, "/dev"))
+		die("-o: the rootfs has no /dev directory, which the overlay is built on; "
+		    "create one (mkdir ROOTFS/dev)");
+	stage_at(staging, lower, "/dev");
+	int upper = openat(staging, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int work = openat(staging, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (upper < 0 || work < 0)
+		die_errno("opening the overlay's upper and work directories");
+	int fds[3] = { lower, upper, work };
+	int fs = syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC_VALUE);
+	if (fs < 0)
+		die_errno("fsopen overlay: this kernel has no overlayfs (CONFIG_OVERLAY_FS)");
+	for (int i = 0; i < 3; i++) {
+		snprintf(layer[i], sizeof layer[i], "/proc/self/fd/%d", fds[i]);
+		trace("fsconfig(%d, FSCONFIG_SET_STRING, \"%s\", \"%s\")", fs, keys[i], layer[i]);
+		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, keys[i], layer[i], 0) < 0)
+			die_errno("overlay %s", keys[i]);
+	}
+	/* overlay keeps its bookkeeping (opaque directories, redirects) in
+	 * extended attributes; trusted.* ones need host root, so an overlay
+	 * mounted in a user namespace uses user.* ones */
+	trace("fsconfig(%d, FSCONFIG_SET_FLAG, \"userxattr\")", fs);
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
+		die_errno("overlay userxattr (Linux 5.11 or later)");
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		die_errno("creating the overlay (Linux 5.11 or later mounts one in a user "
+			  "namespace; 5.19 with an idmapped lower layer)");
+	int merged = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+	if (merged < 0)
+		die_errno("fsmount overlay");
+	close(fs);
+	close(upper);
+	close(work);
+	unstage(staging);
+	snprintf(lower_path, sizeof lower_path, "/proc/self/fd/%d", lower);
+	trace("umount2(\"%s\", MNT_DETACH); move_mount(%d, \"\", AT_FDCWD, \"/\", "
+	      "MOVE_MOUNT_F_EMPTY_PATH); fchdir(%d)", lower_path, merged, merged);
+	if (umount2(lower_path, MNT_DETACH) < 0)
+		die_errno("detaching the rootfs from under the overlay");
+	close(lower);
+	if (syscall(SYS_move_mount, merged, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		die_errno("attaching the overlay");
+	if (fchdir(merged) < 0)
+		die_errno("entering the overlay");
+	done();
+	return merged;
+}
+
+/* Create PATH in the rootfs as mkdir -p would, the last component a
+ * directory or, with LAST_IS_FILE, an empty file; each step looked up
+ * as make_dir_in_rootfs() does. */
+enum last_component { A_DIRECTORY, A_FILE };
+static void make_path_in_rootfs(int root, const char *path, enum last_component last)
+{
+	char prefix[PATH_MAX];
+	for (const char *p = path + 1;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		snprintf(prefix, sizeof prefix, "%.*s", (int)(p - path), path);
+		if (!present_in_rootfs(root, prefix)) {
+			const char *name = strrchr(prefix, '/') + 1;
+			char parent[PATH_MAX];
+			snprintf(parent, sizeof parent, "%.*s", (int)(name - prefix), prefix);
+			int dir = open_in_rootfs(root, parent);
+			int rc = (*p || last == A_DIRECTORY) ? mkdirat(dir, name, 0755) :
+				 openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+			if (rc < 0 && errno != EEXIST)
+				die_errno("creating %s in the container for -b", prefix);
+			if (rc >= 0 && !*p && last == A_FILE)
+				close(rc);
+			close(dir);
+		}
+		if (!*p)
+			break;
+	}
+}
+
+/* Attach the detached TREE onto TARGET in the rootfs (move_mount(2) from
+ * one descriptor to another: no path is walked twice). */
+static void attach_in_rootfs(int tree, int root, const char *target)
+{
+	int fd = open_in_rootfs(root, target);
+	trace("move_mount(%d, \"\", %d (%s), \"\", MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)",
+	      tree, fd, target);
+	if (syscall(SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		die_errno("-b: mounting onto %s in the container", target);
+	close(fd);
+	close(tree);
+}
+
+/* Child, after the pseudo-filesystems, before the pivot. */
+static void mount_files(int root, const struct options *o)
+{
+	static const struct { const char *target, *mode; } scratch[] = {
+		{ "/tmp", "1777" }, { "/run", "0755" },
+	};
+	char data[64];
+	if (!o->nbinds && !o->readonly_root)
+		return;
+	stage("grep -E ' / | /tmp ' /proc/%1$d/mountinfo", "mounting %s%s%s",
+	      o->nbinds ? "the binds" : "", o->nbinds && o->readonly_root ? " and " : "",
+	      o->readonly_root ? "a read-only / with a writable /tmp and /run" : "");
+	for (size_t i = 0; o->readonly_root && i < LEN(scratch); i++) {
+		snprintf(data, sizeof data, "mode=%s,size=%llu", scratch[i].mode, o->memory);
+		make_dir_in_rootfs(root, scratch[i].target, 0755);
+		mount_in_rootfs("tmpfs", root, scratch[i].target, "tmpfs", MS_NOSUID | MS_NODEV, data);
+	}
+	for (int i = 0; i < o->nbinds; i++) {
+		const struct bind *b = &o->binds[i];
+		struct stat st;
+		bool dir = fstat(b->tree, &st) == 0 && S_ISDIR(st.st_mode);
+		make_path_in_rootfs(root, b->target, dir ? A_DIRECTORY : A_FILE);
+		attach_in_rootfs(b->tree, root, b->target);
+	}
+	if (o->readonly_root)
+		mount_in_rootfs(NULL, root, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+	done();
+}
+
+/* Child, after the capabilities are dropped: -w, as the container's user
+ * (who must be allowed in).  Symlinks inside the rootfs are followed, but
+ * never out of it (RESOLVE_IN_ROOT). */
+static void enter_workdir(int root, const char *dir)
+{
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	if (!dir)
+		return;
+	trace("openat2(%d, \"%s\", { O_PATH|O_DIRECTORY, RESOLVE_IN_ROOT }); fchdir", root, dir);
+	int fd = syscall(SYS_openat2, root, dir, &how, sizeof how);
+	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+		die("-w %s: no such directory in the container; create it or pick another", dir);
+	if (fd < 0 || fchdir(fd) < 0)
+		die_errno("-w %s", dir);
+	close(fd);
+}
+
+/* ------------------------------------------------------------------------ *
  * 7. Capabilities
  *
  * Root's power is split into ~41 capabilities (capabilities(7)).  Inside a
@@ -1828,14 +2564,16 @@ static void drop_bounding_set(int cap_last_cap)
 		die_errno("clearing ambient capabilities");
 }
 
-/* gid = uid, and no supplementary groups. */
-static void become_user(unsigned uid, int sock)
+/* The uid, gid and supplementary groups looked up in section 2b; the
+ * host's groups were shed in section 5. */
+static void become_user(const struct identity *id, int sock)
 {
-	trace("setgroups(0, NULL); setresgid(%u, %u, %u); setresuid(%u, %u, %u)",
-	      uid, uid, uid, uid, uid, uid);
-	if (setgroups(0, NULL) < 0 || setresgid(uid, uid, uid) < 0 ||
-	    setresuid(uid, uid, uid) < 0)
-		die_errno("switching to uid %u", uid);
+	trace("setgroups(%d, [%u...]); setresgid(%u, %u, %u); setresuid(%u, %u, %u)",
+	      id->ngroups, (unsigned)id->groups[0], id->gid, id->gid, id->gid,
+	      id->uid, id->uid, id->uid);
+	if (setgroups(id->ngroups, id->groups) < 0 || setresgid(id->gid, id->gid, id->gid) < 0 ||
+	    setresuid(id->uid, id->uid, id->uid) < 0)
+		die_errno("switching to uid %u gid %u", id->uid, id->gid);
 	rearm_child_guards(sock);
 }
 
@@ -1859,13 +2597,13 @@ static void set_kept_capabilities(unsigned uid)
 	cap_free(caps);
 }
 
-static void drop_capabilities(int cap_last_cap, unsigned uid, int sock)
+static void drop_capabilities(int cap_last_cap, const struct identity *id, int sock)
 {
-	stage("grep -E 'Uid|Cap' /proc/%1$d/status",
-	      "dropping capabilities and becoming uid %u", uid);
+	stage("grep -E 'Uid|Gid|Groups|Cap' /proc/%1$d/status",
+	      "dropping capabilities and becoming uid %u", id->uid);
 	drop_bounding_set(cap_last_cap);
-	become_user(uid, sock);
-	set_kept_capabilities(uid);
+	become_user(id, sock);
+	set_kept_capabilities(id->uid);
 	done();
 }
 
@@ -2218,19 +2956,42 @@ static void explain_missing_interpreter(const char *command)
 		close(fd);
 }
 
-/* TERM alone is kept from the caller's environment: it names the terminal
- * the container's programs draw on, the same one outside and in. */
-static void exec_command(char **argv, unsigned uid)
+/* The environment the command starts with: PATH; HOME, USER, LOGNAME and
+ * SHELL from the identity (section 2b); TERM, which names the terminal the
+ * container's programs draw on, the same one outside and in; then each -e
+ * in order, so a later one wins: NAME=VALUE as given, a bare NAME with the
+ * caller's value (left out when the caller has none, as Docker does). */
+static void set_environment(const struct options *o, const struct identity *id)
 {
+	char *kept[MAX_ENV + 1] = { 0 };
 	const char *term = getenv("TERM");
-	char termvar[128] = "";
-	if (term)
-		snprintf(termvar, sizeof termvar, "%s", term);
+	kept[MAX_ENV] = term ? strdup(term) : NULL;
+	for (int i = 0; i < o->nenv; i++) {
+		const char *value = strchr(o->env[i], '=') ? NULL : getenv(o->env[i]);
+		if (value && asprintf(&kept[i], "%s=%s", o->env[i], value) < 0)
+			kept[i] = NULL;
+	}
 	clearenv();
 	setenv("PATH", container_path, 1);
-	setenv("HOME", uid == 0 && access("/root", F_OK) == 0 ? "/root" : "/", 1);
-	if (termvar[0])
-		setenv("TERM", termvar, 1);
+	setenv("HOME", id->home, 1);
+	if (id->name[0]) {
+		setenv("USER", id->name, 1);
+		setenv("LOGNAME", id->name, 1);
+	}
+	if (id->shell[0])
+		setenv("SHELL", id->shell, 1);
+	if (kept[MAX_ENV])
+		setenv("TERM", kept[MAX_ENV], 1);
+	for (int i = 0; i < o->nenv; i++) {
+		const char *entry = strchr(o->env[i], '=') ? o->env[i] : kept[i];
+		if (entry)
+			putenv((char *)entry);
+	}
+}
+
+static void exec_command(char **argv, const struct options *o, const struct identity *id)
+{
+	set_environment(o, id);
 
 	sigset_t none;
 	sigemptyset(&none);
@@ -2260,13 +3021,13 @@ static int exit_status_of(int wstatus)
  * init knows whom to forward it to; the command unblocks them at exec.
  * init is the launcher's own code, still non-dumpable (rearm_child_guards), so
  * the container cannot reach the launcher's binary through /proc/1/exe. */
-static void run_init(char **argv, unsigned uid)
+static void run_init(char **argv, const struct options *o, const struct identity *id)
 {
 	pid_t pid = fork();
 	if (pid < 0)
 		die_errno("fork");
 	if (pid == 0)
-		exec_command(argv, uid);
+		exec_command(argv, o, id);
 	forward_signals_to(pid);
 	close_inherited_fds();
 	sigset_t none;
@@ -2459,6 +3220,10 @@ int main(int argc, char **argv)
 	probe_host(&host);                      /* 2 */
 	check_standard_fds();                   /* 2 */
 	int rootfs = open_rootfs(&o);           /* 2 */
+	struct identity identity;
+	look_up_identity(rootfs, &o, &identity);  /* 2b */
+	prepare_binds(&o, &identity);           /* 6b: the host paths, opened once */
+	int overlay_upper = prepare_overlay_dir(&o);  /* 6b */
 	create_cgroup(&o, host.cgroup_version); /* 3: before the child exists */
 	limit_open_files();                     /* 3: inherited by the child */
 
@@ -2480,17 +3245,22 @@ int main(int argc, char **argv)
 	join_cgroup();                          /* 5: before anything else */
 	become_root_in_userns(sock);            /* 5: after the move: its cgroup is the root */
 	put_rootfs_in_place(tree);              /* 6 */
+	if (o.overlay)
+		tree = put_overlay_in_place(tree, overlay_upper, o.memory);  /* 6b */
+	bind_hosts_files(tree, o.hostname);     /* 6b: before /dev is mounted */
 	mount_pseudo_filesystems(tree);         /* 6: while the host's /proc is in view */
+	mount_files(tree, &o);                  /* 6b */
 	pivot_into_rootfs();                    /* 6 */
 	mask_host_proc_files(tree);             /* 6: the new /proc is there now */
 	set_hostname_and_loopback(o.hostname);  /* 6 */
-	drop_capabilities(host.cap_last_cap, o.uid, sock);  /* 7 */
+	drop_capabilities(host.cap_last_cap, &identity, sock);  /* 7 */
+	enter_workdir(tree, o.workdir);         /* 6b: -w, as the user */
 	install_syscall_filter();               /* 8: last, so set-up is not filtered */
 	pause_before("nsenter -t %1$d -a ps", o.init ? "starting init, which runs the command as PID 2"
 					       : "exec'ing the command as PID 1");
 	if (o.init)
-		run_init(o.argv, o.uid);        /* 9 */
-	exec_command(o.argv, o.uid);            /* 9 */
+		run_init(o.argv, &o, &identity); /* 9 */
+	exec_command(o.argv, &o, &identity);    /* 9 */
 }
 #endif
 

@@ -660,7 +660,10 @@ START_TEST(test_user_1000)
 	struct run r = run_in_as(1000, "id -u; id -g; id -G; grep -E \"^(Uid|Gid|Groups):\" /proc/self/status");
 	ck_assert_msg(r.status == 0, "status %d, stderr:\n%s", r.status, r.err);
 	char *s = squeeze(r.out);
-	ck_assert_str_eq(s, "1000\n1000\n1000\nUid: 1000 1000 1000 1000\nGid: 1000 1000 1000 1000\nGroups:\n");
+	/* the group and the supplementary groups (users) from the rootfs's
+	 * /etc/passwd and /etc/group; none of the host's */
+	ck_assert_str_eq(s, "1000\n1000\n1000 100\nUid: 1000 1000 1000 1000\nGid: 1000 1000 1000 1000\n"
+			 "Groups: 100 1000\n");
 	free(s);
 	run_free(&r);
 }
@@ -730,7 +733,10 @@ static void check_env(bool with_term)
 	ck_assert_msg(has_line(initial, home), "environment (want %s):\n%s", home, initial);
 	if (with_term)
 		ck_assert_msg(has_line(initial, "TERM=ctest-term"), "environment:\n%s", initial);
-	ck_assert_int_eq(count_lines(initial), with_term ? 3 : 2);
+	/* and root's name and shell from the rootfs's /etc/passwd */
+	ck_assert_msg(has_line(initial, "USER=root") && has_line(initial, "LOGNAME=root") &&
+		      has_line(initial, "SHELL=/bin/sh"), "environment:\n%s", initial);
+	ck_assert_int_eq(count_lines(initial), with_term ? 6 : 5);
 
 	/* what the shell shows: the same plus only its own PWD, SHLVL, OLDPWD */
 	for (char *p = shell; *p; ) {
@@ -741,6 +747,8 @@ static void check_env(bool with_term)
 		ck_assert_msg(eq, "odd env line \"%s\"", p);
 		size_t n = eq - p;
 		bool ok = (n == 4 && !strncmp(p, "PATH", 4)) || (n == 4 && !strncmp(p, "HOME", 4)) ||
+			  (n == 4 && !strncmp(p, "USER", 4)) || (n == 7 && !strncmp(p, "LOGNAME", 7)) ||
+			  (n == 5 && !strncmp(p, "SHELL", 5)) ||
 			  (with_term && n == 4 && !strncmp(p, "TERM", 4)) ||
 			  (n == 3 && !strncmp(p, "PWD", 3)) || (n == 5 && !strncmp(p, "SHLVL", 5)) ||
 			  (n == 6 && !strncmp(p, "OLDPWD", 6));
@@ -848,7 +856,8 @@ START_TEST(test_mounts_inside)
 		ck_assert_msg(!strstr(m.point, hostroot) && !strstr(m.point, "old") &&
 			      !strstr(m.point, "pivot"), "old root still mounted: %s", line);
 		ck_assert_msg(!strcmp(m.point, "/") || under(m.point, "/proc") || under(m.point, "/dev") ||
-			      under(m.point, "/sys"), "unexpected mount (old root?): %s", line);
+			      under(m.point, "/sys") || !strcmp(m.point, "/etc/hosts") ||
+			      !strcmp(m.point, "/etc/hostname"), "unexpected mount (old root?): %s", line);
 		if (!strcmp(m.point, "/"))
 			roots++;
 		if (!strcmp(m.point, "/proc")) {

@@ -1,0 +1,268 @@
+/*
+ * test_files.c - environment, identity and files: -e, -w, -u UID:GID and
+ * the rootfs's passwd/group, /etc/hosts and /etc/hostname, -b, -r, -o.
+ * Each test launches a real container on the test rootfs and checks what
+ * the process inside sees (and, for -o, that the rootfs is unchanged).
+ *
+ * Run as root from the project's top directory: `sudo make check-files`.
+ *
+ * Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "harness.h"
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+/* Every test's scratch directories live in one made before the tests and
+ * removed after them, in the parent: a failed test leaves nothing behind. */
+static char base[] = "/var/tmp/contained-files.XXXXXX";
+
+static void make_base(void)
+{
+	if (!mkdtemp(base))
+		abort();
+}
+
+static void remove_base(void)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", base);
+	if (system(cmd) != 0)
+		fprintf(stderr, "test_files: could not remove %s\n", base);
+}
+
+/* A scratch directory on the host, removed by rm_rf (or with base). */
+static char *scratch(void)
+{
+	char *dir;
+	ck_assert_int_ge(asprintf(&dir, "%s/XXXXXX", base), 0);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	return dir;
+}
+
+static void rm_rf(char *dir)
+{
+	struct run r = run_sh("rm -rf %s", dir);
+	run_free(&r);
+	free(dir);
+}
+
+/* The launcher's own lines start with "=>"; the container's output does not. */
+static struct run run_args(const char *args, const char *cmd)
+{
+	return run_sh("%s -m %s %s -c /bin/sh -c '%s' 2>&1 | grep -v '^=>'; exit $(( $? > 1 ))",
+		      contained_bin(), test_rootfs(), args, cmd);
+}
+
+/* The status of contained itself (not of a pipe). */
+static int status_of(const char *args)
+{
+	struct run r = run_sh("%s -m %s %s -c /bin/true", contained_bin(), test_rootfs(), args);
+	int status = r.status;
+	run_free(&r);
+	return status;
+}
+
+START_TEST(env_sets_and_overrides)
+{
+	struct run r = run_sh("CALLER_VALUE=from-host %s -m %s -u 0 -e A=1 -e B=x=y -e A=2 "
+			      "-e CALLER_VALUE -e HOME=/srv -c /bin/sh -c 'echo $A $B $CALLER_VALUE $HOME'",
+			      contained_bin(), test_rootfs());
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(chomp(r.out), "2 x=y from-host /srv");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(env_bad_syntax_is_an_error)
+{
+	static const char *const bad[] = { "-e =x", "-e 1A=x", "-e A-B=x", "-e ''" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char args[64];
+		snprintf(args, sizeof args, "-u 0 %s", bad[i]);
+		ck_assert_msg(status_of(args) == 125, "%s was accepted", bad[i]);
+	}
+	ck_assert_int_eq(status_of("-u 0 -e GOOD_1=x -e _ok"), 0);
+}
+END_TEST
+
+START_TEST(workdir)
+{
+	struct run r = run_args("-u 1000 -w /home/user", "pwd");
+	ck_assert_str_eq(chomp(r.out), "/home/user");
+	run_free(&r);
+	ck_assert_int_eq(status_of("-u 0 -w /no/such/dir"), 125);
+	ck_assert_int_eq(status_of("-u 0 -w relative"), 125);
+}
+END_TEST
+
+START_TEST(identity_from_passwd_and_group)
+{
+	struct run r = run_args("-u 1000", "id; echo $HOME $USER $LOGNAME $SHELL");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "uid=1000(user) gid=1000(user) groups=100(users),1000(user)\n"
+			 "/home/user user user /bin/sh\n");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(identity_uid_gid_and_unknown_uid)
+{
+	struct run r = run_args("-u 1000:1000", "id -u; id -g; echo $HOME");
+	ck_assert_str_eq(r.out, "1000\n1000\n/home/user\n");
+	run_free(&r);
+	r = run_args("-u 1000:100", "id -g");
+	ck_assert_str_eq(r.out, "100\n");
+	run_free(&r);
+	r = run_args("-u 4242", "id -u; id -g; echo $HOME; echo ${USER-unset}");
+	ck_assert_str_eq(r.out, "4242\n4242\n/\nunset\n");
+	run_free(&r);
+	ck_assert_int_eq(status_of("-u 1000:x"), 125);
+	ck_assert_int_eq(status_of("-u 1000:70000"), 125);
+}
+END_TEST
+
+/* A hostile passwd: malformed lines are skipped, and a symlink (to the
+ * host's) is not followed. */
+START_TEST(identity_passwd_hostile)
+{
+	char *dir = scratch();
+	struct run r = run_sh("chmod 0700 %1$s && cp -a %2$s %1$s/r && "
+			      "printf 'user:x:1000\\nuser:x:1000:1000:x:relative:/bin/sh\\n"
+			      "user:x:1000:99999999:x:/nope:/bin/sh\\n"
+			      "user:x:1000:1000:x:/home/user:/bin/ash\\n' > %1$s/r/etc/passwd",
+			      dir, test_rootfs());
+	ck_assert_int_eq(r.status, 0);
+	run_free(&r);
+	r = run_sh("%s -m %s/r -u 1000 -c /bin/sh -c 'echo $HOME $SHELL' 2>/dev/null",
+		   contained_bin(), dir);
+	ck_assert_str_eq(chomp(r.out), "/home/user /bin/ash");
+	run_free(&r);
+	r = run_sh("rm %1$s/r/etc/passwd && ln -s /etc/passwd %1$s/r/etc/passwd", dir);
+	run_free(&r);
+	r = run_sh("%s -m %s/r -u 0 -c /bin/sh -c 'echo ${USER-none}' 2>/dev/null",
+		   contained_bin(), dir);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(chomp(r.out), "none");
+	run_free(&r);
+	rm_rf(dir);
+}
+END_TEST
+
+START_TEST(hosts_and_hostname)
+{
+	struct run r = run_args("-u 0 -H box.example", "cat /etc/hostname; "
+				"grep -c box.example /etc/hosts; hostname -f");
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(r.out, "box.example\n1\nbox.example\n");
+	run_free(&r);
+	/* the rootfs's own file is untouched */
+	r = run_sh("grep -c box.example %s/etc/hosts", test_rootfs());
+	ck_assert_str_eq(chomp(r.out), "0");
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(bind_read_write_and_owned_by_the_user)
+{
+	char *dir = scratch();
+	struct run r = run_sh("chown 1000:1000 %s && echo hello > %s/file && chown 1000:1000 %s/file",
+			      dir, dir, dir);
+	run_free(&r);
+	char args[256];
+	snprintf(args, sizeof args, "-u 1000 -b %s:/mnt/data/deep", dir);
+	r = run_sh("SUDO_UID=1000 SUDO_GID=1000 %s -m %s %s -c /bin/sh -c "
+		   "'cat /mnt/data/deep/file; stat -c %%u:%%g /mnt/data/deep; echo new > /mnt/data/deep/made'"
+		   " 2>&1 | grep -v \"^=>\"", contained_bin(), test_rootfs(), args);
+	ck_assert_str_eq(r.out, "hello\n1000:1000\n");
+	run_free(&r);
+	struct stat st;
+	char made[256];
+	snprintf(made, sizeof made, "%s/made", dir);
+	ck_assert_int_eq(stat(made, &st), 0);
+	ck_assert_uint_eq(st.st_uid, 1000);
+	rm_rf(dir);
+}
+END_TEST
+
+START_TEST(bind_read_only_is_erofs)
+{
+	char *dir = scratch();
+	char args[256];
+	ck_assert_int_eq(chmod(dir, 01777), 0);   /* so only the mount can refuse */
+	snprintf(args, sizeof args, "-u 0 -b %s:/mnt:ro", dir);
+	struct run r = run_args(args, "touch /mnt/x 2>&1");
+	ck_assert_msg(strstr(r.out, "Read-only file system"), "got: %s", r.out);
+	run_free(&r);
+	rm_rf(dir);
+	ck_assert_int_eq(status_of("-u 0 -b relative:/mnt"), 125);
+	ck_assert_int_eq(status_of("-u 0 -b /tmp:/mnt:rw"), 125);
+	ck_assert_int_eq(status_of("-u 0 -b /tmp:/../mnt"), 125);
+}
+END_TEST
+
+START_TEST(read_only_root)
+{
+	struct run r = run_args("-u 0 -r", "touch /x 2>&1; touch /tmp/a /run/a /dev/shm/a && echo writable");
+	ck_assert_msg(strstr(r.out, "Read-only file system"), "got: %s", r.out);
+	ck_assert_msg(strstr(r.out, "writable"), "got: %s", r.out);
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(overlay_leaves_the_rootfs_alone)
+{
+	const char *sum = "find %s -path %s/etc/hostname -prune -o -print0 | sort -z | "
+			  "xargs -0 stat -c '%%n %%s %%Y %%a' | md5sum";
+	struct run before = run_sh(sum, test_rootfs(), test_rootfs());
+	struct run r = run_args("-u 0 -o", "rm -rf /usr; ls /usr >/dev/null 2>&1 || echo gone; "
+				"echo x > /etc/passwd; echo ok");
+	ck_assert_str_eq(r.out, "gone\nok\n");
+	run_free(&r);
+	struct run after = run_sh(sum, test_rootfs(), test_rootfs());
+	ck_assert_str_eq(before.out, after.out);
+	run_free(&before);
+	run_free(&after);
+}
+END_TEST
+
+START_TEST(overlay_dir_keeps_changes)
+{
+	char *dir = scratch();
+	char args[256];
+	snprintf(args, sizeof args, "-u 0 -o %s", dir);
+	struct run r = run_args(args, "echo kept > /root/note");
+	run_free(&r);
+	r = run_args(args, "cat /root/note");
+	ck_assert_str_eq(r.out, "kept\n");
+	run_free(&r);
+	char path[256];
+	snprintf(path, sizeof path, "%s/upper/root/note", dir);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	snprintf(path, sizeof path, "%s/root/note", test_rootfs());
+	ck_assert_int_ne(access(path, F_OK), 0);
+	rm_rf(dir);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("files");
+	TCase *tc = tcase_create("files");
+	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, make_base, remove_base);
+	tcase_add_test(tc, env_sets_and_overrides);
+	tcase_add_test(tc, env_bad_syntax_is_an_error);
+	tcase_add_test(tc, workdir);
+	tcase_add_test(tc, identity_from_passwd_and_group);
+	tcase_add_test(tc, identity_uid_gid_and_unknown_uid);
+	tcase_add_test(tc, identity_passwd_hostile);
+	tcase_add_test(tc, hosts_and_hostname);
+	tcase_add_test(tc, bind_read_write_and_owned_by_the_user);
+	tcase_add_test(tc, bind_read_only_is_erofs);
+	tcase_add_test(tc, read_only_root);
+	tcase_add_test(tc, overlay_leaves_the_rootfs_alone);
+	tcase_add_test(tc, overlay_dir_keeps_changes);
+	suite_add_tcase(s, tc);
+	return run_container_suite("test_files", s);
+}

@@ -25,7 +25,9 @@
  *                           bind_hosts_files(), mount_files(), enter_workdir()
  *   7. Capabilities         drop_capabilities()
  *   8. Seccomp              install_syscall_filter()
- *   9. Exec / PID 1         exec_command(), run_init()
+ *   9. Exec / PID 1         open_terminal(), hand_over_terminal() (child) and
+ *                           relay_terminal() (parent): a pty of its own;
+ *                           exec_command(), run_init()
  *  10. Cleanup              wait_for_container(), remove_cgroup()
  *   Appendix: narration     stage(), trace(), die() ... how the launcher talks
  *
@@ -47,6 +49,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -68,6 +71,7 @@
 #include <sys/types.h>
 #include <sys/vfs.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -180,6 +184,7 @@ static pid_t container_pid;            /* 4: the child, as the host numbers it; 
 static bool in_container;              /* 4: set in the child, which must not clean up */
 static volatile pid_t forward_to;      /* 4, 9: where forwarded signals go */
 static bool verbose;                   /* -v */
+static bool own_terminal;              /* 9: the container runs on a pty of its own */
 static int step_tty = -1;              /* -s: the terminal to wait on */
 
 /* ------------------------------------------------------------------------ *
@@ -200,6 +205,12 @@ struct bind {
 	int tree;                      /* the detached copy of host (section 6b) */
 };
 
+enum terminal_mode {
+	TERMINAL_AUTO,                 /* a pty when stdin and stdout are terminals */
+	TERMINAL_ALWAYS,               /* -t */
+	TERMINAL_NEVER,                /* -T */
+};
+
 struct options {
 	char rootfs[PATH_MAX];         /* -m, as given; opened once by open_rootfs() */
 	unsigned uid;                  /* -u, inside the container */
@@ -208,6 +219,7 @@ struct options {
 	long cpu_quota_us;             /* -C, microseconds per 100 ms; 0 = none */
 	long max_pids;                 /* -P */
 	bool init;                     /* -i: run a tiny init as PID 1 */
+	enum terminal_mode terminal;   /* -t, -T: a pty of its own (section 9) */
 	bool step, verbose;            /* -s, -v: classroom modes (appendix) */
 	bool help;                     /* -h, --help */
 	char **argv;                   /* -c COMMAND ARG... */
@@ -245,6 +257,9 @@ static const char usage_text[] =
 	"  -C CPUS     CPU time as a fraction of one CPU, e.g. 0.5 (default: no cap)\n"
 	"  -P N        maximum number of processes (default 64)\n"
 	"  -i          run a small init as PID 1 that reaps zombies and forwards signals\n"
+	"  -t          give the container a terminal of its own even when stdin is not one\n"
+	"  -T          no terminal of its own: the command gets the caller's stdin and stdout\n"
+	"              (default: a terminal of its own when stdin and stdout are terminals)\n"
 	"  -s          step: pause before each stage and suggest a command to watch it\n"
 	"  -v          verbose: show the system calls each stage makes\n"
 	"  -h, --help  print this help\n"
@@ -470,7 +485,7 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 	optind = 0;      /* glibc: 0 resets getopt fully, so tests can call us twice */
 	opterr = 0;
 	int opt;
-	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:e:w:b:roisvc")) != -1) {
+	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:e:w:b:roitTsvc")) != -1) {
 		switch (opt) {
 		case 'm':
 			if (snprintf(o->rootfs, sizeof o->rootfs, "%s", optarg) >= (int)sizeof o->rootfs)
@@ -542,6 +557,18 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 			break;
 		case 'i':
 			o->init = true;
+			break;
+		/* -t as `docker run -t`: a pty even for a script fed through a
+		 * pipe, for programs that insist on a terminal.  -T: the caller's
+		 * descriptors as they are, for a caller who wants the bytes
+		 * untouched (no \r\n, stderr kept apart) on a terminal too. */
+		case 't':
+		case 'T':
+			if (o->terminal != TERMINAL_AUTO &&
+			    o->terminal != (opt == 't' ? TERMINAL_ALWAYS : TERMINAL_NEVER))
+				return option_error(err, errlen, "-t and -T: choose one (-t: a "
+						    "terminal of its own, -T: none)");
+			o->terminal = opt == 't' ? TERMINAL_ALWAYS : TERMINAL_NEVER;
 			break;
 		case 's':
 			o->step = true;
@@ -1456,11 +1483,13 @@ static const int forwarded_signals[] = {
 /* Signals from the terminal (Ctrl-C, a window resize) carry si_code
  * SI_KERNEL and already went to the whole foreground process group, the
  * container included: forwarding them again would deliver them twice.
- * Forward only what someone sent with kill(). */
+ * Forward only what someone sent with kill() -- unless the container is
+ * on a pty of its own (section 9), outside the caller's terminal's
+ * process groups, where such a signal (a hang-up) reaches only us. */
 static void forward_signal(int sig, siginfo_t *info, void *context)
 {
 	(void)context;
-	if (forward_to > 0 && info->si_code != SI_KERNEL)
+	if (forward_to > 0 && (info->si_code != SI_KERNEL || own_terminal))
 		kill(forward_to, sig);
 }
 
@@ -1643,8 +1672,9 @@ static int clone_rootfs_mount(int rootfs, pid_t pid)
 	return tree;
 }
 
-/* The go-ahead: one byte, and the rootfs mount (SCM_RIGHTS, unix(7)). */
-static void send_go_ahead(int sock, int tree)
+/* One byte and the descriptor FD over the unix socket SOCK (SCM_RIGHTS,
+ * unix(7)); the receiver gets its own copy.  Returns 0, or -1 with errno. */
+static int send_descriptor(int sock, int fd)
 {
 	char byte = 1;
 	struct iovec iov = { &byte, 1 };
@@ -1657,9 +1687,15 @@ static void send_go_ahead(int sock, int tree)
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &tree, sizeof(int));
-	trace("sendmsg(%d, { 1 byte, SCM_RIGHTS [%d] })", sock, tree);
-	if (sendmsg(sock, &msg, 0) != 1)
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	trace("sendmsg(%d, { 1 byte, SCM_RIGHTS [%d] })", sock, fd);
+	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+}
+
+/* The go-ahead: one byte, and the rootfs mount. */
+static void send_go_ahead(int sock, int tree)
+{
+	if (send_descriptor(sock, tree) < 0)
 		die_errno("sending the go-ahead");
 	close(tree);
 }
@@ -2889,6 +2925,283 @@ static void install_syscall_filter(void)
  * forward signals to it and reap everything, and exit with its status.
  * ------------------------------------------------------------------------ */
 
+/* ---- A terminal of its own ------------------------------------------------
+ * Run from a terminal, the container would otherwise get the caller's own
+ * terminal as its stdin and stdout, and with it the whole reach of the
+ * host's tty driver: ioctls that type into it (TIOCSTI, refused by
+ * section 8, a deny-list), change its settings or line discipline, or
+ * hand its foreground to a process group of the container's; and the
+ * caller's session, so the container's shell cannot be the session
+ * leader that job control needs.  So when stdin and stdout are both
+ * terminals (or with -t) the container gets a pseudo-terminal of its own
+ * (pty(7)), and nothing inside holds the caller's terminal any more.
+ *
+ * The pty comes from the container's private devpts instance (section
+ * 6), so the container sees only its own ptys in /dev/pts.  The child,
+ * already the container's user, opens /dev/pts/ptmx, the master end, and
+ * with TIOCGPTPEER the slave that belongs to it (no path to look up),
+ * copies the caller's settings and window size onto it, and, as its last
+ * act before exec, sends the master to the parent over the socket
+ * (SCM_RIGHTS, as the rootfs came the other way in section 5) and puts
+ * the slave on 0, 1 and 2.  The command starts a new session (setsid) and
+ * makes the slave its controlling terminal (TIOCSCTTY); with -i that is
+ * the command, PID 2, not init, so the terminal's signals never reach
+ * init.
+ *
+ * The parent relays bytes between its own stdin and stdout and the
+ * master, with poll(2).  The caller's terminal goes into raw mode
+ * (cfmakeraw, termios(3)): no echo, no line editing, and keys make no
+ * signals, so Ctrl-C is the byte 0x03, which the relay passes on and the
+ * container's own line discipline turns into SIGINT for the container's
+ * foreground job; Ctrl-Z and fg work the same way.  A window resize
+ * sends SIGWINCH to the launcher, which copies the size onto the master
+ * (TIOCSWINSZ), and the kernel signals the container's foreground job.
+ * End of file on a stdin that is not a terminal (-t with a pipe) is
+ * passed as the pty's end-of-file character (VEOF, normally Ctrl-D); a
+ * terminal that hangs up closes the master, which hangs up the
+ * container's.  The caller's settings come back on every way out: the
+ * container's end, die(), and the signals the launcher forwards instead
+ * of dying (SIGKILL excepted: `stty sane` then).
+ * ------------------------------------------------------------------------ */
+
+/* Whether the container gets a pty of its own: -t, -T, or, by default,
+ * when stdin and stdout are both terminals.  stdin alone is not enough:
+ * in `contained ... -c /bin/cat /etc/passwd | grep root` typed at a shell,
+ * grep wants cat's bytes, not a terminal's \r\n with stderr mixed in. */
+static bool wants_terminal(enum terminal_mode mode)
+{
+	if (mode == TERMINAL_AUTO)
+		return isatty(0) && isatty(1);
+	return mode == TERMINAL_ALWAYS;
+}
+
+/* The caller's terminal, whose size and settings the container's starts
+ * with: the first of stdin, stdout, stderr that is one, or -1. */
+static int callers_terminal(void)
+{
+	for (int fd = 0; fd <= 2; fd++)
+		if (isatty(fd))
+			return fd;
+	return -1;
+}
+
+static void copy_window_size(int to)
+{
+	struct winsize size;
+	int from = callers_terminal();
+	if (from >= 0 && ioctl(from, TIOCGWINSZ, &size) == 0)
+		ioctl(to, TIOCSWINSZ, &size);
+}
+
+/* Child side, after the switch to the container's user (section 7), so the
+ * slave is that user's, mode 0620 as devpts was mounted.  Returns the
+ * master, and the slave in *slave. */
+static int open_terminal(int *slave)
+{
+	struct termios settings;
+	int unlock = 0, caller = callers_terminal();
+	stage("ls -l /proc/%1$d/root/dev/pts/", "opening a terminal of its own");
+	trace("open(\"/dev/pts/ptmx\", O_RDWR|O_NOCTTY|O_CLOEXEC); ioctl(TIOCSPTLCK, 0); "
+	      "ioctl(TIOCGPTPEER, O_RDWR|O_NOCTTY|O_CLOEXEC)");
+	int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		die_errno("opening /dev/pts/ptmx, the container's devpts");
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		die_errno("unlocking the pty");
+	*slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*slave < 0)
+		die_errno("opening the pty's slave (TIOCGPTPEER, Linux 4.13 or later)");
+	if (caller >= 0 && tcgetattr(caller, &settings) == 0)
+		tcsetattr(*slave, TCSANOW, &settings);
+	copy_window_size(*slave);
+	done();
+	return master;
+}
+
+/* Child side, the last step before exec (after -s's last pause, which
+ * reads the caller's terminal: the relay would take its keys). */
+static void hand_over_terminal(int sock, int master, int slave)
+{
+	if (send_descriptor(sock, master) < 0)
+		die_errno("handing the terminal to the launcher");
+	trace("dup2(%d, 0); dup2(%d, 1); dup2(%d, 2)", slave, slave, slave);
+	close(master);
+	for (int fd = 0; fd <= 2; fd++)
+		if (dup2(slave, fd) < 0)
+			die_errno("putting the pty on descriptor %d", fd);
+	close(slave);
+}
+
+/* Child side, in the process that execs the command (PID 1, or PID 2
+ * under -i): a session of its own, the pty its controlling terminal. */
+static void take_controlling_terminal(void)
+{
+	trace("setsid(); ioctl(0, TIOCSCTTY, 0)");
+	if (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)
+		die_errno("making the pty the controlling terminal");
+}
+
+/* Parent side: the master, or -1 when the child ended before sending it
+ * (it has said why). */
+static int receive_terminal(int sock)
+{
+	char byte;
+	int fd;
+	struct iovec iov = { &byte, 1 };
+	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = sizeof control.buf,
+	};
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return -1;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	if (!c || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+static struct termios callers_settings;   /* stdin's, before raw mode */
+static bool caller_raw;                   /* stdin is in raw mode now */
+static volatile sig_atomic_t window_resized;
+
+static void note_window_resized(int sig)
+{
+	(void)sig;
+	window_resized = 1;
+}
+
+/* Undo raw mode; cleanup_and_exit() (section 10) calls it on every way out. */
+static void restore_terminal(void)
+{
+	if (caller_raw)
+		tcsetattr(0, TCSANOW, &callers_settings);
+	caller_raw = false;
+}
+
+/* All of LEN bytes to FD, a descriptor of the caller's, left blocking as the
+ * caller had it.  Output nobody reads any more (EPIPE) is dropped. */
+static void write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return;
+		buf += n;
+		len -= n;
+	}
+}
+
+/* What the container wrote, to stdout, until there is no more for now.
+ * Returns false once every slave is closed (EIO): the container is done
+ * with its terminal. */
+static bool copy_output(int master)
+{
+	char buf[65536];
+	for (;;) {
+		ssize_t n = read(master, buf, sizeof buf);
+		if (n > 0)
+			write_all(1, buf, n);
+		else if (n < 0 && errno == EINTR)
+			continue;
+		else
+			return n < 0 && errno == EAGAIN;
+	}
+}
+
+/* The relay, from the go-ahead until the container's PID 1 has exited.
+ * Signals stay blocked but inside ppoll(2), so a resize or a signal to
+ * forward is never missed between two checks.  The master is non-blocking
+ * and input waits in a buffer: a container that is not reading keeps the
+ * relay free to read its output. */
+static void relay_terminal(int sock, const sigset_t *old_mask)
+{
+	int master = receive_terminal(sock);
+	if (master < 0)
+		return;
+	int pidfd = syscall(SYS_pidfd_open, container_pid, 0);
+	if (pidfd < 0)
+		die_errno("pidfd_open (Linux 5.3 or later)");
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	forward_signals_to(container_pid);
+	struct sigaction resized = { .sa_handler = note_window_resized };
+	sigemptyset(&resized.sa_mask);
+	sigaction(SIGWINCH, &resized, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	bool stdin_is_terminal = isatty(0);
+	if (stdin_is_terminal && tcgetattr(0, &callers_settings) == 0) {
+		struct termios raw = callers_settings;
+		cfmakeraw(&raw);
+		trace("tcsetattr(0, TCSANOW, cfmakeraw)");
+		caller_raw = tcsetattr(0, TCSANOW, &raw) == 0;
+	}
+	window_resized = 1;        /* the caller may have resized since the child copied it */
+
+	char input[4096], last = '\n';
+	size_t pending = 0, sent = 0;
+	bool reading = true;
+	for (;;) {
+		if (window_resized && master >= 0)
+			copy_window_size(master);
+		window_resized = 0;
+		struct pollfd fds[] = {
+			{ reading && !pending ? 0 : -1, POLLIN, 0 },
+			{ master, POLLIN | (pending ? POLLOUT : 0), 0 },
+			{ pidfd, POLLIN, 0 },
+		};
+		if (ppoll(fds, LEN(fds), NULL, old_mask) < 0) {
+			if (errno == EINTR)
+				continue;
+			die_errno("ppoll");
+		}
+		if (fds[2].revents)
+			break;
+		if (fds[1].revents & POLLOUT) {
+			ssize_t n = write(master, input + sent, pending - sent);
+			if (n > 0 && (sent += n) == pending)
+				pending = sent = 0;
+		}
+		if ((fds[1].revents & (POLLIN | POLLHUP | POLLERR)) && !copy_output(master)) {
+			close(master);     /* every slave is closed: nothing more to relay */
+			master = -1;
+			pending = sent = 0;
+		}
+		if (!fds[0].revents)
+			continue;
+		ssize_t n = read(0, input, sizeof input);
+		if (n > 0) {
+			pending = n;
+			last = input[n - 1];
+		} else if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+			continue;
+		} else if (stdin_is_terminal) {
+			/* a raw terminal reads 0 only once hung up: hang up the container's */
+			reading = false;
+			if (master >= 0)
+				close(master);
+			master = -1;
+		} else {
+			/* end of file: VEOF ends a read at the start of a line, and a
+			 * first one sends a partial line on its way */
+			struct termios inside;
+			reading = false;
+			if (master >= 0 && tcgetattr(master, &inside) == 0) {
+				input[0] = input[1] = inside.c_cc[VEOF];
+				pending = last == '\n' ? 1 : 2;
+			}
+		}
+	}
+	if (master >= 0) {
+		copy_output(master);
+		close(master);
+	}
+	close(pidfd);
+	restore_terminal();
+}
+
 /* Before Linux 5.9 there is no close_range(): close one by one, up to the
  * hard limit of open files set in section 3. */
 static void close_inherited_fds(void)
@@ -2993,6 +3306,8 @@ static void exec_command(char **argv, const struct options *o, const struct iden
 {
 	set_environment(o, id);
 
+	if (own_terminal)
+		take_controlling_terminal();
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -3049,7 +3364,7 @@ static void run_init(char **argv, const struct options *o, const struct identity
  *
  * The parent forwards the signals a user sends to "the container" (Ctrl-C
  * aside, which the terminal delivers to the container directly when it is
- * in the foreground) and waits.  When the child is gone, the kernel has
+ * in the foreground, or the container's own pty does: section 9) and waits.  When the child is gone, the kernel has
  * already killed everything else in its PID namespace; the cgroup is then
  * emptied to be sure and removed.  die() runs the same cleanup, so no path
  * out of the launcher leaves a cgroup or a process behind.  A launcher
@@ -3145,6 +3460,7 @@ static void cleanup_and_exit(int status)
 {
 	if (in_container)
 		_exit(status);
+	restore_terminal();
 	if (container_pid > 0) {
 		kill(container_pid, SIGKILL);
 		while (waitpid(container_pid, NULL, 0) < 0 && errno == EINTR)
@@ -3219,6 +3535,7 @@ int main(int argc, char **argv)
 	block_forwarded_signals(&old_mask);
 	probe_host(&host);                      /* 2 */
 	check_standard_fds();                   /* 2 */
+	own_terminal = wants_terminal(o.terminal);  /* 9: known to both sides */
 	int rootfs = open_rootfs(&o);           /* 2 */
 	struct identity identity;
 	look_up_identity(rootfs, &o, &identity);  /* 2b */
@@ -3235,6 +3552,8 @@ int main(int argc, char **argv)
 		int tree = clone_rootfs_mount(rootfs, pid);  /* needs the child's user namespace */
 		close_join_fds();
 		send_go_ahead(sock, tree);
+		if (own_terminal)
+			relay_terminal(sock, &old_mask);  /* 9: until the container ends */
 		cleanup_and_exit(wait_for_container(&o, &old_mask));
 	}
 
@@ -3255,9 +3574,12 @@ int main(int argc, char **argv)
 	set_hostname_and_loopback(o.hostname);  /* 6 */
 	drop_capabilities(host.cap_last_cap, &identity, sock);  /* 7 */
 	enter_workdir(tree, o.workdir);         /* 6b: -w, as the user */
+	int pty_slave = -1, pty_master = own_terminal ? open_terminal(&pty_slave) : -1;  /* 9: as the user */
 	install_syscall_filter();               /* 8: last, so set-up is not filtered */
 	pause_before("nsenter -t %1$d -a ps", o.init ? "starting init, which runs the command as PID 2"
 					       : "exec'ing the command as PID 1");
+	if (own_terminal)
+		hand_over_terminal(sock, pty_master, pty_slave);  /* 9: the parent relays from here */
 	if (o.init)
 		run_init(o.argv, &o, &identity); /* 9 */
 	exec_command(o.argv, &o, &identity);    /* 9 */

@@ -807,7 +807,13 @@ struct pty_session {
 	struct buf out;
 };
 
-static void pty_start(struct pty_session *s, unsigned short rows, unsigned short cols)
+/* How the container meets the caller's terminal: a pty of its own (the
+ * default on a terminal; tests/test_terminal.c has the details), or the
+ * caller's own terminal as it is (-T). */
+static const char *const pty_modes[] = { NULL, "-T" };
+
+static void pty_start(struct pty_session *s, unsigned short rows, unsigned short cols,
+		      const char *mode)
 {
 	struct winsize ws = { .ws_row = rows, .ws_col = cols };
 	buf_init(&s->out);
@@ -821,7 +827,13 @@ static void pty_start(struct pty_session *s, unsigned short rows, unsigned short
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		close_range(3, ~0U, 0);
 		setenv("TERM", "xterm", 1);
-		execl(bin(), bin(), "-m", rootfs(), "-u", "0", "-c", "/bin/sh", (char *)NULL);
+		char *argv[] = { (char *)bin(), "-m", (char *)rootfs(), "-u", "0", "-c", "/bin/sh",
+				 NULL, NULL };
+		if (mode) {         /* ... -u 0 MODE -c /bin/sh */
+			memmove(argv + 6, argv + 5, 3 * sizeof *argv);
+			argv[5] = (char *)mode;
+		}
+		execv(argv[0], argv);
 		_exit(127);
 	}
 	fcntl(s->master, F_SETFD, FD_CLOEXEC);
@@ -863,7 +875,7 @@ static int pty_finish(struct pty_session *s)
 START_TEST(pty_interactive_session)
 {
 	struct pty_session s;
-	pty_start(&s, 24, 80);
+	pty_start(&s, 24, 80, pty_modes[_i]);
 	pty_send(&s, "echo $((6*7))\n");
 	/* The echoed command line has "6*7" in it, only the output has "42". */
 	pty_expect(&s, "42\r\n", "no 42 from the shell");
@@ -879,7 +891,7 @@ END_TEST
 START_TEST(pty_ctrl_c_interrupts_foreground)
 {
 	struct pty_session s;
-	pty_start(&s, 24, 80);
+	pty_start(&s, 24, 80, pty_modes[_i]);
 	/* A prompt the echoed command line cannot contain. */
 	pty_send(&s, "PS1='[ctd'']# '\n");
 	pty_expect(&s, "[ctd]# ", "PS1 not taken");
@@ -920,7 +932,7 @@ END_TEST
 START_TEST(pty_window_size)
 {
 	struct pty_session s;
-	pty_start(&s, 33, 111);
+	pty_start(&s, 33, 111, pty_modes[_i]);
 	pty_send(&s, "stty size\n");
 	pty_expect(&s, "33 111\r\n", "stty size inside does not say 33 111");
 	/* A resize while it runs (the terminal sends SIGWINCH) shows too. */
@@ -1444,9 +1456,9 @@ static Suite *process_suite(void)
 
 	tc = tcase_create("pty");
 	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, pty_interactive_session);
-	tcase_add_test(tc, pty_ctrl_c_interrupts_foreground);
-	tcase_add_test(tc, pty_window_size);
+	tcase_add_loop_test(tc, pty_interactive_session, 0, 2);
+	tcase_add_loop_test(tc, pty_ctrl_c_interrupts_foreground, 0, 2);
+	tcase_add_loop_test(tc, pty_window_size, 0, 2);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("leaks");

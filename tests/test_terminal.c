@@ -1,0 +1,603 @@
+/*
+ * test_terminal.c - a container on a terminal of its own.  Each test drives
+ * the real ./contained through a pseudo-terminal that it opens itself
+ * (forkpty), as a user's terminal emulator would, and checks what the
+ * programs inside see (`tty`, `stty size`, /dev/pts, Ctrl-C, Ctrl-Z, Ctrl-D)
+ * and what the caller's terminal is left with (its termios, compared before
+ * and after, also when the launcher is signalled or fails).
+ *
+ *     make check-terminal         (as root, from the top directory)
+ *
+ * Environment: CONTAINED (default ./contained), ROOTFS (default
+ * tests/build/rootfs), as in harness.h.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "harness.h"
+
+#include <dirent.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* At most the last 1500 bytes of S: Check refuses longer failure messages. */
+static const char *tl(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 1500 ? s + n - 1500 : s;
+}
+
+/* The state letter of PID and its parent, from /proc/PID/stat; 0 if gone. */
+static char proc_state(pid_t pid, pid_t *ppid, char *comm, size_t commlen)
+{
+	char path[64], text[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	ssize_t n = read(fd, text, sizeof text - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	char *open_paren = strchr(text, '('), *close_paren = strrchr(text, ')');
+	if (!open_paren || !close_paren || close_paren[1] != ' ')
+		return 0;
+	if (ppid)
+		*ppid = atoi(close_paren + 4);
+	if (comm)
+		snprintf(comm, commlen, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
+	return close_paren[2];
+}
+
+/* Whether PID descends from ANCESTOR, in the host's process tree. */
+static bool descends_from(pid_t pid, pid_t ancestor)
+{
+	for (int depth = 0; depth < 64 && pid > 1; depth++) {
+		pid_t ppid = 0;
+		if (!proc_state(pid, &ppid, NULL, 0))
+			return false;
+		if (ppid == ancestor)
+			return true;
+		pid = ppid;
+	}
+	return false;
+}
+
+/* Every live descendant of ROOT, in V (at most MAX); returns how many. */
+static size_t descendants(pid_t root, pid_t *v, size_t max)
+{
+	size_t n = 0;
+	DIR *d = opendir("/proc");
+	ck_assert_ptr_nonnull(d);
+	struct dirent *e;
+	while ((e = readdir(d)) && n < max) {
+		char *end;
+		long p = strtol(e->d_name, &end, 10);
+		char st = *end || p <= 0 ? 0 : proc_state(p, NULL, NULL, 0);
+		if (st && st != 'Z' && descends_from(p, root))
+			v[n++] = p;
+	}
+	closedir(d);
+	return n;
+}
+
+/* A live descendant of ROOT named COMM, waiting up to TIMEOUT_MS; or 0. */
+static pid_t wait_descendant(pid_t root, const char *comm, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	do {
+		pid_t v[256];
+		size_t n = descendants(root, v, 256);
+		for (size_t i = 0; i < n; i++) {
+			char c[64];
+			if (proc_state(v[i], NULL, c, sizeof c) && !strcmp(c, comm))
+				return v[i];
+		}
+		sleep_ms(20);
+	} while (now_ms() < deadline);
+	return 0;
+}
+
+/* Wait until PID's state letter is STATE, up to TIMEOUT_MS; returns the last
+ * state seen. */
+static char wait_state(pid_t pid, char state, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	char st;
+	while ((st = proc_state(pid, NULL, NULL, 0)) != state && st && now_ms() < deadline)
+		sleep_ms(20);
+	return st;
+}
+
+/* ---- a session on a pseudo-terminal of the test's own --------------------- */
+
+struct session {
+	pid_t pid;            /* the launcher */
+	int master;           /* the test's end of the "user's terminal" */
+	struct termios before;
+	char *out;            /* everything the launcher wrote to the terminal */
+	size_t len;
+	size_t seen;          /* where the last expect()ed text ended */
+};
+
+/* Run `contained -m ROOTFS -u 0 ARGS...` (NULL-terminated) on a fresh pty of
+ * ROWS x COLS, as its stdin, stdout and stderr and controlling terminal. */
+static void start(struct session *s, unsigned short rows, unsigned short cols, ...)
+{
+	char *argv[32] = { (char *)contained_bin(), "-m", (char *)test_rootfs(), "-u", "0" };
+	int argc = 5;
+	va_list ap;
+	va_start(ap, cols);
+	while ((argv[argc] = va_arg(ap, char *)))
+		ck_assert_int_lt(++argc, 31);
+	va_end(ap);
+
+	struct winsize ws = { .ws_row = rows, .ws_col = cols };
+	s->out = calloc(1, 1);
+	s->len = s->seen = 0;
+	s->pid = forkpty(&s->master, NULL, NULL, &ws);
+	ck_assert_int_ge(s->pid, 0);
+	if (s->pid == 0) {
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		close_range(3, ~0U, 0);
+		setenv("TERM", "xterm", 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	fcntl(s->master, F_SETFD, FD_CLOEXEC);
+	ck_assert_int_eq(tcgetattr(s->master, &s->before), 0);
+}
+
+/* Read what arrives until NEEDLE appears in what came since FROM, or
+ * TIMEOUT_MS pass (0), or the terminal closes (-1). */
+static int read_until(struct session *s, size_t from, const char *needle, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	for (;;) {
+		if (needle && strstr(s->out + from, needle))
+			return 1;
+		long left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd p = { s->master, POLLIN, 0 };
+		int r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			return 0;
+		char chunk[4096];
+		ssize_t n = read(s->master, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;       /* EIO: the launcher and all it started are gone */
+		append(&s->out, &s->len, chunk, n);
+	}
+}
+
+static void stop(struct session *s)
+{
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, NULL, 0);
+}
+
+/* Wait for NEEDLE in what the session printed after the last expected
+ * text. */
+static void expect(struct session *s, const char *needle, const char *what)
+{
+	if (read_until(s, s->seen, needle, 10000) == 1) {
+		s->seen = strstr(s->out + s->seen, needle) - s->out + strlen(needle);
+		return;
+	}
+	stop(s);
+	ck_abort_msg("%s (waited for \"%s\"); output:\n%s", what, needle, tl(s->out));
+}
+
+static void type(struct session *s, const char *text)
+{
+	size_t n = strlen(text);
+	ck_assert_int_eq(write(s->master, text, n), (ssize_t)n);
+}
+
+/* Read to the end and return the launcher's status (128+N for signal N),
+ * or -1 if it is still running after TIMEOUT_MS (it is killed then). */
+static int finish(struct session *s, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	int wstatus;
+	read_until(s, s->len, NULL, timeout_ms);
+	while (waitpid(s->pid, &wstatus, WNOHANG) == 0) {
+		if (now_ms() > deadline) {
+			stop(s);
+			return -1;
+		}
+		sleep_ms(10);
+	}
+	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+}
+
+static void end(struct session *s)
+{
+	close(s->master);
+	free(s->out);
+}
+
+/* Start an interactive shell and wait for its prompt, set to one the echo
+ * of a command line cannot contain. */
+static void start_shell(struct session *s, unsigned short rows, unsigned short cols,
+			const char *flag)
+{
+	if (flag)
+		start(s, rows, cols, flag, "-c", "/bin/sh", (char *)NULL);
+	else
+		start(s, rows, cols, "-c", "/bin/sh", (char *)NULL);
+	if (read_until(s, 0, "# ", 15000) != 1) {
+		stop(s);
+		ck_abort_msg("no shell prompt on the pty; output:\n%s", tl(s->out));
+	}
+	s->seen = s->len;
+	type(s, "PS1='[ctd'']# '\n");
+	expect(s, "[ctd]# ", "PS1 not taken");
+}
+
+static bool same_termios(const struct termios *a, const struct termios *b)
+{
+	return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag &&
+	       a->c_cflag == b->c_cflag && a->c_lflag == b->c_lflag &&
+	       !memcmp(a->c_cc, b->c_cc, sizeof a->c_cc);
+}
+
+static bool is_raw(int master)
+{
+	struct termios t;
+	return tcgetattr(master, &t) == 0 && !(t.c_lflag & (ICANON | ECHO | ISIG));
+}
+
+/* Wait up to TIMEOUT_MS for the caller's terminal to be put in raw mode. */
+static bool becomes_raw(struct session *s, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	while (!is_raw(s->master) && now_ms() < deadline)
+		sleep_ms(20);
+	return is_raw(s->master);
+}
+
+static void assert_restored(struct session *s, const char *after)
+{
+	struct termios now;
+	ck_assert_int_eq(tcgetattr(s->master, &now), 0);
+	ck_assert_msg(same_termios(&s->before, &now), "after %s the caller's terminal is not as "
+		      "before (lflag %#x, was %#x; iflag %#x, was %#x)", after,
+		      (unsigned)now.c_lflag, (unsigned)s->before.c_lflag,
+		      (unsigned)now.c_iflag, (unsigned)s->before.c_iflag);
+}
+
+/* -i or not: the shell is PID 1, or PID 2 under init. */
+static const char *const init_modes[] = { NULL, "-i" };
+
+/* ---- what the container sees -------------------------------------------- */
+
+/* `tty` names a pty of the container's own devpts, which holds nothing but
+ * it; and no process in the container holds the caller's terminal. */
+START_TEST(own_pty_from_own_devpts)
+{
+	struct session s;
+	start_shell(&s, 24, 80, init_modes[_i]);
+	type(&s, "tty; echo pts=$(ls /dev/pts | tr '\\n' ,); [ /dev/stdin -ef /dev/pts/0 ] && echo S''AME\n");
+	expect(&s, "/dev/pts/0\r\n", "`tty` inside does not name /dev/pts/0");
+	expect(&s, "pts=0,ptmx,\r\n", "/dev/pts inside holds more or less than ptmx and 0");
+	expect(&s, "SAME\r\n", "stdin inside is not /dev/pts/0");
+
+	/* The caller's terminal, seen from the host, against every fd of every
+	 * process in the container's PID namespace. */
+	char outer[64], path[128], ns_launcher[64] = "", ns[64];
+	struct stat caller, st;
+	ck_assert_int_eq(ptsname_r(s.master, outer, sizeof outer), 0);
+	ck_assert_int_eq(stat(outer, &caller), 0);
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", s.pid);
+	ck_assert_int_gt(readlink(path, ns_launcher, sizeof ns_launcher - 1), 0);
+	pid_t v[64];
+	size_t n = descendants(s.pid, v, 64), inside = 0;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "/proc/%d/ns/pid", v[i]);
+		ssize_t len = readlink(path, ns, sizeof ns - 1);
+		ns[len > 0 ? len : 0] = '\0';
+		if (len <= 0 || !strcmp(ns, ns_launcher))
+			continue;       /* the launcher's own watchdog */
+		inside++;
+		for (int fd = 0; fd < 64; fd++) {
+			snprintf(path, sizeof path, "/proc/%d/fd/%d", v[i], fd);
+			/* the inode, not the device number: each devpts
+			 * instance numbers its ptys from 0 */
+			if (stat(path, &st) == 0)
+				ck_assert_msg(st.st_dev != caller.st_dev || st.st_ino != caller.st_ino,
+					      "pid %d in the container holds the caller's terminal "
+					      "%s as fd %d", v[i], outer, fd);
+		}
+	}
+	ck_assert_msg(inside >= 1, "found no process of the container");
+	type(&s, "exit 0\n");
+	ck_assert_int_eq(finish(&s, 10000), 0);
+	end(&s);
+}
+END_TEST
+
+/* `stty size` inside is the caller's window, and follows a resize. */
+START_TEST(window_size_follows_resize)
+{
+	struct session s;
+	start_shell(&s, 33, 111, NULL);
+	type(&s, "tty; stty size\n");
+	expect(&s, "/dev/pts/0\r\n", "`tty` inside does not name /dev/pts/0");
+	expect(&s, "33 111\r\n", "stty size inside does not say 33 111");
+	/* Resizing the caller's terminal signals its foreground group, the
+	 * launcher, with SIGWINCH. */
+	struct winsize ws = { .ws_row = 40, .ws_col = 120 };
+	ck_assert_int_eq(ioctl(s.master, TIOCSWINSZ, &ws), 0);
+	sleep_ms(200);
+	type(&s, "stty size\n");
+	expect(&s, "40 120\r\n", "after a resize to 40x120, stty size inside says otherwise");
+	/* A program that waits for the resize sees SIGWINCH itself. */
+	type(&s, "trap 'echo GOT''WINCH' WINCH; sleep 2 & wait\n");
+	sleep_ms(300);
+	ws.ws_row = 41;
+	ck_assert_int_eq(ioctl(s.master, TIOCSWINSZ, &ws), 0);
+	expect(&s, "GOTWINCH\r\n", "the shell inside got no SIGWINCH for a resize");
+	type(&s, "exit 0\n");
+	ck_assert_int_eq(finish(&s, 10000), 0);
+	end(&s);
+}
+END_TEST
+
+/* Ctrl-C interrupts the foreground job of the container's shell, which
+ * lives on; the caller's terminal keeps the launcher in its foreground. */
+START_TEST(ctrl_c_interrupts_foreground_job)
+{
+	struct session s;
+	start_shell(&s, 24, 80, init_modes[_i]);
+	type(&s, "sleep 30\n");
+	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
+	if (!sleeper) {
+		stop(&s);
+		ck_abort_msg("sleep 30 never started; output:\n%s", tl(s.out));
+	}
+	ck_assert_msg(tcgetpgrp(s.master) == s.pid, "the caller's terminal's foreground group "
+		      "is %d, not the launcher's %d: the container took it over",
+		      (int)tcgetpgrp(s.master), (int)s.pid);
+	type(&s, "\x03");
+	expect(&s, "[ctd]# ", "no new prompt after Ctrl-C");
+	ck_assert_msg(waitpid(s.pid, NULL, WNOHANG) == 0, "Ctrl-C ended the launcher");
+	char st = wait_state(sleeper, 0, 2000);
+	ck_assert_msg(!st || st == 'Z', "sleep 30 still runs after Ctrl-C (state %c)", st);
+	type(&s, "echo st=$?\n");
+	expect(&s, "st=130\r\n", "the interrupted sleep's status is not 130");
+	type(&s, "exit 0\n");
+	ck_assert_int_eq(finish(&s, 10000), 0);
+	end(&s);
+}
+END_TEST
+
+/* Ctrl-Z stops the foreground job, `fg` resumes it. */
+START_TEST(ctrl_z_and_fg)
+{
+	struct session s;
+	start_shell(&s, 24, 80, init_modes[_i]);
+	type(&s, "sleep 30\n");
+	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
+	if (!sleeper) {
+		stop(&s);
+		ck_abort_msg("sleep 30 never started; output:\n%s", tl(s.out));
+	}
+	ck_assert_msg(tcgetpgrp(s.master) == s.pid, "the caller's terminal's foreground group "
+		      "is %d, not the launcher's %d: the container took it over",
+		      (int)tcgetpgrp(s.master), (int)s.pid);
+	type(&s, "\x1a");
+	expect(&s, "Stopped", "the shell reports no stopped job after Ctrl-Z");
+	expect(&s, "[ctd]# ", "no prompt after Ctrl-Z");
+	char st = wait_state(sleeper, 'T', 2000);
+	ck_assert_msg(st == 'T', "after Ctrl-Z sleep is in state %c, not T (stopped)", st ? st : '-');
+	type(&s, "fg\n");
+	st = wait_state(sleeper, 'S', 2000);
+	ck_assert_msg(st == 'S', "after fg sleep is in state %c, not S (sleeping)", st ? st : '-');
+	type(&s, "\x03");
+	expect(&s, "[ctd]# ", "no prompt after Ctrl-C on the resumed job");
+	type(&s, "exit 0\n");
+	ck_assert_int_eq(finish(&s, 10000), 0);
+	end(&s);
+}
+END_TEST
+
+/* Ctrl-D at the prompt ends the session with the shell's status: that of
+ * its last command. */
+START_TEST(ctrl_d_ends_session_with_status)
+{
+	struct session s;
+	start_shell(&s, 24, 80, init_modes[_i]);
+	type(&s, "tty; (exit 3)\n");
+	expect(&s, "/dev/pts/0\r\n", "`tty` inside does not name /dev/pts/0");
+	expect(&s, "[ctd]# ", "no prompt after (exit 3)");
+	type(&s, "\x04");
+	int status = finish(&s, 10000);
+	ck_assert_msg(status == 3, "Ctrl-D after (exit 3): launcher status %d; output:\n%s",
+		      status, tl(s.out));
+	end(&s);
+}
+END_TEST
+
+/* ---- the caller's terminal ---------------------------------------------- */
+
+/* Raw while the container runs, as it was once the launcher is gone. */
+START_TEST(termios_restored_after_exit)
+{
+	struct session s;
+	start_shell(&s, 24, 80, NULL);
+	/* While a command runs, not at the prompt: busybox sh's line editor
+	 * sets whatever terminal it is on much like raw mode. */
+	type(&s, "sleep 30\n");
+	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
+	ck_assert_msg(sleeper && is_raw(s.master), "the caller's terminal is not in raw mode "
+		      "while a command runs inside: its keys would be edited and made into "
+		      "signals outside");
+	type(&s, "\x03");
+	expect(&s, "[ctd]# ", "no prompt after Ctrl-C");
+	type(&s, "exit 4\n");
+	ck_assert_int_eq(finish(&s, 10000), 4);
+	assert_restored(&s, "exit 4");
+	end(&s);
+}
+END_TEST
+
+/* SIGTERM to the launcher goes on to the container (init passes it to
+ * sleep, which dies of it), and the terminal is restored on the way out. */
+START_TEST(termios_restored_after_sigterm)
+{
+	struct session s;
+	start(&s, 24, 80, "-i", "-c", "/bin/sleep", "30", (char *)NULL);
+	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
+	if (!sleeper || !becomes_raw(&s, 5000)) {
+		stop(&s);
+		ck_abort_msg("sleep 30 %s; output:\n%s", sleeper ? "runs, but the caller's "
+			     "terminal is not raw" : "never started", tl(s.out));
+	}
+	kill(s.pid, SIGTERM);
+	int status = finish(&s, 10000);
+	ck_assert_msg(status == 128 + SIGTERM, "SIGTERM: launcher status %d; output:\n%s",
+		      status, tl(s.out));
+	assert_restored(&s, "SIGTERM");
+	end(&s);
+}
+END_TEST
+
+/* A launch that fails (125) once the terminal is set up: init cannot fork
+ * its command under -P 1.  -v shows the terminal was there. */
+START_TEST(termios_restored_after_launch_fails)
+{
+	struct session s;
+	start(&s, 24, 80, "-v", "-i", "-P", "1", "-c", "/bin/sh", (char *)NULL);
+	int status = finish(&s, 15000);
+	ck_assert_msg(status == 125, "-i -P 1: launcher status %d, not 125; output:\n%s",
+		      status, tl(s.out));
+	ck_assert_msg(strstr(s.out, "TIOCGPTPEER"), "the launch failed before the terminal was "
+		      "made; output:\n%s", tl(s.out));
+	ck_assert_msg(strstr(s.out, "contained: fork"), "no word of the failed fork; output:\n%s",
+		      tl(s.out));
+	assert_restored(&s, "a failed launch");
+	end(&s);
+}
+END_TEST
+
+/* ---- the flags -------------------------------------------------------------- */
+
+/* -T: the caller's terminal as it is, as before there were ptys of the
+ * container's own: not raw, and the container's devpts stays empty. */
+START_TEST(refuse_flag_keeps_callers_terminal)
+{
+	struct session s;
+	start_shell(&s, 24, 80, "-T");
+	type(&s, "sleep 30\n");
+	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
+	ck_assert_msg(sleeper && !is_raw(s.master), "-T: the caller's terminal is in raw mode "
+		      "while a command runs");
+	type(&s, "\x03");
+	expect(&s, "[ctd]# ", "-T: no prompt after Ctrl-C");
+	type(&s, "echo pts=$(ls /dev/pts | tr '\\n' ,); tty\n");
+	expect(&s, "pts=ptmx,\r\n", "-T: /dev/pts inside is not empty");
+	expect(&s, "not a tty", "-T: `tty` inside names a terminal of the container's devpts");
+	type(&s, "exit 5\n");
+	ck_assert_int_eq(finish(&s, 10000), 5);
+	assert_restored(&s, "-T");
+	end(&s);
+}
+END_TEST
+
+/* -t with pipes: a pty inside all the same, and end of file on stdin comes
+ * through as end of file (VEOF), with or without a last newline. */
+START_TEST(force_flag_with_pipes)
+{
+	struct run r = run_sh("echo | %s -t -m %s -u 0 -c /bin/sh -c "
+			      "'tty; echo pts=$(ls /dev/pts | tr \"\\n\" ,)'",
+			      contained_bin(), test_rootfs());
+	ck_assert_msg(r.status == 0, "-t: status %d\nstderr: %s", r.status, tl(r.err));
+	ck_assert_msg(strstr(r.out, "/dev/pts/0\r\n"), "-t with pipes: `tty` said: %s", tl(r.out));
+	ck_assert_msg(strstr(r.out, "pts=0,ptmx,\r\n"), "-t: /dev/pts inside: %s", tl(r.out));
+	run_free(&r);
+
+	r = run_sh("printf 'one\\ntwo' | timeout 20 %s -t -m %s -u 0 -c /bin/cat",
+		   contained_bin(), test_rootfs());
+	ck_assert_msg(r.status == 0, "-t cat: status %d (124: end of file never reached cat)"
+		      "\nstderr: %s", r.status, tl(r.err));
+	ck_assert_msg(strstr(r.out, "one\r\n") && strstr(r.out, "two"), "-t cat: %s", tl(r.out));
+	run_free(&r);
+}
+END_TEST
+
+START_TEST(both_flags_refused)
+{
+	struct run r = run_sh("%s -t -T -m %s -u 0 -c /bin/true", contained_bin(), test_rootfs());
+	ck_assert_msg(r.status == 125 && strstr(r.err, "-t and -T"), "-t -T: status %d\n"
+		      "stderr: %s", r.status, tl(r.err));
+	run_free(&r);
+}
+END_TEST
+
+/* ---- suite --------------------------------------------------------------------- */
+
+static Suite *terminal_suite(void)
+{
+	Suite *s = suite_create("terminal");
+
+	TCase *tc = tcase_create("inside");
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, own_pty_from_own_devpts, 0, 2);
+	tcase_add_test(tc, window_size_follows_resize);
+	tcase_add_loop_test(tc, ctrl_c_interrupts_foreground_job, 0, 2);
+	tcase_add_loop_test(tc, ctrl_z_and_fg, 0, 2);
+	tcase_add_loop_test(tc, ctrl_d_ends_session_with_status, 0, 2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("caller");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, termios_restored_after_exit);
+	tcase_add_test(tc, termios_restored_after_sigterm);
+	tcase_add_test(tc, termios_restored_after_launch_fails);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("flags");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, refuse_flag_keeps_callers_terminal);
+	tcase_add_test(tc, force_flag_with_pipes);
+	tcase_add_test(tc, both_flags_refused);
+	suite_add_tcase(s, tc);
+
+	return s;
+}
+
+int main(void)
+{
+	return run_container_suite("test_terminal", terminal_suite());
+}

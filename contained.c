@@ -1212,6 +1212,10 @@ static void sweep_stale_cgroups(const char *parent)
 static void take_liveness_lock(void)
 {
 	char lock[PATH_MAX];
+	if (mkdir(RUN_DIR, 0700) < 0 && errno == ENOENT)
+		die("mkdir " RUN_DIR ": this system has no /run.  Inside a chroot (the likely "
+		    "case) the kernel refuses user namespaces anyway: run contained from the "
+		    "host's own root");
 	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
 		die_errno("mkdir " RUN_DIR);
 	lock_path(cgroup.name, lock, sizeof lock);

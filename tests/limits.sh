@@ -140,7 +140,7 @@ $d
 # running containers on the same host meanwhile (a parallel test run, a
 # benchmark), so any other new directory counts only if it is still there a
 # few seconds later and no launcher holds its lock (each launcher keeps a
-# flock on its own directories; flock -n succeeds only on an orphan).
+# flock on /run/contained/NAME.lock; flock -n succeeds only on an orphan's).
 end_test() {
 	ours=
 	others=
@@ -162,7 +162,8 @@ $now
 			*"
 $d
 "*)
-				flock -n "$d" true 2>/dev/null && still="$still $d"
+				lock=/run/contained/${d##*/}.lock
+				{ [ ! -e "$lock" ] || flock -n "$lock" true 2>/dev/null; } && still="$still $d"
 				;;
 			esac
 		done

@@ -925,8 +925,9 @@ END_TEST
 /* ---- 6. cgroup names across PID namespaces ---------------------------------------- */
 
 /* mkdir PARENT/NAME holding the parent's lock, as a launcher does, so that
- * no sweep runs between mkdir and our own lock; if LOCK, return the
- * directory open and locked, else -1.  DIR gets the path. */
+ * no sweep runs between mkdir and our own lock; if LOCK, return its lock,
+ * /run/contained/NAME.lock, created and locked, else -1.  DIR gets the
+ * path. */
 static int make_fake_cgroup(const char *name, bool lock, char *dir, size_t size)
 {
 	const char *parent = memory_parent();
@@ -939,7 +940,11 @@ static int make_fake_cgroup(const char *name, bool lock, char *dir, size_t size)
 	ck_assert_msg(mkdir(dir, 0755) == 0, "mkdir %s: %s", dir, strerror(errno));
 	int fd = -1;
 	if (lock) {
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		char path[PATH_MAX];
+		ck_assert_int_lt(snprintf(path, sizeof path, "/run/contained/%s.lock", name),
+				 (int)sizeof path);
+		ck_assert(mkdir("/run/contained", 0700) == 0 || errno == EEXIST);
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		ck_assert_int_ge(fd, 0);
 		ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
 	}
@@ -955,6 +960,9 @@ START_TEST(test_live_cgroup_in_other_pidns)
 	FMT(args, "-m %s -u 0 -H %s -c /bin/true", test_rootfs(), token());
 	struct run r = run_launcher("unshare -pf --mount-proc", args);
 	bool still = access(dir, F_OK) == 0;
+	char lock[PATH_MAX];
+	FMT(lock, "/run/contained/%s.lock", name);
+	unlink(lock);
 	close(fd);
 	rmdir(dir);
 	ck_assert_msg(r.status == 0, "launcher in a PID namespace: status %d, stderr:\n%s",
@@ -1022,7 +1030,35 @@ END_TEST
  * process whose command line is CMDLINE, SIGKILL the launcher; then within
  * 2 s nothing of the container may be alive, and within 5 s none of its
  * cgroups may be left. */
-static void kill_launcher_check(char *const cargv[], const char *ready, const char *cmdline)
+/* The watchdog: the launcher's child named contained-wd, or 0. */
+static pid_t watchdog_of(pid_t launcher)
+{
+	size_t np;
+	pid_t *v = all_pids(&np), found = 0;
+	for (size_t i = 0; i < np && !found; i++) {
+		char path[64];
+		FMT(path, "/proc/%d/stat", (int)v[i]);
+		char *stat = slurp(path);
+		const char *close_paren = stat ? strrchr(stat, ')') : NULL;
+		int ppid = 0;
+		if (close_paren && strstr(stat, "(contained-wd)") &&
+		    sscanf(close_paren + 2, "%*c %d", &ppid) == 1 && ppid == launcher)
+			found = v[i];
+		free(stat);
+	}
+	free(v);
+	return found;
+}
+
+enum kill_what { LAUNCHER, LAUNCHER_AND_WATCHDOG };
+
+/* Start CARGV in a container, wait for READY on its stdout and for a
+ * process with CMDLINE, SIGKILL the launcher (and with
+ * LAUNCHER_AND_WATCHDOG its watchdog too, then run one more launch, whose
+ * sweep must clean up), and check that the container's processes die and
+ * its cgroup goes. */
+static void kill_launcher_check(char *const cargv[], const char *ready, const char *cmdline,
+				enum kill_what what)
 {
 	char *argv[32];
 	int n = 0;
@@ -1074,8 +1110,19 @@ static void kill_launcher_check(char *const cargv[], const char *ready, const ch
 	char *cgs = cgroups_named(name, &ncg);
 	ck_assert_msg(ncg > 0, "no cgroup %s while the container runs", name);
 
+	if (what == LAUNCHER_AND_WATCHDOG) {
+		pid_t wd = watchdog_of(launcher);
+		ck_assert_msg(wd > 0, "no watchdog (contained-wd) child of launcher %d", (int)launcher);
+		ck_assert_int_eq(kill(wd, SIGKILL), 0);
+	}
 	ck_assert_int_eq(kill(launcher, SIGKILL), 0);
 	int st = wait_child(launcher, 5);
+	if (what == LAUNCHER_AND_WATCHDOG) {
+		msleep(200);      /* the container's lock holder gets its chance */
+		struct run r = run_sh("%s -m %s -u 0 -c /bin/true", contained_bin(), test_rootfs());
+		ck_assert_msg(r.status == 0, "the sweeping launch failed: %d\n%s", r.status, tl(r.err));
+		run_free(&r);
+	}
 	double killed = now();
 	int alive;
 	do {
@@ -1128,7 +1175,7 @@ START_TEST(test_kill_launcher_nopdeath)
 	FMT(cmdline, "/probes/nopdeath\n%d\n", 300000 + (int)getpid());
 	char arg[16];
 	FMT(arg, "%d", 300000 + (int)getpid());
-	kill_launcher_check(ARGV("/probes/nopdeath", arg), "nopdeath ready", cmdline);
+	kill_launcher_check(ARGV("/probes/nopdeath", arg), "nopdeath ready", cmdline, LAUNCHER);
 }
 END_TEST
 
@@ -1137,7 +1184,21 @@ START_TEST(test_kill_launcher_su)
 	char script[64], cmdline[64];
 	FMT(script, "echo ready; exec /bin/sleep %d", 3000000 + (int)getpid());
 	FMT(cmdline, "/bin/sleep\n%d\n", 3000000 + (int)getpid());
-	kill_launcher_check(ARGV("/bin/su", "user", "-c", script), "ready", cmdline);
+	kill_launcher_check(ARGV("/bin/su", "user", "-c", script), "ready", cmdline, LAUNCHER);
+}
+END_TEST
+
+/* The launcher and its watchdog are killed together (as `pkill -9
+ * contained`, or systemd's final SIGKILL to a unit, would), while the
+ * container tries to hold a lock on every cgroup directory it can see: the
+ * next launch's sweep must still find the cgroup stale, kill and remove it. */
+START_TEST(test_kill_launcher_and_watchdog)
+{
+	char cmdline[64], arg[16];
+	FMT(arg, "%d", 400000 + (int)getpid());
+	FMT(cmdline, "/probes/lockhold\n%s\n", arg);
+	kill_launcher_check(ARGV("/probes/lockhold", arg), "lockhold ready", cmdline,
+			    LAUNCHER_AND_WATCHDOG);
 }
 END_TEST
 
@@ -1390,6 +1451,7 @@ static Suite *hostile_suite(void)
 	tc = tcase_create("lifetime");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_kill_launcher_nopdeath);
+	tcase_add_test(tc, test_kill_launcher_and_watchdog);
 	tcase_add_test(tc, test_kill_launcher_su);
 	tcase_add_test(tc, test_kill_launcher_at_random);
 	suite_add_tcase(s, tc);

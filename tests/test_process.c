@@ -662,20 +662,21 @@ START_TEST(sigkill_launcher_kills_container)
 	free(cgs);
 
 	/* And every directory under the contained parents belongs to a live
-	 * launcher: it is locked (a launcher holds a flock on its own). */
+	 * launcher: its lock, /run/contained/NAME.lock, is held. */
 	glob_t g;
 	const char *pats[] = { "/sys/fs/cgroup/*/contained/*", "/sys/fs/cgroup/contained/*" };
 	for (int k = 0; k < 2; k++) {
 		if (glob(pats[k], GLOB_ONLYDIR, NULL, &g) != 0)
 			continue;
 		for (size_t i = 0; i < g.gl_pathc; i++) {
-			int fd = open(g.gl_pathv[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-			if (fd < 0)
-				continue;     /* removed meanwhile */
-			int unlocked = flock(fd, LOCK_EX | LOCK_NB) == 0;
-			close(fd);
-			ck_assert_msg(!unlocked, "stale cgroup %s (no launcher holds its lock)",
-				      g.gl_pathv[i]);
+			char lock[PATH_MAX];
+			snprintf(lock, sizeof lock, "/run/contained/%s.lock", strrchr(g.gl_pathv[i], '/') + 1);
+			int fd = open(lock, O_RDWR | O_CLOEXEC);
+			int unlocked = fd < 0 || flock(fd, LOCK_EX | LOCK_NB) == 0;
+			if (fd >= 0)
+				close(fd);
+			ck_assert_msg(!unlocked || access(g.gl_pathv[i], F_OK) < 0,
+				      "stale cgroup %s (no launcher holds %s)", g.gl_pathv[i], lock);
 		}
 		globfree(&g);
 	}
@@ -1340,12 +1341,14 @@ END_TEST
 /* ---- file descriptors ------------------------------------------------------------ */
 
 /* An fd the launcher may hold besides 0, 1, 2 while the container runs:
- * its sync socket, its watchdog's pipe, its locked cgroup directories. */
+ * its sync socket, its watchdog's pipe, its lock, its cgroup directory
+ * (for clone3), a pidfd, a signalfd. */
 static int allowed_launcher_fd(const char *target)
 {
 	return !strncmp(target, "socket:[", 8) || !strcmp(target, "anon_inode:[pidfd]") ||
 	       !strcmp(target, "anon_inode:[signalfd]") || !strncmp(target, "pipe:[", 6) ||
-	       (!strncmp(target, "/sys/fs/cgroup/", 15) && strstr(target, "/contained/"));
+	       (!strncmp(target, "/sys/fs/cgroup/", 15) && strstr(target, "/contained/")) ||
+	       (!strncmp(target, "/run/contained/", 15) && strstr(target, ".lock"));
 }
 
 START_TEST(no_fd_leak_in_launcher)

@@ -2,6 +2,10 @@
  * harness.h - shared helpers for the Check test programs that launch real
  * containers.  Each test runs a shell command line (usually ./contained ...)
  * and gets back its exit status and what it wrote to stdout and stderr.
+ * Below that: small helpers (files, lines, time), the token that marks a
+ * test's launches, cgroups, host snapshots for leftover checks, and child
+ * processes (spawn, wait, read, /proc).  One name here means one thing: a
+ * test file adds its own helpers under names of their own.
  *
  * The tests run from the project's top directory as root:
  *     CONTAINED   the launcher under test     (default ./contained)
@@ -12,14 +16,22 @@
 
 #define _GNU_SOURCE
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 struct run {
@@ -141,6 +153,564 @@ static inline char *chomp(char *s)
 	if (n && s[n - 1] == '\n')
 		s[n - 1] = '\0';
 	return s;
+}
+
+/* ---- small helpers --------------------------------------------------------- */
+
+/* snprintf into an array, failing the test if it does not fit. */
+#define FMT(buf, ...) ck_assert_msg(snprintf(buf, sizeof buf, __VA_ARGS__) < (int)sizeof buf, \
+				    "string too long for " #buf)
+
+/* A NULL-terminated argument vector: ARGV("/bin/echo", "hi"). */
+#define ARGV(...) ((char *const[]){ __VA_ARGS__, NULL })
+
+/* Sleep MS milliseconds, through signals. */
+static inline void msleep(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* The monotonic clock in seconds. */
+static inline double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The monotonic clock in milliseconds. */
+static inline long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* At most the last 1500 bytes of S: Check refuses longer failure messages. */
+static inline const char *tl(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 1500 ? s + n - 1500 : s;
+}
+
+/* A growing, NUL-terminated byte buffer. */
+struct buf {
+	char *data;
+	size_t len;
+};
+
+/* Make B empty (a fresh allocation: free B->data when done). */
+static inline void buf_init(struct buf *b)
+{
+	b->data = calloc(1, 1);
+	b->len = 0;
+}
+
+/* The whole file as a malloc'd string with each NUL byte turned into '\n'
+ * (so /proc/PID/cmdline reads "arg0\narg1\n"), or NULL if it cannot be
+ * opened. */
+static inline char *slurp(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	char *buf = calloc(1, 1);
+	size_t len = 0;
+	char chunk[8192];
+	ssize_t n;
+	while ((n = read(fd, chunk, sizeof chunk)) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			if (chunk[i] == '\0')
+				chunk[i] = '\n';
+		append(&buf, &len, chunk, n);
+	}
+	close(fd);
+	return buf;
+}
+
+/* Whether TEXT (NULL counts as empty) has a line exactly LINE. */
+static inline bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+	for (const char *p = text; p && *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len == n && !memcmp(p, line, n))
+			return true;
+		p = nl ? nl + 1 : NULL;
+	}
+	return false;
+}
+
+/* How many lines TEXT has, a last one without '\n' included. */
+static inline int count_lines(const char *text)
+{
+	int n = 0;
+	for (const char *p = text; *p; p++)
+		if (*p == '\n')
+			n++;
+	if (*text && text[strlen(text) - 1] != '\n')
+		n++;
+	return n;
+}
+
+/* The lines of S that start with "contained: ", the launcher's own errors,
+ * as a malloc'd string. */
+static inline char *error_lines(const char *s)
+{
+	char *out = calloc(1, 1);
+	size_t len = 0;
+	for (const char *p = s; *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+		if (!strncmp(p, "contained: ", 11))
+			append(&out, &len, p, n);
+		p += n;
+	}
+	return out;
+}
+
+/* The names in DIR but "." and "..", one a line (malloc'd; "" if DIR cannot
+ * be read). */
+static inline char *list_dir(const char *dir)
+{
+	char *out = calloc(1, 1);
+	size_t len = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return out;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		append(&out, &len, e->d_name, strlen(e->d_name));
+		append(&out, &len, "\n", 1);
+	}
+	closedir(d);
+	return out;
+}
+
+/* The test rootfs as an absolute path (resolved once). */
+static inline const char *abs_rootfs(void)
+{
+	static char path[PATH_MAX];
+	if (!path[0])
+		ck_assert_msg(realpath(test_rootfs(), path), "rootfs %s: %s (run make %s/.built)",
+			      test_rootfs(), strerror(errno), test_rootfs());
+	return path;
+}
+
+/* ---- the token: what marks this test's launches ------------------------------- */
+
+/* The environment variable that carries token() on a launcher's command
+ * line, so that the launcher and what it forks without exec (its watchdog)
+ * can be recognised as this test's. */
+#define TOKEN_VAR "CONTAINED_TEST_TOKEN"
+
+/* A test program may name its tokens: TOKEN_PREFIX before including this. */
+#ifndef TOKEN_PREFIX
+#define TOKEN_PREFIX "test"
+#endif
+
+/* A name unique to this test process (Check forks one per test), usable as a
+ * hostname, file and cgroup name: TOKEN_PREFIX, the pid, the time.  Made by
+ * the first call; a child forked after it sees the same. */
+static inline const char *token(void)
+{
+	static char tok[64];
+	if (!tok[0])
+		FMT(tok, TOKEN_PREFIX "%d-%lx", (int)getpid(), (long)time(NULL) & 0xffffff);
+	return tok;
+}
+
+/* "CONTAINED_TEST_TOKEN=<token()>" for a child's environment (static
+ * storage: make it before fork, putenv it in the child). */
+static inline char *token_env(void)
+{
+	static char env[128];
+	FMT(env, TOKEN_VAR "=%s", token());
+	return env;
+}
+
+/* Run `[PREFIX] env CONTAINED_TEST_TOKEN=<token> contained ARGS` through the
+ * shell; when PID is not NULL it gets the launcher's pid. */
+static inline struct run run_launcher(pid_t *pid, const char *prefix, const char *args)
+{
+	if (!pid)
+		return run_sh("exec %s env %s=%s %s %s", prefix, TOKEN_VAR, token(),
+			      contained_bin(), args);
+	char pidfile[PATH_MAX];
+	FMT(pidfile, "tests/build/" TOKEN_PREFIX "-pid.%d", (int)getpid());
+	unlink(pidfile);
+	struct run r = run_sh("echo $$ > %s && exec %s env %s=%s %s %s", pidfile, prefix,
+			      TOKEN_VAR, token(), contained_bin(), args);
+	char *s = slurp(pidfile);
+	*pid = s ? atoi(s) : -1;
+	free(s);
+	unlink(pidfile);
+	return r;
+}
+
+/* ---- cgroups ------------------------------------------------------------------- */
+
+/* The container cgroup directories (under every `contained` parent) whose
+ * name starts with PREFIX ("" for all), one a line, malloc'd; *COUNT gets
+ * how many. */
+static inline char *cgroups_named(const char *prefix, int *count)
+{
+	static const char *const patterns[] = { "/sys/fs/cgroup/*/contained/*",
+						"/sys/fs/cgroup/contained/*" };
+	char *out = calloc(1, 1);
+	size_t len = 0;
+	*count = 0;
+	for (int k = 0; k < 2; k++) {
+		glob_t g;
+		if (glob(patterns[k], GLOB_ONLYDIR, NULL, &g) != 0)
+			continue;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			const char *base = strrchr(g.gl_pathv[i], '/') + 1;
+			struct stat st;
+			if (strncmp(base, prefix, strlen(prefix)) || stat(g.gl_pathv[i], &st) != 0 ||
+			    !S_ISDIR(st.st_mode))
+				continue;
+			append(&out, &len, g.gl_pathv[i], strlen(g.gl_pathv[i]));
+			append(&out, &len, "\n", 1);
+			(*count)++;
+		}
+		globfree(&g);
+	}
+	return out;
+}
+
+/* The cgroup name from a launcher's "=> creating cgroup NAME" line in ERR
+ * (its -v output) into NAME of SIZE bytes; false if there is none. */
+static inline bool launch_cgroup_name(const char *err, char *name, size_t size)
+{
+	const char *line = strstr(err, "=> creating cgroup ");
+	char fmt[32];
+	snprintf(fmt, sizeof fmt, "=> creating cgroup %%%zus", size - 1);
+	return line && sscanf(line, fmt, name) == 1;
+}
+
+/* ---- leftovers: host state before and after a launch ----------------------------- */
+
+struct snapshot {
+	char *mounts;   /* the host's /proc/self/mountinfo */
+	char *tmp;      /* names in /tmp, one a line */
+	char *cgroups;  /* every container cgroup directory, one a line */
+};
+
+static inline void snap_take(struct snapshot *s)
+{
+	int n;
+	s->mounts = slurp("/proc/self/mountinfo");
+	ck_assert_ptr_nonnull(s->mounts);
+	s->tmp = list_dir("/tmp");
+	s->cgroups = cgroups_named("", &n);
+}
+
+static inline void snap_free(struct snapshot *s)
+{
+	free(s->mounts);
+	free(s->tmp);
+	free(s->cgroups);
+}
+
+/* A new entry in /tmp is the launcher's if it is named like a temporary
+ * directory of ours, is an empty directory (a mount point left behind) or
+ * is still a mount point.  Other new names are somebody else's: the machine
+ * is shared. */
+static inline bool tmp_entry_is_ours(const char *name)
+{
+	char path[PATH_MAX];
+	FMT(path, "/tmp/%s", name);
+	if (!strncmp(name, "tmp.", 4) || strcasestr(name, "contained") || strstr(name, token()))
+		return true;
+	struct stat st, tmpst;
+	if (lstat(path, &st) < 0 || stat("/tmp", &tmpst) < 0)
+		return false; /* gone again: not a leftover */
+	if (S_ISDIR(st.st_mode) && st.st_dev != tmpst.st_dev)
+		return true;
+	if (S_ISDIR(st.st_mode)) {
+		char *inside = list_dir(path);
+		bool empty = !*inside;
+		free(inside);
+		return empty;
+	}
+	return false;
+}
+
+/* Append the line "WHAT NAME" to the report *REP of length *LEN. */
+static inline void report_add(char **rep, size_t *len, const char *what, const char *name)
+{
+	append(rep, len, what, strlen(what));
+	append(rep, len, name, strlen(name));
+	append(rep, len, "\n", 1);
+}
+
+/* Report as "WHAT line" each line of AFTER that BEFORE lacks and that OURS
+ * (if given) accepts; returns how many. */
+static inline int report_new_lines(char **rep, size_t *len, const char *what, const char *before,
+				   const char *after, bool (*ours)(const char *line))
+{
+	int added = 0;
+	char *copy = strdup(after);
+	for (char *p = copy; *p; ) {
+		char *nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		if (!has_line(before, p) && (!ours || ours(p))) {
+			report_add(rep, len, what, p);
+			added++;
+		}
+		p = nl + 1;
+	}
+	free(copy);
+	return added;
+}
+
+/* ---- processes ------------------------------------------------------------------- */
+
+static inline int new_memfd(void)
+{
+	int fd = memfd_create("contained-test-stderr", MFD_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+/* Everything written so far to the memfd FD, malloc'd. */
+static inline char *memfd_text(int fd)
+{
+	struct buf b;
+	buf_init(&b);
+	char chunk[4096];
+	ssize_t n;
+	off_t off = 0;
+	while ((n = pread(fd, chunk, sizeof chunk, off)) > 0) {
+		append(&b.data, &b.len, chunk, n);
+		off += n;
+	}
+	return b.data;
+}
+
+/* /dev/null opened with FLAGS (close-on-exec). */
+static inline int devnull(int flags)
+{
+	int fd = open("/dev/null", flags | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	return fd;
+}
+
+/* Shell-style status (code, or 128+N when killed by N) from a wait status. */
+static inline int shell_status(int wstatus)
+{
+	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+}
+
+/*
+ * fork + exec ARGV (looked up in PATH) with the given stdio, and ENV
+ * ("NAME=value", made before the fork) added to its environment unless it
+ * is NULL; returns the child's pid.  The child gets default signal
+ * dispositions and an empty signal mask, whatever the test runner had (a
+ * background `make check &` ignores SIGINT and SIGQUIT, and a shell inside
+ * could not trap a signal ignored on entry), and no fd beyond 0, 1, 2.
+ */
+static inline pid_t spawn_env(int in, int out, int err, char *env, char *const argv[])
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		for (int s = 1; s < NSIG; s++)
+			signal(s, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
+			_exit(127);
+		close_range(3, ~0U, 0);
+		if (env)
+			putenv(env);
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* spawn_env() with the environment unchanged. */
+static inline pid_t spawn(int in, int out, int err, char *const argv[])
+{
+	return spawn_env(in, out, err, NULL, argv);
+}
+
+/*
+ * Wait at most TIMEOUT_MS milliseconds for child PID; returns its
+ * shell-style status, or -1 on timeout, in which case the child is killed
+ * and reaped so that a failing test leaves nothing running.
+ */
+static inline int wait_child(pid_t pid, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	int wstatus;
+	for (;;) {
+		pid_t r = waitpid(pid, &wstatus, WNOHANG);
+		if (r == pid)
+			return shell_status(wstatus);
+		ck_assert_int_eq(r, 0);
+		if (now_ms() >= deadline)
+			break;
+		msleep(10);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &wstatus, 0);
+	return -1;
+}
+
+/*
+ * Read from FD into B until what B holds from offset START on contains
+ * NEEDLE (NULL: read to the end), for at most TIMEOUT_MS milliseconds.
+ * Returns 1 when found, 0 on timeout, -1 on end of file (or EIO, which is
+ * how a pty master reports that the other side is closed).
+ */
+static inline int read_until_from(int fd, struct buf *b, size_t start, const char *needle,
+				  long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	for (;;) {
+		if (needle && strstr(b->data + start, needle))
+			return 1;
+		long left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd p = { fd, POLLIN, 0 };
+		int r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		ck_assert_int_ge(r, 0);
+		if (r == 0)
+			return 0;
+		char chunk[65536];
+		ssize_t n = read(fd, chunk, sizeof chunk);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return needle && strstr(b->data + start, needle) ? 1 : -1;
+		append(&b->data, &b->len, chunk, n);
+	}
+}
+
+/* read_until_from() searching all of B. */
+static inline int read_until(int fd, struct buf *b, const char *needle, long timeout_ms)
+{
+	return read_until_from(fd, b, 0, needle, timeout_ms);
+}
+
+/* /proc/PID/NAME as slurp() reads it (malloc'd), or NULL. */
+static inline char *proc_file(pid_t pid, const char *name)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+	return slurp(path);
+}
+
+/* The state letter of PID from /proc/PID/stat, or 0 if it is gone; its
+ * parent's pid into *PPID and its name into COMM (COMMLEN bytes) unless
+ * they are NULL. */
+static inline char proc_state(pid_t pid, pid_t *ppid, char *comm, size_t commlen)
+{
+	char *s = proc_file(pid, "stat");
+	if (!s)
+		return 0;
+	char *open_paren = strchr(s, '(');
+	char *close_paren = strrchr(s, ')');
+	char state = 0;
+	if (open_paren && close_paren && close_paren[1] == ' ') {
+		state = close_paren[2];
+		if (ppid)
+			*ppid = atoi(close_paren + 4);
+		if (comm) {
+			size_t n = close_paren - open_paren - 1;
+			if (n >= commlen)
+				n = commlen - 1;
+			memcpy(comm, open_paren + 1, n);
+			comm[n] = '\0';
+		}
+	}
+	free(s);
+	return state;
+}
+
+/* The link text of /proc/PID/ns/pid into OUT ("" if unreadable). */
+static inline void pidns_of(pid_t pid, char *out, size_t outlen)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
+	ssize_t n = readlink(path, out, outlen - 1);
+	out[n > 0 ? n : 0] = '\0';
+}
+
+/* All pids in /proc, sorted ascending, malloc'd; *N gets the count. */
+static inline pid_t *all_pids(size_t *n)
+{
+	DIR *d = opendir("/proc");
+	ck_assert_ptr_nonnull(d);
+	size_t cap = 1024;
+	pid_t *v = malloc(cap * sizeof *v);
+	*n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char *end;
+		long p = strtol(e->d_name, &end, 10);
+		if (*end || p <= 0)
+			continue;
+		if (*n == cap)
+			v = realloc(v, (cap *= 2) * sizeof *v);
+		v[(*n)++] = (pid_t)p;
+	}
+	closedir(d);
+	return v;
+}
+
+/* Whether PID descends from ANCESTOR (on the host's view of the tree). */
+static inline bool descends_from(pid_t pid, pid_t ancestor)
+{
+	for (int depth = 0; depth < 64 && pid > 1; depth++) {
+		pid_t ppid = 0;
+		if (!proc_state(pid, &ppid, NULL, 0))
+			return false;
+		if (ppid == ancestor)
+			return true;
+		pid = ppid;
+	}
+	return false;
+}
+
+/* The host pid of a live (non-zombie) descendant of ROOT named COMM, or 0. */
+static inline pid_t find_descendant(pid_t root, const char *comm)
+{
+	size_t n;
+	pid_t *v = all_pids(&n);
+	pid_t found = 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		char c[64];
+		char st = proc_state(v[i], NULL, c, sizeof c);
+		if (st && st != 'Z' && !strcmp(c, comm) && descends_from(v[i], root))
+			found = v[i];
+	}
+	free(v);
+	return found;
+}
+
+/* find_descendant(), trying for up to TIMEOUT_MS milliseconds; 0 if none. */
+static inline pid_t wait_descendant(pid_t root, const char *comm, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	pid_t p;
+	while (!(p = find_descendant(root, comm)) && now_ms() < deadline)
+		msleep(20);
+	return p;
 }
 
 /* The main() of every container test program: refuse to run without root

@@ -9,6 +9,7 @@
  *
  * Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define TOKEN_PREFIX "ctest"
 #include "harness.h"
 
 #include <ctype.h>
@@ -22,76 +23,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* The environment variable the leftover checks use to recognise the
- * launcher's processes: it is set only on the launcher's command line, so
- * the launcher and any child it forks (before exec) carry it. */
-#define TOKEN_VAR "CONTAINED_TEST_TOKEN"
-
 #define CONTAINER_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* ---- small helpers ------------------------------------------------------ */
-
-/* snprintf into an array, failing the test if it does not fit. */
-#define FMT(buf, ...) ck_assert_msg(snprintf(buf, sizeof buf, __VA_ARGS__) < (int)sizeof buf, \
-				    "string too long for " #buf)
-
-static void msleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Whole file as a NUL-terminated string (NULs inside become '\n'), or NULL. */
-static char *slurp(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	char *buf = calloc(1, 1);
-	size_t len = 0;
-	char chunk[8192];
-	ssize_t n;
-	while ((n = read(fd, chunk, sizeof chunk)) > 0) {
-		for (ssize_t i = 0; i < n; i++)
-			if (chunk[i] == '\0')
-				chunk[i] = '\n';
-		append(&buf, &len, chunk, n);
-	}
-	close(fd);
-	return buf;
-}
-
-static bool has_line(const char *text, const char *line)
-{
-	size_t n = strlen(line);
-	for (const char *p = text; p && *p; ) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len == n && !memcmp(p, line, n))
-			return true;
-		p = nl ? nl + 1 : NULL;
-	}
-	return false;
-}
-
-static int count_lines(const char *text)
-{
-	int n = 0;
-	for (const char *p = text; *p; p++)
-		if (*p == '\n')
-			n++;
-	if (*text && text[strlen(text) - 1] != '\n')
-		n++;
-	return n;
-}
 
 /* Collapse runs of blanks to one space and trim each line. */
 static char *squeeze(const char *s)
@@ -142,115 +76,12 @@ static char *expand(const char *tmpl, const char *const keys[][2], int nkeys)
 	return out;
 }
 
-static const char *abs_rootfs(void)
-{
-	static char path[PATH_MAX];
-	if (!path[0])
-		ck_assert_msg(realpath(test_rootfs(), path), "rootfs %s: %s (run make %s/.built)",
-			      test_rootfs(), strerror(errno), test_rootfs());
-	return path;
-}
-
-/* A name unique to this test process, usable as a hostname and file name. */
-static const char *token(void)
-{
-	static char tok[64];
-	if (!tok[0])
-		FMT(tok, "ctest%d-%lx", (int)getpid(), (long)time(NULL) & 0xffffff);
-	return tok;
-}
-
 /* ---- leftovers: host state before and after a launcher run -------------- */
 
-struct snapshot {
-	char *mounts;   /* the host's /proc/self/mountinfo */
-	char *tmp;      /* names in /tmp, one a line */
-	char *cgroups;  /* directories under every `contained` cgroup parent */
-};
-
-static char *list_dir(const char *dir)
+/* Whether the cgroup directory PATH is named after token(). */
+static bool cgroup_is_ours(const char *path)
 {
-	char *out = calloc(1, 1);
-	size_t len = 0;
-	DIR *d = opendir(dir);
-	if (!d)
-		return out;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		append(&out, &len, e->d_name, strlen(e->d_name));
-		append(&out, &len, "\n", 1);
-	}
-	closedir(d);
-	return out;
-}
-
-static char *list_cgroups(void)
-{
-	char *out = calloc(1, 1);
-	size_t len = 0;
-	const char *patterns[] = { "/sys/fs/cgroup/*/contained/*", "/sys/fs/cgroup/contained/*" };
-	for (size_t i = 0; i < 2; i++) {
-		glob_t g;
-		if (glob(patterns[i], 0, NULL, &g) != 0)
-			continue;
-		for (size_t j = 0; j < g.gl_pathc; j++) {
-			struct stat st;
-			if (stat(g.gl_pathv[j], &st) == 0 && S_ISDIR(st.st_mode)) {
-				append(&out, &len, g.gl_pathv[j], strlen(g.gl_pathv[j]));
-				append(&out, &len, "\n", 1);
-			}
-		}
-		globfree(&g);
-	}
-	return out;
-}
-
-static void snap_take(struct snapshot *s)
-{
-	s->mounts = slurp("/proc/self/mountinfo");
-	ck_assert_ptr_nonnull(s->mounts);
-	s->tmp = list_dir("/tmp");
-	s->cgroups = list_cgroups();
-}
-
-static void snap_free(struct snapshot *s)
-{
-	free(s->mounts);
-	free(s->tmp);
-	free(s->cgroups);
-}
-
-static void add(char **rep, size_t *len, const char *what, const char *name)
-{
-	append(rep, len, what, strlen(what));
-	append(rep, len, name, strlen(name));
-	append(rep, len, "\n", 1);
-}
-
-/* A new entry in /tmp is the launcher's if it is named like a temporary
- * directory of ours, is an empty directory (a mount point left behind) or
- * is still a mount point.  Other new names are somebody else's: the machine
- * is shared. */
-static bool tmp_entry_is_ours(const char *name)
-{
-	char path[PATH_MAX];
-	FMT(path, "/tmp/%s", name);
-	if (!strncmp(name, "tmp.", 4) || strcasestr(name, "contained") || strstr(name, token()))
-		return true;
-	struct stat st, tmpst;
-	if (lstat(path, &st) < 0 || stat("/tmp", &tmpst) < 0)
-		return false; /* gone again: not a leftover */
-	if (S_ISDIR(st.st_mode) && st.st_dev != tmpst.st_dev)
-		return true;
-	if (S_ISDIR(st.st_mode)) {
-		char *inside = list_dir(path);
-		bool empty = !*inside;
-		free(inside);
-		return empty;
-	}
-	return false;
+	return strstr(strrchr(path, '/') + 1, token());
 }
 
 /* Describe what the launcher run (hostname and cgroup prefix token()) left
@@ -263,37 +94,14 @@ static char *leftovers_once(const struct snapshot *before)
 	snap_take(&after);
 
 	/* mounts: any new line in the host's mount table */
-	for (char *p = after.mounts; *p; ) {
-		char *nl = strchr(p, '\n');
-		if (!nl)
-			break;
-		*nl = '\0';
-		if (!has_line(before->mounts, p))
-			add(&rep, &len, "host mount: ", p);
-		*nl = '\n';
-		p = nl + 1;
-	}
+	report_new_lines(&rep, &len, "host mount: ", before->mounts, after.mounts, NULL);
 	/* /tmp */
-	for (char *p = after.tmp; *p; ) {
-		char *nl = strchr(p, '\n');
-		*nl = '\0';
-		if (!has_line(before->tmp, p) && tmp_entry_is_ours(p))
-			add(&rep, &len, "/tmp entry: /tmp/", p);
-		*nl = '\n';
-		p = nl + 1;
-	}
+	report_new_lines(&rep, &len, "/tmp entry: /tmp/", before->tmp, after.tmp,
+			 tmp_entry_is_ours);
 	/* cgroups: named <hostname>.<launch id>; the tests' hostname is the token */
-	for (char *p = after.cgroups; *p; ) {
-		char *nl = strchr(p, '\n');
-		*nl = '\0';
-		if (!has_line(before->cgroups, p) && strstr(strrchr(p, '/') + 1, token()))
-			add(&rep, &len, "cgroup: ", p);
-		*nl = '\n';
-		p = nl + 1;
-	}
+	report_new_lines(&rep, &len, "cgroup: ", before->cgroups, after.cgroups, cgroup_is_ours);
 	/* processes that carry the token in their environment */
-	char needle[128];
-	FMT(needle, TOKEN_VAR "=%s", token());
+	const char *needle = token_env();
 	DIR *d = opendir("/proc");
 	ck_assert_ptr_nonnull(d);
 	struct dirent *e;
@@ -301,15 +109,12 @@ static char *leftovers_once(const struct snapshot *before)
 		if (!isdigit((unsigned char)e->d_name[0]) || atoi(e->d_name) == getpid())
 			continue;
 		int pid = atoi(e->d_name);
-		char path[64];
-		FMT(path, "/proc/%d/environ", pid);
-		char *env = slurp(path);
+		char *env = proc_file(pid, "environ");
 		if (env && has_line(env, needle)) {
-			FMT(path, "/proc/%d/comm", pid);
-			char *comm = slurp(path);
+			char *comm = proc_file(pid, "comm");
 			char what[128];
 			FMT(what, "process %d ", pid);
-			add(&rep, &len, what, comm ? chomp(comm) : "?");
+			report_add(&rep, &len, what, comm ? chomp(comm) : "?");
 			free(comm);
 		}
 		free(env);
@@ -338,37 +143,6 @@ static char *leftovers(const struct snapshot *before)
 	return rep;
 }
 
-/* Run `[PREFIX] contained ARGS` through the shell, with the token in the
- * launcher's environment, and report the launcher's pid. */
-static struct run run_launcher(pid_t *pid, const char *prefix, const char *args)
-{
-	char pidfile[PATH_MAX];
-	FMT(pidfile, "tests/build/ctest-pid.%d", (int)getpid());
-	unlink(pidfile);
-	struct run r = run_sh("echo $$ > %s && exec %s env %s=%s %s %s", pidfile, prefix,
-			      TOKEN_VAR, token(), contained_bin(), args);
-	char *s = slurp(pidfile);
-	*pid = s ? atoi(s) : -1;
-	free(s);
-	unlink(pidfile);
-	return r;
-}
-
-/* The lines of S that start with "contained: ", the launcher's own errors. */
-static char *error_lines(const char *s)
-{
-	char *out = calloc(1, 1);
-	size_t len = 0;
-	for (const char *p = s; *p; ) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
-		if (!strncmp(p, "contained: ", 11))
-			append(&out, &len, p, n);
-		p += n;
-	}
-	return out;
-}
-
 /* ---- a container in the background -------------------------------------- */
 
 struct bg {
@@ -394,6 +168,7 @@ static void bg_start(struct bg *b, char *const cargv[])
 	for (int i = 0; cargv[i] && n < 31; i++)
 		argv[n++] = cargv[i];
 	argv[n] = NULL;
+	char *env = token_env(); /* no Check assertions in the child */
 
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
@@ -404,82 +179,18 @@ static void bg_start(struct bg *b, char *const cargv[])
 		dup2(in, 0);
 		dup2(out, 1);
 		dup2(out, 2);
-		static char env[128]; /* no Check assertions in this child */
-		if (snprintf(env, sizeof env, TOKEN_VAR "=%s", token()) < (int)sizeof env)
-			putenv(env);
+		putenv(env);
 		execv(argv[0], argv);
 		_exit(126);
 	}
 	b->launcher = pid;
 }
 
-static bool read_stat(pid_t pid, char *comm, size_t commsz, pid_t *ppid)
-{
-	char path[64];
-	FMT(path, "/proc/%d/stat", (int)pid);
-	char *s = slurp(path);
-	if (!s)
-		return false;
-	char *l = strchr(s, '('), *r = strrchr(s, ')');
-	bool ok = l && r && r > l;
-	if (ok) {
-		snprintf(comm, commsz, "%.*s", (int)(r - l - 1), l + 1);
-		char state;
-		ok = sscanf(r + 2, "%c %d", &state, ppid) == 2;
-	}
-	free(s);
-	return ok;
-}
-
-/* Host pid of a descendant of ROOT whose comm is COMM, waiting up to 10 s. */
-static pid_t find_descendant(pid_t root, const char *comm)
-{
-	double end = now() + 10.0;
-	while (now() < end) {
-		DIR *d = opendir("/proc");
-		struct dirent *e;
-		while (d && (e = readdir(d))) {
-			if (!isdigit((unsigned char)e->d_name[0]))
-				continue;
-			pid_t pid = atoi(e->d_name), p = pid, ppid;
-			char c[64];
-			if (!read_stat(pid, c, sizeof c, &ppid) || strcmp(c, comm))
-				continue;
-			for (int depth = 0; depth < 8 && p > 1; depth++) {
-				char dummy[64];
-				if (!read_stat(p, dummy, sizeof dummy, &ppid))
-					break;
-				if (ppid == root) {
-					closedir(d);
-					return pid;
-				}
-				p = ppid;
-			}
-		}
-		if (d)
-			closedir(d);
-		msleep(20);
-	}
-	return -1;
-}
-
 /* Wait for the launcher; its exit status as a shell would report it, or -1
  * (and the launcher killed) if it does not end within SECONDS. */
 static int bg_wait(struct bg *b, double seconds)
 {
-	double end = now() + seconds;
-	int ws;
-	for (;;) {
-		pid_t w = waitpid(b->launcher, &ws, WNOHANG);
-		if (w == b->launcher)
-			return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-		if (now() > end) {
-			kill(b->launcher, SIGKILL);
-			waitpid(b->launcher, &ws, 0);
-			return -1;
-		}
-		msleep(10);
-	}
+	return wait_child(b->launcher, (long)(seconds * 1000));
 }
 
 static char *bg_output(struct bg *b)
@@ -529,7 +240,7 @@ START_TEST(test_host_sees_unprivileged_uid)
 {
 	struct bg b;
 	bg_start(&b, (char *const[]){ "/bin/sleep", "20", NULL });
-	pid_t inner = find_descendant(b.launcher, "sleep");
+	pid_t inner = wait_descendant(b.launcher, "sleep", 10000);
 	char *status = NULL, *psout = NULL;
 	struct run ps = { .status = -1 };
 	if (inner > 0) {
@@ -1086,7 +797,7 @@ START_TEST(test_exit_killed)
 	snap_take(&before);
 	struct bg b;
 	bg_start(&b, (char *const[]){ "/bin/sleep", "20", NULL });
-	pid_t inner = find_descendant(b.launcher, "sleep");
+	pid_t inner = wait_descendant(b.launcher, "sleep", 10000);
 	if (inner > 0)
 		kill(inner, SIGKILL);
 	int st = bg_wait(&b, 10);

@@ -18,6 +18,7 @@
  *
  * Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define TOKEN_PREFIX "htest"
 #include "harness.h"
 
 #include <ctype.h>
@@ -34,90 +35,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* Set on the launcher's command line only, so the launcher and what it
- * forks without exec (the watchdog) carry it: see leftovers(). */
-#define TOKEN_VAR "CONTAINED_TEST_TOKEN"
-
-/* ---- small helpers (after test_container.c and test_process.c) ----------- */
-
-#define FMT(buf, ...) ck_assert_msg(snprintf(buf, sizeof buf, __VA_ARGS__) < (int)sizeof buf, \
-				    "string too long for " #buf)
-#define ARGV(...) ((char *const[]){ __VA_ARGS__, NULL })
-
-static void msleep(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* Whole file as a NUL-terminated string (NULs inside become '\n'), or NULL. */
-static char *slurp(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	char *buf = calloc(1, 1);
-	size_t len = 0;
-	char chunk[8192];
-	ssize_t n;
-	while ((n = read(fd, chunk, sizeof chunk)) > 0) {
-		for (ssize_t i = 0; i < n; i++)
-			if (chunk[i] == '\0')
-				chunk[i] = '\n';
-		append(&buf, &len, chunk, n);
-	}
-	close(fd);
-	return buf;
-}
-
-static bool has_line(const char *text, const char *line)
-{
-	size_t n = strlen(line);
-	for (const char *p = text; p && *p; ) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-		if (len == n && !memcmp(p, line, n))
-			return true;
-		p = nl ? nl + 1 : NULL;
-	}
-	return false;
-}
-
-/* At most the last 1500 bytes of S: Check refuses longer failure messages. */
-static const char *tl(const char *s)
-{
-	size_t n = strlen(s);
-	return n > 1500 ? s + n - 1500 : s;
-}
-
-/* A name unique to this test process (Check forks one per test). */
-static const char *token(void)
-{
-	static char tok[64];
-	static pid_t owner;
-	if (owner != getpid()) {
-		owner = getpid();
-		FMT(tok, "htest%d-%lx", (int)getpid(), (long)time(NULL) & 0xffffff);
-	}
-	return tok;
-}
-
-static const char *abs_rootfs(void)
-{
-	static char path[PATH_MAX];
-	if (!path[0])
-		ck_assert_msg(realpath(test_rootfs(), path), "rootfs %s: %s", test_rootfs(),
-			      strerror(errno));
-	return path;
-}
+/* ---- small helpers ------------------------------------------------------- */
 
 /* A work directory tests/build/<token>-WHAT (absolute), removed first. */
 static const char *workdir(char *buf, size_t size, const char *what)
@@ -146,181 +64,7 @@ static void copy_rootfs(const char *dst)
 	run_free(&r);
 }
 
-/* The lines of S that start with "contained: ", the launcher's own errors. */
-static char *error_lines(const char *s)
-{
-	char *out = calloc(1, 1);
-	size_t len = 0;
-	for (const char *p = s; *p; ) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
-		if (!strncmp(p, "contained: ", 11))
-			append(&out, &len, p, n);
-		p += n;
-	}
-	return out;
-}
-
-static int count_lines(const char *s)
-{
-	int n = 0;
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 /* ---- processes ----------------------------------------------------------- */
-
-static pid_t spawn(int in, int out, int err, char *const argv[])
-{
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		for (int s = 1; s < NSIG; s++)
-			signal(s, SIG_DFL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
-			_exit(127);
-		close_range(3, ~0U, 0);
-		static char env[128];
-		if (snprintf(env, sizeof env, TOKEN_VAR "=%s", token()) < (int)sizeof env)
-			putenv(env);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-static int new_memfd(void)
-{
-	int fd = memfd_create("contained-test-stderr", MFD_CLOEXEC);
-	ck_assert_int_ge(fd, 0);
-	return fd;
-}
-
-static char *memfd_text(int fd)
-{
-	char *b = calloc(1, 1);
-	size_t len = 0;
-	char chunk[4096];
-	ssize_t n;
-	off_t off = 0;
-	while ((n = pread(fd, chunk, sizeof chunk, off)) > 0) {
-		append(&b, &len, chunk, n);
-		off += n;
-	}
-	return b;
-}
-
-static int devnull(int flags)
-{
-	int fd = open("/dev/null", flags | O_CLOEXEC);
-	ck_assert_int_ge(fd, 0);
-	return fd;
-}
-
-static int shell_status(int ws)
-{
-	return WIFEXITED(ws) ? WEXITSTATUS(ws) : 128 + WTERMSIG(ws);
-}
-
-/* Shell-style status of child PID, or -1 (and the child killed) after
- * TIMEOUT seconds. */
-static int wait_child(pid_t pid, double timeout)
-{
-	double end = now() + timeout;
-	int ws;
-	for (;;) {
-		pid_t r = waitpid(pid, &ws, WNOHANG);
-		if (r == pid)
-			return shell_status(ws);
-		if (r < 0 || now() > end)
-			break;
-		msleep(5);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &ws, 0);
-	return -1;
-}
-
-/* Read from FD into *BUF until it holds NEEDLE: 1 found, 0 timeout, -1 EOF. */
-static int read_until(int fd, char **buf, size_t *len, const char *needle, double timeout)
-{
-	double end = now() + timeout;
-	for (;;) {
-		if (strstr(*buf, needle))
-			return 1;
-		int left = (int)((end - now()) * 1000);
-		if (left <= 0)
-			return 0;
-		struct pollfd p = { fd, POLLIN, 0 };
-		int r = poll(&p, 1, left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return 0;
-		char chunk[4096];
-		ssize_t n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return strstr(*buf, needle) ? 1 : -1;
-		append(buf, len, chunk, n);
-	}
-}
-
-/* State letter of PID (0 if gone), and its command line with NULs as
- * spaces in CMD. */
-static char proc_state(pid_t pid)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	char *s = slurp(path);
-	if (!s)
-		return 0;
-	char *r = strrchr(s, ')');
-	char st = r && r[1] == ' ' ? r[2] : 0;
-	free(s);
-	return st;
-}
-
-static char *proc_file(pid_t pid, const char *name)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
-	return slurp(path);
-}
-
-static void pidns_of(pid_t pid, char *out, size_t outlen)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
-	ssize_t n = readlink(path, out, outlen - 1);
-	out[n > 0 ? n : 0] = '\0';
-}
-
-static pid_t *all_pids(size_t *n)
-{
-	DIR *d = opendir("/proc");
-	ck_assert_ptr_nonnull(d);
-	size_t cap = 1024;
-	pid_t *v = malloc(cap * sizeof *v);
-	*n = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		char *end;
-		long p = strtol(e->d_name, &end, 10);
-		if (*end || p <= 0)
-			continue;
-		if (*n == cap)
-			v = realloc(v, (cap *= 2) * sizeof *v);
-		v[(*n)++] = (pid_t)p;
-	}
-	closedir(d);
-	return v;
-}
 
 /* The host pid of a live process whose command line is exactly CMDLINE
  * (arguments separated by newlines), waiting up to TIMEOUT seconds; 0 if none. */
@@ -332,7 +76,7 @@ static pid_t find_by_cmdline(const char *cmdline, double timeout)
 		pid_t *v = all_pids(&n), found = 0;
 		for (size_t i = 0; i < n && !found; i++) {
 			char *c = proc_file(v[i], "cmdline");
-			if (c && !strcmp(c, cmdline) && proc_state(v[i]) != 'Z')
+			if (c && !strcmp(c, cmdline) && proc_state(v[i], NULL, NULL, 0) != 'Z')
 				found = v[i];
 			free(c);
 		}
@@ -345,32 +89,6 @@ static pid_t find_by_cmdline(const char *cmdline, double timeout)
 }
 
 /* ---- cgroups ---------------------------------------------------------------- */
-
-static const char *const cgroup_patterns[] = { "/sys/fs/cgroup/*/contained/*", "/sys/fs/cgroup/contained/*" };
-
-/* The container cgroup directories whose name starts with PREFIX, one a
- * line; *COUNT gets how many. */
-static char *cgroups_named(const char *prefix, int *count)
-{
-	char *out = calloc(1, 1);
-	size_t len = 0;
-	*count = 0;
-	for (int k = 0; k < 2; k++) {
-		glob_t g;
-		if (glob(cgroup_patterns[k], GLOB_ONLYDIR, NULL, &g) != 0)
-			continue;
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			const char *base = strrchr(g.gl_pathv[i], '/') + 1;
-			if (strncmp(base, prefix, strlen(prefix)))
-				continue;
-			append(&out, &len, g.gl_pathv[i], strlen(g.gl_pathv[i]));
-			append(&out, &len, "\n", 1);
-			(*count)++;
-		}
-		globfree(&g);
-	}
-	return out;
-}
 
 /* Kill what runs in the cgroups named by LIST (one a line) and remove them:
  * the cleanup after a failed test, so that it leaves nothing either. */
@@ -394,15 +112,6 @@ static void remove_cgroups(const char *list)
 	free(copy);
 }
 
-/* The cgroup name from a launcher's "=> creating cgroup NAME" line. */
-static bool launch_cgroup_name(const char *err, char *name, size_t size)
-{
-	const char *line = strstr(err, "=> creating cgroup ");
-	char fmt[32];
-	snprintf(fmt, sizeof fmt, "=> creating cgroup %%%zus", size - 1);
-	return line && sscanf(line, fmt, name) == 1;
-}
-
 /* The parent of container cgroups that holds the memory controller. */
 static const char *memory_parent(void)
 {
@@ -412,64 +121,6 @@ static const char *memory_parent(void)
 
 /* ---- leftovers: host state before and after ------------------------------- */
 
-struct snapshot {
-	char *mounts;   /* the host's /proc/self/mountinfo */
-	char *tmp;      /* names in /tmp, one a line */
-};
-
-static char *list_dir(const char *dir)
-{
-	char *out = calloc(1, 1);
-	size_t len = 0;
-	DIR *d = opendir(dir);
-	if (!d)
-		return out;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		append(&out, &len, e->d_name, strlen(e->d_name));
-		append(&out, &len, "\n", 1);
-	}
-	closedir(d);
-	return out;
-}
-
-static void snap_take(struct snapshot *s)
-{
-	s->mounts = slurp("/proc/self/mountinfo");
-	ck_assert_ptr_nonnull(s->mounts);
-	s->tmp = list_dir("/tmp");
-}
-
-static void snap_free(struct snapshot *s)
-{
-	free(s->mounts);
-	free(s->tmp);
-}
-
-/* A new /tmp entry is the launcher's if named like one of ours, or an empty
- * directory (a mount point left behind); others share this machine. */
-static bool tmp_entry_is_ours(const char *name)
-{
-	char path[PATH_MAX];
-	FMT(path, "/tmp/%s", name);
-	if (!strncmp(name, "tmp.", 4) || strcasestr(name, "contained") || strstr(name, token()))
-		return true;
-	struct stat st, tmpst;
-	if (lstat(path, &st) < 0 || stat("/tmp", &tmpst) < 0)
-		return false;
-	if (S_ISDIR(st.st_mode) && st.st_dev != tmpst.st_dev)
-		return true;
-	if (S_ISDIR(st.st_mode)) {
-		char *inside = list_dir(path);
-		bool empty = !*inside;
-		free(inside);
-		return empty;
-	}
-	return false;
-}
-
 /* Whether PID belongs to launches tagged with our token: a launcher or its
  * watchdog (the token is in its environment and on its command line), or a
  * container process (the token is its hostname, so in its cgroup's name). */
@@ -477,8 +128,7 @@ static bool process_is_ours(pid_t pid)
 {
 	if (pid == getpid())
 		return false;
-	char needle[128];
-	FMT(needle, TOKEN_VAR "=%s", token());
+	const char *needle = token_env();
 	char *env = proc_file(pid, "environ"), *cmd = proc_file(pid, "cmdline"),
 	     *cg = proc_file(pid, "cgroup");
 	bool ours = (env && has_line(env, needle)) || (cmd && strstr(cmd, token())) ||
@@ -486,20 +136,13 @@ static bool process_is_ours(pid_t pid)
 	free(env);
 	free(cmd);
 	free(cg);
-	return ours && proc_state(pid) != 'Z';
+	return ours && proc_state(pid, NULL, NULL, 0) != 'Z';
 }
 
 struct left {
 	int procs, cgroups, mounts, tmp;
 	char *report;
 };
-
-static void left_add(char **rep, size_t *len, const char *what, const char *name)
-{
-	append(rep, len, what, strlen(what));
-	append(rep, len, name, strlen(name));
-	append(rep, len, "\n", 1);
-}
 
 /* What launches tagged with our token left compared with BEFORE; EXTRA, if
  * given, also counts a process as ours (by its command line). */
@@ -509,33 +152,15 @@ static struct left left_once(const struct snapshot *before, bool (*extra)(const 
 	size_t len = 0;
 	struct snapshot after;
 	snap_take(&after);
-	for (char *p = after.mounts; *p; ) {
-		char *nl = strchr(p, '\n');
-		if (!nl)
-			break;
-		*nl = '\0';
-		if (!has_line(before->mounts, p)) {
-			left_add(&l.report, &len, "host mount: ", p);
-			l.mounts++;
-		}
-		*nl = '\n';
-		p = nl + 1;
-	}
-	for (char *p = after.tmp; *p; ) {
-		char *nl = strchr(p, '\n');
-		*nl = '\0';
-		if (!has_line(before->tmp, p) && tmp_entry_is_ours(p)) {
-			left_add(&l.report, &len, "/tmp entry: /tmp/", p);
-			l.tmp++;
-		}
-		*nl = '\n';
-		p = nl + 1;
-	}
+	l.mounts = report_new_lines(&l.report, &len, "host mount: ", before->mounts, after.mounts,
+				    NULL);
+	l.tmp = report_new_lines(&l.report, &len, "/tmp entry: /tmp/", before->tmp, after.tmp,
+				 tmp_entry_is_ours);
 	char prefix[80];
 	FMT(prefix, "%s", token());
 	char *cgs = cgroups_named(prefix, &l.cgroups);
 	if (l.cgroups)
-		left_add(&l.report, &len, "cgroups:\n", cgs);
+		report_add(&l.report, &len, "cgroups:\n", cgs);
 	free(cgs);
 	size_t n;
 	pid_t *v = all_pids(&n);
@@ -543,13 +168,13 @@ static struct left left_once(const struct snapshot *before, bool (*extra)(const 
 		bool ours = process_is_ours(v[i]);
 		if (!ours && extra) {
 			char *cmd = proc_file(v[i], "cmdline");
-			ours = cmd && extra(cmd) && proc_state(v[i]) != 'Z';
+			ours = cmd && extra(cmd) && proc_state(v[i], NULL, NULL, 0) != 'Z';
 			free(cmd);
 		}
 		if (ours) {
 			char *comm = proc_file(v[i], "comm"), what[64];
 			FMT(what, "process %d ", (int)v[i]);
-			left_add(&l.report, &len, what, comm ? comm : "?\n");
+			report_add(&l.report, &len, what, comm ? comm : "?\n");
 			free(comm);
 			l.procs++;
 		}
@@ -579,12 +204,6 @@ static char *leftovers_after(const struct snapshot *before, double seconds)
 static char *leftovers(const struct snapshot *before)
 {
 	return leftovers_after(before, 2.0);
-}
-
-/* `[PREFIX] env TOKEN=.. contained ARGS` through the shell. */
-static struct run run_launcher(const char *prefix, const char *args)
-{
-	return run_sh("exec %s env %s=%s %s %s", prefix, TOKEN_VAR, token(), contained_bin(), args);
 }
 
 /* ---- 1. shared / ---------------------------------------------------------- */
@@ -701,7 +320,7 @@ START_TEST(test_symlinked_targets)
 	snap_take(&before);
 	char args[2 * PATH_MAX];
 	FMT(args, "-m %s -u 0 -H %s -c /bin/sh -c 'echo RAN; touch /RAN'", root, token());
-	struct run r = run_launcher("", args);
+	struct run r = run_launcher(NULL, "", args);
 	char *left = leftovers(&before);
 
 	struct stat st1, st2;
@@ -843,6 +462,7 @@ static void deep_path(char *path, size_t size, const char *dir, size_t total)
 static struct run launch_on_bind(const char *rel)
 {
 	int out = new_memfd(), err = new_memfd();
+	char *env = token_env();
 	pid_t pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
@@ -855,14 +475,12 @@ static struct run launch_on_bind(const char *rel)
 		}
 		int in = open("/dev/null", O_RDONLY);
 		dup2(in, 0);
-		static char env[128];
-		if (snprintf(env, sizeof env, TOKEN_VAR "=%s", token()) < (int)sizeof env)
-			putenv(env);
+		putenv(env);
 		execv(contained_bin(), ARGV((char *)contained_bin(), "-m", (char *)rel, "-u", "0",
 					    "-H", (char *)token(), "-c", "/bin/echo", "ok"));
 		_exit(127);
 	}
-	struct run r = { wait_child(pid, 20), memfd_text(out), memfd_text(err) };
+	struct run r = { wait_child(pid, 20000), memfd_text(out), memfd_text(err) };
 	close(out);
 	close(err);
 	return r;
@@ -896,7 +514,7 @@ START_TEST(test_long_rootfs_path)
 	FMT(toolong, "%s/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", path);
 	char args[PATH_MAX + 1024];
 	FMT(args, "-m %s -u 0 -H %s -c /bin/sh -c 'echo RAN'", toolong, token());
-	struct run t = run_launcher("", args);
+	struct run t = run_launcher(NULL, "", args);
 	char *left2 = leftovers(&before);
 	rm_rf(dir);
 
@@ -958,7 +576,7 @@ START_TEST(test_live_cgroup_in_other_pidns)
 	FMT(name, "%s.%d", token(), (int)getpid());
 	int fd = make_fake_cgroup(name, true, dir, sizeof dir);
 	FMT(args, "-m %s -u 0 -H %s -c /bin/true", test_rootfs(), token());
-	struct run r = run_launcher("unshare -pf --mount-proc", args);
+	struct run r = run_launcher(NULL, "unshare -pf --mount-proc", args);
 	bool still = access(dir, F_OK) == 0;
 	char lock[PATH_MAX];
 	FMT(lock, "/run/contained/%s.lock", name);
@@ -981,14 +599,14 @@ START_TEST(test_same_name_two_pidns)
 	pid_t pid[2];
 	for (int i = 0; i < 2; i++) {
 		err[i] = new_memfd();
-		pid[i] = spawn(in, out, err[i], ARGV("unshare", "-pf", "--mount-proc",
+		pid[i] = spawn_env(in, out, err[i], token_env(), ARGV("unshare", "-pf", "--mount-proc",
 						     (char *)contained_bin(), "-m",
 						     (char *)test_rootfs(), "-u", "0", "-H", host,
 						     "-c", "/bin/sleep", "1"));
 	}
 	int st[2];
 	for (int i = 0; i < 2; i++)
-		st[i] = wait_child(pid[i], 30);
+		st[i] = wait_child(pid[i], 30000);
 	char *e0 = memfd_text(err[0]), *e1 = memfd_text(err[1]);
 	close(in);
 	close(out);
@@ -1014,7 +632,7 @@ START_TEST(test_stale_cgroup_named_pid1)
 	make_fake_cgroup(name, false, dir, sizeof dir);
 	ck_assert_msg(access(dir, F_OK) == 0, "%s vanished before the launch", dir);
 	FMT(args, "-m %s -u 0 -H %s -c /bin/true", test_rootfs(), token());
-	struct run r = run_launcher("", args);
+	struct run r = run_launcher(NULL, "", args);
 	bool still = access(dir, F_OK) == 0;
 	rmdir(dir);
 	ck_assert_msg(r.status == 0, "status %d, stderr:\n%s", r.status, tl(r.err));
@@ -1072,16 +690,16 @@ static void kill_launcher_check(char *const cargv[], const char *ready, const ch
 	int out[2];
 	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
 	int in = devnull(O_RDONLY), err = new_memfd();
-	pid_t launcher = spawn(in, out[1], err, argv);
+	pid_t launcher = spawn_env(in, out[1], err, token_env(), argv);
 	close(out[1]);
 	close(in);
-	char *buf = calloc(1, 1);
-	size_t len = 0;
-	if (read_until(out[0], &buf, &len, ready, 15) != 1) {
-		int st = wait_child(launcher, 1);
+	struct buf b;
+	buf_init(&b);
+	if (read_until(out[0], &b, ready, 15000) != 1) {
+		int st = wait_child(launcher, 1000);
 		char *e = memfd_text(err);
 		ck_abort_msg("never printed \"%s\" (status %d); stdout:\n%s\nstderr:\n%s", ready, st,
-			     buf, tl(e));
+			     b.data, tl(e));
 	}
 	pid_t inner = find_by_cmdline(cmdline, 5);
 	char *e = memfd_text(err), name[128] = "";
@@ -1116,7 +734,7 @@ static void kill_launcher_check(char *const cargv[], const char *ready, const ch
 		ck_assert_int_eq(kill(wd, SIGKILL), 0);
 	}
 	ck_assert_int_eq(kill(launcher, SIGKILL), 0);
-	int st = wait_child(launcher, 5);
+	int st = wait_child(launcher, 5000);
 	if (what == LAUNCHER_AND_WATCHDOG) {
 		msleep(200);      /* the container's lock holder gets its chance */
 		struct run r = run_sh("%s -m %s -u 0 -c /bin/true", contained_bin(), test_rootfs());
@@ -1129,7 +747,7 @@ static void kill_launcher_check(char *const cargv[], const char *ready, const ch
 		alive = 0;
 		for (int i = 0; i < nm; i++) {
 			char other[64];
-			char s = proc_state(members[i]);
+			char s = proc_state(members[i], NULL, NULL, 0);
 			pidns_of(members[i], other, sizeof other);
 			if (s && s != 'Z' && !strcmp(other, ns))
 				alive++;
@@ -1166,7 +784,7 @@ static void kill_launcher_check(char *const cargv[], const char *ready, const ch
 	free(left);
 	free(cgs);
 	free(e);
-	free(buf);
+	free(b.data);
 }
 
 START_TEST(test_kill_launcher_nopdeath)
@@ -1225,7 +843,7 @@ START_TEST(test_kill_launcher_at_random)
 		char arg[16];
 		FMT(arg, "%d", sleep_base + i);
 		long delay_us = rand() % 20001;
-		pid_t pid = spawn(in, out, out, ARGV((char *)contained_bin(), "-m",
+		pid_t pid = spawn_env(in, out, out, token_env(), ARGV((char *)contained_bin(), "-m",
 						     (char *)test_rootfs(), "-u", "0", "-H",
 						     (char *)token(), "-c", "/bin/sleep", arg));
 		struct timespec ts = { 0, delay_us * 1000 };
@@ -1277,10 +895,10 @@ END_TEST
 static struct run launch_with_stdin(int in, const char *script)
 {
 	int out = new_memfd(), err = new_memfd();
-	pid_t pid = spawn(in, out, err, ARGV((char *)contained_bin(), "-m", (char *)test_rootfs(),
+	pid_t pid = spawn_env(in, out, err, token_env(), ARGV((char *)contained_bin(), "-m", (char *)test_rootfs(),
 					     "-u", "0", "-H", (char *)token(), "-c", "/bin/sh", "-c",
 					     (char *)script));
-	struct run r = { wait_child(pid, 20), memfd_text(out), memfd_text(err) };
+	struct run r = { wait_child(pid, 20000), memfd_text(out), memfd_text(err) };
 	close(out);
 	close(err);
 	return r;
@@ -1293,7 +911,7 @@ START_TEST(test_stdin_refused)
 	snap_take(&before);
 	char args[PATH_MAX];
 	FMT(args, "-m %s -u 0 -H %s -c /bin/sh -c 'echo RAN' < /etc", test_rootfs(), token());
-	struct run r = run_launcher("", args);
+	struct run r = run_launcher(NULL, "", args);
 	char *left = leftovers(&before);
 	char *errs = error_lines(r.err);
 	ck_assert_msg(r.status == 125 && !strstr(r.out, "RAN"),

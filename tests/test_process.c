@@ -16,6 +16,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define TOKEN_PREFIX "ptest"
 #include "harness.h"
 
 #include <dirent.h>
@@ -35,276 +36,10 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-/* A growing, NUL-terminated byte buffer. */
-struct buf {
-	char *data;
-	size_t len;
-};
-
-static void buf_init(struct buf *b)
-{
-	b->data = calloc(1, 1);
-	b->len = 0;
-}
-
-/* The whole content of a file (NULL if it cannot be opened). */
-static char *slurp(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	struct buf b;
-	buf_init(&b);
-	char chunk[4096];
-	ssize_t n;
-	while ((n = read(fd, chunk, sizeof chunk)) > 0)
-		append(&b.data, &b.len, chunk, n);
-	close(fd);
-	return b.data;
-}
-
-/* Everything written so far to the memfd FD. */
-static char *memfd_text(int fd)
-{
-	struct buf b;
-	buf_init(&b);
-	char chunk[4096];
-	ssize_t n;
-	off_t off = 0;
-	while ((n = pread(fd, chunk, sizeof chunk, off)) > 0) {
-		append(&b.data, &b.len, chunk, n);
-		off += n;
-	}
-	return b.data;
-}
-
-/* At most the last 1500 bytes of S: Check refuses longer failure messages. */
-static const char *tl(const char *s)
-{
-	size_t n = strlen(s);
-	return n > 1500 ? s + n - 1500 : s;
-}
-
-static int new_memfd(void)
-{
-	int fd = memfd_create("contained-test-stderr", MFD_CLOEXEC);
-	ck_assert_int_ge(fd, 0);
-	return fd;
-}
-
-/*
- * Read from FD into B until B contains NEEDLE.  Returns 1 when found, 0 on
- * timeout, -1 on end of file (or EIO, which is how a pty master reports that
- * the other side is closed).
- */
-static int read_until_from(int fd, struct buf *b, size_t start, const char *needle,
-			   long timeout_ms)
-{
-	long deadline = now_ms() + timeout_ms;
-	for (;;) {
-		if (needle && strstr(b->data + start, needle))
-			return 1;
-		long left = deadline - now_ms();
-		if (left <= 0)
-			return 0;
-		struct pollfd p = { fd, POLLIN, 0 };
-		int r = poll(&p, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		ck_assert_int_ge(r, 0);
-		if (r == 0)
-			return 0;
-		char chunk[65536];
-		ssize_t n = read(fd, chunk, sizeof chunk);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			return needle && strstr(b->data + start, needle) ? 1 : -1;
-		append(&b->data, &b->len, chunk, n);
-	}
-}
-
-static int read_until(int fd, struct buf *b, const char *needle, long timeout_ms)
-{
-	return read_until_from(fd, b, 0, needle, timeout_ms);
-}
-
 /* Like read_until, but searching only what arrives after this call. */
 static int read_until_new(int fd, struct buf *b, const char *needle, long timeout_ms)
 {
 	return read_until_from(fd, b, b->len, needle, timeout_ms);
-}
-
-/*
- * fork + exec ARGV with the given stdio.  The child gets default signal
- * dispositions and an empty signal mask, whatever the test runner had (a
- * background `make check &` ignores SIGINT and SIGQUIT, and a shell inside
- * could not trap a signal ignored on entry), and no fd beyond 0, 1, 2.
- */
-static pid_t spawn(int in, int out, int err, char *const argv[])
-{
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		for (int s = 1; s < NSIG; s++)
-			signal(s, SIG_DFL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
-			_exit(127);
-		close_range(3, ~0U, 0);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-static int devnull(int flags)
-{
-	int fd = open("/dev/null", flags | O_CLOEXEC);
-	ck_assert_int_ge(fd, 0);
-	return fd;
-}
-
-/* Shell-style status (code, or 128+N when killed by N) from a wait status. */
-static int shell_status(int wstatus)
-{
-	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-}
-
-/*
- * Wait at most TIMEOUT_MS for child PID; returns its shell-style status, or
- * -1 on timeout, in which case the child is killed and reaped so that a
- * failing test leaves nothing running.
- */
-static int wait_child(pid_t pid, long timeout_ms)
-{
-	long deadline = now_ms() + timeout_ms;
-	int wstatus;
-	for (;;) {
-		pid_t r = waitpid(pid, &wstatus, WNOHANG);
-		if (r == pid)
-			return shell_status(wstatus);
-		ck_assert_int_eq(r, 0);
-		if (now_ms() >= deadline)
-			break;
-		sleep_ms(10);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, &wstatus, 0);
-	return -1;
-}
-
-/* The state letter of PID from /proc/PID/stat, or 0 if it is gone. */
-static char proc_state(pid_t pid, pid_t *ppid, char *comm, size_t commlen)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	char *s = slurp(path);
-	if (!s)
-		return 0;
-	char *open_paren = strchr(s, '(');
-	char *close_paren = strrchr(s, ')');
-	char state = 0;
-	if (open_paren && close_paren && close_paren[1] == ' ') {
-		state = close_paren[2];
-		if (ppid)
-			*ppid = atoi(close_paren + 4);
-		if (comm) {
-			size_t n = close_paren - open_paren - 1;
-			if (n >= commlen)
-				n = commlen - 1;
-			memcpy(comm, open_paren + 1, n);
-			comm[n] = '\0';
-		}
-	}
-	free(s);
-	return state;
-}
-
-/* The link text of /proc/PID/ns/pid ("" if unreadable). */
-static void pidns_of(pid_t pid, char *out, size_t outlen)
-{
-	char path[64];
-	snprintf(path, sizeof path, "/proc/%d/ns/pid", pid);
-	ssize_t n = readlink(path, out, outlen - 1);
-	out[n > 0 ? n : 0] = '\0';
-}
-
-/* All pids in /proc, sorted ascending; *N gets the count. */
-static pid_t *all_pids(size_t *n)
-{
-	DIR *d = opendir("/proc");
-	ck_assert_ptr_nonnull(d);
-	size_t cap = 1024;
-	pid_t *v = malloc(cap * sizeof *v);
-	*n = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		char *end;
-		long p = strtol(e->d_name, &end, 10);
-		if (*end || p <= 0)
-			continue;
-		if (*n == cap)
-			v = realloc(v, (cap *= 2) * sizeof *v);
-		v[(*n)++] = (pid_t)p;
-	}
-	closedir(d);
-	return v;
-}
-
-/* Whether PID descends from ANCESTOR (on the host's view of the tree). */
-static int descends_from(pid_t pid, pid_t ancestor)
-{
-	for (int depth = 0; depth < 64 && pid > 1; depth++) {
-		pid_t ppid = 0;
-		if (!proc_state(pid, &ppid, NULL, 0))
-			return 0;
-		if (ppid == ancestor)
-			return 1;
-		pid = ppid;
-	}
-	return 0;
-}
-
-/* A live (non-zombie) descendant of ROOT named COMM, or 0. */
-static pid_t find_descendant(pid_t root, const char *comm)
-{
-	size_t n;
-	pid_t *v = all_pids(&n);
-	pid_t found = 0;
-	for (size_t i = 0; i < n && !found; i++) {
-		char c[64];
-		char st = proc_state(v[i], NULL, c, sizeof c);
-		if (st && st != 'Z' && !strcmp(c, comm) && descends_from(v[i], root))
-			found = v[i];
-	}
-	free(v);
-	return found;
-}
-
-static pid_t wait_descendant(pid_t root, const char *comm, long timeout_ms)
-{
-	long deadline = now_ms() + timeout_ms;
-	pid_t p;
-	while (!(p = find_descendant(root, comm)) && now_ms() < deadline)
-		sleep_ms(20);
-	return p;
 }
 
 /* "N -> target" lines for every fd of PID, and how many there are. */
@@ -340,11 +75,11 @@ static char *list_fds(pid_t pid, int *count)
 static char *cgroups_of_launcher(int err, int *count)
 {
 	char name[128] = "", pattern[2][256];
-	const char *text = memfd_text(err), *line = strstr(text, "=> creating cgroup ");
+	const char *text = memfd_text(err);
 	struct buf b;
 	buf_init(&b);
 	*count = 0;
-	ck_assert_msg(line && sscanf(line, "=> creating cgroup %127s", name) == 1,
+	ck_assert_msg(launch_cgroup_name(text, name, sizeof name),
 		      "no \"creating cgroup\" line in the launcher's stderr:\n%s", tl(text));
 	snprintf(pattern[0], sizeof pattern[0], "/sys/fs/cgroup/*/contained/%s", name);
 	snprintf(pattern[1], sizeof pattern[1], "/sys/fs/cgroup/contained/%s", name);
@@ -361,11 +96,6 @@ static char *cgroups_of_launcher(int err, int *count)
 	}
 	return b.data;
 }
-
-#define ARGV(...) ((char *const[]){ __VA_ARGS__, NULL })
-
-static const char *bin(void) { return contained_bin(); }
-static const char *rootfs(void) { return test_rootfs(); }
 
 /*
  * A container running `/bin/sh -c SCRIPT` (with -i when INIT), started by
@@ -387,10 +117,10 @@ static struct started start_shell(int init, int in, const char *script, const ch
 	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
 	c.err = new_memfd();
 	c.pid = init
-		? spawn(in, out[1], c.err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
-						"-i", "-c", "/bin/sh", "-c", (char *)script))
-		: spawn(in, out[1], c.err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
-						"-c", "/bin/sh", "-c", (char *)script));
+		? spawn(in, out[1], c.err, ARGV((char *)contained_bin(), "-m", (char *)test_rootfs(),
+						"-u", "0", "-i", "-c", "/bin/sh", "-c", (char *)script))
+		: spawn(in, out[1], c.err, ARGV((char *)contained_bin(), "-m", (char *)test_rootfs(),
+						"-u", "0", "-c", "/bin/sh", "-c", (char *)script));
 	close(out[1]);
 	c.out = out[0];
 	buf_init(&c.b);
@@ -498,7 +228,8 @@ END_TEST
 /* 50 orphans that die unwaited leave no zombie under -i. */
 START_TEST(init_reaps_zombies)
 {
-	struct run r = run_sh("%s -m %s -u 0 -i -c /probes/zombies 50 3000", bin(), rootfs());
+	struct run r = run_sh("%s -m %s -u 0 -i -c /probes/zombies 50 3000", contained_bin(),
+			      test_rootfs());
 	ck_assert_msg(r.status == 0, "zombies probe under -i: status %d\nstdout: %s\nstderr: %s",
 		      r.status, tl(r.out), tl(r.err));
 	ck_assert_msg(strstr(r.out, "orphans=50 zombies=0\n"),
@@ -514,7 +245,7 @@ END_TEST
  */
 START_TEST(zombie_probe_sees_zombies_without_init)
 {
-	struct run r = run_sh("%s -m %s -u 0 -c /probes/zombies 50 200", bin(), rootfs());
+	struct run r = run_sh("%s -m %s -u 0 -c /probes/zombies 50 200", contained_bin(), test_rootfs());
 	ck_assert_msg(r.status == 0, "zombies probe: status %d\nstdout: %s\nstderr: %s",
 		      r.status, tl(r.out), tl(r.err));
 	ck_assert_msg(strstr(r.out, "orphans=50 zombies=50\n"),
@@ -528,7 +259,7 @@ START_TEST(init_command_is_pid2)
 {
 	struct run r = run_sh("%s -m %s -u 0 -i -c /bin/sh -c "
 			      "'echo pid=$$; echo ppid=$PPID; tr \"\\\\0\" \" \" < /proc/1/cmdline; echo'",
-			      bin(), rootfs());
+			      contained_bin(), test_rootfs());
 	ck_assert_msg(r.status == 0, "status %d\nstderr: %s", r.status, tl(r.err));
 	ck_assert_msg(strstr(r.out, "pid=2\n"), "under -i the command is not PID 2:\n%s",
 		      tl(r.out));
@@ -574,7 +305,8 @@ START_TEST(sigkill_launcher_kills_container)
 
 	/* Find the container's processes: the two sleeps (by their unique
 	 * argument) and everything in their PID namespace. */
-	char ns[64] = "";
+	char ns[64] = "", cmdline[64];
+	FMT(cmdline, "/bin/sleep\n%s\n", arg);
 	long deadline = now_ms() + 5000;
 	int sleeps = 0;
 	while (now_ms() < deadline) {
@@ -585,7 +317,7 @@ START_TEST(sigkill_launcher_kills_container)
 			char path[64];
 			snprintf(path, sizeof path, "/proc/%d/cmdline", v[i]);
 			char *c = slurp(path);
-			if (c && !strcmp(c, "/bin/sleep") && !strcmp(c + strlen(c) + 1, arg)) {
+			if (c && !strcmp(c, cmdline)) {
 				sleeps++;
 				pidns_of(v[i], ns, sizeof ns);
 			}
@@ -594,7 +326,7 @@ START_TEST(sigkill_launcher_kills_container)
 		free(v);
 		if (sleeps == 2)
 			break;
-		sleep_ms(20);
+		msleep(20);
 	}
 	ck_assert_msg(sleeps == 2 && ns[0], "found %d of the 2 sleeps on the host", sleeps);
 	char ourns[64];
@@ -639,7 +371,7 @@ START_TEST(sigkill_launcher_kills_container)
 				alive++;
 		}
 		if (alive)
-			sleep_ms(10);
+			msleep(10);
 	} while (alive && now_ms() - killed_at < 1000);
 	if (alive) {
 		/* Do not leave them behind, then fail. */
@@ -651,7 +383,7 @@ START_TEST(sigkill_launcher_kills_container)
 	close(c.out);
 
 	/* The next run sweeps the dead launcher's cgroups. */
-	struct run r = run_sh("%s -m %s -u 0 -c /bin/true", bin(), rootfs());
+	struct run r = run_sh("%s -m %s -u 0 -c /bin/true", contained_bin(), test_rootfs());
 	ck_assert_msg(r.status == 0, "next run failed: %d\n%s", r.status, tl(r.err));
 	run_free(&r);
 	int left;
@@ -700,7 +432,7 @@ START_TEST(sweep_spares_live_container)
 	free(cgroups_of_launcher(err, &before));
 	ck_assert_msg(before > 0, "no cgroup of launcher %d under /sys/fs/cgroup/*/contained", pid);
 
-	struct run r = run_sh("%s -m %s -u 0 -c /bin/true", bin(), rootfs());
+	struct run r = run_sh("%s -m %s -u 0 -c /bin/true", contained_bin(), test_rootfs());
 	ck_assert_msg(r.status == 0, "second container failed: %d\n%s", r.status, tl(r.err));
 	run_free(&r);
 
@@ -729,19 +461,19 @@ END_TEST
 
 START_TEST(stdin_stdout_pipes)
 {
-	struct run r = run_sh("echo hi | %s -m %s -u 0 -c /bin/cat", bin(), rootfs());
+	struct run r = run_sh("echo hi | %s -m %s -u 0 -c /bin/cat", contained_bin(), test_rootfs());
 	ck_assert_msg(r.status == 0, "status %d\nstderr: %s", r.status, tl(r.err));
 	ck_assert_str_eq(r.out, "hi\n");
 	run_free(&r);
 
-	r = run_sh("echo hi | %s -m %s -u 0 -i -c /bin/cat", bin(), rootfs());
+	r = run_sh("echo hi | %s -m %s -u 0 -i -c /bin/cat", contained_bin(), test_rootfs());
 	ck_assert_msg(r.status == 0, "-i: status %d\nstderr: %s", r.status, tl(r.err));
 	ck_assert_str_eq(r.out, "hi\n");
 	run_free(&r);
 
 	/* Status of a pipeline's command comes through too. */
 	r = run_sh("printf 'a\\nb\\nc\\n' | %s -m %s -u 0 -c /bin/sh -c 'wc -l; exit 5'; echo st=$?",
-		   bin(), rootfs());
+		   contained_bin(), test_rootfs());
 	ck_assert_msg(strstr(r.out, "3\n") && strstr(r.out, "st=5\n"), "out: %s\nerr: %s",
 		      tl(r.out), tl(r.err));
 	run_free(&r);
@@ -752,27 +484,28 @@ START_TEST(large_output_complete)
 {
 	/* 10 MiB of zeros out, counted on the host. */
 	struct run r = run_sh("%s -m %s -u 0 -c /usr/bin/head -c 10485760 /dev/zero | wc -c",
-			      bin(), rootfs());
+			      contained_bin(), test_rootfs());
 	ck_assert_msg(r.status == 0, "status %d\nstderr: %s", r.status, tl(r.err));
 	ck_assert_msg(atol(r.out) == 10485760L, "got %s bytes of 10485760", chomp(r.out));
 	run_free(&r);
 
 	/* Same under -i. */
 	r = run_sh("%s -m %s -u 0 -i -c /usr/bin/head -c 10485760 /dev/zero | wc -c",
-		   bin(), rootfs());
+		   contained_bin(), test_rootfs());
 	ck_assert_msg(r.status == 0, "-i: status %d\nstderr: %s", r.status, tl(r.err));
 	ck_assert_msg(atol(r.out) == 10485760L, "-i: got %s bytes of 10485760", chomp(r.out));
 	run_free(&r);
 
 	/* ~10 MB of numbered lines: content and order intact, not just size. */
 	r = run_sh("a=$(%s -m %s -u 0 -c /usr/bin/seq 1 1400000 | md5sum); b=$(seq 1 1400000 | md5sum);"
-		   " echo \"$a\"; echo \"$b\"; [ \"$a\" = \"$b\" ]", bin(), rootfs());
+		   " echo \"$a\"; echo \"$b\"; [ \"$a\" = \"$b\" ]", contained_bin(), test_rootfs());
 	ck_assert_msg(r.status == 0, "seq output differs from the host's:\n%s\nstderr: %s",
 		      tl(r.out), tl(r.err));
 	run_free(&r);
 
 	/* 10 MiB in through stdin. */
-	r = run_sh("head -c 10485760 /dev/zero | %s -m %s -u 0 -c /usr/bin/wc -c", bin(), rootfs());
+	r = run_sh("head -c 10485760 /dev/zero | %s -m %s -u 0 -c /usr/bin/wc -c", contained_bin(),
+		   test_rootfs());
 	ck_assert_msg(r.status == 0, "status %d\nstderr: %s", r.status, tl(r.err));
 	ck_assert_msg(atol(r.out) == 10485760L, "the container read %s bytes of 10485760",
 		      chomp(r.out));
@@ -787,7 +520,7 @@ START_TEST(stdout_to_file)
 	ck_assert_int_ge(fd, 0);
 	close(fd);
 	struct run r = run_sh("%s -m %s -u 0 -c /bin/sh -c 'echo to-file; echo to-err >&2' "
-			      "> %s 2>> %s", bin(), rootfs(), path, path);
+			      "> %s 2>> %s", contained_bin(), test_rootfs(), path, path);
 	char *content = slurp(path);
 	unlink(path);
 	ck_assert_msg(r.status == 0, "status %d\nstderr: %s", r.status, tl(r.err));
@@ -828,7 +561,7 @@ static void pty_start(struct pty_session *s, unsigned short rows, unsigned short
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		close_range(3, ~0U, 0);
 		setenv("TERM", "xterm", 1);
-		char *argv[] = { (char *)bin(), "-m", (char *)rootfs(), "-u", "0", "-c", "/bin/sh",
+		char *argv[] = { (char *)contained_bin(), "-m", (char *)test_rootfs(), "-u", "0", "-c", "/bin/sh",
 				 NULL, NULL };
 		if (mode) {         /* ... -u 0 MODE -c /bin/sh */
 			memmove(argv + 6, argv + 5, 3 * sizeof *argv);
@@ -939,7 +672,7 @@ START_TEST(pty_window_size)
 	/* A resize while it runs (the terminal sends SIGWINCH) shows too. */
 	struct winsize ws = { .ws_row = 40, .ws_col = 120 };
 	ck_assert_int_eq(ioctl(s.master, TIOCSWINSZ, &ws), 0);
-	sleep_ms(200);
+	msleep(200);
 	pty_send(&s, "stty size\n");
 	pty_expect(&s, "40 120\r\n", "after a resize to 40x120, stty size inside says otherwise");
 	pty_send(&s, "exit 0\n");
@@ -1205,7 +938,7 @@ static char *host_leftovers(struct host_state *before, const char *tag)
 		if (now_ms() >= deadline)
 			return rep.data;
 		free(rep.data);
-		sleep_ms(200);
+		msleep(200);
 	}
 }
 
@@ -1250,16 +983,10 @@ static int use_private_tmp(void)
 	return 1;
 }
 
-/* The hostname given to the runs of one test, to recognise what they leave. */
-static void run_tag(char *tag, size_t taglen)
-{
-	snprintf(tag, taglen, "ptest%d", getpid());
-}
-
 START_TEST(many_sequential_runs_leave_nothing)
 {
-	char tag[32];
-	run_tag(tag, sizeof tag);
+	/* the hostname given to the runs, to recognise what they leave */
+	char *tag = (char *)token();
 	if (!use_private_tmp())
 		fprintf(stderr, "test_process: no private /tmp here: comparing the host's /tmp\n");
 	struct host_state before;
@@ -1271,7 +998,7 @@ START_TEST(many_sequential_runs_leave_nothing)
 	for (int i = 0; i < 200; i++) {
 		ck_assert_int_eq(ftruncate(err, 0), 0);
 		ck_assert_int_eq(lseek(err, 0, SEEK_SET), 0);
-		pid_t pid = spawn(in, out, err, ARGV((char *)bin(), "-m", (char *)rootfs(),
+		pid_t pid = spawn(in, out, err, ARGV((char *)contained_bin(), "-m", (char *)test_rootfs(),
 						     "-u", "0", "-H", tag, "-c", "/bin/true"));
 		remember_launcher(pid);
 		int st = wait_child(pid, 20000);
@@ -1293,8 +1020,8 @@ END_TEST
 
 START_TEST(many_concurrent_runs_leave_nothing)
 {
-	char tag[32];
-	run_tag(tag, sizeof tag);
+	/* the hostname given to the runs, to recognise what they leave */
+	char *tag = (char *)token();
 	if (!use_private_tmp())
 		fprintf(stderr, "test_process: no private /tmp here: comparing the host's /tmp\n");
 	struct host_state before;
@@ -1305,7 +1032,7 @@ START_TEST(many_concurrent_runs_leave_nothing)
 	pid_t pid[N];
 	for (int i = 0; i < N; i++) {
 		err[i] = new_memfd();
-		pid[i] = spawn(in, out, err[i], ARGV((char *)bin(), "-m", (char *)rootfs(),
+		pid[i] = spawn(in, out, err[i], ARGV((char *)contained_bin(), "-m", (char *)test_rootfs(),
 						     "-u", "0", "-H", tag, "-c", "/bin/true"));
 		remember_launcher(pid[i]);
 	}
@@ -1356,8 +1083,8 @@ START_TEST(no_fd_leak_in_launcher)
 	int out[2];
 	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
 	int in = devnull(O_RDONLY), err = new_memfd();
-	pid_t pid = spawn(in, out[1], err, ARGV((char *)bin(), "-m", (char *)rootfs(), "-u", "0",
-						"-c", "/bin/sleep", "2"));
+	pid_t pid = spawn(in, out[1], err, ARGV((char *)contained_bin(), "-m", (char *)test_rootfs(),
+						"-u", "0", "-c", "/bin/sleep", "2"));
 	close(out[1]);
 	close(in);
 	pid_t sleeper = wait_descendant(pid, "sleep", 10000);
@@ -1410,12 +1137,12 @@ START_TEST(no_fd_leak_inside)
 {
 	const char *modes[] = { "", "-i" };
 	for (int k = 0; k < 2; k++) {
-		struct run r = run_sh("%s -m %s -u 0 %s -c /bin/ls /proc/self/fd", bin(), rootfs(),
-				      modes[k]);
+		struct run r = run_sh("%s -m %s -u 0 %s -c /bin/ls /proc/self/fd", contained_bin(),
+				      test_rootfs(), modes[k]);
 		ck_assert_msg(r.status == 0, "%s: status %d\nstderr: %s", modes[k], r.status, tl(r.err));
 		if (strcmp(r.out, "0\n1\n2\n3\n")) {
-			struct run l = run_sh("%s -m %s -u 0 %s -c /bin/ls -l /proc/self/fd", bin(),
-					      rootfs(), modes[k]);
+			struct run l = run_sh("%s -m %s -u 0 %s -c /bin/ls -l /proc/self/fd",
+					      contained_bin(), test_rootfs(), modes[k]);
 			ck_abort_msg("%s: fds inside: %s\n%s", modes[k][0] ? modes[k] : "plain",
 				     tl(r.out), tl(l.out));
 		}

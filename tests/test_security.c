@@ -231,8 +231,8 @@ static char *probe_args(enum args a)
 	return s;
 }
 
-/* Count lines of OUT that start with PREFIX. */
-static int count_lines(const char *out, const char *prefix)
+/* How many lines of OUT start with PREFIX. */
+static int count_starting(const char *out, const char *prefix)
 {
 	int n = 0;
 	size_t len = strlen(prefix);
@@ -251,10 +251,10 @@ static int count_lines(const char *out, const char *prefix)
 static void judge_probe(struct run r, const char *opts, const char *name, unsigned uid,
 			int expected, int works)
 {
-	int blocked = count_lines(r.out, "BLOCKED ");
-	int escaped = count_lines(r.out, "ESCAPED ");
-	int ok = count_lines(r.out, "OK ");
-	int broken = count_lines(r.out, "BROKEN ");
+	int blocked = count_starting(r.out, "BLOCKED ");
+	int escaped = count_starting(r.out, "ESCAPED ");
+	int ok = count_starting(r.out, "OK ");
+	int broken = count_starting(r.out, "BROKEN ");
 	ck_assert_msg(escaped == 0, "probe %s as uid %u %s: %d attempt(s) ESCAPED:\n%s", name, uid,
 		      opts, escaped, r.out);
 	ck_assert_msg(broken == 0 && ok == works,
@@ -429,8 +429,8 @@ START_TEST(test_neighbours_probe)
 {
 	unsigned uid = uids[_i];
 	struct run r = in_container(uid, "neighbours", NULL);
-	int ok = count_lines(r.out, "OK ");
-	int broken = count_lines(r.out, "BROKEN ");
+	int ok = count_starting(r.out, "OK ");
+	int broken = count_starting(r.out, "BROKEN ");
 	ck_assert_msg(broken == 0 && r.status == 0,
 		      "neighbours as uid %u: %d BROKEN, exit %d\nstdout:\n%s\nstderr:\n%s", uid,
 		      broken, r.status, r.out, r.err);

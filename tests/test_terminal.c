@@ -26,64 +26,6 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-/* At most the last 1500 bytes of S: Check refuses longer failure messages. */
-static const char *tl(const char *s)
-{
-	size_t n = strlen(s);
-	return n > 1500 ? s + n - 1500 : s;
-}
-
-/* The state letter of PID and its parent, from /proc/PID/stat; 0 if gone. */
-static char proc_state(pid_t pid, pid_t *ppid, char *comm, size_t commlen)
-{
-	char path[64], text[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, text, sizeof text - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	text[n] = '\0';
-	char *open_paren = strchr(text, '('), *close_paren = strrchr(text, ')');
-	if (!open_paren || !close_paren || close_paren[1] != ' ')
-		return 0;
-	if (ppid)
-		*ppid = atoi(close_paren + 4);
-	if (comm)
-		snprintf(comm, commlen, "%.*s", (int)(close_paren - open_paren - 1), open_paren + 1);
-	return close_paren[2];
-}
-
-/* Whether PID descends from ANCESTOR, in the host's process tree. */
-static bool descends_from(pid_t pid, pid_t ancestor)
-{
-	for (int depth = 0; depth < 64 && pid > 1; depth++) {
-		pid_t ppid = 0;
-		if (!proc_state(pid, &ppid, NULL, 0))
-			return false;
-		if (ppid == ancestor)
-			return true;
-		pid = ppid;
-	}
-	return false;
-}
-
 /* Every live descendant of ROOT, in V (at most MAX); returns how many. */
 static size_t descendants(pid_t root, pid_t *v, size_t max)
 {
@@ -102,23 +44,6 @@ static size_t descendants(pid_t root, pid_t *v, size_t max)
 	return n;
 }
 
-/* A live descendant of ROOT named COMM, waiting up to TIMEOUT_MS; or 0. */
-static pid_t wait_descendant(pid_t root, const char *comm, long timeout_ms)
-{
-	long deadline = now_ms() + timeout_ms;
-	do {
-		pid_t v[256];
-		size_t n = descendants(root, v, 256);
-		for (size_t i = 0; i < n; i++) {
-			char c[64];
-			if (proc_state(v[i], NULL, c, sizeof c) && !strcmp(c, comm))
-				return v[i];
-		}
-		sleep_ms(20);
-	} while (now_ms() < deadline);
-	return 0;
-}
-
 /* Wait until PID's state letter is STATE, up to TIMEOUT_MS; returns the last
  * state seen. */
 static char wait_state(pid_t pid, char state, long timeout_ms)
@@ -126,7 +51,7 @@ static char wait_state(pid_t pid, char state, long timeout_ms)
 	long deadline = now_ms() + timeout_ms;
 	char st;
 	while ((st = proc_state(pid, NULL, NULL, 0)) != state && st && now_ms() < deadline)
-		sleep_ms(20);
+		msleep(20);
 	return st;
 }
 
@@ -175,7 +100,7 @@ static void start(struct session *s, unsigned short rows, unsigned short cols, .
 
 /* Read what arrives until NEEDLE appears in what came since FROM, or
  * TIMEOUT_MS pass (0), or the terminal closes (-1). */
-static int read_until(struct session *s, size_t from, const char *needle, long timeout_ms)
+static int session_read_until(struct session *s, size_t from, const char *needle, long timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
 	for (;;) {
@@ -210,7 +135,7 @@ static void stop(struct session *s)
  * text. */
 static void expect(struct session *s, const char *needle, const char *what)
 {
-	if (read_until(s, s->seen, needle, 10000) == 1) {
+	if (session_read_until(s, s->seen, needle, 10000) == 1) {
 		s->seen = strstr(s->out + s->seen, needle) - s->out + strlen(needle);
 		return;
 	}
@@ -230,13 +155,13 @@ static int finish(struct session *s, long timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
 	int wstatus;
-	read_until(s, s->len, NULL, timeout_ms);
+	session_read_until(s, s->len, NULL, timeout_ms);
 	while (waitpid(s->pid, &wstatus, WNOHANG) == 0) {
 		if (now_ms() > deadline) {
 			stop(s);
 			return -1;
 		}
-		sleep_ms(10);
+		msleep(10);
 	}
 	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
 }
@@ -256,7 +181,7 @@ static void start_shell(struct session *s, unsigned short rows, unsigned short c
 		start(s, rows, cols, flag, "-c", "/bin/sh", (char *)NULL);
 	else
 		start(s, rows, cols, "-c", "/bin/sh", (char *)NULL);
-	if (read_until(s, 0, "# ", 15000) != 1) {
+	if (session_read_until(s, 0, "# ", 15000) != 1) {
 		stop(s);
 		ck_abort_msg("no shell prompt on the pty; output:\n%s", tl(s->out));
 	}
@@ -283,7 +208,7 @@ static bool becomes_raw(struct session *s, long timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
 	while (!is_raw(s->master) && now_ms() < deadline)
-		sleep_ms(20);
+		msleep(20);
 	return is_raw(s->master);
 }
 
@@ -359,12 +284,12 @@ START_TEST(window_size_follows_resize)
 	 * launcher, with SIGWINCH. */
 	struct winsize ws = { .ws_row = 40, .ws_col = 120 };
 	ck_assert_int_eq(ioctl(s.master, TIOCSWINSZ, &ws), 0);
-	sleep_ms(200);
+	msleep(200);
 	type(&s, "stty size\n");
 	expect(&s, "40 120\r\n", "after a resize to 40x120, stty size inside says otherwise");
 	/* A program that waits for the resize sees SIGWINCH itself. */
 	type(&s, "trap 'echo GOT''WINCH' WINCH; sleep 2 & wait\n");
-	sleep_ms(300);
+	msleep(300);
 	ws.ws_row = 41;
 	ck_assert_int_eq(ioctl(s.master, TIOCSWINSZ, &ws), 0);
 	expect(&s, "GOTWINCH\r\n", "the shell inside got no SIGWINCH for a resize");

@@ -14,7 +14,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help roots rootfs check check-build check-unit check-container check-security check-process check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
+.PHONY: all help roots rootfs check check-build check-unit check-container check-security check-process check-classroom check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
 
 all: contained
 
@@ -142,6 +142,9 @@ check-security: contained tests/build/test_security $(TEST_ROOTFS)/.built
 check-process: contained tests/build/test_process $(TEST_ROOTFS)/.built
 	tests/build/test_process
 
+check-classroom: contained tests/build/test_classroom $(TEST_ROOTFS)/.built
+	tests/build/test_classroom
+
 check-hostile: contained tests/build/test_hostile $(TEST_ROOTFS)/.built
 	tests/build/test_hostile
 
@@ -171,7 +174,7 @@ check-vm: contained tests/build/probes.stamp
 check-systemd: contained tests/build/probes.stamp
 	sh tests/systemd-vm/run.sh ./contained
 
-check: check-build check-unit check-container check-security check-process check-hostile check-limits check-labs check-rootfs-scripts check-vm check-systemd
+check: check-build check-unit check-container check-security check-process check-classroom check-hostile check-limits check-labs check-rootfs-scripts check-vm check-systemd
 
 bench: contained
 	sh tests/bench.sh ./contained

@@ -2651,8 +2651,8 @@ static void wait_for_enter(const char *prompt)
 	sigemptyset(&interrupt);
 	sigaddset(&interrupt, SIGINT);
 	int sigfd = signalfd(-1, &interrupt, SFD_CLOEXEC);
+	tcflush(step_tty, TCIFLUSH);      /* typed before the prompt: not an answer to it */
 	fprintf(stderr, "   %s ", prompt);
-	tcflush(step_tty, TCIFLUSH);
 	struct pollfd fds[2] = { { step_tty, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
 	while (poll(fds, sigfd >= 0 ? 2 : 1, -1) < 0 && errno == EINTR)
 		;

@@ -147,7 +147,7 @@ struct cgroup {                        /* section 3 */
 	char dir[MAX_CGROUP_DIRS][PATH_MAX];  /* the container's directories */
 	char controller[MAX_CGROUP_DIRS][16];  /* v1: the hierarchy of each */
 	int dir_fd[MAX_CGROUP_DIRS];   /* open and locked: "its launcher lives" */
-	int join_fd[MAX_CGROUP_DIRS];  /* for the child to move itself in (section 5) */
+	int join_fd[MAX_CGROUP_DIRS];  /* for the child to move itself in (aside, section 3) */
 	bool born_inside;              /* clone3 started the child in it */
 };
 static struct cgroup cgroup;           /* built in 3, removed in 10 */
@@ -345,14 +345,14 @@ static int option_error(char *err, size_t errlen, const char *fmt, ...)
 	return -1;
 }
 
-/* Whether FLAG appears among the command's arguments: the user put an
- * option after -c, where it belongs to the command. */
-static const char *misplaced(char **command, const char *flag)
+/* Whether FLAG appears among the command's arguments, where the user put
+ * an option after -c that belongs before it. */
+static bool misplaced(char **command, const char *flag)
 {
 	for (; command && *command; command++)
 		if (!strcmp(*command, flag))
-			return " (options must come before -c: everything after it is the command's)";
-	return "";
+			return true;
+	return false;
 }
 
 /* Returns 0, or -1 with a message for the user in ERR.  -h or --help
@@ -364,9 +364,15 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 	memset(o, 0, sizeof *o);
 	o->memory = DEFAULT_MEMORY;
 	o->max_pids = DEFAULT_PIDS;
-	for (int i = 1; i < argc && strcmp(argv[i], "-c"); i++)
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			return o->help = true, 0;
+	for (int i = 1; i < argc && strcmp(argv[i], "-c"); i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			o->help = true;
+			return 0;
+		}
+		if (!strncmp(argv[i], "--", 2) && argv[i][2])
+			return option_error(err, errlen, "%s: the only long option is --help; the "
+					    "others are single letters, like -v (see -h)", shown(argv[i]));
+	}
 
 	optind = 0;      /* glibc: 0 resets getopt fully, so tests can call us twice */
 	opterr = 0;
@@ -387,8 +393,8 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 		case 'H':
 			if (!valid_hostname(optarg))
 				return option_error(err, errlen, "-H '%s': a hostname is 1-64 letters, "
-						    "digits, '-' or '.', not starting with '-' or '.'",
-						    shown(optarg));
+						    "digits, '-' or '.', not starting with '-' or '.' and "
+						    "without '..'", shown(optarg));
 			snprintf(o->hostname, sizeof o->hostname, "%s", optarg);
 			break;
 		case 'M':
@@ -435,14 +441,15 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 		return option_error(err, errlen, "'%s': unexpected argument; the command goes "
 				    "after -c", shown(argv[optind]));
 parsed:
+	if ((!o->rootfs[0] && misplaced(o->argv, "-m")) || (!have_uid && misplaced(o->argv, "-u")))
+		return option_error(err, errlen, "%s came after -c, where it belongs to the "
+				    "command: options must come before -c", o->rootfs[0] ? "-u" : "-m");
 	if (!o->rootfs[0])
 		return option_error(err, errlen, "-m ROOTFS is required: the directory to use as "
-				    "the container's / (build one with `sudo make rootfs`)%s",
-				    misplaced(o->argv, "-m"));
+				    "the container's / (build one with `sudo make rootfs`)");
 	if (!have_uid)
 		return option_error(err, errlen, "-u UID is required: 0 for the container's root, "
-				    "or another id up to %u%s", CONTAINER_IDS - 1,
-				    misplaced(o->argv, "-u"));
+				    "or another id up to %u", CONTAINER_IDS - 1);
 	if (!o->argv)
 		return option_error(err, errlen, "-c COMMAND is required, e.g. -c /bin/sh");
 	if (o->quiet && (o->verbose || o->step))
@@ -560,7 +567,7 @@ static void check_standard_fds(void)
  * else is searched along the container's PATH.  openat2(RESOLVE_IN_ROOT)
  * resolves symlinks as if rootfs were /: a link bin/sh -> /bin/busybox must
  * land in rootfs/bin/busybox, never in the host's /bin.  Returns 0, or -1
- * with errno ENOENT. */
+ * with errno ENOENT, or EISDIR when what is there is a directory. */
 static const char container_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 static int find_in_rootfs(int rootfd, const char *command)
@@ -568,6 +575,7 @@ static int find_in_rootfs(int rootfd, const char *command)
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
 	char path[PATH_MAX];
 	const char *dirs = strchr(command, '/') ? "" : container_path;
+	bool saw_dir = false;
 
 	for (const char *dir = dirs;; ) {
 		size_t len = strcspn(dir, ":");
@@ -582,6 +590,7 @@ static int find_in_rootfs(int rootfd, const char *command)
 			close(fd);
 			if (is_file)
 				return 0;
+			saw_dir = true;
 		} else if (errno == ENOSYS) {
 			return 0;     /* kernel < 5.6: let exec report a missing command */
 		}
@@ -589,7 +598,7 @@ static int find_in_rootfs(int rootfd, const char *command)
 			break;
 		dir += len + 1;
 	}
-	errno = ENOENT;
+	errno = saw_dir ? EISDIR : ENOENT;
 	return -1;
 }
 
@@ -643,6 +652,22 @@ static void private_mount_namespace(void)
 		die_errno("making the launcher's mounts private");
 }
 
+/* Say why -c names nothing to run, and what would. */
+static void die_command_not_found(int rootfs, const struct options *o)
+{
+	const char *command = o->argv[0], *base = strrchr(command, '/');
+	if (errno == EISDIR)
+		die("-c %s: a directory in %s, not a program", command, o->rootfs);
+	if (strchr(command, ' '))
+		die("-c '%s': not found in %s; the command and each of its arguments are "
+		    "separate words, as in -c /bin/echo hi", command, o->rootfs);
+	if (base && base[1] && find_in_rootfs(rootfs, base + 1) == 0)
+		die("-c %s: not found in %s, but %s is on the container's PATH: try -c %s",
+		    command, o->rootfs, base + 1, base + 1);
+	die("-c %s: not found in %s (looked %s); is the rootfs complete?", command, o->rootfs,
+	    base ? "at that path" : "along PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+}
+
 /* The rootfs is looked up by path exactly once, here, and from then on
  * known only by this descriptor: the checks below, the mount the parent
  * clones for the child (section 5) and every mount the child makes inside it
@@ -660,8 +685,9 @@ static int open_rootfs(const struct options *o)
 	int rootfs = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfs < 0) {
 		if (errno == ENOENT)
-			die("-m %s: no such directory; build a rootfs with `sudo make rootfs`",
-			    o->rootfs);
+			die("-m %s: no such directory%s; build a rootfs with `sudo make rootfs`",
+			    o->rootfs, o->rootfs[0] == '/' ? "" : " here (a path relative to the "
+			    "current directory)");
 		if (errno == ENOTDIR)
 			die("-m %s: not a directory; point -m at a root filesystem directory "
 			    "(build one with `sudo make rootfs`)", o->rootfs);
@@ -675,9 +701,7 @@ static int open_rootfs(const struct options *o)
 	if (st.st_dev == host_root.st_dev && st.st_ino == host_root.st_ino)
 		die("-m %s: the host's own root cannot be a container's rootfs", o->rootfs);
 	if (find_in_rootfs(rootfs, o->argv[0]) < 0)
-		die("-c %s: not found in %s (looked %s); is the rootfs complete?",
-		    o->argv[0], o->rootfs, strchr(o->argv[0], '/') ? "at that path" :
-		    "along PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+		die_command_not_found(rootfs, o);
 	done();
 	warn_if_reachable(rootfs, o->rootfs);
 	return rootfs;
@@ -1139,8 +1163,8 @@ static void limit_open_files(void)
  * inside the container's cgroup, so it never has to be moved there (a move
  * takes a global lock, cgroup_threadgroup_rwsem, whose writer waits for an
  * RCU grace period: milliseconds on a quiet machine).  Kernels before 5.7
- * refuse the flag; then plain clone() it is, and the parent moves the child
- * in (section 5).
+ * refuse the flag; then plain clone() it is, and the child moves itself in
+ * (section 5).
  *
  * clone() without a new stack behaves like fork(): the child continues from
  * here on a copy of our memory.  Parent and child keep one end each of a
@@ -1465,8 +1489,9 @@ static void become_root_in_userns(int sock)
  *
  * After the pivot, /proc files that describe the host rather than the
  * process are covered: kcore (physical memory), kallsyms (kernel
- * addresses), keys, timer_list, sched_debug; and /proc/sys, sysrq-trigger,
- * irq and bus are made read-only.  Last, the new UTS namespace gets the
+ * addresses), keys, timer_list, sched_debug and others; and /proc/sys,
+ * sysrq-trigger, irq, bus and the other host-wide directories are made
+ * read-only (the two tables in mask_host_proc_files()).  Last, the new UTS namespace gets the
  * container's hostname and the new network namespace its loopback, up.
  * ------------------------------------------------------------------------ */
 
@@ -2547,7 +2572,8 @@ int main(int argc, char **argv)
 	verbose = o.verbose;
 	quiet = o.quiet;
 	if (o.step && (step_tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0) {
-		fprintf(stderr, "contained: -s needs a terminal to wait on: %s\n", strerror(errno));
+		fprintf(stderr, "contained: -s needs a terminal to wait on (%s): run it from an "
+			"interactive terminal, or leave out -s\n", strerror(errno));
 		return EXIT_LAUNCHER;
 	}
 	if (!o.hostname[0]) {
@@ -2873,7 +2899,7 @@ static const char *mount_flag_names(unsigned long flags, char *buf, size_t size)
 	return buf;
 }
 
-/* "CLONE_NEWUSER|CLONE_NEWNS|...", from the namespace table (section 4). */
+/* "CLONE_NEWUSER|CLONE_NEWNS|...", from the namespace table (section 2). */
 static const char *clone_flag_names(unsigned long flags, char *buf, size_t size)
 {
 	size_t len = 0;

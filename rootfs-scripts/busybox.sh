@@ -53,6 +53,7 @@ as_root=0
 if [ $as_root -eq 1 ]; then
 	command -v unshare >/dev/null 2>&1 || die "unshare not found (util-linux)"
 	command -v chroot >/dev/null 2>&1 || die "chroot not found (coreutils)"
+	command -v setpriv >/dev/null 2>&1 || die "setpriv not found (util-linux)"
 fi
 
 # --- what goes in: made on the host, in a private temporary directory -------------
@@ -162,7 +163,11 @@ END
 #    new files, with the rootfs bind-mounted at /r in a private mount
 #    namespace (unshare -m) that ends with the script.  An absolute link
 #    met in a race resolves into $tmp, a ".." one stops at $tmp's top;
-#    what lands there is only ever this script's own data.
+#    what lands there is only ever this script's own data.  A link swapped
+#    in between mktemp and the write can still aim the write at another
+#    file of the rootfs, such as a set-user-ID program the image ships; the
+#    work runs without CAP_FSETID (setpriv), so, as for the container's own
+#    writes, the kernel clears the set-id bits of a file it writes.
 #  - Run as another user nothing is chrooted (chroot needs root) and the
 #    checks alone do the work: such a rootfs belongs to that user, not to
 #    host root, so a container's root sees it as owned by nobody and can
@@ -259,7 +264,8 @@ if [ $as_root -eq 1 ]; then
 	# shellcheck disable=SC2016   # expanded by the sh in the new namespace
 	unshare --mount --propagation private sh -c '
 		mount --bind "$1" "$2/r" || exit 1
-		exec chroot "$2" /bin/busybox env PATH=/bin /bin/busybox sh -c "$3" sh /r "" 1 "$1"' \
+		exec setpriv --bounding-set -fsetid \
+			chroot "$2" /bin/busybox env PATH=/bin /bin/busybox sh -c "$3" sh /r "" 1 "$1"' \
 		sh "$root" "$tmp" "$work" || exit 1
 else
 	"$tmp/bin/busybox" sh -c "$work" sh "$root" "$tmp" 0 "$root" || exit 1

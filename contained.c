@@ -59,10 +59,12 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <poll.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -86,6 +88,9 @@
 /* Newer kernel interfaces that older C libraries have no wrappers for. */
 #ifndef __NR_fchmodat2
 #define __NR_fchmodat2 452
+#endif
+#ifndef __NR_pidfd_open
+#define __NR_pidfd_open 434
 #endif
 #ifndef MOUNT_ATTR_IDMAP
 #define MOUNT_ATTR_IDMAP 0x00100000
@@ -140,9 +145,9 @@ struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
  * can follow the run and see where it stopped.  die() reports a failure,
  * undoes whatever the parent built (cleanup_and_exit, section 10) and exits
  * 125, the conventional "the launcher failed" status, so that a script can
- * tell it apart from the command's own failures.  Two classroom modes hang
- * off the same calls: -v shows the system calls each stage makes, -s
- * pauses before each stage.  Their machinery is in the appendix at the end
+ * tell it apart from the command's own failures.  Three modes hang off the
+ * same calls: -v shows the system calls each stage makes, -s pauses before
+ * and after each stage, -q says nothing but errors.  Their machinery is in the appendix at the end
  * of the file, out of the lesson's way; these are its entry points.
  * ------------------------------------------------------------------------ */
 
@@ -153,7 +158,8 @@ static void stage(const char *watch, const char *fmt, ...) PRINTF(2, 3); /* "=> 
 static void done(void);                                   /* "...done." */
 static void skipped(const char *fmt, ...) PRINTF(1, 2);   /* "...skipped." and why */
 static void trace(const char *fmt, ...) PRINTF(1, 2);     /* -v: one system call */
-static void pause_before(const char *watch, const char *what); /* -s: wait for Enter */
+static void pause_before(const char *watch, const char *what); /* -s: "next: ...", Enter */
+static void pause_after(const char *watch);              /* -s: "see it: ...", Enter */
 static void warn(const char *fmt, ...) PRINTF(1, 2);      /* "=> warning: ..." */
 static void die(const char *fmt, ...) PRINTF(1, 2) __attribute__((noreturn));
 static void die_errno(const char *fmt, ...) PRINTF(1, 2) __attribute__((noreturn));
@@ -183,8 +189,10 @@ static pid_t watchdog_pid;             /* 3 */
 static pid_t container_pid;            /* 4: the child, as the host numbers it; 0 once reaped */
 static bool in_container;              /* 4: set in the child, which must not clean up */
 static volatile pid_t forward_to;      /* 4, 9: where forwarded signals go */
+static volatile sig_atomic_t stop_signals, last_stop_signal;  /* 4, 10: SIGINT/SIGTERM seen */
 static bool verbose;                   /* -v */
 static bool own_terminal;              /* 9: the container runs on a pty of its own */
+static bool quiet;                     /* -q: no "=>" lines */
 static int step_tty = -1;              /* -s: the terminal to wait on */
 
 /* ------------------------------------------------------------------------ *
@@ -221,6 +229,7 @@ struct options {
 	bool init;                     /* -i: run a tiny init as PID 1 */
 	enum terminal_mode terminal;   /* -t, -T: a pty of its own (section 9) */
 	bool step, verbose;            /* -s, -v: classroom modes (appendix) */
+	bool quiet;                    /* -q: no "=>" lines */
 	bool help;                     /* -h, --help */
 	char **argv;                   /* -c COMMAND ARG... */
 	unsigned gid;                  /* -u UID:GID; else from the rootfs's passwd */
@@ -260,10 +269,16 @@ static const char usage_text[] =
 	"  -t          give the container a terminal of its own even when stdin is not one\n"
 	"  -T          no terminal of its own: the command gets the caller's stdin and stdout\n"
 	"              (default: a terminal of its own when stdin and stdout are terminals)\n"
-	"  -s          step: pause before each stage and suggest a command to watch it\n"
-	"  -v          verbose: show the system calls each stage makes\n"
+	"  -s          step: pause before each stage, and after it with a command that\n"
+	"              shows what it changed; Ctrl-C at a pause stops the launch\n"
+	"  -v          verbose: show the system calls each stage makes, the rlimits,\n"
+	"              each seccomp rule and the cleanup\n"
+	"  -q          quiet: no \"=>\" lines (errors still print)\n"
 	"  -h, --help  print this help\n"
-	"  -c COMMAND  the command and its arguments; must come last\n";
+	"  -c COMMAND  the command and its arguments; must come last\n"
+	"The last lines say how the container ended (status, signal, out of memory,\n"
+	"process limit) and that its cgroup is gone.  Ctrl-C that a command running\n"
+	"as PID 1 ignores: press it again within 5 s to kill the container, or use -i.\n";
 
 static void print_usage(FILE *to)
 {
@@ -485,7 +500,7 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 	optind = 0;      /* glibc: 0 resets getopt fully, so tests can call us twice */
 	opterr = 0;
 	int opt;
-	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:e:w:b:roitTsvc")) != -1) {
+	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:e:w:b:roitTsvqc")) != -1) {
 		switch (opt) {
 		case 'm':
 			if (snprintf(o->rootfs, sizeof o->rootfs, "%s", optarg) >= (int)sizeof o->rootfs)
@@ -576,6 +591,9 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 		case 'v':
 			o->verbose = true;
 			break;
+		case 'q':
+			o->quiet = true;
+			break;
 		case 'c':
 			if (optind >= argc)
 				return option_error(err, errlen, "-c: expected a command after it");
@@ -602,6 +620,9 @@ parsed:
 				    "or another id up to %u", CONTAINER_IDS - 1);
 	if (!o->argv)
 		return option_error(err, errlen, "-c COMMAND is required, e.g. -c /bin/sh");
+	if (o->quiet && (o->verbose || o->step))
+		return option_error(err, errlen, "-q: cannot go with %s, which print what -q "
+				    "silences; choose one", o->verbose ? "-v" : "-s");
 	return 0;
 }
 
@@ -647,7 +668,8 @@ static void probe_host(struct host *h)
 	char path[64], buf[32];
 	struct statfs sfs;
 
-	stage("ls -l /proc/self/ns; stat -f -c %%T /sys/fs/cgroup", "probing the host");
+	stage("ls -l /proc/self/ns; stat -f -c %%T /sys/fs/cgroup   # tmpfs: v1, cgroup2fs: v2",
+	      "probing the host");
 	if (geteuid() != 0)
 		die("needs root: it creates namespaces, cgroups and mounts; run it with sudo");
 	for (size_t i = 0; i < LEN(namespaces); i++) {
@@ -840,7 +862,8 @@ static int open_rootfs(const struct options *o)
 {
 	struct stat st, host_root;
 
-	stage(NULL, "checking rootfs %s", o->rootfs);
+	stage("ls -l /proc/%1$d/ns/mnt /proc/self/ns/mnt   # the launcher's own mount namespace",
+	      "checking rootfs %s", o->rootfs);
 	private_mount_namespace();
 	trace("open(\"%s\", O_PATH|O_DIRECTORY|O_CLOEXEC)", o->rootfs);
 	int rootfs = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -1380,6 +1403,7 @@ static void start_watchdog(void)
 	if (pid == 0) {
 		close(pipefd[1]);
 		setsid();                       /* out of reach of the terminal's signals */
+		verbose = false;                /* it works silently */
 		prctl(PR_SET_NAME, "contained-wd");
 		while (read(pipefd[0], &byte, 1) < 0 && errno == EINTR)
 			;
@@ -1397,6 +1421,8 @@ static void stop_watchdog(void)
 {
 	if (watchdog_pid <= 0)
 		return;
+	trace("close(%d); waitpid(%d): the watchdog finds nothing left and exits",
+	      watchdog_fd, (int)watchdog_pid);
 	close(watchdog_fd);
 	while (waitpid(watchdog_pid, NULL, 0) < 0 && errno == EINTR)
 		;
@@ -1412,16 +1438,34 @@ static void close_launcher_fds(void)
 		close(cgroup.dir_fd);
 }
 
+/* -s: `grep . FILE...` prints each limit file as path:value: the rows both
+ * layouts have and every host has (memory, pids, CPU quota and weight).
+ * The paths hold no '%': a hostname is letters, digits, '-' and '.'. */
+static void limit_files_hint(char *buf, size_t size)
+{
+	char controller[16];
+	size_t len = snprintf(buf, size, "grep .");
+	for (size_t i = 0; i < LEN(cgroup_knobs); i++) {
+		const struct cgroup_knob *k = &cgroup_knobs[i];
+		if (k->optional || !k->v2_file || !k->v1_file)
+			continue;
+		const char *dir = cgroup_dir_of(controller_of(knob_file(k), controller, sizeof controller));
+		if (dir && len < size)
+			len += snprintf(buf + len, size - len, " %s/%s", dir, knob_file(k));
+	}
+}
+
 /* The lock comes first and the watchdog, which inherits it, second: from
  * the first mkdir on, a launcher that dies leaves a watchdog to clean up
  * and a lock held until it has. */
 static void create_cgroup(const struct options *o, int version)
 {
+	static char watch[4 * PATH_MAX];
 	cgroup_name(o->hostname, cgroup.name, sizeof cgroup.name);
-	stage("ls -d /sys/fs/cgroup/*/contained/* /sys/fs/cgroup/contained/*",
-	      "creating cgroup %s (cgroup v%d)", cgroup.name, version);
 	cgroup.version = version;
 	plan_cgroup_dirs(cgroup.name);
+	limit_files_hint(watch, sizeof watch);
+	stage(watch, "creating cgroup %s (cgroup v%d)", cgroup.name, version);
 	take_liveness_lock();
 	start_watchdog();
 	make_cgroup_dirs();
@@ -1437,6 +1481,8 @@ static void create_cgroup(const struct options *o, int version)
 static void limit_open_files(void)
 {
 	struct rlimit files = { .rlim_cur = 1024, .rlim_max = 4096 };
+	trace("setrlimit(RLIMIT_NOFILE, { .rlim_cur = %lu, .rlim_max = %lu })",
+	      (unsigned long)files.rlim_cur, (unsigned long)files.rlim_max);
 	if (setrlimit(RLIMIT_NOFILE, &files) < 0)
 		die_errno("setrlimit(RLIMIT_NOFILE)");
 }
@@ -1493,6 +1539,10 @@ static const int forwarded_signals[] = {
 static void forward_signal(int sig, siginfo_t *info, void *context)
 {
 	(void)context;
+	if (sig == SIGINT || sig == SIGTERM) {
+		stop_signals++;
+		last_stop_signal = sig;
+	}
 	if (forward_to > 0 && (info->si_code != SI_KERNEL || own_terminal))
 		kill(forward_to, sig);
 }
@@ -1542,8 +1592,7 @@ static pid_t clone_container(int sockets[2])
 	unsigned long flags = 0;
 	char names[256];
 	long pid = -1;
-	stage("ls -l /proc/self/ns   (then compare with /proc/PID/ns)",
-	      "cloning a child into new namespaces");
+	stage(NULL, "cloning a child into new namespaces");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
 		die_errno("socketpair");
 	trace("socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0, [%d, %d])", sockets[0], sockets[1]);
@@ -1587,7 +1636,9 @@ static pid_t clone_container(int sockets[2])
 	close(sockets[1]);
 	container_pid = pid;
 	done();
-	fprintf(stderr, "=> container is pid %ld on the host\n", pid);
+	if (!quiet)
+		fprintf(stderr, "=> container is pid %ld on the host\n", pid);
+	pause_after("lsns -p %1$d   # PID %1$d: a new namespace; another PID: the host's");
 	return pid;
 }
 
@@ -1627,7 +1678,7 @@ static int format_id_map(char *buf, size_t size, unsigned inside, unsigned outsi
 static void write_id_maps(pid_t pid)
 {
 	char path[64], map[64];
-	stage("cat /proc/%1$d/uid_map; grep -E 'Uid|NSpid' /proc/%1$d/status",
+	stage("cat /proc/%1$d/uid_map; grep -E '^(Uid|Gid):' /proc/%1$d/status",
 	      "mapping container ids 0-%u to host ids %u-%u",
 	      CONTAINER_IDS - 1, HOST_ID_BASE, HOST_ID_BASE + CONTAINER_IDS - 1);
 	format_id_map(map, sizeof map, 0, HOST_ID_BASE, CONTAINER_IDS);
@@ -1648,7 +1699,7 @@ static void write_id_maps(pid_t pid)
 static int clone_rootfs_mount(int rootfs, pid_t pid)
 {
 	char path[64];
-	stage("grep idmapped /proc/%1$d/mountinfo",
+	stage(NULL,     /* the mount is detached: mounting the rootfs shows it */
 	      "idmapping the rootfs for the container's user namespace");
 	trace("open_tree(%d, \"\", AT_EMPTY_PATH|OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|AT_RECURSIVE)", rootfs);
 	int tree = syscall(SYS_open_tree, rootfs, "", AT_EMPTY_PATH | OPEN_TREE_CLONE |
@@ -1751,7 +1802,7 @@ static void rearm_child_guards(int sock)
  * namespace rooted at its own cgroup. */
 static void become_root_in_userns(int sock)
 {
-	stage("grep NSpid /proc/%1$d/status; cat /proc/%1$d/cgroup",
+	stage("grep -E '^(Uid|Gid):' /proc/%1$d/status; lsns -t cgroup -p %1$d",
 	      "becoming root of the new user namespace and entering a cgroup namespace");
 	trace("setresgid(0, 0, 0); setresuid(0, 0, 0); setgroups(0, NULL)");
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
@@ -1924,7 +1975,8 @@ static void make_dir_in_rootfs(int root, const char *path, mode_t mode)
 
 static void put_rootfs_in_place(int tree)
 {
-	stage("tail -3 /proc/%1$d/mountinfo", "mounting the rootfs");
+	stage("findmnt -N %1$d -o TARGET,SOURCE,OPTIONS /   # idmapped: the ids are mapped",
+	      "mounting the rootfs");
 	trace("move_mount(%d, \"\", AT_FDCWD, \"/\", MOVE_MOUNT_F_EMPTY_PATH); fchdir(%d)", tree, tree);
 	if (syscall(SYS_move_mount, tree, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		die_errno("attaching the rootfs mount");
@@ -2009,7 +2061,7 @@ static void mount_cgroup(int root)
 
 static void mount_pseudo_filesystems(int root)
 {
-	stage("tail -5 /proc/%1$d/mountinfo", "mounting /proc, /sys, /dev and the cgroup");
+	stage("findmnt -N %1$d", "mounting /proc, /sys, /dev and the cgroup");
 	for (size_t i = 0; i < LEN(pseudo_mounts); i++) {
 		const struct pseudo_mount *m = &pseudo_mounts[i];
 		make_dir_in_rootfs(root, m->target, m->mode);
@@ -2023,7 +2075,7 @@ static void mount_pseudo_filesystems(int root)
 static void pivot_into_rootfs(void)
 {
 	char cwd[16];
-	stage("ls /proc/%1$d/root/", "pivoting root");
+	stage("findmnt -N %1$d", "pivoting root");
 	trace("pivot_root(\".\", \".\"); umount2(\".\", MNT_DETACH); chdir(\"/\")");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
 		die_errno("pivot_root");
@@ -2052,7 +2104,7 @@ static void mask_host_proc_files(int root)
 		"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus",
 		"/proc/fs", "/proc/acpi", "/proc/scsi",
 	};
-	stage("grep ' /proc/' /proc/%1$d/mountinfo", "masking host information in /proc");
+	stage("findmnt -N %1$d -R /proc", "masking host information in /proc");
 	for (size_t i = 0; i < LEN(hidden); i++)
 		if (present_in_rootfs(root, hidden[i]))
 			bind_in_rootfs("/dev/null", root, hidden[i]);
@@ -2066,7 +2118,7 @@ static void mask_host_proc_files(int root)
  * namespace has lo, but down). */
 static void set_hostname_and_loopback(const char *hostname)
 {
-	stage("nsenter -t %1$d -u hostname; nsenter -t %1$d -n ip link",
+	stage("nsenter -t %1$d -u hostname; nsenter -t %1$d -n ip -br link",
 	      "setting hostname %s and bringing up lo", hostname);
 	trace("sethostname(\"%s\")", hostname);
 	trace("ioctl(socket(AF_INET), SIOCSIFFLAGS, { \"lo\", IFF_UP })");
@@ -2637,10 +2689,27 @@ static void set_kept_capabilities(unsigned uid)
 	cap_free(caps);
 }
 
+/* -s: the hex masks /proc/PID/status shows, decoded from the keep-list. */
+static void capabilities_hint(unsigned uid, char *buf, size_t size)
+{
+	size_t len = snprintf(buf, size, "grep -E '^(Uid|Cap(Eff|Bnd)):' /proc/%%1$d/status\n"
+			      "   # CapBnd:");
+	for (size_t i = 0; i < LEN(kept_capabilities); i++) {
+		char *name = cap_to_name(kept_capabilities[i]);
+		if (name && len < size)
+			len += snprintf(buf + len, size - len, " %s", name);
+		cap_free(name);
+	}
+	if (len < size)
+		snprintf(buf + len, size - len, "\n   # CapEff: %s", uid == 0 ? "the same" :
+			 "none (only root keeps any)");
+}
+
 static void drop_capabilities(int cap_last_cap, const struct identity *id, int sock)
 {
-	stage("grep -E 'Uid|Gid|Groups|Cap' /proc/%1$d/status",
-	      "dropping capabilities and becoming uid %u", id->uid);
+	static char watch[1024];
+	capabilities_hint(id->uid, watch, sizeof watch);
+	stage(watch, "dropping capabilities and becoming uid %u", id->uid);
 	drop_bounding_set(cap_last_cap);
 	become_user(id, sock);
 	set_kept_capabilities(id->uid);
@@ -2895,9 +2964,55 @@ static scmp_filter_ctx prepare_syscall_filter(void)
 }
 
 
+/* -v: each row of the tables, as the filter will apply it. */
+static void trace_syscall_rules(void)
+{
+	for (size_t i = 0; i < LEN(denied_calls); i++)
+		trace("  %-17s -> %s   (%s)", denied_calls[i].name,
+		      strerrorname_np(denied_calls[i].errnum), denied_calls[i].why);
+	for (size_t i = 0; i < LEN(arg_rules); i++) {
+		const struct arg_rule *r = &arg_rules[i];
+		char when[96];
+		if (r->test == EQUALS)
+			snprintf(when, sizeof when, "(arg%u & %#llx) == %#llx", r->arg, r->mask, r->value);
+		else
+			snprintf(when, sizeof when, "arg%u has a bit of %#llx%s", r->arg, r->mask,
+				 r->test == ANY_BIT_BUT_QUERY ? ", unless it is 0xffffffff" : "");
+		trace("  %-17s -> %s if %s   (%s)", r->name, strerrorname_np(r->errnum), when, r->why);
+	}
+}
+
+/* Append WORD to "   # ..." lines of up to 76 columns; returns the new length. */
+static size_t append_wrapped(char *buf, size_t size, size_t len, const char *word)
+{
+	const char *line = strrchr(buf, '\n');
+	size_t column = len - (line ? line + 1 - buf : 0);
+	if (len < size)
+		len += snprintf(buf + len, size - len, "%s%s", column + strlen(word) > 75 ?
+				"\n   #  " : " ", word);
+	return len;
+}
+
+/* -s: the status lines, and the names of the calls in the tables. */
+static void syscall_filter_hint(char *buf, size_t size)
+{
+	size_t len = snprintf(buf, size, "grep -E '^(NoNewPrivs|Seccomp):' /proc/%%1$d/status"
+			      "   # 1, and 2: a filter\n   # refused:");
+	for (size_t i = 0; i < LEN(denied_calls); i++)
+		len = append_wrapped(buf, size, len, denied_calls[i].name);
+	if (len < size)
+		len += snprintf(buf + len, size - len, "\n   # refused for some arguments:");
+	for (size_t i = 0; i < LEN(arg_rules); i++)
+		if (i == 0 || strcmp(arg_rules[i].name, arg_rules[i - 1].name))
+			len = append_wrapped(buf, size, len, arg_rules[i].name);
+}
+
 static void install_syscall_filter(void)
 {
-	stage("grep -E 'NoNewPrivs|Seccomp' /proc/%1$d/status", "installing the seccomp filter");
+	static char watch[2048];
+	syscall_filter_hint(watch, sizeof watch);
+	stage(watch, "installing the seccomp filter");
+	trace_syscall_rules();
 	scmp_filter_ctx ctx = prepare_syscall_filter();
 	trace("prctl(PR_SET_NO_NEW_PRIVS, 1); seccomp(SECCOMP_SET_MODE_FILTER, 0, "
 	      "{ %zu whole-call and %zu argument rules, compiled by libseccomp })",
@@ -3343,6 +3458,9 @@ static int exit_status_of(int wstatus)
 static void run_init(char **argv, const struct options *o, const struct identity *id)
 {
 	pid_t pid = fork();
+	if (pid < 0 && errno == EAGAIN)
+		die("-i: init cannot start the command: fork: %s; the process limit (-P) "
+		    "counts init too", strerror(errno));
 	if (pid < 0)
 		die_errno("fork");
 	if (pid == 0)
@@ -3374,15 +3492,37 @@ static void run_init(char **argv, const struct options *o, const struct identity
  * out of the launcher leaves a cgroup or a process behind.  A launcher
  * killed by SIGKILL cannot clean up: its watchdog does (section 3), and
  * should the watchdog be killed too, the next launcher's sweep.
+ *
+ * A command running as PID 1 without -i drops every signal it has no
+ * handler for (section 9), so Ctrl-C and `kill` seem to do nothing.  The
+ * launcher notices: when the container still runs half a second after a
+ * SIGINT or SIGTERM and its PID 1 catches no such signal (SigCgt in
+ * /proc/PID/status, proc(5)), it says why, once, and a second one within
+ * 5 s kills the container (SIGKILL, which PID 1 cannot refuse from the
+ * parent namespace).  To sleep until either the container ends or a
+ * signal comes, it polls a pidfd (pidfd_open(2), Linux 5.3).
+ *
+ * Last, one line says how the run ended, read from the kernel rather than
+ * guessed: the exit status or the killing signal, an out-of-memory kill
+ * (oom_kill in memory.events or memory.oom_control, which counts also when
+ * -i's init reported the kill as a status), and forks that the process
+ * limit refused (pids.events' "max" counter).
  * ------------------------------------------------------------------------ */
 
-/* Read "oom_kill N" from memory.events (v2) or memory.oom_control (v1). */
+/* The number after KEY on a line of its own: "oom_kill 2" in memory.events
+ * (v2) or memory.oom_control (v1), "max 3" in pids.events.  0 if none. */
+static long event_count(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == ' ')
+			return atol(p + n + 1);
+	return 0;
+}
+
 static long oom_kill_count(const char *text)
 {
-	const char *p = strstr(text, "oom_kill ");
-	while (p && p != text && p[-1] != '\n')
-		p = strstr(p + 1, "oom_kill ");
-	return p ? atol(p + strlen("oom_kill ")) : 0;
+	return event_count(text, "oom_kill");
 }
 
 /* 268435456 -> "256M" */
@@ -3410,6 +3550,51 @@ static long container_oom_kills(void)
 	return read_file(path, text, sizeof text) == 0 ? oom_kill_count(text) : 0;
 }
 
+/* Forks the pids controller refused. */
+static long container_fork_failures(void)
+{
+	char path[PATH_MAX + 32], text[256];
+	if (!cgroup_dir_of("pids"))
+		return 0;
+	snprintf(path, sizeof path, "%s/pids.events", cgroup_dir_of("pids"));
+	return read_file(path, text, sizeof text) == 0 ? event_count(text, "max") : 0;
+}
+
+/* What the launcher learned about the end of a run. */
+struct ending {
+	int wstatus;           /* the container's, from waitpid() */
+	long oom_kills;        /* processes the OOM killer killed in its cgroup */
+	long fork_failures;    /* forks refused at -P */
+};
+
+/* The end line, without its "=> ".  Under -i, init exits 128+N for a
+ * command killed by signal N (section 9). */
+static void describe_ending(const struct ending *e, const struct options *o, char *buf, size_t size)
+{
+	char limit[32];
+	int status = exit_status_of(e->wstatus);
+	int sig = WIFSIGNALED(e->wstatus) ? WTERMSIG(e->wstatus) :
+		  o->init && status > 128 && status < 128 + NSIG ? status - 128 : 0;
+	const char *name = sig ? sigabbrev_np(sig) : NULL;
+	size_t len;
+	format_size(o->memory, limit, sizeof limit);
+	if (sig == SIGKILL && e->oom_kills > 0)
+		len = snprintf(buf, size, "container was killed: out of memory (limit %s)", limit);
+	else if (WIFSIGNALED(e->wstatus))
+		len = snprintf(buf, size, "container was killed by SIG%s (status %d)", name ? name : "?", status);
+	else if (sig && name)
+		len = snprintf(buf, size, "container exited with status %d: -i's init saying the "
+			       "command was killed by SIG%s", status, name);
+	else
+		len = snprintf(buf, size, "container exited with status %d", status);
+	if (e->oom_kills > 0 && sig != SIGKILL && len < size)
+		len += snprintf(buf + len, size - len, "; out of memory: the kernel killed %ld "
+				"process%s (limit %s)", e->oom_kills, e->oom_kills > 1 ? "es" : "", limit);
+	if (e->fork_failures > 0 && len < size)
+		snprintf(buf + len, size - len, "; %ld fork%s refused at the process limit (-P %ld)",
+			 e->fork_failures, e->fork_failures > 1 ? "s were" : " was", o->max_pids);
+}
+
 /* Kill whatever is left in one cgroup directory, then remove it.  rmdir
  * fails with EBUSY while dying processes are still being torn down, and a
  * process that was forking meanwhile may have added a child: kill again
@@ -3434,6 +3619,7 @@ static void remove_cgroup_dir(const char *dir)
 {
 	char path[PATH_MAX + 32];
 	int err = EBUSY;
+	trace("kill what is left in %s; rmdir(\"%s\")", dir, dir);
 	for (int tries = 0; tries < 2000 && err == EBUSY; tries++) {
 		snprintf(path, sizeof path, "%s/cgroup.kill", dir);
 		if (cgroup.version != 2 || write_file(path, "1") < 0)
@@ -3476,25 +3662,100 @@ static void cleanup_and_exit(int status)
 	exit(status);
 }
 
+/* Whether process PID has a handler for SIG (SigCgt: a hex mask, bit N-1). */
+static bool catches(pid_t pid, int sig)
+{
+	char path[64], text[4096];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	const char *caught = read_file(path, text, sizeof text) == 0 ? strstr(text, "\nSigCgt:") : NULL;
+	return caught && (strtoull(caught + strlen("\nSigCgt:"), NULL, 16) >> (sig - 1)) & 1;
+}
+
+static long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000;
+}
+
+#define IGNORED_AFTER_MS  500    /* still running this long after SIGINT/SIGTERM */
+#define SECOND_SIGNAL_MS 5000    /* a second one within this kills */
+
+/* Sleep until the container ends or a signal comes; returns its wait
+ * status.  The forwarded signals are blocked except inside ppoll(), so
+ * their handler (section 4) runs only there and no count is missed. */
+static int watch_container(const struct options *o, const sigset_t *old_mask)
+{
+	int wstatus;
+	int pidfd = syscall(SYS_pidfd_open, container_pid, 0);
+	if (pidfd < 0) {                   /* before Linux 5.3: wait, and watch nothing */
+		sigprocmask(SIG_SETMASK, old_mask, NULL);
+		while (waitpid(container_pid, &wstatus, 0) < 0)
+			if (errno != EINTR)
+				die_errno("waitpid");
+		return wstatus;
+	}
+	long asked_at = 0, armed_at = 0;   /* ms: a signal to check on; the window for a second */
+	int seen = 0;
+	bool told = false;
+	pid_t reaped;
+	while ((reaped = waitpid(container_pid, &wstatus, WNOHANG)) != container_pid) {
+		if (reaped < 0)
+			die_errno("waitpid");
+		long left = asked_at ? asked_at + IGNORED_AFTER_MS - now_ms() : -1;
+		struct timespec timeout = { left > 0 ? left / 1000 : 0, left > 0 ? left % 1000 * 1000000 : 0 };
+		struct pollfd p = { pidfd, POLLIN, 0 };
+		ppoll(&p, 1, left < 0 ? NULL : &timeout, old_mask);
+		if (stop_signals != seen && !o->init) {
+			seen = stop_signals;
+			if (armed_at && now_ms() - armed_at < SECOND_SIGNAL_MS) {
+				if (!quiet)
+					fputs("=> a second one: killing the container (SIGKILL)\n", stderr);
+				kill(container_pid, SIGKILL);
+			}
+			asked_at = now_ms();
+		}
+		siginfo_t running = { .si_pid = 0 };
+		if (!asked_at || now_ms() - asked_at < IGNORED_AFTER_MS ||
+		    waitid(P_PID, container_pid, &running, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+		    running.si_pid != 0)
+			continue;
+		asked_at = 0;
+		if (catches(container_pid, last_stop_signal))
+			continue;
+		armed_at = now_ms();
+		if (!told && !quiet)
+			fprintf(stderr, "=> the container ignored SIG%s: its PID 1 has no handler for it, "
+				"and PID 1 gets only the signals it handles; press Ctrl-C again within "
+				"%d s to kill it, or run the command under -i\n",
+				sigabbrev_np(last_stop_signal), SECOND_SIGNAL_MS / 1000);
+		told = true;
+	}
+	close(pidfd);
+	return wstatus;
+}
+
 static int wait_for_container(const struct options *o, const sigset_t *old_mask)
 {
+	char line[512];
+	if (step_tty >= 0)
+		close(step_tty);
+	step_tty = -1;                     /* the parent's pauses are over; the child has its own */
 	forward_signals_to(container_pid);
-	sigprocmask(SIG_SETMASK, old_mask, NULL);
 
-	int wstatus;
-	while (waitpid(container_pid, &wstatus, 0) < 0)
-		if (errno != EINTR)
-			die_errno("waitpid");
+	struct ending e = { .wstatus = watch_container(o, old_mask) };
 	container_pid = 0;
+	sigprocmask(SIG_SETMASK, old_mask, NULL);
+	e.oom_kills = container_oom_kills();
+	e.fork_failures = container_fork_failures();
+	describe_ending(&e, o, line, sizeof line);
+	if (!quiet)
+		fprintf(stderr, "=> %s\n", line);
 
-	int status = exit_status_of(wstatus);
-	if (WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL && container_oom_kills() > 0) {
-		char limit[32];
-		format_size(o->memory, limit, sizeof limit);
-		fprintf(stderr, "=> container was killed: out of memory (limit %s)\n", limit);
-	}
+	stage(NULL, "removing cgroup %s", strrchr(cgroup.dir[0], '/') + 1);
 	remove_cgroup();
-	return status;
+	done();
+	return exit_status_of(e.wstatus);
 }
 
 /* ------------------------------------------------------------------------ *
@@ -3523,6 +3784,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	verbose = o.verbose;
+	quiet = o.quiet;
 	if (o.step && (step_tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "contained: -s needs a terminal to wait on (%s): run it from an "
 			"interactive terminal, or leave out -s\n", strerror(errno));
@@ -3597,25 +3859,37 @@ int main(int argc, char **argv)
  * system call a stage makes, with its real arguments and flags by name, to
  * match against this source and against strace, and how long the stage
  * took, to see where a launch spends its time (`make bench` adds them up).
- * -s (step) stops before every stage, names it, gives the container's host
- * pid, suggests one command to watch the stage from another terminal (the
- * first argument of stage(), with %1$d for that pid), and waits for Enter
- * on the terminal: /dev/tty, not stdin, which may be a pipe meant for the
- * container.
+ * -q prints no "=>" line at all; errors ("contained: ...") still go out.
+ *
+ * -s (step) gives every stage the same rhythm: it says what is about to
+ * happen and waits for Enter; the stage runs and prints its "=>" line;
+ * then it shows a command that lets the learner see, from another
+ * terminal, what the stage just changed (the first argument of stage(), a
+ * printf format in which %1$d is the container's host pid, or before the
+ * clone the launcher's own), and waits for Enter again.  It waits on the
+ * terminal, /dev/tty, not on stdin, which may be a pipe meant for the
+ * container.  Whatever was typed ahead is thrown away first (tcflush), so
+ * a double Enter cannot skip a pause.  Ctrl-C at a pause ends the launch:
+ * the signal is blocked (section 4), so a signalfd(2) hears it next to the
+ * terminal, and cleanup_and_exit() undoes everything with status 130.
+ * Once the parent waits for the container (section 10) its pauses are
+ * over; the child makes the rest.
  * ------------------------------------------------------------------------ */
 
 static bool stage_open;                /* a "=> ..." line waits for its ending */
 static struct timespec stage_began;    /* for -v's "done (0.12 ms)" */
+static const char *stage_watch;        /* -s: the hint to show once the stage is done */
 
 /* The container's pid as the host sees it: the parent has it from clone;
  * the child reads it from the host's /proc, which it still sees before the
- * pivot (NSpid: its pid in each PID namespace, the host's first). */
+ * pivot (NSpid: its pid in each PID namespace, the host's first).  Before
+ * the clone, the launcher's own pid. */
 static pid_t host_pid(void)
 {
 	static pid_t own;
 	char text[4096];
 	if (!in_container)
-		return container_pid;
+		return container_pid ? container_pid : getpid();
 	if (!own && read_file("/proc/self/status", text, sizeof text) == 0) {
 		const char *nspid = strstr(text, "\nNSpid:");
 		if (nspid)
@@ -3624,23 +3898,57 @@ static pid_t host_pid(void)
 	return own;
 }
 
-static void pause_before(const char *watch, const char *what)
+/* Wait for a line on the terminal.  Ctrl-C stops the launch (exit 130). */
+static void wait_for_enter(const char *prompt)
 {
 	char line[256];
-	pid_t pid = step_tty >= 0 ? host_pid() : 0;
+	sigset_t interrupt;
+	sigemptyset(&interrupt);
+	sigaddset(&interrupt, SIGINT);
+	int sigfd = signalfd(-1, &interrupt, SFD_CLOEXEC);
+	tcflush(step_tty, TCIFLUSH);      /* typed before the prompt: not an answer to it */
+	fprintf(stderr, "   %s ", prompt);
+	struct pollfd fds[2] = { { step_tty, POLLIN, 0 }, { sigfd, POLLIN, 0 } };
+	while (poll(fds, sigfd >= 0 ? 2 : 1, -1) < 0 && errno == EINTR)
+		;
+	if (sigfd >= 0 && fds[1].revents) {
+		fputs("\n=> Ctrl-C at a pause: stopping the launch\n", stderr);
+		cleanup_and_exit(128 + SIGINT);
+	}
+	if (read(step_tty, line, sizeof line) <= 0)
+		step_tty = -1;        /* terminal gone: run on without stopping */
+	if (sigfd >= 0)
+		close(sigfd);
+}
+
+/* WATCH, a format with %1$d for the pid, one line after another. */
+static void show_hint(const char *label, const char *watch)
+{
+	pid_t pid = host_pid();
+	fprintf(stderr, "   %s", label);
+	fprintf(stderr, watch, (int)pid);
+	fputc('\n', stderr);
+}
+
+/* -s, before a stage: what is about to happen.  WATCH, if any, is for a
+ * step no pause can follow (the exec). */
+static void pause_before(const char *watch, const char *what)
+{
 	if (step_tty < 0)
 		return;
 	fprintf(stderr, "\n-- next: %s\n", what);
-	if (pid)
-		fprintf(stderr, "   container pid on the host: %d\n", (int)pid);
-	if (watch && (pid || !strstr(watch, "%1$d"))) {
-		fputs("   watch it: ", stderr);
-		fprintf(stderr, watch, (int)pid);
-		fputc('\n', stderr);
-	}
-	fputs("   press Enter to continue ", stderr);
-	if (read(step_tty, line, sizeof line) <= 0)
-		step_tty = -1;        /* terminal gone: run on without stopping */
+	if (watch)
+		show_hint("once it runs, see it: ", watch);
+	wait_for_enter("press Enter to run it");
+}
+
+/* -s, after a stage: how to see what it changed (WATCH: NULL for nothing). */
+static void pause_after(const char *watch)
+{
+	if (step_tty < 0 || !watch)
+		return;
+	show_hint("see it: ", watch);
+	wait_for_enter("press Enter to continue");
 }
 
 static void stage(const char *watch, const char *fmt, ...)
@@ -3650,27 +3958,33 @@ static void stage(const char *watch, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	pause_before(watch, what);
+	pause_before(NULL, what);
+	stage_watch = watch;
+	clock_gettime(CLOCK_MONOTONIC, &stage_began);
+	if (quiet)
+		return;
 	fprintf(stderr, "=> %s...%s", what, verbose ? "\n" : "");
 	stage_open = true;
-	clock_gettime(CLOCK_MONOTONIC, &stage_began);
 }
 
 static void done(void)
 {
 	struct timespec now;
-	stage_open = false;
-	if (!verbose) {
+	if (stage_open && !verbose)
 		fputs("done.\n", stderr);
-		return;
+	if (stage_open && verbose) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		fprintf(stderr, "   done (%.2f ms).\n", (now.tv_sec - stage_began.tv_sec) * 1e3 +
+			(now.tv_nsec - stage_began.tv_nsec) / 1e6);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	fprintf(stderr, "   done (%.2f ms).\n", (now.tv_sec - stage_began.tv_sec) * 1e3 +
-						(now.tv_nsec - stage_began.tv_nsec) / 1e6);
+	stage_open = false;
+	pause_after(stage_watch);
 }
 
 static void vwarn(const char *fmt, va_list ap)
 {
+	if (quiet)
+		return;
 	fputs("=> warning: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
@@ -3680,11 +3994,13 @@ static void vwarn(const char *fmt, va_list ap)
 static void skipped(const char *fmt, ...)
 {
 	va_list ap;
-	fputs(verbose ? "   skipped.\n" : "skipped.\n", stderr);
+	if (stage_open)
+		fputs(verbose ? "   skipped.\n" : "skipped.\n", stderr);
 	stage_open = false;
 	va_start(ap, fmt);
 	vwarn(fmt, ap);
 	va_end(ap);
+	pause_after(stage_watch);
 }
 
 static void warn(const char *fmt, ...)

@@ -47,7 +47,7 @@ for f in "$CONTAINED" "$ROOTFS/bin/sh" "$ROOTFS/bin/busybox"; do
 		exit 2
 	fi
 done
-for cmd in awk cc chroot nsenter ps setsid timeout unshare; do
+for cmd in awk cc chroot lsns nsenter ps setsid timeout unshare; do
 	if ! command -v "$cmd" >/dev/null 2>&1; then
 		echo "labs.sh: $cmd not found (run rootfs-scripts/deps.sh --test)" >&2
 		exit 2
@@ -214,6 +214,16 @@ check_3() {         # namespaces are inodes
 	done
 	[ "${ns_pid:-x}" = "${ns_pid_for_children:-y}" ] ||
 		why "the container's pid_for_children is not its pid namespace"
+	# lsns -p: NS TYPE NPROCS PID USER COMMAND; PID is the lowest in the namespace
+	says "lsns -p" "seven new namespaces"
+	cpid=$(awk '$2 == "user" { print $4 }' "$d/out")
+	[ -n "$cpid" ] || { why "no user namespace line from lsns"; return; }
+	for ns in cgroup ipc mnt net pid uts; do
+		[ "$(awk -v t="$ns" '$2 == t { print $4 }' "$d/out")" = "$cpid" ] ||
+			why "lsns: the $ns namespace's PID is not the container's $cpid"
+	done
+	tpid=$(awk '$2 == "time" { print $4 }' "$d/out")
+	[ -n "$tpid" ] && [ "$tpid" != "$cpid" ] || why "lsns: the time namespace's PID is '$tpid', not a host process's"
 }
 
 check_4() {         # the user namespace from both sides
@@ -243,6 +253,9 @@ check_6() {         # fork bomb
 	elif [ "$refused" -lt 1 ]; then
 		why "no fork was refused (max $refused)"
 	fi
+	says "process limit (-P 20)"
+	has err '^=> container exited with status 0; [0-9]+ forks were refused at the process limit \(-P 20\)$' \
+		"the launcher's end line"
 }
 
 check_7() {         # CPU throttled

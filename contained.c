@@ -3231,12 +3231,86 @@ static bool copy_output(int master)
 	}
 }
 
+/* Whether process PID has a handler for SIG (SigCgt: a hex mask, bit N-1). */
+static bool catches(pid_t pid, int sig)
+{
+	char path[64], text[4096];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	const char *caught = read_file(path, text, sizeof text) == 0 ? strstr(text, "\nSigCgt:") : NULL;
+	return caught && (strtoull(caught + strlen("\nSigCgt:"), NULL, 16) >> (sig - 1)) & 1;
+}
+
+static long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000;
+}
+
+#define IGNORED_AFTER_MS  500    /* still running this long after SIGINT/SIGTERM */
+#define SECOND_SIGNAL_MS 5000    /* a second one within this kills */
+
+/* A command running as PID 1 that ignores the user's Ctrl-C (or SIGTERM)
+ * leaves them stuck: say so once, and let a second one kill the container. */
+struct stop_watch {
+	long asked_at, armed_at;   /* ms: a signal to check on; the window for a second */
+	int seen;
+	bool told;
+};
+
+/* After each wake-up of a waiting loop: a new SIGINT/SIGTERM is checked
+ * IGNORED_AFTER_MS later (still running, no handler?), and a second one
+ * within SECOND_SIGNAL_MS of that finding kills.  Returns how long the
+ * caller may sleep before the next check (ms), or -1 for as long as it
+ * likes.  Nothing to do under -i, whose init forwards and handles. */
+static long watch_stop_signals(struct stop_watch *w, bool init)
+{
+	if (init)
+		return -1;
+	if (stop_signals != w->seen) {
+		w->seen = stop_signals;
+		if (w->armed_at && now_ms() - w->armed_at < SECOND_SIGNAL_MS) {
+			if (!quiet)
+				fputs("=> a second one: killing the container (SIGKILL)\n", stderr);
+			kill(container_pid, SIGKILL);
+		}
+		w->asked_at = now_ms();
+	}
+	if (!w->asked_at)
+		return -1;
+	long left = w->asked_at + IGNORED_AFTER_MS - now_ms();
+	if (left > 0)
+		return left;
+	w->asked_at = 0;
+	siginfo_t running = { .si_pid = 0 };
+	if (waitid(P_PID, container_pid, &running, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+	    running.si_pid != 0 || catches(container_pid, last_stop_signal))
+		return -1;
+	w->armed_at = now_ms();
+	if (!w->told && !quiet)
+		fprintf(stderr, "=> the container ignored SIG%s: its PID 1 has no handler for it, "
+			"and PID 1 gets only the signals it handles; press Ctrl-C again within "
+			"%d s to kill it, or run the command under -i\n",
+			sigabbrev_np(last_stop_signal), SECOND_SIGNAL_MS / 1000);
+	w->told = true;
+	return -1;
+}
+
+/* A timespec for ppoll() from milliseconds; NULL for "no timeout". */
+static struct timespec *ms_timeout(long ms, struct timespec *t)
+{
+	if (ms < 0)
+		return NULL;
+	*t = (struct timespec){ ms / 1000, ms % 1000 * 1000000 };
+	return t;
+}
+
 /* The relay, from the go-ahead until the container's PID 1 has exited.
  * Signals stay blocked but inside ppoll(2), so a resize or a signal to
  * forward is never missed between two checks.  The master is non-blocking
  * and input waits in a buffer: a container that is not reading keeps the
  * relay free to read its output. */
-static void relay_terminal(int sock, const sigset_t *old_mask)
+static void relay_terminal(int sock, const sigset_t *old_mask, bool init)
 {
 	int master = receive_terminal(sock);
 	if (master < 0)
@@ -3262,6 +3336,9 @@ static void relay_terminal(int sock, const sigset_t *old_mask)
 	char input[4096], last = '\n';
 	size_t pending = 0, sent = 0;
 	bool reading = true;
+	struct stop_watch w = { 0 };
+	struct timespec t;
+	long left = -1;
 	for (;;) {
 		if (window_resized && master >= 0)
 			copy_window_size(master);
@@ -3271,11 +3348,12 @@ static void relay_terminal(int sock, const sigset_t *old_mask)
 			{ master, POLLIN | (pending ? POLLOUT : 0), 0 },
 			{ pidfd, POLLIN, 0 },
 		};
-		if (ppoll(fds, LEN(fds), NULL, old_mask) < 0) {
-			if (errno == EINTR)
-				continue;
+		int ready = ppoll(fds, LEN(fds), ms_timeout(left, &t), old_mask);
+		left = watch_stop_signals(&w, init);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready < 0)
 			die_errno("ppoll");
-		}
 		if (fds[2].revents)
 			break;
 		if (fds[1].revents & POLLOUT) {
@@ -3291,9 +3369,17 @@ static void relay_terminal(int sock, const sigset_t *old_mask)
 		if (!fds[0].revents)
 			continue;
 		ssize_t n = read(0, input, sizeof input);
+		struct termios inside;
 		if (n > 0) {
 			pending = n;
 			last = input[n - 1];
+			/* Ctrl-C goes in as a byte and becomes SIGINT inside: watch
+			 * for it being ignored as for a SIGINT sent to us */
+			if (master >= 0 && tcgetattr(master, &inside) == 0 &&
+			    memchr(input, inside.c_cc[VINTR], n)) {
+				stop_signals++;
+				last_stop_signal = SIGINT;
+			}
 		} else if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
 			continue;
 		} else if (stdin_is_terminal) {
@@ -3305,7 +3391,6 @@ static void relay_terminal(int sock, const sigset_t *old_mask)
 		} else {
 			/* end of file: VEOF ends a read at the start of a line, and a
 			 * first one sends a partial line on its way */
-			struct termios inside;
 			reading = false;
 			if (master >= 0 && tcgetattr(master, &inside) == 0) {
 				input[0] = input[1] = inside.c_cc[VEOF];
@@ -3662,25 +3747,6 @@ static void cleanup_and_exit(int status)
 	exit(status);
 }
 
-/* Whether process PID has a handler for SIG (SigCgt: a hex mask, bit N-1). */
-static bool catches(pid_t pid, int sig)
-{
-	char path[64], text[4096];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	const char *caught = read_file(path, text, sizeof text) == 0 ? strstr(text, "\nSigCgt:") : NULL;
-	return caught && (strtoull(caught + strlen("\nSigCgt:"), NULL, 16) >> (sig - 1)) & 1;
-}
-
-static long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000;
-}
-
-#define IGNORED_AFTER_MS  500    /* still running this long after SIGINT/SIGTERM */
-#define SECOND_SIGNAL_MS 5000    /* a second one within this kills */
-
 /* Sleep until the container ends or a signal comes; returns its wait
  * status.  The forwarded signals are blocked except inside ppoll(), so
  * their handler (section 4) runs only there and no count is missed. */
@@ -3695,41 +3761,16 @@ static int watch_container(const struct options *o, const sigset_t *old_mask)
 				die_errno("waitpid");
 		return wstatus;
 	}
-	long asked_at = 0, armed_at = 0;   /* ms: a signal to check on; the window for a second */
-	int seen = 0;
-	bool told = false;
+	struct stop_watch w = { 0 };
+	struct timespec t;
+	long left = -1;
 	pid_t reaped;
 	while ((reaped = waitpid(container_pid, &wstatus, WNOHANG)) != container_pid) {
 		if (reaped < 0)
 			die_errno("waitpid");
-		long left = asked_at ? asked_at + IGNORED_AFTER_MS - now_ms() : -1;
-		struct timespec timeout = { left > 0 ? left / 1000 : 0, left > 0 ? left % 1000 * 1000000 : 0 };
 		struct pollfd p = { pidfd, POLLIN, 0 };
-		ppoll(&p, 1, left < 0 ? NULL : &timeout, old_mask);
-		if (stop_signals != seen && !o->init) {
-			seen = stop_signals;
-			if (armed_at && now_ms() - armed_at < SECOND_SIGNAL_MS) {
-				if (!quiet)
-					fputs("=> a second one: killing the container (SIGKILL)\n", stderr);
-				kill(container_pid, SIGKILL);
-			}
-			asked_at = now_ms();
-		}
-		siginfo_t running = { .si_pid = 0 };
-		if (!asked_at || now_ms() - asked_at < IGNORED_AFTER_MS ||
-		    waitid(P_PID, container_pid, &running, WEXITED | WNOHANG | WNOWAIT) < 0 ||
-		    running.si_pid != 0)
-			continue;
-		asked_at = 0;
-		if (catches(container_pid, last_stop_signal))
-			continue;
-		armed_at = now_ms();
-		if (!told && !quiet)
-			fprintf(stderr, "=> the container ignored SIG%s: its PID 1 has no handler for it, "
-				"and PID 1 gets only the signals it handles; press Ctrl-C again within "
-				"%d s to kill it, or run the command under -i\n",
-				sigabbrev_np(last_stop_signal), SECOND_SIGNAL_MS / 1000);
-		told = true;
+		ppoll(&p, 1, ms_timeout(left, &t), old_mask);
+		left = watch_stop_signals(&w, o->init);
 	}
 	close(pidfd);
 	return wstatus;
@@ -3819,7 +3860,7 @@ int main(int argc, char **argv)
 		close_join_fds();
 		send_go_ahead(sock, tree);
 		if (own_terminal)
-			relay_terminal(sock, &old_mask);  /* 9: until the container ends */
+			relay_terminal(sock, &old_mask, o.init);  /* 9: until the container ends */
 		cleanup_and_exit(wait_for_container(&o, &old_mask));
 	}
 

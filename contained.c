@@ -2115,7 +2115,7 @@ static void mask_host_proc_files(int root)
 }
 
 /* The container's own hostname, and its loopback device up (a fresh network
- * namespace has lo, but down). */
+ * namespace has lo, but down), and ping for its users. */
 static void set_hostname_and_loopback(const char *hostname)
 {
 	stage("nsenter -t %1$d -u hostname; nsenter -t %1$d -n ip -br link",
@@ -2132,6 +2132,11 @@ static void set_hostname_and_loopback(const char *hostname)
 	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
 		die_errno("bringing lo up");
 	close(s);
+	/* ping without CAP_NET_RAW: ICMP datagram sockets, for the groups in
+	 * this range (icmp(7)); the network namespace is the container's own,
+	 * so this opens nothing on the host.  Before /proc/sys turns read-only. */
+	if (write_file("/proc/sys/net/ipv4/ping_group_range", "0 %u", CONTAINER_IDS - 1) < 0)
+		die_errno("/proc/sys/net/ipv4/ping_group_range");
 	done();
 }
 
@@ -3877,8 +3882,8 @@ int main(int argc, char **argv)
 	mount_pseudo_filesystems(tree);         /* 6: while the host's /proc is in view */
 	mount_files(tree, &o);                  /* 6b */
 	pivot_into_rootfs();                    /* 6 */
+	set_hostname_and_loopback(o.hostname);  /* 6: before /proc/sys is read-only */
 	mask_host_proc_files(tree);             /* 6: the new /proc is there now */
-	set_hostname_and_loopback(o.hostname);  /* 6 */
 	drop_capabilities(host.cap_last_cap, &identity, sock);  /* 7 */
 	enter_workdir(tree, o.workdir);         /* 6b: -w, as the user */
 	int pty_slave = -1, pty_master = own_terminal ? open_terminal(&pty_slave) : -1;  /* 9: as the user */

@@ -242,6 +242,10 @@ struct options {
 	bool readonly_root;            /* -r */
 	bool overlay;                  /* -o: a copy-on-write root ... */
 	const char *overlay_dir;       /* ... whose upper layer is kept here (-o DIR) */
+	unsigned long shared;          /* -S: CLONE_NEW* flags of namespaces left the host's */
+	const char *enter;             /* -x NAME_OR_PID: a process into a running one (section 11) */
+	bool list;                     /* -l: list the running containers (section 11) */
+	bool have_uid;                 /* -u given (-x: else the container's own user) */
 };
 
 #define CPU_PERIOD_US 100000L
@@ -274,8 +278,16 @@ static const char usage_text[] =
 	"  -v          verbose: show the system calls each stage makes, the rlimits,\n"
 	"              each seccomp rule and the cleanup\n"
 	"  -q          quiet: no \"=>\" lines (errors still print)\n"
+	"  -S NS,...   share these namespaces with the host instead of new ones: any of\n"
+	"              pid, net, uts, ipc (as docker's --pid=host, --network=host)\n"
 	"  -h, --help  print this help\n"
 	"  -c COMMAND  the command and its arguments; must come last\n"
+	"\n"
+	"       contained -x NAME_OR_PID [-u UID[:GID]] [-e ...] [-w DIR] [-t|-T] -c COMMAND...\n"
+	"  -x NAME_OR_PID  run COMMAND inside a running container (its hostname, cgroup\n"
+	"              name or host pid), with the same limits: as docker exec\n"
+	"       contained -l\n"
+	"  -l          list the running containers\n"
 	"The last lines say how the container ended (status, signal, out of memory,\n"
 	"process limit) and that its cgroup is gone.  Ctrl-C that a command running\n"
 	"as PID 1 ignores: press it again within 5 s to kill the container, or use -i.\n";
@@ -478,11 +490,13 @@ static int parse_bind(const char *s, struct bind *b)
 	return 0;
 }
 
+static int parse_shared(const char *list, unsigned long *shared, char *err, size_t errlen);
+
 /* Returns 0, or -1 with a message for the user in ERR.  -h or --help
  * anywhere before -c sets o->help and nothing else is checked. */
 static int parse_options(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
-	bool have_uid = false;
+	bool have_uid = false, seen[128] = { false };
 	unsigned long long n;
 	memset(o, 0, sizeof *o);
 	o->memory = DEFAULT_MEMORY;
@@ -500,7 +514,8 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 	optind = 0;      /* glibc: 0 resets getopt fully, so tests can call us twice */
 	opterr = 0;
 	int opt;
-	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:e:w:b:roitTsvqc")) != -1) {
+	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:e:w:b:roitTsvqcS:x:l")) != -1) {
+		seen[opt & 127] = true;
 		switch (opt) {
 		case 'm':
 			if (snprintf(o->rootfs, sizeof o->rootfs, "%s", optarg) >= (int)sizeof o->rootfs)
@@ -594,6 +609,16 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 		case 'q':
 			o->quiet = true;
 			break;
+		case 'S':
+			if (parse_shared(optarg, &o->shared, err, errlen) < 0)
+				return -1;
+			break;
+		case 'x':
+			o->enter = optarg;
+			break;
+		case 'l':
+			o->list = true;
+			break;
 		case 'c':
 			if (optind >= argc)
 				return option_error(err, errlen, "-c: expected a command after it");
@@ -609,6 +634,25 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 		return option_error(err, errlen, "'%s': unexpected argument; the command goes "
 				    "after -c", shown(argv[optind]));
 parsed:
+	o->have_uid = have_uid;
+	if (o->list) {
+		for (const char *c = "muHMCPebworitTsvqcSx"; *c; c++)
+			if (seen[(int)*c])
+				return option_error(err, errlen, "-l: lists the running containers "
+						    "and takes no other option (-%c)", *c);
+		return 0;
+	}
+	if (o->enter) {
+		for (const char *c = "mHMCPbroisS"; *c; c++)
+			if (seen[(int)*c])
+				return option_error(err, errlen, "-x: -%c cannot go with it: the "
+						    "container runs already, with its own; -x takes "
+						    "-u, -e, -w, -t, -T, -v and -q", *c);
+		if (!o->argv)
+			return option_error(err, errlen, "-x %s: -c COMMAND is required, e.g. "
+					    "-c /bin/sh", shown(o->enter));
+		return 0;
+	}
 	if ((!o->rootfs[0] && misplaced(o->argv, "-m")) || (!have_uid && misplaced(o->argv, "-u")))
 		return option_error(err, errlen, "%s came after -c, where it belongs to the "
 				    "command: options must come before -c", o->rootfs[0] ? "-u" : "-m");
@@ -620,6 +664,9 @@ parsed:
 				    "or another id up to %u", CONTAINER_IDS - 1);
 	if (!o->argv)
 		return option_error(err, errlen, "-c COMMAND is required, e.g. -c /bin/sh");
+	if ((o->shared & CLONE_NEWUTS) && o->hostname[0])
+		return option_error(err, errlen, "-H and -S uts: the hostname is the host's when "
+				    "the UTS namespace is shared; choose one");
 	if (o->quiet && (o->verbose || o->step))
 		return option_error(err, errlen, "-q: cannot go with %s, which print what -q "
 				    "silences; choose one", o->verbose ? "-v" : "-s");
@@ -647,21 +694,69 @@ struct host {
 /* The namespaces a container gets (namespaces(7)), each a fresh, empty
  * view of one kernel resource.  All but the cgroup namespace are created
  * by the clone of section 4; that one comes in section 5, once the child
- * is inside its cgroup, so that the container sees that cgroup as its root. */
-#define NAMESPACE(flag, name, why) { flag, #flag, name, why }
+ * is inside its cgroup, so that the container sees that cgroup as its root.
+ *
+ * -S leaves some of them the host's, as docker's --pid=host and
+ * --network=host do, for a tool that must see the host's processes or
+ * serve on its interfaces.  The last two columns say what the container
+ * can then see or do (the launcher warns with it), or why a namespace can
+ * never be shared.  Sharing costs more than the view: the kernel lets a
+ * user namespace mount a fresh proc only for a PID namespace it owns, and
+ * a fresh sysfs only for a network namespace it owns, so with -S pid or
+ * -S net the host's own are bound in instead, read-only (section 6c). */
+#define NAMESPACE(flag, name, why, if_shared, never) { flag, #flag, name, why, if_shared, never }
 static const struct namespace {
 	unsigned long flag;
 	const char *flag_name, *name;      /* "CLONE_NEWUSER", /proc/self/ns/"user" */
 	const char *why;
+	const char *if_shared;             /* -S NAME: the warning */
+	const char *never;                 /* why -S refuses it; NULL if it may be shared */
 } namespaces[] = {
-	NAMESPACE(CLONE_NEWUSER, "user", "its own uid/gid numbering; root inside is nobody outside"),
-	NAMESPACE(CLONE_NEWNS, "mnt", "its own mount table, so pivot_root moves only its view"),
-	NAMESPACE(CLONE_NEWPID, "pid", "its own pid numbers; it is PID 1 and sees only its own"),
-	NAMESPACE(CLONE_NEWNET, "net", "its own network stack: only a loopback device, down"),
-	NAMESPACE(CLONE_NEWIPC, "ipc", "its own System V IPC and POSIX message queues"),
-	NAMESPACE(CLONE_NEWUTS, "uts", "its own hostname"),
-	NAMESPACE(CLONE_NEWCGROUP, "cgroup", "its own cgroup as the root of /proc/self/cgroup"),
+	NAMESPACE(CLONE_NEWUSER, "user", "its own uid/gid numbering; root inside is nobody outside",
+		  NULL, "the user namespace is what makes root inside nobody outside; shared, "
+		  "the container's root would be the host's"),
+	NAMESPACE(CLONE_NEWNS, "mnt", "its own mount table, so pivot_root moves only its view",
+		  NULL, "the container's / is a mount of its own mount namespace; in the host's, "
+		  "pivot_root would move the host's root and every mount would reach the host"),
+	NAMESPACE(CLONE_NEWPID, "pid", "its own pid numbers; it is PID 1 and sees only its own",
+		  "the container sees every host process (the host's /proc, read-only), and may "
+		  "signal those that run as its own host uids, other containers' too", NULL),
+	NAMESPACE(CLONE_NEWNET, "net", "its own network stack: only a loopback device, down",
+		  "the container uses the host's interfaces, addresses and ports, and reaches "
+		  "every service listening on the host, on 127.0.0.1 too", NULL),
+	NAMESPACE(CLONE_NEWIPC, "ipc", "its own System V IPC and POSIX message queues",
+		  "the container reads and writes the host's System V shared memory, semaphores "
+		  "and message queues that its host uids may open", NULL),
+	NAMESPACE(CLONE_NEWUTS, "uts", "its own hostname",
+		  "the container sees the host's hostname (it cannot change it)", NULL),
+	NAMESPACE(CLONE_NEWCGROUP, "cgroup", "its own cgroup as the root of /proc/self/cgroup",
+		  NULL, "it only hides the host's cgroup paths, and its root is the container's "
+		  "own cgroup, which the limits need"),
 };
+
+/* -S pid,net: each name from the table, one that may be shared. */
+static int parse_shared(const char *list, unsigned long *shared, char *err, size_t errlen)
+{
+	char copy[64], *save;
+	if (snprintf(copy, sizeof copy, "%s", list) >= (int)sizeof copy)
+		return option_error(err, errlen, "-S '%s': expected a list like pid,net", shown(list));
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+		while (i < LEN(namespaces) && strcmp(namespaces[i].name, name))
+			i++;
+		if (i == LEN(namespaces))
+			return option_error(err, errlen, "-S '%s': expected names from pid, net, "
+					    "uts, ipc, separated by commas", shown(list));
+		if (namespaces[i].never)
+			return option_error(err, errlen, "-S %s: cannot be shared: %s", name,
+					    namespaces[i].never);
+		*shared |= namespaces[i].flag;
+	}
+	if (!*shared)
+		return option_error(err, errlen, "-S '%s': expected names from pid, net, uts, ipc",
+				    shown(list));
+	return 0;
+}
 
 static void probe_host(struct host *h)
 {
@@ -1587,7 +1682,7 @@ static void set_effective_uid(uid_t euid)
 }
 
 /* Returns the child's pid in the parent, 0 in the child. */
-static pid_t clone_container(int sockets[2])
+static pid_t clone_container(int sockets[2], unsigned long shared)
 {
 	unsigned long flags = 0;
 	char names[256];
@@ -1597,7 +1692,7 @@ static pid_t clone_container(int sockets[2])
 		die_errno("socketpair");
 	trace("socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0, [%d, %d])", sockets[0], sockets[1]);
 	for (size_t i = 0; i < LEN(namespaces); i++)
-		if (namespaces[i].flag != CLONE_NEWCGROUP)
+		if (namespaces[i].flag != CLONE_NEWCGROUP && !(shared & namespaces[i].flag))
 			flags |= namespaces[i].flag;
 	clone_flag_names(flags, names, sizeof names);
 	fflush(stderr);
@@ -1993,19 +2088,20 @@ static const struct pseudo_mount {
 	unsigned long flags;
 	const char *data;
 	mode_t mode;
+	unsigned long owner;    /* a fresh one needs this namespace the container's (6c) */
 } pseudo_mounts[] = {
 	/* the container's own processes, from its PID namespace's view */
-	{ "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555 },
+	{ "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, CLONE_NEWPID },
 	/* devices and drivers; read-only, and the network part shows the
 	 * container's own interfaces */
-	{ "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555 },
+	{ "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, CLONE_NEWNET },
 	/* a small /dev of our own, filled by mount_dev(); 512k holds device
 	 * files and symlinks, not a place to store data */
-	{ "tmpfs", "/dev", MS_NOSUID | MS_NOEXEC, "mode=0755,size=512k", 0755 },
+	{ "tmpfs", "/dev", MS_NOSUID | MS_NOEXEC, "mode=0755,size=512k", 0755, 0 },
 	/* a private devpts instance: the container sees only its own ptys */
-	{ "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620", 0755 },
+	{ "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620", 0755, 0 },
 	/* POSIX shared memory */
-	{ "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777", 01777 },
+	{ "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777", 01777, 0 },
 };
 
 /* Device nodes made inside a user namespace do not work (its mounts are
@@ -2059,13 +2155,18 @@ static void mount_cgroup(int root)
 			MS_NOEXEC, "mode=0755,size=64k");
 }
 
-static void mount_pseudo_filesystems(int root)
+static void bind_hosts_instead(int root, const struct pseudo_mount *m);   /* 6c */
+
+static void mount_pseudo_filesystems(int root, unsigned long shared)
 {
 	stage("findmnt -N %1$d", "mounting /proc, /sys, /dev and the cgroup");
 	for (size_t i = 0; i < LEN(pseudo_mounts); i++) {
 		const struct pseudo_mount *m = &pseudo_mounts[i];
 		make_dir_in_rootfs(root, m->target, m->mode);
-		mount_in_rootfs(m->type, root, m->target, m->type, m->flags, m->data);
+		if (shared & m->owner)
+			bind_hosts_instead(root, m);
+		else
+			mount_in_rootfs(m->type, root, m->target, m->type, m->flags, m->data);
 	}
 	mount_dev(root);
 	mount_cgroup(root);
@@ -2115,15 +2216,24 @@ static void mask_host_proc_files(int root)
 }
 
 /* The container's own hostname, and its loopback device up (a fresh network
- * namespace has lo, but down). */
-static void set_hostname_and_loopback(const char *hostname)
+ * namespace has lo, but down).  A namespace shared with the host (-S uts,
+ * -S net) is the host's business: neither is touched. */
+static void set_hostname_and_loopback(const char *hostname, unsigned long shared)
 {
+	if ((shared & (CLONE_NEWUTS | CLONE_NEWNET)) == (CLONE_NEWUTS | CLONE_NEWNET))
+		return;
 	stage("nsenter -t %1$d -u hostname; nsenter -t %1$d -n ip -br link",
 	      "setting hostname %s and bringing up lo", hostname);
-	trace("sethostname(\"%s\")", hostname);
+	if (!(shared & CLONE_NEWUTS)) {
+		trace("sethostname(\"%s\")", hostname);
+		if (sethostname(hostname, strlen(hostname)) < 0)
+			die_errno("sethostname");
+	}
+	if (shared & CLONE_NEWNET) {
+		done();
+		return;
+	}
 	trace("ioctl(socket(AF_INET), SIOCSIFFLAGS, { \"lo\", IFF_UP })");
-	if (sethostname(hostname, strlen(hostname)) < 0)
-		die_errno("sethostname");
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq ifr = { .ifr_name = "lo" };
 	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
@@ -2605,6 +2715,70 @@ static void enter_workdir(int root, const char *dir)
 	if (fd < 0 || fchdir(fd) < 0)
 		die_errno("-w %s", dir);
 	close(fd);
+}
+
+/* ------------------------------------------------------------------------ *
+ * 6c. Sharing a namespace with the host (-S)
+ *
+ * -S pid,net,uts,ipc leaves those namespaces out of the clone (section
+ * 4): the container shares them with the launcher, which is to say with
+ * the host.  Everything else stays: its own user namespace (root inside is
+ * still host uid 100000, with nine capabilities over what its user
+ * namespace owns, and none over the shared ones), its own mounts, cgroup,
+ * capabilities and seccomp filter.  What it gains is a view, and the
+ * launcher says which, one warning line per namespace (the table in
+ * section 2).
+ *
+ * The consequences, one by one:
+ *  - pid: the command is not PID 1 of anything, just one more host
+ *    process; no namespace ends with it, so the cgroup (killed whole in
+ *    section 10) is what takes its children down.  A fresh proc cannot be
+ *    mounted: the kernel lets a user namespace mount proc only for a PID
+ *    namespace it owns (proc_fill_super, pid_namespaces(7)), and the
+ *    host's belongs to the host.  So the host's own /proc is bound in, all
+ *    of it (a user namespace may not split off mounts it copied), read-only
+ *    at the top so no /proc/PID file can be written through it, and with
+ *    the same masks as any container's /proc (section 6).  The host's
+ *    processes show, but their files stay their owners': /proc/PID/environ,
+ *    mem, root and fd need the same host uid, or CAP_SYS_PTRACE over the
+ *    host.  Every contained container runs as host uids 100000-165535, so
+ *    another container's processes are the exception, and the warning says
+ *    so; kill(2) compares host uids too.
+ *  - net: a fresh sysfs is refused the same way (sysfs wants the network
+ *    namespace owned by the mounter's user namespace), so the host's /sys
+ *    is bound in read-only; its /sys/fs/cgroup is covered by the
+ *    container's own (section 6).  lo is the host's, up already, and not
+ *    ours to touch: no CAP_NET_ADMIN over the host's network namespace.
+ *  - uts: the hostname is the host's, and so is the name in the
+ *    container's /etc/hosts and /etc/hostname; -H cannot go with it.
+ *  - ipc: nothing to mount; System V objects are checked against host
+ *    uids, so the container reaches only those its host uids may open.
+ * mnt and user can never be shared (the table says why), nor cgroup.
+ * ------------------------------------------------------------------------ */
+
+/* One warning line per shared namespace, in the table's words. */
+static void warn_shared_namespaces(unsigned long shared)
+{
+	for (size_t i = 0; i < LEN(namespaces); i++)
+		if (shared & namespaces[i].flag)
+			warn("-S %s: %s", namespaces[i].name, namespaces[i].if_shared);
+}
+
+/* Child, before the pivot: the host's own proc or sysfs on M's target,
+ * for a namespace the container does not own (see above). */
+static void bind_hosts_instead(int root, const struct pseudo_mount *m)
+{
+	trace("(%s shared with the host: its %s, bound read-only, instead of a new %s)",
+	      m->owner == CLONE_NEWPID ? "pid namespace" : "network namespace", m->target, m->type);
+	bind_readonly_in_rootfs(m->target, root, m->target);
+}
+
+/* -S uts without -H: the container's files name the host's hostname. */
+static void take_hosts_hostname(struct options *o)
+{
+	char name[HOST_NAME_MAX + 1];
+	if (gethostname(name, sizeof name) == 0 && valid_hostname(name))
+		snprintf(o->hostname, sizeof o->hostname, "%s", name);
 }
 
 /* ------------------------------------------------------------------------ *
@@ -3831,6 +4005,8 @@ int main(int argc, char **argv)
 			"interactive terminal, or leave out -s\n", strerror(errno));
 		return EXIT_LAUNCHER;
 	}
+	if (o.shared & CLONE_NEWUTS)
+		take_hosts_hostname(&o);                /* 6c */
 	if (!o.hostname[0]) {
 		struct timespec now;
 		clock_gettime(CLOCK_REALTIME, &now);
@@ -3851,10 +4027,11 @@ int main(int argc, char **argv)
 	create_cgroup(&o, host.cgroup_version); /* 3: before the child exists */
 	limit_open_files();                     /* 3: inherited by the child */
 
-	pid_t pid = clone_container(sockets);   /* 4 */
+	pid_t pid = clone_container(sockets, o.shared);   /* 4 */
 	if (pid > 0) {
 		/* the parent: 5, then 10 */
 		int sock = sockets[0];
+		warn_shared_namespaces(o.shared);   /* 6c */
 		write_id_maps(pid);
 		int tree = clone_rootfs_mount(rootfs, pid);  /* needs the child's user namespace */
 		close_join_fds();
@@ -3874,11 +4051,11 @@ int main(int argc, char **argv)
 	if (o.overlay)
 		tree = put_overlay_in_place(tree, overlay_upper, o.memory);  /* 6b */
 	bind_hosts_files(tree, o.hostname);     /* 6b: before /dev is mounted */
-	mount_pseudo_filesystems(tree);         /* 6: while the host's /proc is in view */
+	mount_pseudo_filesystems(tree, o.shared);  /* 6: while the host's /proc is in view */
 	mount_files(tree, &o);                  /* 6b */
 	pivot_into_rootfs();                    /* 6 */
 	mask_host_proc_files(tree);             /* 6: the new /proc is there now */
-	set_hostname_and_loopback(o.hostname);  /* 6 */
+	set_hostname_and_loopback(o.hostname, o.shared);  /* 6 */
 	drop_capabilities(host.cap_last_cap, &identity, sock);  /* 7 */
 	enter_workdir(tree, o.workdir);         /* 6b: -w, as the user */
 	int pty_slave = -1, pty_master = own_terminal ? open_terminal(&pty_slave) : -1;  /* 9: as the user */

@@ -1297,6 +1297,13 @@ static void lock_path(const char *name, char *buf, size_t size)
 	snprintf(buf, size, RUN_DIR "/%s.lock", name);
 }
 
+/* /run/contained/NAME.state: what -l and -x know of a running container
+ * (section 11); it lives and goes with the lock. */
+static void state_path(const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, RUN_DIR "/%s.state", name);
+}
+
 /* Kill what runs in every container cgroup under PARENT whose lock no one
  * holds (or that has none), remove it and its lock.  The caller holds
  * PARENT's lock, so no launcher is between making its directory and taking
@@ -1318,6 +1325,9 @@ static void sweep_stale_cgroups(const char *parent)
 		if (fd < 0 && errno != ENOENT)
 			continue;             /* its launcher (or watchdog) lives */
 		remove_cgroup_dir(path);
+		state_path(e->d_name, lock, sizeof lock);
+		unlink(lock);
+		lock_path(e->d_name, lock, sizeof lock);
 		if (fd >= 0) {
 			unlink(lock);
 			close(fd);
@@ -3891,10 +3901,15 @@ static void remove_cgroup_dir(const char *dir)
 	fprintf(stderr, "contained: could not remove %s: %s\n", dir, strerror(err));
 }
 
-/* The directories, then the lock file: a sweep finds nothing left. */
+/* The state file (-x finds nothing more to enter), the directories, then
+ * the lock file: a sweep finds nothing left. */
 static void remove_cgroup(void)
 {
 	char lock[PATH_MAX];
+	if (cgroup.name[0]) {
+		state_path(cgroup.name, lock, sizeof lock);
+		unlink(lock);
+	}
 	for (int i = 0; i < cgroup.ndirs; i++)
 		remove_cgroup_dir(cgroup.dir[i]);
 	cgroup.ndirs = 0;
@@ -3974,6 +3989,426 @@ static int wait_for_container(const struct options *o, const sigset_t *old_mask)
 }
 
 /* ------------------------------------------------------------------------ *
+ * 11. Listing and entering running containers (-l, -x)
+ *
+ * A container is a process tree in a cgroup, and nothing in the kernel
+ * calls it a container, so the launcher keeps its own record of each: a
+ * small file, /run/contained/<cgroup name>.state, next to the liveness
+ * lock of section 3, written once the clone has given the container a
+ * host pid and removed with the lock on every way out (remove_cgroup(),
+ * which the watchdog and the next launcher's sweep also run).  A record
+ * counts only while someone holds its lock: a launcher killed between
+ * the two leaves a file that the lock shows to be stale, and -l and -x
+ * remove such a file instead of showing it.  The directory is root's
+ * alone (0700), so no container or host user can forge a record.
+ *
+ * -l prints the records: name, host pid, uptime, memory used against the
+ * limit (read live from the cgroup), the network, rootfs and command.
+ *
+ * -x NAME_OR_PID -c COMMAND runs a new process inside a running
+ * container, as docker exec and nsenter(1) do, and with no more power
+ * than the container's own processes: `nsenter -a` alone keeps the host
+ * root's every capability and no seccomp filter (lab 10).  In order:
+ *  1. find the record, open a pidfd on its process (pidfd_open(2)) and
+ *     check that the process is in the record's cgroup: a pid alone may
+ *     have been reused, a pidfd names one process for good;
+ *  2. a helper child, still host root, writes itself into each of the
+ *     container's cgroup directories: everything it starts then counts
+ *     against the container's limits and is killed with the cgroup;
+ *  3. it joins the container's namespaces with one setns(2) on the pidfd
+ *     (Linux 5.8; atomic: all or none), or one /proc/PID/ns/NAME file at a
+ *     time on older kernels, the user namespace first, as nsenter does:
+ *     joining it gives every capability inside it, which joining the
+ *     others (owned by it) then needs.  Namespaces the container shares
+ *     with the host (-S) are the helper's already and are left alone.
+ *     Joining the mount namespace also sets its root and working
+ *     directory to the container's /;
+ *  4. it becomes the namespace's root and clones the process that will run
+ *     the command: setns() on a PID namespace applies only to children.
+ *     CLONE_PARENT makes that process the launcher's child, not the
+ *     helper's, so the launcher waits for it, relays its terminal and
+ *     forwards signals exactly as for a new container;
+ *  5. that process applies sections 7 to 9 as the container's own did:
+ *     the guards, the capability keep-list, no_new_privs and the same
+ *     seccomp filter, a terminal of its own, the default environment plus
+ *     -e, and exec.  Its user is the container's -u unless -u says other.
+ * Its exit status is its own.  It dies with the container: when PID 1
+ * ends, the kernel kills its whole PID namespace, and the container's
+ * launcher kills what is left in the cgroup.
+ * ------------------------------------------------------------------------ */
+
+/* What the launcher records of its container, one "key value" a line. */
+struct record {
+	char cgroup_name[128], name[65];
+	pid_t pid;                       /* the container's first process, on the host */
+	char rootfs[PATH_MAX], command[512];
+	char network[32];                /* "lo only", or "host" (-S net) */
+	long long started;               /* seconds since the epoch */
+	unsigned uid, gid;               /* -u */
+	unsigned long long memory;       /* -M, bytes */
+	int ndirs;
+	char dir[MAX_CGROUP_DIRS][PATH_MAX];
+};
+
+/* Newlines (a command's argument may hold one) would split a record line. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n')
+			*s = ' ';
+}
+
+/* Parent, right after the clone.  The file is written nameless
+ * (O_TMPFILE) and linked into place whole, so a reader never sees half
+ * of it and a launcher killed meanwhile leaves nothing. */
+static void write_record(const struct options *o, const struct identity *id, pid_t pid)
+{
+	char path[PATH_MAX], fdpath[32], rootfs[PATH_MAX], command[512] = "";
+	size_t len = 0;
+	for (char **a = o->argv; *a && len < sizeof command; a++)
+		len += snprintf(command + len, sizeof command - len, "%s%s", len ? " " : "", *a);
+	if (!realpath(o->rootfs, rootfs))
+		snprintf(rootfs, sizeof rootfs, "%s", o->rootfs);
+	one_line(command);
+	one_line(rootfs);
+	state_path(cgroup.name, path, sizeof path);
+	trace("open(\"" RUN_DIR "\", O_TMPFILE); write; linkat(\"%s\")", path);
+	int fd = open(RUN_DIR, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die_errno("a record in " RUN_DIR);
+	dprintf(fd, "pid %d\nname %s\ncgroup %s\nrootfs %s\ncommand %s\nstarted %lld\n"
+		"uid %u\ngid %u\nmemory %llu\nnetwork %s\n", (int)pid, o->hostname, cgroup.name,
+		rootfs, command, (long long)time(NULL), id->uid, id->gid, o->memory,
+		o->shared & CLONE_NEWNET ? "host" : "lo only");
+	for (int i = 0; i < cgroup.ndirs; i++)
+		dprintf(fd, "dir %s\n", cgroup.dir[i]);
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, fdpath, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0)
+		die_errno("%s", path);
+	close(fd);
+}
+
+/* The record of container NAME (its cgroup name); -1 if unreadable. */
+static int read_record(const char *name, struct record *r)
+{
+	static char text[16384];
+	char path[PATH_MAX];
+	memset(r, 0, sizeof *r);
+	state_path(name, path, sizeof path);
+	if (read_file(path, text, sizeof text) < 0)
+		return -1;
+	for (char *save, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *value = strchr(line, ' ');
+		if (!value)
+			continue;
+		*value++ = '\0';
+		if (!strcmp(line, "pid"))
+			r->pid = atoi(value);
+		else if (!strcmp(line, "name"))
+			snprintf(r->name, sizeof r->name, "%s", value);
+		else if (!strcmp(line, "cgroup"))
+			snprintf(r->cgroup_name, sizeof r->cgroup_name, "%s", value);
+		else if (!strcmp(line, "rootfs"))
+			snprintf(r->rootfs, sizeof r->rootfs, "%s", value);
+		else if (!strcmp(line, "command"))
+			snprintf(r->command, sizeof r->command, "%s", value);
+		else if (!strcmp(line, "network"))
+			snprintf(r->network, sizeof r->network, "%s", value);
+		else if (!strcmp(line, "started"))
+			r->started = atoll(value);
+		else if (!strcmp(line, "uid"))
+			r->uid = atoi(value);
+		else if (!strcmp(line, "gid"))
+			r->gid = atoi(value);
+		else if (!strcmp(line, "memory"))
+			r->memory = strtoull(value, NULL, 10);
+		else if (!strcmp(line, "dir") && r->ndirs < MAX_CGROUP_DIRS)
+			snprintf(r->dir[r->ndirs++], PATH_MAX, "%s", value);
+	}
+	return r->pid > 0 && r->cgroup_name[0] ? 0 : -1;
+}
+
+/* Whether the launcher of container NAME, or its watchdog, still holds
+ * the lock (section 3).  Taking it ourselves, for a moment, is the test. */
+static bool launcher_lives(const char *name)
+{
+	char lock[PATH_MAX];
+	lock_path(name, lock, sizeof lock);
+	int fd = lock_file(lock, O_RDONLY, LOCK_NB);
+	if (fd < 0)
+		return errno == EWOULDBLOCK;
+	close(fd);
+	return false;
+}
+
+/* The next live record in D (opendir(RUN_DIR)); false at the end.  A
+ * stale one, whose lock nobody holds, is removed on the way. */
+static bool next_record(DIR *d, struct record *r)
+{
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char name[NAME_MAX + 1], path[PATH_MAX];
+		size_t n = strlen(e->d_name);
+		if (n <= 6 || strcmp(e->d_name + n - 6, ".state"))
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(n - 6), e->d_name);
+		if (!launcher_lives(name)) {
+			state_path(name, path, sizeof path);
+			unlink(path);
+			continue;
+		}
+		if (read_record(name, r) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* "3d04h", "2h05m", "4m09s", "12s" */
+static void format_uptime(long long seconds, char *buf, size_t size)
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds >= 86400)
+		snprintf(buf, size, "%lldd%02lldh", seconds / 86400, seconds % 86400 / 3600);
+	else if (seconds >= 3600)
+		snprintf(buf, size, "%lldh%02lldm", seconds / 3600, seconds % 3600 / 60);
+	else if (seconds >= 60)
+		snprintf(buf, size, "%lldm%02llds", seconds / 60, seconds % 60);
+	else
+		snprintf(buf, size, "%llds", seconds);
+}
+
+/* "12.3M/1G": the memory cgroup's usage (memory.current on v2,
+ * memory.usage_in_bytes on v1), then the limit. */
+static void format_memory(const struct record *r, char *buf, size_t size)
+{
+	static const char *const usage_files[] = { "memory.current", "memory.usage_in_bytes" };
+	char path[PATH_MAX + 32], text[64], limit[32], used[32] = "?";
+	for (int i = 0; i < r->ndirs && used[0] == '?'; i++)
+		for (size_t f = 0; f < LEN(usage_files); f++) {
+			snprintf(path, sizeof path, "%s/%s", r->dir[i], usage_files[f]);
+			if (read_file(path, text, sizeof text) < 0)
+				continue;
+			double bytes = strtod(text, NULL);
+			if (bytes >= 1 << 30)
+				snprintf(used, sizeof used, "%.1fG", bytes / (1 << 30));
+			else
+				snprintf(used, sizeof used, "%.1fM", bytes / (1 << 20));
+			break;
+		}
+	format_size(r->memory, limit, sizeof limit);
+	snprintf(buf, size, "%s/%s", used, limit);
+}
+
+static int list_containers(void)
+{
+	struct record r;
+	if (geteuid() != 0)
+		die("-l: needs root: the records in " RUN_DIR " are root's; run it with sudo");
+	printf("%-32s %8s %8s %-14s %-8s %-24s %s\n", "NAME", "PID", "UPTIME", "MEMORY",
+	       "NETWORK", "ROOTFS", "COMMAND");
+	DIR *d = opendir(RUN_DIR);
+	if (!d)
+		return 0;               /* no container has run since boot */
+	while (next_record(d, &r)) {
+		char uptime[32], memory[64];
+		format_uptime(time(NULL) - r.started, uptime, sizeof uptime);
+		format_memory(&r, memory, sizeof memory);
+		printf("%-32s %8d %8s %-14s %-8s %-24s %s\n", r.name, (int)r.pid, uptime, memory,
+		       r.network, r.rootfs, r.command);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* -x's argument: a host pid, a hostname or a cgroup name.  Dies unless
+ * exactly one live record matches. */
+static void find_container(const char *what, struct record *found)
+{
+	unsigned long long pid = 0;
+	struct record r;
+	int matches = 0;
+	bool by_pid = parse_number(what, INT_MAX, &pid) == 0;
+	DIR *d = opendir(RUN_DIR);
+	while (d && next_record(d, &r))
+		if (by_pid ? r.pid == (pid_t)pid : !strcmp(r.name, what) || !strcmp(r.cgroup_name, what)) {
+			*found = r;
+			matches++;
+		}
+	if (d)
+		closedir(d);
+	if (matches == 0)
+		die("-x %s: no running container of contained has that %s; `contained -l` "
+		    "lists them", shown(what), by_pid ? "host pid" : "hostname or cgroup name");
+	if (matches > 1)
+		die("-x %s: %d running containers have that hostname; name one by its cgroup "
+		    "name or host pid (see `contained -l`)", shown(what), matches);
+}
+
+/* A pidfd on the record's process, once it is seen to be in the record's
+ * cgroup: a pid may have been reused since, the pidfd cannot be. */
+static int open_container_process(const struct record *r)
+{
+	char path[64], text[4096], want[160];
+	int pidfd = syscall(SYS_pidfd_open, r->pid, 0);
+	if (pidfd < 0)
+		die_errno("-x: pidfd_open(%d) (Linux 5.3 or later)", (int)r->pid);
+	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)r->pid);
+	snprintf(want, sizeof want, "/contained/%s\n", r->cgroup_name);
+	if (read_file(path, text, sizeof text) < 0 || !strstr(text, want))
+		die("-x: process %d is no longer container %s's (it has ended)", (int)r->pid, r->name);
+	return pidfd;
+}
+
+/* Helper child, as host root: into each of the container's cgroup
+ * directories (cgroup.procs on both layouts). */
+static void join_container_cgroup(const struct record *r)
+{
+	char path[PATH_MAX + 16];
+	stage(NULL, "joining the container's cgroup");
+	for (int i = 0; i < r->ndirs; i++) {
+		snprintf(path, sizeof path, "%s/cgroup.procs", r->dir[i]);
+		if (write_file(path, "%d", (int)getpid()) < 0)
+			die_errno("joining %s", r->dir[i]);
+	}
+	done();
+}
+
+/* Helper child: every namespace of the container's process that is not
+ * ours already (see above).  The /proc/PID/ns files are opened before any
+ * join: /proc means something else once the mount namespace is joined. */
+static void join_container_namespaces(int pidfd, pid_t pid)
+{
+	int fds[LEN(namespaces)];
+	unsigned long flags = 0;
+	char names[256];
+	stage(NULL, "joining the container's namespaces");
+	for (size_t i = 0; i < LEN(namespaces); i++) {
+		char theirs[64], mine[64];
+		struct stat a, b;
+		snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int)pid, namespaces[i].name);
+		snprintf(mine, sizeof mine, "/proc/self/ns/%s", namespaces[i].name);
+		fds[i] = -1;
+		if (stat(theirs, &a) < 0 || stat(mine, &b) < 0)
+			die_errno("%s", theirs);
+		if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			continue;               /* shared with the host (-S) */
+		flags |= namespaces[i].flag;
+		if ((fds[i] = open(theirs, O_RDONLY | O_CLOEXEC)) < 0)
+			die_errno("%s", theirs);
+	}
+	trace("setns(pidfd %d, %s)", pidfd, clone_flag_names(flags, names, sizeof names));
+	bool joined = setns(pidfd, flags) == 0;
+	if (!joined && errno != EINVAL)
+		die_errno("setns(pidfd of %d)", (int)pid);
+	for (size_t i = 0; i < LEN(namespaces); i++) {
+		if (fds[i] < 0)
+			continue;
+		if (!joined) {
+			trace("setns(\"/proc/%d/ns/%s\", %s)", (int)pid, namespaces[i].name,
+			      namespaces[i].flag_name);
+			if (setns(fds[i], namespaces[i].flag) < 0)
+				die_errno("joining the %s namespace of %d", namespaces[i].name, (int)pid);
+		}
+		close(fds[i]);
+	}
+	trace("setresgid(0, 0, 0); setresuid(0, 0, 0); setgroups(0, NULL)");
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)
+		die_errno("becoming root of the container's user namespace");
+	prctl(PR_SET_DUMPABLE, 0);
+	done();
+}
+
+/* The process that runs the command, inside every namespace joined:
+ * sections 7 to 9, as the container's own processes had them. */
+static void run_entered(const struct options *o, const struct identity *id, int cap_last_cap,
+			int sock)
+{
+	rearm_child_guards(sock);
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		die_errno("opening the container's /");
+	drop_capabilities(cap_last_cap, id, sock);             /* 7 */
+	enter_workdir(root, o->workdir);                       /* 6b */
+	int slave = -1, master = own_terminal ? open_terminal(&slave) : -1;  /* 9 */
+	install_syscall_filter();                              /* 8 */
+	if (own_terminal)
+		hand_over_terminal(sock, master, slave);       /* 9 */
+	exec_command(o->argv, o, id);                          /* 9 */
+}
+
+static int enter_container(struct options *o)
+{
+	struct host host;
+	struct record r;
+	struct identity identity;
+	int sockets[2];
+	sigset_t old_mask;
+	pid_t entered;
+
+	block_forwarded_signals(&old_mask);
+	probe_host(&host);
+	check_standard_fds();
+	own_terminal = wants_terminal(o->terminal);
+	find_container(o->enter, &r);
+	int pidfd = open_container_process(&r);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/root", (int)r.pid);
+	int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		die_errno("%s", path);
+	if (!o->have_uid) {
+		o->uid = r.uid;
+		o->gid = r.gid;
+		o->have_gid = true;
+	}
+	look_up_identity(root, o, &identity);    /* 2b, in the container's own files */
+	close(root);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
+		die_errno("socketpair");
+	fflush(NULL);
+	pid_t helper = fork();
+	if (helper < 0)
+		die_errno("fork");
+	if (helper == 0) {
+		in_container = true;
+		close(sockets[0]);
+		join_container_cgroup(&r);
+		join_container_namespaces(pidfd, r.pid);
+		close(pidfd);
+		trace("clone(CLONE_PARENT|SIGCHLD): the command's process, the launcher's child");
+		fflush(NULL);
+		pid_t pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+		if (pid < 0)
+			die_errno("clone into the container's PID namespace");
+		if (pid == 0)
+			run_entered(o, &identity, host.cap_last_cap, sockets[1]);
+		_exit(write(sockets[1], &pid, sizeof pid) == sizeof pid ? 0 : EXIT_LAUNCHER);
+	}
+	close(sockets[1]);
+	close(pidfd);
+	int wstatus;
+	while (waitpid(helper, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	if (read(sockets[0], &entered, sizeof entered) != sizeof entered)
+		cleanup_and_exit(EXIT_LAUNCHER);     /* the helper has said why */
+	container_pid = entered;
+	if (!quiet)
+		fprintf(stderr, "=> entered container %s as pid %d on the host\n", r.name, (int)entered);
+	o->init = true;     /* not a PID 1: no watch for ignored signals (section 10) */
+	forward_signals_to(entered);
+	if (own_terminal)
+		relay_terminal(sockets[0], &old_mask, o->init);
+	wstatus = watch_container(o, &old_mask);
+	container_pid = 0;
+	if (!quiet)
+		fprintf(stderr, "=> the entered process %s %d\n", WIFSIGNALED(wstatus) ?
+			"was killed by signal" : "exited with status", WIFSIGNALED(wstatus) ?
+			WTERMSIG(wstatus) : WEXITSTATUS(wstatus));
+	return exit_status_of(wstatus);
+}
+
+/* ------------------------------------------------------------------------ *
  * main: the stages in order
  * ------------------------------------------------------------------------ */
 
@@ -4000,6 +4435,10 @@ int main(int argc, char **argv)
 	}
 	verbose = o.verbose;
 	quiet = o.quiet;
+	if (o.list)
+		return list_containers();           /* 11 */
+	if (o.enter)
+		return enter_container(&o);         /* 11 */
 	if (o.step && (step_tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "contained: -s needs a terminal to wait on (%s): run it from an "
 			"interactive terminal, or leave out -s\n", strerror(errno));
@@ -4032,6 +4471,7 @@ int main(int argc, char **argv)
 		/* the parent: 5, then 10 */
 		int sock = sockets[0];
 		warn_shared_namespaces(o.shared);   /* 6c */
+		write_record(&o, &identity, pid);   /* 11: for -l and -x */
 		write_id_maps(pid);
 		int tree = clone_rootfs_mount(rootfs, pid);  /* needs the child's user namespace */
 		close_join_fds();

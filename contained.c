@@ -614,6 +614,9 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 				return -1;
 			break;
 		case 'x':
+			if (optarg[0] == '-')
+				return option_error(err, errlen, "-x: expected a running container's "
+						    "name or host pid after it (see -l)");
 			o->enter = optarg;
 			break;
 		case 'l':

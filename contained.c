@@ -23,12 +23,14 @@
  *                           pivot_into_rootfs()
  *   6b. Files               prepare_binds(), put_overlay_in_place(),
  *                           bind_hosts_files(), mount_files(), enter_workdir()
+ *   6c. Shared namespaces   -S: warn_shared_namespaces(), bind_hosts_instead()
  *   7. Capabilities         drop_capabilities()
  *   8. Seccomp              install_syscall_filter()
  *   9. Exec / PID 1         open_terminal(), hand_over_terminal() (child) and
  *                           relay_terminal() (parent): a pty of its own;
  *                           exec_command(), run_init()
  *  10. Cleanup              wait_for_container(), remove_cgroup()
+ *  11. -l and -x            write_record(); list_containers(), enter_container()
  *   Appendix: narration     stage(), trace(), die() ... how the launcher talks
  *
  * main() at the bottom strings the stages together; the parent runs 1-5 and

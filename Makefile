@@ -14,7 +14,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help roots rootfs check check-build check-unit check-container check-security check-process check-files check-terminal check-classroom check-programs check-hostile check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
+.PHONY: all help roots rootfs check check-build check-unit check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
 
 all: contained
 
@@ -25,7 +25,7 @@ help:
 	@echo "sudo make check      run every test (needs root)"
 	@echo "make check-build     compile contained.c four ways: plain gcc, clang, static, CONTAINED_TEST"
 	@echo "sudo make check-unit / check-container / check-security / check-process /"
-	@echo "     check-classroom / check-hostile / check-limits / check-labs / check-rootfs-scripts   one suite each"
+	@echo "     check-classroom / check-enter / check-hostile / check-limits / check-labs / check-rootfs-scripts   one suite each"
 	@echo "sudo make check-vm   run the cgroup v2 tests in a qemu VM"
 	@echo "sudo make check-systemd  run contained on a Debian 12 systemd host in a qemu VM"
 	@echo "sudo make check-debian  build a Debian rootfs with debootstrap and run it (~1.5 min)"
@@ -156,6 +156,9 @@ check-classroom: contained tests/build/test_classroom $(TEST_ROOTFS)/.built
 check-programs: contained tests/build/test_programs $(TEST_ROOTFS)/.built
 	tests/build/test_programs
 
+check-enter: contained tests/build/test_enter $(TEST_ROOTFS)/.built
+	tests/build/test_enter
+
 check-hostile: contained tests/build/test_hostile $(TEST_ROOTFS)/.built
 	tests/build/test_hostile
 
@@ -185,7 +188,7 @@ check-vm: contained tests/build/probes.stamp
 check-systemd: contained tests/build/probes.stamp
 	sh tests/systemd-vm/run.sh ./contained
 
-check: check-build check-unit check-container check-security check-process check-files check-terminal check-classroom check-programs check-hostile check-limits check-labs check-rootfs-scripts check-vm check-systemd
+check: check-build check-unit check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-labs check-rootfs-scripts check-vm check-systemd
 
 bench: contained
 	sh tests/bench.sh ./contained

@@ -4074,13 +4074,16 @@ static void one_line(char *s)
 /* Parent, right after the clone.  The file is written nameless
  * (O_TMPFILE) and linked into place whole, so a reader never sees half
  * of it and a launcher killed meanwhile leaves nothing. */
-static void write_record(const struct options *o, const struct identity *id, pid_t pid)
+static void write_record(const struct options *o, const struct identity *id, pid_t pid,
+			 int rootfs_fd)
 {
-	char path[PATH_MAX], fdpath[32], rootfs[PATH_MAX], command[512] = "";
+	char path[PATH_MAX], fdpath[32], rootfs[PATH_MAX] = "", command[512] = "";
 	size_t len = 0;
 	for (char **a = o->argv; *a && len < sizeof command; a++)
 		len += snprintf(command + len, sizeof command - len, "%s%s", len ? " " : "", *a);
-	if (!realpath(o->rootfs, rootfs))
+	/* where the descriptor points, not the path again (section 2) */
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", rootfs_fd);
+	if (readlink(fdpath, rootfs, sizeof rootfs - 1) < 0)
 		snprintf(rootfs, sizeof rootfs, "%s", o->rootfs);
 	one_line(command);
 	one_line(rootfs);
@@ -4484,7 +4487,7 @@ int main(int argc, char **argv)
 		/* the parent: 5, then 10 */
 		int sock = sockets[0];
 		warn_shared_namespaces(o.shared);   /* 6c */
-		write_record(&o, &identity, pid);   /* 11: for -l and -x */
+		write_record(&o, &identity, pid, rootfs);  /* 11: for -l and -x */
 		write_id_maps(pid);
 		int tree = clone_rootfs_mount(rootfs, pid);  /* needs the child's user namespace */
 		close_join_fds();

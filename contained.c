@@ -2508,19 +2508,26 @@ static int new_tmpfs(const char *options)
 	return mnt;
 }
 
-/* Child: attach the detached mount MNT on DIR in the rootfs for a moment,
- * as a place to build from: a bind source or an overlay layer must be a
- * mount in the caller's namespace (Linux 6.1 refuses detached ones).
- * unstage() takes it away again; what was built from it keeps it alive. */
-static void stage_at(int mnt, int root, const char *dir)
+/* Attach the detached mount MNT onto TARGET in the rootfs (move_mount(2)
+ * from one descriptor to another: no path is walked twice). */
+static void attach_in_rootfs(int mnt, int root, const char *target)
 {
-	int fd = open_in_rootfs(root, dir);
+	int fd = open_in_rootfs(root, target);
 	trace("move_mount(%d, \"\", %d (%s), \"\", MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)",
-	      mnt, fd, dir);
+	      mnt, fd, target);
 	if (syscall(SYS_move_mount, mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
 		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		die_errno("attaching a staging mount on %s", dir);
+		die_errno("attaching a mount on %s in the rootfs", target);
 	close(fd);
+}
+
+/* Child: attach MNT on DIR for a moment, as a place to build from: a bind
+ * source or an overlay layer must be a mount in the caller's namespace
+ * (Linux 6.1 refuses detached ones).  unstage() takes it away again; what
+ * was built from it keeps it alive. */
+static void stage_at(int mnt, int root, const char *dir)
+{
+	attach_in_rootfs(mnt, root, dir);
 }
 
 /* Detach the mount whose root MNT is (umount2(2), MNT_DETACH). */
@@ -2677,19 +2684,6 @@ static void make_path_in_rootfs(int root, const char *path, enum last_component 
 	}
 }
 
-/* Attach the detached TREE onto TARGET in the rootfs (move_mount(2) from
- * one descriptor to another: no path is walked twice). */
-static void attach_in_rootfs(int tree, int root, const char *target)
-{
-	int fd = open_in_rootfs(root, target);
-	trace("move_mount(%d, \"\", %d (%s), \"\", MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)",
-	      tree, fd, target);
-	if (syscall(SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
-		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		die_errno("-b: mounting onto %s in the container", target);
-	close(fd);
-	close(tree);
-}
 
 /* Child, after the pseudo-filesystems, before the pivot. */
 static void mount_files(int root, const struct options *o)
@@ -2714,6 +2708,7 @@ static void mount_files(int root, const struct options *o)
 		bool dir = fstat(b->tree, &st) == 0 && S_ISDIR(st.st_mode);
 		make_path_in_rootfs(root, b->target, dir ? A_DIRECTORY : A_FILE);
 		attach_in_rootfs(b->tree, root, b->target);
+		close(b->tree);
 	}
 	if (o->readonly_root)
 		mount_in_rootfs(NULL, root, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);

@@ -205,7 +205,7 @@ check-vm: contained tests/build/probes.stamp
 # user with a 0700 home running contained through sudo).  Its image is built
 # once with debootstrap from the host's Debian mirror and cached in
 # tests/build/systemd-vm/.
-check-systemd: contained tests/build/probes.stamp
+check-systemd: contained contained-oci tests/build/probes.stamp
 	sh tests/systemd-vm/run.sh ./contained
 
 check: check-build check-unit check-oci-unit check-oci check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-labs check-rootfs-scripts check-vm check-systemd

@@ -69,12 +69,13 @@ hasnt() { ! grep -q "$@"; }
 
 # --- the user's checkout -------------------------------------------------------
 # The checkout belongs to the user, as a git clone would; contained in it is
-# the host's static build, made newer than contained.c so that the README's
-# `sudo make all` finds it up to date (the guest has no compiler).
+# the host's static build (and contained-oci's), made newer than their
+# sources so that the README's `sudo make all` finds them up to date (the
+# guest has no compiler).
 rm -rf "$TREE"
 cp -a "$here/tree" "$TREE"
 chown -R "$U:$U" "$TREE"
-touch "$TREE/contained"
+touch "$TREE/contained" "$TREE/contained-oci"
 st=-
 : >"$W/out"
 : >"$W/err"

@@ -101,6 +101,11 @@ else
 fi
 cp "$contained" "$stage/tree/contained"
 chmod 755 "$stage/tree/contained"
+# `make all` builds Part II's runtime too: bring it along built, likewise
+oci=$(dirname "$contained")/contained-oci
+[ -x "$oci" ] || die "$oci: no such executable (make)"
+cp "$oci" "$stage/tree/contained-oci"
+chmod 755 "$stage/tree/contained-oci"
 cp tests/build/probes/* "$stage/probes/"
 cp tests/systemd-vm/checks.sh tests/tap.sh "$stage/"
 mkfs.ext4 -q -F -L contained-run -d "$stage" "$run/disk.img" 256M || die "mkfs.ext4 failed"

@@ -3872,12 +3872,6 @@ static void describe_ending(const struct ending *e, const struct options *o, cha
 			 e->fork_failures, e->fork_failures > 1 ? "s were" : " was", o->max_pids);
 }
 
-/* Kill whatever is left in one cgroup directory, then remove it.  rmdir
- * fails with EBUSY while dying processes are still being torn down, and a
- * process that was forking meanwhile may have added a child: kill again
- * each round (cgroup.kill on v2, 5.14+, which no fork can race; else each
- * pid listed in cgroup.procs), for up to 2 s (2000 rounds of 1 ms), far
- * longer than the teardown of even a large container takes. */
 /* SIGKILL to every process listed in DIR's cgroup.procs, all of it. */
 static void kill_listed(const char *dir)
 {
@@ -3892,18 +3886,25 @@ static void kill_listed(const char *dir)
 	fclose(procs);
 }
 
+/* Remove one cgroup directory.  rmdir fails with EBUSY while processes
+ * are in it, or dying ones are still being torn down, and a process that
+ * was forking meanwhile may have added a child: kill what is there and try
+ * again, each round (cgroup.kill on v2, 5.14+, which no fork can race; else
+ * each pid listed in cgroup.procs), for up to 2 s (2000 rounds of 1 ms),
+ * far longer than the teardown of even a large container takes. */
 static void remove_cgroup_dir(const char *dir)
 {
 	char path[PATH_MAX + 32];
 	int err = EBUSY;
-	trace("kill what is left in %s; rmdir(\"%s\")", dir, dir);
-	for (int tries = 0; tries < 2000 && err == EBUSY; tries++) {
+	trace("rmdir(\"%s\"), killing what is left first if it is busy", dir);
+	for (int tries = 0; tries < 2000; tries++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return;
+		if ((err = errno) != EBUSY)
+			break;
 		snprintf(path, sizeof path, "%s/cgroup.kill", dir);
 		if (cgroup.version != 2 || write_file(path, "1") < 0)
 			kill_listed(dir);
-		if (rmdir(dir) == 0 || errno == ENOENT)
-			return;
-		err = errno;
 		usleep(1000);
 	}
 	fprintf(stderr, "contained: could not remove %s: %s\n", dir, strerror(err));

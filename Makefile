@@ -14,19 +14,20 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help roots rootfs check check-build check-unit check-container check-security check-process check-files check-terminal check-classroom check-hostile check-limits check-network check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
+.PHONY: all help roots rootfs check check-build check-unit check-oci-unit check-oci check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
 
-all: contained
+all: contained contained-oci
 
 help:
-	@echo "make                 build ./contained"
+	@echo "make                 build ./contained and ./contained-oci (Part II, the OCI runtime)"
 	@echo "sudo make rootfs     build ./rootfs -> roots/rootfs (busybox, from the distro's busybox-static)"
 	@echo "sudo make roots      make roots/, where only root may go"
 	@echo "sudo make check      run every test (needs root)"
 	@echo "make check-build     compile contained.c four ways: plain gcc, clang, static, CONTAINED_TEST"
 	@echo "sudo make check-unit / check-container / check-security / check-process /"
-	@echo "     check-classroom / check-hostile / check-limits / check-network / check-labs /"
-	@echo "     check-rootfs-scripts   one suite each"
+	@echo "     check-classroom / check-enter / check-hostile / check-limits / check-network /"
+	@echo "     check-labs / check-rootfs-scripts   one suite each"
+	@echo "make check-oci-unit  oci.c's config.json reader; sudo make check-oci: its lifecycle"
 	@echo "sudo make check-vm   run the cgroup v2 tests in a qemu VM"
 	@echo "sudo make check-systemd  run contained on a Debian 12 systemd host in a qemu VM"
 	@echo "sudo make check-debian  build a Debian rootfs with debootstrap and run it (~1.5 min)"
@@ -34,6 +35,13 @@ help:
 
 contained: contained.c
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ contained.c $(LDLIBS)
+
+# Part II, the OCI runtime: oci.c includes contained.c (without its main)
+# and adds json-c, from libjson-c-dev, for config.json.  Part I's stage
+# functions it does not call are expected, hence -Wno-unused-function.
+OCI_LDLIBS = -ljson-c $(LDLIBS)
+contained-oci: oci.c contained.c
+	$(CC) $(CFLAGS) -Wno-unused-function $(LDFLAGS) -o $@ oci.c $(OCI_LDLIBS)
 
 # Where root filesystems live: roots/, owner root, mode 0700.  A
 # container's root owns its files on disk as host root (that is what the
@@ -136,6 +144,18 @@ tests/build/%: tests/%.c tests/harness.h
 check-unit: tests/build/unit
 	tests/build/unit
 
+# oci.c's config.json reader, on the configurations containerd and Docker sent.
+tests/build/oci_unit: oci.c contained.c tests/oci_unit.c
+	@mkdir -p tests/build
+	$(CC) $(CFLAGS) -Wno-unused-function -o $@ tests/oci_unit.c $(OCI_LDLIBS) $(CHECK_LIBS)
+
+check-oci-unit: tests/build/oci_unit
+	tests/build/oci_unit
+
+# create, start, state, kill, delete by hand, as a shim calls them (root).
+check-oci: contained-oci $(TEST_ROOTFS)/.built
+	sh tests/oci_lifecycle.sh ./contained-oci $(TEST_ROOTFS)
+
 check-container: contained tests/build/test_container $(TEST_ROOTFS)/.built
 	tests/build/test_container
 
@@ -153,6 +173,12 @@ check-terminal: contained tests/build/test_terminal $(TEST_ROOTFS)/.built
 
 check-classroom: contained tests/build/test_classroom $(TEST_ROOTFS)/.built
 	tests/build/test_classroom
+
+check-programs: contained tests/build/test_programs $(TEST_ROOTFS)/.built
+	tests/build/test_programs
+
+check-enter: contained tests/build/test_enter $(TEST_ROOTFS)/.built
+	tests/build/test_enter
 
 check-hostile: contained tests/build/test_hostile $(TEST_ROOTFS)/.built
 	tests/build/test_hostile
@@ -187,10 +213,10 @@ check-vm: contained tests/build/probes.stamp
 check-systemd: contained tests/build/probes.stamp
 	sh tests/systemd-vm/run.sh ./contained
 
-check: check-build check-unit check-container check-security check-process check-files check-terminal check-classroom check-hostile check-limits check-network check-labs check-rootfs-scripts check-vm check-systemd
+check: check-build check-unit check-oci-unit check-oci check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-vm check-systemd
 
 bench: contained
 	sh tests/bench.sh ./contained
 
 clean:
-	rm -rf contained tests/build
+	rm -rf contained contained-oci tests/build

@@ -23,7 +23,8 @@
  *                           pivot_into_rootfs()
  *   6b. Files               prepare_binds(), put_overlay_in_place(),
  *                           bind_hosts_files(), mount_files(), enter_workdir()
- *   6c. Network (-n)        prepare_network(), connect_network() (parent),
+ *   6c. Shared namespaces   -S: warn_shared_namespaces(), bind_hosts_instead()
+ *   6d. Network (-n)        prepare_network(), connect_network() (parent),
  *                           bind_resolv_conf(), configure_eth0() (child)
  *   7. Capabilities         drop_capabilities()
  *   8. Seccomp              install_syscall_filter()
@@ -31,6 +32,7 @@
  *                           relay_terminal() (parent): a pty of its own;
  *                           exec_command(), run_init()
  *  10. Cleanup              wait_for_container(), remove_cgroup()
+ *  11. -l and -x            write_record(); list_containers(), enter_container()
  *   Appendix: narration     stage(), trace(), die() ... how the launcher talks
  *
  * main() at the bottom strings the stages together; the parent runs 1-5 and
@@ -193,7 +195,7 @@ struct cgroup {                        /* section 3 */
 	bool born_inside;              /* clone3 started the child in it */
 };
 static struct cgroup cgroup;           /* built in 3, removed in 10 */
-struct network {                       /* section 6c: -n */
+struct network {                       /* section 6d: -n */
 	bool on;
 	uint32_t subnet;               /* the container's /24, network order: 10.200.5.0 */
 	int lock_fd;                   /* /run/contained/net-<subnet>.lock, locked: "taken" */
@@ -243,7 +245,7 @@ struct options {
 	long cpu_quota_us;             /* -C, microseconds per 100 ms; 0 = none */
 	long max_pids;                 /* -P */
 	bool init;                     /* -i: run a tiny init as PID 1 */
-	bool network;                  /* -n: a veth pair and a way out (section 6c) */
+	bool network;                  /* -n: a veth pair and a way out (section 6d) */
 	enum terminal_mode terminal;   /* -t, -T: a pty of its own (section 9) */
 	bool step, verbose;            /* -s, -v: classroom modes (appendix) */
 	bool quiet;                    /* -q: no "=>" lines */
@@ -259,6 +261,10 @@ struct options {
 	bool readonly_root;            /* -r */
 	bool overlay;                  /* -o: a copy-on-write root ... */
 	const char *overlay_dir;       /* ... whose upper layer is kept here (-o DIR) */
+	unsigned long shared;          /* -S: CLONE_NEW* flags of namespaces left the host's */
+	const char *enter;             /* -x NAME_OR_PID: a process into a running one (section 11) */
+	bool list;                     /* -l: list the running containers (section 11) */
+	bool have_uid;                 /* -u given (-x: else the container's own user) */
 };
 
 #define CPU_PERIOD_US 100000L
@@ -294,8 +300,16 @@ static const char usage_text[] =
 	"  -v          verbose: show the system calls each stage makes, the rlimits,\n"
 	"              each seccomp rule and the cleanup\n"
 	"  -q          quiet: no \"=>\" lines (errors still print)\n"
+	"  -S NS,...   share these namespaces with the host instead of new ones: any of\n"
+	"              pid, net, uts, ipc (as docker's --pid=host, --network=host)\n"
 	"  -h, --help  print this help\n"
 	"  -c COMMAND  the command and its arguments; must come last\n"
+	"\n"
+	"       contained -x NAME_OR_PID [-u UID[:GID]] [-e ...] [-w DIR] [-t|-T] -c COMMAND...\n"
+	"  -x NAME_OR_PID  run COMMAND inside a running container (its hostname, cgroup\n"
+	"              name or host pid), with the same limits: as docker exec\n"
+	"       contained -l\n"
+	"  -l          list the running containers\n"
 	"The last lines say how the container ended (status, signal, out of memory,\n"
 	"process limit) and that its cgroup is gone.  Ctrl-C that a command running\n"
 	"as PID 1 ignores: press it again within 5 s to kill the container, or use -i.\n";
@@ -498,11 +512,13 @@ static int parse_bind(const char *s, struct bind *b)
 	return 0;
 }
 
+static int parse_shared(const char *list, unsigned long *shared, char *err, size_t errlen);
+
 /* Returns 0, or -1 with a message for the user in ERR.  -h or --help
  * anywhere before -c sets o->help and nothing else is checked. */
 static int parse_options(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
-	bool have_uid = false;
+	bool have_uid = false, seen[128] = { false };
 	unsigned long long n;
 	memset(o, 0, sizeof *o);
 	o->memory = DEFAULT_MEMORY;
@@ -520,7 +536,8 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 	optind = 0;      /* glibc: 0 resets getopt fully, so tests can call us twice */
 	opterr = 0;
 	int opt;
-	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:e:w:b:roitTnsvqc")) != -1) {
+	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:e:w:b:roitTnsvqcS:x:l")) != -1) {
+		seen[opt & 127] = true;
 		switch (opt) {
 		case 'm':
 			if (snprintf(o->rootfs, sizeof o->rootfs, "%s", optarg) >= (int)sizeof o->rootfs)
@@ -617,6 +634,19 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 		case 'q':
 			o->quiet = true;
 			break;
+		case 'S':
+			if (parse_shared(optarg, &o->shared, err, errlen) < 0)
+				return -1;
+			break;
+		case 'x':
+			if (optarg[0] == '-')
+				return option_error(err, errlen, "-x: expected a running container's "
+						    "name or host pid after it (see -l)");
+			o->enter = optarg;
+			break;
+		case 'l':
+			o->list = true;
+			break;
 		case 'c':
 			if (optind >= argc)
 				return option_error(err, errlen, "-c: expected a command after it");
@@ -632,6 +662,25 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 		return option_error(err, errlen, "'%s': unexpected argument; the command goes "
 				    "after -c", shown(argv[optind]));
 parsed:
+	o->have_uid = have_uid;
+	if (o->list) {
+		for (const char *c = "muHMCPebworitTsvqcSx"; *c; c++)
+			if (seen[(int)*c])
+				return option_error(err, errlen, "-l: lists the running containers "
+						    "and takes no other option (-%c)", *c);
+		return 0;
+	}
+	if (o->enter) {
+		for (const char *c = "mHMCPbroisS"; *c; c++)
+			if (seen[(int)*c])
+				return option_error(err, errlen, "-x: -%c cannot go with it: the "
+						    "container runs already, with its own; -x takes "
+						    "-u, -e, -w, -t, -T, -v and -q", *c);
+		if (!o->argv)
+			return option_error(err, errlen, "-x %s: -c COMMAND is required, e.g. "
+					    "-c /bin/sh", shown(o->enter));
+		return 0;
+	}
 	if ((!o->rootfs[0] && misplaced(o->argv, "-m")) || (!have_uid && misplaced(o->argv, "-u")))
 		return option_error(err, errlen, "%s came after -c, where it belongs to the "
 				    "command: options must come before -c", o->rootfs[0] ? "-u" : "-m");
@@ -643,6 +692,12 @@ parsed:
 				    "or another id up to %u", CONTAINER_IDS - 1);
 	if (!o->argv)
 		return option_error(err, errlen, "-c COMMAND is required, e.g. -c /bin/sh");
+	if ((o->shared & CLONE_NEWUTS) && o->hostname[0])
+		return option_error(err, errlen, "-H and -S uts: the hostname is the host's when "
+				    "the UTS namespace is shared; choose one");
+	if ((o->shared & CLONE_NEWNET) && o->network)
+		return option_error(err, errlen, "-n and -S net: -n gives the container a network "
+				    "of its own, -S net the host's; choose one");
 	if (o->quiet && (o->verbose || o->step))
 		return option_error(err, errlen, "-q: cannot go with %s, which print what -q "
 				    "silences; choose one", o->verbose ? "-v" : "-s");
@@ -670,21 +725,69 @@ struct host {
 /* The namespaces a container gets (namespaces(7)), each a fresh, empty
  * view of one kernel resource.  All but the cgroup namespace are created
  * by the clone of section 4; that one comes in section 5, once the child
- * is inside its cgroup, so that the container sees that cgroup as its root. */
-#define NAMESPACE(flag, name, why) { flag, #flag, name, why }
+ * is inside its cgroup, so that the container sees that cgroup as its root.
+ *
+ * -S leaves some of them the host's, as docker's --pid=host and
+ * --network=host do, for a tool that must see the host's processes or
+ * serve on its interfaces.  The last two columns say what the container
+ * can then see or do (the launcher warns with it), or why a namespace can
+ * never be shared.  Sharing costs more than the view: the kernel lets a
+ * user namespace mount a fresh proc only for a PID namespace it owns, and
+ * a fresh sysfs only for a network namespace it owns, so with -S pid or
+ * -S net the host's own are bound in instead, read-only (section 6c). */
+#define NAMESPACE(flag, name, why, if_shared, never) { flag, #flag, name, why, if_shared, never }
 static const struct namespace {
 	unsigned long flag;
 	const char *flag_name, *name;      /* "CLONE_NEWUSER", /proc/self/ns/"user" */
 	const char *why;
+	const char *if_shared;             /* -S NAME: the warning */
+	const char *never;                 /* why -S refuses it; NULL if it may be shared */
 } namespaces[] = {
-	NAMESPACE(CLONE_NEWUSER, "user", "its own uid/gid numbering; root inside is nobody outside"),
-	NAMESPACE(CLONE_NEWNS, "mnt", "its own mount table, so pivot_root moves only its view"),
-	NAMESPACE(CLONE_NEWPID, "pid", "its own pid numbers; it is PID 1 and sees only its own"),
-	NAMESPACE(CLONE_NEWNET, "net", "its own network stack: only a loopback device, down"),
-	NAMESPACE(CLONE_NEWIPC, "ipc", "its own System V IPC and POSIX message queues"),
-	NAMESPACE(CLONE_NEWUTS, "uts", "its own hostname"),
-	NAMESPACE(CLONE_NEWCGROUP, "cgroup", "its own cgroup as the root of /proc/self/cgroup"),
+	NAMESPACE(CLONE_NEWUSER, "user", "its own uid/gid numbering; root inside is nobody outside",
+		  NULL, "the user namespace is what makes root inside nobody outside; shared, "
+		  "the container's root would be the host's"),
+	NAMESPACE(CLONE_NEWNS, "mnt", "its own mount table, so pivot_root moves only its view",
+		  NULL, "the container's / is a mount of its own mount namespace; in the host's, "
+		  "pivot_root would move the host's root and every mount would reach the host"),
+	NAMESPACE(CLONE_NEWPID, "pid", "its own pid numbers; it is PID 1 and sees only its own",
+		  "the container sees every host process (the host's /proc, read-only), and may "
+		  "signal those that run as its own host uids, other containers' too", NULL),
+	NAMESPACE(CLONE_NEWNET, "net", "its own network stack: only a loopback device, down",
+		  "the container uses the host's interfaces, addresses and ports, and reaches "
+		  "every service listening on the host, on 127.0.0.1 too", NULL),
+	NAMESPACE(CLONE_NEWIPC, "ipc", "its own System V IPC and POSIX message queues",
+		  "the container reads and writes the host's System V shared memory, semaphores "
+		  "and message queues that its host uids may open", NULL),
+	NAMESPACE(CLONE_NEWUTS, "uts", "its own hostname",
+		  "the container sees the host's hostname (it cannot change it)", NULL),
+	NAMESPACE(CLONE_NEWCGROUP, "cgroup", "its own cgroup as the root of /proc/self/cgroup",
+		  NULL, "it only hides the host's cgroup paths, and its root is the container's "
+		  "own cgroup, which the limits need"),
 };
+
+/* -S pid,net: each name from the table, one that may be shared. */
+static int parse_shared(const char *list, unsigned long *shared, char *err, size_t errlen)
+{
+	char copy[64], *save;
+	if (snprintf(copy, sizeof copy, "%s", list) >= (int)sizeof copy)
+		return option_error(err, errlen, "-S '%s': expected a list like pid,net", shown(list));
+	for (char *name = strtok_r(copy, ",", &save); name; name = strtok_r(NULL, ",", &save)) {
+		size_t i = 0;
+		while (i < LEN(namespaces) && strcmp(namespaces[i].name, name))
+			i++;
+		if (i == LEN(namespaces))
+			return option_error(err, errlen, "-S '%s': expected names from pid, net, "
+					    "uts, ipc, separated by commas", shown(list));
+		if (namespaces[i].never)
+			return option_error(err, errlen, "-S %s: cannot be shared: %s", name,
+					    namespaces[i].never);
+		*shared |= namespaces[i].flag;
+	}
+	if (!*shared)
+		return option_error(err, errlen, "-S '%s': expected names from pid, net, uts, ipc",
+				    shown(list));
+	return 0;
+}
 
 static void probe_host(struct host *h)
 {
@@ -1188,7 +1291,7 @@ static const char *cgroup_dir_of(const char *controller)
 }
 
 static void remove_cgroup_dir(const char *dir);   /* section 10 */
-static void remove_network_of(const char *name);  /* section 6c */
+static void remove_network_of(const char *name);  /* section 6d */
 static void remove_cgroup(void);
 
 /* The name of a container's cgroup directory: its hostname and 48 random
@@ -1226,6 +1329,13 @@ static void lock_path(const char *name, char *buf, size_t size)
 	snprintf(buf, size, RUN_DIR "/%s.lock", name);
 }
 
+/* /run/contained/NAME.state: what -l and -x know of a running container
+ * (section 11); it lives and goes with the lock. */
+static void state_path(const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, RUN_DIR "/%s.state", name);
+}
+
 /* Kill what runs in every container cgroup under PARENT whose lock no one
  * holds (or that has none), remove it and its lock.  The caller holds
  * PARENT's lock, so no launcher is between making its directory and taking
@@ -1248,6 +1358,9 @@ static void sweep_stale_cgroups(const char *parent)
 			continue;             /* its launcher (or watchdog) lives */
 		remove_network_of(e->d_name);
 		remove_cgroup_dir(path);
+		state_path(e->d_name, lock, sizeof lock);
+		unlink(lock);
+		lock_path(e->d_name, lock, sizeof lock);
 		if (fd >= 0) {
 			unlink(lock);
 			close(fd);
@@ -1613,7 +1726,7 @@ static void set_effective_uid(uid_t euid)
 }
 
 /* Returns the child's pid in the parent, 0 in the child. */
-static pid_t clone_container(int sockets[2])
+static pid_t clone_container(int sockets[2], unsigned long shared)
 {
 	unsigned long flags = 0;
 	char names[256];
@@ -1623,7 +1736,7 @@ static pid_t clone_container(int sockets[2])
 		die_errno("socketpair");
 	trace("socketpair(AF_UNIX, SOCK_SEQPACKET|SOCK_CLOEXEC, 0, [%d, %d])", sockets[0], sockets[1]);
 	for (size_t i = 0; i < LEN(namespaces); i++)
-		if (namespaces[i].flag != CLONE_NEWCGROUP)
+		if (namespaces[i].flag != CLONE_NEWCGROUP && !(shared & namespaces[i].flag))
 			flags |= namespaces[i].flag;
 	clone_flag_names(flags, names, sizeof names);
 	fflush(stderr);
@@ -2019,19 +2132,20 @@ static const struct pseudo_mount {
 	unsigned long flags;
 	const char *data;
 	mode_t mode;
+	unsigned long owner;    /* a fresh one needs this namespace the container's (6c) */
 } pseudo_mounts[] = {
 	/* the container's own processes, from its PID namespace's view */
-	{ "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555 },
+	{ "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, CLONE_NEWPID },
 	/* devices and drivers; read-only, and the network part shows the
 	 * container's own interfaces */
-	{ "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555 },
+	{ "sysfs", "/sys", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, CLONE_NEWNET },
 	/* a small /dev of our own, filled by mount_dev(); 512k holds device
 	 * files and symlinks, not a place to store data */
-	{ "tmpfs", "/dev", MS_NOSUID | MS_NOEXEC, "mode=0755,size=512k", 0755 },
+	{ "tmpfs", "/dev", MS_NOSUID | MS_NOEXEC, "mode=0755,size=512k", 0755, 0 },
 	/* a private devpts instance: the container sees only its own ptys */
-	{ "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620", 0755 },
+	{ "devpts", "/dev/pts", MS_NOSUID | MS_NOEXEC, "newinstance,ptmxmode=0666,mode=0620", 0755, 0 },
 	/* POSIX shared memory */
-	{ "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777", 01777 },
+	{ "tmpfs", "/dev/shm", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777", 01777, 0 },
 };
 
 /* Device nodes made inside a user namespace do not work (its mounts are
@@ -2085,13 +2199,18 @@ static void mount_cgroup(int root)
 			MS_NOEXEC, "mode=0755,size=64k");
 }
 
-static void mount_pseudo_filesystems(int root)
+static void bind_hosts_instead(int root, const struct pseudo_mount *m);   /* 6c */
+
+static void mount_pseudo_filesystems(int root, unsigned long shared)
 {
 	stage("findmnt -N %1$d", "mounting /proc, /sys, /dev and the cgroup");
 	for (size_t i = 0; i < LEN(pseudo_mounts); i++) {
 		const struct pseudo_mount *m = &pseudo_mounts[i];
 		make_dir_in_rootfs(root, m->target, m->mode);
-		mount_in_rootfs(m->type, root, m->target, m->type, m->flags, m->data);
+		if (shared & m->owner)
+			bind_hosts_instead(root, m);
+		else
+			mount_in_rootfs(m->type, root, m->target, m->type, m->flags, m->data);
 	}
 	mount_dev(root);
 	mount_cgroup(root);
@@ -2141,15 +2260,24 @@ static void mask_host_proc_files(int root)
 }
 
 /* The container's own hostname, and its loopback device up (a fresh network
- * namespace has lo, but down). */
-static void set_hostname_and_loopback(const char *hostname)
+ * namespace has lo, but down), and ping for its users.  A namespace shared
+ * with the host (-S uts, -S net) is the host's business: neither is touched. */
+static void set_hostname_and_loopback(const char *hostname, unsigned long shared)
 {
+	if ((shared & (CLONE_NEWUTS | CLONE_NEWNET)) == (CLONE_NEWUTS | CLONE_NEWNET))
+		return;
 	stage("nsenter -t %1$d -u hostname; nsenter -t %1$d -n ip -br link",
 	      "setting hostname %s and bringing up lo", hostname);
-	trace("sethostname(\"%s\")", hostname);
+	if (!(shared & CLONE_NEWUTS)) {
+		trace("sethostname(\"%s\")", hostname);
+		if (sethostname(hostname, strlen(hostname)) < 0)
+			die_errno("sethostname");
+	}
+	if (shared & CLONE_NEWNET) {
+		done();
+		return;
+	}
 	trace("ioctl(socket(AF_INET), SIOCSIFFLAGS, { \"lo\", IFF_UP })");
-	if (sethostname(hostname, strlen(hostname)) < 0)
-		die_errno("sethostname");
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq ifr = { .ifr_name = "lo" };
 	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
@@ -2158,6 +2286,14 @@ static void set_hostname_and_loopback(const char *hostname)
 	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
 		die_errno("bringing lo up");
 	close(s);
+	/* ping without CAP_NET_RAW: ICMP datagram sockets, for the groups in
+	 * this range (icmp(7)); the network namespace is the container's own,
+	 * so this opens nothing on the host.  Before /proc/sys turns read-only
+	 * (under -S pid it is the host's /proc, read-only from the start: then
+	 * only root pings, as before). */
+	if (write_file("/proc/sys/net/ipv4/ping_group_range", "0 %u", CONTAINER_IDS - 1) < 0 &&
+	    errno != EROFS)
+		die_errno("/proc/sys/net/ipv4/ping_group_range");
 	done();
 }
 
@@ -2401,19 +2537,26 @@ static int new_tmpfs(const char *options)
 	return mnt;
 }
 
-/* Child: attach the detached mount MNT on DIR in the rootfs for a moment,
- * as a place to build from: a bind source or an overlay layer must be a
- * mount in the caller's namespace (Linux 6.1 refuses detached ones).
- * unstage() takes it away again; what was built from it keeps it alive. */
-static void stage_at(int mnt, int root, const char *dir)
+/* Attach the detached mount MNT onto TARGET in the rootfs (move_mount(2)
+ * from one descriptor to another: no path is walked twice). */
+static void attach_in_rootfs(int mnt, int root, const char *target)
 {
-	int fd = open_in_rootfs(root, dir);
+	int fd = open_in_rootfs(root, target);
 	trace("move_mount(%d, \"\", %d (%s), \"\", MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)",
-	      mnt, fd, dir);
+	      mnt, fd, target);
 	if (syscall(SYS_move_mount, mnt, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
 		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		die_errno("attaching a staging mount on %s", dir);
+		die_errno("attaching a mount on %s in the rootfs", target);
 	close(fd);
+}
+
+/* Child: attach MNT on DIR for a moment, as a place to build from: a bind
+ * source or an overlay layer must be a mount in the caller's namespace
+ * (Linux 6.1 refuses detached ones).  unstage() takes it away again; what
+ * was built from it keeps it alive. */
+static void stage_at(int mnt, int root, const char *dir)
+{
+	attach_in_rootfs(mnt, root, dir);
 }
 
 /* Detach the mount whose root MNT is (umount2(2), MNT_DETACH). */
@@ -2570,19 +2713,6 @@ static void make_path_in_rootfs(int root, const char *path, enum last_component 
 	}
 }
 
-/* Attach the detached TREE onto TARGET in the rootfs (move_mount(2) from
- * one descriptor to another: no path is walked twice). */
-static void attach_in_rootfs(int tree, int root, const char *target)
-{
-	int fd = open_in_rootfs(root, target);
-	trace("move_mount(%d, \"\", %d (%s), \"\", MOVE_MOUNT_F_EMPTY_PATH|MOVE_MOUNT_T_EMPTY_PATH)",
-	      tree, fd, target);
-	if (syscall(SYS_move_mount, tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH |
-		    MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		die_errno("-b: mounting onto %s in the container", target);
-	close(fd);
-	close(tree);
-}
 
 /* Child, after the pseudo-filesystems, before the pivot. */
 static void mount_files(int root, const struct options *o)
@@ -2607,6 +2737,7 @@ static void mount_files(int root, const struct options *o)
 		bool dir = fstat(b->tree, &st) == 0 && S_ISDIR(st.st_mode);
 		make_path_in_rootfs(root, b->target, dir ? A_DIRECTORY : A_FILE);
 		attach_in_rootfs(b->tree, root, b->target);
+		close(b->tree);
 	}
 	if (o->readonly_root)
 		mount_in_rootfs(NULL, root, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
@@ -2634,7 +2765,71 @@ static void enter_workdir(int root, const char *dir)
 }
 
 /* ------------------------------------------------------------------------ *
- * 6c. Network (-n): a veth pair, an address, a way out
+ * 6c. Sharing a namespace with the host (-S)
+ *
+ * -S pid,net,uts,ipc leaves those namespaces out of the clone (section
+ * 4): the container shares them with the launcher, which is to say with
+ * the host.  Everything else stays: its own user namespace (root inside is
+ * still host uid 100000, with nine capabilities over what its user
+ * namespace owns, and none over the shared ones), its own mounts, cgroup,
+ * capabilities and seccomp filter.  What it gains is a view, and the
+ * launcher says which, one warning line per namespace (the table in
+ * section 2).
+ *
+ * The consequences, one by one:
+ *  - pid: the command is not PID 1 of anything, just one more host
+ *    process; no namespace ends with it, so the cgroup (killed whole in
+ *    section 10) is what takes its children down.  A fresh proc cannot be
+ *    mounted: the kernel lets a user namespace mount proc only for a PID
+ *    namespace it owns (proc_fill_super, pid_namespaces(7)), and the
+ *    host's belongs to the host.  So the host's own /proc is bound in, all
+ *    of it (a user namespace may not split off mounts it copied), read-only
+ *    at the top so no /proc/PID file can be written through it, and with
+ *    the same masks as any container's /proc (section 6).  The host's
+ *    processes show, but their files stay their owners': /proc/PID/environ,
+ *    mem, root and fd need the same host uid, or CAP_SYS_PTRACE over the
+ *    host.  Every contained container runs as host uids 100000-165535, so
+ *    another container's processes are the exception, and the warning says
+ *    so; kill(2) compares host uids too.
+ *  - net: a fresh sysfs is refused the same way (sysfs wants the network
+ *    namespace owned by the mounter's user namespace), so the host's /sys
+ *    is bound in read-only; its /sys/fs/cgroup is covered by the
+ *    container's own (section 6).  lo is the host's, up already, and not
+ *    ours to touch: no CAP_NET_ADMIN over the host's network namespace.
+ *  - uts: the hostname is the host's, and so is the name in the
+ *    container's /etc/hosts and /etc/hostname; -H cannot go with it.
+ *  - ipc: nothing to mount; System V objects are checked against host
+ *    uids, so the container reaches only those its host uids may open.
+ * mnt and user can never be shared (the table says why), nor cgroup.
+ * ------------------------------------------------------------------------ */
+
+/* One warning line per shared namespace, in the table's words. */
+static void warn_shared_namespaces(unsigned long shared)
+{
+	for (size_t i = 0; i < LEN(namespaces); i++)
+		if (shared & namespaces[i].flag)
+			warn("-S %s: %s", namespaces[i].name, namespaces[i].if_shared);
+}
+
+/* Child, before the pivot: the host's own proc or sysfs on M's target,
+ * for a namespace the container does not own (see above). */
+static void bind_hosts_instead(int root, const struct pseudo_mount *m)
+{
+	trace("(%s shared with the host: its %s, bound read-only, instead of a new %s)",
+	      m->owner == CLONE_NEWPID ? "pid namespace" : "network namespace", m->target, m->type);
+	bind_readonly_in_rootfs(m->target, root, m->target);
+}
+
+/* -S uts without -H: the container's files name the host's hostname. */
+static void take_hosts_hostname(struct options *o)
+{
+	char name[HOST_NAME_MAX + 1];
+	if (gethostname(name, sizeof name) == 0 && valid_hostname(name))
+		snprintf(o->hostname, sizeof o->hostname, "%s", name);
+}
+
+/* ------------------------------------------------------------------------ *
+ * 6d. Network (-n): a veth pair, an address, a way out
  *
  * A fresh network namespace holds only lo (section 2's table): the
  * container can talk to itself and to nothing else.  -n gives it a wire
@@ -4402,11 +4597,16 @@ static void remove_cgroup_dir(const char *dir)
 	fprintf(stderr, "contained: could not remove %s: %s\n", dir, strerror(err));
 }
 
-/* The directories, then the lock file: a sweep finds nothing left. */
+/* The state file (-x finds nothing more to enter), the directories, then
+ * the lock file: a sweep finds nothing left. */
 static void remove_cgroup(void)
 {
 	char lock[PATH_MAX];
-	remove_network();                  /* 6c: found by the cgroup's name */
+	remove_network();                  /* 6d: found by the cgroup's name */
+	if (cgroup.name[0]) {
+		state_path(cgroup.name, lock, sizeof lock);
+		unlink(lock);
+	}
 	for (int i = 0; i < cgroup.ndirs; i++)
 		remove_cgroup_dir(cgroup.dir[i]);
 	cgroup.ndirs = 0;
@@ -4486,6 +4686,430 @@ static int wait_for_container(const struct options *o, const sigset_t *old_mask)
 }
 
 /* ------------------------------------------------------------------------ *
+ * 11. Listing and entering running containers (-l, -x)
+ *
+ * A container is a process tree in a cgroup, and nothing in the kernel
+ * calls it a container, so the launcher keeps its own record of each: a
+ * small file, /run/contained/<cgroup name>.state, next to the liveness
+ * lock of section 3, written once the clone has given the container a
+ * host pid and removed with the lock on every way out (remove_cgroup(),
+ * which the watchdog and the next launcher's sweep also run).  A record
+ * counts only while someone holds its lock: a launcher killed between
+ * the two leaves a file that the lock shows to be stale, and -l and -x
+ * remove such a file instead of showing it.  The directory is root's
+ * alone (0700), so no container or host user can forge a record.
+ *
+ * -l prints the records: name, host pid, uptime, memory used against the
+ * limit (read live from the cgroup), the network, rootfs and command.
+ *
+ * -x NAME_OR_PID -c COMMAND runs a new process inside a running
+ * container, as docker exec and nsenter(1) do, and with no more power
+ * than the container's own processes: `nsenter -a` alone keeps the host
+ * root's every capability and no seccomp filter (lab 10).  In order:
+ *  1. find the record, open a pidfd on its process (pidfd_open(2)) and
+ *     check that the process is in the record's cgroup: a pid alone may
+ *     have been reused, a pidfd names one process for good;
+ *  2. a helper child, still host root, writes itself into each of the
+ *     container's cgroup directories: everything it starts then counts
+ *     against the container's limits and is killed with the cgroup;
+ *  3. it joins the container's namespaces with one setns(2) on the pidfd
+ *     (Linux 5.8; atomic: all or none), or one /proc/PID/ns/NAME file at a
+ *     time on older kernels, the user namespace first, as nsenter does:
+ *     joining it gives every capability inside it, which joining the
+ *     others (owned by it) then needs.  Namespaces the container shares
+ *     with the host (-S) are the helper's already and are left alone.
+ *     Joining the mount namespace also sets its root and working
+ *     directory to the container's /;
+ *  4. it becomes the namespace's root and clones the process that will run
+ *     the command: setns() on a PID namespace applies only to children.
+ *     CLONE_PARENT makes that process the launcher's child, not the
+ *     helper's, so the launcher waits for it, relays its terminal and
+ *     forwards signals exactly as for a new container;
+ *  5. that process applies sections 7 to 9 as the container's own did:
+ *     the guards, the capability keep-list, no_new_privs and the same
+ *     seccomp filter, a terminal of its own, the default environment plus
+ *     -e, and exec.  Its user is the container's -u unless -u says other.
+ * Its exit status is its own.  It dies with the container: when PID 1
+ * ends, the kernel kills its whole PID namespace, and the container's
+ * launcher kills what is left in the cgroup.
+ * ------------------------------------------------------------------------ */
+
+/* What the launcher records of its container, one "key value" a line. */
+struct record {
+	char cgroup_name[128], name[65];
+	pid_t pid;                       /* the container's first process, on the host */
+	char rootfs[PATH_MAX], command[512];
+	char network[32];                /* "lo only", or "host" (-S net) */
+	long long started;               /* seconds since the epoch */
+	unsigned uid, gid;               /* -u */
+	unsigned long long memory;       /* -M, bytes */
+	int ndirs;
+	char dir[MAX_CGROUP_DIRS][PATH_MAX];
+};
+
+/* Newlines (a command's argument may hold one) would split a record line. */
+static void one_line(char *s)
+{
+	for (; *s; s++)
+		if (*s == '\n')
+			*s = ' ';
+}
+
+/* Parent, right after the clone.  The file is written nameless
+ * (O_TMPFILE) and linked into place whole, so a reader never sees half
+ * of it and a launcher killed meanwhile leaves nothing. */
+static void write_record(const struct options *o, const struct identity *id, pid_t pid,
+			 int rootfs_fd)
+{
+	char path[PATH_MAX], fdpath[32], rootfs[PATH_MAX] = "", command[512] = "";
+	size_t len = 0;
+	for (char **a = o->argv; *a && len < sizeof command; a++)
+		len += snprintf(command + len, sizeof command - len, "%s%s", len ? " " : "", *a);
+	/* where the descriptor points, not the path again (section 2) */
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", rootfs_fd);
+	if (readlink(fdpath, rootfs, sizeof rootfs - 1) < 0)
+		snprintf(rootfs, sizeof rootfs, "%s", o->rootfs);
+	one_line(command);
+	one_line(rootfs);
+	state_path(cgroup.name, path, sizeof path);
+	trace("open(\"" RUN_DIR "\", O_TMPFILE); write; linkat(\"%s\")", path);
+	int fd = open(RUN_DIR, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		die_errno("a record in " RUN_DIR);
+	dprintf(fd, "pid %d\nname %s\ncgroup %s\nrootfs %s\ncommand %s\nstarted %lld\n"
+		"uid %u\ngid %u\nmemory %llu\nnetwork %s\n", (int)pid, o->hostname, cgroup.name,
+		rootfs, command, (long long)time(NULL), id->uid, id->gid, o->memory,
+		o->shared & CLONE_NEWNET ? "host" :
+		network.on ? address_text(network.subnet | htonl(2)) : "lo only");
+	for (int i = 0; i < cgroup.ndirs; i++)
+		dprintf(fd, "dir %s\n", cgroup.dir[i]);
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+	if (linkat(AT_FDCWD, fdpath, AT_FDCWD, path, AT_SYMLINK_FOLLOW) < 0)
+		die_errno("%s", path);
+	close(fd);
+}
+
+/* The record of container NAME (its cgroup name); -1 if unreadable. */
+static int read_record(const char *name, struct record *r)
+{
+	static char text[16384];
+	char path[PATH_MAX];
+	memset(r, 0, sizeof *r);
+	state_path(name, path, sizeof path);
+	if (read_file(path, text, sizeof text) < 0)
+		return -1;
+	for (char *save, *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *value = strchr(line, ' ');
+		if (!value)
+			continue;
+		*value++ = '\0';
+		if (!strcmp(line, "pid"))
+			r->pid = atoi(value);
+		else if (!strcmp(line, "name"))
+			snprintf(r->name, sizeof r->name, "%s", value);
+		else if (!strcmp(line, "cgroup"))
+			snprintf(r->cgroup_name, sizeof r->cgroup_name, "%s", value);
+		else if (!strcmp(line, "rootfs"))
+			snprintf(r->rootfs, sizeof r->rootfs, "%s", value);
+		else if (!strcmp(line, "command"))
+			snprintf(r->command, sizeof r->command, "%s", value);
+		else if (!strcmp(line, "network"))
+			snprintf(r->network, sizeof r->network, "%s", value);
+		else if (!strcmp(line, "started"))
+			r->started = atoll(value);
+		else if (!strcmp(line, "uid"))
+			r->uid = atoi(value);
+		else if (!strcmp(line, "gid"))
+			r->gid = atoi(value);
+		else if (!strcmp(line, "memory"))
+			r->memory = strtoull(value, NULL, 10);
+		else if (!strcmp(line, "dir") && r->ndirs < MAX_CGROUP_DIRS)
+			snprintf(r->dir[r->ndirs++], PATH_MAX, "%s", value);
+	}
+	return r->pid > 0 && r->cgroup_name[0] ? 0 : -1;
+}
+
+/* Whether the launcher of container NAME, or its watchdog, still holds
+ * the lock (section 3).  Taking it ourselves, for a moment, is the test. */
+static bool launcher_lives(const char *name)
+{
+	char lock[PATH_MAX];
+	lock_path(name, lock, sizeof lock);
+	int fd = lock_file(lock, O_RDONLY, LOCK_NB);
+	if (fd < 0)
+		return errno == EWOULDBLOCK;
+	close(fd);
+	return false;
+}
+
+/* The next live record in D (opendir(RUN_DIR)); false at the end.  A
+ * stale one, whose lock nobody holds, is removed on the way. */
+static bool next_record(DIR *d, struct record *r)
+{
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		char name[NAME_MAX + 1], path[PATH_MAX];
+		size_t n = strlen(e->d_name);
+		if (n <= 6 || strcmp(e->d_name + n - 6, ".state"))
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(n - 6), e->d_name);
+		if (!launcher_lives(name)) {
+			state_path(name, path, sizeof path);
+			unlink(path);
+			continue;
+		}
+		if (read_record(name, r) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* "3d04h", "2h05m", "4m09s", "12s" */
+static void format_uptime(long long seconds, char *buf, size_t size)
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds >= 86400)
+		snprintf(buf, size, "%lldd%02lldh", seconds / 86400, seconds % 86400 / 3600);
+	else if (seconds >= 3600)
+		snprintf(buf, size, "%lldh%02lldm", seconds / 3600, seconds % 3600 / 60);
+	else if (seconds >= 60)
+		snprintf(buf, size, "%lldm%02llds", seconds / 60, seconds % 60);
+	else
+		snprintf(buf, size, "%llds", seconds);
+}
+
+/* "12.3M/1G": the memory cgroup's usage (memory.current on v2,
+ * memory.usage_in_bytes on v1), then the limit. */
+static void format_memory(const struct record *r, char *buf, size_t size)
+{
+	static const char *const usage_files[] = { "memory.current", "memory.usage_in_bytes" };
+	char path[PATH_MAX + 32], text[64], limit[32], used[32] = "?";
+	for (int i = 0; i < r->ndirs && used[0] == '?'; i++)
+		for (size_t f = 0; f < LEN(usage_files); f++) {
+			snprintf(path, sizeof path, "%s/%s", r->dir[i], usage_files[f]);
+			if (read_file(path, text, sizeof text) < 0)
+				continue;
+			double bytes = strtod(text, NULL);
+			if (bytes >= 1 << 30)
+				snprintf(used, sizeof used, "%.1fG", bytes / (1 << 30));
+			else
+				snprintf(used, sizeof used, "%.1fM", bytes / (1 << 20));
+			break;
+		}
+	format_size(r->memory, limit, sizeof limit);
+	snprintf(buf, size, "%s/%s", used, limit);
+}
+
+static int list_containers(void)
+{
+	struct record r;
+	if (geteuid() != 0)
+		die("-l: needs root: the records in " RUN_DIR " are root's; run it with sudo");
+	printf("%-32s %8s %8s %-14s %-8s %-24s %s\n", "NAME", "PID", "UPTIME", "MEMORY",
+	       "NETWORK", "ROOTFS", "COMMAND");
+	DIR *d = opendir(RUN_DIR);
+	if (!d)
+		return 0;               /* no container has run since boot */
+	while (next_record(d, &r)) {
+		char uptime[32], memory[64];
+		format_uptime(time(NULL) - r.started, uptime, sizeof uptime);
+		format_memory(&r, memory, sizeof memory);
+		printf("%-32s %8d %8s %-14s %-8s %-24s %s\n", r.name, (int)r.pid, uptime, memory,
+		       r.network, r.rootfs, r.command);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* -x's argument: a host pid, a hostname or a cgroup name.  Dies unless
+ * exactly one live record matches. */
+static void find_container(const char *what, struct record *found)
+{
+	unsigned long long pid = 0;
+	struct record r;
+	int matches = 0;
+	bool by_pid = parse_number(what, INT_MAX, &pid) == 0;
+	DIR *d = opendir(RUN_DIR);
+	while (d && next_record(d, &r))
+		if (by_pid ? r.pid == (pid_t)pid : !strcmp(r.name, what) || !strcmp(r.cgroup_name, what)) {
+			*found = r;
+			matches++;
+		}
+	if (d)
+		closedir(d);
+	if (matches == 0)
+		die("-x %s: no running container of contained has that %s; `contained -l` "
+		    "lists them", shown(what), by_pid ? "host pid" : "hostname or cgroup name");
+	if (matches > 1)
+		die("-x %s: %d running containers have that hostname; name one by its cgroup "
+		    "name or host pid (see `contained -l`)", shown(what), matches);
+}
+
+/* A pidfd on the record's process, once it is seen to be in the record's
+ * cgroup: a pid may have been reused since, the pidfd cannot be. */
+static int open_container_process(const struct record *r)
+{
+	char path[64], text[4096], want[160];
+	int pidfd = syscall(SYS_pidfd_open, r->pid, 0);
+	if (pidfd < 0)
+		die_errno("-x: pidfd_open(%d) (Linux 5.3 or later)", (int)r->pid);
+	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)r->pid);
+	snprintf(want, sizeof want, "/contained/%s\n", r->cgroup_name);
+	if (read_file(path, text, sizeof text) < 0 || !strstr(text, want))
+		die("-x: process %d is no longer container %s's (it has ended)", (int)r->pid, r->name);
+	return pidfd;
+}
+
+/* Helper child, as host root: into each of the container's cgroup
+ * directories (cgroup.procs on both layouts). */
+static void join_container_cgroup(const struct record *r)
+{
+	char path[PATH_MAX + 16];
+	stage(NULL, "joining the container's cgroup");
+	for (int i = 0; i < r->ndirs; i++) {
+		snprintf(path, sizeof path, "%s/cgroup.procs", r->dir[i]);
+		if (write_file(path, "%d", (int)getpid()) < 0)
+			die_errno("joining %s", r->dir[i]);
+	}
+	done();
+}
+
+/* Helper child: every namespace of the container's process that is not
+ * ours already (see above).  The /proc/PID/ns files are opened before any
+ * join: /proc means something else once the mount namespace is joined. */
+static void join_container_namespaces(int pidfd, pid_t pid)
+{
+	int fds[LEN(namespaces)];
+	unsigned long flags = 0;
+	char names[256];
+	stage(NULL, "joining the container's namespaces");
+	for (size_t i = 0; i < LEN(namespaces); i++) {
+		char theirs[64], mine[64];
+		struct stat a, b;
+		snprintf(theirs, sizeof theirs, "/proc/%d/ns/%s", (int)pid, namespaces[i].name);
+		snprintf(mine, sizeof mine, "/proc/self/ns/%s", namespaces[i].name);
+		fds[i] = -1;
+		if (stat(theirs, &a) < 0 || stat(mine, &b) < 0)
+			die_errno("%s", theirs);
+		if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			continue;               /* shared with the host (-S) */
+		flags |= namespaces[i].flag;
+		if ((fds[i] = open(theirs, O_RDONLY | O_CLOEXEC)) < 0)
+			die_errno("%s", theirs);
+	}
+	trace("setns(pidfd %d, %s)", pidfd, clone_flag_names(flags, names, sizeof names));
+	bool joined = setns(pidfd, flags) == 0;
+	if (!joined && errno != EINVAL)
+		die_errno("setns(pidfd of %d)", (int)pid);
+	for (size_t i = 0; i < LEN(namespaces); i++) {
+		if (fds[i] < 0)
+			continue;
+		if (!joined) {
+			trace("setns(\"/proc/%d/ns/%s\", %s)", (int)pid, namespaces[i].name,
+			      namespaces[i].flag_name);
+			if (setns(fds[i], namespaces[i].flag) < 0)
+				die_errno("joining the %s namespace of %d", namespaces[i].name, (int)pid);
+		}
+		close(fds[i]);
+	}
+	trace("setresgid(0, 0, 0); setresuid(0, 0, 0); setgroups(0, NULL)");
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)
+		die_errno("becoming root of the container's user namespace");
+	prctl(PR_SET_DUMPABLE, 0);
+	done();
+}
+
+/* The process that runs the command, inside every namespace joined:
+ * sections 7 to 9, as the container's own processes had them. */
+static void run_entered(const struct options *o, const struct identity *id, int cap_last_cap,
+			int sock)
+{
+	rearm_child_guards(sock);
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		die_errno("opening the container's /");
+	drop_capabilities(cap_last_cap, id, sock);             /* 7 */
+	enter_workdir(root, o->workdir);                       /* 6b */
+	int slave = -1, master = own_terminal ? open_terminal(&slave) : -1;  /* 9 */
+	install_syscall_filter();                              /* 8 */
+	if (own_terminal)
+		hand_over_terminal(sock, master, slave);       /* 9 */
+	exec_command(o->argv, o, id);                          /* 9 */
+}
+
+static int enter_container(struct options *o)
+{
+	struct host host;
+	struct record r;
+	struct identity identity;
+	int sockets[2];
+	sigset_t old_mask;
+	pid_t entered;
+
+	block_forwarded_signals(&old_mask);
+	probe_host(&host);
+	check_standard_fds();
+	own_terminal = wants_terminal(o->terminal);
+	find_container(o->enter, &r);
+	int pidfd = open_container_process(&r);
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/root", (int)r.pid);
+	int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		die_errno("%s", path);
+	if (!o->have_uid) {
+		o->uid = r.uid;
+		o->gid = r.gid;
+		o->have_gid = true;
+	}
+	look_up_identity(root, o, &identity);    /* 2b, in the container's own files */
+	close(root);
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sockets) < 0)
+		die_errno("socketpair");
+	fflush(NULL);
+	pid_t helper = fork();
+	if (helper < 0)
+		die_errno("fork");
+	if (helper == 0) {
+		in_container = true;
+		close(sockets[0]);
+		join_container_cgroup(&r);
+		join_container_namespaces(pidfd, r.pid);
+		close(pidfd);
+		trace("clone(CLONE_PARENT|SIGCHLD): the command's process, the launcher's child");
+		fflush(NULL);
+		pid_t pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, NULL);
+		if (pid < 0)
+			die_errno("clone into the container's PID namespace");
+		if (pid == 0)
+			run_entered(o, &identity, host.cap_last_cap, sockets[1]);
+		_exit(write(sockets[1], &pid, sizeof pid) == sizeof pid ? 0 : EXIT_LAUNCHER);
+	}
+	close(sockets[1]);
+	close(pidfd);
+	int wstatus;
+	while (waitpid(helper, &wstatus, 0) < 0 && errno == EINTR)
+		;
+	if (read(sockets[0], &entered, sizeof entered) != sizeof entered)
+		cleanup_and_exit(EXIT_LAUNCHER);     /* the helper has said why */
+	container_pid = entered;
+	if (!quiet)
+		fprintf(stderr, "=> entered container %s as pid %d on the host\n", r.name, (int)entered);
+	o->init = true;     /* not a PID 1: no watch for ignored signals (section 10) */
+	forward_signals_to(entered);
+	if (own_terminal)
+		relay_terminal(sockets[0], &old_mask, o->init);
+	wstatus = watch_container(o, &old_mask);
+	container_pid = 0;
+	if (!quiet)
+		fprintf(stderr, "=> the entered process %s %d\n", WIFSIGNALED(wstatus) ?
+			"was killed by signal" : "exited with status", WIFSIGNALED(wstatus) ?
+			WTERMSIG(wstatus) : WEXITSTATUS(wstatus));
+	return exit_status_of(wstatus);
+}
+
+/* ------------------------------------------------------------------------ *
  * main: the stages in order
  * ------------------------------------------------------------------------ */
 
@@ -4512,11 +5136,17 @@ int main(int argc, char **argv)
 	}
 	verbose = o.verbose;
 	quiet = o.quiet;
+	if (o.list)
+		return list_containers();           /* 11 */
+	if (o.enter)
+		return enter_container(&o);         /* 11 */
 	if (o.step && (step_tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0) {
 		fprintf(stderr, "contained: -s needs a terminal to wait on (%s): run it from an "
 			"interactive terminal, or leave out -s\n", strerror(errno));
 		return EXIT_LAUNCHER;
 	}
+	if (o.shared & CLONE_NEWUTS)
+		take_hosts_hostname(&o);                /* 6c */
 	if (!o.hostname[0]) {
 		struct timespec now;
 		clock_gettime(CLOCK_REALTIME, &now);
@@ -4534,16 +5164,18 @@ int main(int argc, char **argv)
 	look_up_identity(rootfs, &o, &identity);  /* 2b */
 	prepare_binds(&o, &identity);           /* 6b: the host paths, opened once */
 	int overlay_upper = prepare_overlay_dir(&o);  /* 6b */
-	prepare_network(&o);                    /* 6c: a /24, claimed before the watchdog */
+	prepare_network(&o);                    /* 6d: a /24, claimed before the watchdog */
 	create_cgroup(&o, host.cgroup_version); /* 3: before the child exists */
 	limit_open_files();                     /* 3: inherited by the child */
 
-	pid_t pid = clone_container(sockets);   /* 4 */
+	pid_t pid = clone_container(sockets, o.shared);   /* 4 */
 	if (pid > 0) {
 		/* the parent: 5, then 10 */
 		int sock = sockets[0];
+		warn_shared_namespaces(o.shared);   /* 6c */
+		write_record(&o, &identity, pid, rootfs);  /* 11: for -l and -x */
 		write_id_maps(pid);
-		connect_network(pid);              /* 6c: the veth pair, our end, the rule */
+		connect_network(pid);              /* 6d: the veth pair, our end, the rule */
 		int tree = clone_rootfs_mount(rootfs, pid);  /* needs the child's user namespace */
 		close_join_fds();
 		send_go_ahead(sock, tree);
@@ -4562,13 +5194,13 @@ int main(int argc, char **argv)
 	if (o.overlay)
 		tree = put_overlay_in_place(tree, overlay_upper, o.memory);  /* 6b */
 	bind_hosts_files(tree, o.hostname);     /* 6b: before /dev is mounted */
-	bind_resolv_conf(tree);                 /* 6c: -n; before /dev is mounted too */
-	mount_pseudo_filesystems(tree);         /* 6: while the host's /proc is in view */
+	bind_resolv_conf(tree);                 /* 6d: -n; before /dev is mounted too */
+	mount_pseudo_filesystems(tree, o.shared);  /* 6: while the host's /proc is in view */
 	mount_files(tree, &o);                  /* 6b */
 	pivot_into_rootfs();                    /* 6 */
+	set_hostname_and_loopback(o.hostname, o.shared);  /* 6: before /proc/sys is read-only */
 	mask_host_proc_files(tree);             /* 6: the new /proc is there now */
-	set_hostname_and_loopback(o.hostname);  /* 6 */
-	configure_eth0();                       /* 6c: -n; while root of its namespace */
+	configure_eth0();                       /* 6d: -n; while root of its namespace */
 	drop_capabilities(host.cap_last_cap, &identity, sock);  /* 7 */
 	enter_workdir(tree, o.workdir);         /* 6b: -w, as the user */
 	int pty_slave = -1, pty_master = own_terminal ? open_terminal(&pty_slave) : -1;  /* 9: as the user */

@@ -15,6 +15,7 @@
 # Why each package is needed.  Always (build contained and its busybox rootfs):
 #   build-essential pkg-config      compiler, make, libc headers and static libc
 #   libseccomp-dev libcap-dev       contained links against libseccomp and libcap
+#   libjson-c-dev                   contained-oci (Part II) reads config.json with json-c
 #   busybox-static                  the rootfs (rootfs-scripts/busybox.sh)
 #   util-linux                      unshare, which busybox.sh runs
 #   sudo                            the documented commands are `sudo make ...`
@@ -31,6 +32,7 @@
 #   debootstrap e2fsprogs           check-systemd builds its Debian guest's disk
 #                                   (debootstrap, then mkfs.ext4 -d)
 #   tmux strace                     interactive and syscall-trace tests
+#   containerd                      contained-oci is run as containerd's runtime (ctr)
 # With --bench, the peers `make bench` compares against:
 #   hyperfine crun runc bubblewrap time (GNU time, for peak RSS)
 #   systemd-container               systemd-nspawn
@@ -76,12 +78,12 @@ fi
 # --- the package lists: build (always), --test, --bench --------------------------
 case $family in
 fedora)
-	build_pkgs="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel glibc-static libseccomp-static libcap-static busybox util-linux sudo"
-	test_pkgs="check-devel clang iproute procps-ng nftables qemu-system-x86 kernel-core cpio debootstrap e2fsprogs tmux strace"
+	build_pkgs="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel json-c-devel glibc-static libseccomp-static libcap-static busybox util-linux sudo"
+	test_pkgs="check-devel clang iproute procps-ng nftables qemu-system-x86 kernel-core cpio debootstrap e2fsprogs tmux strace containerd"
 	bench_pkgs="hyperfine crun runc bubblewrap time systemd-container" ;;
 arch)
-	build_pkgs="base-devel pkgconf libseccomp libcap busybox util-linux sudo"
-	test_pkgs="check clang iproute2 procps-ng nftables qemu-system-x86 linux cpio debootstrap e2fsprogs tmux strace"
+	build_pkgs="base-devel pkgconf libseccomp libcap json-c busybox util-linux sudo"
+	test_pkgs="check clang iproute2 procps-ng nftables qemu-system-x86 linux cpio debootstrap e2fsprogs tmux strace containerd"
 	bench_pkgs="hyperfine crun runc bubblewrap time" ;;
 debian)
 	# The kernel metapackage differs: Debian names it after the
@@ -90,8 +92,8 @@ debian)
 	*" ubuntu "*) kernel=linux-image-generic ;;
 	*) kernel=linux-image-$(dpkg --print-architecture) ;;
 	esac
-	build_pkgs="build-essential pkg-config libseccomp-dev libcap-dev busybox-static util-linux sudo"
-	test_pkgs="check clang iproute2 procps nftables qemu-system-x86 $kernel cpio debootstrap e2fsprogs tmux strace"
+	build_pkgs="build-essential pkg-config libseccomp-dev libcap-dev libjson-c-dev busybox-static util-linux sudo"
+	test_pkgs="check clang iproute2 procps nftables qemu-system-x86 $kernel cpio debootstrap e2fsprogs tmux strace containerd"
 	bench_pkgs="hyperfine crun runc bubblewrap time systemd-container" ;;
 *)
 	echo "$prog: unsupported distribution '$os_id' (need Debian/Ubuntu, or see README for Fedora/Arch)" >&2

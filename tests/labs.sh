@@ -34,7 +34,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 README=${LABS_README:-$top/README.md}   # another file: to test labs.sh itself
 ROOTFS=${1:-$top/tests/build/rootfs}
 CONTAINED=$top/contained
-NCHECKS=10            # check_1 .. check_10 below
+NCHECKS=12            # check_1 .. check_12 below
 LAB_TIMEOUT=${LAB_TIMEOUT:-60}   # seconds, per lab
 
 if [ "$(id -u)" != 0 ]; then
@@ -329,6 +329,34 @@ check_10() {        # nsenter
 	has out '^lab$' "hostname inside"
 	has out "^CapEff:[[:space:]]+$all_caps\$" "the joined process has every capability"
 	has out '^Seccomp:[[:space:]]+0$' "the joined process has no filter"
+}
+
+check_11() {        # -S: the host's namespaces
+	says "isolated" "only \`lo\`" "every host process" "=> warning: -S pid" "=> warning: -S net"
+	iso=$(sed -n 's/^isolated: \([0-9]*\) processes, lo$/\1/p' "$d/out")
+	shared=$(sed -n 's/^shared: \([0-9]*\) processes, .*$/\1/p' "$d/out")
+	[ -n "$iso" ] || { why "no 'isolated: N processes, lo' line"; return; }
+	[ -n "$shared" ] || { why "no 'shared: N processes, ...' line"; return; }
+	[ "$iso" -le 5 ] || why "isolated, the container saw $iso processes"
+	[ "$shared" -gt $((iso + 5)) ] || why "shared, the container saw only $shared processes"
+	for ifc in $(ls /sys/class/net); do
+		grep -Eq "^shared: .* $ifc( |\$)" "$d/out" || grep -Eq "^shared: [0-9]+ processes, $ifc( |\$)" "$d/out" ||
+			why "shared, the host's interface $ifc is missing"
+	done
+	has out '^=> warning: -S pid: ' "the -S pid warning"
+	has out '^=> warning: -S net: ' "the -S net warning"
+	[ "$(grep -c '^=> warning: -S' "$d/out")" -eq 2 ] || why "expected two -S warning lines"
+}
+
+check_12() {        # -x and -l
+	says "debugme" "1G" "lo only" "/bin/sleep 30" "nine capabilities" "00000000000404fb" "Seccomp: 2"
+	pid=$(grep -E '^=> container is pid [0-9]+ on the host$' "$work/run/lab.log" | awk '{ print $5 }')
+	[ -n "$pid" ] || { why "lab.log has no container pid"; return; }
+	has out "^debugme +$pid +[0-9]+s +[0-9.]+M/1G +lo only .*/bin/sleep 30\$" "-l lists the container"
+	has out '^ *1 +root +/bin/sleep 30$' "ps inside lists PID 1"
+	has out '^debugme$' "hostname inside"
+	has out '^CapEff:[[:space:]]+00000000000404fb$' "the entered shell's capabilities"
+	has out '^Seccomp:[[:space:]]+2$' "the entered shell's filter"
 }
 
 # --- run them ------------------------------------------------------------------------

@@ -413,7 +413,9 @@ START_TEST(test_rootfs_resolved_once)
 	size_t len = 0;
 	int n = 0;
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-		if (strstr(line, root) && !strstr(line, "execve(")) {
+		/* a readlink of a descriptor prints the path as its result: not a lookup */
+		if (strstr(line, root) && !strstr(line, "execve(") &&
+		    !strstr(line, "readlink(\"/proc/self/fd/")) {
 			n++;
 			append(&hits, &len, line, strlen(line));
 			append(&hits, &len, "\n", 1);

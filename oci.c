@@ -1,0 +1,1495 @@
+/*
+ * oci.c - Part II: contained as an OCI runtime, driven by containerd and
+ * Docker in place of runc.
+ *
+ *     contained-oci --root DIR create --bundle B --pid-file F ID
+ *     contained-oci --root DIR start ID     (and state, kill, delete)
+ *
+ * Part I (contained.c) is a launcher: one command line in, one container
+ * run to its end, the launcher waiting beside it.  An OCI runtime is asked
+ * for the same container in pieces, by a program (containerd's shim):
+ * "create" sets it up and leaves it blocked before exec, "start" lets it
+ * go, "kill" and "delete" come later, each a new run of the runtime, and
+ * what it is told comes from a bundle's config.json
+ * (opencontainers/runtime-spec, config.md and runtime.md), not from flags.
+ *
+ * Why a file of its own: contained.c is the lesson, read top to bottom,
+ * and builds alone with one compiler line.  This file includes it whole,
+ * with its main() left out (CONTAINED_TEST, as tests/unit.c does), so
+ * every stage function of Part I is here to call, and adds only what the
+ * runtime interface needs: reading config.json (json-c), the state kept
+ * between runs, the subcommands.
+ *
+ * Where the OCI path differs from Part I, and why:
+ *  - No user namespace.  ctr and Docker ask for none, so the container's
+ *    root is host root, held back only by what config.json asks for: the
+ *    capability sets, the device rules of the cgroup, masked and read-only
+ *    paths, no_new_privs.  Every field that protects the host is applied,
+ *    or refused with an error that names it; none is ignored.  Without a
+ *    user namespace there is no idmap (section 5) and no clone as uid
+ *    100000 (section 4).
+ *  - The bundle's rootfs is the engine's (an overlay snapshot), bound onto
+ *    itself and pivoted into, rather than Part I's detached idmapped tree.
+ *  - The cgroup's place is given by the engine (linux.cgroupsPath) and
+ *    outlives the runtime process: delete removes it, not an exit handler.
+ *  - create and start are two processes.  The container waits between
+ *    them on a FIFO in the state directory (ROOT/ID/exec.fifo): it opens
+ *    it for writing, which blocks until start opens it for reading.
+ *  - The engine reaps the container: create exits once the container is
+ *    blocked on the FIFO, and the shim, a child subreaper
+ *    (PR_SET_CHILD_SUBREAPER, prctl(2)), inherits it.
+ *
+ * What this first slice does not do yet (each refused by name when a
+ * config asks for it): user namespaces, joining existing namespaces,
+ * seccomp, hooks, sysctl, a terminal (--console-socket), exec, ps, pause,
+ * cgroup v2.
+ *
+ * Build: make contained-oci (links json-c, from libjson-c-dev).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define CONTAINED_TEST          /* contained.c without its main() */
+#include "contained.c"
+
+#include <json-c/json.h>
+
+#define OCI_VERSION "1.0.2"
+#define CONTAINED_OCI_VERSION "0.1"
+
+/* ------------------------------------------------------------------------ *
+ * II.1 config.json
+ *
+ * The whole file is checked before anything is done: every object's keys
+ * against the list this runtime knows, every value's type.  An unknown key
+ * is an error naming it, and so is a known one this runtime cannot apply
+ * (seccomp, say): a runtime that skipped a field it did not understand
+ * would run the container with less protection than its engine asked for,
+ * and nobody would know.  Zeros in linux.resources mean "unset" (Docker
+ * sends them), so they are accepted wherever a value would be refused.
+ * ------------------------------------------------------------------------ */
+
+#define OCI_MAX_MOUNTS 64
+#define OCI_MAX_PATHS 64
+#define OCI_MAX_DEVICES 64
+#define OCI_MAX_GIDS 64
+#define OCI_MAX_RLIMITS 16
+
+struct oci_mount {
+	const char *destination, *type, *source;
+	unsigned long flags;           /* MS_* from the options */
+	unsigned long propagation;     /* MS_PRIVATE, MS_SLAVE ... or 0 */
+	char data[512];                /* the options that are not flags: "mode=755,size=65536k" */
+	bool bind;                     /* bind or rbind */
+};
+
+struct oci_device_rule {
+	bool allow;
+	char type;                     /* 'a', 'c' or 'b' */
+	long major, minor;             /* -1: any */
+	char access[4];                /* "rwm" */
+};
+
+struct oci_config {
+	struct oci_process {
+		const char **args;         /* NULL-terminated */
+		const char **env;          /* NULL-terminated */
+		const char *cwd;
+		unsigned uid, gid;
+		gid_t gids[OCI_MAX_GIDS];
+		int ngids;
+		bool terminal;
+		uint64_t bounding, effective, permitted, inheritable, ambient;  /* 1 << CAP_x */
+		struct { int resource; struct rlimit limit; } rlimits[OCI_MAX_RLIMITS];
+		int nrlimits;
+		bool no_new_privileges;
+		bool have_oom_score_adj;
+		int oom_score_adj;
+	} process;
+	const char *root_path;         /* relative to the bundle, or absolute */
+	bool root_readonly;
+	const char *hostname;
+	struct oci_mount mounts[OCI_MAX_MOUNTS];
+	int nmounts;
+	int namespaces;                /* CLONE_NEW* */
+	const char *cgroups_path;
+	long long memory_limit;        /* bytes; 0 = unset */
+	long long cpu_shares, cpu_quota, cpu_period;
+	long long pids_limit;
+	struct oci_device_rule devices[OCI_MAX_DEVICES];
+	int ndevices;
+	const char *masked[OCI_MAX_PATHS], *readonly[OCI_MAX_PATHS];
+	int nmasked, nreadonly;
+	json_object *json;             /* owns every string above */
+};
+
+/* The first error met while reading, and where. */
+struct reader {
+	char err[512];
+	const char *file;              /* "config.json", "process.json" */
+};
+
+static void PRINTF(2, 3) oci_error(struct reader *r, const char *fmt, ...)
+{
+	if (r->err[0])
+		return;
+	int n = snprintf(r->err, sizeof r->err, "%s: ", r->file);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->err + n, sizeof r->err - n, fmt, ap);
+	va_end(ap);
+}
+
+/* Each key of OBJ (at WHERE, "linux.resources") must be in KNOWN;
+ * UNSUPPORTED lists those this runtime knows it cannot apply yet. */
+static void check_fields(struct reader *r, json_object *obj, const char *where,
+			 const char *const *known, const char *const *unsupported)
+{
+	json_object_object_foreach(obj, key, value) {
+		(void)value;
+		bool ok = false;
+		for (const char *const *k = known; *k && !ok; k++)
+			ok = !strcmp(*k, key);
+		for (const char *const *u = unsupported; u && *u; u++)
+			if (!strcmp(*u, key))
+				oci_error(r, "%s%s%s is not supported by contained-oci yet; remove it "
+					  "from the configuration or use another runtime",
+					  where, *where ? "." : "", key);
+		if (!ok && !(unsupported && r->err[0]))
+			oci_error(r, "unknown field %s%s%s: contained-oci refuses what it does "
+				  "not understand rather than ignore it", where, *where ? "." : "", key);
+	}
+}
+
+/* A member of OBJ, NULL when absent; wrong type: an error. */
+static json_object *member(struct reader *r, json_object *obj, const char *where,
+			   const char *key, json_type type)
+{
+	json_object *v;
+	if (!obj || !json_object_object_get_ex(obj, key, &v) || json_object_is_type(v, json_type_null))
+		return NULL;
+	bool fits = json_object_is_type(v, type) ||
+		    (type == json_type_double && json_object_is_type(v, json_type_int));
+	if (!fits) {
+		oci_error(r, "%s%s%s must be %s", where, *where ? "." : "", key,
+			  type == json_type_string ? "a string" : type == json_type_int ? "an integer" :
+			  type == json_type_boolean ? "true or false" : type == json_type_array ?
+			  "an array" : type == json_type_object ? "an object" : "a number");
+		return NULL;
+	}
+	return v;
+}
+
+static const char *string_member(struct reader *r, json_object *obj, const char *where, const char *key)
+{
+	json_object *v = member(r, obj, where, key, json_type_string);
+	return v ? json_object_get_string(v) : NULL;
+}
+
+/* An integer member in [MIN, MAX]; DEFAULT when absent. */
+static long long int_member(struct reader *r, json_object *obj, const char *where, const char *key,
+			    long long min, long long max, long long dflt)
+{
+	json_object *v = member(r, obj, where, key, json_type_int);
+	if (!v)
+		return dflt;
+	errno = 0;
+	long long n = json_object_get_int64(v);
+	if (errno || n < min || n > max) {
+		oci_error(r, "%s.%s: %s is out of range (%lld..%lld)", where, key,
+			  json_object_get_string(v), min, max);
+		return dflt;
+	}
+	return n;
+}
+
+static bool bool_member(struct reader *r, json_object *obj, const char *where, const char *key)
+{
+	json_object *v = member(r, obj, where, key, json_type_boolean);
+	return v && json_object_get_boolean(v);
+}
+
+/* An array of strings, NULL-terminated, or NULL when absent. */
+static const char **string_array(struct reader *r, json_object *obj, const char *where, const char *key)
+{
+	json_object *a = member(r, obj, where, key, json_type_array);
+	if (!a)
+		return NULL;
+	size_t n = json_object_array_length(a);
+	const char **out = calloc(n + 1, sizeof *out);
+	if (!out)
+		die_errno("memory for %s.%s", where, key);
+	for (size_t i = 0; i < n; i++) {
+		json_object *s = json_object_array_get_idx(a, i);
+		if (!json_object_is_type(s, json_type_string)) {
+			oci_error(r, "%s.%s[%zu] must be a string", where, key, i);
+			return out;
+		}
+		out[i] = json_object_get_string(s);
+	}
+	return out;
+}
+
+/* "CAP_SYS_ADMIN" -> 1 << CAP_SYS_ADMIN, for each name in the array. */
+static uint64_t capability_set(struct reader *r, json_object *caps, const char *key)
+{
+	const char **names = string_array(r, caps, "process.capabilities", key);
+	uint64_t set = 0;
+	for (const char **n = names; n && *n; n++) {
+		cap_value_t cap;
+		if (cap_from_name(*n, &cap) < 0 || strncasecmp(*n, "CAP_", 4) != 0) {
+			oci_error(r, "process.capabilities.%s: unknown capability \"%s\" (names as in "
+				  "capabilities(7), like CAP_CHOWN)", key, *n);
+			break;
+		}
+		set |= 1ULL << cap;
+	}
+	free(names);
+	return set;
+}
+
+static const struct { const char *name; int resource; } rlimit_names[] = {
+	{ "RLIMIT_AS", RLIMIT_AS }, { "RLIMIT_CORE", RLIMIT_CORE }, { "RLIMIT_CPU", RLIMIT_CPU },
+	{ "RLIMIT_DATA", RLIMIT_DATA }, { "RLIMIT_FSIZE", RLIMIT_FSIZE },
+	{ "RLIMIT_LOCKS", RLIMIT_LOCKS }, { "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+	{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE }, { "RLIMIT_NICE", RLIMIT_NICE },
+	{ "RLIMIT_NOFILE", RLIMIT_NOFILE }, { "RLIMIT_NPROC", RLIMIT_NPROC },
+	{ "RLIMIT_RSS", RLIMIT_RSS }, { "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+	{ "RLIMIT_RTTIME", RLIMIT_RTTIME }, { "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+	{ "RLIMIT_STACK", RLIMIT_STACK },
+};
+
+static void read_rlimits(struct reader *r, json_object *proc, struct oci_process *p)
+{
+	static const char *const known[] = { "type", "soft", "hard", NULL };
+	json_object *a = member(r, proc, "process", "rlimits", json_type_array);
+	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
+		json_object *l = json_object_array_get_idx(a, i);
+		check_fields(r, l, "process.rlimits[]", known, NULL);
+		const char *type = string_member(r, l, "process.rlimits[]", "type");
+		size_t k = 0;
+		while (k < LEN(rlimit_names) && (!type || strcmp(rlimit_names[k].name, type)))
+			k++;
+		if (k == LEN(rlimit_names) || p->nrlimits == OCI_MAX_RLIMITS) {
+			oci_error(r, "process.rlimits[%zu]: unknown type \"%s\" (see getrlimit(2))",
+				  i, shown(type));
+			return;
+		}
+		p->rlimits[p->nrlimits].resource = rlimit_names[k].resource;
+		p->rlimits[p->nrlimits].limit.rlim_cur = int_member(r, l, "process.rlimits[]", "soft", 0, LLONG_MAX, 0);
+		p->rlimits[p->nrlimits].limit.rlim_max = int_member(r, l, "process.rlimits[]", "hard", 0, LLONG_MAX, 0);
+		p->nrlimits++;
+	}
+}
+
+/* process: in config.json, and the whole of exec's process.json. */
+static void read_process(struct reader *r, json_object *proc, struct oci_process *p)
+{
+	static const char *const known[] = {
+		"terminal", "consoleSize", "user", "args", "env", "cwd", "capabilities", "rlimits",
+		"noNewPrivileges", "oomScoreAdj", "apparmorProfile", "selinuxLabel", "commandLine", NULL };
+	static const char *const unsupported[] = { "consoleSize", "commandLine", NULL };
+	static const char *const user_known[] = { "uid", "gid", "umask", "additionalGids", "username", NULL };
+	static const char *const user_unsupported[] = { "umask", "username", NULL };
+	static const char *const caps_known[] = {
+		"bounding", "effective", "inheritable", "permitted", "ambient", NULL };
+
+	if (!proc) {
+		oci_error(r, "process is missing: it says what to run");
+		return;
+	}
+	check_fields(r, proc, "process", known, unsupported);
+	p->terminal = bool_member(r, proc, "process", "terminal");
+	p->args = string_array(r, proc, "process", "args");
+	if (!r->err[0] && (!p->args || !p->args[0]))
+		oci_error(r, "process.args is missing or empty: it is the command to run");
+	p->env = string_array(r, proc, "process", "env");
+	p->cwd = string_member(r, proc, "process", "cwd");
+	if (!r->err[0] && (!p->cwd || p->cwd[0] != '/'))
+		oci_error(r, "process.cwd must be an absolute path (it is \"%s\")", shown(p->cwd));
+
+	json_object *user = member(r, proc, "process", "user", json_type_object);
+	if (user) {
+		check_fields(r, user, "process.user", user_known, user_unsupported);
+		p->uid = int_member(r, user, "process.user", "uid", 0, UINT32_MAX - 1, 0);
+		p->gid = int_member(r, user, "process.user", "gid", 0, UINT32_MAX - 1, 0);
+		json_object *g = member(r, user, "process.user", "additionalGids", json_type_array);
+		for (size_t i = 0; g && i < json_object_array_length(g); i++) {
+			json_object *v = json_object_array_get_idx(g, i);
+			if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 0 ||
+			    json_object_get_int64(v) >= UINT32_MAX || p->ngids == OCI_MAX_GIDS) {
+				oci_error(r, "process.user.additionalGids[%zu] must be a group id, at most %d of them",
+					  i, OCI_MAX_GIDS);
+				break;
+			}
+			p->gids[p->ngids++] = json_object_get_int64(v);
+		}
+	}
+
+	json_object *caps = member(r, proc, "process", "capabilities", json_type_object);
+	if (caps) {
+		check_fields(r, caps, "process.capabilities", caps_known, NULL);
+		p->bounding = capability_set(r, caps, "bounding");
+		p->effective = capability_set(r, caps, "effective");
+		p->permitted = capability_set(r, caps, "permitted");
+		p->inheritable = capability_set(r, caps, "inheritable");
+		p->ambient = capability_set(r, caps, "ambient");
+	}
+	read_rlimits(r, proc, p);
+	p->no_new_privileges = bool_member(r, proc, "process", "noNewPrivileges");
+	p->have_oom_score_adj = member(r, proc, "process", "oomScoreAdj", json_type_int) != NULL;
+	p->oom_score_adj = int_member(r, proc, "process", "oomScoreAdj", -1000, 1000, 0);
+	/* AppArmor and SELinux: a label this runtime cannot apply protects less. */
+	if (string_member(r, proc, "process", "apparmorProfile"))
+		oci_error(r, "process.apparmorProfile is not supported by contained-oci yet");
+	if (string_member(r, proc, "process", "selinuxLabel"))
+		oci_error(r, "process.selinuxLabel is not supported by contained-oci yet");
+}
+
+/* Mount options: flags by name (mount(8)), propagation, and the rest
+ * passed on to the filesystem as its data ("mode=755"). */
+static const struct { const char *name; unsigned long set, clear; } mount_options[] = {
+	{ "ro", MS_RDONLY, 0 }, { "rw", 0, MS_RDONLY },
+	{ "nosuid", MS_NOSUID, 0 }, { "suid", 0, MS_NOSUID },
+	{ "nodev", MS_NODEV, 0 }, { "dev", 0, MS_NODEV },
+	{ "noexec", MS_NOEXEC, 0 }, { "exec", 0, MS_NOEXEC },
+	{ "sync", MS_SYNCHRONOUS, 0 }, { "async", 0, MS_SYNCHRONOUS },
+	{ "dirsync", MS_DIRSYNC, 0 }, { "mand", MS_MANDLOCK, 0 }, { "nomand", 0, MS_MANDLOCK },
+	{ "atime", 0, MS_NOATIME }, { "noatime", MS_NOATIME, 0 },
+	{ "diratime", 0, MS_NODIRATIME }, { "nodiratime", MS_NODIRATIME, 0 },
+	{ "relatime", MS_RELATIME, 0 }, { "norelatime", 0, MS_RELATIME },
+	{ "strictatime", MS_STRICTATIME, 0 }, { "nostrictatime", 0, MS_STRICTATIME },
+	{ "defaults", 0, 0 },
+	{ "bind", MS_BIND, 0 }, { "rbind", MS_BIND | MS_REC, 0 },
+};
+static const struct { const char *name; unsigned long flags; } propagations[] = {
+	{ "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE | MS_REC },
+	{ "slave", MS_SLAVE }, { "rslave", MS_SLAVE | MS_REC },
+	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
+};
+
+/* Filesystems a container may mount, and bind mounts.  Anything else
+ * (a block device's ext4, say) is the engine's to prepare, not ours. */
+static const char *const mount_types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "bind", NULL };
+
+static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
+{
+	static const char *const known[] = {
+		"destination", "type", "source", "options", "uidMappings", "gidMappings", NULL };
+	static const char *const unsupported[] = { "uidMappings", "gidMappings", NULL };
+	check_fields(r, m, "mounts[]", known, unsupported);
+	out->destination = string_member(r, m, "mounts[]", "destination");
+	out->type = string_member(r, m, "mounts[]", "type");
+	out->source = string_member(r, m, "mounts[]", "source");
+	if (r->err[0])
+		return;
+	if (!out->destination || out->destination[0] != '/' || strstr(out->destination, "/../") ||
+	    (strlen(out->destination) >= 3 && !strcmp(out->destination + strlen(out->destination) - 3, "/..")))
+		return oci_error(r, "mounts[].destination \"%s\" must be an absolute path without \"..\"",
+				 shown(out->destination));
+	const char **options = string_array(r, m, "mounts[]", "options");
+	size_t len = 0;
+	for (const char **o = options; o && *o; o++) {
+		size_t k;
+		for (k = 0; k < LEN(mount_options) && strcmp(mount_options[k].name, *o); k++)
+			;
+		if (k < LEN(mount_options)) {
+			out->flags = (out->flags | mount_options[k].set) & ~mount_options[k].clear;
+			continue;
+		}
+		for (k = 0; k < LEN(propagations) && strcmp(propagations[k].name, *o); k++)
+			;
+		if (k < LEN(propagations)) {
+			out->propagation = propagations[k].flags;
+			continue;
+		}
+		if (strchr(*o, ',') || len + strlen(*o) + 2 > sizeof out->data)
+			return oci_error(r, "mounts[] %s: option \"%s\" is too long or holds a comma",
+					 out->destination, *o);
+		len += snprintf(out->data + len, sizeof out->data - len, "%s%s", len ? "," : "", *o);
+	}
+	free(options);
+	out->bind = (out->flags & MS_BIND) || (out->type && !strcmp(out->type, "bind"));
+	bool known_type = out->bind;
+	for (const char *const *t = mount_types; *t && !known_type; t++)
+		known_type = out->type && !strcmp(*t, out->type);
+	if (!known_type)
+		return oci_error(r, "mounts[] %s: type \"%s\" is not supported by contained-oci yet "
+				 "(it mounts %s and bind mounts)", out->destination, shown(out->type),
+				 "proc, sysfs, tmpfs, devpts, mqueue");
+	if (out->bind && (!out->source || out->source[0] != '/'))
+		oci_error(r, "mounts[] %s: a bind mount needs an absolute source (it is \"%s\")",
+			  out->destination, shown(out->source));
+}
+
+static const struct { const char *type; int flag; } namespace_types[] = {
+	{ "pid", CLONE_NEWPID }, { "network", CLONE_NEWNET }, { "mount", CLONE_NEWNS },
+	{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS }, { "cgroup", CLONE_NEWCGROUP },
+};
+
+static void read_namespaces(struct reader *r, json_object *lx, struct oci_config *c)
+{
+	static const char *const known[] = { "type", "path", NULL };
+	json_object *a = member(r, lx, "linux", "namespaces", json_type_array);
+	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
+		json_object *ns = json_object_array_get_idx(a, i);
+		check_fields(r, ns, "linux.namespaces[]", known, NULL);
+		const char *type = string_member(r, ns, "linux.namespaces[]", "type");
+		if (string_member(r, ns, "linux.namespaces[]", "path"))
+			return oci_error(r, "linux.namespaces[] %s: joining an existing namespace (path) "
+					 "is not supported by contained-oci yet", shown(type));
+		size_t k = 0;
+		while (k < LEN(namespace_types) && (!type || strcmp(namespace_types[k].type, type)))
+			k++;
+		if (type && (!strcmp(type, "user") || !strcmp(type, "time")))
+			return oci_error(r, "linux.namespaces[]: a %s namespace is not supported by "
+					 "contained-oci yet", type);
+		if (k == LEN(namespace_types))
+			return oci_error(r, "linux.namespaces[]: unknown type \"%s\"", shown(type));
+		c->namespaces |= namespace_types[k].flag;
+	}
+	if (!r->err[0] && !(c->namespaces & CLONE_NEWNS))
+		oci_error(r, "linux.namespaces must include \"mount\": contained-oci pivots into the "
+			  "rootfs, which needs a mount namespace of the container's own");
+}
+
+static void read_devices(struct reader *r, json_object *res, struct oci_config *c)
+{
+	static const char *const known[] = { "allow", "type", "major", "minor", "access", NULL };
+	const char *where = "linux.resources.devices[]";
+	json_object *a = member(r, res, "linux.resources", "devices", json_type_array);
+	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
+		json_object *d = json_object_array_get_idx(a, i);
+		struct oci_device_rule *rule = &c->devices[c->ndevices];
+		if (c->ndevices == OCI_MAX_DEVICES)
+			return oci_error(r, "%s: more than %d rules", where, OCI_MAX_DEVICES);
+		check_fields(r, d, where, known, NULL);
+		json_object *allow = member(r, d, where, "allow", json_type_boolean);
+		if (!allow)
+			return oci_error(r, "%s[%zu].allow is missing", where, i);
+		rule->allow = json_object_get_boolean(allow);
+		const char *type = string_member(r, d, where, "type");
+		rule->type = type ? type[0] : 'a';
+		if (type && (strlen(type) != 1 || !strchr("acb", type[0])))
+			return oci_error(r, "%s[%zu].type must be \"a\", \"c\" or \"b\"", where, i);
+		rule->major = int_member(r, d, where, "major", 0, UINT32_MAX, -1);
+		rule->minor = int_member(r, d, where, "minor", 0, UINT32_MAX, -1);
+		const char *access = string_member(r, d, where, "access");
+		snprintf(rule->access, sizeof rule->access, "%s", access ? access : "rwm");
+		if (!access || strspn(access, "rwm") != strlen(access) || strlen(access) > 3)
+			return oci_error(r, "%s[%zu].access must be letters of \"rwm\"", where, i);
+		c->ndevices++;
+	}
+}
+
+/* linux.resources.X is an object whose keys are all refused unless zero;
+ * the ones named in OK are read by the caller. */
+static void refuse_nonzero(struct reader *r, json_object *obj, const char *where, const char *const *ok)
+{
+	json_object_object_foreach(obj, key, v) {
+		bool read = false;
+		for (const char *const *k = ok; k && *k && !read; k++)
+			read = !strcmp(*k, key);
+		if (read)
+			continue;
+		bool zero = json_object_is_type(v, json_type_null) ||
+			    (json_object_is_type(v, json_type_int) && json_object_get_int64(v) == 0) ||
+			    (json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v)) ||
+			    (json_object_is_type(v, json_type_string) && !json_object_get_string_len(v)) ||
+			    (json_object_is_type(v, json_type_array) && !json_object_array_length(v));
+		if (!zero)
+			oci_error(r, "%s.%s is not supported by contained-oci yet (only zero, "
+				  "meaning unset, is accepted)", where, key);
+	}
+}
+
+static void read_resources(struct reader *r, json_object *lx, struct oci_config *c)
+{
+	static const char *const known[] = {
+		"devices", "memory", "cpu", "pids", "blockIO", "hugepageLimits", "network",
+		"rdma", "unified", NULL };
+	static const char *const memory_read[] = { "limit", NULL };
+	static const char *const cpu_read[] = { "shares", "quota", "period", NULL };
+	static const char *const pids_read[] = { "limit", NULL };
+	json_object *res = member(r, lx, "linux", "resources", json_type_object);
+	if (!res)
+		return;
+	check_fields(r, res, "linux.resources", known, NULL);
+	read_devices(r, res, c);
+	json_object *mem = member(r, res, "linux.resources", "memory", json_type_object);
+	if (mem) {
+		refuse_nonzero(r, mem, "linux.resources.memory", memory_read);
+		c->memory_limit = int_member(r, mem, "linux.resources.memory", "limit", -1, LLONG_MAX, 0);
+	}
+	json_object *cpu = member(r, res, "linux.resources", "cpu", json_type_object);
+	if (cpu) {
+		refuse_nonzero(r, cpu, "linux.resources.cpu", cpu_read);
+		c->cpu_shares = int_member(r, cpu, "linux.resources.cpu", "shares", 0, 262144, 0);
+		c->cpu_quota = int_member(r, cpu, "linux.resources.cpu", "quota", -1, LLONG_MAX, 0);
+		c->cpu_period = int_member(r, cpu, "linux.resources.cpu", "period", 0, 1000000, 0);
+	}
+	json_object *pids = member(r, res, "linux.resources", "pids", json_type_object);
+	if (pids) {
+		refuse_nonzero(r, pids, "linux.resources.pids", pids_read);
+		c->pids_limit = int_member(r, pids, "linux.resources.pids", "limit", -1, LLONG_MAX, 0);
+	}
+	static const char *const others[] = { "blockIO", "hugepageLimits", "network", "rdma", "unified" };
+	for (size_t i = 0; i < LEN(others); i++) {
+		json_object *o;
+		char where[64];
+		snprintf(where, sizeof where, "linux.resources.%s", others[i]);
+		if (!json_object_object_get_ex(res, others[i], &o))
+			continue;
+		if (json_object_is_type(o, json_type_object))
+			refuse_nonzero(r, o, where, NULL);
+		else if (!(json_object_is_type(o, json_type_array) && !json_object_array_length(o)) &&
+			 !json_object_is_type(o, json_type_null))
+			oci_error(r, "%s is not supported by contained-oci yet", where);
+	}
+}
+
+static void read_path_list(struct reader *r, json_object *lx, const char *key,
+			   const char **out, int *n)
+{
+	const char **paths = string_array(r, lx, "linux", key);
+	for (const char **p = paths; p && *p && !r->err[0]; p++) {
+		if (*n == OCI_MAX_PATHS || (*p)[0] != '/')
+			return oci_error(r, "linux.%s: \"%s\" must be an absolute path, at most %d of them",
+					 key, *p, OCI_MAX_PATHS);
+		out[(*n)++] = *p;
+	}
+	free(paths);
+}
+
+static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
+{
+	static const char *const known[] = {
+		"namespaces", "uidMappings", "gidMappings", "timeOffsets", "devices", "cgroupsPath",
+		"rootfsPropagation", "resources", "unified", "sysctl", "seccomp", "maskedPaths",
+		"readonlyPaths", "mountLabel", "intelRdt", "personality", NULL };
+	static const char *const unsupported[] = {
+		"uidMappings", "gidMappings", "timeOffsets", "devices", "rootfsPropagation",
+		"unified", "sysctl", "seccomp", "mountLabel", "intelRdt", "personality", NULL };
+	if (!lx)
+		return oci_error(r, "linux is missing: contained-oci runs Linux containers");
+	check_fields(r, lx, "linux", known, unsupported);
+	read_namespaces(r, lx, c);
+	c->cgroups_path = string_member(r, lx, "linux", "cgroupsPath");
+	if (c->cgroups_path && (strstr(c->cgroups_path, "..") || strchr(c->cgroups_path, ':')))
+		oci_error(r, "linux.cgroupsPath \"%s\": contained-oci takes a path without \"..\" "
+			  "(and no systemd slice:prefix:name form)", c->cgroups_path);
+	read_resources(r, lx, c);
+	read_path_list(r, lx, "maskedPaths", c->masked, &c->nmasked);
+	read_path_list(r, lx, "readonlyPaths", c->readonly, &c->nreadonly);
+}
+
+/* Read config.json's TEXT into C.  Returns 0, or -1 with the first error,
+ * naming the field, in ERR. */
+static int parse_oci_config(const char *text, struct oci_config *c, char *err, size_t errlen)
+{
+	static const char *const known[] = {
+		"ociVersion", "process", "root", "hostname", "domainname", "mounts", "hooks",
+		"annotations", "linux", NULL };
+	static const char *const unsupported[] = { "hooks", "domainname", NULL };
+	static const char *const root_known[] = { "path", "readonly", NULL };
+	struct reader r = { .file = "config.json" };
+	enum json_tokener_error jerr;
+
+	memset(c, 0, sizeof *c);
+	c->json = json_tokener_parse_verbose(text, &jerr);
+	if (!c->json)
+		oci_error(&r, "not valid JSON (%s)", json_tokener_error_desc(jerr));
+	else if (!json_object_is_type(c->json, json_type_object))
+		oci_error(&r, "not a JSON object");
+	if (!r.err[0])
+		check_fields(&r, c->json, "", known, unsupported);
+	const char *version = string_member(&r, c->json, "", "ociVersion");
+	if (!r.err[0] && (!version || strncmp(version, "1.", 2)))
+		oci_error(&r, "ociVersion \"%s\": contained-oci reads version 1 configurations", shown(version));
+	if (!r.err[0])
+		read_process(&r, member(&r, c->json, "", "process", json_type_object), &c->process);
+	json_object *root = member(&r, c->json, "", "root", json_type_object);
+	if (root) {
+		check_fields(&r, root, "root", root_known, NULL);
+		c->root_path = string_member(&r, root, "root", "path");
+		c->root_readonly = bool_member(&r, root, "root", "readonly");
+	}
+	if (!r.err[0] && (!c->root_path || !c->root_path[0]))
+		oci_error(&r, "root.path is missing: it names the container's root filesystem");
+	c->hostname = string_member(&r, c->json, "", "hostname");
+	if (!r.err[0] && c->hostname && c->hostname[0] && !valid_hostname(c->hostname))
+		oci_error(&r, "hostname \"%s\" is not a valid host name", c->hostname);
+	json_object *mounts = member(&r, c->json, "", "mounts", json_type_array);
+	for (size_t i = 0; mounts && i < json_object_array_length(mounts) && !r.err[0]; i++) {
+		if (c->nmounts == OCI_MAX_MOUNTS) {
+			oci_error(&r, "mounts: more than %d", OCI_MAX_MOUNTS);
+			break;
+		}
+		read_mount(&r, json_object_array_get_idx(mounts, i), &c->mounts[c->nmounts++]);
+	}
+	if (!r.err[0])
+		read_linux(&r, member(&r, c->json, "", "linux", json_type_object), c);
+	if (!r.err[0] && c->hostname && c->hostname[0] && !(c->namespaces & CLONE_NEWUTS))
+		oci_error(&r, "hostname is set but linux.namespaces has no \"uts\": it would rename the host");
+	if (r.err[0]) {
+		snprintf(err, errlen, "%s", r.err);
+		return -1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------------ *
+ * II.2 The command line
+ *
+ * runc's: global flags, then a subcommand with its own.  The engines pass
+ * --root (where the state lives), --log and --log-format json on every
+ * call; they read the log's last "error" line when a call fails.
+ * ------------------------------------------------------------------------ */
+
+static FILE *oci_log;                  /* --log, or NULL: stderr */
+static bool log_json;                  /* --log-format json */
+
+/* One log line: {"level":"error","msg":"...","time":"..."} (json-c
+ * escapes MSG).  Also on stderr, for a person at a terminal. */
+static void log_line(const char *level, const char *msg)
+{
+	char stamp[64];
+	struct timespec now;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	size_t n = strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(stamp + n, sizeof stamp - n, ".%09ldZ", now.tv_nsec);
+	if (oci_log && log_json) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "level", json_object_new_string(level));
+		json_object_object_add(o, "msg", json_object_new_string(msg));
+		json_object_object_add(o, "time", json_object_new_string(stamp));
+		fprintf(oci_log, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else if (oci_log) {
+		fprintf(oci_log, "time=\"%s\" level=%s msg=\"%s\"\n", stamp, level, msg);
+	}
+	if (oci_log)
+		fflush(oci_log);
+	if (!strcmp(level, "error"))
+		fprintf(stderr, "contained-oci: %s\n", msg);
+}
+
+static void oci_fail(const char *fmt, ...) PRINTF(1, 2) __attribute__((noreturn));
+static void oci_fail(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	log_line("error", msg);
+	exit(1);
+}
+
+static void print_features(void)
+{
+	json_object *f = json_object_new_object(), *a;
+	json_object_object_add(f, "ociVersionMin", json_object_new_string("1.0.0"));
+	json_object_object_add(f, "ociVersionMax", json_object_new_string(OCI_VERSION));
+	json_object_object_add(f, "hooks", json_object_new_array());
+	json_object_object_add(f, "mountOptions", a = json_object_new_array());
+	for (size_t i = 0; i < LEN(mount_options); i++)
+		json_object_array_add(a, json_object_new_string(mount_options[i].name));
+	for (size_t i = 0; i < LEN(propagations); i++)
+		json_object_array_add(a, json_object_new_string(propagations[i].name));
+	json_object *lx = json_object_new_object();
+	json_object_object_add(f, "linux", lx);
+	json_object_object_add(lx, "namespaces", a = json_object_new_array());
+	for (size_t i = 0; i < LEN(namespace_types); i++)
+		json_object_array_add(a, json_object_new_string(namespace_types[i].type));
+	json_object_object_add(lx, "capabilities", a = json_object_new_array());
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		char *name = cap_to_name(cap), *p;
+		for (p = name; *p; p++)
+			*p = toupper((unsigned char)*p);
+		json_object_array_add(a, json_object_new_string(name));
+		cap_free(name);
+	}
+	json_object *cg = json_object_new_object();
+	json_object_object_add(cg, "v1", json_object_new_boolean(1));
+	json_object_object_add(cg, "v2", json_object_new_boolean(0));
+	json_object_object_add(cg, "systemd", json_object_new_boolean(0));
+	json_object_object_add(lx, "cgroup", cg);
+	json_object *sc = json_object_new_object();
+	json_object_object_add(sc, "enabled", json_object_new_boolean(0));
+	json_object_object_add(lx, "seccomp", sc);
+	puts(json_object_to_json_string_ext(f, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(f);
+}
+
+/* ------------------------------------------------------------------------ *
+ * II.3 State between runs
+ *
+ * ROOT/ID/ holds state.json (pid, its start time, bundle, cgroup
+ * directories) and, from create until start, exec.fifo.  A pid alone would
+ * go stale: once the container is reaped the number can be reused, so the
+ * start time from /proc/PID/stat (field 22, proc(5)) is kept beside it and
+ * a process whose start time differs is not ours.
+ * ------------------------------------------------------------------------ */
+
+static const char *state_root = "/run/contained-oci";
+
+struct oci_state {
+	char dir[PATH_MAX];            /* ROOT/ID */
+	pid_t pid;
+	unsigned long long start_time;
+	char bundle[PATH_MAX];
+	char created[64];
+	char cgroup_dirs[MAX_CGROUP_DIRS][PATH_MAX];
+	int ncgroup_dirs;
+};
+
+/* Field 22 of /proc/PID/stat, after the ")" that ends the command name
+ * (which may hold spaces); 0 when the process is gone or a zombie. */
+static unsigned long long process_start_time(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	if (read_file(path, buf, sizeof buf) < 0)
+		return 0;
+	char *p = strrchr(buf, ')');
+	char state;
+	unsigned long long start;
+	if (!p || sscanf(p + 2, "%c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
+			 "%*s %*s %*s %*s %llu", &state, &start) != 2 || state == 'Z' || state == 'X')
+		return 0;
+	return start;
+}
+
+static void state_dir_of(const char *id, char *buf, size_t size)
+{
+	if (!id[0] || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))
+		oci_fail("container id \"%s\" is not valid: it must be a non-empty name without '/'", id);
+	snprintf(buf, size, "%s/%s", state_root, id);
+}
+
+/* Returns false when there is no such container. */
+static bool load_state(const char *id, struct oci_state *s)
+{
+	char path[PATH_MAX + 16], text[16384];
+	memset(s, 0, sizeof *s);
+	state_dir_of(id, s->dir, sizeof s->dir);
+	snprintf(path, sizeof path, "%s/state.json", s->dir);
+	if (read_file(path, text, sizeof text) < 0) {
+		if (errno == ENOENT)
+			return false;
+		oci_fail("reading %s: %s", path, strerror(errno));
+	}
+	json_object *j = json_tokener_parse(text), *v;
+	if (!j)
+		oci_fail("%s is not valid JSON: remove the directory %s", path, s->dir);
+	if (json_object_object_get_ex(j, "pid", &v))
+		s->pid = json_object_get_int(v);
+	if (json_object_object_get_ex(j, "start_time", &v))
+		s->start_time = json_object_get_uint64(v);
+	if (json_object_object_get_ex(j, "bundle", &v))
+		snprintf(s->bundle, sizeof s->bundle, "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(j, "created", &v))
+		snprintf(s->created, sizeof s->created, "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(j, "cgroup_dirs", &v))
+		for (size_t i = 0; i < json_object_array_length(v) && i < MAX_CGROUP_DIRS; i++)
+			snprintf(s->cgroup_dirs[s->ncgroup_dirs++], PATH_MAX, "%s",
+				 json_object_get_string(json_object_array_get_idx(v, i)));
+	json_object_put(j);
+	return true;
+}
+
+/* Written to a temporary name and renamed, so a reader never sees half. */
+static void save_state(const struct oci_state *s)
+{
+	char path[PATH_MAX + 16], tmp[PATH_MAX + 16];
+	json_object *j = json_object_new_object(), *dirs = json_object_new_array();
+	json_object_object_add(j, "pid", json_object_new_int(s->pid));
+	json_object_object_add(j, "start_time", json_object_new_uint64(s->start_time));
+	json_object_object_add(j, "bundle", json_object_new_string(s->bundle));
+	json_object_object_add(j, "created", json_object_new_string(s->created));
+	for (int i = 0; i < s->ncgroup_dirs; i++)
+		json_object_array_add(dirs, json_object_new_string(s->cgroup_dirs[i]));
+	json_object_object_add(j, "cgroup_dirs", dirs);
+	snprintf(path, sizeof path, "%s/state.json", s->dir);
+	snprintf(tmp, sizeof tmp, "%s/state.json.new", s->dir);
+	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd) < 0 ||
+	    rename(tmp, path) < 0)
+		oci_fail("writing %s: %s", path, strerror(errno));
+	json_object_put(j);
+}
+
+enum oci_status { STOPPED, CREATED, RUNNING };
+static const char *const status_names[] = { "stopped", "created", "running" };
+
+static enum oci_status status_of(const struct oci_state *s)
+{
+	char fifo[PATH_MAX + 16];
+	if (s->pid <= 0 || process_start_time(s->pid) != s->start_time)
+		return STOPPED;
+	snprintf(fifo, sizeof fifo, "%s/exec.fifo", s->dir);
+	return access(fifo, F_OK) == 0 ? CREATED : RUNNING;
+}
+
+/* ------------------------------------------------------------------------ *
+ * II.4 The cgroup, where the engine says (cgroup v1)
+ *
+ * One directory per controller at /sys/fs/cgroup/CONTROLLER/cgroupsPath,
+ * made by create before the container runs, removed by delete.  The device
+ * rules matter most here: without a user namespace the container's root
+ * may mknod, and only the devices controller keeps it from opening the
+ * host's disks.  So every container starts from "deny all" and the
+ * config's rules, in their order, open what they allow.
+ * ------------------------------------------------------------------------ */
+
+static const char *const oci_controllers[] = { "memory", "cpu", "pids", "devices" };
+
+static void device_rule_text(const struct oci_device_rule *d, char *buf, size_t size)
+{
+	char major[24] = "*", minor[24] = "*";
+	if (d->major >= 0)
+		snprintf(major, sizeof major, "%ld", d->major);
+	if (d->minor >= 0)
+		snprintf(minor, sizeof minor, "%ld", d->minor);
+	if (d->type == 'a')
+		snprintf(buf, size, "a");
+	else
+		snprintf(buf, size, "%c %s:%s %s", d->type, major, minor, d->access);
+}
+
+static void write_knob(const char *dir, const char *file, const char *value)
+{
+	char path[PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	if (write_file(path, "%s", value) < 0)
+		oci_fail("writing \"%s\" to %s: %s", value, path, strerror(errno));
+}
+
+static void mkdir_p(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1;; p++) {
+		if (*p != '/' && *p)
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			oci_fail("mkdir %s: %s", buf, strerror(errno));
+		if (!(*p = c))
+			break;
+	}
+}
+
+static void make_oci_cgroup(const struct oci_config *c, const char *id, struct oci_state *s)
+{
+	struct statfs fs;
+	char rel[PATH_MAX - 64], value[64];
+	if (statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
+		oci_fail("this host has cgroup v2 only; contained-oci manages cgroup v1 so far");
+	if (c->cgroups_path && c->cgroups_path[0])
+		snprintf(rel, sizeof rel, "%s%s", c->cgroups_path[0] == '/' ? "" : "/", c->cgroups_path);
+	else
+		snprintf(rel, sizeof rel, "/contained-oci/%s", id);
+	cgroup.version = 1;                /* for remove_cgroup_dir() */
+	for (size_t i = 0; i < LEN(oci_controllers); i++) {
+		char *dir = s->cgroup_dirs[s->ncgroup_dirs];
+		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
+		mkdir_p(dir, 0755);
+		s->ncgroup_dirs++;
+		if (!strcmp(oci_controllers[i], "memory") && c->memory_limit > 0) {
+			snprintf(value, sizeof value, "%lld", c->memory_limit);
+			write_knob(dir, "memory.limit_in_bytes", value);
+		}
+		if (!strcmp(oci_controllers[i], "cpu")) {
+			if (c->cpu_shares > 0)
+				snprintf(value, sizeof value, "%lld", c->cpu_shares), write_knob(dir, "cpu.shares", value);
+			if (c->cpu_period > 0)
+				snprintf(value, sizeof value, "%lld", c->cpu_period), write_knob(dir, "cpu.cfs_period_us", value);
+			if (c->cpu_quota != 0)
+				snprintf(value, sizeof value, "%lld", c->cpu_quota), write_knob(dir, "cpu.cfs_quota_us", value);
+		}
+		if (!strcmp(oci_controllers[i], "pids") && c->pids_limit != 0) {
+			if (c->pids_limit > 0)
+				snprintf(value, sizeof value, "%lld", c->pids_limit);
+			else
+				snprintf(value, sizeof value, "max");
+			write_knob(dir, "pids.max", value);
+		}
+		if (!strcmp(oci_controllers[i], "devices")) {
+			char rule[64];
+			write_knob(dir, "devices.deny", "a");
+			for (int k = 0; k < c->ndevices; k++) {
+				device_rule_text(&c->devices[k], rule, sizeof rule);
+				write_knob(dir, c->devices[k].allow ? "devices.allow" : "devices.deny", rule);
+			}
+		}
+	}
+}
+
+static void remove_oci_cgroup(const struct oci_state *s)
+{
+	cgroup.version = 1;
+	for (int i = 0; i < s->ncgroup_dirs; i++)
+		remove_cgroup_dir(s->cgroup_dirs[i]);
+}
+
+/* ------------------------------------------------------------------------ *
+ * II.5 The container: set up, wait for start, exec
+ *
+ * The child of create's clone, in the namespaces the config lists.  Its
+ * stderr is a pipe to create until it is ready, so a die() from a Part I
+ * stage reaches create, which logs it for the engine; then it gets the
+ * container's stderr back, tells create "ready" over the socket, and
+ * blocks opening exec.fifo until start opens the other end.
+ * ------------------------------------------------------------------------ */
+
+struct oci_child {
+	const struct oci_config *c;
+	char rootfs[2 * PATH_MAX];     /* absolute */
+	char fifo[PATH_MAX + 16];
+	int sync, err_pipe, saved_stderr;
+};
+
+/* A config mount, onto its destination inside the rootfs ROOT. */
+static void oci_mount(int root, const struct oci_mount *m)
+{
+	unsigned long flags = m->flags & ~(MS_BIND | MS_REC);
+	if (m->bind) {
+		struct stat st;
+		if (stat(m->source, &st) < 0)
+			die_errno("mounts[] %s: bind source %s", m->destination, m->source);
+		make_path_in_rootfs(root, m->destination, S_ISDIR(st.st_mode) ? A_DIRECTORY : A_FILE);
+		mount_in_rootfs(m->source, root, m->destination, NULL, MS_BIND | (m->flags & MS_REC), NULL);
+		if (flags)
+			mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | flags, NULL);
+	} else {
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		mount_in_rootfs(m->source, root, m->destination, m->type, flags, m->data[0] ? m->data : NULL);
+		if (!strcmp(m->destination, "/dev") && !strcmp(m->type, "tmpfs"))
+			mount_dev(root);       /* Part I's few device nodes, bound from the host */
+	}
+}
+
+/* maskedPaths: /dev/null over a file, an empty read-only tmpfs over a
+ * directory; readonlyPaths: a read-only bind of itself.  After the pivot,
+ * so the paths are the container's (its /proc, its /sys). */
+static void mask_and_protect(const struct oci_config *c)
+{
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (int i = 0; i < c->nmasked; i++) {
+		int fd = resolve_in_rootfs(root, c->masked[i]);
+		struct stat st;
+		if (fd < 0 && errno == ENOENT)
+			continue;
+		if (fd < 0 || fstat(fd, &st) < 0)
+			die_errno("maskedPaths: %s", c->masked[i]);
+		close(fd);
+		if (S_ISDIR(st.st_mode))
+			mount_in_rootfs("tmpfs", root, c->masked[i], "tmpfs", MS_RDONLY | MS_NOSUID |
+					MS_NODEV | MS_NOEXEC, "size=0,mode=0555");
+		else
+			bind_in_rootfs("/dev/null", root, c->masked[i]);
+	}
+	for (int i = 0; i < c->nreadonly; i++)
+		if (present_in_rootfs(root, c->readonly[i]))
+			bind_readonly_in_rootfs(c->readonly[i], root, c->readonly[i]);
+	close(root);
+}
+
+/* After start: who the process is, and what it may do.  The bounding set
+ * is cut while still root (PR_CAPBSET_DROP needs CAP_SETPCAP); KEEPCAPS
+ * carries the permitted set across setuid(2); then the config's sets
+ * exactly (capabilities(7)). */
+static void become_process_user(const struct oci_process *p)
+{
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if (!(p->bounding & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			die_errno("dropping capability %d from the bounding set", cap);
+	if (setgroups(p->ngids, p->gids) < 0 || setresgid(p->gid, p->gid, p->gid) < 0)
+		die_errno("setting groups (gid %u)", p->gid);
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresuid(p->uid, p->uid, p->uid) < 0)
+		die_errno("setting uid %u", p->uid);
+	cap_t caps = cap_init();
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
+		cap_value_t v = cap;
+		if (p->effective & (1ULL << cap))
+			cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
+		if (p->permitted & (1ULL << cap))
+			cap_set_flag(caps, CAP_PERMITTED, 1, &v, CAP_SET);
+		if (p->inheritable & (1ULL << cap))
+			cap_set_flag(caps, CAP_INHERITABLE, 1, &v, CAP_SET);
+	}
+	if (cap_set_proc(caps) < 0)
+		die_errno("setting capabilities (process.capabilities)");
+	cap_free(caps);
+	for (int cap = 0; cap <= CAP_LAST_CAP; cap++)
+		if ((p->ambient & (1ULL << cap)) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			die_errno("raising ambient capability %d", cap);
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
+		die_errno("PR_SET_KEEPCAPS");
+	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno("PR_SET_NO_NEW_PRIVS");
+}
+
+static void wait_for_start(const struct oci_child *k, int fifo)
+{
+	char path[64], ready = 'R';
+	dup2(k->saved_stderr, STDERR_FILENO);
+	if (write(k->sync, &ready, 1) != 1)
+		give_up_quietly();
+	close(k->sync);
+	snprintf(path, sizeof path, "/proc/self/fd/%d", fifo);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);   /* blocks until start reads */
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		die_errno("waiting for start on exec.fifo (it needs /proc in the container)");
+	close(fd);
+	close(fifo);
+}
+
+static void oci_container(const struct oci_child *k) __attribute__((noreturn));
+static void oci_container(const struct oci_child *k)
+{
+	const struct oci_config *c = k->c;
+	char go;
+	in_container = true;
+	quiet = true;
+	dup2(k->err_pipe, STDERR_FILENO);
+	if (read(k->sync, &go, 1) != 1)    /* create has put us in the cgroup */
+		give_up_quietly();
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die_errno("making the mounts private");
+	if (mount(k->rootfs, k->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		die_errno("root.path %s: bind-mounting it onto itself", k->rootfs);
+	int root = open(k->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int fifo = open(k->fifo, O_PATH | O_CLOEXEC);
+	if (root < 0 || fifo < 0)
+		die_errno("opening %s", root < 0 ? k->rootfs : k->fifo);
+	for (int i = 0; i < c->nmounts; i++)
+		oci_mount(root, &c->mounts[i]);
+	if (c->root_readonly)
+		mount_in_rootfs(NULL, root, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
+	if (fchdir(root) < 0)
+		die_errno("entering the rootfs");
+	pivot_into_rootfs();
+	mask_and_protect(c);
+	if (c->hostname && c->hostname[0] && sethostname(c->hostname, strlen(c->hostname)) < 0)
+		die_errno("sethostname");
+	if (chdir(c->process.cwd) < 0)
+		die_errno("process.cwd %s", c->process.cwd);
+	for (int i = 0; i < c->process.nrlimits; i++)
+		if (setrlimit(c->process.rlimits[i].resource, &c->process.rlimits[i].limit) < 0)
+			die_errno("process.rlimits[%d]", i);
+	if (c->process.have_oom_score_adj &&
+	    write_file("/proc/self/oom_score_adj", "%d", c->process.oom_score_adj) < 0)
+		die_errno("process.oomScoreAdj");
+
+	wait_for_start(k, fifo);
+	become_process_user(&c->process);
+	clearenv();
+	for (const char **e = c->process.env; e && *e; e++)
+		putenv((char *)*e);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	close_inherited_fds();
+	execvp(c->process.args[0], (char **)c->process.args);
+	int err = errno;
+	fprintf(stderr, "contained-oci: exec %s: %s\n", c->process.args[0], strerror(err));
+	_exit(err == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+/* ------------------------------------------------------------------------ *
+ * II.6 The subcommands
+ * ------------------------------------------------------------------------ */
+
+static void read_config(const char *bundle, struct oci_config *c)
+{
+	char path[PATH_MAX + 16], err[1024];
+	static char text[1 << 20];
+	snprintf(path, sizeof path, "%s/config.json", bundle);
+	if (read_file(path, text, sizeof text) < 0)
+		oci_fail("reading %s: %s", path, strerror(errno));
+	if (parse_oci_config(text, c, err, sizeof err) < 0)
+		oci_fail("%s", err);
+}
+
+/* Undo a failed create: the container, its cgroup, its state directory. */
+static void abandon(struct oci_state *s, pid_t pid)
+{
+	char path[PATH_MAX + 16];
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	remove_oci_cgroup(s);
+	snprintf(path, sizeof path, "%s/exec.fifo", s->dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/state.json", s->dir);
+	unlink(path);
+	rmdir(s->dir);
+}
+
+static int cmd_create(const char *id, const char *bundle, const char *pid_file, const char *console)
+{
+	static struct oci_config c;
+	static struct oci_child k;
+	struct oci_state s = { 0 };
+	char real_bundle[PATH_MAX];
+
+	if (console)
+		oci_fail("--console-socket: a terminal for the container is not supported by "
+			 "contained-oci yet");
+	if (!realpath(bundle, real_bundle))
+		oci_fail("--bundle %s: %s", bundle, strerror(errno));
+	read_config(real_bundle, &c);
+	if (c.process.terminal)
+		oci_fail("process.terminal: a terminal for the container is not supported by "
+			 "contained-oci yet");
+	k.c = &c;
+	if (c.root_path[0] == '/')
+		snprintf(k.rootfs, sizeof k.rootfs, "%s", c.root_path);
+	else
+		snprintf(k.rootfs, sizeof k.rootfs, "%s/%s", real_bundle, c.root_path);
+
+	mkdir_p(state_root, 0711);
+	state_dir_of(id, s.dir, sizeof s.dir);
+	if (mkdir(s.dir, 0700) < 0)
+		oci_fail(errno == EEXIST ? "container \"%s\" already exists" : "creating the state of %s: %m", id);
+	snprintf(s.bundle, sizeof s.bundle, "%s", real_bundle);
+	snprintf(k.fifo, sizeof k.fifo, "%s/exec.fifo", s.dir);
+	if (mkfifo(k.fifo, 0600) < 0) {
+		abandon(&s, 0);
+		oci_fail("mkfifo %s: %s", k.fifo, strerror(errno));
+	}
+	make_oci_cgroup(&c, id, &s);
+
+	int sync[2], err_pipe[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
+		abandon(&s, 0);
+		oci_fail("socketpair: %s", strerror(errno));
+	}
+	fflush(NULL);
+	pid_t pid = syscall(SYS_clone, SIGCHLD | c.namespaces, NULL, NULL, NULL, 0);
+	if (pid == 0) {
+		close(sync[0]);
+		close(err_pipe[0]);
+		k.sync = sync[1];
+		k.err_pipe = err_pipe[1];
+		k.saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		oci_container(&k);
+	}
+	if (pid < 0) {
+		abandon(&s, 0);
+		oci_fail("clone (linux.namespaces): %s", strerror(errno));
+	}
+	close(sync[1]);
+	close(err_pipe[1]);
+	for (int i = 0; i < s.ncgroup_dirs; i++) {
+		char procs[PATH_MAX + 16];
+		snprintf(procs, sizeof procs, "%s/cgroup.procs", s.cgroup_dirs[i]);
+		if (write_file(procs, "%d", pid) < 0) {
+			abandon(&s, pid);
+			oci_fail("moving the container into %s: %s", s.cgroup_dirs[i], strerror(errno));
+		}
+	}
+	char byte = 'G';
+	if (write(sync[0], &byte, 1) != 1 || read(sync[0], &byte, 1) != 1 || byte != 'R') {
+		char msg[1024] = "";
+		ssize_t n = read(err_pipe[0], msg, sizeof msg - 1);
+		msg[n > 0 ? n : 0] = '\0';
+		msg[strcspn(msg, "\n")] = '\0';
+		abandon(&s, pid);
+		oci_fail("%s", msg[0] ? msg + (strncmp(msg, "contained: ", 11) ? 0 : 11)
+				      : "the container ended while it was being set up");
+	}
+	s.pid = pid;
+	s.start_time = process_start_time(pid);
+	time_t now = time(NULL);
+	strftime(s.created, sizeof s.created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	save_state(&s);
+	if (pid_file) {
+		char tmp[PATH_MAX + 8], text[16];
+		snprintf(tmp, sizeof tmp, "%s.tmp", pid_file);
+		int len = snprintf(text, sizeof text, "%d", pid);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, text, len) != len || close(fd) < 0 || rename(tmp, pid_file) < 0) {
+			abandon(&s, pid);
+			oci_fail("--pid-file %s: %s", pid_file, strerror(errno));
+		}
+	}
+	return 0;
+}
+
+static int cmd_start(const char *id)
+{
+	struct oci_state s;
+	char fifo[PATH_MAX + 16], byte;
+	if (!load_state(id, &s))
+		oci_fail("container \"%s\" does not exist", id);
+	if (status_of(&s) != CREATED)
+		oci_fail("cannot start container \"%s\": it is %s, not created", id, status_names[status_of(&s)]);
+	snprintf(fifo, sizeof fifo, "%s/exec.fifo", s.dir);
+	int fd = open(fifo, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		oci_fail("opening %s: %s", fifo, strerror(errno));
+	/* The container opens its end once ours is open; until its byte
+	 * arrives a read sees no writer yet, so look again while it lives. */
+	for (int tries = 0; tries < 5000; tries++) {
+		ssize_t n = read(fd, &byte, 1);
+		if (n == 1) {
+			unlink(fifo);
+			return 0;
+		}
+		if (status_of(&s) == STOPPED)
+			break;
+		usleep(1000);
+	}
+	oci_fail("container \"%s\" did not start: it ended before start", id);
+}
+
+static void print_state(const char *id)
+{
+	struct oci_state s;
+	if (!load_state(id, &s))
+		oci_fail("container \"%s\" does not exist", id);
+	enum oci_status st = status_of(&s);
+	json_object *j = json_object_new_object();
+	json_object_object_add(j, "ociVersion", json_object_new_string(OCI_VERSION));
+	json_object_object_add(j, "id", json_object_new_string(id));
+	json_object_object_add(j, "status", json_object_new_string(status_names[st]));
+	json_object_object_add(j, "pid", json_object_new_int(st == STOPPED ? 0 : s.pid));
+	json_object_object_add(j, "bundle", json_object_new_string(s.bundle));
+	json_object_object_add(j, "created", json_object_new_string(s.created));
+	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+}
+
+/* "9", "KILL", "SIGKILL" -> 9; -1 when none of those. */
+static int parse_signal(const char *s)
+{
+	unsigned long long n;
+	if (parse_number(s, 64, &n) == 0)
+		return n > 0 ? (int)n : -1;
+	if (!strncasecmp(s, "SIG", 3))
+		s += 3;
+	for (int sig = 1; sig < NSIG; sig++) {
+		const char *name = sigabbrev_np(sig);
+		if (name && !strcasecmp(name, s))
+			return sig;
+	}
+	return -1;
+}
+
+static int cmd_kill(const char *id, const char *signame, bool all)
+{
+	struct oci_state s;
+	int sig = parse_signal(signame ? signame : "TERM");
+	if (sig < 0)
+		oci_fail("kill: unknown signal \"%s\" (a number or a name like TERM or SIGKILL)", signame);
+	if (!load_state(id, &s))
+		oci_fail("container \"%s\" does not exist", id);
+	if (status_of(&s) == STOPPED)
+		oci_fail("container \"%s\" is not running", id);
+	if (all && s.ncgroup_dirs) {
+		char path[PATH_MAX + 16];
+		int pid;
+		snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroup_dirs[0]);
+		FILE *procs = fopen(path, "re");
+		while (procs && fscanf(procs, "%d", &pid) == 1)
+			kill(pid, sig);
+		if (procs)
+			fclose(procs);
+	}
+	if (kill(s.pid, sig) < 0 && !all)
+		oci_fail("kill %d: %s", s.pid, strerror(errno));
+	return 0;
+}
+
+static int cmd_delete(const char *id, bool force)
+{
+	struct oci_state s;
+	if (!load_state(id, &s)) {
+		if (force)
+			return 0;
+		oci_fail("container \"%s\" does not exist", id);
+	}
+	enum oci_status st = status_of(&s);
+	if (st == RUNNING && !force)
+		oci_fail("cannot delete container \"%s\": it is running (stop it, or use delete --force)", id);
+	if (st != STOPPED) {
+		kill(s.pid, SIGKILL);
+		for (int tries = 0; tries < 5000 && status_of(&s) != STOPPED; tries++)
+			usleep(1000);
+	}
+	abandon(&s, 0);
+	return 0;
+}
+
+static int cmd_ps(const char *id)
+{
+	struct oci_state s;
+	char path[PATH_MAX + 16];
+	int pid;
+	if (!load_state(id, &s))
+		oci_fail("container \"%s\" does not exist", id);
+	json_object *a = json_object_new_array();
+	snprintf(path, sizeof path, "%s/cgroup.procs", s.ncgroup_dirs ? s.cgroup_dirs[0] : "/nonexistent");
+	FILE *procs = fopen(path, "re");
+	while (procs && fscanf(procs, "%d", &pid) == 1)
+		json_object_array_add(a, json_object_new_int(pid));
+	if (procs)
+		fclose(procs);
+	puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
+	json_object_put(a);
+	return 0;
+}
+
+static const char oci_usage[] =
+	"usage: contained-oci [--root DIR] [--log FILE] [--log-format json|text] COMMAND ...\n"
+	"  create --bundle DIR [--pid-file FILE] ID   set up the container, blocked before exec\n"
+	"  start ID                                  let it exec process.args\n"
+	"  state ID                                  its OCI state, as JSON\n"
+	"  kill [--all] ID [SIGNAL]                  signal it (default TERM)\n"
+	"  delete [--force] ID                       remove a stopped container\n"
+	"  ps --format json ID                       its processes, as a JSON array of pids\n"
+	"  features                                  what this runtime supports, as JSON\n"
+	"  --version\n";
+
+/* A subcommand's own flags: "--name value" or "--name=value", and bare
+ * "--name" for the booleans in BOOLS. */
+struct sub_args {
+	const char *value[8];          /* in the order of the names */
+	bool set[8];
+	const char *positional[4];
+	int npositional;
+};
+
+static void parse_sub(int argc, char **argv, const char *const *names, const char *const *bools,
+		      struct sub_args *a)
+{
+	memset(a, 0, sizeof *a);
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+		if (arg[0] != '-' || !arg[1] || a->npositional) {
+			if (a->npositional == (int)LEN(a->positional))
+				oci_fail("%s: too many arguments", argv[i]);
+			a->positional[a->npositional++] = arg;
+			continue;
+		}
+		while (*arg == '-')
+			arg++;
+		size_t len = strcspn(arg, "=");
+		bool found = false;
+		for (int k = 0; names[k] && !found; k++) {
+			if (strlen(names[k]) != len || strncmp(names[k], arg, len))
+				continue;
+			found = a->set[k] = true;
+			bool boolean = false;
+			for (const char *const *b = bools; b && *b; b++)
+				boolean |= !strcmp(*b, names[k]);
+			if (arg[len] == '=')
+				a->value[k] = arg + len + 1;
+			else if (!boolean && i + 1 < argc)
+				a->value[k] = argv[++i];
+			else if (!boolean)
+				oci_fail("%s needs a value", argv[i]);
+		}
+		if (!found)
+			oci_fail("unknown flag %s (see contained-oci --help)", argv[i]);
+	}
+}
+
+#ifndef CONTAINED_OCI_TEST
+int main(int argc, char **argv)
+{
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--version") || !strcmp(a, "-v")) {
+			printf("contained-oci version %s\nspec: %s\n", CONTAINED_OCI_VERSION, OCI_VERSION);
+			return 0;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(oci_usage, stdout);
+			return 0;
+		} else if (!strcmp(a, "--systemd-cgroup") || !strcmp(a, "--debug")) {
+			continue;
+		} else if ((!strcmp(a, "--root") || !strcmp(a, "--log") || !strcmp(a, "--log-format")) &&
+			   i + 1 < argc) {
+			const char *v = argv[++i];
+			if (!strcmp(a, "--root"))
+				state_root = v;
+			else if (!strcmp(a, "--log") && !(oci_log = fopen(v, "ae")))
+				oci_fail("--log %s: %s", v, strerror(errno));
+			else if (!strcmp(a, "--log-format") && !(log_json = !strcmp(v, "json")) && strcmp(v, "text"))
+				oci_fail("--log-format %s: expected json or text", v);
+		} else {
+			oci_fail("unknown global flag %s (see contained-oci --help)", a);
+		}
+	}
+	if (i == argc) {
+		fputs(oci_usage, stderr);
+		return 1;
+	}
+	const char *cmd = argv[i];
+	struct sub_args a;
+	argc -= i + 1;
+	argv += i + 1;
+	if (!strcmp(cmd, "features")) {
+		print_features();
+		return 0;
+	}
+	if (!strcmp(cmd, "create")) {
+		static const char *const names[] = { "bundle", "pid-file", "console-socket", "no-pivot",
+						     "no-new-keyring", NULL };
+		static const char *const bools[] = { "no-pivot", "no-new-keyring", NULL };
+		parse_sub(argc, argv, names, bools, &a);
+		if (a.set[3])
+			oci_fail("create --no-pivot is not supported: contained-oci always uses pivot_root");
+		if (a.npositional != 1)
+			oci_fail("create needs one container id");
+		return cmd_create(a.positional[0], a.value[0] ? a.value[0] : ".", a.value[1], a.value[2]);
+	}
+	if (!strcmp(cmd, "kill")) {
+		static const char *const names[] = { "all", "a", NULL };
+		parse_sub(argc, argv, names, names, &a);
+		if (a.npositional < 1 || a.npositional > 2)
+			oci_fail("kill needs a container id and, optionally, a signal");
+		return cmd_kill(a.positional[0], a.positional[1], a.set[0] || a.set[1]);
+	}
+	if (!strcmp(cmd, "delete")) {
+		static const char *const names[] = { "force", "f", NULL };
+		parse_sub(argc, argv, names, names, &a);
+		if (a.npositional != 1)
+			oci_fail("delete needs one container id");
+		return cmd_delete(a.positional[0], a.set[0] || a.set[1]);
+	}
+	if (!strcmp(cmd, "ps")) {
+		static const char *const names[] = { "format", "f", NULL };
+		parse_sub(argc, argv, names, NULL, &a);
+		const char *format = a.value[0] ? a.value[0] : a.value[1];
+		if (!format || strcmp(format, "json"))
+			oci_fail("ps: only --format json is supported");
+		if (a.npositional != 1)
+			oci_fail("ps needs one container id");
+		return cmd_ps(a.positional[0]);
+	}
+	if (!strcmp(cmd, "start") || !strcmp(cmd, "state")) {
+		parse_sub(argc, argv, (const char *const[]){ NULL }, NULL, &a);
+		if (a.npositional != 1)
+			oci_fail("%s needs one container id", cmd);
+		if (!strcmp(cmd, "state")) {
+			print_state(a.positional[0]);
+			return 0;
+		}
+		return cmd_start(a.positional[0]);
+	}
+	oci_fail("%s is not supported by contained-oci yet (it has create, start, state, kill, "
+		 "delete, ps, features)", cmd);
+}
+#endif

@@ -1,0 +1,190 @@
+/*
+ * oci_unit.c - Check unit tests for oci.c's config.json reader, on the
+ * configurations containerd 1.6 and Docker 20.10 really sent (tests/oci/,
+ * recorded with a logging runtime in runc's place; bundle paths replaced).
+ * oci.c is included whole, without its main() (CONTAINED_OCI_TEST).
+ * Nothing here needs root.
+ */
+#define CONTAINED_OCI_TEST
+#include "../oci.c"
+
+#include <check.h>
+
+static struct oci_config config;
+static char err[1024];
+
+/* The sample NAME from tests/oci/, parsed; returns parse_oci_config's result. */
+static int parse_sample(const char *name)
+{
+	static char text[1 << 16];
+	char path[256];
+	snprintf(path, sizeof path, "tests/oci/%s", name);
+	ck_assert_msg(read_file(path, text, sizeof text) == 0, "%s: %s (run from the top of the checkout)",
+		      path, strerror(errno));
+	err[0] = '\0';
+	return parse_oci_config(text, &config, err, sizeof err);
+}
+
+static int parse_text(const char *text)
+{
+	err[0] = '\0';
+	return parse_oci_config(text, &config, err, sizeof err);
+}
+
+/* The smallest config that passes, with EXTRA spliced in at the top level. */
+static int parse_with(const char *extra)
+{
+	static char text[4096];
+	snprintf(text, sizeof text, "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+		 "\"root\":{\"path\":\"rootfs\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}%s}", extra);
+	return parse_text(text);
+}
+
+START_TEST(ctr_run_rm)
+{
+	ck_assert_msg(parse_sample("config-ctr-run-rm.json") == 0, "%s", err);
+	ck_assert_str_eq(config.process.args[0], "sh");
+	ck_assert_str_eq(config.process.args[2], "echo hi-nontty; ls -l /proc/self/fd/; exit 3");
+	ck_assert_ptr_null(config.process.args[3]);
+	ck_assert_str_eq(config.process.env[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	ck_assert_str_eq(config.process.cwd, "/");
+	ck_assert_uint_eq(config.process.uid, 0);
+	ck_assert_int_eq(config.process.ngids, 1);
+	ck_assert(config.process.no_new_privileges);
+	ck_assert(!config.process.terminal);
+	ck_assert(config.process.bounding & (1ULL << CAP_MKNOD));
+	ck_assert(!(config.process.bounding & (1ULL << CAP_SYS_ADMIN)));
+	ck_assert_uint_eq(config.process.bounding, config.process.effective);
+	ck_assert_int_eq(config.process.nrlimits, 1);
+	ck_assert_int_eq(config.process.rlimits[0].resource, RLIMIT_NOFILE);
+	ck_assert_uint_eq(config.process.rlimits[0].limit.rlim_cur, 1024);
+	ck_assert_str_eq(config.root_path, "rootfs");
+	ck_assert(!config.root_readonly);
+	ck_assert_int_eq(config.nmounts, 7);
+	ck_assert_str_eq(config.mounts[1].destination, "/dev");
+	ck_assert_uint_eq(config.mounts[1].flags, MS_NOSUID | MS_STRICTATIME);
+	ck_assert_str_eq(config.mounts[1].data, "mode=755,size=65536k");
+	ck_assert_uint_eq(config.mounts[5].flags, MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RDONLY);
+	ck_assert_int_eq(config.namespaces, CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNS | CLONE_NEWNET);
+	ck_assert_str_eq(config.cgroups_path, "/default/a1");
+	ck_assert_int_eq(config.cpu_shares, 1024);
+	ck_assert_int_eq(config.ndevices, 10);
+	ck_assert(!config.devices[0].allow);
+	ck_assert_int_eq(config.devices[0].type, 'a');
+	ck_assert_int_eq(config.devices[8].major, 136);
+	ck_assert_int_eq(config.devices[8].minor, -1);
+	ck_assert_int_eq(config.nmasked, 10);
+	ck_assert_str_eq(config.masked[2], "/proc/kcore");
+	ck_assert_int_eq(config.nreadonly, 5);
+}
+END_TEST
+
+START_TEST(device_rules_as_cgroup_v1_text)
+{
+	char text[64];
+	ck_assert_msg(parse_sample("config-ctr-run-rm.json") == 0, "%s", err);
+	device_rule_text(&config.devices[0], text, sizeof text);
+	ck_assert_str_eq(text, "a");
+	device_rule_text(&config.devices[1], text, sizeof text);
+	ck_assert_str_eq(text, "c 1:3 rwm");
+	device_rule_text(&config.devices[8], text, sizeof text);
+	ck_assert_str_eq(text, "c 136:* rwm");
+}
+END_TEST
+
+/* What this runtime cannot apply yet is refused, by name. */
+START_TEST(unsupported_fields_named)
+{
+	ck_assert_int_eq(parse_sample("config-ctr-run-kontainer-flags.json"), -1);
+	ck_assert_str_eq(err, "config.json: linux.uidMappings is not supported by contained-oci yet; "
+			 "remove it from the configuration or use another runtime");
+	ck_assert_int_eq(parse_sample("config-docker-run-flags.json"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "config.json: hooks is not supported"));
+	ck_assert_int_eq(parse_with(",\"hostname\":\"x\""), -1);
+	ck_assert_ptr_nonnull(strstr(err, "no \"uts\""));
+	ck_assert_int_eq(parse_with(""), 0);
+}
+END_TEST
+
+START_TEST(seccomp_refused)
+{
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+				    "\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],"
+				    "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"}}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "linux.seccomp is not supported"));
+}
+END_TEST
+
+START_TEST(unknown_field_named)
+{
+	ck_assert_int_eq(parse_with(",\"frobnicate\":1"), -1);
+	ck_assert_str_eq(err, "config.json: unknown field frobnicate: contained-oci refuses what it "
+			 "does not understand rather than ignore it");
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"capabilities\":{\"bounding\":[],\"sideways\":[]}},\"root\":{\"path\":\"r\"},"
+				    "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown field process.capabilities.sideways"));
+}
+END_TEST
+
+START_TEST(bad_values_named)
+{
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":\"sh\",\"cwd\":\"/\"}}"), -1);
+	ck_assert_str_eq(err, "config.json: process.args must be an array");
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"capabilities\":{\"bounding\":[\"CAP_FLY\"]}}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown capability \"CAP_FLY\""));
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"rlimits\":[{\"type\":\"RLIMIT_BOGUS\",\"soft\":1,\"hard\":1}]}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "unknown type \"RLIMIT_BOGUS\""));
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+				    "\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/a/../../etc\","
+				    "\"type\":\"tmpfs\"}]}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "without \"..\""));
+	ck_assert_int_eq(parse_text("{not json"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "not valid JSON"));
+}
+END_TEST
+
+/* Zero means unset (Docker sends zeros); anything else unsupported is refused. */
+START_TEST(resource_zeros_are_unset)
+{
+	ck_assert_int_eq(parse_with(",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":"
+				    "{\"memory\":{\"limit\":0,\"swap\":0},\"blockIO\":{\"weight\":0}}}"), 0);
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+				    "\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],"
+				    "\"resources\":{\"memory\":{\"limit\":1048576,\"swap\":2097152}}}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "linux.resources.memory.swap is not supported"));
+}
+END_TEST
+
+START_TEST(signals_by_number_and_name)
+{
+	ck_assert_int_eq(parse_signal("9"), SIGKILL);
+	ck_assert_int_eq(parse_signal("KILL"), SIGKILL);
+	ck_assert_int_eq(parse_signal("SIGTERM"), SIGTERM);
+	ck_assert_int_eq(parse_signal("sigusr1"), SIGUSR1);
+	ck_assert_int_eq(parse_signal("0"), -1);
+	ck_assert_int_eq(parse_signal("BOGUS"), -1);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("oci_unit");
+	TCase *tc = tcase_create("config");
+	tcase_add_test(tc, ctr_run_rm);
+	tcase_add_test(tc, device_rules_as_cgroup_v1_text);
+	tcase_add_test(tc, unsupported_fields_named);
+	tcase_add_test(tc, seccomp_refused);
+	tcase_add_test(tc, unknown_field_named);
+	tcase_add_test(tc, bad_values_named);
+	tcase_add_test(tc, resource_zeros_are_unset);
+	tcase_add_test(tc, signals_by_number_and_name);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

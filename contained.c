@@ -3457,7 +3457,8 @@ static void bind_resolv_conf(int root)
 }
 
 /* The pair and the table of the container whose cgroup is NAME, in this
- * network namespace; either may be gone already.  The parent's cleanup,
+ * network namespace; either may be gone already, or never have been (a
+ * kernel without nf_tables has no table to remove).  The parent's cleanup,
  * the watchdog and the stale sweep all call this. */
 static void remove_network_of(const char *name)
 {
@@ -3471,7 +3472,7 @@ static void remove_network_of(const char *name)
 		fprintf(stderr, "contained: could not remove %s: %s\n", host_end, strerror(errno));
 	memset(&m, 0, sizeof m);
 	delete_table(&m, table);
-	if (nl_send(NETLINK_NETFILTER, &m) < 0 && errno != ENOENT)
+	if (nl_send(NETLINK_NETFILTER, &m) < 0 && errno != ENOENT && errno != EPROTONOSUPPORT)
 		fprintf(stderr, "contained: could not remove nftables table %s: %s\n", table,
 			strerror(errno));
 }

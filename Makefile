@@ -14,7 +14,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help roots rootfs check check-build check-unit check-oci-unit check-oci check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
+.PHONY: all help roots rootfs check check-build check-unit check-oci-unit check-oci check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
 
 all: contained contained-oci
 
@@ -25,7 +25,8 @@ help:
 	@echo "sudo make check      run every test (needs root)"
 	@echo "make check-build     compile contained.c four ways: plain gcc, clang, static, CONTAINED_TEST"
 	@echo "sudo make check-unit / check-container / check-security / check-process /"
-	@echo "     check-classroom / check-enter / check-hostile / check-limits / check-labs / check-rootfs-scripts   one suite each"
+	@echo "     check-classroom / check-enter / check-hostile / check-limits / check-network /"
+	@echo "     check-labs / check-rootfs-scripts   one suite each"
 	@echo "make check-oci-unit  oci.c's config.json reader; sudo make check-oci: its lifecycle"
 	@echo "sudo make check-vm   run the cgroup v2 tests in a qemu VM"
 	@echo "sudo make check-systemd  run contained on a Debian 12 systemd host in a qemu VM"
@@ -185,6 +186,10 @@ check-hostile: contained tests/build/test_hostile $(TEST_ROOTFS)/.built
 check-limits: contained $(TEST_ROOTFS)/.built
 	sh tests/limits.sh ./contained $(TEST_ROOTFS)
 
+# -n, in network namespaces the script makes itself: nothing leaves them.
+check-network: contained $(TEST_ROOTFS)/.built
+	sh tests/network.sh ./contained $(TEST_ROOTFS)
+
 check-labs: contained $(TEST_ROOTFS)/.built
 	sh tests/labs.sh
 
@@ -208,7 +213,7 @@ check-vm: contained tests/build/probes.stamp
 check-systemd: contained contained-oci tests/build/probes.stamp
 	sh tests/systemd-vm/run.sh ./contained
 
-check: check-build check-unit check-oci-unit check-oci check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-labs check-rootfs-scripts check-vm check-systemd
+check: check-build check-unit check-oci-unit check-oci check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-vm check-systemd
 
 bench: contained
 	sh tests/bench.sh ./contained

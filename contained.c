@@ -24,6 +24,8 @@
  *   6b. Files               prepare_binds(), put_overlay_in_place(),
  *                           bind_hosts_files(), mount_files(), enter_workdir()
  *   6c. Shared namespaces   -S: warn_shared_namespaces(), bind_hosts_instead()
+ *   6d. Network (-n)        prepare_network(), connect_network() (parent),
+ *                           bind_resolv_conf(), configure_eth0() (child)
  *   7. Capabilities         drop_capabilities()
  *   8. Seccomp              install_syscall_filter()
  *   9. Exec / PID 1         open_terminal(), hand_over_terminal() (child) and
@@ -43,6 +45,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <elf.h>
@@ -81,9 +84,15 @@
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/magic.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <linux/netlink.h>
 #include <linux/openat2.h>
+#include <linux/rtnetlink.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
+#include <linux/veth.h>
 #include <seccomp.h>
 #include <sys/capability.h>
 
@@ -186,6 +195,13 @@ struct cgroup {                        /* section 3 */
 	bool born_inside;              /* clone3 started the child in it */
 };
 static struct cgroup cgroup;           /* built in 3, removed in 10 */
+struct network {                       /* section 6d: -n */
+	bool on;
+	uint32_t subnet;               /* the container's /24, network order: 10.200.5.0 */
+	int lock_fd;                   /* /run/contained/net-<subnet>.lock, locked: "taken" */
+	char resolv[4096];             /* the host's DNS configuration */
+};
+static struct network network = { .lock_fd = -1 };  /* claimed before 3, removed in 10 */
 static int watchdog_fd = -1;           /* 3: the launcher's end of the watchdog's pipe */
 static pid_t watchdog_pid;             /* 3 */
 static pid_t container_pid;            /* 4: the child, as the host numbers it; 0 once reaped */
@@ -229,6 +245,7 @@ struct options {
 	long cpu_quota_us;             /* -C, microseconds per 100 ms; 0 = none */
 	long max_pids;                 /* -P */
 	bool init;                     /* -i: run a tiny init as PID 1 */
+	bool network;                  /* -n: a veth pair and a way out (section 6d) */
 	enum terminal_mode terminal;   /* -t, -T: a pty of its own (section 9) */
 	bool step, verbose;            /* -s, -v: classroom modes (appendix) */
 	bool quiet;                    /* -q: no "=>" lines */
@@ -272,6 +289,9 @@ static const char usage_text[] =
 	"  -C CPUS     CPU time as a fraction of one CPU, e.g. 0.5 (default: no cap)\n"
 	"  -P N        maximum number of processes (default 64)\n"
 	"  -i          run a small init as PID 1 that reaps zombies and forwards signals\n"
+	"  -n          network: an eth0 with its own address, a default route and\n"
+	"              masquerading out through the host (a /24 from CONTAINED_NET,\n"
+	"              default 10.200.0.0/16), and the host's /etc/resolv.conf\n"
 	"  -t          give the container a terminal of its own even when stdin is not one\n"
 	"  -T          no terminal of its own: the command gets the caller's stdin and stdout\n"
 	"              (default: a terminal of its own when stdin and stdout are terminals)\n"
@@ -516,7 +536,7 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 	optind = 0;      /* glibc: 0 resets getopt fully, so tests can call us twice */
 	opterr = 0;
 	int opt;
-	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:e:w:b:roitTsvqcS:x:l")) != -1) {
+	while ((opt = getopt(argc, argv, "+:m:u:H:M:C:P:e:w:b:roitTnsvqcS:x:l")) != -1) {
 		seen[opt & 127] = true;
 		switch (opt) {
 		case 'm':
@@ -589,6 +609,9 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 			break;
 		case 'i':
 			o->init = true;
+			break;
+		case 'n':
+			o->network = true;
 			break;
 		/* -t as `docker run -t`: a pty even for a script fed through a
 		 * pipe, for programs that insist on a terminal.  -T: the caller's
@@ -672,6 +695,9 @@ parsed:
 	if ((o->shared & CLONE_NEWUTS) && o->hostname[0])
 		return option_error(err, errlen, "-H and -S uts: the hostname is the host's when "
 				    "the UTS namespace is shared; choose one");
+	if ((o->shared & CLONE_NEWNET) && o->network)
+		return option_error(err, errlen, "-n and -S net: -n gives the container a network "
+				    "of its own, -S net the host's; choose one");
 	if (o->quiet && (o->verbose || o->step))
 		return option_error(err, errlen, "-q: cannot go with %s, which print what -q "
 				    "silences; choose one", o->verbose ? "-v" : "-s");
@@ -1265,6 +1291,7 @@ static const char *cgroup_dir_of(const char *controller)
 }
 
 static void remove_cgroup_dir(const char *dir);   /* section 10 */
+static void remove_network_of(const char *name);  /* section 6d */
 static void remove_cgroup(void);
 
 /* The name of a container's cgroup directory: its hostname and 48 random
@@ -1329,6 +1356,7 @@ static void sweep_stale_cgroups(const char *parent)
 		int fd = lock_file(lock, O_RDWR, LOCK_NB);
 		if (fd < 0 && errno != ENOENT)
 			continue;             /* its launcher (or watchdog) lives */
+		remove_network_of(e->d_name);
 		remove_cgroup_dir(path);
 		state_path(e->d_name, lock, sizeof lock);
 		unlink(lock);
@@ -1544,6 +1572,7 @@ static void close_launcher_fds(void)
 {
 	close(watchdog_fd);
 	close(cgroup.lock_fd);
+	close(network.lock_fd);
 	if (cgroup.version == 2)
 		close(cgroup.dir_fd);
 }
@@ -2800,6 +2829,666 @@ static void take_hosts_hostname(struct options *o)
 }
 
 /* ------------------------------------------------------------------------ *
+ * 6d. Network (-n): a veth pair, an address, a way out
+ *
+ * A fresh network namespace holds only lo (section 2's table): the
+ * container can talk to itself and to nothing else.  -n gives it a wire
+ * to the launcher's namespace.  A veth pair is two network interfaces
+ * joined back to back: a packet sent into one comes out of the other
+ * (veth(4)).  One end, eth0, is created straight inside the container's
+ * namespace; the other, ct<12 hex digits> (an interface name holds 15
+ * characters), stays with the launcher.  The two ends share a /24 of
+ * their own: the launcher's end is .1, the container's .2, and the
+ * container's default route goes via .1.
+ *
+ * Each container gets its own /24, taken from CONTAINED_NET (default
+ * 10.200.0.0/16: 256 of them).  Two launchers must never hand out the
+ * same one, so a /24 is claimed like the cgroup of section 3: by a lock,
+ * a flock(2) on /run/contained/net-<subnet>.lock, which the kernel drops
+ * when the launcher and its watchdog are both gone, however they end.
+ *
+ * The launcher's namespace does not know where 10.200.5.2 should go
+ * beyond its own end of the wire, and the rest of the network does not
+ * know 10.200.5.0/24 at all.  Two settings fix that: forwarding
+ * (net.ipv4.ip_forward), which lets the host pass packets on between
+ * interfaces, and masquerading, which rewrites the source of a packet
+ * leaving for elsewhere to the host's own address on the way out, so
+ * that replies come back to the host, which undoes the rewrite
+ * (connection tracking remembers each flow).  The rule lives in an
+ * nftables table of the launcher's own, "contained-<cgroup name>", with
+ * one chain hooked at postrouting, and removing the table removes it all:
+ * the rest of the host's ruleset is not touched.  A host whose own
+ * firewall drops forwarded packets (a forward chain with policy drop)
+ * still drops the container's: an accept in one table cannot overrule a
+ * drop in another (nft(8)).  Forwarding, once on, stays on: other
+ * containers may rely on it, and the launcher says so when it turns it on.
+ *
+ * Both ends are configured over netlink, a socket through which programs
+ * and the kernel exchange messages (netlink(7)): rtnetlink for links,
+ * addresses and routes (rtnetlink(7)), nfnetlink for nftables rules.
+ * The launcher builds the messages itself rather than link libmnl and
+ * libnftnl, or run ip(8) and nft(8): the message *is* the lesson (each one
+ * is a header and a list of type-length-value attributes, and -v prints
+ * them by name), and contained.c still builds with its one gcc line.
+ * `ip -d link`, `ip addr`, `ip route` and `nft list ruleset` show what
+ * they did.
+ *
+ * Who does what: the parent, in the host's namespace, creates the pair
+ * (the peer placed in the child's namespace through /proc/PID/ns/net,
+ * IFLA_NET_NS_FD), sets up its own end and the rule before the go-ahead.
+ * The child, root of the user namespace that owns its network namespace,
+ * gives eth0 its address and route itself, before it drops its
+ * capabilities.  It also gets the host's DNS configuration as its
+ * /etc/resolv.conf, a copy in a small tmpfs bound over the rootfs's file,
+ * never written into the rootfs.  The parent's cleanup (section 10), the
+ * watchdog and the stale sweep (section 3) remove the table and the
+ * pair; the container's end goes with its namespace anyway.
+ * ------------------------------------------------------------------------ */
+
+#define DEFAULT_NET "10.200.0.0/16"
+#define NET_TABLE_PREFIX "contained-"
+
+/* One or more netlink messages built in place, back to back (an nftables
+ * change is a batch of several).  Each message is a struct nlmsghdr, a
+ * fixed header of its family's (struct ifinfomsg, struct nfgenmsg ...),
+ * then attributes: struct nlattr (length, type) and the value, each padded
+ * to 4 bytes; a nested attribute holds other attributes as its value. */
+struct netlink_msg {
+	size_t len;                    /* bytes used in buf */
+	size_t start;                  /* where the message being built begins */
+	unsigned seq;                  /* the last message's sequence number */
+	unsigned acks;                 /* how many messages asked for an answer */
+	char buf[2048] __attribute__((aligned(NLMSG_ALIGNTO)));
+};
+
+/* LEN zeroed bytes at the end of M, padded; the current message grows. */
+static void *nl_reserve(struct netlink_msg *m, size_t len)
+{
+	size_t padded = NLMSG_ALIGN(len);
+	if (m->len + padded > sizeof m->buf)
+		die("internal error: netlink message longer than %zu bytes", sizeof m->buf);
+	void *p = m->buf + m->len;
+	memset(p, 0, padded);
+	m->len += padded;
+	((struct nlmsghdr *)(m->buf + m->start))->nlmsg_len = m->len - m->start;
+	return p;
+}
+
+/* A new message of TYPE with FLAGS (NLM_F_REQUEST is implied) and the
+ * family's fixed HEADER of SIZE bytes. */
+static void nl_message(struct netlink_msg *m, int type, int flags, const void *header, size_t size)
+{
+	m->start = m->len;
+	struct nlmsghdr *h = nl_reserve(m, sizeof *h);
+	h->nlmsg_type = type;
+	h->nlmsg_flags = NLM_F_REQUEST | flags;
+	h->nlmsg_seq = ++m->seq;
+	if (flags & NLM_F_ACK)
+		m->acks++;
+	memcpy(nl_reserve(m, size), header, size);
+}
+
+static void nl_attr(struct netlink_msg *m, int type, const void *value, size_t size)
+{
+	struct nlattr *a = nl_reserve(m, NLA_HDRLEN + size);
+	a->nla_type = type;
+	a->nla_len = NLA_HDRLEN + size;
+	if (size)
+		memcpy((char *)a + NLA_HDRLEN, value, size);
+}
+
+static void nl_string(struct netlink_msg *m, int type, const char *s)
+{
+	nl_attr(m, type, s, strlen(s) + 1);
+}
+
+/* nftables numbers are big-endian ("network order"). */
+static void nl_be32(struct netlink_msg *m, int type, uint32_t value)
+{
+	uint32_t be = htonl(value);
+	nl_attr(m, type, &be, sizeof be);
+}
+
+/* Open a nested attribute; nl_end() closes it at the offset returned. */
+static size_t nl_nest(struct netlink_msg *m, int type)
+{
+	size_t at = m->len;
+	nl_attr(m, type | NLA_F_NESTED, NULL, 0);
+	return at;
+}
+
+static void nl_end(struct netlink_msg *m, size_t at)
+{
+	((struct nlattr *)(m->buf + at))->nla_len = m->len - at;
+}
+
+/* A netlink socket of PROTOCOL (NETLINK_ROUTE, NETLINK_NETFILTER) that
+ * gives up on the kernel's answer after 5 s rather than hang. */
+static int nl_open(int protocol)
+{
+	int one = 1;
+	struct timeval timeout = { .tv_sec = 5 };
+	int sock = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
+	if (sock < 0)
+		return -1;
+	setsockopt(sock, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof one);  /* answers without our message */
+	setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+	return sock;
+}
+
+/* Send every message in M to the kernel over SOCK and read its answers,
+ * one NLMSG_ERROR per message that set NLM_F_ACK (error 0: done).  Returns
+ * 0, or -1 with errno: the first error the kernel reported. */
+static int nl_talk(int sock, const struct netlink_msg *m)
+{
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	char reply[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
+	if (sendto(sock, m->buf, m->len, 0, (struct sockaddr *)&kernel, sizeof kernel) < 0)
+		return -1;
+	for (unsigned answered = 0; answered < m->acks;) {
+		ssize_t n = recv(sock, reply, sizeof reply, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		for (struct nlmsghdr *h = (void *)reply; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n)) {
+			if (h->nlmsg_type != NLMSG_ERROR)
+				continue;
+			int error = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+			if (error) {
+				errno = -error;
+				return -1;
+			}
+			answered++;
+		}
+	}
+	return 0;
+}
+
+/* Open a socket of PROTOCOL, send M, close.  0, or -1 with errno. */
+static int nl_send(int protocol, const struct netlink_msg *m)
+{
+	int sock = nl_open(protocol);
+	if (sock < 0)
+		return -1;
+	int rc = nl_talk(sock, m);
+	int saved = errno;
+	close(sock);
+	errno = saved;
+	return rc;
+}
+
+/* ---- rtnetlink: links, addresses, routes (rtnetlink(7)) ---- */
+
+/* RTM_NEWLINK: the pair, HOST_END here and eth0 in the namespace NETNS
+ * (an open /proc/PID/ns/net).  The peer is described by its own
+ * ifinfomsg and attributes inside VETH_INFO_PEER, and created straight in
+ * its namespace, where the name eth0 cannot collide with the host's. */
+static void add_veth_pair(struct netlink_msg *m, const char *host_end, int netns)
+{
+	struct ifinfomsg link = { .ifi_family = AF_UNSPEC };
+	nl_message(m, RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, &link, sizeof link);
+	nl_string(m, IFLA_IFNAME, host_end);
+	size_t info = nl_nest(m, IFLA_LINKINFO);
+	nl_string(m, IFLA_INFO_KIND, "veth");
+	size_t data = nl_nest(m, IFLA_INFO_DATA);
+	size_t peer = nl_nest(m, VETH_INFO_PEER);
+	nl_reserve(m, sizeof link);
+	nl_string(m, IFLA_IFNAME, "eth0");
+	nl_attr(m, IFLA_NET_NS_FD, &netns, sizeof netns);
+	nl_end(m, peer);
+	nl_end(m, data);
+	nl_end(m, info);
+}
+
+/* RTM_NEWLINK on an existing link: IFF_UP in ifi_change says which flag
+ * to change, in ifi_flags what to make it. */
+static void bring_up(struct netlink_msg *m, int ifindex)
+{
+	struct ifinfomsg link = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex,
+				  .ifi_flags = IFF_UP, .ifi_change = IFF_UP };
+	nl_message(m, RTM_NEWLINK, NLM_F_ACK, &link, sizeof link);
+}
+
+/* RTM_NEWADDR: ADDRESS/24 on IFINDEX (both addresses network order). */
+static void add_address(struct netlink_msg *m, int ifindex, uint32_t address)
+{
+	struct ifaddrmsg a = { .ifa_family = AF_INET, .ifa_prefixlen = 24,
+			       .ifa_scope = RT_SCOPE_UNIVERSE, .ifa_index = ifindex };
+	nl_message(m, RTM_NEWADDR, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, &a, sizeof a);
+	nl_attr(m, IFA_LOCAL, &address, sizeof address);
+	nl_attr(m, IFA_ADDRESS, &address, sizeof address);
+}
+
+/* RTM_NEWROUTE: 0.0.0.0/0 via GATEWAY on IFINDEX, in the main table. */
+static void add_default_route(struct netlink_msg *m, int ifindex, uint32_t gateway)
+{
+	struct rtmsg r = { .rtm_family = AF_INET, .rtm_table = RT_TABLE_MAIN,
+			   .rtm_protocol = RTPROT_BOOT, .rtm_scope = RT_SCOPE_UNIVERSE,
+			   .rtm_type = RTN_UNICAST };
+	nl_message(m, RTM_NEWROUTE, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, &r, sizeof r);
+	nl_attr(m, RTA_GATEWAY, &gateway, sizeof gateway);
+	nl_attr(m, RTA_OIF, &ifindex, sizeof ifindex);
+}
+
+/* RTM_DELLINK by name: a veth takes its peer with it. */
+static void delete_link(struct netlink_msg *m, const char *name)
+{
+	struct ifinfomsg link = { .ifi_family = AF_UNSPEC };
+	nl_message(m, RTM_DELLINK, NLM_F_ACK, &link, sizeof link);
+	nl_string(m, IFLA_IFNAME, name);
+}
+
+/* ---- nfnetlink: an nftables table of our own ---- */
+
+/* Every nftables change is a transaction: a batch that opens with
+ * NFNL_MSG_BATCH_BEGIN and closes with NFNL_MSG_BATCH_END, applied whole
+ * or not at all. */
+static void nft_batch(struct netlink_msg *m, int type)
+{
+	struct nfgenmsg g = { .nfgen_family = AF_UNSPEC, .version = NFNETLINK_V0,
+			      .res_id = htons(NFNL_SUBSYS_NFTABLES) };
+	nl_message(m, type, 0, &g, sizeof g);
+}
+
+/* An nftables message about the ip (IPv4) family. */
+static void nft_message(struct netlink_msg *m, int type, int flags)
+{
+	struct nfgenmsg g = { .nfgen_family = NFPROTO_IPV4, .version = NFNETLINK_V0 };
+	nl_message(m, NFNL_SUBSYS_NFTABLES << 8 | type, NLM_F_ACK | flags, &g, sizeof g);
+}
+
+/* One expression of a rule: its NAME, then what nl_expression_end() closes. */
+static size_t nft_expression(struct netlink_msg *m, const char *name, size_t *data)
+{
+	size_t elem = nl_nest(m, NFTA_LIST_ELEM);
+	nl_string(m, NFTA_EXPR_NAME, name);
+	*data = nl_nest(m, NFTA_EXPR_DATA);
+	return elem;
+}
+
+static void nft_expression_end(struct netlink_msg *m, size_t elem, size_t data)
+{
+	nl_end(m, data);
+	nl_end(m, elem);
+}
+
+/* The first 3 bytes (a /24) of the IPv4 header's source address (offset
+ * 12) or destination (16) into register 1, compared (OP) with SUBNET's. */
+static void nft_match_subnet(struct netlink_msg *m, int offset, int op, uint32_t subnet)
+{
+	size_t elem, data;
+	elem = nft_expression(m, "payload", &data);
+	nl_be32(m, NFTA_PAYLOAD_DREG, NFT_REG_1);
+	nl_be32(m, NFTA_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+	nl_be32(m, NFTA_PAYLOAD_OFFSET, offset);
+	nl_be32(m, NFTA_PAYLOAD_LEN, 3);
+	nft_expression_end(m, elem, data);
+	elem = nft_expression(m, "cmp", &data);
+	nl_be32(m, NFTA_CMP_SREG, NFT_REG_1);
+	nl_be32(m, NFTA_CMP_OP, op);
+	size_t value = nl_nest(m, NFTA_CMP_DATA);
+	nl_attr(m, NFTA_DATA_VALUE, &subnet, 3);
+	nl_end(m, value);
+	nft_expression_end(m, elem, data);
+}
+
+/* The whole of what -n adds to the firewall, as `nft list ruleset` shows it:
+ *   table ip TABLE {
+ *     chain postrouting {
+ *       type nat hook postrouting priority srcnat;
+ *       ip saddr SUBNET/24 ip daddr != SUBNET/24 masquerade
+ *     } }
+ * SUBNET in network order. */
+static void add_masquerade_table(struct netlink_msg *m, const char *table, uint32_t subnet)
+{
+	size_t elem, data;
+	nft_batch(m, NFNL_MSG_BATCH_BEGIN);
+	nft_message(m, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL);
+	nl_string(m, NFTA_TABLE_NAME, table);
+
+	nft_message(m, NFT_MSG_NEWCHAIN, NLM_F_CREATE | NLM_F_EXCL);
+	nl_string(m, NFTA_CHAIN_TABLE, table);
+	nl_string(m, NFTA_CHAIN_NAME, "postrouting");
+	size_t hook = nl_nest(m, NFTA_CHAIN_HOOK);
+	nl_be32(m, NFTA_HOOK_HOOKNUM, NF_INET_POST_ROUTING);
+	nl_be32(m, NFTA_HOOK_PRIORITY, 100);           /* "srcnat" */
+	nl_end(m, hook);
+	nl_string(m, NFTA_CHAIN_TYPE, "nat");
+
+	nft_message(m, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND);
+	nl_string(m, NFTA_RULE_TABLE, table);
+	nl_string(m, NFTA_RULE_CHAIN, "postrouting");
+	size_t list = nl_nest(m, NFTA_RULE_EXPRESSIONS);
+	nft_match_subnet(m, 12, NFT_CMP_EQ, subnet);
+	nft_match_subnet(m, 16, NFT_CMP_NEQ, subnet);
+	elem = nft_expression(m, "masq", &data);
+	nft_expression_end(m, elem, data);
+	nl_end(m, list);
+	nft_batch(m, NFNL_MSG_BATCH_END);
+}
+
+/* Deleting the table deletes its chain and rule with it. */
+static void delete_table(struct netlink_msg *m, const char *table)
+{
+	nft_batch(m, NFNL_MSG_BATCH_BEGIN);
+	nft_message(m, NFT_MSG_DELTABLE, 0);
+	nl_string(m, NFTA_TABLE_NAME, table);
+	nft_batch(m, NFNL_MSG_BATCH_END);
+}
+
+/* ---- the container's /24 ---- */
+
+/* The names -n gives the objects of the container whose cgroup is NAME
+ * ("<hostname>.<12 hex digits>"): the host end ct<12 hex digits>, and
+ * the table contained-NAME.  The sweep of section 3 works them out from
+ * a cgroup directory's name. */
+static void host_end_name(const char *name, char *buf, size_t size)
+{
+	const char *dot = strrchr(name, '.');
+	snprintf(buf, size, "ct%.12s", dot ? dot + 1 : name);
+}
+
+static void table_name(const char *name, char *buf, size_t size)
+{
+	snprintf(buf, size, NET_TABLE_PREFIX "%s", name);
+}
+
+/* "10.200.0.0/16" -> the first /24 (network order) and how many /24s
+ * the range holds.  The prefix is 8 to 24, the host bits zero. */
+static int parse_net_range(const char *s, uint32_t *first, unsigned *count)
+{
+	char addr[INET_ADDRSTRLEN];
+	unsigned long long prefix;
+	const char *slash = strchr(s, '/');
+	if (!slash || (size_t)(slash - s) >= sizeof addr)
+		return -1;
+	memcpy(addr, s, slash - s);
+	addr[slash - s] = '\0';
+	struct in_addr a;
+	if (inet_pton(AF_INET, addr, &a) != 1 || parse_number(slash + 1, 24, &prefix) < 0 ||
+	    prefix < 8 || (ntohl(a.s_addr) & ((1u << (32 - prefix)) - 1)))
+		return -1;
+	*first = a.s_addr;
+	*count = 1u << (24 - prefix);
+	return 0;
+}
+
+/* The /24 at position I of the range, as text ("10.200.5.0") and in
+ * network order; HOST 1 or 2 for its two ends. */
+static uint32_t subnet_address(uint32_t first, unsigned i, unsigned host)
+{
+	return htonl(ntohl(first) + (i << 8) + host);
+}
+
+static const char *address_text(uint32_t address)
+{
+	static char buf[4][INET_ADDRSTRLEN];
+	static int next;
+	next = (next + 1) % 4;
+	return inet_ntop(AF_INET, &address, buf[next], sizeof buf[next]);
+}
+
+/* Whether the open file FD is still what PATH names: a lock file is
+ * unlinked by the one who holds it, so one opened just before can end up
+ * locked but nameless. */
+static bool still_named(int fd, const char *path)
+{
+	struct stat a, b;
+	return fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
+static void subnet_lock_path(uint32_t subnet, char *buf, size_t size)
+{
+	snprintf(buf, size, RUN_DIR "/net-%s.lock", address_text(subnet));
+}
+
+/* Claim the first /24 of the range that no other launcher holds.
+ * Section 3 made RUN_DIR already. */
+static void claim_subnet(const char *range)
+{
+	uint32_t first;
+	unsigned count;
+	char lock[PATH_MAX];
+	if (parse_net_range(range, &first, &count) < 0)
+		die("CONTAINED_NET='%s': expected an IPv4 range of /24s like " DEFAULT_NET
+		    " (prefix 8 to 24, host bits zero)", shown(range));
+	for (unsigned i = 0; i < count; i++) {
+		uint32_t subnet = subnet_address(first, i, 0);
+		subnet_lock_path(subnet, lock, sizeof lock);
+		int fd = lock_file(lock, O_RDWR | O_CREAT, LOCK_NB);
+		if (fd < 0 && errno != EWOULDBLOCK)
+			die_errno("%s", lock);
+		if (fd >= 0 && !still_named(fd, lock)) {
+			close(fd);
+			i--;                   /* released meanwhile: try it again */
+			continue;
+		}
+		if (fd >= 0) {
+			trace("open(\"%s\", O_CREAT); flock(LOCK_EX|LOCK_NB)", lock);
+			network.subnet = subnet;
+			network.lock_fd = fd;
+			return;
+		}
+	}
+	die("CONTAINED_NET=%s: all %u /24s are taken by running containers; choose a larger "
+	    "range, like CONTAINED_NET=10.200.0.0/16", shown(range), count);
+}
+
+/* The lock file goes while we hold it, and only if it is still ours. */
+static void release_subnet(void)
+{
+	char lock[PATH_MAX];
+	if (network.lock_fd < 0)
+		return;
+	subnet_lock_path(network.subnet, lock, sizeof lock);
+	if (still_named(network.lock_fd, lock))
+		unlink(lock);
+	close(network.lock_fd);
+	network.lock_fd = -1;
+}
+
+/* The host's DNS configuration, for the container's /etc/resolv.conf.  A
+ * name server on the host's loopback (127.0.0.53, systemd-resolved's stub)
+ * is out of the container's reach, so such a host's upstream list is taken
+ * instead where it has one. */
+static void read_host_dns(void)
+{
+	static const char *const sources[] = {
+		"/etc/resolv.conf", "/run/systemd/resolve/resolv.conf",
+	};
+	for (size_t i = 0; i < LEN(sources); i++) {
+		if (read_file(sources[i], network.resolv, sizeof network.resolv) < 0)
+			continue;
+		if (!strstr(network.resolv, "nameserver 127.") && !strstr(network.resolv, "nameserver ::1"))
+			return;
+	}
+	if (!network.resolv[0])
+		warn("the host has no /etc/resolv.conf: the container can reach addresses, but not "
+		     "resolve names");
+	else
+		warn("the host's name server is on its own loopback, which the container cannot "
+		     "reach: names will not resolve inside (give the container another with "
+		     "-b FILE:/etc/resolv.conf)");
+}
+
+/* Before section 3: the /24's lock must be taken before the watchdog is
+ * forked, so that the watchdog holds it until it has cleaned up. */
+static void prepare_network(const struct options *o)
+{
+	if (!o->network)
+		return;
+	const char *range = getenv("CONTAINED_NET");
+	network.on = true;
+	stage("ls " RUN_DIR "/net-*", "claiming a /24 for the container's network");
+	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
+		die_errno("mkdir " RUN_DIR);
+	claim_subnet(range && *range ? range : DEFAULT_NET);
+	read_host_dns();
+	done();
+}
+
+/* Forwarding on, if it is off; said once, as it stays on. */
+static void enable_forwarding(void)
+{
+	static const char path[] = "/proc/sys/net/ipv4/ip_forward";
+	char value[8] = "";
+	if (read_file(path, value, sizeof value) == 0 && value[0] == '1')
+		return;
+	trace("write(\"%s\", \"1\")", path);
+	if (write_file(path, "1") < 0)
+		die_errno("turning on IPv4 forwarding (%s)", path);
+	warn("IPv4 forwarding was off; turned it on for the container's traffic (it stays on: "
+	     "`sysctl -w net.ipv4.ip_forward=0` turns it off)");
+}
+
+/* Parent, before the go-ahead: the pair, our end's address, the rule. */
+static void connect_network(pid_t pid)
+{
+	static char watch[384];
+	char host_end[IF_NAMESIZE], table[256], path[64];
+	struct netlink_msg m = { 0 };
+	if (!network.on)
+		return;
+	host_end_name(cgroup.name, host_end, sizeof host_end);
+	table_name(cgroup.name, table, sizeof table);
+	uint32_t ours = network.subnet | htonl(1), theirs = network.subnet | htonl(2);
+	snprintf(watch, sizeof watch, "ip -d addr show %s; nft list table ip %s", host_end, table);
+	stage(watch, "connecting %s (%s/24) to the container's eth0 (%s)", host_end,
+	      address_text(ours), address_text(theirs));
+
+	snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
+	int netns = open(path, O_RDONLY | O_CLOEXEC);
+	if (netns < 0)
+		die_errno("%s", path);
+	trace("RTM_NEWLINK { IFLA_IFNAME \"%s\", IFLA_LINKINFO { \"veth\", VETH_INFO_PEER "
+	      "{ IFLA_IFNAME \"eth0\", IFLA_NET_NS_FD %d (%s) } } }", host_end, netns, path);
+	add_veth_pair(&m, host_end, netns);
+	if (nl_send(NETLINK_ROUTE, &m) < 0)
+		die_errno("creating the veth pair %s/eth0 (-n needs a kernel with veth)", host_end);
+	close(netns);
+
+	int index = if_nametoindex(host_end);
+	if (index == 0)
+		die_errno("finding %s", host_end);
+	memset(&m, 0, sizeof m);
+	trace("RTM_NEWADDR { index %d, %s/24 }; RTM_NEWLINK { index %d, IFF_UP }", index,
+	      address_text(ours), index);
+	add_address(&m, index, ours);
+	bring_up(&m, index);
+	if (nl_send(NETLINK_ROUTE, &m) < 0)
+		die_errno("giving %s the address %s/24", host_end, address_text(ours));
+
+	memset(&m, 0, sizeof m);
+	trace("nfnetlink batch { NEWTABLE ip %s, NEWCHAIN postrouting { nat, hook postrouting, "
+	      "priority 100 }, NEWRULE { payload saddr/24 == %s, payload daddr/24 != %s, masq } }",
+	      table, address_text(network.subnet), address_text(network.subnet));
+	add_masquerade_table(&m, table, network.subnet);
+	if (nl_send(NETLINK_NETFILTER, &m) < 0)
+		die_errno("adding nftables table %s (-n needs nf_tables with nat and masquerade "
+			  "in the kernel)", table);
+	enable_forwarding();
+	done();
+}
+
+/* Child, after the pivot and before dropping capabilities: eth0 up, its
+ * address, the default route via the launcher's end. */
+static void configure_eth0(void)
+{
+	struct netlink_msg m = { 0 };
+	if (!network.on)
+		return;
+	uint32_t ours = network.subnet | htonl(2), gateway = network.subnet | htonl(1);
+	stage("nsenter -t %1$d -n ip addr show eth0; nsenter -t %1$d -n ip route",
+	      "giving eth0 %s/24 and a default route via %s", address_text(ours),
+	      address_text(gateway));
+	int index = if_nametoindex("eth0");
+	if (index == 0)
+		die_errno("finding eth0 in the container's namespace");
+	trace("RTM_NEWLINK { index %d, IFF_UP }; RTM_NEWADDR { index %d, %s/24 }; "
+	      "RTM_NEWROUTE { 0.0.0.0/0 via %s }", index, index, address_text(ours),
+	      address_text(gateway));
+	bring_up(&m, index);
+	add_address(&m, index, ours);
+	add_default_route(&m, index, gateway);
+	if (nl_send(NETLINK_ROUTE, &m) < 0)
+		die_errno("configuring eth0");
+	done();
+}
+
+/* Child, like bind_hosts_files() (6b) and before /dev is mounted: the
+ * host's DNS configuration as /etc/resolv.conf, a file in a 16k tmpfs
+ * bound over the rootfs's, which keeps its own contents. */
+static void bind_resolv_conf(int root)
+{
+	char source[32];
+	if (!network.on || !network.resolv[0])
+		return;
+	stage("grep resolv /proc/%1$d/mountinfo", "giving the container the host's /etc/resolv.conf");
+	int etc = resolve_in_rootfs(root, "/etc");
+	if (etc < 0) {
+		skipped("the rootfs has no /etc");
+		return;
+	}
+	int mnt = new_tmpfs("size=16k,mode=0755");
+	int fd = openat(mnt, "resolv.conf", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0 || dprintf(fd, "%s", network.resolv) < 0)
+		die_errno("writing the container's /etc/resolv.conf");
+	close(fd);
+	fd = openat(etc, "resolv.conf", O_CREAT | O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		warn("/etc/resolv.conf in the rootfs is not a regular file (%s); the container "
+		     "keeps it", strerror(errno));
+		close(mnt);
+		close(etc);
+		return;
+	}
+	close(fd);
+	make_dir_in_rootfs(root, "/dev", 0755);
+	stage_at(mnt, root, "/dev");
+	int src = openat(mnt, "resolv.conf", O_PATH | O_CLOEXEC);
+	snprintf(source, sizeof source, "/proc/self/fd/%d", src);
+	bind_in_rootfs(source, root, "/etc/resolv.conf");
+	close(src);
+	unstage(mnt);
+	close(etc);
+	done();
+}
+
+/* The pair and the table of the container whose cgroup is NAME, in this
+ * network namespace; either may be gone already, or never have been (a
+ * kernel without nf_tables has no table to remove).  The parent's cleanup,
+ * the watchdog and the stale sweep all call this. */
+static void remove_network_of(const char *name)
+{
+	char host_end[IF_NAMESIZE], table[256];
+	struct netlink_msg m = { 0 };
+	host_end_name(name, host_end, sizeof host_end);
+	table_name(name, table, sizeof table);
+	trace("RTM_DELLINK { IFLA_IFNAME \"%s\" }; nfnetlink batch { DELTABLE ip %s }", host_end, table);
+	delete_link(&m, host_end);
+	if (nl_send(NETLINK_ROUTE, &m) < 0 && errno != ENODEV)
+		fprintf(stderr, "contained: could not remove %s: %s\n", host_end, strerror(errno));
+	memset(&m, 0, sizeof m);
+	delete_table(&m, table);
+	if (nl_send(NETLINK_NETFILTER, &m) < 0 && errno != ENOENT && errno != EPROTONOSUPPORT)
+		fprintf(stderr, "contained: could not remove nftables table %s: %s\n", table,
+			strerror(errno));
+}
+
+/* Before the cgroup goes: its name is what finds them. */
+static void remove_network(void)
+{
+	if (!network.on)
+		return;
+	if (cgroup.name[0])
+		remove_network_of(cgroup.name);
+	release_subnet();
+	network.on = false;
+}
+
+/* ------------------------------------------------------------------------ *
  * 7. Capabilities
  *
  * Root's power is split into ~41 capabilities (capabilities(7)).  Inside a
@@ -3915,6 +4604,7 @@ static void remove_cgroup_dir(const char *dir)
 static void remove_cgroup(void)
 {
 	char lock[PATH_MAX];
+	remove_network();                  /* 6d: found by the cgroup's name */
 	if (cgroup.name[0]) {
 		state_path(cgroup.name, lock, sizeof lock);
 		unlink(lock);
@@ -4091,7 +4781,8 @@ static void write_record(const struct options *o, const struct identity *id, pid
 	dprintf(fd, "pid %d\nname %s\ncgroup %s\nrootfs %s\ncommand %s\nstarted %lld\n"
 		"uid %u\ngid %u\nmemory %llu\nnetwork %s\n", (int)pid, o->hostname, cgroup.name,
 		rootfs, command, (long long)time(NULL), id->uid, id->gid, o->memory,
-		o->shared & CLONE_NEWNET ? "host" : "lo only");
+		o->shared & CLONE_NEWNET ? "host" :
+		network.on ? address_text(network.subnet | htonl(2)) : "lo only");
 	for (int i = 0; i < cgroup.ndirs; i++)
 		dprintf(fd, "dir %s\n", cgroup.dir[i]);
 	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
@@ -4475,6 +5166,7 @@ int main(int argc, char **argv)
 	look_up_identity(rootfs, &o, &identity);  /* 2b */
 	prepare_binds(&o, &identity);           /* 6b: the host paths, opened once */
 	int overlay_upper = prepare_overlay_dir(&o);  /* 6b */
+	prepare_network(&o);                    /* 6d: a /24, claimed before the watchdog */
 	create_cgroup(&o, host.cgroup_version); /* 3: before the child exists */
 	limit_open_files();                     /* 3: inherited by the child */
 
@@ -4485,6 +5177,7 @@ int main(int argc, char **argv)
 		warn_shared_namespaces(o.shared);   /* 6c */
 		write_record(&o, &identity, pid, rootfs);  /* 11: for -l and -x */
 		write_id_maps(pid);
+		connect_network(pid);              /* 6d: the veth pair, our end, the rule */
 		int tree = clone_rootfs_mount(rootfs, pid);  /* needs the child's user namespace */
 		close_join_fds();
 		send_go_ahead(sock, tree);
@@ -4503,11 +5196,13 @@ int main(int argc, char **argv)
 	if (o.overlay)
 		tree = put_overlay_in_place(tree, overlay_upper, o.memory);  /* 6b */
 	bind_hosts_files(tree, o.hostname);     /* 6b: before /dev is mounted */
+	bind_resolv_conf(tree);                 /* 6d: -n; before /dev is mounted too */
 	mount_pseudo_filesystems(tree, o.shared);  /* 6: while the host's /proc is in view */
 	mount_files(tree, &o);                  /* 6b */
 	pivot_into_rootfs();                    /* 6 */
 	set_hostname_and_loopback(o.hostname, o.shared);  /* 6: before /proc/sys is read-only */
 	mask_host_proc_files(tree);             /* 6: the new /proc is there now */
+	configure_eth0();                       /* 6d: -n; while root of its namespace */
 	drop_capabilities(host.cap_last_cap, &identity, sock);  /* 7 */
 	enter_workdir(tree, o.workdir);         /* 6b: -w, as the user */
 	int pty_slave = -1, pty_master = own_terminal ? open_terminal(&pty_slave) : -1;  /* 9: as the user */

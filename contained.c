@@ -5350,6 +5350,8 @@ static void vwarn(const char *fmt, va_list ap)
 {
 	if (quiet)
 		return;
+	if (stage_open && !verbose)
+		fputc('\n', stderr);      /* the stage's "done." follows on a line of its own */
 	fputs("=> warning: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);

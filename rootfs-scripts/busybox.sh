@@ -121,6 +121,9 @@ user:*:19000:0:99999:7:::
 nobody:*:19000:0:99999:7:::
 END
 # No /etc/hostname: contained gives every container its own UTS name.
+# Empty: with -n, contained mounts the host's DNS configuration over it for
+# the run (the file is the mount point, so nothing is written at run time).
+: > "$new/resolv.conf"
 cat > "$new/hosts" <<'END'
 127.0.0.1	localhost
 ::1	localhost ip6-localhost ip6-loopback
@@ -247,6 +250,7 @@ put "$src/new/passwd" etc/passwd 0644
 put "$src/new/group" etc/group 0644
 put "$src/new/shadow" etc/shadow 0600
 put "$src/new/hosts" etc/hosts 0644
+[ -e etc/resolv.conf ] || [ -L etc/resolv.conf ] || put "$src/new/resolv.conf" etc/resolv.conf 0644
 put "$src/new/profile" etc/profile 0644
 put "$src/new/os-release" usr/lib/os-release 0644
 link ../usr/lib/os-release etc/os-release

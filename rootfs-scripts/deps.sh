@@ -22,7 +22,7 @@
 # With --test, what `make check` needs on top:
 #   check                           the C unit and integration tests (tests/*.c)
 #   clang                           check-build compiles contained.c with clang too
-#   iproute2 procps                 ip, ps ... used by the tests and the labs
+#   iproute2 procps iputils-ping    ip, ps, ping ... used by the tests and the labs
 #   nftables                        nft: check-network compares the ruleset
 #                                   before and after -n (contained itself
 #                                   speaks netlink and needs no library)
@@ -79,11 +79,11 @@ fi
 case $family in
 fedora)
 	build_pkgs="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel json-c-devel glibc-static libseccomp-static libcap-static busybox util-linux sudo"
-	test_pkgs="check-devel clang iproute procps-ng nftables qemu-system-x86 kernel-core cpio debootstrap e2fsprogs tmux strace containerd"
+	test_pkgs="check-devel clang iproute iputils procps-ng nftables qemu-system-x86 kernel-core cpio debootstrap e2fsprogs tmux strace containerd"
 	bench_pkgs="hyperfine crun runc bubblewrap time systemd-container" ;;
 arch)
 	build_pkgs="base-devel pkgconf libseccomp libcap json-c busybox util-linux sudo"
-	test_pkgs="check clang iproute2 procps-ng nftables qemu-system-x86 linux cpio debootstrap e2fsprogs tmux strace containerd"
+	test_pkgs="check clang iproute2 iputils procps-ng nftables qemu-system-x86 linux cpio debootstrap e2fsprogs tmux strace containerd"
 	bench_pkgs="hyperfine crun runc bubblewrap time" ;;
 debian)
 	# The kernel metapackage differs: Debian names it after the
@@ -93,7 +93,7 @@ debian)
 	*) kernel=linux-image-$(dpkg --print-architecture) ;;
 	esac
 	build_pkgs="build-essential pkg-config libseccomp-dev libcap-dev libjson-c-dev busybox-static util-linux sudo"
-	test_pkgs="check clang iproute2 procps nftables qemu-system-x86 $kernel cpio debootstrap e2fsprogs tmux strace containerd"
+	test_pkgs="check clang iproute2 iputils-ping procps nftables qemu-system-x86 $kernel cpio debootstrap e2fsprogs tmux strace containerd"
 	bench_pkgs="hyperfine crun runc bubblewrap time systemd-container" ;;
 *)
 	echo "$prog: unsupported distribution '$os_id' (need Debian/Ubuntu, or see README for Fedora/Arch)" >&2

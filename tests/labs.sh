@@ -34,7 +34,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 README=${LABS_README:-$top/README.md}   # another file: to test labs.sh itself
 ROOTFS=${1:-$top/tests/build/rootfs}
 CONTAINED=$top/contained
-NCHECKS=12            # check_1 .. check_12 below
+NCHECKS=13            # check_1 .. check_13 below
 LAB_TIMEOUT=${LAB_TIMEOUT:-60}   # seconds, per lab
 
 if [ "$(id -u)" != 0 ]; then
@@ -47,7 +47,7 @@ for f in "$CONTAINED" "$ROOTFS/bin/sh" "$ROOTFS/bin/busybox"; do
 		exit 2
 	fi
 done
-for cmd in awk cc chroot lsns nsenter ps setsid timeout unshare; do
+for cmd in awk cc chroot ip lsns nsenter ping ps setsid timeout unshare; do
 	if ! command -v "$cmd" >/dev/null 2>&1; then
 		echo "labs.sh: $cmd not found (run rootfs-scripts/deps.sh --test)" >&2
 		exit 2
@@ -359,6 +359,19 @@ check_12() {        # -x and -l
 	has out '^Seccomp:[[:space:]]+2$' "the entered shell's filter"
 }
 
+check_13() {        # -n: a veth pair
+	says "eth0" "10.200.0.2/24" "via 10.200.0.1" "1 received" "ct..."
+	has out '^[0-9]+: eth0 +inet 10\.200\.[0-9]+\.2/24' "eth0's address inside"
+	has out '^default via 10\.200\.[0-9]+\.1 dev eth0' "the default route inside"
+	has out ' 1 received' "the host's ping across the pair"
+	has out '^ct[0-9a-f]+@' "the host's end of the pair"
+}
+
+# Labs whose container gets a network (-n) run in a network namespace of
+# their own, with only lo up: what they set up (a veth pair, a firewall
+# table, forwarding) stays out of this machine's own network.
+NETNS_LABS=" 13 "
+
 # --- run them ------------------------------------------------------------------------
 i=1
 while [ "$i" -le "$nlabs" ] || [ "$i" -le "$NCHECKS" ]; do
@@ -384,8 +397,11 @@ while [ "$i" -le "$nlabs" ] || [ "$i" -le "$NCHECKS" ]; do
 	# block leaves behind, such as a background container after a failure,
 	# can be killed as a group.  This sh is not a group leader, so setsid
 	# does not fork: the session id is its pid.
-	sh -c 'echo $$ >"$1/sid"; cd "$2" && exec setsid timeout "$3" sh "$1/run.sh"' \
-		sh "$d" "$work/run" "$LAB_TIMEOUT" </dev/null >"$d/out" 2>"$d/err"
+	netns=
+	case $NETNS_LABS in *" $i "*) netns="unshare -n" ;; esac
+	$netns sh -c '[ -z "$4" ] || ip link set lo up
+		echo $$ >"$1/sid"; cd "$2" && exec setsid timeout "$3" sh "$1/run.sh"' \
+		sh "$d" "$work/run" "$LAB_TIMEOUT" "$netns" </dev/null >"$d/out" 2>"$d/err"
 	status=$?
 	[ -s "$d/sid" ] && kill -KILL "-$(cat "$d/sid")" 2>/dev/null
 	[ "$status" -ne 124 ] || why "the block ran for more than $LAB_TIMEOUT s"

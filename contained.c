@@ -207,6 +207,7 @@ static pid_t watchdog_pid;             /* 3 */
 static pid_t container_pid;            /* 4: the child, as the host numbers it; 0 once reaped */
 static bool in_container;              /* 4: set in the child, which must not clean up */
 static volatile pid_t forward_to;      /* 4, 9: where forwarded signals go */
+static bool forward_to_init;           /* 4: -i, -x: to that process alone */
 static volatile sig_atomic_t stop_signals, last_stop_signal;  /* 4, 10: SIGINT/SIGTERM seen */
 static bool verbose;                   /* -v */
 static bool own_terminal;              /* 9: the container runs on a pty of its own */
@@ -1053,23 +1054,30 @@ struct identity {
  * symlink, or larger than ACCOUNT_FILE_MAX bytes. */
 static char *read_account_file(int rootfs, const char *path)
 {
+	struct stat st;
+	char *text = NULL, fdpath[32];
+	/* O_PATH first: opening for real can act (a device node planted at
+	 * /etc/passwd, say a watchdog, arms on open); only a regular file,
+	 * checked through the descriptor, is opened again for reading */
 	struct open_how how = {
-		.flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
-	struct stat st;
-	char *text = NULL;
 	int fd = syscall(SYS_openat2, rootfs, path, &how, sizeof how);
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < ACCOUNT_FILE_MAX &&
-	    (text = malloc(ACCOUNT_FILE_MAX + 1))) {
-		ssize_t n = read(fd, text, ACCOUNT_FILE_MAX);
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+	int file = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < ACCOUNT_FILE_MAX ?
+		   open(fdpath, O_RDONLY | O_CLOEXEC) : -1;
+	close(fd);
+	if (file >= 0 && (text = malloc(ACCOUNT_FILE_MAX + 1))) {
+		ssize_t n = read(file, text, ACCOUNT_FILE_MAX);
 		if (n < 0)
 			n = 0;
 		text[n] = '\0';
 	}
-	close(fd);
+	if (file >= 0)
+		close(file);
 	return text;
 }
 
@@ -1669,12 +1677,13 @@ static const int forwarded_signals[] = {
 	SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH,
 };
 
-/* Signals from the terminal (Ctrl-C, a window resize) carry si_code
- * SI_KERNEL and already went to the whole foreground process group, the
- * container included: forwarding them again would deliver them twice.
- * Forward only what someone sent with kill() -- unless the container is
- * on a pty of its own (section 9), outside the caller's terminal's
- * process groups, where such a signal (a hang-up) reaches only us. */
+/* The container runs in a session of its own (section 9), outside the
+ * caller's terminal's process groups: what the terminal sends (Ctrl-C, a
+ * window resize, a hang-up: si_code SI_KERNEL) reaches only the launcher,
+ * which passes it on to the container's process group, as the terminal
+ * would have done (a shell's foreground job gets its Ctrl-C); what someone
+ * sends with kill() goes to the process alone.  Under -i the init passes
+ * signals on itself, so it alone gets them. */
 static void forward_signal(int sig, siginfo_t *info, void *context)
 {
 	(void)context;
@@ -1682,8 +1691,8 @@ static void forward_signal(int sig, siginfo_t *info, void *context)
 		stop_signals++;
 		last_stop_signal = sig;
 	}
-	if (forward_to > 0 && (info->si_code != SI_KERNEL || own_terminal))
-		kill(forward_to, sig);
+	if (forward_to > 0)
+		kill(info->si_code == SI_KERNEL && !forward_to_init ? -forward_to : forward_to, sig);
 }
 
 static void forward_signals_to(pid_t pid)
@@ -1831,8 +1840,10 @@ static void write_id_maps(pid_t pid)
 }
 
 /* Returns a detached copy of the rootfs mount for the child (private, as it
- * is copied from the launcher's private namespace), idmapped where the
- * kernel and filesystem allow it.  Without an idmap (kernel < 5.12, or a
+ * is copied from the launcher's private namespace), nodev and nosuid (an
+ * image can carry device nodes, which through the idmap would open for the
+ * container's root, and set-id files), and idmapped where the kernel and
+ * filesystem allow it.  Without an idmap (kernel < 5.12, or a
  * filesystem without support) one warning line: the container still runs,
  * but its root sees the rootfs as owned by nobody. */
 static int clone_rootfs_mount(int rootfs, pid_t pid)
@@ -1850,8 +1861,11 @@ static int clone_rootfs_mount(int rootfs, pid_t pid)
 	int userns = open(path, O_RDONLY | O_CLOEXEC);
 	if (userns < 0)
 		die_errno("%s", path);
-	struct mount_attr_arg attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = userns };
-	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { MOUNT_ATTR_IDMAP, "
+	struct mount_attr_arg attr = {
+		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_NODEV_VALUE | MOUNT_ATTR_NOSUID_VALUE,
+		.userns_fd = userns,
+	};
+	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { MOUNT_ATTR_IDMAP|NODEV|NOSUID, "
 	      "userns_fd = %d (%s) })", tree, userns, path);
 	int rc = syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
 			 &attr, sizeof attr);
@@ -1861,6 +1875,10 @@ static int clone_rootfs_mount(int rootfs, pid_t pid)
 		done();
 		return tree;
 	}
+	attr = (struct mount_attr_arg){ .attr_set = MOUNT_ATTR_NODEV_VALUE | MOUNT_ATTR_NOSUID_VALUE };
+	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { NODEV|NOSUID })", tree);
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+		die_errno("mount_setattr: cannot make the rootfs nodev and nosuid (Linux 5.12 or later needed)");
 	skipped("no idmapped mount for the rootfs (%s); the container's root will see its "
 		"files as owned by nobody and cannot change them", strerror(saved));
 	return tree;
@@ -2405,13 +2423,16 @@ static int detached_copy(int fd, int userns, unsigned long long attr)
 			   OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
 		die_errno("open_tree: cannot copy a mount (Linux 5.2 or later needed)");
-	struct mount_attr_arg a = { .attr_set = attr, .userns_fd = userns };
+	/* nodev, nosuid: a host directory may hold device nodes and set-id
+	 * files, which must not work inside (see clone_rootfs_mount) */
+	struct mount_attr_arg a = {
+		.attr_set = attr | MOUNT_ATTR_NODEV_VALUE | MOUNT_ATTR_NOSUID_VALUE,
+		.userns_fd = userns,
+	};
 	if (userns >= 0)
 		a.attr_set |= MOUNT_ATTR_IDMAP;
-	if (!a.attr_set)
-		return tree;
-	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { %s%s })", tree,
-	      userns >= 0 ? "MOUNT_ATTR_IDMAP " : "", attr & MOUNT_ATTR_RDONLY ? "MOUNT_ATTR_RDONLY" : "");
+	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { %sNODEV|NOSUID%s })", tree,
+	      userns >= 0 ? "MOUNT_ATTR_IDMAP|" : "", attr & MOUNT_ATTR_RDONLY ? "|RDONLY" : "");
 	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0) {
 		int saved = errno;
 		close(tree);
@@ -4186,6 +4207,20 @@ static struct timespec *ms_timeout(long ms, struct timespec *t)
 	return t;
 }
 
+/* Without a terminal of its own the container would keep the caller's
+ * terminal as its controlling terminal, reachable at /dev/tty even with
+ * every descriptor redirected: a process inside could make itself the
+ * terminal's foreground group, read what the user types and change its
+ * settings.  A session of its own has no controlling terminal (setsid(2),
+ * credentials(7)); the terminal's signals (Ctrl-C) then reach only the
+ * launcher, which forwards them (section 4). */
+static void leave_callers_session(void)
+{
+	trace("setsid()");
+	if (setsid() < 0)
+		die_errno("setsid");
+}
+
 /* The relay, from the go-ahead until the container's PID 1 has exited.
  * Signals stay blocked but inside ppoll(2), so a resize or a signal to
  * forward is never missed between two checks.  The master is non-blocking
@@ -5028,6 +5063,8 @@ static void run_entered(const struct options *o, const struct identity *id, int 
 			int sock)
 {
 	rearm_child_guards(sock);
+	if (!own_terminal)
+		leave_callers_session();                       /* 9 */
 	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		die_errno("opening the container's /");
@@ -5099,6 +5136,7 @@ static int enter_container(struct options *o)
 	if (!quiet)
 		fprintf(stderr, "=> entered container %s as pid %d on the host\n", r.name, (int)entered);
 	o->init = true;     /* not a PID 1: no watch for ignored signals (section 10) */
+	forward_to_init = true;
 	forward_signals_to(entered);
 	if (own_terminal)
 		relay_terminal(sockets[0], &old_mask, o->init);
@@ -5138,6 +5176,7 @@ int main(int argc, char **argv)
 	}
 	verbose = o.verbose;
 	quiet = o.quiet;
+	forward_to_init = o.init;
 	if (o.list)
 		return list_containers();           /* 11 */
 	if (o.enter)
@@ -5190,6 +5229,8 @@ int main(int argc, char **argv)
 	int sock = sockets[1];
 	prctl(PR_SET_DUMPABLE, 0);              /* from the start: see rearm_child_guards() */
 	int tree = wait_for_go_ahead(sock);     /* 5 */
+	if (!own_terminal)
+		leave_callers_session();        /* 9: a pty of its own does it later */
 	join_cgroup();                          /* 5: before anything else */
 	become_root_in_userns(sock);            /* 5: after the move: its cgroup is the root */
 	put_rootfs_in_place(tree);              /* 6 */

@@ -33,6 +33,7 @@
 #include <sys/mount.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -906,6 +907,59 @@ static struct run launch_with_stdin(int in, const char *script)
 	return r;
 }
 
+/* Started from a terminal with every descriptor redirected (so no pty of
+ * its own), the container must not have the caller's terminal as its
+ * controlling terminal: /dev/tty inside gives ENXIO, and nothing inside
+ * can make itself the terminal's foreground group. */
+START_TEST(test_callers_terminal_out_of_reach)
+{
+	char dir[PATH_MAX], out[PATH_MAX + 8];
+	workdir(dir, sizeof dir, "ttygrab");
+	FMT(out, "%s/out", dir);
+	int master;
+	pid_t pid = forkpty(&master, NULL, NULL, NULL);
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char cmd[2 * PATH_MAX + 64];
+		snprintf(cmd, sizeof cmd, "exec %s -m %s -u 1000 -c /probes/ttygrab </dev/null >%s 2>&1",
+			 contained_bin(), test_rootfs(), out);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	int st = wait_child(pid, 20000);
+	close(master);
+	char *text = slurp(out);
+	rm_rf(dir);
+	ck_assert_msg(text && strstr(text, "BLOCKED open /dev/tty (ENXIO)") && st == 0,
+		      "status %d; the probe said:\n%s", st, text ? tl(text) : "(nothing)");
+	free(text);
+}
+END_TEST
+
+/* A device node in the rootfs (an image can carry one) does not work
+ * inside: the rootfs is mounted nodev.  Through the idmapped mount a node
+ * owned by root, even mode 0600, would otherwise open for container root. */
+START_TEST(test_device_node_in_rootfs)
+{
+	char dir[PATH_MAX], root[PATH_MAX + 8], node[PATH_MAX + 32];
+	workdir(dir, sizeof dir, "devnode");
+	FMT(root, "%s/root", dir);
+	copy_rootfs(root);
+	FMT(node, "%s/opt", root);
+	ck_assert(mkdir(node, 0755) == 0 || errno == EEXIST);
+	FMT(node, "%s/opt/zero", root);
+	ck_assert_msg(mknod(node, S_IFCHR | 0600, makedev(1, 5)) == 0, "mknod %s: %s", node,
+		      strerror(errno));
+	struct run r = run_sh("%s -m %s -u 0 -c /bin/sh -c 'head -c 4 /opt/zero | wc -c'",
+			      contained_bin(), root);
+	rm_rf(dir);
+	ck_assert_msg(r.status == 0 && strstr(r.err, "Permission denied") &&
+		      has_line(r.out, "0"), "a device node in the rootfs opened inside: status %d, "
+		      "stdout:\n%s\nstderr:\n%s", r.status, r.out, tl(r.err));
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_stdin_refused)
 {
 	/* a directory: the container could walk the host from /proc/self/fd/0 */
@@ -1079,6 +1133,8 @@ static Suite *hostile_suite(void)
 	tc = tcase_create("descriptors");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_stdin_refused);
+	tcase_add_test(tc, test_callers_terminal_out_of_reach);
+	tcase_add_test(tc, test_device_node_in_rootfs);
 	tcase_add_test(tc, test_stdin_streams);
 	suite_add_tcase(s, tc);
 

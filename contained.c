@@ -5095,8 +5095,15 @@ static int enter_container(struct options *o)
 	char path[64];
 	snprintf(path, sizeof path, "/proc/%d/root", (int)r.pid);
 	int root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root < 0)
+	struct stat its_root, host_root;
+	if (root < 0 || fstat(root, &its_root) < 0 || stat("/", &host_root) < 0)
 		die_errno("%s", path);
+	/* Until its pivot_root (section 6) a container's / is still the host's:
+	 * entering then would hand over the host's whole tree.  A container
+	 * only goes forward, so once pivoted it stays so. */
+	if (its_root.st_dev == host_root.st_dev && its_root.st_ino == host_root.st_ino)
+		die("-x %s: the container is still starting (its / is still the host's); try "
+		    "again in a moment", o->enter);
 	if (!o->have_uid) {
 		o->uid = r.uid;
 		o->gid = r.gid;

@@ -12,6 +12,8 @@
  */
 #define TOKEN_PREFIX "enter"
 #include "harness.h"
+#include <poll.h>
+#include <pty.h>
 
 static const char *const ns_names[] = { "pid", "net", "uts", "ipc", "user", "mnt" };
 
@@ -217,6 +219,63 @@ START_TEST(enter_only_contained_containers)
 }
 END_TEST
 
+/* Read the pty MASTER into BUF (SIZE bytes) until NEEDLE shows, up to 15 s. */
+static bool pty_wait_for(int master, char *buf, size_t size, const char *needle)
+{
+	size_t len = strlen(buf);
+	double end = now() + 15;
+	while (!strstr(buf, needle) && len < size - 1 && now() < end) {
+		struct pollfd p = { master, POLLIN, 0 };
+		if (poll(&p, 1, 100) == 1) {
+			ssize_t n = read(master, buf + len, size - 1 - len);
+			if (n <= 0)
+				break;
+			buf[len += n] = '\0';
+		}
+	}
+	return strstr(buf, needle) != NULL;
+}
+
+/* A container held by -s at a pause before its pivot_root still has the
+ * host's / as its /: -x must refuse to enter it then, or the entered
+ * process would get the host's whole tree. */
+START_TEST(enter_refuses_a_container_before_its_pivot)
+{
+	static char out[65536];
+	char name[64];
+	FMT(name, "%s-early", token());
+	int master;
+	pid_t pid = forkpty(&master, NULL, NULL, NULL);
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		execl(contained_bin(), contained_bin(), "-s", "-T", "-m", test_rootfs(), "-u", "0",
+		      "-H", name, "-c", "/bin/sleep", "30", (char *)NULL);
+		_exit(127);
+	}
+	out[0] = '\0';
+	/* Enter through the parent's pauses up to the child's first stage */
+	bool there = false;
+	for (int i = 0; i < 40 && !there; i++) {
+		if (!pty_wait_for(master, out, sizeof out, "press Enter"))
+			break;
+		there = strstr(out, "becoming root") != NULL;
+		if (!there) {
+			char *mark = strstr(out, "press Enter");
+			memset(mark, '_', strlen("press Enter"));    /* wait for the next one */
+			ck_assert_int_eq(write(master, "\n", 1), 1);
+		}
+	}
+	struct run r = run_sh("%s -x %s -c /bin/cat /etc/os-release", contained_bin(), name);
+	kill(pid, SIGKILL);
+	wait_child(pid, 5000);
+	close(master);
+	ck_assert_msg(there, "never reached the child's first pause; output:\n%s", tl(out));
+	ck_assert_msg(r.status == 125 && strstr(r.err, "still starting"), "-x before the pivot: "
+		      "status %d, stdout:\n%s\nstderr:\n%s", r.status, r.out, tl(r.err));
+	run_free(&r);
+}
+END_TEST
+
 /* -x into a container with -S net: the net namespace is left alone. */
 START_TEST(enter_a_container_sharing_the_network)
 {
@@ -291,6 +350,7 @@ int main(void)
 	tcase_add_test(tc, enter_sees_the_container);
 	tcase_add_test(tc, entered_process_dies_with_the_container);
 	tcase_add_test(tc, enter_only_contained_containers);
+	tcase_add_test(tc, enter_refuses_a_container_before_its_pivot);
 	tcase_add_test(tc, enter_a_container_sharing_the_network);
 	tcase_add_test(tc, list_shows_running_ones_only);
 	suite_add_tcase(s, tc);

@@ -2735,6 +2735,24 @@ static void make_path_in_rootfs(int root, const char *path, enum last_component 
 }
 
 
+/* -r, right after the rootfs is in place: the mounts under it that came
+ * along with it (open_tree copies a tree of mounts) read-only now, with a
+ * recursive mount_setattr(2); / itself only at the end of mount_files(),
+ * once the launcher's mount points are made.  (A / the host mounted
+ * read-only stays so.) */
+static void make_rootfs_submounts_readonly(int tree)
+{
+	struct mount_attr_arg ro = { .attr_set = MOUNT_ATTR_RDONLY }, rw = { .attr_clr = MOUNT_ATTR_RDONLY };
+	struct statvfs sv;
+	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { RDONLY }); then / alone "
+	      "{ clear RDONLY }", tree);
+	if (fstatvfs(tree, &sv) < 0 ||
+	    syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof ro) < 0 ||
+	    (!(sv.f_flag & ST_RDONLY) &&
+	     syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH, &rw, sizeof rw) < 0))
+		die_errno("-r: making the rootfs's own mounts read-only");
+}
+
 /* Child, after the pseudo-filesystems, before the pivot. */
 static void mount_files(int root, const struct options *o)
 {
@@ -5241,6 +5259,8 @@ int main(int argc, char **argv)
 	join_cgroup();                          /* 5: before anything else */
 	become_root_in_userns(sock);            /* 5: after the move: its cgroup is the root */
 	put_rootfs_in_place(tree);              /* 6 */
+	if (o.readonly_root && !o.overlay)
+		make_rootfs_submounts_readonly(tree);  /* 6b: before anything is mounted on it */
 	if (o.overlay)
 		tree = put_overlay_in_place(tree, overlay_upper, o.memory);  /* 6b */
 	bind_hosts_files(tree, o.hostname);     /* 6b: before /dev is mounted */

@@ -210,6 +210,25 @@ START_TEST(read_only_root)
 }
 END_TEST
 
+/* A mount inside the rootfs (open_tree copies it along) is read-only under
+ * -r too, not only / itself. */
+START_TEST(read_only_root_covers_its_submounts)
+{
+	char *dir = scratch();
+	struct run r = run_sh("unshare -m --propagation private sh -c 'mkdir -p %s/sub && "
+			      "mount -t tmpfs sub %s/sub && mkdir -p %s/root && "
+			      "mount --rbind %s %s/root && mkdir -p %s/root/srv && "
+			      "mount -t tmpfs inner %s/root/srv && "
+			      "%s -m %s/root -u 0 -r -c /bin/sh -c \"touch /srv/x 2>&1; echo done\"'",
+			      dir, dir, dir, test_rootfs(), dir, dir, dir, contained_bin(), dir);
+	rm_rf(dir);
+	ck_assert_msg(strstr(r.out, "done") && strstr(r.out, "Read-only file system"),
+		      "-r and a mount inside the rootfs: status %d, stdout:\n%s\nstderr:\n%s",
+		      r.status, r.out, tl(r.err));
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(overlay_leaves_the_rootfs_alone)
 {
 	const char *sum = "find %s -path %s/etc/hostname -prune -o -print0 | sort -z | "
@@ -261,6 +280,7 @@ int main(void)
 	tcase_add_test(tc, bind_read_write_and_owned_by_the_user);
 	tcase_add_test(tc, bind_read_only_is_erofs);
 	tcase_add_test(tc, read_only_root);
+	tcase_add_test(tc, read_only_root_covers_its_submounts);
 	tcase_add_test(tc, overlay_leaves_the_rootfs_alone);
 	tcase_add_test(tc, overlay_dir_keeps_changes);
 	suite_add_tcase(s, tc);

@@ -193,6 +193,8 @@ struct cgroup {                        /* section 3 */
 	int dir_fd;                    /* v2: the directory, for clone3 */
 	int join_fd[MAX_CGROUP_DIRS];  /* for the child to move itself in (aside, section 3) */
 	bool born_inside;              /* clone3 started the child in it */
+	int nviews;                    /* v1: hierarchies shown as they are (mount_cgroup) */
+	char view[2][PATH_MAX], view_name[2][64];
 };
 static struct cgroup cgroup;           /* built in 3, removed in 10 */
 struct network {                       /* section 6d: -n */
@@ -1602,6 +1604,39 @@ static void limit_files_hint(char *buf, size_t size)
 	}
 }
 
+/* v1: runtimes that size themselves from cgroup files -- a JVM reading its
+ * heap limit, for one -- trust a v1 memory limit only when they also find
+ * the cpuset and cpuacct hierarchies mounted.  The container has no
+ * directory of its own there (it sets no limit in them): it sees, read-only,
+ * the one the launcher runs in, as its cgroup namespace shows it.  The
+ * parent finds them in /proc/self/cgroup ("ID:controllers:path"). */
+static void plan_cgroup_views(void)
+{
+	char text[4096], name[64], dir[PATH_MAX];
+	if (cgroup.version != 1 || read_file("/proc/self/cgroup", text, sizeof text) < 0)
+		return;
+	for (char *line = strtok(text, "\n"); line && cgroup.nviews < 2; line = strtok(NULL, "\n")) {
+		char *controllers = strchr(line, ':'), *path = controllers ? strchr(controllers + 1, ':') : NULL;
+		if (!path)
+			continue;
+		snprintf(name, sizeof name, "%.*s", (int)(path - controllers - 1), controllers + 1);
+		bool ours = false, wanted = false;
+		for (char *c = name; *c; c += strcspn(c, ",") + !!c[strcspn(c, ",")]) {
+			int len = strcspn(c, ",");
+			for (int i = 0; i < cgroup.ndirs; i++)
+				ours = ours || ((int)strlen(cgroup.controller[i]) == len &&
+						!strncmp(c, cgroup.controller[i], len));
+			wanted = wanted || !strncmp(c, "cpuset", len) || !strncmp(c, "cpuacct", len);
+		}
+		if (ours || !wanted || snprintf(dir, sizeof dir, CGROUP_ROOT "/%s%s", name,
+						 path + 1) >= (int)sizeof dir || access(dir, F_OK) < 0)
+			continue;
+		snprintf(cgroup.view[cgroup.nviews], PATH_MAX, "%s", dir);
+		snprintf(cgroup.view_name[cgroup.nviews], sizeof *cgroup.view_name, "%s", name);
+		cgroup.nviews++;
+	}
+}
+
 /* The lock comes first and the watchdog, which inherits it, second: from
  * the first mkdir on, a launcher that dies leaves a watchdog to clean up
  * and a lock held until it has. */
@@ -1611,6 +1646,7 @@ static void create_cgroup(const struct options *o, int version)
 	cgroup_name(o->hostname, cgroup.name, sizeof cgroup.name);
 	cgroup.version = version;
 	plan_cgroup_dirs(cgroup.name);
+	plan_cgroup_views();
 	limit_files_hint(watch, sizeof watch);
 	stage(watch, "creating cgroup %s (cgroup v%d)", cgroup.name, version);
 	take_liveness_lock();
@@ -2197,7 +2233,8 @@ static void mount_dev(int root)
 /* The container's own cgroup, read-only at /sys/fs/cgroup, so a user can
  * check their limits where they would look on any host.  On v1 a small
  * tmpfs (64k: it holds only directories) takes one directory per
- * hierarchy, as on the host. */
+ * hierarchy, as on the host: its own, and the cpuset and cpuacct views
+ * (plan_cgroup_views, section 3). */
 static void mount_cgroup(int root)
 {
 	const char *path = "/sys/fs/cgroup";
@@ -2212,6 +2249,12 @@ static void mount_cgroup(int root)
 		snprintf(sub, sizeof sub, "%s/%s", path, cgroup.controller[i]);
 		make_dir_in_rootfs(root, sub, 0755);
 		bind_readonly_in_rootfs(cgroup.dir[i], root, sub);
+	}
+	for (int i = 0; i < cgroup.nviews; i++) {
+		char sub[PATH_MAX];
+		snprintf(sub, sizeof sub, "%s/%s", path, cgroup.view_name[i]);
+		make_dir_in_rootfs(root, sub, 0755);
+		bind_readonly_in_rootfs(cgroup.view[i], root, sub);
 	}
 	mount_in_rootfs(NULL, root, path, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV |
 			MS_NOEXEC, "mode=0755,size=64k");

@@ -110,6 +110,21 @@ START_TEST(elf_interpreter_missing)
 }
 END_TEST
 
+/* Runtimes that size themselves from cgroup files (the JVM) read the limit
+ * only when they find the memory, cpu, cpuacct and cpuset hierarchies on
+ * cgroup v1; the probe reads them the way they do. */
+START_TEST(limits_read_as_a_jvm_does)
+{
+	struct run r = run_sh("%s -m %s -u 1000 -M 256M -c /probes/cglimits", contained_bin(),
+			      test_rootfs());
+	ck_assert_msg(r.status == 0 && strstr(r.out, "memory limit: 268435456"),
+		      "status %d, stdout:\n%s\nstderr:\n%s", r.status, r.out, tl(r.err));
+	ck_assert_msg(strstr(r.out, "v2\n") || strstr(r.out, "controllers: cpu cpuacct cpuset memory"),
+		      "not every hierarchy a runtime looks for is there:\n%s", r.out);
+	run_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("programs");
@@ -119,6 +134,7 @@ int main(void)
 	tcase_add_test(tc, script_interpreter_missing);
 	tcase_add_test(tc, script_with_windows_line_endings);
 	tcase_add_test(tc, elf_interpreter_missing);
+	tcase_add_test(tc, limits_read_as_a_jvm_does);
 	suite_add_tcase(s, tc);
 	return run_container_suite("test_programs", s);
 }

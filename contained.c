@@ -1948,11 +1948,12 @@ static void send_go_ahead(int sock, int tree)
 	close(tree);
 }
 
-/* Child side: block until the go-ahead; returns the rootfs mount.  End of
- * file means the parent died before finishing. */
-static int wait_for_go_ahead(int sock)
+/* The other end of send_descriptor(): one byte and one descriptor, or -1
+ * (end of file: the sender is gone; or a message with no descriptor). */
+static int receive_descriptor(int sock)
 {
 	char byte;
+	int fd;
 	struct iovec iov = { &byte, 1 };
 	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
 	struct msghdr msg = {
@@ -1960,12 +1961,21 @@ static int wait_for_go_ahead(int sock)
 		.msg_control = control.buf, .msg_controllen = sizeof control.buf,
 	};
 	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		give_up_quietly();
+		return -1;
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	int fd;
 	if (!c || c->cmsg_type != SCM_RIGHTS)
-		die("the go-ahead from the parent carried no rootfs mount");
+		return -1;
 	memcpy(&fd, CMSG_DATA(c), sizeof(int));
+	return fd;
+}
+
+/* Child side: block until the go-ahead; returns the rootfs mount.  End of
+ * file means the parent died before finishing. */
+static int wait_for_go_ahead(int sock)
+{
+	int fd = receive_descriptor(sock);
+	if (fd < 0)
+		give_up_quietly();
 	return fd;
 }
 
@@ -4127,21 +4137,7 @@ static void take_controlling_terminal(void)
  * (it has said why). */
 static int receive_terminal(int sock)
 {
-	char byte;
-	int fd;
-	struct iovec iov = { &byte, 1 };
-	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control.buf, .msg_controllen = sizeof control.buf,
-	};
-	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	if (!c || c->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(c), sizeof(int));
-	return fd;
+	return receive_descriptor(sock);
 }
 
 static struct termios callers_settings;   /* stdin's, before raw mode */

@@ -1365,7 +1365,7 @@ static void sweep_stale_cgroups(const char *parent)
 		lock_path(e->d_name, lock, sizeof lock);
 		int fd = lock_file(lock, O_RDWR, LOCK_NB);
 		if (fd < 0 && errno != ENOENT)
-			continue;             /* its launcher (or watchdog) lives */
+			continue;             /* its launcher lives */
 		remove_network_of(e->d_name);
 		remove_cgroup_dir(path);
 		state_path(e->d_name, lock, sizeof lock);
@@ -1637,9 +1637,9 @@ static void plan_cgroup_views(void)
 	}
 }
 
-/* The lock comes first and the watchdog, which inherits it, second: from
- * the first mkdir on, a launcher that dies leaves a watchdog to clean up
- * and a lock held until it has. */
+/* The watchdog comes first, before the lock file or any directory exists
+ * (it knows their names: they are planned): a launcher that dies at any
+ * moment after leaves a watchdog to remove whatever it had made. */
 static void create_cgroup(const struct options *o, int version)
 {
 	static char watch[4 * PATH_MAX];
@@ -1649,8 +1649,8 @@ static void create_cgroup(const struct options *o, int version)
 	plan_cgroup_views();
 	limit_files_hint(watch, sizeof watch);
 	stage(watch, "creating cgroup %s (cgroup v%d)", cgroup.name, version);
-	take_liveness_lock();
 	start_watchdog();
+	take_liveness_lock();
 	make_cgroup_dirs();
 	set_limits(o);
 	open_join_fds();

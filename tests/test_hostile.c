@@ -141,7 +141,7 @@ static bool process_is_ours(pid_t pid)
 }
 
 struct left {
-	int procs, cgroups, mounts, tmp;
+	int procs, cgroups, mounts, tmp, run;
 	char *report;
 };
 
@@ -149,7 +149,7 @@ struct left {
  * given, also counts a process as ours (by its command line). */
 static struct left left_once(const struct snapshot *before, bool (*extra)(const char *cmdline))
 {
-	struct left l = { 0, 0, 0, 0, calloc(1, 1) };
+	struct left l = { 0, 0, 0, 0, 0, calloc(1, 1) };
 	size_t len = 0;
 	struct snapshot after;
 	snap_take(&after);
@@ -159,6 +159,14 @@ static struct left left_once(const struct snapshot *before, bool (*extra)(const 
 				 tmp_entry_is_ours);
 	char prefix[80];
 	FMT(prefix, "%s", token());
+	/* the launchers' locks and records in /run/contained, named after the cgroup */
+	char *run = list_dir("/run/contained");
+	for (char *p = strtok(run, "\n"); p; p = strtok(NULL, "\n"))
+		if (strstr(p, prefix)) {
+			report_add(&l.report, &len, "/run/contained entry: ", p);
+			l.run++;
+		}
+	free(run);
 	char *cgs = cgroups_named(prefix, &l.cgroups);
 	if (l.cgroups)
 		report_add(&l.report, &len, "cgroups:\n", cgs);
@@ -859,14 +867,14 @@ START_TEST(test_kill_launcher_at_random)
 	struct left l;
 	do {
 		l = left_once(&before, is_our_sleep);
-		if (l.procs + l.cgroups + l.mounts + l.tmp == 0 || now() - t1 > 5.0)
+		if (l.procs + l.cgroups + l.mounts + l.tmp + l.run == 0 || now() - t1 > 5.0)
 			break;
 		free(l.report);
 		msleep(100);
 	} while (1);
 	fprintf(stderr, "test_hostile: launches %d, processes left %d, cgroups left %d, host mounts "
-		"added %d, /tmp entries added %d (%.1f s of launches, %.1f s waiting)\n", N, l.procs,
-		l.cgroups, l.mounts, l.tmp, t1 - t0, now() - t1);
+		"added %d, /tmp entries added %d, /run/contained entries left %d (%.1f s of launches, "
+		"%.1f s waiting)\n", N, l.procs, l.cgroups, l.mounts, l.tmp, l.run, t1 - t0, now() - t1);
 	if (l.report[0])
 		fprintf(stderr, "test_hostile: left:\n%s", l.report);
 	/* clean up before judging */
@@ -885,7 +893,7 @@ START_TEST(test_kill_launcher_at_random)
 	free(cgs);
 	close(in);
 	close(out);
-	ck_assert_msg(l.procs + l.cgroups + l.mounts + l.tmp == 0,
+	ck_assert_msg(l.procs + l.cgroups + l.mounts + l.tmp + l.run == 0,
 		      "%d launchers killed at random: left:\n%s", N, tl(l.report));
 	free(l.report);
 	snap_free(&before);

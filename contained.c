@@ -211,6 +211,7 @@ static bool in_container;              /* 4: set in the child, which must not cl
 static volatile pid_t forward_to;      /* 4, 9: where forwarded signals go */
 static bool forward_to_init;           /* 4: -i, -x: to that process alone */
 static volatile sig_atomic_t stop_signals, last_stop_signal;  /* 4, 10: SIGINT/SIGTERM seen */
+static char *args_begin, *args_end;    /* 9: main's argv strings, for -i's init to hide */
 static bool verbose;                   /* -v */
 static bool own_terminal;              /* 9: the container runs on a pty of its own */
 static bool quiet;                     /* -q: no "=>" lines */
@@ -283,7 +284,7 @@ static const char usage_text[] =
 	"              -e NAME passes the caller's value of NAME\n"
 	"  -w DIR      start the command in DIR (a directory inside the container)\n"
 	"  -b HOST:CONTAINER[:ro]  bind-mount a host file or directory into the\n"
-	"              container (repeatable); :ro makes it read-only\n"
+	"              container (repeatable; both paths absolute); :ro makes it read-only\n"
 	"  -r          read-only /; /tmp, /run and /dev/shm are small writable tmpfs\n"
 	"  -o [DIR]    copy-on-write / (overlayfs): the rootfs is never changed; writes\n"
 	"              go to memory, or to DIR/upper to keep them\n"
@@ -308,7 +309,7 @@ static const char usage_text[] =
 	"  -h, --help  print this help\n"
 	"  -c COMMAND  the command and its arguments; must come last\n"
 	"\n"
-	"       contained -x NAME_OR_PID [-u UID[:GID]] [-e ...] [-w DIR] [-t|-T] -c COMMAND...\n"
+	"       contained -x NAME_OR_PID [-u UID[:GID]] [-e ...] [-w DIR] [-t|-T] [-v] [-q] -c COMMAND...\n"
 	"  -x NAME_OR_PID  run COMMAND inside a running container (its hostname, cgroup\n"
 	"              name or host pid), with the same limits: as docker exec\n"
 	"       contained -l\n"
@@ -702,7 +703,7 @@ parsed:
 		return option_error(err, errlen, "-n and -S net: -n gives the container a network "
 				    "of its own, -S net the host's; choose one");
 	if (o->quiet && (o->verbose || o->step))
-		return option_error(err, errlen, "-q: cannot go with %s, which print what -q "
+		return option_error(err, errlen, "-q: cannot go with %s, which prints what -q "
 				    "silences; choose one", o->verbose ? "-v" : "-s");
 	return 0;
 }
@@ -4523,6 +4524,15 @@ static void run_init(char **argv, const struct options *o, const struct identity
 		die_errno("fork");
 	if (pid == 0)
 		exec_command(argv, o, id);
+	/* init is the launcher's own image, and /proc/1/cmdline is readable by
+	 * every process inside: it would show the launcher's command line,
+	 * host paths and -e values included.  The command has its own copy by
+	 * now; init's is overwritten, as is its name. */
+	if (args_begin) {
+		memset(args_begin, 0, args_end - args_begin);
+		snprintf(args_begin, args_end - args_begin, "contained-init");
+	}
+	prctl(PR_SET_NAME, "contained-init");
 	forward_signals_to(pid);
 	close_inherited_fds();
 	sigset_t none;
@@ -5220,6 +5230,8 @@ static int enter_container(struct options *o)
 #ifndef CONTAINED_TEST
 int main(int argc, char **argv)
 {
+	args_begin = argv[0];
+	args_end = argv[argc - 1] + strlen(argv[argc - 1]);
 	static struct options o;
 	struct host host;
 	char err[1024];

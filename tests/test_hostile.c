@@ -968,6 +968,27 @@ START_TEST(test_device_node_in_rootfs)
 }
 END_TEST
 
+/* Under -i, PID 1 is the launcher's own image: its command line (readable
+ * by every process inside in /proc/1/cmdline) must not show the launcher's
+ * arguments, host paths and -e values among them. */
+START_TEST(test_init_hides_the_launchers_command_line)
+{
+	char secret[64];
+	FMT(secret, "s3cret-%s", token());
+	struct run r = run_sh("%s -q -m %s -u 1000 -i -e TOKEN=%s -c /bin/sh -c "
+			      "'tr \"\\0\" \" \" </proc/1/cmdline; echo; echo value=$TOKEN'",
+			      contained_bin(), abs_rootfs(), secret);
+	char value[96];
+	FMT(value, "value=%s", secret);
+	ck_assert_msg(r.status == 0 && strstr(r.out, value), "status %d, stdout:\n%s\nstderr:\n%s",
+		      r.status, r.out, tl(r.err));
+	*strstr(r.out, value) = '\0';
+	ck_assert_msg(!strstr(r.out, secret) && !strstr(r.out, abs_rootfs()),
+		      "/proc/1/cmdline shows the launcher's arguments:\n%s", r.out);
+	run_free(&r);
+}
+END_TEST
+
 START_TEST(test_stdin_refused)
 {
 	/* a directory: the container could walk the host from /proc/self/fd/0 */
@@ -1141,6 +1162,7 @@ static Suite *hostile_suite(void)
 	tc = tcase_create("descriptors");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_stdin_refused);
+	tcase_add_test(tc, test_init_hides_the_launchers_command_line);
 	tcase_add_test(tc, test_callers_terminal_out_of_reach);
 	tcase_add_test(tc, test_device_node_in_rootfs);
 	tcase_add_test(tc, test_stdin_streams);

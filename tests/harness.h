@@ -22,6 +22,8 @@
 #include <glob.h>
 #include <limits.h>
 #include <poll.h>
+#include <sys/ioctl.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -716,6 +718,31 @@ static inline pid_t wait_descendant(pid_t root, const char *comm, long timeout_m
 /* The main() of every container test program: refuse to run without root
  * or without the launcher and rootfs, run SUITE, return 0 when all passed.
  * CK_VERBOSITY=verbose in the environment lists each test. */
+/* Start ARGV on a new pseudo-terminal of ROWS x COLS, as a terminal
+ * emulator would (forkpty(3)): default signal dispositions, none blocked,
+ * no descriptor but the terminal, TERM=xterm.  Returns the pid; *MASTER
+ * gets the terminal's other end (close-on-exec). */
+static inline pid_t spawn_on_pty(int *master, unsigned short rows, unsigned short cols,
+				 char *const argv[])
+{
+	struct winsize ws = { .ws_row = rows, .ws_col = cols };
+	pid_t pid = forkpty(master, NULL, NULL, &ws);
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		for (int sig = 1; sig < NSIG; sig++)
+			signal(sig, SIG_DFL);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		close_range(3, ~0U, 0);
+		setenv("TERM", "xterm", 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	fcntl(*master, F_SETFD, FD_CLOEXEC);
+	return pid;
+}
+
 static inline int run_container_suite(const char *program, Suite *suite)
 {
 	if (geteuid() != 0) {

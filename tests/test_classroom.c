@@ -51,20 +51,7 @@ static void start(struct session *s, const char *const args[])
 		argv[n++] = (char *)*args;
 	argv[n] = NULL;
 	*s = (struct session){ .out = calloc(1, 1) };
-	struct winsize ws = { .ws_row = 50, .ws_col = 200 };
-	s->pid = forkpty(&s->master, NULL, NULL, &ws);
-	ck_assert_int_ge(s->pid, 0);
-	if (s->pid == 0) {
-		for (int sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		close_range(3, ~0U, 0);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	fcntl(s->master, F_SETFD, FD_CLOEXEC);
+	s->pid = spawn_on_pty(&s->master, 50, 200, argv);
 }
 
 /* Read what arrives within MS milliseconds (all of it, or until NEEDLE

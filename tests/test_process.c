@@ -549,28 +549,14 @@ static const char *const pty_modes[] = { NULL, "-T" };
 static void pty_start(struct pty_session *s, unsigned short rows, unsigned short cols,
 		      const char *mode)
 {
-	struct winsize ws = { .ws_row = rows, .ws_col = cols };
 	buf_init(&s->out);
-	s->pid = forkpty(&s->master, NULL, NULL, &ws);
-	ck_assert_int_ge(s->pid, 0);
-	if (s->pid == 0) {
-		for (int sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		close_range(3, ~0U, 0);
-		setenv("TERM", "xterm", 1);
-		char *argv[] = { (char *)contained_bin(), "-m", (char *)test_rootfs(), "-u", "0", "-c", "/bin/sh",
-				 NULL, NULL };
-		if (mode) {         /* ... -u 0 MODE -c /bin/sh */
-			memmove(argv + 6, argv + 5, 3 * sizeof *argv);
-			argv[5] = (char *)mode;
-		}
-		execv(argv[0], argv);
-		_exit(127);
+	char *argv[] = { (char *)contained_bin(), "-m", (char *)test_rootfs(), "-u", "0", "-c", "/bin/sh",
+			 NULL, NULL };
+	if (mode) {         /* ... -u 0 MODE -c /bin/sh */
+		memmove(argv + 6, argv + 5, 3 * sizeof *argv);
+		argv[5] = (char *)mode;
 	}
-	fcntl(s->master, F_SETFD, FD_CLOEXEC);
+	s->pid = spawn_on_pty(&s->master, rows, cols, argv);
 	/* The first prompt of busybox sh as root ends in "# ". */
 	int r = read_until(s->master, &s->out, "# ", 15000);
 	if (r != 1) {

@@ -78,23 +78,9 @@ static void start(struct session *s, unsigned short rows, unsigned short cols, .
 		ck_assert_int_lt(++argc, 31);
 	va_end(ap);
 
-	struct winsize ws = { .ws_row = rows, .ws_col = cols };
 	s->out = calloc(1, 1);
 	s->len = s->seen = 0;
-	s->pid = forkpty(&s->master, NULL, NULL, &ws);
-	ck_assert_int_ge(s->pid, 0);
-	if (s->pid == 0) {
-		for (int sig = 1; sig < NSIG; sig++)
-			signal(sig, SIG_DFL);
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		close_range(3, ~0U, 0);
-		setenv("TERM", "xterm", 1);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	fcntl(s->master, F_SETFD, FD_CLOEXEC);
+	s->pid = spawn_on_pty(&s->master, rows, cols, argv);
 	ck_assert_int_eq(tcgetattr(s->master, &s->before), 0);
 }
 

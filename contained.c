@@ -4552,9 +4552,10 @@ static void run_init(char **argv, const struct options *o, const struct identity
 /* ------------------------------------------------------------------------ *
  * 10. Cleanup
  *
- * The parent forwards the signals a user sends to "the container" (Ctrl-C
- * aside, which the terminal delivers to the container directly when it is
- * in the foreground, or the container's own pty does: section 9) and waits.  When the child is gone, the kernel has
+ * The parent forwards the signals a user sends to "the container", the
+ * terminal's own (Ctrl-C) too, since the container runs in a session of its
+ * own (section 9; with a pty of its own, Ctrl-C is a byte the relay passes
+ * in), and waits.  When the child is gone, the kernel has
  * already killed everything else in its PID namespace; the cgroup is then
  * emptied to be sure and removed.  die() runs the same cleanup, so no path
  * out of the launcher leaves a cgroup or a process behind.  A launcher

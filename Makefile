@@ -14,7 +14,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help roots rootfs check check-build check-unit check-oci-unit check-oci check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
+.PHONY: all help roots rootfs check check-build check-unit check-oci-unit check-oci check-oci-containerd check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
 
 all: contained contained-oci
 
@@ -27,7 +27,8 @@ help:
 	@echo "sudo make check-unit / check-container / check-security / check-process /"
 	@echo "     check-classroom / check-enter / check-hostile / check-limits / check-network /"
 	@echo "     check-labs / check-rootfs-scripts   one suite each"
-	@echo "make check-oci-unit  oci.c's config.json reader; sudo make check-oci: its lifecycle"
+	@echo "make check-oci-unit  oci.c's config.json reader; sudo make check-oci: its lifecycle;"
+	@echo "     sudo make check-oci-containerd: under a containerd the test starts"
 	@echo "sudo make check-vm   run the cgroup v2 tests in a qemu VM"
 	@echo "sudo make check-systemd  run contained on a Debian 12 systemd host in a qemu VM"
 	@echo "sudo make check-debian  build a Debian rootfs with debootstrap and run it (~1.5 min)"
@@ -156,6 +157,11 @@ check-oci-unit: tests/build/oci_unit
 check-oci: contained-oci $(TEST_ROOTFS)/.built
 	sh tests/oci_lifecycle.sh ./contained-oci $(TEST_ROOTFS)
 
+# contained-oci as the runc of a containerd started by the test (Debian's
+# containerd package; nothing of the system's containerd is used).
+check-oci-containerd: contained-oci $(TEST_ROOTFS)/.built
+	sh tests/oci_containerd.sh ./contained-oci $(TEST_ROOTFS)
+
 check-container: contained tests/build/test_container $(TEST_ROOTFS)/.built
 	tests/build/test_container
 
@@ -213,7 +219,7 @@ check-vm: contained tests/build/probes.stamp
 check-systemd: contained contained-oci tests/build/probes.stamp
 	sh tests/systemd-vm/run.sh ./contained
 
-check: check-build check-unit check-oci-unit check-oci check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-vm check-systemd
+check: check-build check-unit check-oci-unit check-oci check-oci-containerd check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-vm check-systemd
 
 bench: contained
 	sh tests/bench.sh ./contained

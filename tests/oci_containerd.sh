@@ -1,0 +1,132 @@
+#!/bin/sh
+# oci_containerd.sh RUNTIME ROOTFS -- contained-oci under a real containerd:
+# a containerd of its own (config, root, state and sockets under
+# tests/build/TOKEN, never the system's), whose runc shim finds RUNTIME as
+# the `runc` in its opt plugin's bin directory; an image built here from
+# ROOTFS (busybox, without /probes) and imported offline; then `ctr run
+# --rm`, checking what the container printed and that its exit status,
+# also a death by signal, comes back through the shim and ctr.
+# Root only; containerd, its shims, mounts, cgroups and files are removed
+# on every way out.
+#
+# Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
+set -u
+. "$(dirname "$0")/tap.sh"
+RUNTIME=$(realpath "$1")
+ROOTFS=$(realpath "$2")
+token=oci-ctrd-$$
+base=$(realpath tests/build)/$token
+sock=$base/containerd.sock
+image=docker.io/library/$token:latest
+# The shims' sockets live in /run/containerd/s whatever the config says
+# (containerd 1.6 fixes that directory): it, and /run/containerd, are
+# removed only if they were not there before and are empty again.
+run_dir_was_there=$([ -e /run/containerd ] && echo yes || echo no)
+containerd_pid=
+
+C() { CONTAINERD_ADDRESS=$sock ctr --namespace "$token" "$@"; }
+
+cleanup() {
+	if [ -n "$containerd_pid" ]; then
+		for id in $(C tasks list -q 2>/dev/null); do C tasks kill -s SIGKILL "$id" 2>/dev/null; C tasks delete --force "$id" 2>/dev/null; done
+		for id in $(C containers list -q 2>/dev/null); do C containers delete "$id" 2>/dev/null; done
+		kill -TERM "$containerd_pid" 2>/dev/null
+		for i in $(seq 100); do kill -0 "$containerd_pid" 2>/dev/null || break; sleep 0.05; done
+		kill -KILL "$containerd_pid" 2>/dev/null
+		wait "$containerd_pid" 2>/dev/null
+	fi
+	# A shim outlives containerd by design; ours carry our socket's path.
+	for pid in $(pgrep -f -- "-address $sock" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+	# Deepest mounts first.
+	grep -F " $base/" /proc/self/mountinfo 2>/dev/null | awk '{print $5}' | sort -r |
+		while read -r m; do umount -l "$m" 2>/dev/null; done
+	for c in memory cpu pids devices; do
+		rmdir /sys/fs/cgroup/$c/$token/* /sys/fs/cgroup/$c/$token 2>/dev/null
+	done
+	if [ "$run_dir_was_there" = no ]; then rmdir /run/containerd/s /run/containerd/fifo /run/containerd 2>/dev/null; fi
+	rm -rf "$base"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+trap 'exit 141' PIPE
+
+mkdir -p "$base/opt/bin" "$base/image"
+# Debian's runc is on the PATH too: the `runc` the shim runs notes each
+# call, so that the test knows it was RUNTIME that ran the containers.
+cat > "$base/opt/bin/runc" <<SH
+#!/bin/sh
+echo "\$*" >> "$base/calls"
+exec "$RUNTIME" "\$@"
+SH
+chmod 755 "$base/opt/bin/runc"
+cat > "$base/config.toml" <<TOML
+version = 2
+root = "$base/root"
+state = "$base/state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$sock"
+[ttrpc]
+  address = "$sock.ttrpc"
+[plugins."io.containerd.internal.v1.opt"]
+  path = "$base/opt"
+TOML
+containerd --config "$base/config.toml" > "$base/containerd.log" 2>&1 &
+containerd_pid=$!
+
+# A docker-archive image: one layer, the rootfs; a config naming it by
+# the digest of its bytes; a manifest tying them to a name.
+tar --numeric-owner -C "$ROOTFS" --exclude=./probes --exclude=./.built -cf "$base/image/layer.tar" .
+layer=$(sha256sum "$base/image/layer.tar" | cut -d' ' -f1)
+cat > "$base/image/config.json" <<JSON
+{"architecture":"$(dpkg --print-architecture)","os":"linux",
+ "config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"]},
+ "rootfs":{"type":"layers","diff_ids":["sha256:$layer"]}}
+JSON
+echo "[{\"Config\":\"config.json\",\"RepoTags\":[\"$token:latest\"],\"Layers\":[\"layer.tar\"]}]" > "$base/image/manifest.json"
+tar -C "$base/image" -cf "$base/image.tar" manifest.json config.json layer.tar
+
+for i in $(seq 200); do C version > /dev/null 2>&1 && break; sleep 0.05; done
+if C images import "$base/image.tar" > "$base/import.out" 2>&1 && C images list -q | grep -qx "$image"; then
+	pass "containerd of our own is up and imports the image built offline"
+else
+	fail "containerd of our own is up and imports the image built offline" "$(cat "$base/import.out")" "$(tail -n 5 "$base/containerd.log")"
+	summary
+	exit
+fi
+
+# run ID CMD... -- ctr run --rm with the runtime's state and ctr's FIFOs
+# under our directory; sets out (stdout and stderr) and rc.
+run() {
+	id=$1
+	shift
+	out=$(C run --rm --runc-root "$base/runc" --fifo-dir "$base/fifo" "$image" "$id" "$@" 2>&1)
+	rc=$?
+}
+
+run c1 /bin/echo hi
+[ $rc = 0 ] && [ "$out" = hi ] && grep -q "create --bundle .*/c1/\?.* c1\$" "$base/calls" && pass "ctr run --rm: echo hi prints hi, status 0" ||
+	fail "ctr run --rm: echo hi prints hi, status 0" "rc=$rc" "$out" "$(cat "$base/calls")" "$(tail -n 3 "$base/containerd.log")"
+run c2 sh -c 'exit 7'
+[ $rc = 7 ] && pass "exit 7 comes back through ctr as 7" || fail "exit 7 comes back through ctr as 7" "rc=$rc" "$out"
+# `sh -c 'kill -9 $$'` alone cannot do it: sh is PID 1 of its namespace,
+# and the kernel drops a SIGKILL sent to PID 1 from inside
+# (pid_namespaces(7)), so it says "survived".  The signal comes from the
+# host, as `ctr task kill` sends it.
+C run --rm --runc-root "$base/runc" --fifo-dir "$base/fifo" "$image" c3 \
+	sh -c 'kill -9 $$; echo survived; exec sleep 60' > "$base/c3.out" 2>&1 &
+runner=$!
+for i in $(seq 200); do grep -q survived "$base/c3.out" && break; sleep 0.05; done
+C tasks kill -s SIGKILL c3 2>/dev/null
+wait $runner
+rc=$?
+[ $rc = 137 ] && grep -qx survived "$base/c3.out" && grep -q "kill c3 9\$" "$base/calls" &&
+	pass "SIGKILL from the host comes back through ctr as 137" ||
+	fail "SIGKILL from the host comes back through ctr as 137" "rc=$rc" "$(cat "$base/c3.out")" "$(grep ' c3$' "$base/calls")"
+
+# --rm deleted everything: no task, no container, no runtime state, no cgroup.
+left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token -mindepth 1 -type d 2>/dev/null)
+[ -z "$left" ] && pass "--rm leaves no task, container, runtime state or cgroup" ||
+	fail "--rm leaves no task, container, runtime state or cgroup" "$left"
+summary

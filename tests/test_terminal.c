@@ -285,21 +285,30 @@ START_TEST(window_size_follows_resize)
 }
 END_TEST
 
+/* A shell in the container running `sleep 30` in the foreground; returns
+ * the sleep's host pid.  The caller's terminal keeps the launcher in its
+ * foreground meanwhile. */
+static pid_t start_foreground_sleep(struct session *s, const char *mode)
+{
+	start_shell(s, 24, 80, mode);
+	type(s, "sleep 30\n");
+	pid_t sleeper = wait_descendant(s->pid, "sleep", 10000);
+	if (!sleeper) {
+		stop(s);
+		ck_abort_msg("sleep 30 never started; output:\n%s", tl(s->out));
+	}
+	ck_assert_msg(tcgetpgrp(s->master) == s->pid, "the caller's terminal's foreground group "
+		      "is %d, not the launcher's %d: the container took it over",
+		      (int)tcgetpgrp(s->master), (int)s->pid);
+	return sleeper;
+}
+
 /* Ctrl-C interrupts the foreground job of the container's shell, which
  * lives on; the caller's terminal keeps the launcher in its foreground. */
 START_TEST(ctrl_c_interrupts_foreground_job)
 {
 	struct session s;
-	start_shell(&s, 24, 80, init_modes[_i]);
-	type(&s, "sleep 30\n");
-	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
-	if (!sleeper) {
-		stop(&s);
-		ck_abort_msg("sleep 30 never started; output:\n%s", tl(s.out));
-	}
-	ck_assert_msg(tcgetpgrp(s.master) == s.pid, "the caller's terminal's foreground group "
-		      "is %d, not the launcher's %d: the container took it over",
-		      (int)tcgetpgrp(s.master), (int)s.pid);
+	pid_t sleeper = start_foreground_sleep(&s, init_modes[_i]);
 	type(&s, "\x03");
 	expect(&s, "[ctd]# ", "no new prompt after Ctrl-C");
 	ck_assert_msg(waitpid(s.pid, NULL, WNOHANG) == 0, "Ctrl-C ended the launcher");
@@ -317,16 +326,7 @@ END_TEST
 START_TEST(ctrl_z_and_fg)
 {
 	struct session s;
-	start_shell(&s, 24, 80, init_modes[_i]);
-	type(&s, "sleep 30\n");
-	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
-	if (!sleeper) {
-		stop(&s);
-		ck_abort_msg("sleep 30 never started; output:\n%s", tl(s.out));
-	}
-	ck_assert_msg(tcgetpgrp(s.master) == s.pid, "the caller's terminal's foreground group "
-		      "is %d, not the launcher's %d: the container took it over",
-		      (int)tcgetpgrp(s.master), (int)s.pid);
+	pid_t sleeper = start_foreground_sleep(&s, init_modes[_i]);
 	type(&s, "\x1a");
 	expect(&s, "Stopped", "the shell reports no stopped job after Ctrl-Z");
 	expect(&s, "[ctd]# ", "no prompt after Ctrl-Z");

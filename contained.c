@@ -1876,6 +1876,35 @@ static void write_id_maps(pid_t pid)
 	done();
 }
 
+/* A detached copy of the mount at FD (open_tree(2)).  With USERNS >= 0 it
+ * is idmapped with that namespace; ATTR adds other MOUNT_ATTR_* flags.
+ * Returns the tree, or -1 with errno from mount_setattr(2). */
+static int detached_copy(int fd, int userns, unsigned long long attr)
+{
+	trace("open_tree(%d, \"\", AT_EMPTY_PATH|OPEN_TREE_CLONE|AT_RECURSIVE)", fd);
+	int tree = syscall(SYS_open_tree, fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE |
+			   OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (tree < 0)
+		die_errno("open_tree: cannot copy a mount (Linux 5.2 or later needed)");
+	/* nodev, nosuid: a rootfs or host directory may hold device nodes and
+	 * set-id files, which must not work inside (see clone_rootfs_mount) */
+	struct mount_attr_arg a = {
+		.attr_set = attr | MOUNT_ATTR_NODEV_VALUE | MOUNT_ATTR_NOSUID_VALUE,
+		.userns_fd = userns,
+	};
+	if (userns >= 0)
+		a.attr_set |= MOUNT_ATTR_IDMAP;
+	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { %sNODEV|NOSUID%s })", tree,
+	      userns >= 0 ? "MOUNT_ATTR_IDMAP|" : "", attr & MOUNT_ATTR_RDONLY ? "|RDONLY" : "");
+	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0) {
+		int saved = errno;
+		close(tree);
+		errno = saved;
+		return -1;
+	}
+	return tree;
+}
+
 /* Returns a detached copy of the rootfs mount for the child (private, as it
  * is copied from the launcher's private namespace), nodev and nosuid (an
  * image can carry device nodes, which through the idmap would open for the
@@ -1888,34 +1917,21 @@ static int clone_rootfs_mount(int rootfs, pid_t pid)
 	char path[64];
 	stage(NULL,     /* the mount is detached: mounting the rootfs shows it */
 	      "idmapping the rootfs for the container's user namespace");
-	trace("open_tree(%d, \"\", AT_EMPTY_PATH|OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|AT_RECURSIVE)", rootfs);
-	int tree = syscall(SYS_open_tree, rootfs, "", AT_EMPTY_PATH | OPEN_TREE_CLONE |
-			   OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		die_errno("open_tree: cannot copy the rootfs mount (Linux 5.2 or later needed)");
-	close(rootfs);                 /* its last use: from now on, the copy */
 	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
 	int userns = open(path, O_RDONLY | O_CLOEXEC);
 	if (userns < 0)
 		die_errno("%s", path);
-	struct mount_attr_arg attr = {
-		.attr_set = MOUNT_ATTR_IDMAP | MOUNT_ATTR_NODEV_VALUE | MOUNT_ATTR_NOSUID_VALUE,
-		.userns_fd = userns,
-	};
-	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { MOUNT_ATTR_IDMAP|NODEV|NOSUID, "
-	      "userns_fd = %d (%s) })", tree, userns, path);
-	int rc = syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE,
-			 &attr, sizeof attr);
+	int tree = detached_copy(rootfs, userns, 0);
 	int saved = errno;
 	close(userns);
-	if (rc == 0) {
+	if (tree >= 0) {
+		close(rootfs);         /* its last use: from now on, the copy */
 		done();
 		return tree;
 	}
-	attr = (struct mount_attr_arg){ .attr_set = MOUNT_ATTR_NODEV_VALUE | MOUNT_ATTR_NOSUID_VALUE };
-	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { NODEV|NOSUID })", tree);
-	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+	if ((tree = detached_copy(rootfs, -1, 0)) < 0)
 		die_errno("mount_setattr: cannot make the rootfs nodev and nosuid (Linux 5.12 or later needed)");
+	close(rootfs);
 	skipped("no idmapped mount for the rootfs (%s); the container's root will see its "
 		"files as owned by nobody and cannot change them", strerror(saved));
 	return tree;
@@ -2465,35 +2481,6 @@ static int idmap_userns(const char *uid_map, const char *gid_map)
 	close(hold[1]);
 	waitpid(pid, NULL, 0);
 	return userns;
-}
-
-/* A detached copy of the mount at FD (open_tree(2)).  With USERNS >= 0 it
- * is idmapped with that namespace; ATTR adds other MOUNT_ATTR_* flags.
- * Returns the tree, or -1 with errno from mount_setattr(2). */
-static int detached_copy(int fd, int userns, unsigned long long attr)
-{
-	trace("open_tree(%d, \"\", AT_EMPTY_PATH|OPEN_TREE_CLONE|AT_RECURSIVE)", fd);
-	int tree = syscall(SYS_open_tree, fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE |
-			   OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (tree < 0)
-		die_errno("open_tree: cannot copy a mount (Linux 5.2 or later needed)");
-	/* nodev, nosuid: a host directory may hold device nodes and set-id
-	 * files, which must not work inside (see clone_rootfs_mount) */
-	struct mount_attr_arg a = {
-		.attr_set = attr | MOUNT_ATTR_NODEV_VALUE | MOUNT_ATTR_NOSUID_VALUE,
-		.userns_fd = userns,
-	};
-	if (userns >= 0)
-		a.attr_set |= MOUNT_ATTR_IDMAP;
-	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { %sNODEV|NOSUID%s })", tree,
-	      userns >= 0 ? "MOUNT_ATTR_IDMAP|" : "", attr & MOUNT_ATTR_RDONLY ? "|RDONLY" : "");
-	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0) {
-		int saved = errno;
-		close(tree);
-		errno = saved;
-		return -1;
-	}
-	return tree;
 }
 
 /* The host user who ran sudo, or -1 (run by root itself). */
@@ -4134,13 +4121,6 @@ static void take_controlling_terminal(void)
 		die_errno("making the pty the controlling terminal");
 }
 
-/* Parent side: the master, or -1 when the child ended before sending it
- * (it has said why). */
-static int receive_terminal(int sock)
-{
-	return receive_descriptor(sock);
-}
-
 static struct termios callers_settings;   /* stdin's, before raw mode */
 static bool caller_raw;                   /* stdin is in raw mode now */
 static volatile sig_atomic_t window_resized;
@@ -4286,7 +4266,7 @@ static void leave_callers_session(void)
  * relay free to read its output. */
 static void relay_terminal(int sock, const sigset_t *old_mask, bool init)
 {
-	int master = receive_terminal(sock);
+	int master = receive_descriptor(sock);  /* -1: the child ended first (it said why) */
 	if (master < 0)
 		return;
 	int pidfd = syscall(SYS_pidfd_open, container_pid, 0);

@@ -13,30 +13,36 @@
  * Contents, in execution order:
  *
  *   1. Options              parse_options()           who, where, what to run
- *   2. Host probe           probe_host(), open_rootfs()
+ *   2. Host probe           probe_host(), check_standard_fds(), open_rootfs()
  *   2b. Identity            look_up_identity()  (the rootfs's passwd, group)
  *   3. Cgroups + rlimits    create_cgroup(), start_watchdog(), limit_open_files()
  *   4. Clone + namespaces   clone_container()
- *   5. User map sync        write_id_maps(), send_go_ahead()  (parent)
- *                           wait_for_go_ahead(), become_root_in_userns()  (child)
+ *   5. User map sync        write_id_maps(), clone_rootfs_mount(), send_go_ahead()
+ *                           (parent); wait_for_go_ahead(), become_root_in_userns()
+ *                           (child)
  *   6. Mounts + pivot_root  put_rootfs_in_place(), mount_pseudo_filesystems(),
- *                           pivot_into_rootfs()
+ *                           pivot_into_rootfs(), mask_host_proc_files()
  *   6b. Files               prepare_binds(), put_overlay_in_place(),
  *                           bind_hosts_files(), mount_files(), enter_workdir()
- *   6c. Shared namespaces   -S: warn_shared_namespaces(), bind_hosts_instead()
- *   6d. Network (-n)        prepare_network(), connect_network() (parent),
- *                           bind_resolv_conf(), configure_eth0() (child)
  *   7. Capabilities         drop_capabilities()
  *   8. Seccomp              install_syscall_filter()
- *   9. Exec / PID 1         open_terminal(), hand_over_terminal() (child) and
- *                           relay_terminal() (parent): a pty of its own;
- *                           exec_command(), run_init()
+ *   9. Exec / PID 1         exec_command(), run_init()
  *  10. Cleanup              wait_for_container(), remove_cgroup()
- *  11. -l and -x            write_record(); list_containers(), enter_container()
- *   Appendix: narration     stage(), trace(), die() ... how the launcher talks
+ *      main()               the stages strung together: the parent runs 1-5
+ *                           and 10, the child (the future container) 5-9
  *
- * main() at the bottom strings the stages together; the parent runs 1-5 and
- * 10, the child (the future container) runs 5-9.
+ * Appendices, out of the lesson's way: the features a container is lived
+ * in with, each hooked into the stages above at one or two points, and the
+ * launcher's own voice.
+ *
+ *   A. -S: shared namespaces  warn_shared_namespaces(), bind_hosts_instead()
+ *   B. -n: network            prepare_network(), connect_network() (parent),
+ *                             bind_resolv_conf(), configure_eth0() (child);
+ *                             the netlink messages, built by hand
+ *   C. A terminal of its own  open_terminal(), hand_over_terminal() (child),
+ *                             relay_terminal() (parent)
+ *   D. -l and -x              write_record(); list_containers(), enter_container()
+ *   E. Narration              stage(), trace(), die() ... how the launcher talks
  *
  * Build: make.  Man pages worth having open: namespaces(7), user_namespaces(7),
  * pid_namespaces(7), cgroups(7), mount_namespaces(7), pivot_root(2),
@@ -64,8 +70,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
-#include <poll.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -150,7 +156,7 @@ struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
 #define EXIT_NOT_FOUND   127   /* no such command */
 
 /* ------------------------------------------------------------------------ *
- * How the launcher talks, and what it keeps
+ * How the launcher talks
  *
  * Every stage prints one line, "=> doing something...done.", so a learner
  * can follow the run and see where it stopped.  die() reports a failure,
@@ -158,8 +164,8 @@ struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
  * 125, the conventional "the launcher failed" status, so that a script can
  * tell it apart from the command's own failures.  Three modes hang off the
  * same calls: -v shows the system calls each stage makes, -s pauses before
- * and after each stage, -q says nothing but errors.  Their machinery is in the appendix at the end
- * of the file, out of the lesson's way; these are its entry points.
+ * and after each stage, -q says nothing but errors.  Their machinery is in
+ * Appendix E, out of the lesson's way; these are its entry points.
  * ------------------------------------------------------------------------ */
 
 #define LEN(a) (sizeof (a) / sizeof *(a))
@@ -174,14 +180,24 @@ static void pause_after(const char *watch);              /* -s: "see it: ...", E
 static void warn(const char *fmt, ...) PRINTF(1, 2);      /* "=> warning: ..." */
 static void die(const char *fmt, ...) PRINTF(1, 2) __attribute__((noreturn));
 static void die_errno(const char *fmt, ...) PRINTF(1, 2) __attribute__((noreturn));
-static void give_up_quietly(void) __attribute__((noreturn));
+static void give_up_quietly(void) __attribute__((noreturn));  /* the child, silently */
 static void cleanup_and_exit(int status) __attribute__((noreturn));   /* section 10 */
 static int write_file(const char *path, const char *fmt, ...) PRINTF(2, 3);
 static int read_file(const char *path, char *buf, size_t size);
 static const char *mount_flag_names(unsigned long flags, char *buf, size_t size);
 static const char *clone_flag_names(unsigned long flags, char *buf, size_t size);
 
-/* The state the stages share.  Everything else is passed as arguments. */
+/* ------------------------------------------------------------------------ *
+ * What the stages share
+ *
+ * Everything else is passed as arguments.  These are global because die()
+ * may be called from anywhere and must still find what to undo (the
+ * cgroup, the network, the child), and because a signal handler must know
+ * where to forward to.  The number says which section sets each one.  (Two
+ * appendices keep a little state of their own: C the caller's terminal
+ * settings, E the "=>" line being printed.)
+ * ------------------------------------------------------------------------ */
+
 #define MAX_CGROUP_DIRS 4
 struct cgroup {                        /* section 3 */
 	int version;                   /* 1 (v1 or hybrid) or 2 (unified) */
@@ -197,7 +213,7 @@ struct cgroup {                        /* section 3 */
 	char view[2][PATH_MAX], view_name[2][64];
 };
 static struct cgroup cgroup;           /* built in 3, removed in 10 */
-struct network {                       /* section 6d: -n */
+struct network {                       /* -n: Appendix B */
 	bool on;
 	uint32_t subnet;               /* the container's /24, network order: 10.200.5.0 */
 	int lock_fd;                   /* /run/contained/net-<subnet>.lock, locked: "taken" */
@@ -212,10 +228,10 @@ static volatile pid_t forward_to;      /* 4, 9: where forwarded signals go */
 static bool forward_to_init;           /* 4: -i, -x: to that process alone */
 static volatile sig_atomic_t stop_signals, last_stop_signal;  /* 4, 10: SIGINT/SIGTERM seen */
 static char *args_begin, *args_end;    /* 9: main's argv strings, for -i's init to hide */
-static bool verbose;                   /* -v */
-static bool own_terminal;              /* 9: the container runs on a pty of its own */
-static bool quiet;                     /* -q: no "=>" lines */
-static int step_tty = -1;              /* -s: the terminal to wait on */
+static bool own_terminal;              /* main: the container runs on a pty of its own (C) */
+static bool verbose;                   /* 1, -v: the system calls too (E) */
+static bool quiet;                     /* 1, -q: no "=>" lines (E) */
+static int step_tty = -1;              /* 1, -s: the terminal to wait on (E) */
 
 /* ------------------------------------------------------------------------ *
  * 1. Options
@@ -249,9 +265,9 @@ struct options {
 	long cpu_quota_us;             /* -C, microseconds per 100 ms; 0 = none */
 	long max_pids;                 /* -P */
 	bool init;                     /* -i: run a tiny init as PID 1 */
-	bool network;                  /* -n: a veth pair and a way out (section 6d) */
-	enum terminal_mode terminal;   /* -t, -T: a pty of its own (section 9) */
-	bool step, verbose;            /* -s, -v: classroom modes (appendix) */
+	bool network;                  /* -n: a veth pair and a way out (Appendix B) */
+	enum terminal_mode terminal;   /* -t, -T: a pty of its own (Appendix C) */
+	bool step, verbose;            /* -s, -v: classroom modes (Appendix E) */
 	bool quiet;                    /* -q: no "=>" lines */
 	bool help;                     /* -h, --help */
 	char **argv;                   /* -c COMMAND ARG... */
@@ -266,8 +282,8 @@ struct options {
 	bool overlay;                  /* -o: a copy-on-write root ... */
 	const char *overlay_dir;       /* ... whose upper layer is kept here (-o DIR) */
 	unsigned long shared;          /* -S: CLONE_NEW* flags of namespaces left the host's */
-	const char *enter;             /* -x NAME_OR_PID: a process into a running one (section 11) */
-	bool list;                     /* -l: list the running containers (section 11) */
+	const char *enter;             /* -x NAME_OR_PID: a process into a running one (Appendix D) */
+	bool list;                     /* -l: list the running containers (Appendix D) */
 	bool have_uid;                 /* -u given (-x: else the container's own user) */
 };
 
@@ -738,7 +754,7 @@ struct host {
  * never be shared.  Sharing costs more than the view: the kernel lets a
  * user namespace mount a fresh proc only for a PID namespace it owns, and
  * a fresh sysfs only for a network namespace it owns, so with -S pid or
- * -S net the host's own are bound in instead, read-only (section 6c). */
+ * -S net the host's own are bound in instead, read-only (Appendix A). */
 #define NAMESPACE(flag, name, why, if_shared, never) { flag, #flag, name, why, if_shared, never }
 static const struct namespace {
 	unsigned long flag;
@@ -1302,7 +1318,7 @@ static const char *cgroup_dir_of(const char *controller)
 }
 
 static void remove_cgroup_dir(const char *dir);   /* section 10 */
-static void remove_network_of(const char *name);  /* section 6d */
+static void remove_network_of(const char *name);  /* -n: Appendix B */
 static void remove_cgroup(void);
 
 /* The name of a container's cgroup directory: its hostname and 48 random
@@ -1341,7 +1357,7 @@ static void lock_path(const char *name, char *buf, size_t size)
 }
 
 /* /run/contained/NAME.state: what -l and -x know of a running container
- * (section 11); it lives and goes with the lock. */
+ * (Appendix D); it lives and goes with the lock. */
 static void state_path(const char *name, char *buf, size_t size)
 {
 	snprintf(buf, size, RUN_DIR "/%s.state", name);
@@ -2213,7 +2229,7 @@ static const struct pseudo_mount {
 	unsigned long flags;
 	const char *data;
 	mode_t mode;
-	unsigned long owner;    /* a fresh one needs this namespace the container's (6c) */
+	unsigned long owner;    /* a fresh one needs this namespace the container's (-S) */
 } pseudo_mounts[] = {
 	/* the container's own processes, from its PID namespace's view */
 	{ "proc", "/proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, 0555, CLONE_NEWPID },
@@ -2287,7 +2303,7 @@ static void mount_cgroup(int root)
 			MS_NOEXEC, "mode=0755,size=64k");
 }
 
-static void bind_hosts_instead(int root, const struct pseudo_mount *m);   /* 6c */
+static void bind_hosts_instead(int root, const struct pseudo_mount *m);   /* -S: Appendix A */
 
 static void mount_pseudo_filesystems(int root, unsigned long shared)
 {
@@ -2845,7 +2861,1100 @@ static void enter_workdir(int root, const char *dir)
 }
 
 /* ------------------------------------------------------------------------ *
- * 6c. Sharing a namespace with the host (-S)
+ * 7. Capabilities
+ *
+ * Root's power is split into ~41 capabilities (capabilities(7)).  Inside a
+ * user namespace they only reach what the namespace owns, but kernel code
+ * that checks them is a large attack surface, so the container keeps only
+ * what an ordinary root needs to install packages and run services: a
+ * keep-list, not a deny-list, so capabilities that a future kernel adds are
+ * dropped too.  The bounding set (the ceiling for anything exec'd later,
+ * setuid binaries included) is cut first, for every capability up to this
+ * kernel's cap_last_cap; then the uid switch; then the capability sets
+ * themselves.  A non-root -u loses all of them at setuid(), as the kernel
+ * does for any root -> non-root transition.
+ * ------------------------------------------------------------------------ */
+
+static const cap_value_t kept_capabilities[] = {
+	CAP_CHOWN,            /* chown files: package managers, tar */
+	CAP_DAC_OVERRIDE,     /* root reads and writes files regardless of mode */
+	CAP_FOWNER,           /* chmod/utime on files root does not own */
+	CAP_FSETID,           /* keep setgid bits when root edits a file */
+	CAP_KILL,             /* signal processes of other container users */
+	CAP_SETGID,           /* su, daemons dropping privileges */
+	CAP_SETUID,           /* likewise */
+	CAP_NET_BIND_SERVICE, /* listen on ports below 1024 */
+	CAP_SYS_CHROOT,       /* daemons that chroot for privilege separation */
+};
+/* Left out from Docker's default set: MKNOD (device nodes cannot work in a
+ * user namespace), NET_RAW (raw sockets forge packets; a source of kernel
+ * bugs), AUDIT_WRITE, SETFCAP and SETPCAP (nothing here needs them). */
+
+static bool is_kept(int cap)
+{
+	for (size_t i = 0; i < LEN(kept_capabilities); i++)
+		if (kept_capabilities[i] == cap)
+			return true;
+	return false;
+}
+
+static void drop_bounding_set(int cap_last_cap)
+{
+	trace("prctl(PR_CAPBSET_DROP, cap) for every cap 0..%d not kept; "
+	      "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)", cap_last_cap);
+	for (int cap = 0; cap <= cap_last_cap; cap++)
+		if (!is_kept(cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+			die_errno("dropping capability %d from the bounding set", cap);
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		die_errno("clearing ambient capabilities");
+}
+
+/* The uid, gid and supplementary groups looked up in section 2b; the
+ * host's groups were shed in section 5. */
+static void become_user(const struct identity *id, int sock)
+{
+	trace("setgroups(%d, [%u...]); setresgid(%u, %u, %u); setresuid(%u, %u, %u)",
+	      id->ngroups, (unsigned)id->groups[0], id->gid, id->gid, id->gid,
+	      id->uid, id->uid, id->uid);
+	if (setgroups(id->ngroups, id->groups) < 0 || setresgid(id->gid, id->gid, id->gid) < 0 ||
+	    setresuid(id->uid, id->uid, id->uid) < 0)
+		die_errno("switching to uid %u gid %u", id->uid, id->gid);
+	rearm_child_guards(sock);
+}
+
+/* Permitted and effective: the keep-list for root, nothing for anyone else;
+ * inheritable: nothing. */
+static void set_kept_capabilities(unsigned uid)
+{
+	cap_t caps = cap_init();
+	if (!caps)
+		die_errno("cap_init");
+	if (uid == 0) {
+		int n = LEN(kept_capabilities);
+		cap_set_flag(caps, CAP_PERMITTED, n, kept_capabilities, CAP_SET);
+		cap_set_flag(caps, CAP_EFFECTIVE, n, kept_capabilities, CAP_SET);
+	}
+	char *text = cap_to_text(caps, NULL);
+	trace("capset(\"%s\")", text);
+	cap_free(text);
+	if (cap_set_proc(caps) < 0)
+		die_errno("setting capabilities");
+	cap_free(caps);
+}
+
+/* -s: the hex masks /proc/PID/status shows, decoded from the keep-list. */
+static void capabilities_hint(unsigned uid, char *buf, size_t size)
+{
+	size_t len = snprintf(buf, size, "grep -E '^(Uid|Cap(Eff|Bnd)):' /proc/%%1$d/status\n"
+			      "   # CapBnd:");
+	for (size_t i = 0; i < LEN(kept_capabilities); i++) {
+		char *name = cap_to_name(kept_capabilities[i]);
+		if (name && len < size)
+			len += snprintf(buf + len, size - len, " %s", name);
+		cap_free(name);
+	}
+	if (len < size)
+		snprintf(buf + len, size - len, "\n   # CapEff: %s", uid == 0 ? "the same" :
+			 "none (only root keeps any)");
+}
+
+static void drop_capabilities(int cap_last_cap, const struct identity *id, int sock)
+{
+	static char watch[1024];
+	capabilities_hint(id->uid, watch, sizeof watch);
+	stage(watch, "dropping capabilities and becoming uid %u", id->uid);
+	drop_bounding_set(cap_last_cap);
+	become_user(id, sock);
+	set_kept_capabilities(id->uid);
+	done();
+}
+
+/* ------------------------------------------------------------------------ *
+ * 8. Seccomp
+ *
+ * Capabilities cannot stop every dangerous system call: some need none (
+ * keyctl, userfaultfd, io_uring), and some are simply too much attack
+ * surface for a container.  A seccomp filter (seccomp(2)) is a tiny BPF
+ * program the kernel runs on every system call; ours answers EPERM to the
+ * calls below and lets everything else through.
+ *
+ * This is a deny-list, chosen because it is short enough to read.  Real
+ * runtimes (Docker, crun, runc) use an allow-list of the ~350 calls known
+ * to be safe, so that a system call added by next year's kernel is refused
+ * until someone has looked at it.  With a deny-list every new call (clone3,
+ * fchmodat2, the mount API...) is a hole until it is added here.
+ *
+ * Rules that depend on arguments can only look at the registers: seccomp
+ * cannot read memory.  So clone3() and openat2(), whose flags and mode live
+ * in a struct in memory, are answered ENOSYS, what a kernel without them
+ * would say, and the C library falls back to clone() and openat(), whose
+ * arguments the filter can see.  ioctl() request numbers are 32 bits wide
+ * but passed in a 64-bit register, so they are compared on the low 32 bits
+ * only: the kernel ignores the high bits, and so must the match.
+ *
+ * One thing a container leaves behind for the host is files, and set-id
+ * files are the dangerous kind.  Through the idmapped rootfs (section 5)
+ * container root owns its files on disk as host root, and container uid
+ * 1000 as host uid 1000, so a set-user-ID or set-group-ID program made in
+ * here runs as them for any host user who can reach the rootfs; the
+ * container's no_new_privs does not follow the file out.  A mode reaches
+ * the kernel through the calls that create files (open, openat, creat,
+ * mknod, mknodat) and those that change one (chmod, fchmod, fchmodat,
+ * fchmodat2); each is refused when its mode has S_ISUID or S_ISGID.
+ *
+ * System calls from another ABI (32-bit int 0x80, x32) would bypass a
+ * filter written for x86-64 numbers; libseccomp kills the process for any
+ * architecture not in the filter.  no_new_privs, required for an
+ * unprivileged filter and set explicitly here, also makes setuid binaries
+ * powerless.  The filter is the last thing installed before exec, so the
+ * launcher's own set-up calls are not subject to it.
+ *
+ * libseccomp is a compiler: it turns the tables below into a BPF program,
+ * and the kernel only ever sees that program (an array of struct
+ * sock_filter; `seccomp_export_pfc` would print it as text).
+ * ------------------------------------------------------------------------ */
+
+#define CALL(name) SCMP_SYS(name), #name
+
+/* Refused whatever the arguments.  ENOSYS rows pretend the call does not
+ * exist, so that callers fall back to one the filter can judge. */
+static const struct denied_call {
+	int nr;
+	const char *name;
+	int errnum;
+	const char *why;
+} denied_calls[] = {
+	{ CALL(keyctl),            EPERM,  "the kernel keyring is not namespaced" },
+	{ CALL(add_key),           EPERM,  "the kernel keyring is not namespaced" },
+	{ CALL(request_key),       EPERM,  "the kernel keyring is not namespaced" },
+
+	{ CALL(ptrace),            EPERM,  "reads and rewrites another process" },
+	{ CALL(process_vm_readv),  EPERM,  "reads another process's memory, as ptrace" },
+	{ CALL(process_vm_writev), EPERM,  "writes another process's memory, as ptrace" },
+	{ CALL(pidfd_getfd),       EPERM,  "copies another process's descriptor, as ptrace" },
+	{ CALL(kcmp),              EPERM,  "compares another process's kernel objects, as ptrace" },
+	{ CALL(process_madvise),   EPERM,  "pages out another process's memory, as ptrace" },
+
+	{ CALL(userfaultfd),       EPERM,  "stalls the kernel mid-copy: the core of many exploits" },
+	{ CALL(perf_event_open),   EPERM,  "kernel profiling, host-wide" },
+	{ CALL(bpf),               EPERM,  "programs run inside the kernel" },
+	{ CALL(io_uring_setup),    EPERM,  "a second system call interface the filter cannot see" },
+	{ CALL(io_uring_enter),    EPERM,  "a second system call interface the filter cannot see" },
+	{ CALL(io_uring_register), EPERM,  "a second system call interface the filter cannot see" },
+	{ CALL(fanotify_init),     EPERM,  "watches file access; nothing in a container needs it" },
+
+	{ CALL(kexec_load),        EPERM,  "replaces the running kernel" },
+	{ CALL(kexec_file_load),   EPERM,  "replaces the running kernel" },
+	{ CALL(init_module),       EPERM,  "extends the running kernel" },
+	{ CALL(finit_module),      EPERM,  "extends the running kernel" },
+	{ CALL(delete_module),     EPERM,  "shrinks the running kernel" },
+	{ CALL(reboot),            EPERM,  "the host's power switch" },
+
+	{ CALL(swapon),            EPERM,  "the host's swap" },
+	{ CALL(swapoff),           EPERM,  "the host's swap" },
+	{ CALL(acct),              EPERM,  "the host's process accounting" },
+	{ CALL(settimeofday),      EPERM,  "the host's clock" },
+	{ CALL(clock_settime),     EPERM,  "the host's clock" },
+	{ CALL(clock_adjtime),     EPERM,  "the host's clock" },
+	{ CALL(adjtimex),          EPERM,  "the host's clock" },
+
+	{ CALL(open_by_handle_at), EPERM,  "opens an inode by number, skipping the path walk" },
+	{ CALL(name_to_handle_at), EPERM,  "the numbers open_by_handle_at takes" },
+
+	{ CALL(fsopen),            EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(fsconfig),          EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(fsmount),           EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(fspick),            EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(open_tree),         EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(move_mount),        EPERM,  "the new mount API, outside the old mount checks" },
+	{ CALL(mount_setattr),     EPERM,  "the new mount API, outside the old mount checks" },
+
+	{ CALL(setns),             EPERM,  "joins another namespace" },
+	{ CALL(clone3),            ENOSYS, "flags in memory: libc falls back to clone" },
+	{ CALL(openat2),           ENOSYS, "mode in memory: libc falls back to openat" },
+
+	{ CALL(mbind),             EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(migrate_pages),     EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(move_pages),        EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(set_mempolicy),     EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
+	{ CALL(set_mempolicy_home_node), EPERM, "NUMA policy: starves or pins the host's memory nodes" },
+};
+
+/* How an argument rule reads its argument. */
+enum test {
+	EQUALS,             /* (argument & mask) == value */
+	ANY_BIT,            /* any bit of mask is set */
+	ANY_BIT_BUT_QUERY,  /* likewise, unless the low 32 bits are all set */
+};
+
+/* Refused for some values of one argument.  Other CLONE_NEW* flags than
+ * CLONE_NEWUSER need CAP_SYS_ADMIN, which no one in the container has.
+ *
+ * Set-id files, the why: with S_ISGID and without group-execute, a file
+ * keeps its bit through writes and chown (the kernel only clears it for
+ * a caller that is not in the group and lacks CAP_FSETID, which root here
+ * keeps), and gets group-execute later; so the bits are refused when a file
+ * is made, not only when it is changed.  A mode is compared whatever the
+ * flags: without O_CREAT or O_TMPFILE the kernel ignores it and the C
+ * library passes 0, and O_TMPFILE, whose file is linked in later, is
+ * covered.  mknod makes regular files too.  Not filtered: mkdir, whose
+ * mode the kernel strips of S_ISGID itself; a set-group-ID directory (made
+ * by inheritance) hands its group to new entries and the bit to new
+ * subdirectories, never to a file (inode_init_owner).  Not in scope: set-id
+ * programs the image ships.  They are its author's choice, link and
+ * rename move the same file, and write() or chown() clears the bits (the
+ * kernel keeps them only for CAP_FSETID in the host's namespace) -- but
+ * two routes are out of any filter's reach: a write through a shared
+ * mmap() keeps them, and an access ACL (setxattr) can grant execute while
+ * keeping S_ISGID, and the filter sees neither the mapping's file nor the
+ * attribute's name.  Keep an image with set-id programs where host users
+ * cannot reach it (a parent directory of mode 0700).
+ *
+ * personality(): ADDR_NO_RANDOMIZE switches off address-space
+ * randomisation, MMAP_PAGE_ZERO maps page zero (the way in for kernel
+ * NULL-pointer bugs), READ_IMPLIES_EXEC makes data executable; the other
+ * personas (PER_LINUX32, UNAME26) only change what uname() says.  But
+ * personality(0xffffffff) is a query that sets every bit, and libseccomp
+ * compares an argument once per rule: see deny_but_query(). */
+static const struct arg_rule {
+	int nr;
+	const char *name;
+	unsigned arg;
+	enum test test;
+	unsigned long long mask, value;
+	int errnum;
+	const char *why;
+} arg_rules[] = {
+	{ CALL(open),      2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(openat),    3, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(creat),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(mknod),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(mknodat),   2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
+	{ CALL(chmod),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
+	{ CALL(fchmod),    1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
+	{ CALL(fchmodat),  2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
+	{ __NR_fchmodat2, "fchmodat2", 2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM,
+	  "makes a file set-id (Linux 6.6; old filters miss it)" },
+
+	{ CALL(unshare),   0, ANY_BIT, CLONE_NEWUSER, 0, EPERM,
+	  "a nested user namespace hands out every capability again" },
+	{ CALL(clone),     0, ANY_BIT, CLONE_NEWUSER, 0, EPERM,
+	  "a nested user namespace hands out every capability again" },
+
+	{ CALL(ioctl),     1, EQUALS, 0xffffffff, TIOCSTI, EPERM,
+	  "types into the caller's terminal, to run after the container exits" },
+	{ CALL(ioctl),     1, EQUALS, 0xffffffff, TIOCLINUX, EPERM,
+	  "types into a virtual console" },
+
+	{ CALL(socket),    0, EQUALS, 0xffffffff, AF_VSOCK, EPERM,
+	  "vsock is not namespaced: it reaches the hypervisor and virtual machines" },
+
+	{ CALL(personality), 0, ANY_BIT_BUT_QUERY,
+	  ADDR_NO_RANDOMIZE | MMAP_PAGE_ZERO | READ_IMPLIES_EXEC, 0, EPERM,
+	  "weakens the caller's own exploit defences, and its children's" },
+};
+
+/* One rule: refuse call NR when (argument ARG & MASK) == VALUE. */
+static void deny(scmp_filter_ctx ctx, int nr, const char *name, int errnum, unsigned arg,
+		 unsigned long long mask, unsigned long long value)
+{
+	struct scmp_arg_cmp cmp = SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, value);
+	if (seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(errnum), nr, 1, &cmp) < 0)
+		die("seccomp: cannot add a rule for %s", name);
+}
+
+/* A masked comparison matches all of its bits or nothing: "any of these
+ * bits" takes one rule per bit. */
+static void deny_any_bit(scmp_filter_ctx ctx, const struct arg_rule *r)
+{
+	for (unsigned long long bit = 1; bit && bit <= r->mask; bit <<= 1)
+		if (r->mask & bit)
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, bit, bit);
+}
+
+/* "A bit of the mask is set, and some bit of the low 32 is clear", one
+ * comparison per rule: the mask's lowest bit with each other bit clear in
+ * turn (31 rules), then each other mask bit with that lowest one clear.
+ * Every value but 0xffffffff that has a mask bit matches one of them. */
+static void deny_but_query(scmp_filter_ctx ctx, const struct arg_rule *r)
+{
+	unsigned long long low = r->mask & -r->mask;
+	for (unsigned long long bit = 1; bit <= 0xffffffffu; bit <<= 1) {
+		if (bit != low)
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, low | bit, low);
+		if (bit != low && (r->mask & bit))
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, bit | low, bit);
+	}
+}
+
+static scmp_filter_ctx prepare_syscall_filter(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		die("seccomp_init failed");
+	for (size_t i = 0; i < LEN(denied_calls); i++) {
+		const struct denied_call *d = &denied_calls[i];
+		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(d->errnum), d->nr, 0) < 0)
+			die("seccomp: cannot add the rule for %s", d->name);
+	}
+	for (size_t i = 0; i < LEN(arg_rules); i++) {
+		const struct arg_rule *r = &arg_rules[i];
+		switch (r->test) {
+		case EQUALS:
+			deny(ctx, r->nr, r->name, r->errnum, r->arg, r->mask, r->value);
+			break;
+		case ANY_BIT:
+			deny_any_bit(ctx, r);
+			break;
+		case ANY_BIT_BUT_QUERY:
+			deny_but_query(ctx, r);
+			break;
+		}
+	}
+	return ctx;
+}
+
+
+/* -v: each row of the tables, as the filter will apply it. */
+static void trace_syscall_rules(void)
+{
+	for (size_t i = 0; i < LEN(denied_calls); i++)
+		trace("  %-17s -> %s   (%s)", denied_calls[i].name,
+		      strerrorname_np(denied_calls[i].errnum), denied_calls[i].why);
+	for (size_t i = 0; i < LEN(arg_rules); i++) {
+		const struct arg_rule *r = &arg_rules[i];
+		char when[96];
+		if (r->test == EQUALS)
+			snprintf(when, sizeof when, "(arg%u & %#llx) == %#llx", r->arg, r->mask, r->value);
+		else
+			snprintf(when, sizeof when, "arg%u has a bit of %#llx%s", r->arg, r->mask,
+				 r->test == ANY_BIT_BUT_QUERY ? ", unless it is 0xffffffff" : "");
+		trace("  %-17s -> %s if %s   (%s)", r->name, strerrorname_np(r->errnum), when, r->why);
+	}
+}
+
+/* Append WORD to "   # ..." lines of up to 76 columns; returns the new length. */
+static size_t append_wrapped(char *buf, size_t size, size_t len, const char *word)
+{
+	const char *line = strrchr(buf, '\n');
+	size_t column = len - (line ? line + 1 - buf : 0);
+	if (len < size)
+		len += snprintf(buf + len, size - len, "%s%s", column + strlen(word) > 75 ?
+				"\n   #  " : " ", word);
+	return len;
+}
+
+/* -s: the status lines, and the names of the calls in the tables. */
+static void syscall_filter_hint(char *buf, size_t size)
+{
+	size_t len = snprintf(buf, size, "grep -E '^(NoNewPrivs|Seccomp):' /proc/%%1$d/status"
+			      "   # 1, and 2: a filter\n   # refused:");
+	for (size_t i = 0; i < LEN(denied_calls); i++)
+		len = append_wrapped(buf, size, len, denied_calls[i].name);
+	if (len < size)
+		len += snprintf(buf + len, size - len, "\n   # refused for some arguments:");
+	for (size_t i = 0; i < LEN(arg_rules); i++)
+		if (i == 0 || strcmp(arg_rules[i].name, arg_rules[i - 1].name))
+			len = append_wrapped(buf, size, len, arg_rules[i].name);
+}
+
+static void install_syscall_filter(void)
+{
+	static char watch[2048];
+	syscall_filter_hint(watch, sizeof watch);
+	stage(watch, "installing the seccomp filter");
+	trace_syscall_rules();
+	scmp_filter_ctx ctx = prepare_syscall_filter();
+	trace("prctl(PR_SET_NO_NEW_PRIVS, 1); seccomp(SECCOMP_SET_MODE_FILTER, 0, "
+	      "{ %zu whole-call and %zu argument rules, compiled by libseccomp })",
+	      LEN(denied_calls), LEN(arg_rules));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die_errno("PR_SET_NO_NEW_PRIVS");
+	int rc = seccomp_load(ctx);
+	if (rc < 0)
+		die("seccomp_load: %s", strerror(-rc));
+	seccomp_release(ctx);
+	done();
+}
+
+/* ------------------------------------------------------------------------ *
+ * 9. Exec / PID 1
+ *
+ * The command gets a small, clean environment: the host's variables can
+ * carry secrets (tokens, SSH agent sockets) and paths that mean nothing
+ * inside.  Every descriptor but 0, 1 and 2 is closed (close_range(2)), so
+ * nothing of the launcher's, such as a directory fd that leads out of the
+ * rootfs, survives into the container.
+ *
+ * The first process of a PID namespace is its init, with two duties the
+ * kernel gives no one else (pid_namespaces(7)): orphans are re-parented to
+ * it, so it must reap them or they pile up as zombies; and it receives only
+ * signals it has installed a handler for, so a plain `sleep` as PID 1
+ * ignores SIGTERM and Ctrl-C.  Most commands were not written to be init.
+ * With -i, a few lines below take the job: they run the command as PID 2,
+ * forward signals to it and reap everything, and exit with its status.
+ *
+ * The caller's terminal stays out of the container's reach.  Without a
+ * terminal of its own the container would keep it as its controlling
+ * terminal, reachable at /dev/tty even with every descriptor redirected:
+ * a process inside could make itself the terminal's foreground group,
+ * read what the user types and change its settings.  A session of its own
+ * has no controlling terminal (setsid(2), credentials(7)); the terminal's
+ * signals (Ctrl-C) then reach only the launcher, which forwards them
+ * (section 4).  Run from a terminal, the container gets a pty of its own
+ * instead, the slave its controlling terminal and the parent relaying
+ * bytes: Appendix C.
+ * ------------------------------------------------------------------------ */
+
+static void take_controlling_terminal(void);   /* Appendix C */
+
+static void leave_callers_session(void)
+{
+	trace("setsid()");
+	if (setsid() < 0)
+		die_errno("setsid");
+}
+
+/* Before Linux 5.9 there is no close_range(): close one by one, up to the
+ * hard limit of open files set in section 3. */
+static void close_inherited_fds(void)
+{
+	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)
+		for (int fd = 3; fd < 4096; fd++)
+			close(fd);
+}
+
+/* The file execvp() would run for COMMAND, looked up along PATH as it
+ * does; false if there is none. */
+static bool command_file(const char *command, char *path, size_t size)
+{
+	if (strchr(command, '/'))
+		return snprintf(path, size, "%s", command) < (int)size && access(path, F_OK) == 0;
+	for (const char *dir = container_path; *dir; ) {
+		size_t len = strcspn(dir, ":");
+		snprintf(path, size, "%.*s/%s", (int)len, dir, command);
+		if (access(path, X_OK) == 0)
+			return true;
+		dir += len + !!dir[len];
+	}
+	return false;
+}
+
+/* execve() answers ENOENT for a file that is there when what it needs to
+ * run it is not (execve(2)): the interpreter on a script's #! line -- one
+ * that ends in the carriage return of a file saved with Windows line
+ * endings, too -- or the ELF interpreter (the dynamic loader) a
+ * dynamically linked program names in its PT_INTERP header (elf(5)).
+ * Say which, and what to do. */
+static void explain_missing_interpreter(const char *command)
+{
+	char path[PATH_MAX], head[256], interp[PATH_MAX] = "";
+	Elf64_Ehdr elf;
+	Elf64_Phdr ph;
+	if (!command_file(command, path, sizeof path))
+		return;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : pread(fd, head, sizeof head - 1, 0);
+	if (n >= 2 && head[0] == '#' && head[1] == '!') {
+		head[n] = '\0';
+		const char *name = head + 2 + strspn(head + 2, " \t");
+		int len = strcspn(name, " \t\n");
+		bool crlf = len > 0 && name[len - 1] == '\r';
+		if (crlf)
+			fprintf(stderr, "contained: %s: its #! line ends in a carriage return: the file "
+				"has Windows line endings (convert it: sed -i 's/\\r$//' FILE)\n", path);
+		else
+			fprintf(stderr, "contained: %s: its interpreter %.*s (from its #! line) is not "
+				"in the rootfs\n", path, len, name);
+	} else if (n >= (ssize_t)sizeof elf && !memcmp(head, ELFMAG, SELFMAG) && head[EI_CLASS] == ELFCLASS64) {
+		memcpy(&elf, head, sizeof elf);
+		for (int i = 0; i < elf.e_phnum && !interp[0]; i++)
+			if (pread(fd, &ph, sizeof ph, elf.e_phoff + (off_t)i * elf.e_phentsize) == sizeof ph &&
+			    ph.p_type == PT_INTERP && ph.p_filesz < sizeof interp &&
+			    pread(fd, interp, ph.p_filesz, ph.p_offset) == (ssize_t)ph.p_filesz)
+				interp[ph.p_filesz] = '\0';
+		if (interp[0])
+			fprintf(stderr, "contained: %s is linked against %s, which is not in the rootfs: "
+				"it was built for another system; use a static build, or one made for "
+				"this rootfs's distribution\n", path, interp);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* The environment the command starts with: PATH; HOME, USER, LOGNAME and
+ * SHELL from the identity (section 2b); TERM, which names the terminal the
+ * container's programs draw on, the same one outside and in; then each -e
+ * in order, so a later one wins: NAME=VALUE as given, a bare NAME with the
+ * caller's value (left out when the caller has none, as Docker does). */
+static void set_environment(const struct options *o, const struct identity *id)
+{
+	char *kept[MAX_ENV + 1] = { 0 };
+	const char *term = getenv("TERM");
+	kept[MAX_ENV] = term ? strdup(term) : NULL;
+	for (int i = 0; i < o->nenv; i++) {
+		const char *value = strchr(o->env[i], '=') ? NULL : getenv(o->env[i]);
+		if (value && asprintf(&kept[i], "%s=%s", o->env[i], value) < 0)
+			kept[i] = NULL;
+	}
+	clearenv();
+	setenv("PATH", container_path, 1);
+	setenv("HOME", id->home, 1);
+	if (id->name[0]) {
+		setenv("USER", id->name, 1);
+		setenv("LOGNAME", id->name, 1);
+	}
+	if (id->shell[0])
+		setenv("SHELL", id->shell, 1);
+	if (kept[MAX_ENV])
+		setenv("TERM", kept[MAX_ENV], 1);
+	for (int i = 0; i < o->nenv; i++) {
+		const char *entry = strchr(o->env[i], '=') ? o->env[i] : kept[i];
+		if (entry)
+			putenv((char *)entry);
+	}
+}
+
+static void exec_command(char **argv, const struct options *o, const struct identity *id)
+{
+	set_environment(o, id);
+
+	if (own_terminal)
+		take_controlling_terminal();
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	trace("close_range(3, ~0U, 0); execve(\"%s\", ...) along PATH", argv[0]);
+	fflush(NULL);
+	close_inherited_fds();
+	execvp(argv[0], argv);
+	int saved = errno;
+	fprintf(stderr, "contained: cannot execute %s: %s\n", argv[0], strerror(saved));
+	if (saved == ENOENT)
+		explain_missing_interpreter(argv[0]);
+	_exit(saved == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+}
+
+/* Exit status in the shell's convention: the code, or 128+N for signal N. */
+static int exit_status_of(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return EXIT_LAUNCHER;
+}
+
+/* Signals stay blocked (section 4) across the fork, so none is lost before
+ * init knows whom to forward it to; the command unblocks them at exec.
+ * init is the launcher's own code, still non-dumpable (rearm_child_guards), so
+ * the container cannot reach the launcher's binary through /proc/1/exe. */
+static void run_init(char **argv, const struct options *o, const struct identity *id)
+{
+	pid_t pid = fork();
+	if (pid < 0 && errno == EAGAIN)
+		die("-i: init cannot start the command: fork: %s; the process limit (-P) "
+		    "counts init too", strerror(errno));
+	if (pid < 0)
+		die_errno("fork");
+	if (pid == 0)
+		exec_command(argv, o, id);
+	/* init is the launcher's own image, and /proc/1/cmdline is readable by
+	 * every process inside: it would show the launcher's command line,
+	 * host paths and -e values included.  The command has its own copy by
+	 * now; init's is overwritten, as is its name. */
+	if (args_begin) {
+		memset(args_begin, 0, args_end - args_begin);
+		snprintf(args_begin, args_end - args_begin, "contained-init");
+	}
+	prctl(PR_SET_NAME, "contained-init");
+	forward_signals_to(pid);
+	close_inherited_fds();
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	for (;;) {
+		int wstatus;
+		pid_t reaped = waitpid(-1, &wstatus, 0);
+		if (reaped == pid)
+			_exit(exit_status_of(wstatus));
+		if (reaped < 0 && errno == ECHILD)
+			_exit(EXIT_LAUNCHER);
+	}
+}
+
+/* ------------------------------------------------------------------------ *
+ * 10. Cleanup
+ *
+ * The parent forwards the signals a user sends to "the container", the
+ * terminal's own (Ctrl-C) too, since the container runs in a session of its
+ * own (section 9; with a pty of its own, Ctrl-C is a byte the relay of
+ * Appendix C passes in), and waits.  When the child is gone, the kernel has
+ * already killed everything else in its PID namespace; the cgroup is then
+ * emptied to be sure and removed.  die() runs the same cleanup, so no path
+ * out of the launcher leaves a cgroup or a process behind.  A launcher
+ * killed by SIGKILL cannot clean up: its watchdog does (section 3), and
+ * should the watchdog be killed too, the next launcher's sweep.
+ *
+ * A command running as PID 1 without -i drops every signal it has no
+ * handler for (section 9), so Ctrl-C and `kill` seem to do nothing.  The
+ * launcher notices: when the container still runs half a second after a
+ * SIGINT or SIGTERM and its PID 1 catches no such signal (SigCgt in
+ * /proc/PID/status, proc(5)), it says why, once, and a second one within
+ * 5 s kills the container (SIGKILL, which PID 1 cannot refuse from the
+ * parent namespace).  To sleep until either the container ends or a
+ * signal comes, it polls a pidfd (pidfd_open(2), Linux 5.3).
+ *
+ * Last, one line says how the run ended, read from the kernel rather than
+ * guessed: the exit status or the killing signal, an out-of-memory kill
+ * (oom_kill in memory.events or memory.oom_control, which counts also when
+ * -i's init reported the kill as a status), and forks that the process
+ * limit refused (pids.events' "max" counter).
+ * ------------------------------------------------------------------------ */
+
+/* The number after KEY on a line of its own: "oom_kill 2" in memory.events
+ * (v2) or memory.oom_control (v1), "max 3" in pids.events.  0 if none. */
+static long event_count(const char *text, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, key, n) && p[n] == ' ')
+			return atol(p + n + 1);
+	return 0;
+}
+
+static long oom_kill_count(const char *text)
+{
+	return event_count(text, "oom_kill");
+}
+
+/* 268435456 -> "256M" */
+static void format_size(unsigned long long bytes, char *buf, size_t size)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+	while (u < 3 && bytes >= 1024 && bytes % 1024 == 0) {
+		bytes /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(buf, size, "%llu", bytes);
+	else
+		snprintf(buf, size, "%llu%c", bytes, units[u]);
+}
+
+static long container_oom_kills(void)
+{
+	char path[PATH_MAX + 32], text[1024];
+	if (!cgroup_dir_of("memory"))
+		return 0;
+	snprintf(path, sizeof path, "%s/%s", cgroup_dir_of("memory"),
+		 cgroup.version == 2 ? "memory.events" : "memory.oom_control");
+	return read_file(path, text, sizeof text) == 0 ? oom_kill_count(text) : 0;
+}
+
+/* Forks the pids controller refused. */
+static long container_fork_failures(void)
+{
+	char path[PATH_MAX + 32], text[256];
+	if (!cgroup_dir_of("pids"))
+		return 0;
+	snprintf(path, sizeof path, "%s/pids.events", cgroup_dir_of("pids"));
+	return read_file(path, text, sizeof text) == 0 ? event_count(text, "max") : 0;
+}
+
+/* What the launcher learned about the end of a run. */
+struct ending {
+	int wstatus;           /* the container's, from waitpid() */
+	long oom_kills;        /* processes the OOM killer killed in its cgroup */
+	long fork_failures;    /* forks refused at -P */
+};
+
+/* The end line, without its "=> ".  Under -i, init exits 128+N for a
+ * command killed by signal N (section 9). */
+static void describe_ending(const struct ending *e, const struct options *o, char *buf, size_t size)
+{
+	char limit[32];
+	int status = exit_status_of(e->wstatus);
+	int sig = WIFSIGNALED(e->wstatus) ? WTERMSIG(e->wstatus) :
+		  o->init && status > 128 && status < 128 + NSIG ? status - 128 : 0;
+	const char *name = sig ? sigabbrev_np(sig) : NULL;
+	size_t len;
+	format_size(o->memory, limit, sizeof limit);
+	if (sig == SIGKILL && e->oom_kills > 0)
+		len = snprintf(buf, size, "container was killed: out of memory (limit %s)", limit);
+	else if (WIFSIGNALED(e->wstatus))
+		len = snprintf(buf, size, "container was killed by SIG%s (status %d)", name ? name : "?", status);
+	else if (sig && name)
+		len = snprintf(buf, size, "container exited with status %d: -i's init saying the "
+			       "command was killed by SIG%s", status, name);
+	else
+		len = snprintf(buf, size, "container exited with status %d", status);
+	if (e->oom_kills > 0 && sig != SIGKILL && len < size)
+		len += snprintf(buf + len, size - len, "; out of memory: the kernel killed %ld "
+				"process%s (limit %s)", e->oom_kills, e->oom_kills > 1 ? "es" : "", limit);
+	if (e->fork_failures > 0 && len < size)
+		snprintf(buf + len, size - len, "; %ld fork%s refused at the process limit (-P %ld)",
+			 e->fork_failures, e->fork_failures > 1 ? "s were" : " was", o->max_pids);
+}
+
+/* SIGKILL to every process listed in DIR's cgroup.procs, all of it. */
+static void kill_listed(const char *dir)
+{
+	char path[PATH_MAX + 32];
+	int pid;
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	FILE *procs = fopen(path, "re");
+	if (!procs)
+		return;
+	while (fscanf(procs, "%d", &pid) == 1)
+		kill(pid, SIGKILL);
+	fclose(procs);
+}
+
+/* Remove one cgroup directory.  rmdir fails with EBUSY while processes
+ * are in it, or dying ones are still being torn down, and a process that
+ * was forking meanwhile may have added a child: kill what is there and try
+ * again, each round (cgroup.kill on v2, 5.14+, which no fork can race; else
+ * each pid listed in cgroup.procs), for up to 2 s (2000 rounds of 1 ms),
+ * far longer than the teardown of even a large container takes. */
+static void remove_cgroup_dir(const char *dir)
+{
+	char path[PATH_MAX + 32];
+	int err = EBUSY;
+	trace("rmdir(\"%s\"), killing what is left first if it is busy", dir);
+	for (int tries = 0; tries < 2000; tries++) {
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return;
+		if ((err = errno) != EBUSY)
+			break;
+		snprintf(path, sizeof path, "%s/cgroup.kill", dir);
+		if (cgroup.version != 2 || write_file(path, "1") < 0)
+			kill_listed(dir);
+		usleep(1000);
+	}
+	fprintf(stderr, "contained: could not remove %s: %s\n", dir, strerror(err));
+}
+
+static void remove_network(void);            /* Appendix B */
+static void restore_terminal(void);          /* Appendix C */
+
+/* The state file (-x finds nothing more to enter), the directories, then
+ * the lock file: a sweep finds nothing left. */
+static void remove_cgroup(void)
+{
+	char lock[PATH_MAX];
+	remove_network();                  /* -n, found by the cgroup's name */
+	if (cgroup.name[0]) {
+		state_path(cgroup.name, lock, sizeof lock);
+		unlink(lock);
+	}
+	for (int i = 0; i < cgroup.ndirs; i++)
+		remove_cgroup_dir(cgroup.dir[i]);
+	cgroup.ndirs = 0;
+	if (cgroup.name[0]) {
+		lock_path(cgroup.name, lock, sizeof lock);
+		unlink(lock);
+		cgroup.name[0] = '\0';
+	}
+}
+
+static void cleanup_and_exit(int status)
+{
+	if (in_container)
+		_exit(status);
+	restore_terminal();
+	if (container_pid > 0) {
+		kill(container_pid, SIGKILL);
+		while (waitpid(container_pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		container_pid = 0;
+	}
+	remove_cgroup();
+	stop_watchdog();
+	exit(status);
+}
+
+/* Whether process PID has a handler for SIG (SigCgt: a hex mask, bit N-1). */
+static bool catches(pid_t pid, int sig)
+{
+	char path[64], text[4096];
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	const char *caught = read_file(path, text, sizeof text) == 0 ? strstr(text, "\nSigCgt:") : NULL;
+	return caught && (strtoull(caught + strlen("\nSigCgt:"), NULL, 16) >> (sig - 1)) & 1;
+}
+
+static long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000;
+}
+
+#define IGNORED_AFTER_MS  500    /* still running this long after SIGINT/SIGTERM */
+#define SECOND_SIGNAL_MS 5000    /* a second one within this kills */
+
+/* A command running as PID 1 that ignores the user's Ctrl-C (or SIGTERM)
+ * leaves them stuck: say so once, and let a second one kill the container. */
+struct stop_watch {
+	long asked_at, armed_at;   /* ms: a signal to check on; the window for a second */
+	int seen;
+	bool told;
+};
+
+/* After each wake-up of a waiting loop: a new SIGINT/SIGTERM is checked
+ * IGNORED_AFTER_MS later (still running, no handler?), and a second one
+ * within SECOND_SIGNAL_MS of that finding kills.  Returns how long the
+ * caller may sleep before the next check (ms), or -1 for as long as it
+ * likes.  Nothing to do under -i, whose init forwards and handles. */
+static long watch_stop_signals(struct stop_watch *w, bool init)
+{
+	if (init)
+		return -1;
+	if (stop_signals != w->seen) {
+		w->seen = stop_signals;
+		if (w->armed_at && now_ms() - w->armed_at < SECOND_SIGNAL_MS) {
+			if (!quiet)
+				fputs("=> a second one: killing the container (SIGKILL)\n", stderr);
+			kill(container_pid, SIGKILL);
+		}
+		w->asked_at = now_ms();
+	}
+	if (!w->asked_at)
+		return -1;
+	long left = w->asked_at + IGNORED_AFTER_MS - now_ms();
+	if (left > 0)
+		return left;
+	w->asked_at = 0;
+	siginfo_t running = { .si_pid = 0 };
+	if (waitid(P_PID, container_pid, &running, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+	    running.si_pid != 0 || catches(container_pid, last_stop_signal))
+		return -1;
+	w->armed_at = now_ms();
+	if (!w->told && !quiet)
+		fprintf(stderr, "=> the container ignored SIG%s: its PID 1 has no handler for it, "
+			"and PID 1 gets only the signals it handles; press Ctrl-C again within "
+			"%d s to kill it, or run the command under -i\n",
+			sigabbrev_np(last_stop_signal), SECOND_SIGNAL_MS / 1000);
+	w->told = true;
+	return -1;
+}
+
+/* A timespec for ppoll() from milliseconds; NULL for "no timeout". */
+static struct timespec *ms_timeout(long ms, struct timespec *t)
+{
+	if (ms < 0)
+		return NULL;
+	*t = (struct timespec){ ms / 1000, ms % 1000 * 1000000 };
+	return t;
+}
+
+/* Sleep until the container ends or a signal comes; returns its wait
+ * status.  The forwarded signals are blocked except inside ppoll(), so
+ * their handler (section 4) runs only there and no count is missed. */
+static int watch_container(const struct options *o, const sigset_t *old_mask)
+{
+	int wstatus;
+	int pidfd = syscall(SYS_pidfd_open, container_pid, 0);
+	if (pidfd < 0) {                   /* before Linux 5.3: wait, and watch nothing */
+		sigprocmask(SIG_SETMASK, old_mask, NULL);
+		while (waitpid(container_pid, &wstatus, 0) < 0)
+			if (errno != EINTR)
+				die_errno("waitpid");
+		return wstatus;
+	}
+	struct stop_watch w = { 0 };
+	struct timespec t;
+	long left = -1;
+	pid_t reaped;
+	while ((reaped = waitpid(container_pid, &wstatus, WNOHANG)) != container_pid) {
+		if (reaped < 0)
+			die_errno("waitpid");
+		struct pollfd p = { pidfd, POLLIN, 0 };
+		ppoll(&p, 1, ms_timeout(left, &t), old_mask);
+		left = watch_stop_signals(&w, o->init);
+	}
+	close(pidfd);
+	return wstatus;
+}
+
+static int wait_for_container(const struct options *o, const sigset_t *old_mask)
+{
+	char line[512];
+	if (step_tty >= 0)
+		close(step_tty);
+	step_tty = -1;                     /* the parent's pauses are over; the child has its own */
+	forward_signals_to(container_pid);
+
+	struct ending e = { .wstatus = watch_container(o, old_mask) };
+	container_pid = 0;
+	sigprocmask(SIG_SETMASK, old_mask, NULL);
+	e.oom_kills = container_oom_kills();
+	e.fork_failures = container_fork_failures();
+	describe_ending(&e, o, line, sizeof line);
+	if (!quiet)
+		fprintf(stderr, "=> %s\n", line);
+
+	stage(NULL, "removing cgroup %s", strrchr(cgroup.dir[0], '/') + 1);
+	remove_cgroup();
+	done();
+	return exit_status_of(e.wstatus);
+}
+
+/* ------------------------------------------------------------------------ *
+ * main: the stages in order
+ *
+ * The parent runs 1 to 5 and 10; the child, the future container, runs 5
+ * to 9.  The comment after each call names its section and, where the
+ * order matters, why it comes there.  The features a container is lived
+ * in with hook in at their stage; their plumbing is in the appendices
+ * after main(), whose entry points are these:
+ * ------------------------------------------------------------------------ */
+
+/* Appendix A, -S: namespaces shared with the host */
+static void take_hosts_hostname(struct options *o);
+static void warn_shared_namespaces(unsigned long shared);
+/* Appendix B, -n: a network of its own */
+static void prepare_network(const struct options *o);
+static void connect_network(pid_t pid);
+static void bind_resolv_conf(int root);
+static void configure_eth0(void);
+/* Appendix C: a terminal of its own */
+static bool wants_terminal(enum terminal_mode mode);
+static int open_terminal(int *slave);
+static void hand_over_terminal(int sock, int master, int slave);
+static void relay_terminal(int sock, const sigset_t *old_mask, bool init);
+/* Appendix D, -l and -x: the record of a running container, listed, entered */
+static void write_record(const struct options *o, const struct identity *id, pid_t pid,
+			 int rootfs_fd);
+static int list_containers(void);
+static int enter_container(struct options *o);
+
+#ifndef CONTAINED_TEST
+int main(int argc, char **argv)
+{
+	args_begin = argv[0];
+	args_end = argv[argc - 1] + strlen(argv[argc - 1]);
+	static struct options o;
+	struct host host;
+	struct identity identity;
+	char err[1024];
+	int sockets[2];
+	sigset_t old_mask;
+
+	if (argc < 2) {                                 /* 1 */
+		print_usage(stderr);
+		return EXIT_LAUNCHER;
+	}
+	if (parse_options(argc, argv, &o, err, sizeof err) < 0) {
+		fprintf(stderr, "contained: %s\n", err);
+		return EXIT_LAUNCHER;
+	}
+	if (o.help) {
+		print_usage(stdout);
+		return 0;
+	}
+	verbose = o.verbose;
+	quiet = o.quiet;
+	forward_to_init = o.init;
+	if (o.list)
+		return list_containers();               /* Appendix D */
+	if (o.enter)
+		return enter_container(&o);             /* Appendix D */
+	if (o.step && (step_tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0) {
+		fprintf(stderr, "contained: -s needs a terminal to wait on (%s): run it from an "
+			"interactive terminal, or leave out -s\n", strerror(errno));
+		return EXIT_LAUNCHER;
+	}
+	if (o.shared & CLONE_NEWUTS)
+		take_hosts_hostname(&o);                /* Appendix A: -S uts */
+	if (!o.hostname[0]) {
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		generate_hostname(now.tv_sec, now.tv_nsec ^ getpid(), o.hostname, sizeof o.hostname);
+	}
+
+	/* 4: signals wait, from the start, until there is a container to
+	 * forward them to */
+	block_forwarded_signals(&old_mask);
+	probe_host(&host);                              /* 2 */
+	check_standard_fds();                           /* 2: before anything opens a descriptor */
+	own_terminal = wants_terminal(o.terminal);      /* Appendix C: both sides must know */
+	int rootfs = open_rootfs(&o);                   /* 2: the only lookup of its path */
+	look_up_identity(rootfs, &o, &identity);        /* 2b */
+	prepare_binds(&o, &identity);                   /* 6b: the host paths, opened once */
+	int overlay_upper = prepare_overlay_dir(&o);    /* 6b */
+	prepare_network(&o);                            /* Appendix B: a /24, claimed before
+							 * the watchdog, which must hold it */
+	create_cgroup(&o, host.cgroup_version);         /* 3: before the child exists */
+	limit_open_files();                             /* 3: inherited by the child */
+
+	pid_t pid = clone_container(sockets, o.shared); /* 4 */
+	if (pid > 0) {
+		/* the parent: what only it can do, then the go-ahead (5); then 10 */
+		int sock = sockets[0];
+		warn_shared_namespaces(o.shared);       /* Appendix A */
+		write_record(&o, &identity, pid, rootfs);  /* Appendix D: for -l and -x */
+		write_id_maps(pid);                     /* 5 */
+		connect_network(pid);                   /* Appendix B: the veth pair, our end,
+							 * the rule */
+		int tree = clone_rootfs_mount(rootfs, pid);  /* 5: after the maps, which the
+							 * idmap copies */
+		close_join_fds();                       /* 3, aside: the child has its copies */
+		send_go_ahead(sock, tree);              /* 5 */
+		if (own_terminal)
+			relay_terminal(sock, &old_mask, o.init);  /* Appendix C: until it ends */
+		cleanup_and_exit(wait_for_container(&o, &old_mask));   /* 10 */
+	}
+
+	/* the child, the future container: 5 to 9 */
+	int sock = sockets[1];
+	prctl(PR_SET_DUMPABLE, 0);                      /* 5: from the start: see
+							 * rearm_child_guards() */
+	int tree = wait_for_go_ahead(sock);             /* 5 */
+	if (!own_terminal)
+		leave_callers_session();                /* 9: a pty of its own does it later */
+	join_cgroup();                                  /* 3, aside: before anything else */
+	become_root_in_userns(sock);                    /* 5: after the move: its cgroup is
+							 * the namespace's root */
+	put_rootfs_in_place(tree);                      /* 6 */
+	if (o.readonly_root && !o.overlay)
+		make_rootfs_submounts_readonly(tree);   /* 6b: before anything is mounted on it */
+	if (o.overlay)
+		tree = put_overlay_in_place(tree, overlay_upper, o.memory);  /* 6b */
+	bind_hosts_files(tree, o.hostname);             /* 6b: before /dev is mounted */
+	bind_resolv_conf(tree);                         /* Appendix B: before /dev is mounted */
+	mount_pseudo_filesystems(tree, o.shared);       /* 6: while the host's /proc is in view */
+	mount_files(tree, &o);                          /* 6b */
+	pivot_into_rootfs();                            /* 6 */
+	set_hostname_and_loopback(o.hostname, o.shared);  /* 6: before /proc/sys is read-only */
+	mask_host_proc_files(tree);                     /* 6: the new /proc is there now */
+	configure_eth0();                               /* Appendix B: while root of its
+							 * network namespace */
+	drop_capabilities(host.cap_last_cap, &identity, sock);  /* 7 */
+	enter_workdir(tree, o.workdir);                 /* 6b: -w, as the user */
+	int pty_slave = -1, pty_master = own_terminal ? open_terminal(&pty_slave) : -1;
+							/* Appendix C: as the user */
+	install_syscall_filter();                       /* 8: last, so set-up is not filtered */
+	pause_before("nsenter -t %1$d -a ps", o.init ? "starting init, which runs the command as PID 2"
+					       : "exec'ing the command as PID 1");
+	if (own_terminal)
+		hand_over_terminal(sock, pty_master, pty_slave);  /* Appendix C: the parent
+								   * relays from here */
+	if (o.init)
+		run_init(o.argv, &o, &identity);        /* 9 */
+	exec_command(o.argv, &o, &identity);            /* 9 */
+}
+#endif
+
+/* ------------------------------------------------------------------------ *
+ * Appendix A. Sharing a namespace with the host (-S)
+ *
+ * Why an appendix: a container that shares a namespace is a container
+ * with a hole in it, and the lesson is the container without one.  -S
+ * hooks into sections 4 (the clone leaves the namespace out), 6 (proc and
+ * sysfs bound in instead of new ones) and 6's hostname.
  *
  * -S pid,net,uts,ipc leaves those namespaces out of the clone (section
  * 4): the container shares them with the launcher, which is to say with
@@ -2909,7 +4018,15 @@ static void take_hosts_hostname(struct options *o)
 }
 
 /* ------------------------------------------------------------------------ *
- * 6d. Network (-n): a veth pair, an address, a way out
+ * Appendix B. Network (-n): a veth pair, an address, a way out
+ *
+ * Why an appendix: the container of sections 1-10 is already isolated
+ * from the network (a namespace with only lo); connecting it again is a
+ * lesson in routing and netlink rather than in containers, and the longest
+ * piece of plumbing in the file.  It hooks in before section 3 (a /24
+ * claimed), in the parent before the go-ahead (section 5: the pair and the
+ * rule), in the child before the pivot and before section 7 (resolv.conf,
+ * eth0), and in section 10's cleanup.
  *
  * A fresh network namespace holds only lo (section 2's table): the
  * container can talk to itself and to nothing else.  -n gives it a wire
@@ -3569,443 +4686,16 @@ static void remove_network(void)
 }
 
 /* ------------------------------------------------------------------------ *
- * 7. Capabilities
+ * Appendix C. A terminal of its own
  *
- * Root's power is split into ~41 capabilities (capabilities(7)).  Inside a
- * user namespace they only reach what the namespace owns, but kernel code
- * that checks them is a large attack surface, so the container keeps only
- * what an ordinary root needs to install packages and run services: a
- * keep-list, not a deny-list, so capabilities that a future kernel adds are
- * dropped too.  The bounding set (the ceiling for anything exec'd later,
- * setuid binaries included) is cut first, for every capability up to this
- * kernel's cap_last_cap; then the uid switch; then the capability sets
- * themselves.  A non-root -u loses all of them at setuid(), as the kernel
- * does for any root -> non-root transition.
- * ------------------------------------------------------------------------ */
-
-static const cap_value_t kept_capabilities[] = {
-	CAP_CHOWN,            /* chown files: package managers, tar */
-	CAP_DAC_OVERRIDE,     /* root reads and writes files regardless of mode */
-	CAP_FOWNER,           /* chmod/utime on files root does not own */
-	CAP_FSETID,           /* keep setgid bits when root edits a file */
-	CAP_KILL,             /* signal processes of other container users */
-	CAP_SETGID,           /* su, daemons dropping privileges */
-	CAP_SETUID,           /* likewise */
-	CAP_NET_BIND_SERVICE, /* listen on ports below 1024 */
-	CAP_SYS_CHROOT,       /* daemons that chroot for privilege separation */
-};
-/* Left out from Docker's default set: MKNOD (device nodes cannot work in a
- * user namespace), NET_RAW (raw sockets forge packets; a source of kernel
- * bugs), AUDIT_WRITE, SETFCAP and SETPCAP (nothing here needs them). */
-
-static bool is_kept(int cap)
-{
-	for (size_t i = 0; i < LEN(kept_capabilities); i++)
-		if (kept_capabilities[i] == cap)
-			return true;
-	return false;
-}
-
-static void drop_bounding_set(int cap_last_cap)
-{
-	trace("prctl(PR_CAPBSET_DROP, cap) for every cap 0..%d not kept; "
-	      "prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)", cap_last_cap);
-	for (int cap = 0; cap <= cap_last_cap; cap++)
-		if (!is_kept(cap) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
-			die_errno("dropping capability %d from the bounding set", cap);
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		die_errno("clearing ambient capabilities");
-}
-
-/* The uid, gid and supplementary groups looked up in section 2b; the
- * host's groups were shed in section 5. */
-static void become_user(const struct identity *id, int sock)
-{
-	trace("setgroups(%d, [%u...]); setresgid(%u, %u, %u); setresuid(%u, %u, %u)",
-	      id->ngroups, (unsigned)id->groups[0], id->gid, id->gid, id->gid,
-	      id->uid, id->uid, id->uid);
-	if (setgroups(id->ngroups, id->groups) < 0 || setresgid(id->gid, id->gid, id->gid) < 0 ||
-	    setresuid(id->uid, id->uid, id->uid) < 0)
-		die_errno("switching to uid %u gid %u", id->uid, id->gid);
-	rearm_child_guards(sock);
-}
-
-/* Permitted and effective: the keep-list for root, nothing for anyone else;
- * inheritable: nothing. */
-static void set_kept_capabilities(unsigned uid)
-{
-	cap_t caps = cap_init();
-	if (!caps)
-		die_errno("cap_init");
-	if (uid == 0) {
-		int n = LEN(kept_capabilities);
-		cap_set_flag(caps, CAP_PERMITTED, n, kept_capabilities, CAP_SET);
-		cap_set_flag(caps, CAP_EFFECTIVE, n, kept_capabilities, CAP_SET);
-	}
-	char *text = cap_to_text(caps, NULL);
-	trace("capset(\"%s\")", text);
-	cap_free(text);
-	if (cap_set_proc(caps) < 0)
-		die_errno("setting capabilities");
-	cap_free(caps);
-}
-
-/* -s: the hex masks /proc/PID/status shows, decoded from the keep-list. */
-static void capabilities_hint(unsigned uid, char *buf, size_t size)
-{
-	size_t len = snprintf(buf, size, "grep -E '^(Uid|Cap(Eff|Bnd)):' /proc/%%1$d/status\n"
-			      "   # CapBnd:");
-	for (size_t i = 0; i < LEN(kept_capabilities); i++) {
-		char *name = cap_to_name(kept_capabilities[i]);
-		if (name && len < size)
-			len += snprintf(buf + len, size - len, " %s", name);
-		cap_free(name);
-	}
-	if (len < size)
-		snprintf(buf + len, size - len, "\n   # CapEff: %s", uid == 0 ? "the same" :
-			 "none (only root keeps any)");
-}
-
-static void drop_capabilities(int cap_last_cap, const struct identity *id, int sock)
-{
-	static char watch[1024];
-	capabilities_hint(id->uid, watch, sizeof watch);
-	stage(watch, "dropping capabilities and becoming uid %u", id->uid);
-	drop_bounding_set(cap_last_cap);
-	become_user(id, sock);
-	set_kept_capabilities(id->uid);
-	done();
-}
-
-/* ------------------------------------------------------------------------ *
- * 8. Seccomp
+ * Why an appendix: section 9 already keeps the caller's terminal out of
+ * the container's reach (a session of its own).  Giving it a terminal of
+ * its own instead is what an interactive shell needs, and it costs a relay
+ * of bytes, signals and window sizes that teaches about ttys, not
+ * containers.  It hooks in at section 7's end (the pty opened as the
+ * container's user), just before exec (section 9) and in the parent's
+ * wait (section 10).
  *
- * Capabilities cannot stop every dangerous system call: some need none (
- * keyctl, userfaultfd, io_uring), and some are simply too much attack
- * surface for a container.  A seccomp filter (seccomp(2)) is a tiny BPF
- * program the kernel runs on every system call; ours answers EPERM to the
- * calls below and lets everything else through.
- *
- * This is a deny-list, chosen because it is short enough to read.  Real
- * runtimes (Docker, crun, runc) use an allow-list of the ~350 calls known
- * to be safe, so that a system call added by next year's kernel is refused
- * until someone has looked at it.  With a deny-list every new call (clone3,
- * fchmodat2, the mount API...) is a hole until it is added here.
- *
- * Rules that depend on arguments can only look at the registers: seccomp
- * cannot read memory.  So clone3() and openat2(), whose flags and mode live
- * in a struct in memory, are answered ENOSYS, what a kernel without them
- * would say, and the C library falls back to clone() and openat(), whose
- * arguments the filter can see.  ioctl() request numbers are 32 bits wide
- * but passed in a 64-bit register, so they are compared on the low 32 bits
- * only: the kernel ignores the high bits, and so must the match.
- *
- * One thing a container leaves behind for the host is files, and set-id
- * files are the dangerous kind.  Through the idmapped rootfs (section 5)
- * container root owns its files on disk as host root, and container uid
- * 1000 as host uid 1000, so a set-user-ID or set-group-ID program made in
- * here runs as them for any host user who can reach the rootfs; the
- * container's no_new_privs does not follow the file out.  A mode reaches
- * the kernel through the calls that create files (open, openat, creat,
- * mknod, mknodat) and those that change one (chmod, fchmod, fchmodat,
- * fchmodat2); each is refused when its mode has S_ISUID or S_ISGID.
- *
- * System calls from another ABI (32-bit int 0x80, x32) would bypass a
- * filter written for x86-64 numbers; libseccomp kills the process for any
- * architecture not in the filter.  no_new_privs, required for an
- * unprivileged filter and set explicitly here, also makes setuid binaries
- * powerless.  The filter is the last thing installed before exec, so the
- * launcher's own set-up calls are not subject to it.
- *
- * libseccomp is a compiler: it turns the tables below into a BPF program,
- * and the kernel only ever sees that program (an array of struct
- * sock_filter; `seccomp_export_pfc` would print it as text).
- * ------------------------------------------------------------------------ */
-
-#include <sys/personality.h>
-
-#define CALL(name) SCMP_SYS(name), #name
-
-/* Refused whatever the arguments.  ENOSYS rows pretend the call does not
- * exist, so that callers fall back to one the filter can judge. */
-static const struct denied_call {
-	int nr;
-	const char *name;
-	int errnum;
-	const char *why;
-} denied_calls[] = {
-	{ CALL(keyctl),            EPERM,  "the kernel keyring is not namespaced" },
-	{ CALL(add_key),           EPERM,  "the kernel keyring is not namespaced" },
-	{ CALL(request_key),       EPERM,  "the kernel keyring is not namespaced" },
-
-	{ CALL(ptrace),            EPERM,  "reads and rewrites another process" },
-	{ CALL(process_vm_readv),  EPERM,  "reads another process's memory, as ptrace" },
-	{ CALL(process_vm_writev), EPERM,  "writes another process's memory, as ptrace" },
-	{ CALL(pidfd_getfd),       EPERM,  "copies another process's descriptor, as ptrace" },
-	{ CALL(kcmp),              EPERM,  "compares another process's kernel objects, as ptrace" },
-	{ CALL(process_madvise),   EPERM,  "pages out another process's memory, as ptrace" },
-
-	{ CALL(userfaultfd),       EPERM,  "stalls the kernel mid-copy: the core of many exploits" },
-	{ CALL(perf_event_open),   EPERM,  "kernel profiling, host-wide" },
-	{ CALL(bpf),               EPERM,  "programs run inside the kernel" },
-	{ CALL(io_uring_setup),    EPERM,  "a second system call interface the filter cannot see" },
-	{ CALL(io_uring_enter),    EPERM,  "a second system call interface the filter cannot see" },
-	{ CALL(io_uring_register), EPERM,  "a second system call interface the filter cannot see" },
-	{ CALL(fanotify_init),     EPERM,  "watches file access; nothing in a container needs it" },
-
-	{ CALL(kexec_load),        EPERM,  "replaces the running kernel" },
-	{ CALL(kexec_file_load),   EPERM,  "replaces the running kernel" },
-	{ CALL(init_module),       EPERM,  "extends the running kernel" },
-	{ CALL(finit_module),      EPERM,  "extends the running kernel" },
-	{ CALL(delete_module),     EPERM,  "shrinks the running kernel" },
-	{ CALL(reboot),            EPERM,  "the host's power switch" },
-
-	{ CALL(swapon),            EPERM,  "the host's swap" },
-	{ CALL(swapoff),           EPERM,  "the host's swap" },
-	{ CALL(acct),              EPERM,  "the host's process accounting" },
-	{ CALL(settimeofday),      EPERM,  "the host's clock" },
-	{ CALL(clock_settime),     EPERM,  "the host's clock" },
-	{ CALL(clock_adjtime),     EPERM,  "the host's clock" },
-	{ CALL(adjtimex),          EPERM,  "the host's clock" },
-
-	{ CALL(open_by_handle_at), EPERM,  "opens an inode by number, skipping the path walk" },
-	{ CALL(name_to_handle_at), EPERM,  "the numbers open_by_handle_at takes" },
-
-	{ CALL(fsopen),            EPERM,  "the new mount API, outside the old mount checks" },
-	{ CALL(fsconfig),          EPERM,  "the new mount API, outside the old mount checks" },
-	{ CALL(fsmount),           EPERM,  "the new mount API, outside the old mount checks" },
-	{ CALL(fspick),            EPERM,  "the new mount API, outside the old mount checks" },
-	{ CALL(open_tree),         EPERM,  "the new mount API, outside the old mount checks" },
-	{ CALL(move_mount),        EPERM,  "the new mount API, outside the old mount checks" },
-	{ CALL(mount_setattr),     EPERM,  "the new mount API, outside the old mount checks" },
-
-	{ CALL(setns),             EPERM,  "joins another namespace" },
-	{ CALL(clone3),            ENOSYS, "flags in memory: libc falls back to clone" },
-	{ CALL(openat2),           ENOSYS, "mode in memory: libc falls back to openat" },
-
-	{ CALL(mbind),             EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
-	{ CALL(migrate_pages),     EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
-	{ CALL(move_pages),        EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
-	{ CALL(set_mempolicy),     EPERM,  "NUMA policy: starves or pins the host's memory nodes" },
-	{ CALL(set_mempolicy_home_node), EPERM, "NUMA policy: starves or pins the host's memory nodes" },
-};
-
-/* How an argument rule reads its argument. */
-enum test {
-	EQUALS,             /* (argument & mask) == value */
-	ANY_BIT,            /* any bit of mask is set */
-	ANY_BIT_BUT_QUERY,  /* likewise, unless the low 32 bits are all set */
-};
-
-/* Refused for some values of one argument.  Other CLONE_NEW* flags than
- * CLONE_NEWUSER need CAP_SYS_ADMIN, which no one in the container has.
- *
- * Set-id files, the why: with S_ISGID and without group-execute, a file
- * keeps its bit through writes and chown (the kernel only clears it for
- * a caller that is not in the group and lacks CAP_FSETID, which root here
- * keeps), and gets group-execute later; so the bits are refused when a file
- * is made, not only when it is changed.  A mode is compared whatever the
- * flags: without O_CREAT or O_TMPFILE the kernel ignores it and the C
- * library passes 0, and O_TMPFILE, whose file is linked in later, is
- * covered.  mknod makes regular files too.  Not filtered: mkdir, whose
- * mode the kernel strips of S_ISGID itself; a set-group-ID directory (made
- * by inheritance) hands its group to new entries and the bit to new
- * subdirectories, never to a file (inode_init_owner).  Not in scope: set-id
- * programs the image ships.  They are its author's choice, link and
- * rename move the same file, and write() or chown() clears the bits (the
- * kernel keeps them only for CAP_FSETID in the host's namespace) -- but
- * two routes are out of any filter's reach: a write through a shared
- * mmap() keeps them, and an access ACL (setxattr) can grant execute while
- * keeping S_ISGID, and the filter sees neither the mapping's file nor the
- * attribute's name.  Keep an image with set-id programs where host users
- * cannot reach it (a parent directory of mode 0700).
- *
- * personality(): ADDR_NO_RANDOMIZE switches off address-space
- * randomisation, MMAP_PAGE_ZERO maps page zero (the way in for kernel
- * NULL-pointer bugs), READ_IMPLIES_EXEC makes data executable; the other
- * personas (PER_LINUX32, UNAME26) only change what uname() says.  But
- * personality(0xffffffff) is a query that sets every bit, and libseccomp
- * compares an argument once per rule: see deny_but_query(). */
-static const struct arg_rule {
-	int nr;
-	const char *name;
-	unsigned arg;
-	enum test test;
-	unsigned long long mask, value;
-	int errnum;
-	const char *why;
-} arg_rules[] = {
-	{ CALL(open),      2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
-	{ CALL(openat),    3, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
-	{ CALL(creat),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
-	{ CALL(mknod),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
-	{ CALL(mknodat),   2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "creates a set-id file" },
-	{ CALL(chmod),     1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
-	{ CALL(fchmod),    1, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
-	{ CALL(fchmodat),  2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM, "makes a file set-id" },
-	{ __NR_fchmodat2, "fchmodat2", 2, ANY_BIT, S_ISUID | S_ISGID, 0, EPERM,
-	  "makes a file set-id (Linux 6.6; old filters miss it)" },
-
-	{ CALL(unshare),   0, ANY_BIT, CLONE_NEWUSER, 0, EPERM,
-	  "a nested user namespace hands out every capability again" },
-	{ CALL(clone),     0, ANY_BIT, CLONE_NEWUSER, 0, EPERM,
-	  "a nested user namespace hands out every capability again" },
-
-	{ CALL(ioctl),     1, EQUALS, 0xffffffff, TIOCSTI, EPERM,
-	  "types into the caller's terminal, to run after the container exits" },
-	{ CALL(ioctl),     1, EQUALS, 0xffffffff, TIOCLINUX, EPERM,
-	  "types into a virtual console" },
-
-	{ CALL(socket),    0, EQUALS, 0xffffffff, AF_VSOCK, EPERM,
-	  "vsock is not namespaced: it reaches the hypervisor and virtual machines" },
-
-	{ CALL(personality), 0, ANY_BIT_BUT_QUERY,
-	  ADDR_NO_RANDOMIZE | MMAP_PAGE_ZERO | READ_IMPLIES_EXEC, 0, EPERM,
-	  "weakens the caller's own exploit defences, and its children's" },
-};
-
-/* One rule: refuse call NR when (argument ARG & MASK) == VALUE. */
-static void deny(scmp_filter_ctx ctx, int nr, const char *name, int errnum, unsigned arg,
-		 unsigned long long mask, unsigned long long value)
-{
-	struct scmp_arg_cmp cmp = SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, mask, value);
-	if (seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(errnum), nr, 1, &cmp) < 0)
-		die("seccomp: cannot add a rule for %s", name);
-}
-
-/* A masked comparison matches all of its bits or nothing: "any of these
- * bits" takes one rule per bit. */
-static void deny_any_bit(scmp_filter_ctx ctx, const struct arg_rule *r)
-{
-	for (unsigned long long bit = 1; bit && bit <= r->mask; bit <<= 1)
-		if (r->mask & bit)
-			deny(ctx, r->nr, r->name, r->errnum, r->arg, bit, bit);
-}
-
-/* "A bit of the mask is set, and some bit of the low 32 is clear", one
- * comparison per rule: the mask's lowest bit with each other bit clear in
- * turn (31 rules), then each other mask bit with that lowest one clear.
- * Every value but 0xffffffff that has a mask bit matches one of them. */
-static void deny_but_query(scmp_filter_ctx ctx, const struct arg_rule *r)
-{
-	unsigned long long low = r->mask & -r->mask;
-	for (unsigned long long bit = 1; bit <= 0xffffffffu; bit <<= 1) {
-		if (bit != low)
-			deny(ctx, r->nr, r->name, r->errnum, r->arg, low | bit, low);
-		if (bit != low && (r->mask & bit))
-			deny(ctx, r->nr, r->name, r->errnum, r->arg, bit | low, bit);
-	}
-}
-
-static scmp_filter_ctx prepare_syscall_filter(void)
-{
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
-	if (!ctx)
-		die("seccomp_init failed");
-	for (size_t i = 0; i < LEN(denied_calls); i++) {
-		const struct denied_call *d = &denied_calls[i];
-		if (seccomp_rule_add(ctx, SCMP_ACT_ERRNO(d->errnum), d->nr, 0) < 0)
-			die("seccomp: cannot add the rule for %s", d->name);
-	}
-	for (size_t i = 0; i < LEN(arg_rules); i++) {
-		const struct arg_rule *r = &arg_rules[i];
-		switch (r->test) {
-		case EQUALS:
-			deny(ctx, r->nr, r->name, r->errnum, r->arg, r->mask, r->value);
-			break;
-		case ANY_BIT:
-			deny_any_bit(ctx, r);
-			break;
-		case ANY_BIT_BUT_QUERY:
-			deny_but_query(ctx, r);
-			break;
-		}
-	}
-	return ctx;
-}
-
-
-/* -v: each row of the tables, as the filter will apply it. */
-static void trace_syscall_rules(void)
-{
-	for (size_t i = 0; i < LEN(denied_calls); i++)
-		trace("  %-17s -> %s   (%s)", denied_calls[i].name,
-		      strerrorname_np(denied_calls[i].errnum), denied_calls[i].why);
-	for (size_t i = 0; i < LEN(arg_rules); i++) {
-		const struct arg_rule *r = &arg_rules[i];
-		char when[96];
-		if (r->test == EQUALS)
-			snprintf(when, sizeof when, "(arg%u & %#llx) == %#llx", r->arg, r->mask, r->value);
-		else
-			snprintf(when, sizeof when, "arg%u has a bit of %#llx%s", r->arg, r->mask,
-				 r->test == ANY_BIT_BUT_QUERY ? ", unless it is 0xffffffff" : "");
-		trace("  %-17s -> %s if %s   (%s)", r->name, strerrorname_np(r->errnum), when, r->why);
-	}
-}
-
-/* Append WORD to "   # ..." lines of up to 76 columns; returns the new length. */
-static size_t append_wrapped(char *buf, size_t size, size_t len, const char *word)
-{
-	const char *line = strrchr(buf, '\n');
-	size_t column = len - (line ? line + 1 - buf : 0);
-	if (len < size)
-		len += snprintf(buf + len, size - len, "%s%s", column + strlen(word) > 75 ?
-				"\n   #  " : " ", word);
-	return len;
-}
-
-/* -s: the status lines, and the names of the calls in the tables. */
-static void syscall_filter_hint(char *buf, size_t size)
-{
-	size_t len = snprintf(buf, size, "grep -E '^(NoNewPrivs|Seccomp):' /proc/%%1$d/status"
-			      "   # 1, and 2: a filter\n   # refused:");
-	for (size_t i = 0; i < LEN(denied_calls); i++)
-		len = append_wrapped(buf, size, len, denied_calls[i].name);
-	if (len < size)
-		len += snprintf(buf + len, size - len, "\n   # refused for some arguments:");
-	for (size_t i = 0; i < LEN(arg_rules); i++)
-		if (i == 0 || strcmp(arg_rules[i].name, arg_rules[i - 1].name))
-			len = append_wrapped(buf, size, len, arg_rules[i].name);
-}
-
-static void install_syscall_filter(void)
-{
-	static char watch[2048];
-	syscall_filter_hint(watch, sizeof watch);
-	stage(watch, "installing the seccomp filter");
-	trace_syscall_rules();
-	scmp_filter_ctx ctx = prepare_syscall_filter();
-	trace("prctl(PR_SET_NO_NEW_PRIVS, 1); seccomp(SECCOMP_SET_MODE_FILTER, 0, "
-	      "{ %zu whole-call and %zu argument rules, compiled by libseccomp })",
-	      LEN(denied_calls), LEN(arg_rules));
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		die_errno("PR_SET_NO_NEW_PRIVS");
-	int rc = seccomp_load(ctx);
-	if (rc < 0)
-		die("seccomp_load: %s", strerror(-rc));
-	seccomp_release(ctx);
-	done();
-}
-
-/* ------------------------------------------------------------------------ *
- * 9. Exec / PID 1
- *
- * The command gets a small, clean environment: the host's variables can
- * carry secrets (tokens, SSH agent sockets) and paths that mean nothing
- * inside.  Every descriptor but 0, 1 and 2 is closed (close_range(2)), so
- * nothing of the launcher's, such as a directory fd that leads out of the
- * rootfs, survives into the container.
- *
- * The first process of a PID namespace is its init, with two duties the
- * kernel gives no one else (pid_namespaces(7)): orphans are re-parented to
- * it, so it must reap them or they pile up as zombies; and it receives only
- * signals it has installed a handler for, so a plain `sleep` as PID 1
- * ignores SIGTERM and Ctrl-C.  Most commands were not written to be init.
- * With -i, a few lines below take the job: they run the command as PID 2,
- * forward signals to it and reap everything, and exit with its status.
- * ------------------------------------------------------------------------ */
-
-/* ---- A terminal of its own ------------------------------------------------
  * Run from a terminal, the container would otherwise get the caller's own
  * terminal as its stdin and stdout, and with it the whole reach of the
  * host's tty driver: ioctls that type into it (TIOCSTI, refused by
@@ -4171,94 +4861,6 @@ static bool copy_output(int master)
 	}
 }
 
-/* Whether process PID has a handler for SIG (SigCgt: a hex mask, bit N-1). */
-static bool catches(pid_t pid, int sig)
-{
-	char path[64], text[4096];
-	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-	const char *caught = read_file(path, text, sizeof text) == 0 ? strstr(text, "\nSigCgt:") : NULL;
-	return caught && (strtoull(caught + strlen("\nSigCgt:"), NULL, 16) >> (sig - 1)) & 1;
-}
-
-static long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000;
-}
-
-#define IGNORED_AFTER_MS  500    /* still running this long after SIGINT/SIGTERM */
-#define SECOND_SIGNAL_MS 5000    /* a second one within this kills */
-
-/* A command running as PID 1 that ignores the user's Ctrl-C (or SIGTERM)
- * leaves them stuck: say so once, and let a second one kill the container. */
-struct stop_watch {
-	long asked_at, armed_at;   /* ms: a signal to check on; the window for a second */
-	int seen;
-	bool told;
-};
-
-/* After each wake-up of a waiting loop: a new SIGINT/SIGTERM is checked
- * IGNORED_AFTER_MS later (still running, no handler?), and a second one
- * within SECOND_SIGNAL_MS of that finding kills.  Returns how long the
- * caller may sleep before the next check (ms), or -1 for as long as it
- * likes.  Nothing to do under -i, whose init forwards and handles. */
-static long watch_stop_signals(struct stop_watch *w, bool init)
-{
-	if (init)
-		return -1;
-	if (stop_signals != w->seen) {
-		w->seen = stop_signals;
-		if (w->armed_at && now_ms() - w->armed_at < SECOND_SIGNAL_MS) {
-			if (!quiet)
-				fputs("=> a second one: killing the container (SIGKILL)\n", stderr);
-			kill(container_pid, SIGKILL);
-		}
-		w->asked_at = now_ms();
-	}
-	if (!w->asked_at)
-		return -1;
-	long left = w->asked_at + IGNORED_AFTER_MS - now_ms();
-	if (left > 0)
-		return left;
-	w->asked_at = 0;
-	siginfo_t running = { .si_pid = 0 };
-	if (waitid(P_PID, container_pid, &running, WEXITED | WNOHANG | WNOWAIT) < 0 ||
-	    running.si_pid != 0 || catches(container_pid, last_stop_signal))
-		return -1;
-	w->armed_at = now_ms();
-	if (!w->told && !quiet)
-		fprintf(stderr, "=> the container ignored SIG%s: its PID 1 has no handler for it, "
-			"and PID 1 gets only the signals it handles; press Ctrl-C again within "
-			"%d s to kill it, or run the command under -i\n",
-			sigabbrev_np(last_stop_signal), SECOND_SIGNAL_MS / 1000);
-	w->told = true;
-	return -1;
-}
-
-/* A timespec for ppoll() from milliseconds; NULL for "no timeout". */
-static struct timespec *ms_timeout(long ms, struct timespec *t)
-{
-	if (ms < 0)
-		return NULL;
-	*t = (struct timespec){ ms / 1000, ms % 1000 * 1000000 };
-	return t;
-}
-
-/* Without a terminal of its own the container would keep the caller's
- * terminal as its controlling terminal, reachable at /dev/tty even with
- * every descriptor redirected: a process inside could make itself the
- * terminal's foreground group, read what the user types and change its
- * settings.  A session of its own has no controlling terminal (setsid(2),
- * credentials(7)); the terminal's signals (Ctrl-C) then reach only the
- * launcher, which forwards them (section 4). */
-static void leave_callers_session(void)
-{
-	trace("setsid()");
-	if (setsid() < 0)
-		die_errno("setsid");
-}
-
 /* The relay, from the go-ahead until the container's PID 1 has exited.
  * Signals stay blocked but inside ppoll(2), so a resize or a signal to
  * forward is never missed between two checks.  The master is non-blocking
@@ -4360,418 +4962,12 @@ static void relay_terminal(int sock, const sigset_t *old_mask, bool init)
 	restore_terminal();
 }
 
-/* Before Linux 5.9 there is no close_range(): close one by one, up to the
- * hard limit of open files set in section 3. */
-static void close_inherited_fds(void)
-{
-	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)
-		for (int fd = 3; fd < 4096; fd++)
-			close(fd);
-}
-
-/* The file execvp() would run for COMMAND, looked up along PATH as it
- * does; false if there is none. */
-static bool command_file(const char *command, char *path, size_t size)
-{
-	if (strchr(command, '/'))
-		return snprintf(path, size, "%s", command) < (int)size && access(path, F_OK) == 0;
-	for (const char *dir = container_path; *dir; ) {
-		size_t len = strcspn(dir, ":");
-		snprintf(path, size, "%.*s/%s", (int)len, dir, command);
-		if (access(path, X_OK) == 0)
-			return true;
-		dir += len + !!dir[len];
-	}
-	return false;
-}
-
-/* execve() answers ENOENT for a file that is there when what it needs to
- * run it is not (execve(2)): the interpreter on a script's #! line -- one
- * that ends in the carriage return of a file saved with Windows line
- * endings, too -- or the ELF interpreter (the dynamic loader) a
- * dynamically linked program names in its PT_INTERP header (elf(5)).
- * Say which, and what to do. */
-static void explain_missing_interpreter(const char *command)
-{
-	char path[PATH_MAX], head[256], interp[PATH_MAX] = "";
-	Elf64_Ehdr elf;
-	Elf64_Phdr ph;
-	if (!command_file(command, path, sizeof path))
-		return;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : pread(fd, head, sizeof head - 1, 0);
-	if (n >= 2 && head[0] == '#' && head[1] == '!') {
-		head[n] = '\0';
-		const char *name = head + 2 + strspn(head + 2, " \t");
-		int len = strcspn(name, " \t\n");
-		bool crlf = len > 0 && name[len - 1] == '\r';
-		if (crlf)
-			fprintf(stderr, "contained: %s: its #! line ends in a carriage return: the file "
-				"has Windows line endings (convert it: sed -i 's/\\r$//' FILE)\n", path);
-		else
-			fprintf(stderr, "contained: %s: its interpreter %.*s (from its #! line) is not "
-				"in the rootfs\n", path, len, name);
-	} else if (n >= (ssize_t)sizeof elf && !memcmp(head, ELFMAG, SELFMAG) && head[EI_CLASS] == ELFCLASS64) {
-		memcpy(&elf, head, sizeof elf);
-		for (int i = 0; i < elf.e_phnum && !interp[0]; i++)
-			if (pread(fd, &ph, sizeof ph, elf.e_phoff + (off_t)i * elf.e_phentsize) == sizeof ph &&
-			    ph.p_type == PT_INTERP && ph.p_filesz < sizeof interp &&
-			    pread(fd, interp, ph.p_filesz, ph.p_offset) == (ssize_t)ph.p_filesz)
-				interp[ph.p_filesz] = '\0';
-		if (interp[0])
-			fprintf(stderr, "contained: %s is linked against %s, which is not in the rootfs: "
-				"it was built for another system; use a static build, or one made for "
-				"this rootfs's distribution\n", path, interp);
-	}
-	if (fd >= 0)
-		close(fd);
-}
-
-/* The environment the command starts with: PATH; HOME, USER, LOGNAME and
- * SHELL from the identity (section 2b); TERM, which names the terminal the
- * container's programs draw on, the same one outside and in; then each -e
- * in order, so a later one wins: NAME=VALUE as given, a bare NAME with the
- * caller's value (left out when the caller has none, as Docker does). */
-static void set_environment(const struct options *o, const struct identity *id)
-{
-	char *kept[MAX_ENV + 1] = { 0 };
-	const char *term = getenv("TERM");
-	kept[MAX_ENV] = term ? strdup(term) : NULL;
-	for (int i = 0; i < o->nenv; i++) {
-		const char *value = strchr(o->env[i], '=') ? NULL : getenv(o->env[i]);
-		if (value && asprintf(&kept[i], "%s=%s", o->env[i], value) < 0)
-			kept[i] = NULL;
-	}
-	clearenv();
-	setenv("PATH", container_path, 1);
-	setenv("HOME", id->home, 1);
-	if (id->name[0]) {
-		setenv("USER", id->name, 1);
-		setenv("LOGNAME", id->name, 1);
-	}
-	if (id->shell[0])
-		setenv("SHELL", id->shell, 1);
-	if (kept[MAX_ENV])
-		setenv("TERM", kept[MAX_ENV], 1);
-	for (int i = 0; i < o->nenv; i++) {
-		const char *entry = strchr(o->env[i], '=') ? o->env[i] : kept[i];
-		if (entry)
-			putenv((char *)entry);
-	}
-}
-
-static void exec_command(char **argv, const struct options *o, const struct identity *id)
-{
-	set_environment(o, id);
-
-	if (own_terminal)
-		take_controlling_terminal();
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	trace("close_range(3, ~0U, 0); execve(\"%s\", ...) along PATH", argv[0]);
-	fflush(NULL);
-	close_inherited_fds();
-	execvp(argv[0], argv);
-	int saved = errno;
-	fprintf(stderr, "contained: cannot execute %s: %s\n", argv[0], strerror(saved));
-	if (saved == ENOENT)
-		explain_missing_interpreter(argv[0]);
-	_exit(saved == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
-}
-
-/* Exit status in the shell's convention: the code, or 128+N for signal N. */
-static int exit_status_of(int wstatus)
-{
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return EXIT_LAUNCHER;
-}
-
-/* Signals stay blocked (section 4) across the fork, so none is lost before
- * init knows whom to forward it to; the command unblocks them at exec.
- * init is the launcher's own code, still non-dumpable (rearm_child_guards), so
- * the container cannot reach the launcher's binary through /proc/1/exe. */
-static void run_init(char **argv, const struct options *o, const struct identity *id)
-{
-	pid_t pid = fork();
-	if (pid < 0 && errno == EAGAIN)
-		die("-i: init cannot start the command: fork: %s; the process limit (-P) "
-		    "counts init too", strerror(errno));
-	if (pid < 0)
-		die_errno("fork");
-	if (pid == 0)
-		exec_command(argv, o, id);
-	/* init is the launcher's own image, and /proc/1/cmdline is readable by
-	 * every process inside: it would show the launcher's command line,
-	 * host paths and -e values included.  The command has its own copy by
-	 * now; init's is overwritten, as is its name. */
-	if (args_begin) {
-		memset(args_begin, 0, args_end - args_begin);
-		snprintf(args_begin, args_end - args_begin, "contained-init");
-	}
-	prctl(PR_SET_NAME, "contained-init");
-	forward_signals_to(pid);
-	close_inherited_fds();
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-
-	for (;;) {
-		int wstatus;
-		pid_t reaped = waitpid(-1, &wstatus, 0);
-		if (reaped == pid)
-			_exit(exit_status_of(wstatus));
-		if (reaped < 0 && errno == ECHILD)
-			_exit(EXIT_LAUNCHER);
-	}
-}
-
 /* ------------------------------------------------------------------------ *
- * 10. Cleanup
+ * Appendix D. Listing and entering running containers (-l, -x)
  *
- * The parent forwards the signals a user sends to "the container", the
- * terminal's own (Ctrl-C) too, since the container runs in a session of its
- * own (section 9; with a pty of its own, Ctrl-C is a byte the relay passes
- * in), and waits.  When the child is gone, the kernel has
- * already killed everything else in its PID namespace; the cgroup is then
- * emptied to be sure and removed.  die() runs the same cleanup, so no path
- * out of the launcher leaves a cgroup or a process behind.  A launcher
- * killed by SIGKILL cannot clean up: its watchdog does (section 3), and
- * should the watchdog be killed too, the next launcher's sweep.
- *
- * A command running as PID 1 without -i drops every signal it has no
- * handler for (section 9), so Ctrl-C and `kill` seem to do nothing.  The
- * launcher notices: when the container still runs half a second after a
- * SIGINT or SIGTERM and its PID 1 catches no such signal (SigCgt in
- * /proc/PID/status, proc(5)), it says why, once, and a second one within
- * 5 s kills the container (SIGKILL, which PID 1 cannot refuse from the
- * parent namespace).  To sleep until either the container ends or a
- * signal comes, it polls a pidfd (pidfd_open(2), Linux 5.3).
- *
- * Last, one line says how the run ended, read from the kernel rather than
- * guessed: the exit status or the killing signal, an out-of-memory kill
- * (oom_kill in memory.events or memory.oom_control, which counts also when
- * -i's init reported the kill as a status), and forks that the process
- * limit refused (pids.events' "max" counter).
- * ------------------------------------------------------------------------ */
-
-/* The number after KEY on a line of its own: "oom_kill 2" in memory.events
- * (v2) or memory.oom_control (v1), "max 3" in pids.events.  0 if none. */
-static long event_count(const char *text, const char *key)
-{
-	size_t n = strlen(key);
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (!strncmp(p, key, n) && p[n] == ' ')
-			return atol(p + n + 1);
-	return 0;
-}
-
-static long oom_kill_count(const char *text)
-{
-	return event_count(text, "oom_kill");
-}
-
-/* 268435456 -> "256M" */
-static void format_size(unsigned long long bytes, char *buf, size_t size)
-{
-	static const char units[] = "KMGT";
-	int u = -1;
-	while (u < 3 && bytes >= 1024 && bytes % 1024 == 0) {
-		bytes /= 1024;
-		u++;
-	}
-	if (u < 0)
-		snprintf(buf, size, "%llu", bytes);
-	else
-		snprintf(buf, size, "%llu%c", bytes, units[u]);
-}
-
-static long container_oom_kills(void)
-{
-	char path[PATH_MAX + 32], text[1024];
-	if (!cgroup_dir_of("memory"))
-		return 0;
-	snprintf(path, sizeof path, "%s/%s", cgroup_dir_of("memory"),
-		 cgroup.version == 2 ? "memory.events" : "memory.oom_control");
-	return read_file(path, text, sizeof text) == 0 ? oom_kill_count(text) : 0;
-}
-
-/* Forks the pids controller refused. */
-static long container_fork_failures(void)
-{
-	char path[PATH_MAX + 32], text[256];
-	if (!cgroup_dir_of("pids"))
-		return 0;
-	snprintf(path, sizeof path, "%s/pids.events", cgroup_dir_of("pids"));
-	return read_file(path, text, sizeof text) == 0 ? event_count(text, "max") : 0;
-}
-
-/* What the launcher learned about the end of a run. */
-struct ending {
-	int wstatus;           /* the container's, from waitpid() */
-	long oom_kills;        /* processes the OOM killer killed in its cgroup */
-	long fork_failures;    /* forks refused at -P */
-};
-
-/* The end line, without its "=> ".  Under -i, init exits 128+N for a
- * command killed by signal N (section 9). */
-static void describe_ending(const struct ending *e, const struct options *o, char *buf, size_t size)
-{
-	char limit[32];
-	int status = exit_status_of(e->wstatus);
-	int sig = WIFSIGNALED(e->wstatus) ? WTERMSIG(e->wstatus) :
-		  o->init && status > 128 && status < 128 + NSIG ? status - 128 : 0;
-	const char *name = sig ? sigabbrev_np(sig) : NULL;
-	size_t len;
-	format_size(o->memory, limit, sizeof limit);
-	if (sig == SIGKILL && e->oom_kills > 0)
-		len = snprintf(buf, size, "container was killed: out of memory (limit %s)", limit);
-	else if (WIFSIGNALED(e->wstatus))
-		len = snprintf(buf, size, "container was killed by SIG%s (status %d)", name ? name : "?", status);
-	else if (sig && name)
-		len = snprintf(buf, size, "container exited with status %d: -i's init saying the "
-			       "command was killed by SIG%s", status, name);
-	else
-		len = snprintf(buf, size, "container exited with status %d", status);
-	if (e->oom_kills > 0 && sig != SIGKILL && len < size)
-		len += snprintf(buf + len, size - len, "; out of memory: the kernel killed %ld "
-				"process%s (limit %s)", e->oom_kills, e->oom_kills > 1 ? "es" : "", limit);
-	if (e->fork_failures > 0 && len < size)
-		snprintf(buf + len, size - len, "; %ld fork%s refused at the process limit (-P %ld)",
-			 e->fork_failures, e->fork_failures > 1 ? "s were" : " was", o->max_pids);
-}
-
-/* SIGKILL to every process listed in DIR's cgroup.procs, all of it. */
-static void kill_listed(const char *dir)
-{
-	char path[PATH_MAX + 32];
-	int pid;
-	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
-	FILE *procs = fopen(path, "re");
-	if (!procs)
-		return;
-	while (fscanf(procs, "%d", &pid) == 1)
-		kill(pid, SIGKILL);
-	fclose(procs);
-}
-
-/* Remove one cgroup directory.  rmdir fails with EBUSY while processes
- * are in it, or dying ones are still being torn down, and a process that
- * was forking meanwhile may have added a child: kill what is there and try
- * again, each round (cgroup.kill on v2, 5.14+, which no fork can race; else
- * each pid listed in cgroup.procs), for up to 2 s (2000 rounds of 1 ms),
- * far longer than the teardown of even a large container takes. */
-static void remove_cgroup_dir(const char *dir)
-{
-	char path[PATH_MAX + 32];
-	int err = EBUSY;
-	trace("rmdir(\"%s\"), killing what is left first if it is busy", dir);
-	for (int tries = 0; tries < 2000; tries++) {
-		if (rmdir(dir) == 0 || errno == ENOENT)
-			return;
-		if ((err = errno) != EBUSY)
-			break;
-		snprintf(path, sizeof path, "%s/cgroup.kill", dir);
-		if (cgroup.version != 2 || write_file(path, "1") < 0)
-			kill_listed(dir);
-		usleep(1000);
-	}
-	fprintf(stderr, "contained: could not remove %s: %s\n", dir, strerror(err));
-}
-
-/* The state file (-x finds nothing more to enter), the directories, then
- * the lock file: a sweep finds nothing left. */
-static void remove_cgroup(void)
-{
-	char lock[PATH_MAX];
-	remove_network();                  /* 6d: found by the cgroup's name */
-	if (cgroup.name[0]) {
-		state_path(cgroup.name, lock, sizeof lock);
-		unlink(lock);
-	}
-	for (int i = 0; i < cgroup.ndirs; i++)
-		remove_cgroup_dir(cgroup.dir[i]);
-	cgroup.ndirs = 0;
-	if (cgroup.name[0]) {
-		lock_path(cgroup.name, lock, sizeof lock);
-		unlink(lock);
-		cgroup.name[0] = '\0';
-	}
-}
-
-static void cleanup_and_exit(int status)
-{
-	if (in_container)
-		_exit(status);
-	restore_terminal();
-	if (container_pid > 0) {
-		kill(container_pid, SIGKILL);
-		while (waitpid(container_pid, NULL, 0) < 0 && errno == EINTR)
-			;
-		container_pid = 0;
-	}
-	remove_cgroup();
-	stop_watchdog();
-	exit(status);
-}
-
-/* Sleep until the container ends or a signal comes; returns its wait
- * status.  The forwarded signals are blocked except inside ppoll(), so
- * their handler (section 4) runs only there and no count is missed. */
-static int watch_container(const struct options *o, const sigset_t *old_mask)
-{
-	int wstatus;
-	int pidfd = syscall(SYS_pidfd_open, container_pid, 0);
-	if (pidfd < 0) {                   /* before Linux 5.3: wait, and watch nothing */
-		sigprocmask(SIG_SETMASK, old_mask, NULL);
-		while (waitpid(container_pid, &wstatus, 0) < 0)
-			if (errno != EINTR)
-				die_errno("waitpid");
-		return wstatus;
-	}
-	struct stop_watch w = { 0 };
-	struct timespec t;
-	long left = -1;
-	pid_t reaped;
-	while ((reaped = waitpid(container_pid, &wstatus, WNOHANG)) != container_pid) {
-		if (reaped < 0)
-			die_errno("waitpid");
-		struct pollfd p = { pidfd, POLLIN, 0 };
-		ppoll(&p, 1, ms_timeout(left, &t), old_mask);
-		left = watch_stop_signals(&w, o->init);
-	}
-	close(pidfd);
-	return wstatus;
-}
-
-static int wait_for_container(const struct options *o, const sigset_t *old_mask)
-{
-	char line[512];
-	if (step_tty >= 0)
-		close(step_tty);
-	step_tty = -1;                     /* the parent's pauses are over; the child has its own */
-	forward_signals_to(container_pid);
-
-	struct ending e = { .wstatus = watch_container(o, old_mask) };
-	container_pid = 0;
-	sigprocmask(SIG_SETMASK, old_mask, NULL);
-	e.oom_kills = container_oom_kills();
-	e.fork_failures = container_fork_failures();
-	describe_ending(&e, o, line, sizeof line);
-	if (!quiet)
-		fprintf(stderr, "=> %s\n", line);
-
-	stage(NULL, "removing cgroup %s", strrchr(cgroup.dir[0], '/') + 1);
-	remove_cgroup();
-	done();
-	return exit_status_of(e.wstatus);
-}
-
-/* ------------------------------------------------------------------------ *
- * 11. Listing and entering running containers (-l, -x)
+ * Why an appendix: -l and -x are other commands than a launch, built from
+ * its stages; the record they read is written in the parent right after
+ * section 4's clone, and removed with the cgroup in section 10.
  *
  * A container is a process tree in a cgroup, and nothing in the kernel
  * calls it a container, so the launcher keeps its own record of each: a
@@ -5204,121 +5400,9 @@ static int enter_container(struct options *o)
 	return exit_status_of(wstatus);
 }
 
-/* ------------------------------------------------------------------------ *
- * main: the stages in order
- * ------------------------------------------------------------------------ */
-
-#ifndef CONTAINED_TEST
-int main(int argc, char **argv)
-{
-	args_begin = argv[0];
-	args_end = argv[argc - 1] + strlen(argv[argc - 1]);
-	static struct options o;
-	struct host host;
-	char err[1024];
-	int sockets[2];
-	sigset_t old_mask;
-
-	if (argc < 2) {
-		print_usage(stderr);
-		return EXIT_LAUNCHER;
-	}
-	if (parse_options(argc, argv, &o, err, sizeof err) < 0) {
-		fprintf(stderr, "contained: %s\n", err);
-		return EXIT_LAUNCHER;
-	}
-	if (o.help) {
-		print_usage(stdout);
-		return 0;
-	}
-	verbose = o.verbose;
-	quiet = o.quiet;
-	forward_to_init = o.init;
-	if (o.list)
-		return list_containers();           /* 11 */
-	if (o.enter)
-		return enter_container(&o);         /* 11 */
-	if (o.step && (step_tty = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0) {
-		fprintf(stderr, "contained: -s needs a terminal to wait on (%s): run it from an "
-			"interactive terminal, or leave out -s\n", strerror(errno));
-		return EXIT_LAUNCHER;
-	}
-	if (o.shared & CLONE_NEWUTS)
-		take_hosts_hostname(&o);                /* 6c */
-	if (!o.hostname[0]) {
-		struct timespec now;
-		clock_gettime(CLOCK_REALTIME, &now);
-		generate_hostname(now.tv_sec, now.tv_nsec ^ getpid(), o.hostname, sizeof o.hostname);
-	}
-
-	/* 4: signals wait, from the start, until there is a container to
-	 * forward them to */
-	block_forwarded_signals(&old_mask);
-	probe_host(&host);                      /* 2 */
-	check_standard_fds();                   /* 2 */
-	own_terminal = wants_terminal(o.terminal);  /* 9: known to both sides */
-	int rootfs = open_rootfs(&o);           /* 2 */
-	struct identity identity;
-	look_up_identity(rootfs, &o, &identity);  /* 2b */
-	prepare_binds(&o, &identity);           /* 6b: the host paths, opened once */
-	int overlay_upper = prepare_overlay_dir(&o);  /* 6b */
-	prepare_network(&o);                    /* 6d: a /24, claimed before the watchdog */
-	create_cgroup(&o, host.cgroup_version); /* 3: before the child exists */
-	limit_open_files();                     /* 3: inherited by the child */
-
-	pid_t pid = clone_container(sockets, o.shared);   /* 4 */
-	if (pid > 0) {
-		/* the parent: 5, then 10 */
-		int sock = sockets[0];
-		warn_shared_namespaces(o.shared);   /* 6c */
-		write_record(&o, &identity, pid, rootfs);  /* 11: for -l and -x */
-		write_id_maps(pid);
-		connect_network(pid);              /* 6d: the veth pair, our end, the rule */
-		int tree = clone_rootfs_mount(rootfs, pid);  /* needs the child's user namespace */
-		close_join_fds();
-		send_go_ahead(sock, tree);
-		if (own_terminal)
-			relay_terminal(sock, &old_mask, o.init);  /* 9: until the container ends */
-		cleanup_and_exit(wait_for_container(&o, &old_mask));
-	}
-
-	/* the child, the future container: 5 to 9 */
-	int sock = sockets[1];
-	prctl(PR_SET_DUMPABLE, 0);              /* from the start: see rearm_child_guards() */
-	int tree = wait_for_go_ahead(sock);     /* 5 */
-	if (!own_terminal)
-		leave_callers_session();        /* 9: a pty of its own does it later */
-	join_cgroup();                          /* 5: before anything else */
-	become_root_in_userns(sock);            /* 5: after the move: its cgroup is the root */
-	put_rootfs_in_place(tree);              /* 6 */
-	if (o.readonly_root && !o.overlay)
-		make_rootfs_submounts_readonly(tree);  /* 6b: before anything is mounted on it */
-	if (o.overlay)
-		tree = put_overlay_in_place(tree, overlay_upper, o.memory);  /* 6b */
-	bind_hosts_files(tree, o.hostname);     /* 6b: before /dev is mounted */
-	bind_resolv_conf(tree);                 /* 6d: -n; before /dev is mounted too */
-	mount_pseudo_filesystems(tree, o.shared);  /* 6: while the host's /proc is in view */
-	mount_files(tree, &o);                  /* 6b */
-	pivot_into_rootfs();                    /* 6 */
-	set_hostname_and_loopback(o.hostname, o.shared);  /* 6: before /proc/sys is read-only */
-	mask_host_proc_files(tree);             /* 6: the new /proc is there now */
-	configure_eth0();                       /* 6d: -n; while root of its namespace */
-	drop_capabilities(host.cap_last_cap, &identity, sock);  /* 7 */
-	enter_workdir(tree, o.workdir);         /* 6b: -w, as the user */
-	int pty_slave = -1, pty_master = own_terminal ? open_terminal(&pty_slave) : -1;  /* 9: as the user */
-	install_syscall_filter();               /* 8: last, so set-up is not filtered */
-	pause_before("nsenter -t %1$d -a ps", o.init ? "starting init, which runs the command as PID 2"
-					       : "exec'ing the command as PID 1");
-	if (own_terminal)
-		hand_over_terminal(sock, pty_master, pty_slave);  /* 9: the parent relays from here */
-	if (o.init)
-		run_init(o.argv, &o, &identity); /* 9 */
-	exec_command(o.argv, &o, &identity);    /* 9 */
-}
-#endif
 
 /* ------------------------------------------------------------------------ *
- * Appendix: narration
+ * Appendix E. Narration
  *
  * The lesson's output, kept out of its way.  -v (verbose) prints each
  * system call a stage makes, with its real arguments and flags by name, to

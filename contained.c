@@ -165,7 +165,9 @@ struct mount_attr_arg {        /* struct mount_attr from <linux/mount.h> */
  * tell it apart from the command's own failures.  Three modes hang off the
  * same calls: -v shows the system calls each stage makes, -s pauses before
  * and after each stage, -q says nothing but errors.  Their machinery is in
- * Appendix E, out of the lesson's way; these are its entry points.
+ * Appendix E, out of the lesson's way, with what -s and -v show of the
+ * tables, the errors that explain themselves at length and the generated
+ * hostnames; these are its entry points.
  * ------------------------------------------------------------------------ */
 
 #define LEN(a) (sizeof (a) / sizeof *(a))
@@ -186,6 +188,14 @@ static int write_file(const char *path, const char *fmt, ...) PRINTF(2, 3);
 static int read_file(const char *path, char *buf, size_t size);
 static const char *mount_flag_names(unsigned long flags, char *buf, size_t size);
 static const char *clone_flag_names(unsigned long flags, char *buf, size_t size);
+struct options;
+static void limit_files_hint(char *buf, size_t size);                 /* -s, section 3 */
+static void capabilities_hint(unsigned uid, char *buf, size_t size);  /* -s, section 7 */
+static void syscall_filter_hint(char *buf, size_t size);              /* -s, section 8 */
+static void trace_syscall_rules(void);                                /* -v, section 8 */
+static void die_command_not_found(int rootfs, const struct options *o);  /* section 2 */
+static void explain_missing_interpreter(const char *command);         /* section 9 */
+static void generate_hostname(unsigned long stamp, unsigned card, char *buf, size_t size);
 
 /* ------------------------------------------------------------------------ *
  * What the stages share
@@ -424,32 +434,6 @@ static bool valid_hostname(const char *s)
 		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.')
 			return false;
 	return true;
-}
-
-/* Generated hostnames are a short hex time stamp and a tarot card, which is
- * easier to say across a classroom than a container id.  The 78 cards: 22
- * major arcana, then 14 ranks in each of 4 suits. */
-static const char *const major_arcana[22] = {
-	"the-fool", "the-magician", "the-high-priestess", "the-empress",
-	"the-emperor", "the-hierophant", "the-lovers", "the-chariot",
-	"strength", "the-hermit", "wheel-of-fortune", "justice",
-	"the-hanged-man", "death", "temperance", "the-devil", "the-tower",
-	"the-star", "the-moon", "the-sun", "judgement", "the-world",
-};
-static const char *const ranks[14] = {
-	"ace", "two", "three", "four", "five", "six", "seven", "eight",
-	"nine", "ten", "page", "knight", "queen", "king",
-};
-static const char *const suits[4] = { "wands", "cups", "swords", "pentacles" };
-
-static void generate_hostname(unsigned long stamp, unsigned card, char *buf, size_t size)
-{
-	card %= 78;
-	if (card < 22)
-		snprintf(buf, size, "%06lx-%s", stamp & 0xffffff, major_arcana[card]);
-	else
-		snprintf(buf, size, "%06lx-%s-of-%s", stamp & 0xffffff,
-			 ranks[(card - 22) % 14], suits[(card - 22) / 14]);
 }
 
 /* A value as an error message shows it: cut to 60 characters, so that the
@@ -984,22 +968,6 @@ static void private_mount_namespace(void)
 		die_errno("unshare(CLONE_NEWNS)");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die_errno("making the launcher's mounts private");
-}
-
-/* Say why -c names nothing to run, and what would. */
-static void die_command_not_found(int rootfs, const struct options *o)
-{
-	const char *command = o->argv[0], *base = strrchr(command, '/');
-	if (errno == EISDIR)
-		die("-c %s: a directory in %s, not a program", command, o->rootfs);
-	if (strchr(command, ' '))
-		die("-c '%s': not found in %s; the command and each of its arguments are "
-		    "separate words, as in -c /bin/echo hi", command, o->rootfs);
-	if (base && base[1] && find_in_rootfs(rootfs, base + 1) == 0)
-		die("-c %s: not found in %s, but %s is on the container's PATH: try -c %s",
-		    command, o->rootfs, base + 1, base + 1);
-	die("-c %s: not found in %s (looked %s); is the rootfs complete?", command, o->rootfs,
-	    base ? "at that path" : "along PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 }
 
 /* The rootfs is looked up by path exactly once, here, and from then on
@@ -1608,23 +1576,6 @@ static void close_launcher_fds(void)
 	close(network.lock_fd);
 	if (cgroup.version == 2)
 		close(cgroup.dir_fd);
-}
-
-/* -s: `grep . FILE...` prints each limit file as path:value: the rows both
- * layouts have and every host has (memory, pids, CPU quota and weight).
- * The paths hold no '%': a hostname is letters, digits, '-' and '.'. */
-static void limit_files_hint(char *buf, size_t size)
-{
-	char controller[16];
-	size_t len = snprintf(buf, size, "grep .");
-	for (size_t i = 0; i < LEN(cgroup_knobs); i++) {
-		const struct cgroup_knob *k = &cgroup_knobs[i];
-		if (k->optional || !k->v2_file || !k->v1_file)
-			continue;
-		const char *dir = cgroup_dir_of(controller_of(knob_file(k), controller, sizeof controller));
-		if (dir && len < size)
-			len += snprintf(buf + len, size - len, " %s/%s", dir, knob_file(k));
-	}
 }
 
 /* v1: runtimes that size themselves from cgroup files -- a JVM reading its
@@ -2951,22 +2902,6 @@ static void set_kept_capabilities(unsigned uid)
 	cap_free(caps);
 }
 
-/* -s: the hex masks /proc/PID/status shows, decoded from the keep-list. */
-static void capabilities_hint(unsigned uid, char *buf, size_t size)
-{
-	size_t len = snprintf(buf, size, "grep -E '^(Uid|Cap(Eff|Bnd)):' /proc/%%1$d/status\n"
-			      "   # CapBnd:");
-	for (size_t i = 0; i < LEN(kept_capabilities); i++) {
-		char *name = cap_to_name(kept_capabilities[i]);
-		if (name && len < size)
-			len += snprintf(buf + len, size - len, " %s", name);
-		cap_free(name);
-	}
-	if (len < size)
-		snprintf(buf + len, size - len, "\n   # CapEff: %s", uid == 0 ? "the same" :
-			 "none (only root keeps any)");
-}
-
 static void drop_capabilities(int cap_last_cap, const struct identity *id, int sock)
 {
 	static char watch[1024];
@@ -3224,49 +3159,6 @@ static scmp_filter_ctx prepare_syscall_filter(void)
 }
 
 
-/* -v: each row of the tables, as the filter will apply it. */
-static void trace_syscall_rules(void)
-{
-	for (size_t i = 0; i < LEN(denied_calls); i++)
-		trace("  %-17s -> %s   (%s)", denied_calls[i].name,
-		      strerrorname_np(denied_calls[i].errnum), denied_calls[i].why);
-	for (size_t i = 0; i < LEN(arg_rules); i++) {
-		const struct arg_rule *r = &arg_rules[i];
-		char when[96];
-		if (r->test == EQUALS)
-			snprintf(when, sizeof when, "(arg%u & %#llx) == %#llx", r->arg, r->mask, r->value);
-		else
-			snprintf(when, sizeof when, "arg%u has a bit of %#llx%s", r->arg, r->mask,
-				 r->test == ANY_BIT_BUT_QUERY ? ", unless it is 0xffffffff" : "");
-		trace("  %-17s -> %s if %s   (%s)", r->name, strerrorname_np(r->errnum), when, r->why);
-	}
-}
-
-/* Append WORD to "   # ..." lines of up to 76 columns; returns the new length. */
-static size_t append_wrapped(char *buf, size_t size, size_t len, const char *word)
-{
-	const char *line = strrchr(buf, '\n');
-	size_t column = len - (line ? line + 1 - buf : 0);
-	if (len < size)
-		len += snprintf(buf + len, size - len, "%s%s", column + strlen(word) > 75 ?
-				"\n   #  " : " ", word);
-	return len;
-}
-
-/* -s: the status lines, and the names of the calls in the tables. */
-static void syscall_filter_hint(char *buf, size_t size)
-{
-	size_t len = snprintf(buf, size, "grep -E '^(NoNewPrivs|Seccomp):' /proc/%%1$d/status"
-			      "   # 1, and 2: a filter\n   # refused:");
-	for (size_t i = 0; i < LEN(denied_calls); i++)
-		len = append_wrapped(buf, size, len, denied_calls[i].name);
-	if (len < size)
-		len += snprintf(buf + len, size - len, "\n   # refused for some arguments:");
-	for (size_t i = 0; i < LEN(arg_rules); i++)
-		if (i == 0 || strcmp(arg_rules[i].name, arg_rules[i - 1].name))
-			len = append_wrapped(buf, size, len, arg_rules[i].name);
-}
-
 static void install_syscall_filter(void)
 {
 	static char watch[2048];
@@ -3331,64 +3223,6 @@ static void close_inherited_fds(void)
 	if (syscall(SYS_close_range, 3, ~0u, 0) < 0)
 		for (int fd = 3; fd < OPEN_FILES_HARD; fd++)
 			close(fd);
-}
-
-/* The file execvp() would run for COMMAND, looked up along PATH as it
- * does; false if there is none. */
-static bool command_file(const char *command, char *path, size_t size)
-{
-	if (strchr(command, '/'))
-		return snprintf(path, size, "%s", command) < (int)size && access(path, F_OK) == 0;
-	for (const char *dir = container_path; *dir; ) {
-		size_t len = strcspn(dir, ":");
-		snprintf(path, size, "%.*s/%s", (int)len, dir, command);
-		if (access(path, X_OK) == 0)
-			return true;
-		dir += len + !!dir[len];
-	}
-	return false;
-}
-
-/* execve() answers ENOENT for a file that is there when what it needs to
- * run it is not (execve(2)): the interpreter on a script's #! line -- one
- * that ends in the carriage return of a file saved with Windows line
- * endings, too -- or the ELF interpreter (the dynamic loader) a
- * dynamically linked program names in its PT_INTERP header (elf(5)).
- * Say which, and what to do. */
-static void explain_missing_interpreter(const char *command)
-{
-	char path[PATH_MAX], head[256], interp[PATH_MAX] = "";
-	Elf64_Ehdr elf;
-	Elf64_Phdr ph;
-	if (!command_file(command, path, sizeof path))
-		return;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -1 : pread(fd, head, sizeof head - 1, 0);
-	if (n >= 2 && head[0] == '#' && head[1] == '!') {
-		head[n] = '\0';
-		const char *name = head + 2 + strspn(head + 2, " \t");
-		int len = strcspn(name, " \t\n");
-		bool crlf = len > 0 && name[len - 1] == '\r';
-		if (crlf)
-			fprintf(stderr, "contained: %s: its #! line ends in a carriage return: the file "
-				"has Windows line endings (convert it: sed -i 's/\\r$//' FILE)\n", path);
-		else
-			fprintf(stderr, "contained: %s: its interpreter %.*s (from its #! line) is not "
-				"in the rootfs\n", path, len, name);
-	} else if (n >= (ssize_t)sizeof elf && !memcmp(head, ELFMAG, SELFMAG) && head[EI_CLASS] == ELFCLASS64) {
-		memcpy(&elf, head, sizeof elf);
-		for (int i = 0; i < elf.e_phnum && !interp[0]; i++)
-			if (pread(fd, &ph, sizeof ph, elf.e_phoff + (off_t)i * elf.e_phentsize) == sizeof ph &&
-			    ph.p_type == PT_INTERP && ph.p_filesz < sizeof interp &&
-			    pread(fd, interp, ph.p_filesz, ph.p_offset) == (ssize_t)ph.p_filesz)
-				interp[ph.p_filesz] = '\0';
-		if (interp[0])
-			fprintf(stderr, "contained: %s is linked against %s, which is not in the rootfs: "
-				"it was built for another system; use a static build, or one made for "
-				"this rootfs's distribution\n", path, interp);
-	}
-	if (fd >= 0)
-		close(fd);
 }
 
 /* The environment the command starts with: PATH; HOME, USER, LOGNAME and
@@ -5414,9 +5248,14 @@ static int enter_container(struct options *o)
 
 
 /* ------------------------------------------------------------------------ *
- * Appendix E. Narration
+ * Appendix E. Narration: how the launcher talks
  *
- * The lesson's output, kept out of its way.  -v (verbose) prints each
+ * Why an appendix: what the launcher says about a stage is not the stage.
+ * The sections call stage(), done(), trace() and die() and leave the rest
+ * to this appendix: the -s pauses and hints, -v's tables, the longer
+ * explanations of a command that cannot run, the generated hostnames.
+ *
+ * -v (verbose) prints each
  * system call a stage makes, with its real arguments and flags by name, to
  * match against this source and against strace, and how long the stage
  * took, to see where a launch spends its time (`make bench` adds them up).
@@ -5623,6 +5462,190 @@ static void give_up_quietly(void)
 {
 	_exit(EXIT_LAUNCHER);
 }
+
+/* ---- the hints -s shows and the rules -v lists ---- */
+
+/* -s: `grep . FILE...` prints each limit file as path:value: the rows both
+ * layouts have and every host has (memory, pids, CPU quota and weight).
+ * The paths hold no '%': a hostname is letters, digits, '-' and '.'. */
+static void limit_files_hint(char *buf, size_t size)
+{
+	char controller[16];
+	size_t len = snprintf(buf, size, "grep .");
+	for (size_t i = 0; i < LEN(cgroup_knobs); i++) {
+		const struct cgroup_knob *k = &cgroup_knobs[i];
+		if (k->optional || !k->v2_file || !k->v1_file)
+			continue;
+		const char *dir = cgroup_dir_of(controller_of(knob_file(k), controller, sizeof controller));
+		if (dir && len < size)
+			len += snprintf(buf + len, size - len, " %s/%s", dir, knob_file(k));
+	}
+}
+
+/* -s: the hex masks /proc/PID/status shows, decoded from the keep-list. */
+static void capabilities_hint(unsigned uid, char *buf, size_t size)
+{
+	size_t len = snprintf(buf, size, "grep -E '^(Uid|Cap(Eff|Bnd)):' /proc/%%1$d/status\n"
+			      "   # CapBnd:");
+	for (size_t i = 0; i < LEN(kept_capabilities); i++) {
+		char *name = cap_to_name(kept_capabilities[i]);
+		if (name && len < size)
+			len += snprintf(buf + len, size - len, " %s", name);
+		cap_free(name);
+	}
+	if (len < size)
+		snprintf(buf + len, size - len, "\n   # CapEff: %s", uid == 0 ? "the same" :
+			 "none (only root keeps any)");
+}
+
+/* -v: each row of the tables, as the filter will apply it. */
+static void trace_syscall_rules(void)
+{
+	for (size_t i = 0; i < LEN(denied_calls); i++)
+		trace("  %-17s -> %s   (%s)", denied_calls[i].name,
+		      strerrorname_np(denied_calls[i].errnum), denied_calls[i].why);
+	for (size_t i = 0; i < LEN(arg_rules); i++) {
+		const struct arg_rule *r = &arg_rules[i];
+		char when[96];
+		if (r->test == EQUALS)
+			snprintf(when, sizeof when, "(arg%u & %#llx) == %#llx", r->arg, r->mask, r->value);
+		else
+			snprintf(when, sizeof when, "arg%u has a bit of %#llx%s", r->arg, r->mask,
+				 r->test == ANY_BIT_BUT_QUERY ? ", unless it is 0xffffffff" : "");
+		trace("  %-17s -> %s if %s   (%s)", r->name, strerrorname_np(r->errnum), when, r->why);
+	}
+}
+
+/* Append WORD to "   # ..." lines of up to 76 columns; returns the new length. */
+static size_t append_wrapped(char *buf, size_t size, size_t len, const char *word)
+{
+	const char *line = strrchr(buf, '\n');
+	size_t column = len - (line ? line + 1 - buf : 0);
+	if (len < size)
+		len += snprintf(buf + len, size - len, "%s%s", column + strlen(word) > 75 ?
+				"\n   #  " : " ", word);
+	return len;
+}
+
+/* -s: the status lines, and the names of the calls in the tables. */
+static void syscall_filter_hint(char *buf, size_t size)
+{
+	size_t len = snprintf(buf, size, "grep -E '^(NoNewPrivs|Seccomp):' /proc/%%1$d/status"
+			      "   # 1, and 2: a filter\n   # refused:");
+	for (size_t i = 0; i < LEN(denied_calls); i++)
+		len = append_wrapped(buf, size, len, denied_calls[i].name);
+	if (len < size)
+		len += snprintf(buf + len, size - len, "\n   # refused for some arguments:");
+	for (size_t i = 0; i < LEN(arg_rules); i++)
+		if (i == 0 || strcmp(arg_rules[i].name, arg_rules[i - 1].name))
+			len = append_wrapped(buf, size, len, arg_rules[i].name);
+}
+
+/* ---- errors that explain themselves ---- */
+
+/* Say why -c names nothing to run, and what would. */
+static void die_command_not_found(int rootfs, const struct options *o)
+{
+	const char *command = o->argv[0], *base = strrchr(command, '/');
+	if (errno == EISDIR)
+		die("-c %s: a directory in %s, not a program", command, o->rootfs);
+	if (strchr(command, ' '))
+		die("-c '%s': not found in %s; the command and each of its arguments are "
+		    "separate words, as in -c /bin/echo hi", command, o->rootfs);
+	if (base && base[1] && find_in_rootfs(rootfs, base + 1) == 0)
+		die("-c %s: not found in %s, but %s is on the container's PATH: try -c %s",
+		    command, o->rootfs, base + 1, base + 1);
+	die("-c %s: not found in %s (looked %s); is the rootfs complete?", command, o->rootfs,
+	    base ? "at that path" : "along PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+}
+
+/* The file execvp() would run for COMMAND, looked up along PATH as it
+ * does; false if there is none. */
+static bool command_file(const char *command, char *path, size_t size)
+{
+	if (strchr(command, '/'))
+		return snprintf(path, size, "%s", command) < (int)size && access(path, F_OK) == 0;
+	for (const char *dir = container_path; *dir; ) {
+		size_t len = strcspn(dir, ":");
+		snprintf(path, size, "%.*s/%s", (int)len, dir, command);
+		if (access(path, X_OK) == 0)
+			return true;
+		dir += len + !!dir[len];
+	}
+	return false;
+}
+
+/* execve() answers ENOENT for a file that is there when what it needs to
+ * run it is not (execve(2)): the interpreter on a script's #! line -- one
+ * that ends in the carriage return of a file saved with Windows line
+ * endings, too -- or the ELF interpreter (the dynamic loader) a
+ * dynamically linked program names in its PT_INTERP header (elf(5)).
+ * Say which, and what to do. */
+static void explain_missing_interpreter(const char *command)
+{
+	char path[PATH_MAX], head[256], interp[PATH_MAX] = "";
+	Elf64_Ehdr elf;
+	Elf64_Phdr ph;
+	if (!command_file(command, path, sizeof path))
+		return;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : pread(fd, head, sizeof head - 1, 0);
+	if (n >= 2 && head[0] == '#' && head[1] == '!') {
+		head[n] = '\0';
+		const char *name = head + 2 + strspn(head + 2, " \t");
+		int len = strcspn(name, " \t\n");
+		bool crlf = len > 0 && name[len - 1] == '\r';
+		if (crlf)
+			fprintf(stderr, "contained: %s: its #! line ends in a carriage return: the file "
+				"has Windows line endings (convert it: sed -i 's/\\r$//' FILE)\n", path);
+		else
+			fprintf(stderr, "contained: %s: its interpreter %.*s (from its #! line) is not "
+				"in the rootfs\n", path, len, name);
+	} else if (n >= (ssize_t)sizeof elf && !memcmp(head, ELFMAG, SELFMAG) && head[EI_CLASS] == ELFCLASS64) {
+		memcpy(&elf, head, sizeof elf);
+		for (int i = 0; i < elf.e_phnum && !interp[0]; i++)
+			if (pread(fd, &ph, sizeof ph, elf.e_phoff + (off_t)i * elf.e_phentsize) == sizeof ph &&
+			    ph.p_type == PT_INTERP && ph.p_filesz < sizeof interp &&
+			    pread(fd, interp, ph.p_filesz, ph.p_offset) == (ssize_t)ph.p_filesz)
+				interp[ph.p_filesz] = '\0';
+		if (interp[0])
+			fprintf(stderr, "contained: %s is linked against %s, which is not in the rootfs: "
+				"it was built for another system; use a static build, or one made for "
+				"this rootfs's distribution\n", path, interp);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+/* ---- generated hostnames ---- */
+
+/* Generated hostnames are a short hex time stamp and a tarot card, which is
+ * easier to say across a classroom than a container id.  The 78 cards: 22
+ * major arcana, then 14 ranks in each of 4 suits. */
+static const char *const major_arcana[22] = {
+	"the-fool", "the-magician", "the-high-priestess", "the-empress",
+	"the-emperor", "the-hierophant", "the-lovers", "the-chariot",
+	"strength", "the-hermit", "wheel-of-fortune", "justice",
+	"the-hanged-man", "death", "temperance", "the-devil", "the-tower",
+	"the-star", "the-moon", "the-sun", "judgement", "the-world",
+};
+static const char *const ranks[14] = {
+	"ace", "two", "three", "four", "five", "six", "seven", "eight",
+	"nine", "ten", "page", "knight", "queen", "king",
+};
+static const char *const suits[4] = { "wands", "cups", "swords", "pentacles" };
+
+static void generate_hostname(unsigned long stamp, unsigned card, char *buf, size_t size)
+{
+	card %= 78;
+	if (card < 22)
+		snprintf(buf, size, "%06lx-%s", stamp & 0xffffff, major_arcana[card]);
+	else
+		snprintf(buf, size, "%06lx-%s-of-%s", stamp & 0xffffff,
+			 ranks[(card - 22) % 14], suits[(card - 22) / 14]);
+}
+
+/* ---- small helpers every section uses ---- */
 
 /* Write a short formatted string to a kernel file such as uid_map or
  * memory.max.  These files want the whole value in a single write().

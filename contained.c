@@ -23,7 +23,8 @@
  *   6. Mounts + pivot_root  put_rootfs_in_place(), mount_pseudo_filesystems(),
  *                           pivot_into_rootfs(), mask_host_proc_files()
  *   6b. Files               prepare_binds(), put_overlay_in_place(),
- *                           bind_hosts_files(), mount_files(), enter_workdir()
+ *                           bind_own_etc_hosts(), mount_binds_and_readonly_root(),
+ *                           enter_workdir()
  *   7. Capabilities         drop_capabilities()
  *   8. Seccomp              install_syscall_filter()
  *   9. Exec / PID 1         exec_command(), run_init()
@@ -35,7 +36,7 @@
  * in with, each hooked into the stages above at one or two points, and the
  * launcher's own voice.
  *
- *   A. -S: shared namespaces  warn_shared_namespaces(), bind_hosts_instead()
+ *   A. -S: shared namespaces  warn_shared_namespaces(), bind_host_mount_instead()
  *   B. -n: network            prepare_network(), connect_network() (parent),
  *                             bind_resolv_conf(), configure_eth0() (child);
  *                             the netlink messages, built by hand
@@ -1250,7 +1251,8 @@ static bool first_of_controller(size_t i, bool *optional)
 }
 
 /* The value a row writes, as text. */
-static void knob_value(const struct cgroup_knob *k, const struct options *o, char *buf, size_t size)
+static void format_knob_value(const struct cgroup_knob *k, const struct options *o, char *buf,
+			      size_t size)
 {
 	bool v2 = cgroup.version == 2;
 	switch (k->value) {
@@ -1469,7 +1471,7 @@ static void set_limits(const struct options *o)
 		snprintf(path, sizeof path, "%s/%s", dir, file);
 		if (cgroup_knobs[i].optional && access(path, F_OK) < 0)
 			continue;
-		knob_value(&cgroup_knobs[i], o, value, sizeof value);
+		format_knob_value(&cgroup_knobs[i], o, value, sizeof value);
 		if (write_file(path, "%s", value) < 0)
 			die_errno("writing %s to %s", value, path);
 	}
@@ -2263,7 +2265,7 @@ static void mount_cgroup(int root)
 			MS_NOEXEC, "mode=0755,size=64k");
 }
 
-static void bind_hosts_instead(int root, const struct pseudo_mount *m);   /* -S: Appendix A */
+static void bind_host_mount_instead(int root, const struct pseudo_mount *m);   /* -S: Appendix A */
 
 static void mount_pseudo_filesystems(int root, unsigned long shared)
 {
@@ -2272,7 +2274,7 @@ static void mount_pseudo_filesystems(int root, unsigned long shared)
 		const struct pseudo_mount *m = &pseudo_mounts[i];
 		make_dir_in_rootfs(root, m->target, m->mode);
 		if (shared & m->owner)
-			bind_hosts_instead(root, m);
+			bind_host_mount_instead(root, m);
 		else
 			mount_in_rootfs(m->type, root, m->target, m->type, m->flags, m->data);
 	}
@@ -2590,15 +2592,15 @@ static void attach_in_rootfs(int mnt, int root, const char *target)
 
 /* Child: attach MNT on DIR for a moment, as a place to build from: a bind
  * source or an overlay layer must be a mount in the caller's namespace
- * (Linux 6.1 refuses detached ones).  unstage() takes it away again; what
- * was built from it keeps it alive. */
-static void stage_at(int mnt, int root, const char *dir)
+ * (Linux 6.1 refuses detached ones).  detach_temporary() takes it away
+ * again; what was built from it keeps it alive. */
+static void attach_temporarily(int mnt, int root, const char *dir)
 {
 	attach_in_rootfs(mnt, root, dir);
 }
 
 /* Detach the mount whose root MNT is (umount2(2), MNT_DETACH). */
-static void unstage(int mnt)
+static void detach_temporary(int mnt)
 {
 	char path[32];
 	snprintf(path, sizeof path, "/proc/self/fd/%d", mnt);
@@ -2612,7 +2614,7 @@ static void unstage(int mnt)
  * container's own /etc/hosts and /etc/hostname, written in a 16k tmpfs
  * staged on /dev and bound over the rootfs's files.  A rootfs without
  * /etc, or with something other than a file there, keeps its own. */
-static void bind_hosts_files(int root, const char *hostname)
+static void bind_own_etc_hosts(int root, const char *hostname)
 {
 	static const char *const files[] = { "hosts", "hostname" };
 	char text[512], target[32], source[32];
@@ -2634,7 +2636,7 @@ static void bind_hosts_files(int root, const char *hostname)
 		close(fd);
 	}
 	make_dir_in_rootfs(root, "/dev", 0755);
-	stage_at(mnt, root, "/dev");
+	attach_temporarily(mnt, root, "/dev");
 	for (size_t i = 0; i < LEN(files); i++) {
 		snprintf(target, sizeof target, "/etc/%s", files[i]);
 		int fd = openat(etc, files[i], O_CREAT | O_WRONLY | O_NOFOLLOW | O_NONBLOCK |
@@ -2650,7 +2652,7 @@ static void bind_hosts_files(int root, const char *hostname)
 		bind_in_rootfs(source, root, target);
 		close(src);
 	}
-	unstage(mnt);
+	detach_temporary(mnt);
 	close(etc);
 	done();
 }
@@ -2677,7 +2679,7 @@ static int put_overlay_in_place(int lower, int upper_tree, unsigned long long me
 	if (!present_in_rootfs(lower, "/dev"))
 		die("-o: the rootfs has no /dev directory, which the overlay is built on; "
 		    "create one (mkdir ROOTFS/dev)");
-	stage_at(staging, lower, "/dev");
+	attach_temporarily(staging, lower, "/dev");
 	int upper = openat(staging, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int work = openat(staging, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (upper < 0 || work < 0)
@@ -2707,7 +2709,7 @@ static int put_overlay_in_place(int lower, int upper_tree, unsigned long long me
 	close(fs);
 	close(upper);
 	close(work);
-	unstage(staging);
+	detach_temporary(staging);
 	snprintf(lower_path, sizeof lower_path, "/proc/self/fd/%d", lower);
 	trace("umount2(\"%s\", MNT_DETACH); move_mount(%d, \"\", AT_FDCWD, \"/\", "
 	      "MOVE_MOUNT_F_EMPTY_PATH); fchdir(%d)", lower_path, merged, merged);
@@ -2751,12 +2753,11 @@ static void make_path_in_rootfs(int root, const char *path, enum last_component 
 	}
 }
 
-
 /* -r, right after the rootfs is in place: the mounts under it that came
  * along with it (open_tree copies a tree of mounts) read-only now, with a
- * recursive mount_setattr(2); / itself only at the end of mount_files(),
- * once the launcher's mount points are made.  (A / the host mounted
- * read-only stays so.) */
+ * recursive mount_setattr(2); / itself only at the end of
+ * mount_binds_and_readonly_root(), once the launcher's mount points are
+ * made.  (A / the host mounted read-only stays so.) */
 static void make_rootfs_submounts_readonly(int tree)
 {
 	struct mount_attr_arg ro = { .attr_set = MOUNT_ATTR_RDONLY }, rw = { .attr_clr = MOUNT_ATTR_RDONLY };
@@ -2771,7 +2772,7 @@ static void make_rootfs_submounts_readonly(int tree)
 }
 
 /* Child, after the pseudo-filesystems, before the pivot. */
-static void mount_files(int root, const struct options *o)
+static void mount_binds_and_readonly_root(int root, const struct options *o)
 {
 	static const struct { const char *target, *mode; } scratch[] = {
 		{ "/tmp", "1777" }, { "/run", "0755" },
@@ -3766,10 +3767,10 @@ int main(int argc, char **argv)
 		make_rootfs_submounts_readonly(tree);   /* 6b: before anything is mounted on it */
 	if (o.overlay)
 		tree = put_overlay_in_place(tree, overlay_upper, o.memory);  /* 6b */
-	bind_hosts_files(tree, o.hostname);             /* 6b: before /dev is mounted */
+	bind_own_etc_hosts(tree, o.hostname);           /* 6b: before /dev is mounted */
 	bind_resolv_conf(tree);                         /* Appendix B: before /dev is mounted */
 	mount_pseudo_filesystems(tree, o.shared);       /* 6: while the host's /proc is in view */
-	mount_files(tree, &o);                          /* 6b */
+	mount_binds_and_readonly_root(tree, &o);        /* 6b */
 	pivot_into_rootfs();                            /* 6 */
 	set_hostname_and_loopback(o.hostname, o.shared);  /* 6: before /proc/sys is read-only */
 	mask_host_proc_files(tree);                     /* 6: the new /proc is there now */
@@ -3845,7 +3846,7 @@ static void warn_shared_namespaces(unsigned long shared)
 
 /* Child, before the pivot: the host's own proc or sysfs on M's target,
  * for a namespace the container does not own (see above). */
-static void bind_hosts_instead(int root, const struct pseudo_mount *m)
+static void bind_host_mount_instead(int root, const struct pseudo_mount *m)
 {
 	trace("(%s shared with the host: its %s, bound read-only, instead of a new %s)",
 	      m->owner == CLONE_NEWPID ? "pid namespace" : "network namespace", m->target, m->type);
@@ -4460,7 +4461,7 @@ static void configure_eth0(void)
 	done();
 }
 
-/* Child, like bind_hosts_files() (6b) and before /dev is mounted: the
+/* Child, like bind_own_etc_hosts() (6b) and before /dev is mounted: the
  * host's DNS configuration as /etc/resolv.conf, a file in a 16k tmpfs
  * bound over the rootfs's, which keeps its own contents. */
 static void bind_resolv_conf(int root)
@@ -4489,12 +4490,12 @@ static void bind_resolv_conf(int root)
 	}
 	close(fd);
 	make_dir_in_rootfs(root, "/dev", 0755);
-	stage_at(mnt, root, "/dev");
+	attach_temporarily(mnt, root, "/dev");
 	int src = openat(mnt, "resolv.conf", O_PATH | O_CLOEXEC);
 	snprintf(source, sizeof source, "/proc/self/fd/%d", src);
 	bind_in_rootfs(source, root, "/etc/resolv.conf");
 	close(src);
-	unstage(mnt);
+	detach_temporary(mnt);
 	close(etc);
 	done();
 }

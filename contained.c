@@ -521,6 +521,54 @@ static int parse_bind(const char *s, struct bind *b)
 
 static int parse_shared(const char *list, unsigned long *shared, char *err, size_t errlen);
 
+/* Once every option is read: what each mode needs and what cannot go
+ * together.  -l takes nothing else; -x only what a process entering a
+ * running container may choose; a launch needs -m, -u and -c, and no two
+ * options that say opposite things.  SEEN: the option letters given. */
+static int check_combinations(const struct options *o, const bool seen[128], char *err,
+			      size_t errlen)
+{
+	if (o->list) {
+		for (const char *c = "muHMCPebworitTsvqcSx"; *c; c++)
+			if (seen[(int)*c])
+				return option_error(err, errlen, "-l: lists the running containers "
+						    "and takes no other option (-%c)", *c);
+		return 0;
+	}
+	if (o->enter) {
+		for (const char *c = "mHMCPbroisS"; *c; c++)
+			if (seen[(int)*c])
+				return option_error(err, errlen, "-x: -%c cannot go with it: the "
+						    "container runs already, with its own; -x takes "
+						    "-u, -e, -w, -t, -T, -v and -q", *c);
+		if (!o->argv)
+			return option_error(err, errlen, "-x %s: -c COMMAND is required, e.g. "
+					    "-c /bin/sh", shown(o->enter));
+		return 0;
+	}
+	if ((!o->rootfs[0] && misplaced(o->argv, "-m")) || (!o->have_uid && misplaced(o->argv, "-u")))
+		return option_error(err, errlen, "%s came after -c, where it belongs to the "
+				    "command: options must come before -c", o->rootfs[0] ? "-u" : "-m");
+	if (!o->rootfs[0])
+		return option_error(err, errlen, "-m ROOTFS is required: the directory to use as "
+				    "the container's / (build one with `sudo make rootfs`)");
+	if (!o->have_uid)
+		return option_error(err, errlen, "-u UID is required: 0 for the container's root, "
+				    "or another id up to %u", CONTAINER_IDS - 1);
+	if (!o->argv)
+		return option_error(err, errlen, "-c COMMAND is required, e.g. -c /bin/sh");
+	if ((o->shared & CLONE_NEWUTS) && o->hostname[0])
+		return option_error(err, errlen, "-H and -S uts: the hostname is the host's when "
+				    "the UTS namespace is shared; choose one");
+	if ((o->shared & CLONE_NEWNET) && o->network)
+		return option_error(err, errlen, "-n and -S net: -n gives the container a network "
+				    "of its own, -S net the host's; choose one");
+	if (o->quiet && (o->verbose || o->step))
+		return option_error(err, errlen, "-q: cannot go with %s, which prints what -q "
+				    "silences; choose one", o->verbose ? "-v" : "-s");
+	return 0;
+}
+
 /* Returns 0, or -1 with a message for the user in ERR.  -h or --help
  * anywhere before -c sets o->help and nothing else is checked. */
 static int parse_options(int argc, char **argv, struct options *o, char *err, size_t errlen)
@@ -670,45 +718,7 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 				    "after -c", shown(argv[optind]));
 parsed:
 	o->have_uid = have_uid;
-	if (o->list) {
-		for (const char *c = "muHMCPebworitTsvqcSx"; *c; c++)
-			if (seen[(int)*c])
-				return option_error(err, errlen, "-l: lists the running containers "
-						    "and takes no other option (-%c)", *c);
-		return 0;
-	}
-	if (o->enter) {
-		for (const char *c = "mHMCPbroisS"; *c; c++)
-			if (seen[(int)*c])
-				return option_error(err, errlen, "-x: -%c cannot go with it: the "
-						    "container runs already, with its own; -x takes "
-						    "-u, -e, -w, -t, -T, -v and -q", *c);
-		if (!o->argv)
-			return option_error(err, errlen, "-x %s: -c COMMAND is required, e.g. "
-					    "-c /bin/sh", shown(o->enter));
-		return 0;
-	}
-	if ((!o->rootfs[0] && misplaced(o->argv, "-m")) || (!have_uid && misplaced(o->argv, "-u")))
-		return option_error(err, errlen, "%s came after -c, where it belongs to the "
-				    "command: options must come before -c", o->rootfs[0] ? "-u" : "-m");
-	if (!o->rootfs[0])
-		return option_error(err, errlen, "-m ROOTFS is required: the directory to use as "
-				    "the container's / (build one with `sudo make rootfs`)");
-	if (!have_uid)
-		return option_error(err, errlen, "-u UID is required: 0 for the container's root, "
-				    "or another id up to %u", CONTAINER_IDS - 1);
-	if (!o->argv)
-		return option_error(err, errlen, "-c COMMAND is required, e.g. -c /bin/sh");
-	if ((o->shared & CLONE_NEWUTS) && o->hostname[0])
-		return option_error(err, errlen, "-H and -S uts: the hostname is the host's when "
-				    "the UTS namespace is shared; choose one");
-	if ((o->shared & CLONE_NEWNET) && o->network)
-		return option_error(err, errlen, "-n and -S net: -n gives the container a network "
-				    "of its own, -S net the host's; choose one");
-	if (o->quiet && (o->verbose || o->step))
-		return option_error(err, errlen, "-q: cannot go with %s, which prints what -q "
-				    "silences; choose one", o->verbose ? "-v" : "-s");
-	return 0;
+	return check_combinations(o, seen, err, errlen);
 }
 
 /* ------------------------------------------------------------------------ *
@@ -4482,8 +4492,8 @@ static void bind_resolv_conf(int root)
 	close(fd);
 	fd = openat(etc, "resolv.conf", O_CREAT | O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		warn("/etc/resolv.conf in the rootfs is not a regular file (%s); the container "
-		     "keeps it", strerror(errno));
+		skipped("/etc/resolv.conf in the rootfs is not a regular file (%s); the "
+			"container keeps it", strerror(errno));
 		close(mnt);
 		close(etc);
 		return;

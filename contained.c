@@ -1865,8 +1865,11 @@ static void write_id_maps(pid_t pid)
 }
 
 /* A detached copy of the mount at FD (open_tree(2)).  With USERNS >= 0 it
- * is idmapped with that namespace; ATTR adds other MOUNT_ATTR_* flags.
- * Returns the tree, or -1 with errno from mount_setattr(2). */
+ * is idmapped with that namespace (NO_IDMAP: not); ATTR adds other
+ * MOUNT_ATTR_* flags.  Returns the tree, or -1 with errno from
+ * mount_setattr(2). */
+#define NO_IDMAP (-1)
+
 static int detached_copy(int fd, int userns, unsigned long long attr)
 {
 	trace("open_tree(%d, \"\", AT_EMPTY_PATH|OPEN_TREE_CLONE|AT_RECURSIVE)", fd);
@@ -1917,7 +1920,7 @@ static int clone_rootfs_mount(int rootfs, pid_t pid)
 		done();
 		return tree;
 	}
-	if ((tree = detached_copy(rootfs, -1, 0)) < 0)
+	if ((tree = detached_copy(rootfs, NO_IDMAP, 0)) < 0)
 		die_errno("mount_setattr: cannot make the rootfs nodev and nosuid (Linux 5.12 or later needed)");
 	close(rootfs);
 	skipped("no idmapped mount for the rootfs (%s); the container's root will see its "
@@ -2506,11 +2509,11 @@ static void prepare_binds(struct options *o, const struct identity *id)
 				      HOST_ID_BASE + id->gid, 1);
 			userns = idmap_userns(uid_map, gid_map);
 		}
-		b->tree = detached_copy(fd, map ? userns : -1, ro);
+		b->tree = detached_copy(fd, map ? userns : NO_IDMAP, ro);
 		if (b->tree < 0 && map) {
 			warn("-b %s: this filesystem cannot be idmapped (%s); its files keep their "
 			     "host owners, which the container sees as nobody", b->host, strerror(errno));
-			b->tree = detached_copy(fd, -1, ro);
+			b->tree = detached_copy(fd, NO_IDMAP, ro);
 		}
 		if (b->tree < 0)
 			die_errno("-b %s: making the copy%s", b->host, ro ? " read-only" : "");
@@ -2620,36 +2623,33 @@ static void detach_temporary(int mnt)
 	close(mnt);
 }
 
-/* Child, with the rootfs in place and before /dev is mounted: the
- * container's own /etc/hosts and /etc/hostname, written in a 16k tmpfs
- * staged on /dev and bound over the rootfs's files.  A rootfs without
- * /etc, or with something other than a file there, keeps its own. */
-static void bind_own_etc_hosts(int root, const char *hostname)
+/* Child, with the rootfs in place and before /dev is mounted: N files of
+ * the launcher's making, NAMES[i] holding TEXTS[i], bound over the
+ * rootfs's /etc/NAME for the run.  They are written in a 16k tmpfs of
+ * their own, attached on /dev for the moment (a bind source must be a
+ * mount of ours).  The rootfs's files are never written: a missing one
+ * gets an empty file to mount over, and one that is not a regular file is
+ * kept, with a warning.  Returns false, having done nothing, when the
+ * rootfs has no /etc. */
+static bool bind_over_etc(int root, const char *const names[], const char *const texts[],
+			  size_t n)
 {
-	static const char *const files[] = { "hosts", "hostname" };
-	char text[512], target[32], source[32];
-	stage("grep /etc/host /proc/%1$d/mountinfo", "giving the container its own /etc/hosts "
-	      "and /etc/hostname");
+	char target[PATH_MAX], source[32];
 	int etc = resolve_in_rootfs(root, "/etc");
-	if (etc < 0) {
-		skipped("the rootfs has no /etc");
-		return;
-	}
+	if (etc < 0)
+		return false;
 	int mnt = new_tmpfs("size=16k,mode=0755");
-	snprintf(text, sizeof text, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost "
-		 "ip6-loopback\n127.0.1.1\t%s\n", hostname);
-	const char *const contents[] = { text, hostname };
-	for (size_t i = 0; i < LEN(files); i++) {
-		int fd = openat(mnt, files[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0 || dprintf(fd, "%s%s", contents[i], i == 1 ? "\n" : "") < 0)
-			die_errno("writing the container's /etc/%s", files[i]);
+	for (size_t i = 0; i < n; i++) {
+		int fd = openat(mnt, names[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 || dprintf(fd, "%s", texts[i]) < 0)
+			die_errno("writing the container's /etc/%s", names[i]);
 		close(fd);
 	}
 	make_dir_in_rootfs(root, "/dev", 0755);
 	attach_temporarily(mnt, root, "/dev");
-	for (size_t i = 0; i < LEN(files); i++) {
-		snprintf(target, sizeof target, "/etc/%s", files[i]);
-		int fd = openat(etc, files[i], O_CREAT | O_WRONLY | O_NOFOLLOW | O_NONBLOCK |
+	for (size_t i = 0; i < n; i++) {
+		snprintf(target, sizeof target, "/etc/%s", names[i]);
+		int fd = openat(etc, names[i], O_CREAT | O_WRONLY | O_NOFOLLOW | O_NONBLOCK |
 				O_CLOEXEC, 0644);
 		if (fd < 0) {
 			warn("%s in the rootfs is not a regular file (%s); the container keeps it",
@@ -2657,13 +2657,32 @@ static void bind_own_etc_hosts(int root, const char *hostname)
 			continue;
 		}
 		close(fd);
-		int src = openat(mnt, files[i], O_PATH | O_CLOEXEC);
+		int src = openat(mnt, names[i], O_PATH | O_CLOEXEC);
 		snprintf(source, sizeof source, "/proc/self/fd/%d", src);
 		bind_in_rootfs(source, root, target);
 		close(src);
 	}
 	detach_temporary(mnt);
 	close(etc);
+	return true;
+}
+
+/* The name the container knows itself by, where its programs look it up
+ * (see above). */
+static void bind_own_etc_hosts(int root, const char *hostname)
+{
+	static const char *const names[] = { "hosts", "hostname" };
+	char hosts[512], name[80];
+	stage("grep /etc/host /proc/%1$d/mountinfo", "giving the container its own /etc/hosts "
+	      "and /etc/hostname");
+	snprintf(hosts, sizeof hosts, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost "
+		 "ip6-loopback\n127.0.1.1\t%s\n", hostname);
+	snprintf(name, sizeof name, "%s\n", hostname);
+	const char *const texts[] = { hosts, name };
+	if (!bind_over_etc(root, names, texts, LEN(names))) {
+		skipped("the rootfs has no /etc");
+		return;
+	}
 	done();
 }
 
@@ -3243,6 +3262,8 @@ static void close_inherited_fds(void)
  * caller's value (left out when the caller has none, as Docker does). */
 static void set_environment(const struct options *o, const struct identity *id)
 {
+	/* the caller's values are copied first: clearenv() takes away the
+	 * strings getenv() pointed into.  kept[i] is -e NAME's, the last TERM */
 	char *kept[MAX_ENV + 1] = { 0 };
 	const char *term = getenv("TERM");
 	kept[MAX_ENV] = term ? strdup(term) : NULL;
@@ -4472,41 +4493,19 @@ static void configure_eth0(void)
 }
 
 /* Child, like bind_own_etc_hosts() (6b) and before /dev is mounted: the
- * host's DNS configuration as /etc/resolv.conf, a file in a 16k tmpfs
- * bound over the rootfs's, which keeps its own contents. */
+ * host's DNS configuration as /etc/resolv.conf, bound over the rootfs's,
+ * which keeps its own contents. */
 static void bind_resolv_conf(int root)
 {
-	char source[32];
+	static const char *const names[] = { "resolv.conf" };
+	const char *const texts[] = { network.resolv };
 	if (!network.on || !network.resolv[0])
 		return;
 	stage("grep resolv /proc/%1$d/mountinfo", "giving the container the host's /etc/resolv.conf");
-	int etc = resolve_in_rootfs(root, "/etc");
-	if (etc < 0) {
+	if (!bind_over_etc(root, names, texts, LEN(names))) {
 		skipped("the rootfs has no /etc");
 		return;
 	}
-	int mnt = new_tmpfs("size=16k,mode=0755");
-	int fd = openat(mnt, "resolv.conf", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0 || dprintf(fd, "%s", network.resolv) < 0)
-		die_errno("writing the container's /etc/resolv.conf");
-	close(fd);
-	fd = openat(etc, "resolv.conf", O_CREAT | O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		skipped("/etc/resolv.conf in the rootfs is not a regular file (%s); the "
-			"container keeps it", strerror(errno));
-		close(mnt);
-		close(etc);
-		return;
-	}
-	close(fd);
-	make_dir_in_rootfs(root, "/dev", 0755);
-	attach_temporarily(mnt, root, "/dev");
-	int src = openat(mnt, "resolv.conf", O_PATH | O_CLOEXEC);
-	snprintf(source, sizeof source, "/proc/self/fd/%d", src);
-	bind_in_rootfs(source, root, "/etc/resolv.conf");
-	close(src);
-	detach_temporary(mnt);
-	close(etc);
 	done();
 }
 

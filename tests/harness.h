@@ -294,6 +294,14 @@ static inline char *list_dir(const char *dir)
 	return out;
 }
 
+/* Remove PATH and everything under it (rm -rf), ignoring failures: the
+ * cleanup of a scratch directory. */
+static inline void rm_rf(const char *path)
+{
+	struct run r = run_sh("rm -rf '%s'", path);
+	run_free(&r);
+}
+
 /* The test rootfs as an absolute path (resolved once). */
 static inline const char *abs_rootfs(void)
 {

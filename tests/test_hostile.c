@@ -50,12 +50,6 @@ static const char *workdir(char *buf, size_t size, const char *what)
 	return buf;
 }
 
-static void rm_rf(const char *path)
-{
-	struct run r = run_sh("rm -rf '%s'", path);
-	run_free(&r);
-}
-
 /* A copy of the test rootfs at DST, without the probes (2 MB, not 30). */
 static void copy_rootfs(const char *dst)
 {

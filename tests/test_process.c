@@ -36,12 +36,6 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* Like read_until, but searching only what arrives after this call. */
-static int read_until_new(int fd, struct buf *b, const char *needle, long timeout_ms)
-{
-	return read_until_from(fd, b, b->len, needle, timeout_ms);
-}
-
 /* "N -> target" lines for every fd of PID, and how many there are. */
 static char *list_fds(pid_t pid, int *count)
 {
@@ -110,7 +104,7 @@ struct started {
 	struct buf b;     /* its stdout so far */
 };
 
-static struct started start_shell(int init, int in, const char *script, const char *ready)
+static struct started start_piped_shell(int init, int in, const char *script, const char *ready)
 {
 	struct started c;
 	int out[2];
@@ -161,7 +155,7 @@ START_TEST(signal_reaches_command)
 		 "while :; do sleep 0.1; done", name, want, name);
 
 	int in = devnull(O_RDONLY);
-	struct started c = start_shell(init, in, script, "ready\n");
+	struct started c = start_piped_shell(init, in, script, "ready\n");
 	close(in);
 	pid_t pid = c.pid;
 	int err = c.err;
@@ -200,7 +194,7 @@ START_TEST(init_untrapped_signal_kills_command)
 {
 	int sig = untrapped[_i];
 	int in = devnull(O_RDONLY);
-	struct started c = start_shell(1, in, "echo ready $$; exec /bin/sleep 30", "ready 2\n");
+	struct started c = start_piped_shell(1, in, "echo ready $$; exec /bin/sleep 30", "ready 2\n");
 	close(in);
 	pid_t pid = c.pid;
 	int err = c.err;
@@ -297,7 +291,7 @@ START_TEST(sigkill_launcher_kills_container)
 	snprintf(script, sizeof script, "/bin/sleep %s & echo ready; /bin/sleep %s", arg, arg);
 
 	int in = devnull(O_RDONLY);
-	struct started c = start_shell(init, in, script, "ready\n");
+	struct started c = start_piped_shell(init, in, script, "ready\n");
 	close(in);
 	pid_t pid = c.pid;
 	int err = c.err;
@@ -422,7 +416,7 @@ START_TEST(sweep_spares_live_container)
 {
 	int inp[2];
 	ck_assert_int_eq(pipe2(inp, O_CLOEXEC), 0);
-	struct started c = start_shell(0, inp[0], "echo ready; read line; echo got $line; exit 7",
+	struct started c = start_piped_shell(0, inp[0], "echo ready; read line; echo got $line; exit 7",
 				       "ready\n");
 	close(inp[0]);
 	pid_t pid = c.pid;
@@ -535,75 +529,23 @@ END_TEST
 
 /* ---- pseudo-terminal ----------------------------------------------------------- */
 
-struct pty_session {
-	pid_t pid;
-	int master;
-	struct buf out;
-};
-
 /* How the container meets the caller's terminal: a pty of its own (the
  * default on a terminal; tests/test_terminal.c has the details), or the
  * caller's own terminal as it is (-T). */
 static const char *const pty_modes[] = { NULL, "-T" };
 
-static void pty_start(struct pty_session *s, unsigned short rows, unsigned short cols,
-		      const char *mode)
-{
-	buf_init(&s->out);
-	char *argv[] = { (char *)contained_bin(), "-m", (char *)test_rootfs(), "-u", "0", "-c", "/bin/sh",
-			 NULL, NULL };
-	if (mode) {         /* ... -u 0 MODE -c /bin/sh */
-		memmove(argv + 6, argv + 5, 3 * sizeof *argv);
-		argv[5] = (char *)mode;
-	}
-	s->pid = spawn_on_pty(&s->master, rows, cols, argv);
-	/* The first prompt of busybox sh as root ends in "# ". */
-	int r = read_until(s->master, &s->out, "# ", 15000);
-	if (r != 1) {
-		int st = wait_child(s->pid, 100);
-		ck_abort_msg("no shell prompt on the pty (%s, status %d); output:\n%s",
-			     r ? "end of file" : "timeout", st, s->out.data);
-	}
-}
-
-static void pty_send(struct pty_session *s, const char *text)
-{
-	size_t n = strlen(text);
-	ck_assert_int_eq(write(s->master, text, n), (ssize_t)n);
-}
-
-/* Wait for NEEDLE in what the session prints from now on; if it never
- * comes, end the launcher and fail with WHAT and the output so far. */
-static void pty_expect(struct pty_session *s, const char *needle, const char *what)
-{
-	if (read_until_new(s->master, &s->out, needle, 10000) == 1)
-		return;
-	kill(s->pid, SIGKILL);
-	waitpid(s->pid, NULL, 0);
-	ck_abort_msg("%s; output:\n%s", what, tl(s->out.data));
-}
-
-/* Read until EOF and return the launcher's status. */
-static int pty_finish(struct pty_session *s)
-{
-	read_until(s->master, &s->out, NULL, 10000);
-	int st = wait_child(s->pid, 10000);
-	close(s->master);
-	return st;
-}
-
 START_TEST(pty_interactive_session)
 {
 	struct pty_session s;
-	pty_start(&s, 24, 80, pty_modes[_i]);
-	pty_send(&s, "echo $((6*7))\n");
+	pty_start_shell(&s, 24, 80, pty_modes[_i]);
+	pty_type(&s, "echo $((6*7))\n");
 	/* The echoed command line has "6*7" in it, only the output has "42". */
 	pty_expect(&s, "42\r\n", "no 42 from the shell");
-	pty_send(&s, "exit 3\n");
-	int st = pty_finish(&s);
+	pty_type(&s, "exit 3\n");
+	int st = pty_finish(&s, 10000);
 	ck_assert_msg(st == 3, "interactive shell: `exit 3` gave status %d; output:\n%s", st,
-		      tl(s.out.data));
-	free(s.out.data);
+		      tl(s.out));
+	pty_end(&s);
 }
 END_TEST
 
@@ -611,40 +553,36 @@ END_TEST
 START_TEST(pty_ctrl_c_interrupts_foreground)
 {
 	struct pty_session s;
-	pty_start(&s, 24, 80, pty_modes[_i]);
-	/* A prompt the echoed command line cannot contain. */
-	pty_send(&s, "PS1='[ctd'']# '\n");
-	pty_expect(&s, "[ctd]# ", "PS1 not taken");
-	pty_send(&s, "sleep 30\n");
+	pty_start_marked_shell(&s, 24, 80, pty_modes[_i]);
+	pty_type(&s, "sleep 30\n");
 	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
 	if (!sleeper) {
-		kill(s.pid, SIGKILL);
-		ck_abort_msg("sleep 30 never started; output:\n%s", tl(s.out.data));
+		pty_stop(&s);
+		ck_abort_msg("sleep 30 never started; output:\n%s", tl(s.out));
 	}
 	long t0 = now_ms();
-	pty_send(&s, "\x03");
-	int r = read_until_new(s.master, &s.out, "[ctd]# ", 10000);
+	pty_type(&s, "\x03");
+	int r = pty_read_until(&s, s.len, "[ctd]# ", 10000);
 	long took = now_ms() - t0;
 	int wstatus;
 	pid_t w = waitpid(s.pid, &wstatus, WNOHANG);
 	if (w == s.pid)
 		ck_abort_msg("Ctrl-C ended the launcher (status %d); output:\n%s",
-			     shell_status(wstatus), tl(s.out.data));
+			     shell_status(wstatus), tl(s.out));
 	if (r != 1) {
-		kill(s.pid, SIGKILL);
-		waitpid(s.pid, NULL, 0);
-		ck_abort_msg("no new prompt within 10 s of Ctrl-C; output:\n%s", tl(s.out.data));
+		pty_stop(&s);
+		ck_abort_msg("no new prompt within 10 s of Ctrl-C; output:\n%s", tl(s.out));
 	}
 	ck_assert_msg(took < 5000, "Ctrl-C took %ld ms", took);
 	char st = proc_state(sleeper, NULL, NULL, 0);
 	ck_assert_msg(!st || st == 'Z', "sleep 30 is still running after Ctrl-C (state %c)", st);
 
-	pty_send(&s, "echo st=$?\n");
+	pty_type(&s, "echo st=$?\n");
 	pty_expect(&s, "st=130\r\n", "the interrupted sleep's status is not 130");
-	pty_send(&s, "exit 0\n");
-	int status = pty_finish(&s);
-	ck_assert_msg(status == 0, "exit 0 gave %d; output:\n%s", status, tl(s.out.data));
-	free(s.out.data);
+	pty_type(&s, "exit 0\n");
+	int status = pty_finish(&s, 10000);
+	ck_assert_msg(status == 0, "exit 0 gave %d; output:\n%s", status, tl(s.out));
+	pty_end(&s);
 }
 END_TEST
 
@@ -652,19 +590,19 @@ END_TEST
 START_TEST(pty_window_size)
 {
 	struct pty_session s;
-	pty_start(&s, 33, 111, pty_modes[_i]);
-	pty_send(&s, "stty size\n");
+	pty_start_shell(&s, 33, 111, pty_modes[_i]);
+	pty_type(&s, "stty size\n");
 	pty_expect(&s, "33 111\r\n", "stty size inside does not say 33 111");
 	/* A resize while it runs (the terminal sends SIGWINCH) shows too. */
 	struct winsize ws = { .ws_row = 40, .ws_col = 120 };
 	ck_assert_int_eq(ioctl(s.master, TIOCSWINSZ, &ws), 0);
 	msleep(200);
-	pty_send(&s, "stty size\n");
+	pty_type(&s, "stty size\n");
 	pty_expect(&s, "40 120\r\n", "after a resize to 40x120, stty size inside says otherwise");
-	pty_send(&s, "exit 0\n");
-	int st = pty_finish(&s);
+	pty_type(&s, "exit 0\n");
+	int st = pty_finish(&s, 10000);
 	ck_assert_msg(st == 0, "status %d", st);
-	free(s.out.data);
+	pty_end(&s);
 }
 END_TEST
 

@@ -11,25 +11,20 @@
 #define TOKEN_PREFIX "cls"
 #include "harness.h"
 #include <dirent.h>
-#include <glob.h>
 #include <pty.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/ioctl.h>
 #include <time.h>
 
-/* Whether a cgroup directory named after TOKEN is left anywhere. */
+/* Whether a container cgroup named after TOKEN (TOKEN.ID) is left anywhere. */
 static bool cgroup_left(const char *tok)
 {
-	char pattern[128];
-	glob_t g;
-	snprintf(pattern, sizeof pattern, "/sys/fs/cgroup/*/contained/%s.*", tok);
-	bool v1 = glob(pattern, 0, NULL, &g) == 0;
-	globfree(&g);
-	snprintf(pattern, sizeof pattern, "/sys/fs/cgroup/contained/%s.*", tok);
-	bool v2 = glob(pattern, 0, NULL, &g) == 0;
-	globfree(&g);
-	return v1 || v2;
+	char prefix[128];
+	int n;
+	FMT(prefix, "%s.", tok);
+	free(cgroups_named(prefix, &n));
+	return n > 0;
 }
 
 /* ---- the launcher on a pty of the test's own (harness.h) ------------------------ */

@@ -68,27 +68,11 @@ static char *list_fds(pid_t pid, int *count)
  * one per line: their name is in its "=> creating cgroup NAME" line. */
 static char *cgroups_of_launcher(int err, int *count)
 {
-	char name[128] = "", pattern[2][256];
+	char name[128] = "";
 	const char *text = memfd_text(err);
-	struct buf b;
-	buf_init(&b);
-	*count = 0;
 	ck_assert_msg(launch_cgroup_name(text, name, sizeof name),
 		      "no \"creating cgroup\" line in the launcher's stderr:\n%s", tl(text));
-	snprintf(pattern[0], sizeof pattern[0], "/sys/fs/cgroup/*/contained/%s", name);
-	snprintf(pattern[1], sizeof pattern[1], "/sys/fs/cgroup/contained/%s", name);
-	for (int k = 0; k < 2; k++) {
-		glob_t g;
-		if (glob(pattern[k], GLOB_ONLYDIR, NULL, &g) == 0) {
-			for (size_t i = 0; i < g.gl_pathc; i++) {
-				append(&b.data, &b.len, g.gl_pathv[i], strlen(g.gl_pathv[i]));
-				append(&b.data, &b.len, "\n", 1);
-				(*count)++;
-			}
-		}
-		globfree(&g);
-	}
-	return b.data;
+	return cgroups_named(name, count);
 }
 
 /*
@@ -608,59 +592,6 @@ END_TEST
 
 /* ---- nothing left behind ----------------------------------------------------- */
 
-/* A sorted list of strings. */
-struct strs {
-	char **v;
-	size_t n, cap;
-};
-
-static void strs_add(struct strs *s, const char *x)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 64;
-		s->v = realloc(s->v, s->cap * sizeof *s->v);
-	}
-	s->v[s->n++] = strdup(x);
-}
-
-static int cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void strs_free(struct strs *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = s->cap = 0;
-}
-
-/*
- * Lines of AFTER not in BEFORE (both sorted) for which KEEP (if given)
- * returns true, appended to OUT; returns how many.
- */
-static int strs_added(struct strs *before, struct strs *after, struct buf *out,
-		      int (*keep)(const char *entry, const char *tag), const char *tag)
-{
-	int added = 0;
-	size_t i = 0;
-	for (size_t j = 0; j < after->n; j++) {
-		while (i < before->n && strcmp(before->v[i], after->v[j]) < 0)
-			i++;
-		if (i < before->n && !strcmp(before->v[i], after->v[j]))
-			continue;
-		if (keep && !keep(after->v[j], tag))
-			continue;
-		append(&out->data, &out->len, "  + ", 4);
-		append(&out->data, &out->len, after->v[j], strlen(after->v[j]));
-		append(&out->data, &out->len, "\n", 1);
-		added++;
-	}
-	return added;
-}
-
 /* The launchers a leak test started, to recognise their cgroups. */
 static pid_t our_launchers[256];
 static int n_our_launchers;
@@ -673,144 +604,116 @@ static void remember_launcher(pid_t pid)
 
 /*
  * Whether a new cgroup directory is a leftover of our runs: it carries their
- * tag (the hostname they were given), or the container cgroup it is in,
- * NAME.PID, names one of our launchers.  Containers of others using the
- * machine at the same time are not our business.
+ * tag, token() (the hostname they were given), or the container cgroup it
+ * is in, NAME.PID, names one of our launchers.  Containers of others using
+ * the machine at the same time are not our business.
  */
-static int cgroup_is_leftover(const char *path, const char *tag)
+static bool cgroup_is_leftover(const char *path)
 {
-	if (strstr(path, tag))
-		return 1;
+	if (strstr(path, token()))
+		return true;
 	const char *p = strstr(path, "/contained/");
 	if (!p)
-		return 0;                       /* a parent itself */
+		return false;                   /* a parent itself */
 	p += strlen("/contained/");
 	const char *end = strchrnul(p, '/');
 	const char *dot = memrchr(p, '.', end - p);
 	if (!dot)
-		return 0;
+		return false;
 	pid_t owner = atoi(dot + 1);
 	for (int i = 0; i < n_our_launchers; i++)
 		if (our_launchers[i] == owner)
-			return 1;
-	return 0;
+			return true;
+	return false;
 }
 
-/* The lines of TEXT, sorted. */
-static void lines_of(const char *text, struct strs *s)
-{
-	char *copy = strdup(text), *save = NULL;
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		strs_add(s, l);
-	free(copy);
-	qsort(s->v, s->n, sizeof *s->v, cmpstr);
-}
-
-static struct strs *nftw_target;
+static struct buf *nftw_target;
 
 static int nftw_add(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
 	(void)sb;
 	(void)ftw;
-	if (type == FTW_D || type == FTW_DP)
-		strs_add(nftw_target, path);
+	if (type == FTW_D || type == FTW_DP) {
+		append(&nftw_target->data, &nftw_target->len, path, strlen(path));
+		append(&nftw_target->data, &nftw_target->len, "\n", 1);
+	}
 	return 0;
 }
 
-/* Every directory under the contained cgroup parents. */
-static void snap_cgroups(struct strs *s)
+/* Every directory under the contained cgroup parents, at any depth, one a
+ * line (malloc'd). */
+static char *cgroup_tree(void)
 {
+	struct buf b;
+	buf_init(&b);
 	glob_t g;
 	const char *pats[] = { "/sys/fs/cgroup/*/contained", "/sys/fs/cgroup/contained" };
 	for (int k = 0; k < 2; k++) {
 		if (glob(pats[k], GLOB_ONLYDIR, NULL, &g) == 0) {
-			nftw_target = s;
+			nftw_target = &b;
 			for (size_t i = 0; i < g.gl_pathc; i++)
 				nftw(g.gl_pathv[i], nftw_add, 16, FTW_PHYS);
 		}
 		globfree(&g);
 	}
-	qsort(s->v, s->n, sizeof *s->v, cmpstr);
-}
-
-static void snap_tmp(struct strs *s)
-{
-	DIR *d = opendir("/tmp");
-	ck_assert_ptr_nonnull(d);
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			strs_add(s, e->d_name);
-	closedir(d);
-	qsort(s->v, s->n, sizeof *s->v, cmpstr);
+	return b.data;
 }
 
 /*
- * Processes that belong to the runs tagged TAG: launchers and anything they
- * fork without exec (their command line holds "-H TAG"), and container
- * processes (their cgroup paths hold TAG, the container's hostname).
+ * Processes that belong to the runs tagged token(): launchers and anything
+ * they fork without exec (their command line holds "-H TOKEN"), and
+ * container processes (their cgroup paths hold TOKEN, the container's
+ * hostname).  "PID COMM STATE" one a line (malloc'd).
  */
-static void snap_procs(struct strs *s, const char *tag)
+static char *tagged_processes(void)
 {
+	struct buf b;
+	buf_init(&b);
 	size_t n;
 	pid_t *v = all_pids(&n);
 	for (size_t i = 0; i < n; i++) {
-		char path[64], comm[64] = "?";
+		char comm[64] = "?";
 		char st = proc_state(v[i], NULL, comm, sizeof comm);
 		if (!st)
 			continue;
-		int ours = 0;
-		/* The command line is NUL-separated: make it one string. */
-		snprintf(path, sizeof path, "/proc/%d/cmdline", v[i]);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		char raw[8192];
-		ssize_t len = fd >= 0 ? read(fd, raw, sizeof raw - 1) : 0;
-		if (fd >= 0)
-			close(fd);
-		if (len < 0)
-			len = 0;
-		for (ssize_t k = 0; k < len; k++)
-			if (raw[k] == '\0')
-				raw[k] = ' ';
-		raw[len] = '\0';
-		if (strstr(raw, tag))
-			ours = 1;
-		snprintf(path, sizeof path, "/proc/%d/cgroup", v[i]);
-		char *c = slurp(path);
-		if (c && strstr(c, tag))
-			ours = 1;
-		free(c);
+		/* the command line with its NULs made newlines */
+		char *cmd = proc_file(v[i], "cmdline"), *cg = proc_file(v[i], "cgroup");
+		bool ours = (cmd && strstr(cmd, token())) || (cg && strstr(cg, token()));
+		free(cmd);
+		free(cg);
 		if (ours) {
 			char line[128];
-			snprintf(line, sizeof line, "%d %s %c", v[i], comm, st);
-			strs_add(s, line);
+			int len = snprintf(line, sizeof line, "%d %s %c\n", v[i], comm, st);
+			append(&b.data, &b.len, line, len);
 		}
 	}
 	free(v);
-	qsort(s->v, s->n, sizeof *s->v, cmpstr);
+	return b.data;
 }
 
+/* The host as the leak tests compare it, each a list of lines (malloc'd). */
 struct host_state {
-	char *mountinfo;
-	struct strs cgroups, tmp, procs;
+	char *mounts;   /* /proc/self/mountinfo */
+	char *cgroups;  /* cgroup_tree() */
+	char *tmp;      /* the names in /tmp */
+	char *procs;    /* tagged_processes() */
 };
 
-static void snap_host(struct host_state *h, const char *tag)
+static void snap_host(struct host_state *h)
 {
-	memset(h, 0, sizeof *h);
-	h->mountinfo = slurp("/proc/self/mountinfo");
-	ck_assert_ptr_nonnull(h->mountinfo);
-	snap_cgroups(&h->cgroups);
-	snap_tmp(&h->tmp);
-	snap_procs(&h->procs, tag);
+	h->mounts = slurp("/proc/self/mountinfo");
+	ck_assert_ptr_nonnull(h->mounts);
+	h->cgroups = cgroup_tree();
+	h->tmp = list_dir("/tmp");
+	h->procs = tagged_processes();
 }
 
 static void free_host(struct host_state *h)
 {
-	free(h->mountinfo);
-	strs_free(&h->cgroups);
-	strs_free(&h->tmp);
-	strs_free(&h->procs);
+	free(h->mounts);
+	free(h->cgroups);
+	free(h->tmp);
+	free(h->procs);
 }
 
 /*
@@ -821,47 +724,37 @@ static void free_host(struct host_state *h)
  * job).  A difference must persist for 2 s, so that what others using the
  * machine do meanwhile passes.
  */
-static char *host_leftovers(struct host_state *before, const char *tag)
+static char *host_leftovers(struct host_state *before)
 {
 	long deadline = now_ms() + 2000;
 	for (;;) {
 		struct host_state after;
-		snap_host(&after, tag);
-		struct buf rep;
-		buf_init(&rep);
+		snap_host(&after);
+		char *rep = calloc(1, 1);
+		size_t len = 0;
 		int bad = 0;
-		if (strcmp(before->mountinfo, after.mountinfo)) {
-			struct strs mb = { 0 }, ma = { 0 };
-			lines_of(before->mountinfo, &mb);
-			lines_of(after.mountinfo, &ma);
-			const char *m = "mounts added:\n";
-			append(&rep.data, &rep.len, m, strlen(m));
-			strs_added(&mb, &ma, &rep, NULL, NULL);
-			m = "mounts gone:\n";
-			append(&rep.data, &rep.len, m, strlen(m));
-			strs_added(&ma, &mb, &rep, NULL, NULL);
-			strs_free(&mb);
-			strs_free(&ma);
+		if (strcmp(before->mounts, after.mounts)) {
+			report_add(&rep, &len, "mounts added:", "");
+			report_new_lines(&rep, &len, "  + ", before->mounts, after.mounts, NULL);
+			report_add(&rep, &len, "mounts gone:", "");
+			report_new_lines(&rep, &len, "  - ", after.mounts, before->mounts, NULL);
 			bad = 1;
 		}
-		const char *h1 = "new cgroup directories:\n";
-		append(&rep.data, &rep.len, h1, strlen(h1));
-		bad |= strs_added(&before->cgroups, &after.cgroups, &rep, cgroup_is_leftover,
-				  tag) > 0;
-		const char *h2 = "new entries in /tmp:\n";
-		append(&rep.data, &rep.len, h2, strlen(h2));
-		bad |= strs_added(&before->tmp, &after.tmp, &rep, NULL, NULL) > 0;
-		const char *h3 = "processes of these runs still there:\n";
-		append(&rep.data, &rep.len, h3, strlen(h3));
-		bad |= strs_added(&before->procs, &after.procs, &rep, NULL, NULL) > 0;
+		report_add(&rep, &len, "new cgroup directories:", "");
+		bad |= report_new_lines(&rep, &len, "  + ", before->cgroups, after.cgroups,
+					cgroup_is_leftover) > 0;
+		report_add(&rep, &len, "new entries in /tmp:", "");
+		bad |= report_new_lines(&rep, &len, "  + ", before->tmp, after.tmp, NULL) > 0;
+		report_add(&rep, &len, "processes of these runs still there:", "");
+		bad |= report_new_lines(&rep, &len, "  + ", before->procs, after.procs, NULL) > 0;
 		free_host(&after);
 		if (!bad) {
-			free(rep.data);
+			free(rep);
 			return NULL;
 		}
 		if (now_ms() >= deadline)
-			return rep.data;
-		free(rep.data);
+			return rep;
+		free(rep);
 		msleep(200);
 	}
 }
@@ -914,8 +807,8 @@ START_TEST(many_sequential_runs_leave_nothing)
 	if (!use_private_tmp())
 		fprintf(stderr, "test_process: no private /tmp here: comparing the host's /tmp\n");
 	struct host_state before;
-	snap_host(&before, tag);
-	ck_assert_msg(before.procs.n == 0, "processes tagged %s before the runs", tag);
+	snap_host(&before);
+	ck_assert_msg(!before.procs[0], "processes tagged %s before the runs", tag);
 
 	int in = devnull(O_RDONLY), out = devnull(O_WRONLY), err = new_memfd();
 	long t0 = now_ms();
@@ -931,7 +824,7 @@ START_TEST(many_sequential_runs_leave_nothing)
 	}
 	fprintf(stderr, "test_process: 200 sequential runs of /bin/true took %ld ms\n",
 		now_ms() - t0);
-	char *rep = host_leftovers(&before, tag);
+	char *rep = host_leftovers(&before);
 	if (rep)
 		fprintf(stderr, "test_process: after 200 sequential runs:\n%s", rep);
 	ck_assert_msg(!rep, "after 200 sequential runs:\n%.2000s", rep);
@@ -949,7 +842,7 @@ START_TEST(many_concurrent_runs_leave_nothing)
 	if (!use_private_tmp())
 		fprintf(stderr, "test_process: no private /tmp here: comparing the host's /tmp\n");
 	struct host_state before;
-	snap_host(&before, tag);
+	snap_host(&before);
 
 	enum { N = 20 };
 	int in = devnull(O_RDONLY), out = devnull(O_WRONLY), err[N];
@@ -978,7 +871,7 @@ START_TEST(many_concurrent_runs_leave_nothing)
 	}
 	ck_assert_msg(failed == 0, "%d of %d concurrent runs failed:\n%.2000s", failed, N,
 		      rep.data);
-	char *left = host_leftovers(&before, tag);
+	char *left = host_leftovers(&before);
 	if (left)
 		fprintf(stderr, "test_process: after %d concurrent runs:\n%s", N, left);
 	ck_assert_msg(!left, "after %d concurrent runs:\n%.2000s", N, left);

@@ -106,24 +106,23 @@ static char *launcher_leftovers_once(const struct snapshot *before)
 	report_new_lines(&rep, &len, "cgroup: ", before->cgroups, after.cgroups, cgroup_is_ours);
 	/* processes that carry the token in their environment */
 	const char *needle = token_env();
-	DIR *d = opendir("/proc");
-	ck_assert_ptr_nonnull(d);
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!isdigit((unsigned char)e->d_name[0]) || atoi(e->d_name) == getpid())
+	size_t n;
+	pid_t *pids = all_pids(&n);
+	for (size_t i = 0; i < n; i++) {
+		pid_t pid = pids[i];
+		if (pid == getpid())
 			continue;
-		int pid = atoi(e->d_name);
 		char *env = proc_file(pid, "environ");
 		if (env && has_line(env, needle)) {
 			char *comm = proc_file(pid, "comm");
 			char what[128];
-			FMT(what, "process %d ", pid);
+			FMT(what, "process %d ", (int)pid);
 			report_add(&rep, &len, what, comm ? chomp(comm) : "?");
 			free(comm);
 		}
 		free(env);
 	}
-	closedir(d);
+	free(pids);
 	snap_free(&after);
 	if (!len) {
 		free(rep);

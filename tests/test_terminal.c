@@ -29,18 +29,14 @@
 /* Every live descendant of ROOT, in V (at most MAX); returns how many. */
 static size_t descendants(pid_t root, pid_t *v, size_t max)
 {
-	size_t n = 0;
-	DIR *d = opendir("/proc");
-	ck_assert_ptr_nonnull(d);
-	struct dirent *e;
-	while ((e = readdir(d)) && n < max) {
-		char *end;
-		long p = strtol(e->d_name, &end, 10);
-		char st = *end || p <= 0 ? 0 : proc_state(p, NULL, NULL, 0);
-		if (st && st != 'Z' && descends_from(p, root))
-			v[n++] = p;
+	size_t n = 0, all;
+	pid_t *pids = all_pids(&all);
+	for (size_t i = 0; i < all && n < max; i++) {
+		char st = proc_state(pids[i], NULL, NULL, 0);
+		if (st && st != 'Z' && descends_from(pids[i], root))
+			v[n++] = pids[i];
 	}
-	closedir(d);
+	free(pids);
 	return n;
 }
 

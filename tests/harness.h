@@ -684,6 +684,39 @@ static inline pid_t *all_pids(size_t *n)
 	return v;
 }
 
+/* The pids in the PID namespace NS (the text pidns_of() gives), at most MAX
+ * of them, into V; returns how many. */
+static inline int pidns_members(const char *ns, pid_t *v, int max)
+{
+	size_t n;
+	pid_t *all = all_pids(&n);
+	int found = 0;
+	for (size_t i = 0; i < n && found < max; i++) {
+		char other[64];
+		pidns_of(all[i], other, sizeof other);
+		if (!strcmp(other, ns))
+			v[found++] = all[i];
+	}
+	free(all);
+	return found;
+}
+
+/* How many of the N pids in V still run in the PID namespace NS: they
+ * exist there and are not zombies (the host's PID 1 reaps orphans when it
+ * gets to it). */
+static inline int pidns_alive(const char *ns, const pid_t *v, int n)
+{
+	int alive = 0;
+	for (int i = 0; i < n; i++) {
+		char other[64];
+		char st = proc_state(v[i], NULL, NULL, 0);
+		pidns_of(v[i], other, sizeof other);
+		if (st && st != 'Z' && !strcmp(other, ns))
+			alive++;
+	}
+	return alive;
+}
+
 /* Whether PID descends from ANCESTOR (on the host's view of the tree). */
 static inline bool descends_from(pid_t pid, pid_t ancestor)
 {

@@ -311,17 +311,8 @@ START_TEST(sigkill_launcher_kills_container)
 	pidns_of(getpid(), ourns, sizeof ourns);
 	ck_assert_str_ne(ns, ourns);
 
-	size_t n;
-	pid_t *v = all_pids(&n);
 	pid_t members[64];
-	int nmembers = 0;
-	for (size_t i = 0; i < n && nmembers < 64; i++) {
-		char other[64];
-		pidns_of(v[i], other, sizeof other);
-		if (!strcmp(other, ns))
-			members[nmembers++] = v[i];
-	}
-	free(v);
+	int nmembers = pidns_members(ns, members, 64);
 	/* [init,] sh, sleep, sleep; sh may have exec'd the last sleep itself. */
 	int want_members = init ? 3 : 2;
 	ck_assert_msg(nmembers >= want_members, "%d processes in the container, expected %d+",
@@ -336,21 +327,9 @@ START_TEST(sigkill_launcher_kills_container)
 	ck_assert_int_eq(st, 128 + SIGKILL);
 	long killed_at = now_ms();
 
-	/* A process counts as alive while it exists in the same PID namespace
-	 * and is not a zombie (PID 1 of the host reaps the orphans whenever it
-	 * gets to it). */
 	int alive;
-	do {
-		alive = 0;
-		for (int i = 0; i < nmembers; i++) {
-			char st2 = proc_state(members[i], NULL, NULL, 0), other[64];
-			pidns_of(members[i], other, sizeof other);
-			if (st2 && st2 != 'Z' && !strcmp(other, ns))
-				alive++;
-		}
-		if (alive)
-			msleep(10);
-	} while (alive && now_ms() - killed_at < 1000);
+	while ((alive = pidns_alive(ns, members, nmembers)) && now_ms() - killed_at < 1000)
+		msleep(10);
 	if (alive) {
 		/* Do not leave them behind, then fail. */
 		for (int i = 0; i < nmembers; i++)

@@ -105,15 +105,13 @@ START_TEST(own_pty_from_own_devpts)
 	struct stat caller, st;
 	ck_assert_int_eq(ptsname_r(s.master, outer, sizeof outer), 0);
 	ck_assert_int_eq(stat(outer, &caller), 0);
-	snprintf(path, sizeof path, "/proc/%d/ns/pid", s.pid);
-	ck_assert_int_gt(readlink(path, ns_launcher, sizeof ns_launcher - 1), 0);
+	pidns_of(s.pid, ns_launcher, sizeof ns_launcher);
+	ck_assert(ns_launcher[0]);
 	pid_t v[64];
 	size_t n = descendants(s.pid, v, 64), inside = 0;
 	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "/proc/%d/ns/pid", v[i]);
-		ssize_t len = readlink(path, ns, sizeof ns - 1);
-		ns[len > 0 ? len : 0] = '\0';
-		if (len <= 0 || !strcmp(ns, ns_launcher))
+		pidns_of(v[i], ns, sizeof ns);
+		if (!ns[0] || !strcmp(ns, ns_launcher))
 			continue;       /* the launcher's own watchdog */
 		inside++;
 		for (int fd = 0; fd < 64; fd++) {

@@ -3,9 +3,11 @@
  * containers.  Each test runs a shell command line (usually ./contained ...)
  * and gets back its exit status and what it wrote to stdout and stderr.
  * Below that: small helpers (files, lines, time), the token that marks a
- * test's launches, cgroups, host snapshots for leftover checks, and child
- * processes (spawn, wait, read, /proc).  One name here means one thing: a
- * test file adds its own helpers under names of their own.
+ * test's launches, cgroups, host snapshots for leftover checks, child
+ * processes (spawn, wait, read, /proc, PID namespaces), and the launcher on
+ * a pseudo-terminal of the test's own, as a user's terminal emulator runs
+ * it.  One name here means one thing: a test file adds its own helpers
+ * under names of their own.
  *
  * The tests run from the project's top directory as root:
  *     CONTAINED   the launcher under test     (default ./contained)

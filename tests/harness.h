@@ -3,9 +3,11 @@
  * containers.  Each test runs a shell command line (usually ./contained ...)
  * and gets back its exit status and what it wrote to stdout and stderr.
  * Below that: small helpers (files, lines, time), the token that marks a
- * test's launches, cgroups, host snapshots for leftover checks, and child
- * processes (spawn, wait, read, /proc).  One name here means one thing: a
- * test file adds its own helpers under names of their own.
+ * test's launches, cgroups, host snapshots for leftover checks, child
+ * processes (spawn, wait, read, /proc, PID namespaces), and the launcher on
+ * a pseudo-terminal of the test's own, as a user's terminal emulator runs
+ * it.  One name here means one thing: a test file adds its own helpers
+ * under names of their own.
  *
  * The tests run from the project's top directory as root:
  *     CONTAINED   the launcher under test     (default ./contained)
@@ -33,6 +35,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -292,6 +295,14 @@ static inline char *list_dir(const char *dir)
 	}
 	closedir(d);
 	return out;
+}
+
+/* Remove PATH and everything under it (rm -rf), ignoring failures: the
+ * cleanup of a scratch directory. */
+static inline void rm_rf(const char *path)
+{
+	struct run r = run_sh("rm -rf '%s'", path);
+	run_free(&r);
 }
 
 /* The test rootfs as an absolute path (resolved once). */
@@ -675,6 +686,39 @@ static inline pid_t *all_pids(size_t *n)
 	return v;
 }
 
+/* The pids in the PID namespace NS (the text pidns_of() gives), at most MAX
+ * of them, into V; returns how many. */
+static inline int pidns_members(const char *ns, pid_t *v, int max)
+{
+	size_t n;
+	pid_t *all = all_pids(&n);
+	int found = 0;
+	for (size_t i = 0; i < n && found < max; i++) {
+		char other[64];
+		pidns_of(all[i], other, sizeof other);
+		if (!strcmp(other, ns))
+			v[found++] = all[i];
+	}
+	free(all);
+	return found;
+}
+
+/* How many of the N pids in V still run in the PID namespace NS: they
+ * exist there and are not zombies (the host's PID 1 reaps orphans when it
+ * gets to it). */
+static inline int pidns_alive(const char *ns, const pid_t *v, int n)
+{
+	int alive = 0;
+	for (int i = 0; i < n; i++) {
+		char other[64];
+		char st = proc_state(v[i], NULL, NULL, 0);
+		pidns_of(v[i], other, sizeof other);
+		if (st && st != 'Z' && !strcmp(other, ns))
+			alive++;
+	}
+	return alive;
+}
+
 /* Whether PID descends from ANCESTOR (on the host's view of the tree). */
 static inline bool descends_from(pid_t pid, pid_t ancestor)
 {
@@ -715,9 +759,6 @@ static inline pid_t wait_descendant(pid_t root, const char *comm, long timeout_m
 	return p;
 }
 
-/* The main() of every container test program: refuse to run without root
- * or without the launcher and rootfs, run SUITE, return 0 when all passed.
- * CK_VERBOSITY=verbose in the environment lists each test. */
 /* Start ARGV on a new pseudo-terminal of ROWS x COLS, as a terminal
  * emulator would (forkpty(3)): default signal dispositions, none blocked,
  * no descriptor but the terminal, TERM=xterm.  Returns the pid; *MASTER
@@ -743,6 +784,161 @@ static inline pid_t spawn_on_pty(int *master, unsigned short rows, unsigned shor
 	return pid;
 }
 
+/* ---- a launcher on a pseudo-terminal of the test's own --------------------------- */
+
+/* The launcher started on a pty the test holds the other end of, as a user's
+ * terminal emulator would: what it writes there, and where the test has
+ * read up to. */
+struct pty_session {
+	pid_t pid;              /* the launcher */
+	int master;             /* the test's end of the "user's terminal" */
+	struct termios before;  /* that terminal's settings at the start */
+	char *out;              /* everything the launcher wrote to the terminal */
+	size_t len;
+	size_t seen;            /* where the last text pty_wait() found ended */
+};
+
+/* Start `contained ARGS...` (ARGS NULL-terminated, at most 30) on a fresh
+ * pty of ROWS x COLS, as its stdin, stdout, stderr and controlling
+ * terminal (spawn_on_pty()). */
+static inline void pty_start(struct pty_session *s, unsigned short rows, unsigned short cols,
+			     const char *const args[])
+{
+	char *argv[32];
+	int n = 0;
+	argv[n++] = (char *)contained_bin();
+	for (; *args; args++) {
+		ck_assert_int_lt(n, 31);
+		argv[n++] = (char *)*args;
+	}
+	argv[n] = NULL;
+	*s = (struct pty_session){ .out = calloc(1, 1) };
+	s->pid = spawn_on_pty(&s->master, rows, cols, argv);
+	ck_assert_int_eq(tcgetattr(s->master, &s->before), 0);
+}
+
+/* Read what arrives until NEEDLE appears in what came from offset FROM on
+ * (1), or TIMEOUT_MS pass (0), or the terminal closes (-1: EIO, the
+ * launcher and all it started are gone).  A NULL NEEDLE reads all that
+ * arrives meanwhile. */
+static inline int pty_read_until(struct pty_session *s, size_t from, const char *needle,
+				 long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	for (;;) {
+		if (needle && strstr(s->out + from, needle))
+			return 1;
+		long left = deadline - now_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd p = { s->master, POLLIN, 0 };
+		int r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			return 0;
+		char chunk[4096];
+		ssize_t n = read(s->master, chunk, sizeof chunk);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		append(&s->out, &s->len, chunk, n);
+	}
+}
+
+/* pty_read_until() from where the last found text ended; when NEEDLE shows
+ * up, the session has seen up to its end. */
+static inline int pty_wait(struct pty_session *s, const char *needle, long timeout_ms)
+{
+	int r = pty_read_until(s, s->seen, needle, timeout_ms);
+	if (r == 1 && needle)
+		s->seen = strstr(s->out + s->seen, needle) - s->out + strlen(needle);
+	return r;
+}
+
+/* Kill the launcher (SIGKILL) and reap it: a failing test leaves nothing. */
+static inline void pty_stop(struct pty_session *s)
+{
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, NULL, 0);
+}
+
+/* pty_wait() up to 10 s for NEEDLE; if it never shows, stop the launcher and
+ * fail with WHAT and the output so far. */
+static inline void pty_expect(struct pty_session *s, const char *needle, const char *what)
+{
+	if (pty_wait(s, needle, 10000) == 1)
+		return;
+	pty_stop(s);
+	ck_abort_msg("%s (waited for \"%s\"); output:\n%s", what, needle, tl(s->out));
+}
+
+/* Type TEXT on the terminal, as the user at its keyboard. */
+static inline void pty_type(struct pty_session *s, const char *text)
+{
+	size_t n = strlen(text);
+	ck_assert_int_eq(write(s->master, text, n), (ssize_t)n);
+}
+
+/* Read to the end and return the launcher's status (128+N for signal N),
+ * or -1 if it is still running after TIMEOUT_MS (it is killed then). */
+static inline int pty_finish(struct pty_session *s, long timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+	int wstatus;
+	pty_read_until(s, s->len, NULL, timeout_ms);
+	while (waitpid(s->pid, &wstatus, WNOHANG) == 0) {
+		if (now_ms() > deadline) {
+			pty_stop(s);
+			return -1;
+		}
+		msleep(10);
+	}
+	return shell_status(wstatus);
+}
+
+/* Close the test's end of the terminal and free the output. */
+static inline void pty_end(struct pty_session *s)
+{
+	close(s->master);
+	free(s->out);
+}
+
+/* `contained -m ROOTFS -u 0 [MODE] -c /bin/sh` on a fresh pty, once the
+ * shell's first prompt (busybox sh as root: "# ") has shown; the test fails
+ * if it does not within 15 s. */
+static inline void pty_start_shell(struct pty_session *s, unsigned short rows,
+				   unsigned short cols, const char *mode)
+{
+	const char *args[] = { "-m", test_rootfs(), "-u", "0", "-c", "/bin/sh", NULL, NULL };
+	if (mode) {         /* ... -u 0 MODE -c /bin/sh */
+		memmove(args + 5, args + 4, 3 * sizeof *args);
+		args[4] = mode;
+	}
+	pty_start(s, rows, cols, args);
+	int r = pty_read_until(s, 0, "# ", 15000);
+	if (r != 1) {
+		int st = wait_child(s->pid, 100);
+		ck_abort_msg("no shell prompt on the pty (%s, status %d); output:\n%s",
+			     r ? "end of file" : "timeout", st, tl(s->out));
+	}
+	s->seen = s->len;
+}
+
+/* pty_start_shell(), then a prompt, "[ctd]# ", that the echo of a command
+ * line cannot contain: seeing it means the command before has ended. */
+static inline void pty_start_marked_shell(struct pty_session *s, unsigned short rows,
+					  unsigned short cols, const char *mode)
+{
+	pty_start_shell(s, rows, cols, mode);
+	pty_type(s, "PS1='[ctd'']# '\n");
+	pty_expect(s, "[ctd]# ", "PS1 not taken");
+}
+
+/* The main() of every container test program: refuse to run without root
+ * or without the launcher and rootfs, run SUITE, return 0 when all passed.
+ * CK_VERBOSITY=verbose in the environment lists each test. */
 static inline int run_container_suite(const char *program, Suite *suite)
 {
 	if (geteuid() != 0) {

@@ -11,109 +11,51 @@
 #define TOKEN_PREFIX "cls"
 #include "harness.h"
 #include <dirent.h>
-#include <glob.h>
 #include <pty.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <sys/ioctl.h>
 #include <time.h>
 
-/* Whether a cgroup directory named after TOKEN is left anywhere. */
+/* Whether a container cgroup named after TOKEN (TOKEN.ID) is left anywhere. */
 static bool cgroup_left(const char *tok)
 {
-	char pattern[128];
-	glob_t g;
-	snprintf(pattern, sizeof pattern, "/sys/fs/cgroup/*/contained/%s.*", tok);
-	bool v1 = glob(pattern, 0, NULL, &g) == 0;
-	globfree(&g);
-	snprintf(pattern, sizeof pattern, "/sys/fs/cgroup/contained/%s.*", tok);
-	bool v2 = glob(pattern, 0, NULL, &g) == 0;
-	globfree(&g);
-	return v1 || v2;
+	char prefix[128];
+	int n;
+	FMT(prefix, "%s.", tok);
+	free(cgroups_named(prefix, &n));
+	return n > 0;
 }
 
-/* ---- the pty harness --------------------------------------------------------- */
+/* ---- the launcher on a pty of the test's own (harness.h) ------------------------ */
 
-struct session {
-	pid_t pid;          /* the launcher */
-	int master;
-	char *out;          /* everything it wrote to the terminal */
-	size_t len, mark;   /* mark: where expect() looks from */
-};
-
-/* Start contained with ARGS (NULL-terminated) on a new terminal. */
-static void start(struct session *s, const char *const args[])
-{
-	char *argv[32];
-	int n = 0;
-	argv[n++] = (char *)contained_bin();
-	for (; *args && n < 31; args++)
-		argv[n++] = (char *)*args;
-	argv[n] = NULL;
-	*s = (struct session){ .out = calloc(1, 1) };
-	s->pid = spawn_on_pty(&s->master, 50, 200, argv);
-}
-
-/* Read what arrives within MS milliseconds (all of it, or until NEEDLE
- * appears after the mark; then the mark moves past it).  Returns 1 when
- * found, 0 on timeout, -1 at the end of the output. */
-static int expect(struct session *s, const char *needle, long ms)
-{
-	long deadline = now_ms() + ms;
-	for (;;) {
-		char *hit = needle ? strstr(s->out + s->mark, needle) : NULL;
-		if (hit) {
-			s->mark = hit - s->out + strlen(needle);
-			return 1;
-		}
-		long left = deadline - now_ms();
-		if (left <= 0)
-			return 0;
-		struct pollfd p = { s->master, POLLIN, 0 };
-		if (poll(&p, 1, left) <= 0)
-			continue;
-		char chunk[4096];
-		ssize_t n = read(s->master, chunk, sizeof chunk);
-		if (n <= 0)
-			return needle && strstr(s->out + s->mark, needle) ? 1 : -1;
-		append(&s->out, &s->len, chunk, n);
-	}
-}
-
-static void send(struct session *s, const char *text)
-{
-	ck_assert_int_eq(write(s->master, text, strlen(text)), (ssize_t)strlen(text));
-}
-
-/* The launcher's status, waiting at most MS; -1 (and killed) on timeout. */
-static int finish(struct session *s, long ms)
+/* The launcher's status once it has exited, reading what it writes
+ * meanwhile and for 100 ms after; -1 (and killed) if it still runs after
+ * MS milliseconds. */
+static int wait_launcher(struct pty_session *s, long ms)
 {
 	long deadline = now_ms() + ms;
 	int wstatus;
 	while (waitpid(s->pid, &wstatus, WNOHANG) == 0) {
 		if (now_ms() > deadline) {
-			kill(s->pid, SIGKILL);
-			waitpid(s->pid, NULL, 0);
-			close(s->master);
+			pty_stop(s);
 			return -1;
 		}
-		expect(s, NULL, 50);
+		pty_wait(s, NULL, 50);
 	}
-	expect(s, NULL, 100);
-	close(s->master);
-	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
+	pty_wait(s, NULL, 100);
+	return shell_status(wstatus);
 }
 
-static void give_up(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void give_up(struct session *s, const char *fmt, ...)
+static void give_up(struct pty_session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void give_up(struct pty_session *s, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	kill(s->pid, SIGKILL);
-	waitpid(s->pid, NULL, 0);
+	pty_stop(s);
 	size_t len = strlen(s->out);
 	ck_abort_msg("%s; the terminal showed:\n%s", msg, s->out + (len > 6000 ? len - 6000 : 0));
 }
@@ -154,19 +96,19 @@ START_TEST(step_hints_show_each_change)
 {
 	const char *tok = token();
 	const char *args[] = { "-s", "-H", tok, "-m", test_rootfs(), "-u", "0", "-c", "/bin/echo", "RAN", NULL };
-	struct session s;
-	start(&s, args);
+	struct pty_session s;
+	pty_start(&s, 50, 200, args);
 	size_t checked = 0;
 	pid_t pid = 0;
 	for (int pauses = 0; pauses < 40; pauses++) {
-		size_t from = s.mark;
-		if (expect(&s, "press Enter to ", 15000) != 1)
+		size_t from = s.seen;
+		if (pty_wait(&s, "press Enter to ", 15000) != 1)
 			give_up(&s, "no pause after %d", pauses);
 		if (!pid)
 			pid = container_pid_of(s.out);
-		char *before = strndup(s.out + from, s.mark - from);
-		expect(&s, NULL, 30);       /* the rest of the prompt */
-		bool after = !strncmp(s.out + s.mark, "continue", 8);
+		char *before = strndup(s.out + from, s.seen - from);
+		pty_wait(&s, NULL, 30);       /* the rest of the prompt */
+		bool after = !strncmp(s.out + s.seen, "continue", 8);
 		char *see = strstr(before, "see it: ");
 		if (after && see) {
 			/* the command, pasted as is; its "#" lines are comments */
@@ -206,18 +148,18 @@ START_TEST(step_hints_show_each_change)
 				give_up(&s, "the stage ran before its pause");
 		}
 		free(before);
-		send(&s, "\n");
+		pty_type(&s, "\n");
 		if (strstr(s.out, "-- next: exec'ing"))
 			break;
 	}
-	int st = finish(&s, 15000);
+	int st = wait_launcher(&s, 15000);
 	ck_assert_msg(st == 0 && strstr(s.out, "RAN"), "status %d; output:\n%s", st, s.out);
 	ck_assert_msg(checked == sizeof hint_checks / sizeof *hint_checks,
 		      "%zu of %zu hints seen; output:\n%s", checked,
 		      sizeof hint_checks / sizeof *hint_checks, s.out);
 	ck_assert_msg(strstr(s.out, "once it runs, see it: nsenter -t "), "no hint for the exec");
 	ck_assert(!cgroup_left(tok));
-	free(s.out);
+	pty_end(&s);
 }
 END_TEST
 
@@ -230,25 +172,25 @@ START_TEST(step_ctrl_c_stops_the_launch)
 {
 	const char *tok = token();
 	const char *args[] = { "-s", "-H", tok, "-m", test_rootfs(), "-u", "0", "-c", "/bin/echo", "RAN", NULL };
-	struct session s;
-	start(&s, args);
+	struct pty_session s;
+	pty_start(&s, 50, 200, args);
 	for (int pauses = 0; pauses < 40; pauses++) {
-		if (expect(&s, "press Enter to ", 15000) != 1)
+		if (pty_wait(&s, "press Enter to ", 15000) != 1)
 			give_up(&s, "no pause after %d", pauses);
 		if (strstr(s.out, interrupt_after[_i]) && strstr(strstr(s.out, interrupt_after[_i]), "see it:"))
 			break;
-		send(&s, "\n");
+		pty_type(&s, "\n");
 	}
 	pid_t pid = container_pid_of(s.out);
 	ck_assert(cgroup_left(tok));
-	send(&s, "\x03");
-	int st = finish(&s, 10000);
+	pty_type(&s, "\x03");
+	int st = wait_launcher(&s, 10000);
 	ck_assert_msg(st == 130, "Ctrl-C at the pause after '%s': status %d; output:\n%s",
 		      interrupt_after[_i], st, s.out);
 	ck_assert_msg(!strstr(s.out, "RAN"), "the command ran");
 	ck_assert_msg(!cgroup_left(tok), "a cgroup was left");
 	ck_assert_msg(!pid || (kill(pid, 0) < 0 && errno == ESRCH), "container %d still runs", (int)pid);
-	free(s.out);
+	pty_end(&s);
 }
 END_TEST
 
@@ -256,38 +198,38 @@ END_TEST
 START_TEST(step_double_enter_skips_nothing)
 {
 	const char *args[] = { "-s", "-m", test_rootfs(), "-u", "0", "-c", "/bin/true", NULL };
-	struct session s;
-	start(&s, args);
-	if (expect(&s, "press Enter to ", 15000) != 1)
+	struct pty_session s;
+	pty_start(&s, 50, 200, args);
+	if (pty_wait(&s, "press Enter to ", 15000) != 1)
 		give_up(&s, "no first pause");
-	expect(&s, NULL, 30);
-	size_t from = s.mark;
-	send(&s, "\n\n");
-	if (expect(&s, "press Enter to ", 10000) != 1)
+	pty_wait(&s, NULL, 30);
+	size_t from = s.seen;
+	pty_type(&s, "\n\n");
+	if (pty_wait(&s, "press Enter to ", 10000) != 1)
 		give_up(&s, "no second pause");
-	expect(&s, NULL, 800);
+	pty_wait(&s, NULL, 800);
 	int prompts = 0;
 	for (const char *p = s.out + from; (p = strstr(p, "press Enter to ")); p++)
 		prompts++;
 	if (prompts != 1)
 		give_up(&s, "after a double Enter %d pauses went by, not 1", prompts);
 	kill(s.pid, SIGTERM);
-	finish(&s, 5000);
-	free(s.out);
+	wait_launcher(&s, 5000);
+	pty_end(&s);
 }
 END_TEST
 
 /* ---- Ctrl-C and SIGTERM that PID 1 ignores ------------------------------------- */
 
-static pid_t wait_for_exec(struct session *s, const char *comm)
+static pid_t wait_for_exec(struct pty_session *s, const char *comm)
 {
-	if (expect(s, "container is pid ", 15000) != 1)
+	if (pty_wait(s, "container is pid ", 15000) != 1)
 		give_up(s, "no container pid");
-	expect(s, NULL, 100);
+	pty_wait(s, NULL, 100);
 	pid_t pid = container_pid_of(s->out);
 	char path[64], text[64] = "";
 	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
-	for (long end = now_ms() + 10000; now_ms() < end; expect(s, NULL, 20)) {
+	for (long end = now_ms() + 10000; now_ms() < end; pty_wait(s, NULL, 20)) {
 		FILE *f = fopen(path, "r");
 		if (f && fgets(text, sizeof text, f) && !strncmp(text, comm, strlen(comm))) {
 			fclose(f);
@@ -306,26 +248,26 @@ START_TEST(pid1_ignores_a_signal_then_a_second_kills)
 	const char *tok = token();
 	const char *args[] = { "-H", tok, "-m", test_rootfs(), "-u", "0", "-c", "/bin/sleep", "60", NULL };
 	const char *name = _i ? "SIGTERM" : "SIGINT";
-	struct session s;
-	start(&s, args);
+	struct pty_session s;
+	pty_start(&s, 50, 200, args);
 	pid_t pid = wait_for_exec(&s, "sleep");
 	if (_i)
 		kill(s.pid, SIGTERM);
 	else
-		send(&s, "\x03");
+		pty_type(&s, "\x03");
 	char want[64];
 	snprintf(want, sizeof want, "=> the container ignored %s: its PID 1 has no handler", name);
-	if (expect(&s, want, 3000) != 1)
+	if (pty_wait(&s, want, 3000) != 1)
 		give_up(&s, "no line saying why %s did nothing", name);
-	if (!strstr(s.out + s.mark, "-i") && expect(&s, "-i", 500) != 1)
+	if (!strstr(s.out + s.seen, "-i") && pty_wait(&s, "-i", 500) != 1)
 		give_up(&s, "the line does not mention -i");
 	ck_assert_msg(kill(pid, 0) == 0, "the container stopped after one %s", name);
 	long t0 = now_ms();
 	if (_i)
 		kill(s.pid, SIGTERM);
 	else
-		send(&s, "\x03");
-	int st = finish(&s, 5000);
+		pty_type(&s, "\x03");
+	int st = wait_launcher(&s, 5000);
 	ck_assert_msg(st == 137 && now_ms() - t0 < 3000, "a second %s: status %d after %ld ms; output:\n%s",
 		      name, st, now_ms() - t0, s.out);
 	ck_assert_msg(strstr(s.out, "=> container was killed by SIGKILL (status 137)"), "%s", s.out);
@@ -334,7 +276,7 @@ START_TEST(pid1_ignores_a_signal_then_a_second_kills)
 		said++;
 	ck_assert_msg(said == 1, "the line was said %d times:\n%s", said, s.out);
 	ck_assert(!cgroup_left(tok));
-	free(s.out);
+	pty_end(&s);
 }
 END_TEST
 
@@ -342,23 +284,23 @@ END_TEST
 START_TEST(pid1_shell_handles_ctrl_c)
 {
 	const char *args[] = { "-m", test_rootfs(), "-u", "0", "-c", "/bin/sh", NULL };
-	struct session s;
-	start(&s, args);
+	struct pty_session s;
+	pty_start(&s, 50, 200, args);
 	wait_for_exec(&s, "sh");
-	if (expect(&s, "# ", 10000) != 1)
+	if (pty_wait(&s, "# ", 10000) != 1)
 		give_up(&s, "no prompt");
-	send(&s, "\x03");
-	expect(&s, NULL, 200);
-	send(&s, "\x03");
-	expect(&s, NULL, 1200);
-	send(&s, "echo still $((40+2))\n");
-	if (expect(&s, "still 42", 5000) != 1)
+	pty_type(&s, "\x03");
+	pty_wait(&s, NULL, 200);
+	pty_type(&s, "\x03");
+	pty_wait(&s, NULL, 1200);
+	pty_type(&s, "echo still $((40+2))\n");
+	if (pty_wait(&s, "still 42", 5000) != 1)
 		give_up(&s, "the shell did not survive two Ctrl-C");
-	send(&s, "exit 5\n");
-	int st = finish(&s, 5000);
+	pty_type(&s, "exit 5\n");
+	int st = wait_launcher(&s, 5000);
 	ck_assert_msg(st == 5, "status %d", st);
 	ck_assert_msg(!strstr(s.out, "ignored"), "%s", s.out);
-	free(s.out);
+	pty_end(&s);
 }
 END_TEST
 

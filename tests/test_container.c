@@ -85,8 +85,12 @@ static bool cgroup_is_ours(const char *path)
 }
 
 /* Describe what the launcher run (hostname and cgroup prefix token()) left
- * behind compared with BEFORE; NULL if nothing. */
-static char *leftovers_once(const struct snapshot *before)
+ * behind compared with BEFORE: new mounts, our new /tmp entries, new
+ * cgroups named after token(), and processes with token_env() in their
+ * environment (the launcher, its watchdog); NULL if nothing.
+ * (test_hostile.c's leftovers() also counts the container's own processes
+ * and the records in /run/contained.) */
+static char *launcher_leftovers_once(const struct snapshot *before)
 {
 	char *rep = calloc(1, 1);
 	size_t len = 0;
@@ -102,24 +106,23 @@ static char *leftovers_once(const struct snapshot *before)
 	report_new_lines(&rep, &len, "cgroup: ", before->cgroups, after.cgroups, cgroup_is_ours);
 	/* processes that carry the token in their environment */
 	const char *needle = token_env();
-	DIR *d = opendir("/proc");
-	ck_assert_ptr_nonnull(d);
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (!isdigit((unsigned char)e->d_name[0]) || atoi(e->d_name) == getpid())
+	size_t n;
+	pid_t *pids = all_pids(&n);
+	for (size_t i = 0; i < n; i++) {
+		pid_t pid = pids[i];
+		if (pid == getpid())
 			continue;
-		int pid = atoi(e->d_name);
 		char *env = proc_file(pid, "environ");
 		if (env && has_line(env, needle)) {
 			char *comm = proc_file(pid, "comm");
 			char what[128];
-			FMT(what, "process %d ", pid);
+			FMT(what, "process %d ", (int)pid);
 			report_add(&rep, &len, what, comm ? chomp(comm) : "?");
 			free(comm);
 		}
 		free(env);
 	}
-	closedir(d);
+	free(pids);
 	snap_free(&after);
 	if (!len) {
 		free(rep);
@@ -128,14 +131,14 @@ static char *leftovers_once(const struct snapshot *before)
 	return rep;
 }
 
-/* Leftovers that are still there after a short grace period. */
-static char *leftovers(const struct snapshot *before)
+/* launcher_leftovers_once() that are still there after 2 s. */
+static char *launcher_leftovers(const struct snapshot *before)
 {
 	char *rep = NULL;
 	double end = now() + 2.0;
 	do {
 		free(rep);
-		rep = leftovers_once(before);
+		rep = launcher_leftovers_once(before);
 		if (!rep)
 			return NULL;
 		msleep(50);
@@ -782,7 +785,7 @@ START_TEST(test_exit_status)
 	FMT(args, "-m %s -u 0 -H %s -c %s", test_rootfs(), token(), exits[_i].args);
 	pid_t pid;
 	struct run r = run_launcher(&pid, "", args);
-	char *left = leftovers(&before);
+	char *left = launcher_leftovers(&before);
 	ck_assert_msg(r.status == exits[_i].status, "-c %s: status %d, want %d; stderr:\n%s",
 		      exits[_i].args, r.status, exits[_i].status, r.err);
 	ck_assert_msg(!left, "-c %s left behind:\n%s", exits[_i].args, left);
@@ -804,7 +807,7 @@ START_TEST(test_exit_killed)
 		kill(inner, SIGKILL);
 	int st = bg_wait(&b, 10);
 	char *out = bg_output(&b);
-	char *left = leftovers(&before);
+	char *left = launcher_leftovers(&before);
 	ck_assert_msg(inner > 0, "no sleep process under launcher; output:\n%s", out);
 	ck_assert_msg(st == 137, "status %d after SIGKILL, output:\n%s", st, out);
 	ck_assert_msg(!left, "left behind:\n%s", left);
@@ -905,7 +908,7 @@ static void check_refused(const char *what, const char *prefix, const char *args
 	snap_take(&before);
 	pid_t pid;
 	struct run r = run_launcher(&pid, prefix, args);
-	char *left = leftovers(&before);
+	char *left = launcher_leftovers(&before);
 	unlink(file);
 
 	ck_assert_msg(r.status == 125, "%s: status %d, want 125; stderr:\n%s", what, r.status, r.err);

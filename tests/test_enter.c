@@ -219,60 +219,32 @@ START_TEST(enter_only_contained_containers)
 }
 END_TEST
 
-/* Read the pty MASTER into BUF (SIZE bytes) until NEEDLE shows, up to 15 s. */
-static bool pty_wait_for(int master, char *buf, size_t size, const char *needle)
-{
-	size_t len = strlen(buf);
-	double end = now() + 15;
-	while (!strstr(buf, needle) && len < size - 1 && now() < end) {
-		struct pollfd p = { master, POLLIN, 0 };
-		if (poll(&p, 1, 100) == 1) {
-			ssize_t n = read(master, buf + len, size - 1 - len);
-			if (n <= 0)
-				break;
-			buf[len += n] = '\0';
-		}
-	}
-	return strstr(buf, needle) != NULL;
-}
-
 /* A container held by -s at a pause before its pivot_root still has the
  * host's / as its /: -x must refuse to enter it then, or the entered
  * process would get the host's whole tree. */
 START_TEST(enter_refuses_a_container_before_its_pivot)
 {
-	static char out[65536];
 	char name[64];
 	FMT(name, "%s-early", token());
-	int master;
-	pid_t pid = forkpty(&master, NULL, NULL, NULL);
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		execl(contained_bin(), contained_bin(), "-s", "-T", "-m", test_rootfs(), "-u", "0",
-		      "-H", name, "-c", "/bin/sleep", "30", (char *)NULL);
-		_exit(127);
-	}
-	out[0] = '\0';
+	struct pty_session s;
+	pty_start(&s, 24, 80, (const char *[]){ "-s", "-T", "-m", test_rootfs(), "-u", "0", "-H", name,
+						"-c", "/bin/sleep", "30", NULL });
 	/* Enter through the parent's pauses up to the child's first stage */
 	bool there = false;
 	for (int i = 0; i < 40 && !there; i++) {
-		if (!pty_wait_for(master, out, sizeof out, "press Enter"))
+		if (pty_wait(&s, "press Enter", 15000) != 1)
 			break;
-		there = strstr(out, "becoming root") != NULL;
-		if (!there) {
-			char *mark = strstr(out, "press Enter");
-			memset(mark, '_', strlen("press Enter"));    /* wait for the next one */
-			ck_assert_int_eq(write(master, "\n", 1), 1);
-		}
+		there = strstr(s.out, "becoming root") != NULL;
+		if (!there)
+			pty_type(&s, "\n");       /* on to the next pause */
 	}
 	struct run r = run_sh("%s -x %s -c /bin/cat /etc/os-release", contained_bin(), name);
-	kill(pid, SIGKILL);
-	wait_child(pid, 5000);
-	close(master);
-	ck_assert_msg(there, "never reached the child's first pause; output:\n%s", tl(out));
+	pty_stop(&s);
+	ck_assert_msg(there, "never reached the child's first pause; output:\n%s", tl(s.out));
 	ck_assert_msg(r.status == 125 && strstr(r.err, "still starting"), "-x before the pivot: "
 		      "status %d, stdout:\n%s\nstderr:\n%s", r.status, r.out, tl(r.err));
 	run_free(&r);
+	pty_end(&s);
 }
 END_TEST
 

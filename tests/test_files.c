@@ -31,20 +31,14 @@ static void remove_base(void)
 		fprintf(stderr, "test_files: could not remove %s\n", base);
 }
 
-/* A scratch directory on the host, removed by rm_rf (or with base). */
+/* A scratch directory on the host (malloc'd), removed by rm_rf() (or with
+ * base). */
 static char *scratch(void)
 {
 	char *dir;
 	ck_assert_int_ge(asprintf(&dir, "%s/XXXXXX", base), 0);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	return dir;
-}
-
-static void rm_rf(char *dir)
-{
-	struct run r = run_sh("rm -rf %s", dir);
-	run_free(&r);
-	free(dir);
 }
 
 /* The launcher's own lines start with "=>"; the container's output does not. */
@@ -146,6 +140,7 @@ START_TEST(identity_passwd_hostile)
 	ck_assert_str_eq(chomp(r.out), "none");
 	run_free(&r);
 	rm_rf(dir);
+	free(dir);
 }
 END_TEST
 
@@ -182,6 +177,7 @@ START_TEST(bind_read_write_and_owned_by_the_user)
 	ck_assert_int_eq(stat(made, &st), 0);
 	ck_assert_uint_eq(st.st_uid, 1000);
 	rm_rf(dir);
+	free(dir);
 }
 END_TEST
 
@@ -195,6 +191,7 @@ START_TEST(bind_read_only_is_erofs)
 	ck_assert_msg(strstr(r.out, "Read-only file system"), "got: %s", r.out);
 	run_free(&r);
 	rm_rf(dir);
+	free(dir);
 	ck_assert_int_eq(status_of("-u 0 -b relative:/mnt"), 125);
 	ck_assert_int_eq(status_of("-u 0 -b /tmp:/mnt:rw"), 125);
 	ck_assert_int_eq(status_of("-u 0 -b /tmp:/../mnt"), 125);
@@ -222,6 +219,7 @@ START_TEST(read_only_root_covers_its_submounts)
 			      "%s -m %s/root -u 0 -r -c /bin/sh -c \"touch /srv/x 2>&1; echo done\"'",
 			      dir, dir, dir, test_rootfs(), dir, dir, dir, contained_bin(), dir);
 	rm_rf(dir);
+	free(dir);
 	ck_assert_msg(strstr(r.out, "done") && strstr(r.out, "Read-only file system"),
 		      "-r and a mount inside the rootfs: status %d, stdout:\n%s\nstderr:\n%s",
 		      r.status, r.out, tl(r.err));
@@ -261,6 +259,7 @@ START_TEST(overlay_dir_keeps_changes)
 	snprintf(path, sizeof path, "%s/root/note", test_rootfs());
 	ck_assert_int_ne(access(path, F_OK), 0);
 	rm_rf(dir);
+	free(dir);
 }
 END_TEST
 

@@ -50,12 +50,6 @@ static const char *workdir(char *buf, size_t size, const char *what)
 	return buf;
 }
 
-static void rm_rf(const char *path)
-{
-	struct run r = run_sh("rm -rf '%s'", path);
-	run_free(&r);
-}
-
 /* A copy of the test rootfs at DST, without the probes (2 MB, not 30). */
 static void copy_rootfs(const char *dst)
 {
@@ -725,16 +719,8 @@ static void kill_launcher_check(char *const cargv[], const char *ready, const ch
 	pidns_of(getpid(), ourns, sizeof ourns);
 	ck_assert_str_ne(ns, ourns);
 	/* everything in the container's PID namespace, seen before the kill */
-	size_t np;
-	pid_t *v = all_pids(&np), members[64];
-	int nm = 0;
-	for (size_t i = 0; i < np && nm < 64; i++) {
-		char other[64];
-		pidns_of(v[i], other, sizeof other);
-		if (!strcmp(other, ns))
-			members[nm++] = v[i];
-	}
-	free(v);
+	pid_t members[64];
+	int nm = pidns_members(ns, members, 64);
 	int ncg;
 	char *cgs = cgroups_named(name, &ncg);
 	ck_assert_msg(ncg > 0, "no cgroup %s while the container runs", name);
@@ -754,18 +740,8 @@ static void kill_launcher_check(char *const cargv[], const char *ready, const ch
 	}
 	double killed = now();
 	int alive;
-	do {
-		alive = 0;
-		for (int i = 0; i < nm; i++) {
-			char other[64];
-			char s = proc_state(members[i], NULL, NULL, 0);
-			pidns_of(members[i], other, sizeof other);
-			if (s && s != 'Z' && !strcmp(other, ns))
-				alive++;
-		}
-		if (alive)
-			msleep(10);
-	} while (alive && now() - killed < 2.0);
+	while ((alive = pidns_alive(ns, members, nm)) && now() - killed < 2.0)
+		msleep(10);
 	char *left;
 	int nleft;
 	do {

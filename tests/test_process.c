@@ -36,12 +36,6 @@
 
 /* ---- small helpers ------------------------------------------------------ */
 
-/* Like read_until, but searching only what arrives after this call. */
-static int read_until_new(int fd, struct buf *b, const char *needle, long timeout_ms)
-{
-	return read_until_from(fd, b, b->len, needle, timeout_ms);
-}
-
 /* "N -> target" lines for every fd of PID, and how many there are. */
 static char *list_fds(pid_t pid, int *count)
 {
@@ -74,27 +68,11 @@ static char *list_fds(pid_t pid, int *count)
  * one per line: their name is in its "=> creating cgroup NAME" line. */
 static char *cgroups_of_launcher(int err, int *count)
 {
-	char name[128] = "", pattern[2][256];
+	char name[128] = "";
 	const char *text = memfd_text(err);
-	struct buf b;
-	buf_init(&b);
-	*count = 0;
 	ck_assert_msg(launch_cgroup_name(text, name, sizeof name),
 		      "no \"creating cgroup\" line in the launcher's stderr:\n%s", tl(text));
-	snprintf(pattern[0], sizeof pattern[0], "/sys/fs/cgroup/*/contained/%s", name);
-	snprintf(pattern[1], sizeof pattern[1], "/sys/fs/cgroup/contained/%s", name);
-	for (int k = 0; k < 2; k++) {
-		glob_t g;
-		if (glob(pattern[k], GLOB_ONLYDIR, NULL, &g) == 0) {
-			for (size_t i = 0; i < g.gl_pathc; i++) {
-				append(&b.data, &b.len, g.gl_pathv[i], strlen(g.gl_pathv[i]));
-				append(&b.data, &b.len, "\n", 1);
-				(*count)++;
-			}
-		}
-		globfree(&g);
-	}
-	return b.data;
+	return cgroups_named(name, count);
 }
 
 /*
@@ -110,7 +88,7 @@ struct started {
 	struct buf b;     /* its stdout so far */
 };
 
-static struct started start_shell(int init, int in, const char *script, const char *ready)
+static struct started start_piped_shell(int init, int in, const char *script, const char *ready)
 {
 	struct started c;
 	int out[2];
@@ -161,7 +139,7 @@ START_TEST(signal_reaches_command)
 		 "while :; do sleep 0.1; done", name, want, name);
 
 	int in = devnull(O_RDONLY);
-	struct started c = start_shell(init, in, script, "ready\n");
+	struct started c = start_piped_shell(init, in, script, "ready\n");
 	close(in);
 	pid_t pid = c.pid;
 	int err = c.err;
@@ -200,7 +178,7 @@ START_TEST(init_untrapped_signal_kills_command)
 {
 	int sig = untrapped[_i];
 	int in = devnull(O_RDONLY);
-	struct started c = start_shell(1, in, "echo ready $$; exec /bin/sleep 30", "ready 2\n");
+	struct started c = start_piped_shell(1, in, "echo ready $$; exec /bin/sleep 30", "ready 2\n");
 	close(in);
 	pid_t pid = c.pid;
 	int err = c.err;
@@ -297,7 +275,7 @@ START_TEST(sigkill_launcher_kills_container)
 	snprintf(script, sizeof script, "/bin/sleep %s & echo ready; /bin/sleep %s", arg, arg);
 
 	int in = devnull(O_RDONLY);
-	struct started c = start_shell(init, in, script, "ready\n");
+	struct started c = start_piped_shell(init, in, script, "ready\n");
 	close(in);
 	pid_t pid = c.pid;
 	int err = c.err;
@@ -333,17 +311,8 @@ START_TEST(sigkill_launcher_kills_container)
 	pidns_of(getpid(), ourns, sizeof ourns);
 	ck_assert_str_ne(ns, ourns);
 
-	size_t n;
-	pid_t *v = all_pids(&n);
 	pid_t members[64];
-	int nmembers = 0;
-	for (size_t i = 0; i < n && nmembers < 64; i++) {
-		char other[64];
-		pidns_of(v[i], other, sizeof other);
-		if (!strcmp(other, ns))
-			members[nmembers++] = v[i];
-	}
-	free(v);
+	int nmembers = pidns_members(ns, members, 64);
 	/* [init,] sh, sleep, sleep; sh may have exec'd the last sleep itself. */
 	int want_members = init ? 3 : 2;
 	ck_assert_msg(nmembers >= want_members, "%d processes in the container, expected %d+",
@@ -358,21 +327,9 @@ START_TEST(sigkill_launcher_kills_container)
 	ck_assert_int_eq(st, 128 + SIGKILL);
 	long killed_at = now_ms();
 
-	/* A process counts as alive while it exists in the same PID namespace
-	 * and is not a zombie (PID 1 of the host reaps the orphans whenever it
-	 * gets to it). */
 	int alive;
-	do {
-		alive = 0;
-		for (int i = 0; i < nmembers; i++) {
-			char st2 = proc_state(members[i], NULL, NULL, 0), other[64];
-			pidns_of(members[i], other, sizeof other);
-			if (st2 && st2 != 'Z' && !strcmp(other, ns))
-				alive++;
-		}
-		if (alive)
-			msleep(10);
-	} while (alive && now_ms() - killed_at < 1000);
+	while ((alive = pidns_alive(ns, members, nmembers)) && now_ms() - killed_at < 1000)
+		msleep(10);
 	if (alive) {
 		/* Do not leave them behind, then fail. */
 		for (int i = 0; i < nmembers; i++)
@@ -422,7 +379,7 @@ START_TEST(sweep_spares_live_container)
 {
 	int inp[2];
 	ck_assert_int_eq(pipe2(inp, O_CLOEXEC), 0);
-	struct started c = start_shell(0, inp[0], "echo ready; read line; echo got $line; exit 7",
+	struct started c = start_piped_shell(0, inp[0], "echo ready; read line; echo got $line; exit 7",
 				       "ready\n");
 	close(inp[0]);
 	pid_t pid = c.pid;
@@ -535,75 +492,23 @@ END_TEST
 
 /* ---- pseudo-terminal ----------------------------------------------------------- */
 
-struct pty_session {
-	pid_t pid;
-	int master;
-	struct buf out;
-};
-
 /* How the container meets the caller's terminal: a pty of its own (the
  * default on a terminal; tests/test_terminal.c has the details), or the
  * caller's own terminal as it is (-T). */
 static const char *const pty_modes[] = { NULL, "-T" };
 
-static void pty_start(struct pty_session *s, unsigned short rows, unsigned short cols,
-		      const char *mode)
-{
-	buf_init(&s->out);
-	char *argv[] = { (char *)contained_bin(), "-m", (char *)test_rootfs(), "-u", "0", "-c", "/bin/sh",
-			 NULL, NULL };
-	if (mode) {         /* ... -u 0 MODE -c /bin/sh */
-		memmove(argv + 6, argv + 5, 3 * sizeof *argv);
-		argv[5] = (char *)mode;
-	}
-	s->pid = spawn_on_pty(&s->master, rows, cols, argv);
-	/* The first prompt of busybox sh as root ends in "# ". */
-	int r = read_until(s->master, &s->out, "# ", 15000);
-	if (r != 1) {
-		int st = wait_child(s->pid, 100);
-		ck_abort_msg("no shell prompt on the pty (%s, status %d); output:\n%s",
-			     r ? "end of file" : "timeout", st, s->out.data);
-	}
-}
-
-static void pty_send(struct pty_session *s, const char *text)
-{
-	size_t n = strlen(text);
-	ck_assert_int_eq(write(s->master, text, n), (ssize_t)n);
-}
-
-/* Wait for NEEDLE in what the session prints from now on; if it never
- * comes, end the launcher and fail with WHAT and the output so far. */
-static void pty_expect(struct pty_session *s, const char *needle, const char *what)
-{
-	if (read_until_new(s->master, &s->out, needle, 10000) == 1)
-		return;
-	kill(s->pid, SIGKILL);
-	waitpid(s->pid, NULL, 0);
-	ck_abort_msg("%s; output:\n%s", what, tl(s->out.data));
-}
-
-/* Read until EOF and return the launcher's status. */
-static int pty_finish(struct pty_session *s)
-{
-	read_until(s->master, &s->out, NULL, 10000);
-	int st = wait_child(s->pid, 10000);
-	close(s->master);
-	return st;
-}
-
 START_TEST(pty_interactive_session)
 {
 	struct pty_session s;
-	pty_start(&s, 24, 80, pty_modes[_i]);
-	pty_send(&s, "echo $((6*7))\n");
+	pty_start_shell(&s, 24, 80, pty_modes[_i]);
+	pty_type(&s, "echo $((6*7))\n");
 	/* The echoed command line has "6*7" in it, only the output has "42". */
 	pty_expect(&s, "42\r\n", "no 42 from the shell");
-	pty_send(&s, "exit 3\n");
-	int st = pty_finish(&s);
+	pty_type(&s, "exit 3\n");
+	int st = pty_finish(&s, 10000);
 	ck_assert_msg(st == 3, "interactive shell: `exit 3` gave status %d; output:\n%s", st,
-		      tl(s.out.data));
-	free(s.out.data);
+		      tl(s.out));
+	pty_end(&s);
 }
 END_TEST
 
@@ -611,40 +516,36 @@ END_TEST
 START_TEST(pty_ctrl_c_interrupts_foreground)
 {
 	struct pty_session s;
-	pty_start(&s, 24, 80, pty_modes[_i]);
-	/* A prompt the echoed command line cannot contain. */
-	pty_send(&s, "PS1='[ctd'']# '\n");
-	pty_expect(&s, "[ctd]# ", "PS1 not taken");
-	pty_send(&s, "sleep 30\n");
+	pty_start_marked_shell(&s, 24, 80, pty_modes[_i]);
+	pty_type(&s, "sleep 30\n");
 	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
 	if (!sleeper) {
-		kill(s.pid, SIGKILL);
-		ck_abort_msg("sleep 30 never started; output:\n%s", tl(s.out.data));
+		pty_stop(&s);
+		ck_abort_msg("sleep 30 never started; output:\n%s", tl(s.out));
 	}
 	long t0 = now_ms();
-	pty_send(&s, "\x03");
-	int r = read_until_new(s.master, &s.out, "[ctd]# ", 10000);
+	pty_type(&s, "\x03");
+	int r = pty_read_until(&s, s.len, "[ctd]# ", 10000);
 	long took = now_ms() - t0;
 	int wstatus;
 	pid_t w = waitpid(s.pid, &wstatus, WNOHANG);
 	if (w == s.pid)
 		ck_abort_msg("Ctrl-C ended the launcher (status %d); output:\n%s",
-			     shell_status(wstatus), tl(s.out.data));
+			     shell_status(wstatus), tl(s.out));
 	if (r != 1) {
-		kill(s.pid, SIGKILL);
-		waitpid(s.pid, NULL, 0);
-		ck_abort_msg("no new prompt within 10 s of Ctrl-C; output:\n%s", tl(s.out.data));
+		pty_stop(&s);
+		ck_abort_msg("no new prompt within 10 s of Ctrl-C; output:\n%s", tl(s.out));
 	}
 	ck_assert_msg(took < 5000, "Ctrl-C took %ld ms", took);
 	char st = proc_state(sleeper, NULL, NULL, 0);
 	ck_assert_msg(!st || st == 'Z', "sleep 30 is still running after Ctrl-C (state %c)", st);
 
-	pty_send(&s, "echo st=$?\n");
+	pty_type(&s, "echo st=$?\n");
 	pty_expect(&s, "st=130\r\n", "the interrupted sleep's status is not 130");
-	pty_send(&s, "exit 0\n");
-	int status = pty_finish(&s);
-	ck_assert_msg(status == 0, "exit 0 gave %d; output:\n%s", status, tl(s.out.data));
-	free(s.out.data);
+	pty_type(&s, "exit 0\n");
+	int status = pty_finish(&s, 10000);
+	ck_assert_msg(status == 0, "exit 0 gave %d; output:\n%s", status, tl(s.out));
+	pty_end(&s);
 }
 END_TEST
 
@@ -652,76 +553,23 @@ END_TEST
 START_TEST(pty_window_size)
 {
 	struct pty_session s;
-	pty_start(&s, 33, 111, pty_modes[_i]);
-	pty_send(&s, "stty size\n");
+	pty_start_shell(&s, 33, 111, pty_modes[_i]);
+	pty_type(&s, "stty size\n");
 	pty_expect(&s, "33 111\r\n", "stty size inside does not say 33 111");
 	/* A resize while it runs (the terminal sends SIGWINCH) shows too. */
 	struct winsize ws = { .ws_row = 40, .ws_col = 120 };
 	ck_assert_int_eq(ioctl(s.master, TIOCSWINSZ, &ws), 0);
 	msleep(200);
-	pty_send(&s, "stty size\n");
+	pty_type(&s, "stty size\n");
 	pty_expect(&s, "40 120\r\n", "after a resize to 40x120, stty size inside says otherwise");
-	pty_send(&s, "exit 0\n");
-	int st = pty_finish(&s);
+	pty_type(&s, "exit 0\n");
+	int st = pty_finish(&s, 10000);
 	ck_assert_msg(st == 0, "status %d", st);
-	free(s.out.data);
+	pty_end(&s);
 }
 END_TEST
 
 /* ---- nothing left behind ----------------------------------------------------- */
-
-/* A sorted list of strings. */
-struct strs {
-	char **v;
-	size_t n, cap;
-};
-
-static void strs_add(struct strs *s, const char *x)
-{
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 64;
-		s->v = realloc(s->v, s->cap * sizeof *s->v);
-	}
-	s->v[s->n++] = strdup(x);
-}
-
-static int cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void strs_free(struct strs *s)
-{
-	for (size_t i = 0; i < s->n; i++)
-		free(s->v[i]);
-	free(s->v);
-	s->v = NULL;
-	s->n = s->cap = 0;
-}
-
-/*
- * Lines of AFTER not in BEFORE (both sorted) for which KEEP (if given)
- * returns true, appended to OUT; returns how many.
- */
-static int strs_added(struct strs *before, struct strs *after, struct buf *out,
-		      int (*keep)(const char *entry, const char *tag), const char *tag)
-{
-	int added = 0;
-	size_t i = 0;
-	for (size_t j = 0; j < after->n; j++) {
-		while (i < before->n && strcmp(before->v[i], after->v[j]) < 0)
-			i++;
-		if (i < before->n && !strcmp(before->v[i], after->v[j]))
-			continue;
-		if (keep && !keep(after->v[j], tag))
-			continue;
-		append(&out->data, &out->len, "  + ", 4);
-		append(&out->data, &out->len, after->v[j], strlen(after->v[j]));
-		append(&out->data, &out->len, "\n", 1);
-		added++;
-	}
-	return added;
-}
 
 /* The launchers a leak test started, to recognise their cgroups. */
 static pid_t our_launchers[256];
@@ -735,144 +583,116 @@ static void remember_launcher(pid_t pid)
 
 /*
  * Whether a new cgroup directory is a leftover of our runs: it carries their
- * tag (the hostname they were given), or the container cgroup it is in,
- * NAME.PID, names one of our launchers.  Containers of others using the
- * machine at the same time are not our business.
+ * tag, token() (the hostname they were given), or the container cgroup it
+ * is in, NAME.PID, names one of our launchers.  Containers of others using
+ * the machine at the same time are not our business.
  */
-static int cgroup_is_leftover(const char *path, const char *tag)
+static bool cgroup_is_leftover(const char *path)
 {
-	if (strstr(path, tag))
-		return 1;
+	if (strstr(path, token()))
+		return true;
 	const char *p = strstr(path, "/contained/");
 	if (!p)
-		return 0;                       /* a parent itself */
+		return false;                   /* a parent itself */
 	p += strlen("/contained/");
 	const char *end = strchrnul(p, '/');
 	const char *dot = memrchr(p, '.', end - p);
 	if (!dot)
-		return 0;
+		return false;
 	pid_t owner = atoi(dot + 1);
 	for (int i = 0; i < n_our_launchers; i++)
 		if (our_launchers[i] == owner)
-			return 1;
-	return 0;
+			return true;
+	return false;
 }
 
-/* The lines of TEXT, sorted. */
-static void lines_of(const char *text, struct strs *s)
-{
-	char *copy = strdup(text), *save = NULL;
-	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-		strs_add(s, l);
-	free(copy);
-	qsort(s->v, s->n, sizeof *s->v, cmpstr);
-}
-
-static struct strs *nftw_target;
+static struct buf *nftw_target;
 
 static int nftw_add(const char *path, const struct stat *sb, int type, struct FTW *ftw)
 {
 	(void)sb;
 	(void)ftw;
-	if (type == FTW_D || type == FTW_DP)
-		strs_add(nftw_target, path);
+	if (type == FTW_D || type == FTW_DP) {
+		append(&nftw_target->data, &nftw_target->len, path, strlen(path));
+		append(&nftw_target->data, &nftw_target->len, "\n", 1);
+	}
 	return 0;
 }
 
-/* Every directory under the contained cgroup parents. */
-static void snap_cgroups(struct strs *s)
+/* Every directory under the contained cgroup parents, at any depth, one a
+ * line (malloc'd). */
+static char *cgroup_tree(void)
 {
+	struct buf b;
+	buf_init(&b);
 	glob_t g;
 	const char *pats[] = { "/sys/fs/cgroup/*/contained", "/sys/fs/cgroup/contained" };
 	for (int k = 0; k < 2; k++) {
 		if (glob(pats[k], GLOB_ONLYDIR, NULL, &g) == 0) {
-			nftw_target = s;
+			nftw_target = &b;
 			for (size_t i = 0; i < g.gl_pathc; i++)
 				nftw(g.gl_pathv[i], nftw_add, 16, FTW_PHYS);
 		}
 		globfree(&g);
 	}
-	qsort(s->v, s->n, sizeof *s->v, cmpstr);
-}
-
-static void snap_tmp(struct strs *s)
-{
-	DIR *d = opendir("/tmp");
-	ck_assert_ptr_nonnull(d);
-	struct dirent *e;
-	while ((e = readdir(d)))
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-			strs_add(s, e->d_name);
-	closedir(d);
-	qsort(s->v, s->n, sizeof *s->v, cmpstr);
+	return b.data;
 }
 
 /*
- * Processes that belong to the runs tagged TAG: launchers and anything they
- * fork without exec (their command line holds "-H TAG"), and container
- * processes (their cgroup paths hold TAG, the container's hostname).
+ * Processes that belong to the runs tagged token(): launchers and anything
+ * they fork without exec (their command line holds "-H TOKEN"), and
+ * container processes (their cgroup paths hold TOKEN, the container's
+ * hostname).  "PID COMM STATE" one a line (malloc'd).
  */
-static void snap_procs(struct strs *s, const char *tag)
+static char *tagged_processes(void)
 {
+	struct buf b;
+	buf_init(&b);
 	size_t n;
 	pid_t *v = all_pids(&n);
 	for (size_t i = 0; i < n; i++) {
-		char path[64], comm[64] = "?";
+		char comm[64] = "?";
 		char st = proc_state(v[i], NULL, comm, sizeof comm);
 		if (!st)
 			continue;
-		int ours = 0;
-		/* The command line is NUL-separated: make it one string. */
-		snprintf(path, sizeof path, "/proc/%d/cmdline", v[i]);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		char raw[8192];
-		ssize_t len = fd >= 0 ? read(fd, raw, sizeof raw - 1) : 0;
-		if (fd >= 0)
-			close(fd);
-		if (len < 0)
-			len = 0;
-		for (ssize_t k = 0; k < len; k++)
-			if (raw[k] == '\0')
-				raw[k] = ' ';
-		raw[len] = '\0';
-		if (strstr(raw, tag))
-			ours = 1;
-		snprintf(path, sizeof path, "/proc/%d/cgroup", v[i]);
-		char *c = slurp(path);
-		if (c && strstr(c, tag))
-			ours = 1;
-		free(c);
+		/* the command line with its NULs made newlines */
+		char *cmd = proc_file(v[i], "cmdline"), *cg = proc_file(v[i], "cgroup");
+		bool ours = (cmd && strstr(cmd, token())) || (cg && strstr(cg, token()));
+		free(cmd);
+		free(cg);
 		if (ours) {
 			char line[128];
-			snprintf(line, sizeof line, "%d %s %c", v[i], comm, st);
-			strs_add(s, line);
+			int len = snprintf(line, sizeof line, "%d %s %c\n", v[i], comm, st);
+			append(&b.data, &b.len, line, len);
 		}
 	}
 	free(v);
-	qsort(s->v, s->n, sizeof *s->v, cmpstr);
+	return b.data;
 }
 
+/* The host as the leak tests compare it, each a list of lines (malloc'd). */
 struct host_state {
-	char *mountinfo;
-	struct strs cgroups, tmp, procs;
+	char *mounts;   /* /proc/self/mountinfo */
+	char *cgroups;  /* cgroup_tree() */
+	char *tmp;      /* the names in /tmp */
+	char *procs;    /* tagged_processes() */
 };
 
-static void snap_host(struct host_state *h, const char *tag)
+static void snap_host(struct host_state *h)
 {
-	memset(h, 0, sizeof *h);
-	h->mountinfo = slurp("/proc/self/mountinfo");
-	ck_assert_ptr_nonnull(h->mountinfo);
-	snap_cgroups(&h->cgroups);
-	snap_tmp(&h->tmp);
-	snap_procs(&h->procs, tag);
+	h->mounts = slurp("/proc/self/mountinfo");
+	ck_assert_ptr_nonnull(h->mounts);
+	h->cgroups = cgroup_tree();
+	h->tmp = list_dir("/tmp");
+	h->procs = tagged_processes();
 }
 
 static void free_host(struct host_state *h)
 {
-	free(h->mountinfo);
-	strs_free(&h->cgroups);
-	strs_free(&h->tmp);
-	strs_free(&h->procs);
+	free(h->mounts);
+	free(h->cgroups);
+	free(h->tmp);
+	free(h->procs);
 }
 
 /*
@@ -883,47 +703,37 @@ static void free_host(struct host_state *h)
  * job).  A difference must persist for 2 s, so that what others using the
  * machine do meanwhile passes.
  */
-static char *host_leftovers(struct host_state *before, const char *tag)
+static char *host_leftovers(struct host_state *before)
 {
 	long deadline = now_ms() + 2000;
 	for (;;) {
 		struct host_state after;
-		snap_host(&after, tag);
-		struct buf rep;
-		buf_init(&rep);
+		snap_host(&after);
+		char *rep = calloc(1, 1);
+		size_t len = 0;
 		int bad = 0;
-		if (strcmp(before->mountinfo, after.mountinfo)) {
-			struct strs mb = { 0 }, ma = { 0 };
-			lines_of(before->mountinfo, &mb);
-			lines_of(after.mountinfo, &ma);
-			const char *m = "mounts added:\n";
-			append(&rep.data, &rep.len, m, strlen(m));
-			strs_added(&mb, &ma, &rep, NULL, NULL);
-			m = "mounts gone:\n";
-			append(&rep.data, &rep.len, m, strlen(m));
-			strs_added(&ma, &mb, &rep, NULL, NULL);
-			strs_free(&mb);
-			strs_free(&ma);
+		if (strcmp(before->mounts, after.mounts)) {
+			report_add(&rep, &len, "mounts added:", "");
+			report_new_lines(&rep, &len, "  + ", before->mounts, after.mounts, NULL);
+			report_add(&rep, &len, "mounts gone:", "");
+			report_new_lines(&rep, &len, "  - ", after.mounts, before->mounts, NULL);
 			bad = 1;
 		}
-		const char *h1 = "new cgroup directories:\n";
-		append(&rep.data, &rep.len, h1, strlen(h1));
-		bad |= strs_added(&before->cgroups, &after.cgroups, &rep, cgroup_is_leftover,
-				  tag) > 0;
-		const char *h2 = "new entries in /tmp:\n";
-		append(&rep.data, &rep.len, h2, strlen(h2));
-		bad |= strs_added(&before->tmp, &after.tmp, &rep, NULL, NULL) > 0;
-		const char *h3 = "processes of these runs still there:\n";
-		append(&rep.data, &rep.len, h3, strlen(h3));
-		bad |= strs_added(&before->procs, &after.procs, &rep, NULL, NULL) > 0;
+		report_add(&rep, &len, "new cgroup directories:", "");
+		bad |= report_new_lines(&rep, &len, "  + ", before->cgroups, after.cgroups,
+					cgroup_is_leftover) > 0;
+		report_add(&rep, &len, "new entries in /tmp:", "");
+		bad |= report_new_lines(&rep, &len, "  + ", before->tmp, after.tmp, NULL) > 0;
+		report_add(&rep, &len, "processes of these runs still there:", "");
+		bad |= report_new_lines(&rep, &len, "  + ", before->procs, after.procs, NULL) > 0;
 		free_host(&after);
 		if (!bad) {
-			free(rep.data);
+			free(rep);
 			return NULL;
 		}
 		if (now_ms() >= deadline)
-			return rep.data;
-		free(rep.data);
+			return rep;
+		free(rep);
 		msleep(200);
 	}
 }
@@ -976,8 +786,8 @@ START_TEST(many_sequential_runs_leave_nothing)
 	if (!use_private_tmp())
 		fprintf(stderr, "test_process: no private /tmp here: comparing the host's /tmp\n");
 	struct host_state before;
-	snap_host(&before, tag);
-	ck_assert_msg(before.procs.n == 0, "processes tagged %s before the runs", tag);
+	snap_host(&before);
+	ck_assert_msg(!before.procs[0], "processes tagged %s before the runs", tag);
 
 	int in = devnull(O_RDONLY), out = devnull(O_WRONLY), err = new_memfd();
 	long t0 = now_ms();
@@ -993,7 +803,7 @@ START_TEST(many_sequential_runs_leave_nothing)
 	}
 	fprintf(stderr, "test_process: 200 sequential runs of /bin/true took %ld ms\n",
 		now_ms() - t0);
-	char *rep = host_leftovers(&before, tag);
+	char *rep = host_leftovers(&before);
 	if (rep)
 		fprintf(stderr, "test_process: after 200 sequential runs:\n%s", rep);
 	ck_assert_msg(!rep, "after 200 sequential runs:\n%.2000s", rep);
@@ -1011,7 +821,7 @@ START_TEST(many_concurrent_runs_leave_nothing)
 	if (!use_private_tmp())
 		fprintf(stderr, "test_process: no private /tmp here: comparing the host's /tmp\n");
 	struct host_state before;
-	snap_host(&before, tag);
+	snap_host(&before);
 
 	enum { N = 20 };
 	int in = devnull(O_RDONLY), out = devnull(O_WRONLY), err[N];
@@ -1040,7 +850,7 @@ START_TEST(many_concurrent_runs_leave_nothing)
 	}
 	ck_assert_msg(failed == 0, "%d of %d concurrent runs failed:\n%.2000s", failed, N,
 		      rep.data);
-	char *left = host_leftovers(&before, tag);
+	char *left = host_leftovers(&before);
 	if (left)
 		fprintf(stderr, "test_process: after %d concurrent runs:\n%s", N, left);
 	ck_assert_msg(!left, "after %d concurrent runs:\n%.2000s", N, left);

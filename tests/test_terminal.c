@@ -29,18 +29,14 @@
 /* Every live descendant of ROOT, in V (at most MAX); returns how many. */
 static size_t descendants(pid_t root, pid_t *v, size_t max)
 {
-	size_t n = 0;
-	DIR *d = opendir("/proc");
-	ck_assert_ptr_nonnull(d);
-	struct dirent *e;
-	while ((e = readdir(d)) && n < max) {
-		char *end;
-		long p = strtol(e->d_name, &end, 10);
-		char st = *end || p <= 0 ? 0 : proc_state(p, NULL, NULL, 0);
-		if (st && st != 'Z' && descends_from(p, root))
-			v[n++] = p;
+	size_t n = 0, all;
+	pid_t *pids = all_pids(&all);
+	for (size_t i = 0; i < all && n < max; i++) {
+		char st = proc_state(pids[i], NULL, NULL, 0);
+		if (st && st != 'Z' && descends_from(pids[i], root))
+			v[n++] = pids[i];
 	}
-	closedir(d);
+	free(pids);
 	return n;
 }
 
@@ -53,127 +49,6 @@ static char wait_state(pid_t pid, char state, long timeout_ms)
 	while ((st = proc_state(pid, NULL, NULL, 0)) != state && st && now_ms() < deadline)
 		msleep(20);
 	return st;
-}
-
-/* ---- a session on a pseudo-terminal of the test's own --------------------- */
-
-struct session {
-	pid_t pid;            /* the launcher */
-	int master;           /* the test's end of the "user's terminal" */
-	struct termios before;
-	char *out;            /* everything the launcher wrote to the terminal */
-	size_t len;
-	size_t seen;          /* where the last expect()ed text ended */
-};
-
-/* Run `contained -m ROOTFS -u 0 ARGS...` (NULL-terminated) on a fresh pty of
- * ROWS x COLS, as its stdin, stdout and stderr and controlling terminal. */
-static void start(struct session *s, unsigned short rows, unsigned short cols, ...)
-{
-	char *argv[32] = { (char *)contained_bin(), "-m", (char *)test_rootfs(), "-u", "0" };
-	int argc = 5;
-	va_list ap;
-	va_start(ap, cols);
-	while ((argv[argc] = va_arg(ap, char *)))
-		ck_assert_int_lt(++argc, 31);
-	va_end(ap);
-
-	s->out = calloc(1, 1);
-	s->len = s->seen = 0;
-	s->pid = spawn_on_pty(&s->master, rows, cols, argv);
-	ck_assert_int_eq(tcgetattr(s->master, &s->before), 0);
-}
-
-/* Read what arrives until NEEDLE appears in what came since FROM, or
- * TIMEOUT_MS pass (0), or the terminal closes (-1). */
-static int session_read_until(struct session *s, size_t from, const char *needle, long timeout_ms)
-{
-	long deadline = now_ms() + timeout_ms;
-	for (;;) {
-		if (needle && strstr(s->out + from, needle))
-			return 1;
-		long left = deadline - now_ms();
-		if (left <= 0)
-			return 0;
-		struct pollfd p = { s->master, POLLIN, 0 };
-		int r = poll(&p, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0)
-			return 0;
-		char chunk[4096];
-		ssize_t n = read(s->master, chunk, sizeof chunk);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;       /* EIO: the launcher and all it started are gone */
-		append(&s->out, &s->len, chunk, n);
-	}
-}
-
-static void stop(struct session *s)
-{
-	kill(s->pid, SIGKILL);
-	waitpid(s->pid, NULL, 0);
-}
-
-/* Wait for NEEDLE in what the session printed after the last expected
- * text. */
-static void expect(struct session *s, const char *needle, const char *what)
-{
-	if (session_read_until(s, s->seen, needle, 10000) == 1) {
-		s->seen = strstr(s->out + s->seen, needle) - s->out + strlen(needle);
-		return;
-	}
-	stop(s);
-	ck_abort_msg("%s (waited for \"%s\"); output:\n%s", what, needle, tl(s->out));
-}
-
-static void type(struct session *s, const char *text)
-{
-	size_t n = strlen(text);
-	ck_assert_int_eq(write(s->master, text, n), (ssize_t)n);
-}
-
-/* Read to the end and return the launcher's status (128+N for signal N),
- * or -1 if it is still running after TIMEOUT_MS (it is killed then). */
-static int finish(struct session *s, long timeout_ms)
-{
-	long deadline = now_ms() + timeout_ms;
-	int wstatus;
-	session_read_until(s, s->len, NULL, timeout_ms);
-	while (waitpid(s->pid, &wstatus, WNOHANG) == 0) {
-		if (now_ms() > deadline) {
-			stop(s);
-			return -1;
-		}
-		msleep(10);
-	}
-	return WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : 128 + WTERMSIG(wstatus);
-}
-
-static void end(struct session *s)
-{
-	close(s->master);
-	free(s->out);
-}
-
-/* Start an interactive shell and wait for its prompt, set to one the echo
- * of a command line cannot contain. */
-static void start_shell(struct session *s, unsigned short rows, unsigned short cols,
-			const char *flag)
-{
-	if (flag)
-		start(s, rows, cols, flag, "-c", "/bin/sh", (char *)NULL);
-	else
-		start(s, rows, cols, "-c", "/bin/sh", (char *)NULL);
-	if (session_read_until(s, 0, "# ", 15000) != 1) {
-		stop(s);
-		ck_abort_msg("no shell prompt on the pty; output:\n%s", tl(s->out));
-	}
-	s->seen = s->len;
-	type(s, "PS1='[ctd'']# '\n");
-	expect(s, "[ctd]# ", "PS1 not taken");
 }
 
 static bool same_termios(const struct termios *a, const struct termios *b)
@@ -190,7 +65,7 @@ static bool is_raw(int master)
 }
 
 /* Wait up to TIMEOUT_MS for the caller's terminal to be put in raw mode. */
-static bool becomes_raw(struct session *s, long timeout_ms)
+static bool becomes_raw(struct pty_session *s, long timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
 	while (!is_raw(s->master) && now_ms() < deadline)
@@ -198,7 +73,7 @@ static bool becomes_raw(struct session *s, long timeout_ms)
 	return is_raw(s->master);
 }
 
-static void assert_restored(struct session *s, const char *after)
+static void assert_restored(struct pty_session *s, const char *after)
 {
 	struct termios now;
 	ck_assert_int_eq(tcgetattr(s->master, &now), 0);
@@ -217,12 +92,12 @@ static const char *const init_modes[] = { NULL, "-i" };
  * it; and no process in the container holds the caller's terminal. */
 START_TEST(own_pty_from_own_devpts)
 {
-	struct session s;
-	start_shell(&s, 24, 80, init_modes[_i]);
-	type(&s, "tty; echo pts=$(ls /dev/pts | tr '\\n' ,); [ /dev/stdin -ef /dev/pts/0 ] && echo S''AME\n");
-	expect(&s, "/dev/pts/0\r\n", "`tty` inside does not name /dev/pts/0");
-	expect(&s, "pts=0,ptmx,\r\n", "/dev/pts inside holds more or less than ptmx and 0");
-	expect(&s, "SAME\r\n", "stdin inside is not /dev/pts/0");
+	struct pty_session s;
+	pty_start_marked_shell(&s, 24, 80, init_modes[_i]);
+	pty_type(&s, "tty; echo pts=$(ls /dev/pts | tr '\\n' ,); [ /dev/stdin -ef /dev/pts/0 ] && echo S''AME\n");
+	pty_expect(&s, "/dev/pts/0\r\n", "`tty` inside does not name /dev/pts/0");
+	pty_expect(&s, "pts=0,ptmx,\r\n", "/dev/pts inside holds more or less than ptmx and 0");
+	pty_expect(&s, "SAME\r\n", "stdin inside is not /dev/pts/0");
 
 	/* The caller's terminal, seen from the host, against every fd of every
 	 * process in the container's PID namespace. */
@@ -230,15 +105,13 @@ START_TEST(own_pty_from_own_devpts)
 	struct stat caller, st;
 	ck_assert_int_eq(ptsname_r(s.master, outer, sizeof outer), 0);
 	ck_assert_int_eq(stat(outer, &caller), 0);
-	snprintf(path, sizeof path, "/proc/%d/ns/pid", s.pid);
-	ck_assert_int_gt(readlink(path, ns_launcher, sizeof ns_launcher - 1), 0);
+	pidns_of(s.pid, ns_launcher, sizeof ns_launcher);
+	ck_assert(ns_launcher[0]);
 	pid_t v[64];
 	size_t n = descendants(s.pid, v, 64), inside = 0;
 	for (size_t i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "/proc/%d/ns/pid", v[i]);
-		ssize_t len = readlink(path, ns, sizeof ns - 1);
-		ns[len > 0 ? len : 0] = '\0';
-		if (len <= 0 || !strcmp(ns, ns_launcher))
+		pidns_of(v[i], ns, sizeof ns);
+		if (!ns[0] || !strcmp(ns, ns_launcher))
 			continue;       /* the launcher's own watchdog */
 		inside++;
 		for (int fd = 0; fd < 64; fd++) {
@@ -252,49 +125,49 @@ START_TEST(own_pty_from_own_devpts)
 		}
 	}
 	ck_assert_msg(inside >= 1, "found no process of the container");
-	type(&s, "exit 0\n");
-	ck_assert_int_eq(finish(&s, 10000), 0);
-	end(&s);
+	pty_type(&s, "exit 0\n");
+	ck_assert_int_eq(pty_finish(&s, 10000), 0);
+	pty_end(&s);
 }
 END_TEST
 
 /* `stty size` inside is the caller's window, and follows a resize. */
 START_TEST(window_size_follows_resize)
 {
-	struct session s;
-	start_shell(&s, 33, 111, NULL);
-	type(&s, "tty; stty size\n");
-	expect(&s, "/dev/pts/0\r\n", "`tty` inside does not name /dev/pts/0");
-	expect(&s, "33 111\r\n", "stty size inside does not say 33 111");
+	struct pty_session s;
+	pty_start_marked_shell(&s, 33, 111, NULL);
+	pty_type(&s, "tty; stty size\n");
+	pty_expect(&s, "/dev/pts/0\r\n", "`tty` inside does not name /dev/pts/0");
+	pty_expect(&s, "33 111\r\n", "stty size inside does not say 33 111");
 	/* Resizing the caller's terminal signals its foreground group, the
 	 * launcher, with SIGWINCH. */
 	struct winsize ws = { .ws_row = 40, .ws_col = 120 };
 	ck_assert_int_eq(ioctl(s.master, TIOCSWINSZ, &ws), 0);
 	msleep(200);
-	type(&s, "stty size\n");
-	expect(&s, "40 120\r\n", "after a resize to 40x120, stty size inside says otherwise");
+	pty_type(&s, "stty size\n");
+	pty_expect(&s, "40 120\r\n", "after a resize to 40x120, stty size inside says otherwise");
 	/* A program that waits for the resize sees SIGWINCH itself. */
-	type(&s, "trap 'echo GOT''WINCH' WINCH; sleep 2 & wait\n");
+	pty_type(&s, "trap 'echo GOT''WINCH' WINCH; sleep 2 & wait\n");
 	msleep(300);
 	ws.ws_row = 41;
 	ck_assert_int_eq(ioctl(s.master, TIOCSWINSZ, &ws), 0);
-	expect(&s, "GOTWINCH\r\n", "the shell inside got no SIGWINCH for a resize");
-	type(&s, "exit 0\n");
-	ck_assert_int_eq(finish(&s, 10000), 0);
-	end(&s);
+	pty_expect(&s, "GOTWINCH\r\n", "the shell inside got no SIGWINCH for a resize");
+	pty_type(&s, "exit 0\n");
+	ck_assert_int_eq(pty_finish(&s, 10000), 0);
+	pty_end(&s);
 }
 END_TEST
 
 /* A shell in the container running `sleep 30` in the foreground; returns
  * the sleep's host pid.  The caller's terminal keeps the launcher in its
  * foreground meanwhile. */
-static pid_t start_foreground_sleep(struct session *s, const char *mode)
+static pid_t start_foreground_sleep(struct pty_session *s, const char *mode)
 {
-	start_shell(s, 24, 80, mode);
-	type(s, "sleep 30\n");
+	pty_start_marked_shell(s, 24, 80, mode);
+	pty_type(s, "sleep 30\n");
 	pid_t sleeper = wait_descendant(s->pid, "sleep", 10000);
 	if (!sleeper) {
-		stop(s);
+		pty_stop(s);
 		ck_abort_msg("sleep 30 never started; output:\n%s", tl(s->out));
 	}
 	ck_assert_msg(tcgetpgrp(s->master) == s->pid, "the caller's terminal's foreground group "
@@ -307,39 +180,39 @@ static pid_t start_foreground_sleep(struct session *s, const char *mode)
  * lives on; the caller's terminal keeps the launcher in its foreground. */
 START_TEST(ctrl_c_interrupts_foreground_job)
 {
-	struct session s;
+	struct pty_session s;
 	pid_t sleeper = start_foreground_sleep(&s, init_modes[_i]);
-	type(&s, "\x03");
-	expect(&s, "[ctd]# ", "no new prompt after Ctrl-C");
+	pty_type(&s, "\x03");
+	pty_expect(&s, "[ctd]# ", "no new prompt after Ctrl-C");
 	ck_assert_msg(waitpid(s.pid, NULL, WNOHANG) == 0, "Ctrl-C ended the launcher");
 	char st = wait_state(sleeper, 0, 2000);
 	ck_assert_msg(!st || st == 'Z', "sleep 30 still runs after Ctrl-C (state %c)", st);
-	type(&s, "echo st=$?\n");
-	expect(&s, "st=130\r\n", "the interrupted sleep's status is not 130");
-	type(&s, "exit 0\n");
-	ck_assert_int_eq(finish(&s, 10000), 0);
-	end(&s);
+	pty_type(&s, "echo st=$?\n");
+	pty_expect(&s, "st=130\r\n", "the interrupted sleep's status is not 130");
+	pty_type(&s, "exit 0\n");
+	ck_assert_int_eq(pty_finish(&s, 10000), 0);
+	pty_end(&s);
 }
 END_TEST
 
 /* Ctrl-Z stops the foreground job, `fg` resumes it. */
 START_TEST(ctrl_z_and_fg)
 {
-	struct session s;
+	struct pty_session s;
 	pid_t sleeper = start_foreground_sleep(&s, init_modes[_i]);
-	type(&s, "\x1a");
-	expect(&s, "Stopped", "the shell reports no stopped job after Ctrl-Z");
-	expect(&s, "[ctd]# ", "no prompt after Ctrl-Z");
+	pty_type(&s, "\x1a");
+	pty_expect(&s, "Stopped", "the shell reports no stopped job after Ctrl-Z");
+	pty_expect(&s, "[ctd]# ", "no prompt after Ctrl-Z");
 	char st = wait_state(sleeper, 'T', 2000);
 	ck_assert_msg(st == 'T', "after Ctrl-Z sleep is in state %c, not T (stopped)", st ? st : '-');
-	type(&s, "fg\n");
+	pty_type(&s, "fg\n");
 	st = wait_state(sleeper, 'S', 2000);
 	ck_assert_msg(st == 'S', "after fg sleep is in state %c, not S (sleeping)", st ? st : '-');
-	type(&s, "\x03");
-	expect(&s, "[ctd]# ", "no prompt after Ctrl-C on the resumed job");
-	type(&s, "exit 0\n");
-	ck_assert_int_eq(finish(&s, 10000), 0);
-	end(&s);
+	pty_type(&s, "\x03");
+	pty_expect(&s, "[ctd]# ", "no prompt after Ctrl-C on the resumed job");
+	pty_type(&s, "exit 0\n");
+	ck_assert_int_eq(pty_finish(&s, 10000), 0);
+	pty_end(&s);
 }
 END_TEST
 
@@ -347,16 +220,16 @@ END_TEST
  * its last command. */
 START_TEST(ctrl_d_ends_session_with_status)
 {
-	struct session s;
-	start_shell(&s, 24, 80, init_modes[_i]);
-	type(&s, "tty; (exit 3)\n");
-	expect(&s, "/dev/pts/0\r\n", "`tty` inside does not name /dev/pts/0");
-	expect(&s, "[ctd]# ", "no prompt after (exit 3)");
-	type(&s, "\x04");
-	int status = finish(&s, 10000);
+	struct pty_session s;
+	pty_start_marked_shell(&s, 24, 80, init_modes[_i]);
+	pty_type(&s, "tty; (exit 3)\n");
+	pty_expect(&s, "/dev/pts/0\r\n", "`tty` inside does not name /dev/pts/0");
+	pty_expect(&s, "[ctd]# ", "no prompt after (exit 3)");
+	pty_type(&s, "\x04");
+	int status = pty_finish(&s, 10000);
 	ck_assert_msg(status == 3, "Ctrl-D after (exit 3): launcher status %d; output:\n%s",
 		      status, tl(s.out));
-	end(&s);
+	pty_end(&s);
 }
 END_TEST
 
@@ -365,21 +238,21 @@ END_TEST
 /* Raw while the container runs, as it was once the launcher is gone. */
 START_TEST(termios_restored_after_exit)
 {
-	struct session s;
-	start_shell(&s, 24, 80, NULL);
+	struct pty_session s;
+	pty_start_marked_shell(&s, 24, 80, NULL);
 	/* While a command runs, not at the prompt: busybox sh's line editor
 	 * sets whatever terminal it is on much like raw mode. */
-	type(&s, "sleep 30\n");
+	pty_type(&s, "sleep 30\n");
 	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
 	ck_assert_msg(sleeper && is_raw(s.master), "the caller's terminal is not in raw mode "
 		      "while a command runs inside: its keys would be edited and made into "
 		      "signals outside");
-	type(&s, "\x03");
-	expect(&s, "[ctd]# ", "no prompt after Ctrl-C");
-	type(&s, "exit 4\n");
-	ck_assert_int_eq(finish(&s, 10000), 4);
+	pty_type(&s, "\x03");
+	pty_expect(&s, "[ctd]# ", "no prompt after Ctrl-C");
+	pty_type(&s, "exit 4\n");
+	ck_assert_int_eq(pty_finish(&s, 10000), 4);
 	assert_restored(&s, "exit 4");
-	end(&s);
+	pty_end(&s);
 }
 END_TEST
 
@@ -387,20 +260,21 @@ END_TEST
  * sleep, which dies of it), and the terminal is restored on the way out. */
 START_TEST(termios_restored_after_sigterm)
 {
-	struct session s;
-	start(&s, 24, 80, "-i", "-c", "/bin/sleep", "30", (char *)NULL);
+	struct pty_session s;
+	pty_start(&s, 24, 80, (const char *[]){ "-m", test_rootfs(), "-u", "0", "-i", "-c",
+					   "/bin/sleep", "30", NULL });
 	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
 	if (!sleeper || !becomes_raw(&s, 5000)) {
-		stop(&s);
+		pty_stop(&s);
 		ck_abort_msg("sleep 30 %s; output:\n%s", sleeper ? "runs, but the caller's "
 			     "terminal is not raw" : "never started", tl(s.out));
 	}
 	kill(s.pid, SIGTERM);
-	int status = finish(&s, 10000);
+	int status = pty_finish(&s, 10000);
 	ck_assert_msg(status == 128 + SIGTERM, "SIGTERM: launcher status %d; output:\n%s",
 		      status, tl(s.out));
 	assert_restored(&s, "SIGTERM");
-	end(&s);
+	pty_end(&s);
 }
 END_TEST
 
@@ -408,9 +282,10 @@ END_TEST
  * its command under -P 1.  -v shows the terminal was there. */
 START_TEST(termios_restored_after_launch_fails)
 {
-	struct session s;
-	start(&s, 24, 80, "-v", "-i", "-P", "1", "-c", "/bin/sh", (char *)NULL);
-	int status = finish(&s, 15000);
+	struct pty_session s;
+	pty_start(&s, 24, 80, (const char *[]){ "-m", test_rootfs(), "-u", "0", "-v", "-i", "-P", "1",
+					   "-c", "/bin/sh", NULL });
+	int status = pty_finish(&s, 15000);
 	ck_assert_msg(status == 125, "-i -P 1: launcher status %d, not 125; output:\n%s",
 		      status, tl(s.out));
 	ck_assert_msg(strstr(s.out, "TIOCGPTPEER"), "the launch failed before the terminal was "
@@ -418,7 +293,7 @@ START_TEST(termios_restored_after_launch_fails)
 	ck_assert_msg(strstr(s.out, "contained: -i: init cannot start the command: fork"),
 		      "no word of the failed fork; output:\n%s", tl(s.out));
 	assert_restored(&s, "a failed launch");
-	end(&s);
+	pty_end(&s);
 }
 END_TEST
 
@@ -428,21 +303,21 @@ END_TEST
  * container's own: not raw, and the container's devpts stays empty. */
 START_TEST(refuse_flag_keeps_callers_terminal)
 {
-	struct session s;
-	start_shell(&s, 24, 80, "-T");
-	type(&s, "sleep 30\n");
+	struct pty_session s;
+	pty_start_marked_shell(&s, 24, 80, "-T");
+	pty_type(&s, "sleep 30\n");
 	pid_t sleeper = wait_descendant(s.pid, "sleep", 10000);
 	ck_assert_msg(sleeper && !is_raw(s.master), "-T: the caller's terminal is in raw mode "
 		      "while a command runs");
-	type(&s, "\x03");
-	expect(&s, "[ctd]# ", "-T: no prompt after Ctrl-C");
-	type(&s, "echo pts=$(ls /dev/pts | tr '\\n' ,); tty\n");
-	expect(&s, "pts=ptmx,\r\n", "-T: /dev/pts inside is not empty");
-	expect(&s, "not a tty", "-T: `tty` inside names a terminal of the container's devpts");
-	type(&s, "exit 5\n");
-	ck_assert_int_eq(finish(&s, 10000), 5);
+	pty_type(&s, "\x03");
+	pty_expect(&s, "[ctd]# ", "-T: no prompt after Ctrl-C");
+	pty_type(&s, "echo pts=$(ls /dev/pts | tr '\\n' ,); tty\n");
+	pty_expect(&s, "pts=ptmx,\r\n", "-T: /dev/pts inside is not empty");
+	pty_expect(&s, "not a tty", "-T: `tty` inside names a terminal of the container's devpts");
+	pty_type(&s, "exit 5\n");
+	ck_assert_int_eq(pty_finish(&s, 10000), 5);
 	assert_restored(&s, "-T");
-	end(&s);
+	pty_end(&s);
 }
 END_TEST
 

@@ -11,7 +11,8 @@
 # README's first command is run there as the user (`sudo make all rootfs`,
 # then contained itself, through sudo).  The checks: the guest
 # is a real systemd host (shared /, cgroup2 managed by systemd); the README's
-# first command works there; the cgroup v2 limits hold; and nothing leaks
+# first command works there; the cgroup v2 limits hold; -o (copy-on-write /)
+# and -r (read-only /) work on the guest's kernel; and nothing leaks
 # into the host (mounts, /tmp entries, processes, cgroups, failed units)
 # after many launches, a SIGKILLed launcher and refused bad input.
 #
@@ -39,6 +40,7 @@ diag() {
 	echo "#   exit status: $st"
 	sed -n '1,15s/^/#   stdout: /p' "$W/out"
 	sed -n '1,15s/^/#   stderr: /p' "$W/err"
+	grep -v '^=> ' "$W/err" | sed -n '1,10s/^/#   stderr, not the launcher'"'"'s => lines: /p'
 }
 
 # check NAME COMMAND...: pass if COMMAND succeeds, else fail showing the
@@ -497,7 +499,71 @@ else
 	fail "limits: systemctl --failed shows nothing new" $new
 fi
 
-# === 4. nothing leaks into the host ===============================================
+# === 4. a copy-on-write root (-o, -o DIR) and a read-only one (-r) ===============
+# On the guest's own kernel (Debian 12's 6.1), which has fewer of overlayfs's
+# user-namespace features than newer ones: the overlay is built inside the
+# container's user namespace on an idmapped lower layer, and marks what it
+# hides in user.* extended attributes of the upper layer (tmpfs for -o, the
+# user's ext4 for -o DIR; tmpfs has user.* attributes only since Linux 6.6),
+# which removing a directory of the lower layer needs.  The rootfs is
+# compared on the host before and after, as a checksum of its whole tree.
+stage "a copy-on-write root (-o, -o DIR) and a read-only one (-r)"
+
+# rootfs_sum: one checksum of the rootfs's tree: every entry's path, type,
+# mode, owner, size and mtime, and every regular file's contents.
+rootfs_sum() {
+	(
+		cd "$TREE/rootfs/" || exit 1
+		find . -print0 | sort -z | xargs -0 stat -c '%n %F %a %u:%g %s %Y'
+		find . -type f -print0 | sort -z | xargs -0 sha256sum
+	) | sha256sum | cut -d' ' -f1
+}
+# rootfs_is_unchanged: the rootfs's checksum is still $sum0, taken before
+# the launches it is about.
+rootfs_is_unchanged() {
+	[ "$(rootfs_sum)" = "$sum0" ]
+}
+# upper_and_work, note_in_upper: -o DIR made DIR/upper and DIR/work, and the
+# file written inside is in upper/, not in the rootfs.
+upper_and_work() {
+	[ -d "$keep/upper" ] && [ ! -L "$keep/upper" ] && [ -d "$keep/work" ] && [ ! -L "$keep/work" ]
+}
+note_in_upper() {
+	[ "$(cat "$keep/upper/root/note" 2>/dev/null)" = kept ] && [ ! -e "$TREE/rootfs/root/note" ]
+}
+
+sum0=$(rootfs_sum)
+launch -o -c /bin/sh -c 'rm -rf /usr; ls /usr >/dev/null 2>&1 || echo gone; echo x >/etc/passwd && echo written'
+check "-o: inside, rm -rf /usr removes /usr (ls /usr fails) and / is writable" out_is 0 "gone
+written"
+check "-o: the rootfs on the host is unchanged (checksum of its tree)" rootfs_is_unchanged
+
+# -o DIR, DIR a directory of the user's in their home, as users keep one.
+sum0=$(rootfs_sum)
+keep=$UHOME/keep
+rm -rf "$keep"
+runuser -u "$U" -- mkdir "$keep"
+launch -o "$keep" -c /bin/sh -c 'rm -rf /usr; ls /usr >/dev/null 2>&1 || echo gone; echo kept >/root/note && cat /root/note'
+check "-o DIR: inside, rm -rf /usr removes /usr and a file written to /root reads back" out_is 0 "gone
+kept"
+check "-o DIR: upper/ and work/ appear in DIR" upper_and_work
+check "-o DIR: the file written inside is in DIR/upper/, not in the rootfs" note_in_upper
+launch -o "$keep" -c /bin/cat /root/note
+check "-o DIR: the next container with the same DIR sees the file" out_is 0 kept
+check "-o DIR: the rootfs on the host is unchanged (checksum of its tree)" rootfs_is_unchanged
+echo "# -o DIR: $(ls -ld "$keep/upper/root/note" 2>&1)"
+rm -rf "$keep"
+
+sum0=$(rootfs_sum)
+launch -r -c /bin/sh -c 'touch /x 2>&1; touch /tmp/a /run/a /dev/shm/a && echo writable'
+check "-r: a write to / fails with Read-only file system" has 'Read-only file system' "$W/out"
+check "-r: /tmp, /run and /dev/shm are writable" has -x writable "$W/out"
+check "-r: the rootfs on the host is unchanged (checksum of its tree)" rootfs_is_unchanged
+mounts_leaked "-o and -r"
+# What the guest's kernel said about the overlays (ovl_* warnings), if anything.
+dmesg | grep -i overlay | tail -n 10 | sed 's/^/# kernel: /'
+
+# === 5. nothing leaks into the host ===============================================
 stage "nothing leaks into the host"
 # Each part starts from the mounts of the start, whatever came before.
 watch=no
@@ -630,7 +696,7 @@ rm -f "$file"
 unchanged "leaks: after $n bad inputs" base
 no_new_cgroups "leaks: after the bad inputs"
 
-# === 5. at the end ================================================================
+# === 6. at the end ================================================================
 stage "at the end"
 unchanged "end: since the start" start
 left=$(cg_contained)

@@ -22,7 +22,7 @@
  *                           (child)
  *   6. Mounts + pivot_root  put_rootfs_in_place(), mount_pseudo_filesystems(),
  *                           pivot_into_rootfs(), mask_host_proc_files()
- *   6b. Files               prepare_binds(), put_overlay_in_place(),
+ *   6b. Files               prepare_binds(), build_overlay(),
  *                           bind_own_etc_hosts(), mount_binds_and_readonly_root(),
  *                           enter_workdir()
  *   7. Capabilities         drop_capabilities()
@@ -2420,12 +2420,25 @@ static void set_hostname_and_loopback(const char *hostname, unsigned long shared
  * merged view is what the container gets as /.  By default upper/ and work/
  * live in a tmpfs (charged to -M, gone with the container); with -o DIR in
  * DIR/upper and DIR/work, Docker overlay2's layout, and the changes stay.
- * The container builds the overlay itself, as root of its user namespace
- * (allowed since Linux 5.11), from its idmapped rootfs as the lower layer
- * (idmapped layers: 5.19), so the files it writes get the same on-disk
- * owners as if it had written to the rootfs.  All layers must be mounts in
- * its own namespace (Linux 6.1 refuses detached ones), so each is first
- * stacked on / beneath the rootfs, where pivot_root later drops it.
+ * Overlay records what upper/ hides in extended attributes (a directory
+ * that replaces a deleted lower one is marked "opaque").  An overlay
+ * mounted inside a user namespace must keep them as user.* attributes, and
+ * tmpfs stores those only since Linux 6.6: on 6.1 (Debian 12) removing a
+ * rootfs directory fails with EIO.  So the launcher builds the overlay, as
+ * host root (as Docker's engine does), and overlay uses trusted.*
+ * attributes, which tmpfs and the disk filesystems store and only host
+ * root can set: neither a rootfs nor a container can forge one.  The lower
+ * layer is the container's idmapped copy of the rootfs (overlay takes
+ * idmapped layers since Linux 5.19), so it shows the same owners as
+ * without -o; files the container creates in upper/ belong to its host ids
+ * (100000 and up), never to host root.  Overlay checks every access twice,
+ * the caller against the merged file and the mounter against the layer's
+ * file; with host root as the mounter the second always passes, so the
+ * container may do exactly what its own ids and capabilities allow.  The
+ * overlay is nodev and nosuid like the rootfs copy, and goes to the child
+ * in its place.  Page cache and tmpfs pages are charged to the memory
+ * cgroup of the process that writes them, not the one that mounted the
+ * tmpfs, so the container's writes to / still count against -M.
  *
  * /etc/hosts and /etc/hostname: programs look their own hostname up in
  * /etc/hosts (sudo, `hostname -f`), and the rootfs's knows nothing of a
@@ -2524,43 +2537,49 @@ static void prepare_binds(struct options *o, const struct identity *id)
 	done();
 }
 
-/* Parent, before the clone, for -o DIR: DIR/upper and DIR/work made when
- * missing (never through a symlink), and DIR copied with the container's
- * own idmap, so that upper/ holds files with the same owners as the
- * rootfs.  Returns the tree, or -1 without -o DIR. */
-static int prepare_overlay_dir(const struct options *o)
+/* upper/ and work/ in DIR (an O_PATH descriptor), made when missing and
+ * never through a symlink; WHERE names DIR in messages.  A new upper/ is
+ * the container's root's: it is the merged root directory. */
+static void make_upper_and_work(int dir, const char *where)
 {
 	static const char *const subdirs[] = { "upper", "work" };
 	struct open_how how = {
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
-	char map[64];
+	for (size_t i = 0; i < LEN(subdirs); i++) {
+		int made = mkdirat(dir, subdirs[i], 0755);
+		if (made < 0 && errno != EEXIST)
+			die_errno("%s: mkdir %s", where, subdirs[i]);
+		if (made == 0 && i == 0 && fchownat(dir, subdirs[i], HOST_ID_BASE, HOST_ID_BASE,
+						     AT_SYMLINK_NOFOLLOW) < 0)
+			die_errno("%s: chown %s", where, subdirs[i]);
+		int sub = syscall(SYS_openat2, dir, subdirs[i], &how, sizeof how);
+		if (sub < 0)
+			die_errno("%s: %s must be a directory, not a symlink", where, subdirs[i]);
+		close(sub);
+	}
+}
+
+/* Parent, before the clone, for -o DIR: DIR/upper and DIR/work made when
+ * missing, and DIR copied for build_overlay().  Returns the tree, or -1
+ * without -o DIR. */
+static int prepare_overlay_dir(const struct options *o)
+{
+	char where[PATH_MAX + 8];
 	if (!o->overlay_dir)
 		return -1;
 	stage(NULL, "preparing %s/upper and %s/work for -o", o->overlay_dir, o->overlay_dir);
+	snprintf(where, sizeof where, "-o %s", o->overlay_dir);
 	int dir = open(o->overlay_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
-		die_errno("-o %s: expected an existing directory to keep the upper layer in",
-			  o->overlay_dir);
-	for (size_t i = 0; i < LEN(subdirs); i++) {
-		if (mkdirat(dir, subdirs[i], 0755) < 0 && errno != EEXIST)
-			die_errno("-o %s: mkdir %s", o->overlay_dir, subdirs[i]);
-		int sub = syscall(SYS_openat2, dir, subdirs[i], &how, sizeof how);
-		if (sub < 0)
-			die_errno("-o %s: %s must be a directory, not a symlink",
-				  o->overlay_dir, subdirs[i]);
-		close(sub);
-	}
-	format_id_map(map, sizeof map, 0, HOST_ID_BASE, CONTAINER_IDS);
-	int userns = idmap_userns(map, map);
-	int tree = detached_copy(dir, userns, 0);
+		die_errno("%s: expected an existing directory to keep the upper layer in", where);
+	make_upper_and_work(dir, where);
+	int tree = detached_copy(dir, NO_IDMAP, 0);
 	if (tree < 0)
-		die_errno("-o %s: this filesystem cannot be idmapped, which the upper layer "
-			  "needs; use a directory on ext4, xfs or btrfs", o->overlay_dir);
-	close(userns);
+		die_errno("%s: making a nodev, nosuid copy", where);
 	done();
-	warn_if_reachable(dir, o->overlay_dir);   /* upper/ holds host-root files too */
+	warn_if_reachable(dir, o->overlay_dir);   /* upper/ holds the container's set-id files */
 	close(dir);
 	return tree;
 }
@@ -2686,29 +2705,42 @@ static void bind_own_etc_hosts(int root, const char *hostname)
 	done();
 }
 
-/* Child, with the rootfs LOWER in place at / and the working directory:
- * build the overlay (upper/ and work/ in UPPER_TREE, or in a fresh tmpfs
- * the size of the memory limit, staged on the rootfs's /dev), put it at /
- * in the rootfs's place, step into it and return it: from now on it is
- * the container's rootfs.  The rootfs mount itself is detached: the
- * overlay keeps a private copy of it, and pivot_root must find the
- * overlay directly on top of the old root. */
-static int put_overlay_in_place(int lower, int upper_tree, unsigned long long memory)
+/* Parent, after clone_rootfs_mount() (section 5), for -o: the overlay of
+ * LOWER, the idmapped rootfs, and upper/ and work/ in UPPER_TREE (-o DIR)
+ * or in a fresh tmpfs the size of the memory limit, as a detached mount
+ * (fsmount(2)) that goes to the child in the rootfs's place; LOWER and
+ * UPPER_TREE are closed.  The layers must be mounts in the builder's
+ * namespace (Linux 6.1 refuses detached ones), so they are attached for
+ * the moment in a scratch mount namespace: LOWER on the host's /dev there,
+ * the upper layer on the rootfs's /dev.  Leaving that namespace ends it,
+ * and those two mounts with it; the overlay keeps private copies of its
+ * layers. */
+static int build_overlay(int lower, int upper_tree, unsigned long long memory)
 {
-	char opts[64], layer[3][32], lower_path[32];
+	char opts[64], layer[3][32];
 	static const char *const keys[3] = { "lowerdir", "upperdir", "workdir" };
-	stage("grep overlay /proc/%1$d/mountinfo", "mounting a copy-on-write root (overlayfs)");
+	stage(NULL,     /* the overlay is detached: mounting the rootfs shows it */
+	      "building a copy-on-write root (overlayfs)");
 	int staging = upper_tree;
 	if (staging < 0) {
 		snprintf(opts, sizeof opts, "size=%llu,mode=0755", memory);
 		staging = new_tmpfs(opts);
-		if (mkdirat(staging, "upper", 0755) < 0 || mkdirat(staging, "work", 0755) < 0)
-			die_errno("mkdir upper, work in the overlay's tmpfs");
+		make_upper_and_work(staging, "-o: the overlay's tmpfs");
 	}
 	if (!present_in_rootfs(lower, "/dev"))
 		die("-o: the rootfs has no /dev directory, which the overlay is built on; "
 		    "create one (mkdir ROOTFS/dev)");
-	attach_temporarily(staging, lower, "/dev");
+	int home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (home < 0 || cwd < 0)
+		die_errno("/proc/self/ns/mnt, or the working directory");
+	trace("unshare(CLONE_NEWNS); move_mount(%d, \"\", AT_FDCWD, \"/dev\", "
+	      "MOVE_MOUNT_F_EMPTY_PATH)", lower);
+	if (unshare(CLONE_NEWNS) < 0)
+		die_errno("unshare(CLONE_NEWNS)");
+	if (syscall(SYS_move_mount, lower, "", AT_FDCWD, "/dev", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		die_errno("attaching the rootfs in a scratch mount namespace");
+	attach_in_rootfs(staging, lower, "/dev");
 	int upper = openat(staging, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int work = openat(staging, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (upper < 0 || work < 0)
@@ -2723,32 +2755,23 @@ static int put_overlay_in_place(int lower, int upper_tree, unsigned long long me
 		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, keys[i], layer[i], 0) < 0)
 			die_errno("overlay %s", keys[i]);
 	}
-	/* overlay keeps its bookkeeping (opaque directories, redirects) in
-	 * extended attributes; trusted.* ones need host root, so an overlay
-	 * mounted in a user namespace uses user.* ones */
-	trace("fsconfig(%d, FSCONFIG_SET_FLAG, \"userxattr\")", fs);
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)
-		die_errno("overlay userxattr (Linux 5.11 or later)");
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		die_errno("creating the overlay (Linux 5.11 or later mounts one in a user "
-			  "namespace; 5.19 with an idmapped lower layer)");
-	int merged = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0);
+		die_errno("creating the overlay (Linux 5.19 or later takes an idmapped lower layer)");
+	/* nodev, nosuid, as on the rootfs (see clone_rootfs_mount) */
+	trace("fsmount(%d, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV|MOUNT_ATTR_NOSUID)", fs);
+	int merged = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV_VALUE |
+			     MOUNT_ATTR_NOSUID_VALUE);
 	if (merged < 0)
 		die_errno("fsmount overlay");
-	close(fs);
-	close(upper);
-	close(work);
-	detach_temporary(staging);
-	snprintf(lower_path, sizeof lower_path, "/proc/self/fd/%d", lower);
-	trace("umount2(\"%s\", MNT_DETACH); move_mount(%d, \"\", AT_FDCWD, \"/\", "
-	      "MOVE_MOUNT_F_EMPTY_PATH); fchdir(%d)", lower_path, merged, merged);
-	if (umount2(lower_path, MNT_DETACH) < 0)
-		die_errno("detaching the rootfs from under the overlay");
-	close(lower);
-	if (syscall(SYS_move_mount, merged, "", AT_FDCWD, "/", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		die_errno("attaching the overlay");
-	if (fchdir(merged) < 0)
-		die_errno("entering the overlay");
+	int all[] = { fs, upper, work, staging, lower };
+	for (size_t i = 0; i < LEN(all); i++)
+		close(all[i]);
+	/* setns(2) moves the working directory to / as well: back to ours */
+	trace("setns(%d, CLONE_NEWNS): the scratch namespace ends", home);
+	if (setns(home, CLONE_NEWNS) < 0 || fchdir(cwd) < 0)
+		die_errno("returning to the launcher's mount namespace");
+	close(home);
+	close(cwd);
 	done();
 	return merged;
 }
@@ -3776,6 +3799,9 @@ int main(int argc, char **argv)
 							 * the rule */
 		int tree = clone_rootfs_mount(rootfs, pid);  /* 5: after the maps, which the
 							 * idmap copies */
+		if (o.overlay)
+			tree = build_overlay(tree, overlay_upper, o.memory);  /* 6b: on that
+							 * copy, as host root */
 		close_join_fds();                       /* 3, aside: the child has its copies */
 		send_go_ahead(sock, tree);              /* 5 */
 		if (own_terminal)
@@ -3796,8 +3822,6 @@ int main(int argc, char **argv)
 	put_rootfs_in_place(tree);                      /* 6 */
 	if (o.readonly_root && !o.overlay)
 		make_rootfs_submounts_readonly(tree);   /* 6b: before anything is mounted on it */
-	if (o.overlay)
-		tree = put_overlay_in_place(tree, overlay_upper, o.memory);  /* 6b */
 	bind_own_etc_hosts(tree, o.hostname);           /* 6b: before /dev is mounted */
 	bind_resolv_conf(tree);                         /* Appendix B: before /dev is mounted */
 	mount_pseudo_filesystems(tree, o.shared);       /* 6: while the host's /proc is in view */

@@ -263,6 +263,75 @@ START_TEST(overlay_dir_keeps_changes)
 }
 END_TEST
 
+/* The overlay is built by the launcher as host root, so nothing of the
+ * container's user namespace makes it nodev: the mount itself must be.  A
+ * device node in the rootfs (an image can carry one) does not open through
+ * it, though through the idmapped lower layer container root owns it. */
+START_TEST(overlay_device_node_in_rootfs_stays_dead)
+{
+	char *dir = scratch();
+	struct run r = run_sh("tar -C %s --exclude=./probes -cf - . | tar -C %s -xpf - && "
+			      "mkdir -p %s/opt && mknod -m 0600 %s/opt/zero c 1 5",
+			      test_rootfs(), dir, dir, dir);
+	ck_assert_msg(r.status == 0, "copying the rootfs: %s", r.err);
+	run_free(&r);
+	r = run_sh("%s -m %s -u 0 -o -c /bin/sh -c 'head -c 4 /opt/zero | wc -c'",
+		   contained_bin(), dir);
+	rm_rf(dir);
+	free(dir);
+	ck_assert_msg(r.status == 0 && strstr(r.err, "Permission denied") && has_line(r.out, "0"),
+		      "a device node in the rootfs opened through the overlay: status %d, "
+		      "stdout:\n%s\nstderr:\n%s", r.status, r.out, tl(r.err));
+	run_free(&r);
+}
+END_TEST
+
+/* What the container writes to -o DIR keeps its host ids (container root
+ * is 100000, uid 1000 is 101000), and upper/, the merged root, is the
+ * container root's: no file the container leaves in DIR is host root's. */
+START_TEST(overlay_dir_holds_the_containers_ids)
+{
+	char *dir = scratch();
+	char args[256], path[256];
+	struct stat st;
+	snprintf(args, sizeof args, "-u 0 -o %s", dir);
+	struct run r = run_args(args, "touch /root/mine && mkdir -m 1777 /drop && stat -c %u:%g / && "
+				"su -s /bin/sh -c \"touch /drop/theirs\" user; echo done");
+	ck_assert_msg(has_line(r.out, "0:0") && has_line(r.out, "done"), "got: %s", r.out);
+	run_free(&r);
+	const struct { const char *name; uid_t uid; } want[] = {
+		{ "upper", 100000 }, { "upper/root/mine", 100000 }, { "upper/drop/theirs", 101000 },
+	};
+	for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, want[i].name);
+		ck_assert_msg(lstat(path, &st) == 0, "%s: %s", path, strerror(errno));
+		ck_assert_msg(st.st_uid == want[i].uid && st.st_gid == want[i].uid,
+			      "%s is owned by %u:%u on the host, not %u", path, (unsigned)st.st_uid,
+			      (unsigned)st.st_gid, (unsigned)want[i].uid);
+	}
+	rm_rf(dir);
+	free(dir);
+}
+END_TEST
+
+/* Writes to / under -o land in a tmpfs the launcher mounted, but its pages
+ * are charged to the writer: the container's memory cgroup grows by them. */
+START_TEST(overlay_writes_count_against_the_memory_limit)
+{
+	const char *usage = "cat /sys/fs/cgroup/memory.current 2>/dev/null || "
+			    "cat /sys/fs/cgroup/memory/memory.usage_in_bytes";
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "%s; dd if=/dev/zero of=/big bs=1M count=32 2>/dev/null; %s",
+		 usage, usage);
+	struct run r = run_args("-u 0 -o -M 256M", cmd);
+	unsigned long long before, after;
+	ck_assert_msg(sscanf(r.out, "%llu %llu", &before, &after) == 2, "got: %s", r.out);
+	ck_assert_msg(after >= before + (24ull << 20), "32 MiB written to / under -o, but the "
+		      "container's memory use went from %llu to %llu bytes", before, after);
+	run_free(&r);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("files");
@@ -282,6 +351,9 @@ int main(void)
 	tcase_add_test(tc, read_only_root_covers_its_submounts);
 	tcase_add_test(tc, overlay_leaves_the_rootfs_alone);
 	tcase_add_test(tc, overlay_dir_keeps_changes);
+	tcase_add_test(tc, overlay_device_node_in_rootfs_stays_dead);
+	tcase_add_test(tc, overlay_dir_holds_the_containers_ids);
+	tcase_add_test(tc, overlay_writes_count_against_the_memory_limit);
 	suite_add_tcase(s, tc);
 	return run_container_suite("test_files", s);
 }

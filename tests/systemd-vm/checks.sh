@@ -501,12 +501,13 @@ fi
 
 # === 4. a copy-on-write root (-o, -o DIR) and a read-only one (-r) ===============
 # On the guest's own kernel (Debian 12's 6.1), which has fewer of overlayfs's
-# user-namespace features than newer ones: the overlay is built inside the
-# container's user namespace on an idmapped lower layer, and marks what it
-# hides in user.* extended attributes of the upper layer (tmpfs for -o, the
-# user's ext4 for -o DIR; tmpfs has user.* attributes only since Linux 6.6),
-# which removing a directory of the lower layer needs.  The rootfs is
-# compared on the host before and after, as a checksum of its whole tree.
+# features than newer ones: removing a directory of the lower layer needs an
+# "opaque" mark in an extended attribute of the upper layer, and tmpfs (-o's
+# upper layer) stores the user.* ones an overlay mounted in a user namespace
+# would use only since Linux 6.6.  So the launcher mounts the overlay as host
+# root (trusted.* attributes) on the idmapped rootfs, 6.1's idmapped layers
+# included.  The rootfs is compared on the host before and after, as a
+# checksum of its whole tree.
 stage "a copy-on-write root (-o, -o DIR) and a read-only one (-r)"
 
 # rootfs_sum: one checksum of the rootfs's tree: every entry's path, type,
@@ -537,6 +538,17 @@ launch -o -c /bin/sh -c 'rm -rf /usr; ls /usr >/dev/null 2>&1 || echo gone; echo
 check "-o: inside, rm -rf /usr removes /usr (ls /usr fails) and / is writable" out_is 0 "gone
 written"
 check "-o: the rootfs on the host is unchanged (checksum of its tree)" rootfs_is_unchanged
+# The launcher mounts the upper layer's tmpfs, the container writes its
+# pages: memory.current of the container's cgroup grows by 32 MiB written
+# to / (at least 24 MiB), and / is the container root's.
+launch -o -M 128M -c /bin/sh -c 'stat -c %u:%g /; m=/sys/fs/cgroup/memory.current; cat $m;
+	dd if=/dev/zero of=/big bs=1M count=32 2>/dev/null; cat $m'
+charged() {
+	set -- $(cat "$W/out")
+	[ "$st" = 0 ] && [ "${1:-}" = 0:0 ] && [ $((${3:-0} - ${2:-0})) -ge $((24 << 20)) ]
+}
+check "-o: / is the container root's, and 32 MiB written to / count against -M" charged
+echo "# -o: owner of /, memory.current before and after: $(tr '\n' ' ' <"$W/out")"
 
 # -o DIR, DIR a directory of the user's in their home, as users keep one.
 sum0=$(rootfs_sum)
@@ -551,7 +563,8 @@ check "-o DIR: the file written inside is in DIR/upper/, not in the rootfs" note
 launch -o "$keep" -c /bin/cat /root/note
 check "-o DIR: the next container with the same DIR sees the file" out_is 0 kept
 check "-o DIR: the rootfs on the host is unchanged (checksum of its tree)" rootfs_is_unchanged
-echo "# -o DIR: $(ls -ld "$keep/upper/root/note" 2>&1)"
+check "-o DIR: the file written by the container's root is host uid 100000's in DIR/upper/" \
+	[ "$(stat -c %u:%g "$keep/upper/root/note" 2>&1)" = 100000:100000 ]
 rm -rf "$keep"
 
 sum0=$(rootfs_sum)
@@ -593,11 +606,12 @@ fi
 unchanged "leaks: after 20 launches" base
 no_new_cgroups "leaks: after 20 launches"
 
-# (b) the launcher SIGKILLed while its container runs
+# (b) the launcher SIGKILLed while its container runs, with -o: the overlay
+# and its tmpfs, which the launcher mounted, must go with the container
 restore_mounts start
 snap base
 cg_mark
-launch_bg -H sdkilled -c /bin/sleep 60
+launch_bg -H sdkilled -o -c /bin/sleep 60
 if find_container sdkilled sleep; then
 	lpid=$(ps -o ppid= -p "$cpid" | tr -d ' ')
 	lcomm=$(cat "/proc/$lpid/comm" 2>/dev/null)
@@ -606,6 +620,8 @@ if find_container sdkilled sleep; then
 	else
 		fail "leaks: the container's parent on the host is the launcher" "pid $lpid is '$lcomm'"
 	fi
+	check "leaks: the container to kill has its overlay as /" \
+		grep -q '^[0-9]* [0-9]* [0-9:]* / / .* - overlay ' "/proc/$cpid/mountinfo"
 	kill -KILL "$lpid"
 	i=0
 	while alive "$cpid" && [ $i -lt 50 ]; do
@@ -625,6 +641,16 @@ else
 fi
 reap "$bg" 30
 check "leaks: sudo reports the launcher's SIGKILL (137)" [ "$st" = 137 ]
+# no_overlay: no process's mount table, in any namespace, shows an overlay
+no_overlay() {
+	i=0
+	while cat /proc/[0-9]*/mountinfo 2>/dev/null | grep -q ' - overlay '; do
+		[ $i -ge 10 ] && return 1
+		sleep 0.5
+		i=$((i + 1))
+	done
+}
+check "leaks: after the SIGKILL no mount namespace holds an overlay" no_overlay
 unchanged "leaks: after a SIGKILLed launcher" base
 no_new_cgroups "leaks: after a SIGKILLed launcher"
 launch -H sdafterkill -c /bin/true

@@ -2584,8 +2584,9 @@ static int prepare_overlay_dir(const struct options *o)
 	return tree;
 }
 
-/* Child: a fresh tmpfs as a detached mount (fsopen(2), fsmount(2)),
- * OPTIONS a comma-separated list like "size=16k,mode=0755". */
+/* A fresh tmpfs as a detached mount (fsopen(2), fsmount(2)), nodev and
+ * nosuid, OPTIONS a comma-separated list like "size=16k,mode=0755".  The
+ * child's belong to its user namespace; build_overlay()'s to the host's. */
 static int new_tmpfs(const char *options)
 {
 	char opts[128];

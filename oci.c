@@ -52,6 +52,7 @@
 #include "contained.c"
 
 #include <json-c/json.h>
+#include <sys/mman.h>
 
 #define OCI_VERSION "1.0.2"
 #define CONTAINED_OCI_VERSION "0.1"
@@ -73,6 +74,26 @@
 #define OCI_MAX_DEVICES 64
 #define OCI_MAX_GIDS 64
 #define OCI_MAX_RLIMITS 16
+#define OCI_MAX_HOOKS 16
+
+/* The six moments of the lifecycle at which the engine may run programs of
+ * its own (runtime-spec config.md, "POSIX-platform Hooks"). */
+enum hook_kind { PRESTART, CREATE_RUNTIME, CREATE_CONTAINER, START_CONTAINER, POSTSTART,
+		 POSTSTOP, NHOOK_KINDS };
+static const char *const hook_names[NHOOK_KINDS + 1] = {
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL };
+
+struct oci_hook {
+	const char *path;              /* absolute */
+	const char **args;             /* argv, args[0] included; NULL: just the path */
+	const char **env;              /* NULL: an empty environment */
+	int timeout;                   /* seconds; 0: none */
+};
+
+struct oci_hooks {
+	struct oci_hook list[NHOOK_KINDS][OCI_MAX_HOOKS];
+	int n[NHOOK_KINDS];
+};
 
 struct oci_mount {
 	const char *destination, *type, *source;
@@ -119,6 +140,8 @@ struct oci_config {
 	int ndevices;
 	const char *masked[OCI_MAX_PATHS], *readonly[OCI_MAX_PATHS];
 	int nmasked, nreadonly;
+	struct oci_hooks hooks;
+	json_object *hooks_json, *annotations;   /* kept in the state for start and delete */
 	json_object *json;             /* owns every string above */
 };
 
@@ -158,6 +181,13 @@ static void check_fields(struct reader *r, json_object *obj, const char *where,
 			oci_error(r, "unknown field %s%s%s: contained-oci refuses what it does "
 				  "not understand rather than ignore it", where, *where ? "." : "", key);
 	}
+}
+
+/* A value for an error message: Part I's shown(), and "" for a field
+ * that is missing (NULL). */
+static const char *value_shown(const char *value)
+{
+	return value ? shown(value) : "";
 }
 
 /* A member of OBJ, NULL when absent; wrong type: an error. */
@@ -271,7 +301,7 @@ static void read_rlimits(struct reader *r, json_object *proc, struct oci_process
 			k++;
 		if (k == LEN(rlimit_names) || p->nrlimits == OCI_MAX_RLIMITS) {
 			oci_error(r, "process.rlimits[%zu]: unknown type \"%s\" (see getrlimit(2))",
-				  i, shown(type));
+				  i, value_shown(type));
 			return;
 		}
 		p->rlimits[p->nrlimits].resource = rlimit_names[k].resource;
@@ -305,7 +335,7 @@ static void read_process(struct reader *r, json_object *proc, struct oci_process
 	p->env = string_array(r, proc, "process", "env");
 	p->cwd = string_member(r, proc, "process", "cwd");
 	if (!r->err[0] && (!p->cwd || p->cwd[0] != '/'))
-		oci_error(r, "process.cwd must be an absolute path (it is \"%s\")", shown(p->cwd));
+		oci_error(r, "process.cwd must be an absolute path (it is \"%s\")", value_shown(p->cwd));
 
 	json_object *user = member(r, proc, "process", "user", json_type_object);
 	if (user) {
@@ -385,7 +415,7 @@ static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 	if (!out->destination || out->destination[0] != '/' || strstr(out->destination, "/../") ||
 	    (strlen(out->destination) >= 3 && !strcmp(out->destination + strlen(out->destination) - 3, "/..")))
 		return oci_error(r, "mounts[].destination \"%s\" must be an absolute path without \"..\"",
-				 shown(out->destination));
+				 value_shown(out->destination));
 	const char **options = string_array(r, m, "mounts[]", "options");
 	size_t len = 0;
 	for (const char **o = options; o && *o; o++) {
@@ -414,11 +444,11 @@ static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 		known_type = out->type && !strcmp(*t, out->type);
 	if (!known_type)
 		return oci_error(r, "mounts[] %s: type \"%s\" is not supported by contained-oci yet "
-				 "(it mounts %s and bind mounts)", out->destination, shown(out->type),
+				 "(it mounts %s and bind mounts)", out->destination, value_shown(out->type),
 				 "proc, sysfs, tmpfs, devpts, mqueue");
 	if (out->bind && (!out->source || out->source[0] != '/'))
 		oci_error(r, "mounts[] %s: a bind mount needs an absolute source (it is \"%s\")",
-			  out->destination, shown(out->source));
+			  out->destination, value_shown(out->source));
 }
 
 static const struct { const char *type; int flag; } namespace_types[] = {
@@ -436,7 +466,7 @@ static void read_namespaces(struct reader *r, json_object *lx, struct oci_config
 		const char *type = string_member(r, ns, "linux.namespaces[]", "type");
 		if (string_member(r, ns, "linux.namespaces[]", "path"))
 			return oci_error(r, "linux.namespaces[] %s: joining an existing namespace (path) "
-					 "is not supported by contained-oci yet", shown(type));
+					 "is not supported by contained-oci yet", value_shown(type));
 		size_t k = 0;
 		while (k < LEN(namespace_types) && (!type || strcmp(namespace_types[k].type, type)))
 			k++;
@@ -444,7 +474,7 @@ static void read_namespaces(struct reader *r, json_object *lx, struct oci_config
 			return oci_error(r, "linux.namespaces[]: a %s namespace is not supported by "
 					 "contained-oci yet", type);
 		if (k == LEN(namespace_types))
-			return oci_error(r, "linux.namespaces[]: unknown type \"%s\"", shown(type));
+			return oci_error(r, "linux.namespaces[]: unknown type \"%s\"", value_shown(type));
 		c->namespaces |= namespace_types[k].flag;
 	}
 	if (!r->err[0] && !(c->namespaces & CLONE_NEWNS))
@@ -582,6 +612,39 @@ static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 	read_path_list(r, lx, "readonlyPaths", c->readonly, &c->nreadonly);
 }
 
+/* hooks.KIND[i]: path, args, env, timeout.  Also read back from the
+ * state directory by start and delete (the file named in R). */
+static void read_hooks(struct reader *r, json_object *hooks, struct oci_hooks *out)
+{
+	static const char *const known[] = { "path", "args", "env", "timeout", NULL };
+	char where[64];
+	memset(out, 0, sizeof *out);
+	if (!hooks)
+		return;
+	check_fields(r, hooks, "hooks", hook_names, NULL);
+	for (int kind = 0; kind < NHOOK_KINDS && !r->err[0]; kind++) {
+		json_object *a = member(r, hooks, "hooks", hook_names[kind], json_type_array);
+		for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
+			struct oci_hook *h = &out->list[kind][i];
+			json_object *o = json_object_array_get_idx(a, i);
+			snprintf(where, sizeof where, "hooks.%s[%zu]", hook_names[kind], i);
+			if (i == OCI_MAX_HOOKS)
+				return oci_error(r, "hooks.%s: more than %d hooks", hook_names[kind], OCI_MAX_HOOKS);
+			if (!json_object_is_type(o, json_type_object))
+				return oci_error(r, "%s must be an object", where);
+			check_fields(r, o, where, known, NULL);
+			h->path = string_member(r, o, where, "path");
+			h->args = string_array(r, o, where, "args");
+			h->env = string_array(r, o, where, "env");
+			h->timeout = int_member(r, o, where, "timeout", 1, 24 * 3600, 0);
+			if (!r->err[0] && (!h->path || h->path[0] != '/'))
+				return oci_error(r, "%s.path must be an absolute path (it is \"%s\")",
+						 where, value_shown(h->path));
+			out->n[kind]++;
+		}
+	}
+}
+
 /* Read config.json's TEXT into C.  Returns 0, or -1 with the first error,
  * naming the field, in ERR. */
 static int parse_oci_config(const char *text, struct oci_config *c, char *err, size_t errlen)
@@ -589,7 +652,7 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 	static const char *const known[] = {
 		"ociVersion", "process", "root", "hostname", "domainname", "mounts", "hooks",
 		"annotations", "linux", NULL };
-	static const char *const unsupported[] = { "hooks", "domainname", NULL };
+	static const char *const unsupported[] = { "domainname", NULL };
 	static const char *const root_known[] = { "path", "readonly", NULL };
 	struct reader r = { .file = "config.json" };
 	enum json_tokener_error jerr;
@@ -604,7 +667,7 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 		check_fields(&r, c->json, "", known, unsupported);
 	const char *version = string_member(&r, c->json, "", "ociVersion");
 	if (!r.err[0] && (!version || strncmp(version, "1.", 2)))
-		oci_error(&r, "ociVersion \"%s\": contained-oci reads version 1 configurations", shown(version));
+		oci_error(&r, "ociVersion \"%s\": contained-oci reads version 1 configurations", value_shown(version));
 	if (!r.err[0])
 		read_process(&r, member(&r, c->json, "", "process", json_type_object), &c->process);
 	json_object *root = member(&r, c->json, "", "root", json_type_object);
@@ -628,6 +691,16 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 	}
 	if (!r.err[0])
 		read_linux(&r, member(&r, c->json, "", "linux", json_type_object), c);
+	c->hooks_json = member(&r, c->json, "", "hooks", json_type_object);
+	if (!r.err[0])
+		read_hooks(&r, c->hooks_json, &c->hooks);
+	c->annotations = member(&r, c->json, "", "annotations", json_type_object);
+	if (c->annotations) {
+		json_object_object_foreach(c->annotations, key, value) {
+			if (!json_object_is_type(value, json_type_string))
+				oci_error(&r, "annotations.%s must be a string", key);
+		}
+	}
 	if (!r.err[0] && c->hostname && c->hostname[0] && !(c->namespaces & CLONE_NEWUTS))
 		oci_error(&r, "hostname is set but linux.namespaces has no \"uts\": it would rename the host");
 	if (r.err[0]) {
@@ -664,7 +737,8 @@ static void log_line(const char *level, const char *msg)
 		json_object_object_add(o, "level", json_object_new_string(level));
 		json_object_object_add(o, "msg", json_object_new_string(msg));
 		json_object_object_add(o, "time", json_object_new_string(stamp));
-		fprintf(oci_log, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		fprintf(oci_log, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								     JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else if (oci_log) {
 		fprintf(oci_log, "time=\"%s\" level=%s msg=\"%s\"\n", stamp, level, msg);
@@ -692,7 +766,9 @@ static void print_features(void)
 	json_object *f = json_object_new_object(), *a;
 	json_object_object_add(f, "ociVersionMin", json_object_new_string("1.0.0"));
 	json_object_object_add(f, "ociVersionMax", json_object_new_string(OCI_VERSION));
-	json_object_object_add(f, "hooks", json_object_new_array());
+	json_object_object_add(f, "hooks", a = json_object_new_array());
+	for (int i = 0; i < NHOOK_KINDS; i++)
+		json_object_array_add(a, json_object_new_string(hook_names[i]));
 	json_object_object_add(f, "mountOptions", a = json_object_new_array());
 	for (size_t i = 0; i < LEN(mount_options); i++)
 		json_object_array_add(a, json_object_new_string(mount_options[i].name));
@@ -743,6 +819,9 @@ struct oci_state {
 	char created[64];
 	char cgroup_dirs[MAX_CGROUP_DIRS][PATH_MAX];
 	int ncgroup_dirs;
+	const char *id;
+	json_object *hooks_json, *annotations;   /* as config.json had them */
+	json_object *json;             /* what load_state read; owns the two above */
 };
 
 /* Field 22 of /proc/PID/stat, after the ")" that ends the command name
@@ -784,6 +863,12 @@ static bool load_state(const char *id, struct oci_state *s)
 	json_object *j = json_tokener_parse(text), *v;
 	if (!j)
 		oci_fail("%s is not valid JSON: remove the directory %s", path, s->dir);
+	s->id = id;
+	s->json = j;
+	if (json_object_object_get_ex(j, "hooks", &v))
+		s->hooks_json = v;
+	if (json_object_object_get_ex(j, "annotations", &v))
+		s->annotations = v;
 	if (json_object_object_get_ex(j, "pid", &v))
 		s->pid = json_object_get_int(v);
 	if (json_object_object_get_ex(j, "start_time", &v))
@@ -796,7 +881,6 @@ static bool load_state(const char *id, struct oci_state *s)
 		for (size_t i = 0; i < json_object_array_length(v) && i < MAX_CGROUP_DIRS; i++)
 			snprintf(s->cgroup_dirs[s->ncgroup_dirs++], PATH_MAX, "%s",
 				 json_object_get_string(json_object_array_get_idx(v, i)));
-	json_object_put(j);
 	return true;
 }
 
@@ -812,6 +896,10 @@ static void save_state(const struct oci_state *s)
 	for (int i = 0; i < s->ncgroup_dirs; i++)
 		json_object_array_add(dirs, json_object_new_string(s->cgroup_dirs[i]));
 	json_object_object_add(j, "cgroup_dirs", dirs);
+	if (s->hooks_json)
+		json_object_object_add(j, "hooks", json_object_get(s->hooks_json));
+	if (s->annotations)
+		json_object_object_add(j, "annotations", json_object_get(s->annotations));
 	snprintf(path, sizeof path, "%s/state.json", s->dir);
 	snprintf(tmp, sizeof tmp, "%s/state.json.new", s->dir);
 	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
@@ -835,7 +923,174 @@ static enum oci_status status_of(const struct oci_state *s)
 }
 
 /* ------------------------------------------------------------------------ *
- * II.4 The cgroup, where the engine says (cgroup v1)
+ * II.4 Hooks
+ *
+ * The engine's own programs, run at fixed moments (runtime-spec
+ * runtime.md, "Lifecycle"): prestart and createRuntime by create, in the
+ * runtime's namespaces, once the container's namespaces exist and before
+ * its pivot_root (Docker's libnetwork-setkey looks up the container's
+ * network namespace through its pid); createContainer inside the
+ * container's namespaces at the same point; startContainer inside the
+ * container after start, just before its exec; poststart by start;
+ * poststop by delete.  Each gets the container's state JSON on stdin.
+ * Any of the first four failing fails the container, with the hook's
+ * name, status and output in the error; poststart and poststop failing
+ * is only a warning, as the spec says.
+ * ------------------------------------------------------------------------ */
+
+/* The OCI state (runtime.md, "State") with STATUS as given. */
+static json_object *state_object(const char *id, const char *status, pid_t pid, const char *bundle,
+				 json_object *annotations)
+{
+	json_object *j = json_object_new_object();
+	json_object_object_add(j, "ociVersion", json_object_new_string(OCI_VERSION));
+	json_object_object_add(j, "id", json_object_new_string(id));
+	json_object_object_add(j, "status", json_object_new_string(status));
+	json_object_object_add(j, "pid", json_object_new_int(pid));
+	json_object_object_add(j, "bundle", json_object_new_string(bundle));
+	if (annotations)
+		json_object_object_add(j, "annotations", json_object_get(annotations));
+	return j;
+}
+
+/* Run hook H (named WHERE, "hooks.prestart[0]") with STATE on its stdin:
+ * a memfd holding the text, so a hook that never reads it cannot block
+ * us.  Its stdout and stderr are collected (the first 512 bytes) for the
+ * error.  It is waited for through a pidfd (pidfd_open(2)), up to its
+ * timeout, then killed.  Returns 0, or -1 with the reason in ERR. */
+static int run_hook(const struct oci_hook *h, const char *where, const char *state,
+		    char *err, size_t errlen)
+{
+	int in = memfd_create("oci-state", MFD_CLOEXEC), out[2];
+	size_t len = strlen(state);
+	if (in < 0 || write(in, state, len) != (ssize_t)len || lseek(in, 0, SEEK_SET) < 0 ||
+	    pipe2(out, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "%s: preparing its stdin: %s", where, strerror(errno));
+		return -1;
+	}
+	const char *no_args[] = { h->path, NULL }, *no_env[] = { NULL };
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		dup2(in, STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		dup2(out[1], STDERR_FILENO);
+		execve(h->path, (char **)(h->args && h->args[0] ? h->args : no_args),
+		       (char **)(h->env ? h->env : no_env));
+		dprintf(STDERR_FILENO, "exec: %s", strerror(errno));
+		_exit(EXIT_CANNOT_EXEC);
+	}
+	close(in);
+	close(out[1]);
+	if (pid < 0) {
+		close(out[0]);
+		snprintf(err, errlen, "%s: fork: %s", where, strerror(errno));
+		return -1;
+	}
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	char output[512] = "";
+	size_t got = 0;
+	bool timed_out = false;
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct pollfd p[2] = { { pidfd, POLLIN, 0 }, { out[0], POLLIN, 0 } };
+		int wait_ms = -1;
+		if (h->timeout) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			long long ms = h->timeout * 1000LL - ((now.tv_sec - start.tv_sec) * 1000LL +
+							      (now.tv_nsec - start.tv_nsec) / 1000000);
+			if (ms <= 0) {
+				timed_out = true;
+				kill(pid, SIGKILL);
+				break;
+			}
+			wait_ms = ms;
+		}
+		if (poll(p, p[1].fd >= 0 ? 2 : 1, wait_ms) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)      /* it ended; output still in the pipe is read below */
+			break;
+		if (p[1].revents) {
+			char buf[512];
+			ssize_t n = read(out[0], buf, sizeof buf);
+			if (n <= 0) {
+				close(out[0]);
+				out[0] = -1;
+			} else if (got < sizeof output - 1) {
+				size_t take = (size_t)n < sizeof output - 1 - got ? (size_t)n : sizeof output - 1 - got;
+				memcpy(output + got, buf, take);
+				got += take;
+			}
+		}
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (out[0] >= 0) {
+		fcntl(out[0], F_SETFL, O_NONBLOCK);
+		ssize_t n = read(out[0], output + got, sizeof output - 1 - got);
+		got += n > 0 ? n : 0;
+		close(out[0]);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	output[got] = '\0';
+	while (got && isspace((unsigned char)output[got - 1]))
+		output[--got] = '\0';
+	for (char *c = output; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	if (timed_out)
+		snprintf(err, errlen, "%s (%s) did not finish within its timeout of %d s and was killed%s%s",
+			 where, h->path, h->timeout, got ? ": " : "", output);
+	else if (WIFSIGNALED(status))
+		snprintf(err, errlen, "%s (%s) was killed by signal %d%s%s", where, h->path,
+			 WTERMSIG(status), got ? ": " : "", output);
+	else if (WEXITSTATUS(status))
+		snprintf(err, errlen, "%s (%s) failed with status %d%s%s", where, h->path,
+			 WEXITSTATUS(status), got ? ": " : "", output);
+	else
+		return 0;
+	return -1;
+}
+
+/* Every hook of KIND, in order; stops at the first that fails. */
+static int run_hooks(const struct oci_hooks *hooks, enum hook_kind kind, json_object *state,
+		     char *err, size_t errlen)
+{
+	const char *text = json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
+	for (int i = 0; i < hooks->n[kind]; i++) {
+		char where[64];
+		snprintf(where, sizeof where, "hooks.%s[%d]", hook_names[kind], i);
+		if (run_hook(&hooks->list[kind][i], where, text, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* poststart and poststop, from the hooks kept in the state: a failure is
+ * logged as a warning and the command goes on. */
+static void run_state_hooks(const struct oci_state *s, enum hook_kind kind, const char *status)
+{
+	static struct oci_hooks hooks;
+	struct reader r = { .file = "state.json" };
+	char err[1024];
+	read_hooks(&r, s->hooks_json, &hooks);
+	if (r.err[0])
+		return log_line("warning", r.err);
+	json_object *state = state_object(s->id, status, kind == POSTSTOP ? 0 : s->pid, s->bundle,
+					  s->annotations);
+	if (run_hooks(&hooks, kind, state, err, sizeof err) < 0)
+		log_line("warning", err);
+	json_object_put(state);
+}
+
+/* ------------------------------------------------------------------------ *
+ * II.5 The cgroup, where the engine says (cgroup v1)
  *
  * One directory per controller at /sys/fs/cgroup/CONTROLLER/cgroupsPath,
  * made by create before the container runs, removed by delete.  The device
@@ -938,7 +1193,7 @@ static void remove_oci_cgroup(const struct oci_state *s)
 }
 
 /* ------------------------------------------------------------------------ *
- * II.5 The container: set up, wait for start, exec
+ * II.6 The container: set up, wait for start, exec
  *
  * The child of create's clone, in the namespaces the config lists.  Its
  * stderr is a pipe to create until it is ready, so a die() from a Part I
@@ -952,6 +1207,8 @@ struct oci_child {
 	char rootfs[2 * PATH_MAX];     /* absolute */
 	char fifo[PATH_MAX + 16];
 	int sync, err_pipe, saved_stderr;
+	const char *id, *bundle;
+	pid_t host_pid;                /* our pid as the engine sees it, for the hooks */
 };
 
 /* A config mount, onto its destination inside the rootfs ROOT. */
@@ -1051,15 +1308,26 @@ static void wait_for_start(const struct oci_child *k, int fifo)
 	close(fifo);
 }
 
-static void oci_container(const struct oci_child *k) __attribute__((noreturn));
-static void oci_container(const struct oci_child *k)
+/* The hooks of KIND that run inside the container; a failure ends it. */
+static void container_hooks(const struct oci_child *k, enum hook_kind kind, const char *status)
+{
+	char err[1024];
+	json_object *state = state_object(k->id, status, k->host_pid, k->bundle, k->c->annotations);
+	if (run_hooks(&k->c->hooks, kind, state, err, sizeof err) < 0)
+		die("%s", err);
+	json_object_put(state);
+}
+
+static void oci_container(struct oci_child *k) __attribute__((noreturn));
+static void oci_container(struct oci_child *k)
 {
 	const struct oci_config *c = k->c;
 	char go;
 	in_container = true;
 	quiet = true;
 	dup2(k->err_pipe, STDERR_FILENO);
-	if (read(k->sync, &go, 1) != 1)    /* create has put us in the cgroup */
+	/* create has put us in the cgroup, and says who we are outside */
+	if (read(k->sync, &go, 1) != 1 || read(k->sync, &k->host_pid, sizeof k->host_pid) != sizeof k->host_pid)
 		give_up_quietly();
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -1072,6 +1340,11 @@ static void oci_container(const struct oci_child *k)
 		die_errno("opening %s", root < 0 ? k->rootfs : k->fifo);
 	for (int i = 0; i < c->nmounts; i++)
 		oci_mount(root, &c->mounts[i]);
+	/* create runs prestart and createRuntime now, outside; then ours */
+	char hooks = 'H';
+	if (write(k->sync, &hooks, 1) != 1 || read(k->sync, &hooks, 1) != 1 || hooks != 'h')
+		give_up_quietly();
+	container_hooks(k, CREATE_CONTAINER, "creating");
 	if (c->root_readonly)
 		mount_in_rootfs(NULL, root, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
 	if (fchdir(root) < 0)
@@ -1090,6 +1363,7 @@ static void oci_container(const struct oci_child *k)
 		die_errno("process.oomScoreAdj");
 
 	wait_for_start(k, fifo);
+	container_hooks(k, START_CONTAINER, "created");
 	become_process_user(&c->process);
 	clearenv();
 	for (const char **e = c->process.env; e && *e; e++)
@@ -1105,7 +1379,7 @@ static void oci_container(const struct oci_child *k)
 }
 
 /* ------------------------------------------------------------------------ *
- * II.6 The subcommands
+ * II.7 The subcommands
  * ------------------------------------------------------------------------ */
 
 static void read_config(const char *bundle, struct oci_config *c)
@@ -1135,6 +1409,20 @@ static void abandon(struct oci_state *s, pid_t pid)
 	rmdir(s->dir);
 }
 
+/* The container died while being set up: its last words, from its
+ * stderr (a Part I stage's die() says "contained: ..."), are the error. */
+static void child_failed(struct oci_state *s, pid_t pid, int err_pipe) __attribute__((noreturn));
+static void child_failed(struct oci_state *s, pid_t pid, int err_pipe)
+{
+	char msg[1024] = "";
+	abandon(s, pid);
+	ssize_t n = read(err_pipe, msg, sizeof msg - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	msg[strcspn(msg, "\n")] = '\0';
+	oci_fail("%s", msg[0] ? msg + (strncmp(msg, "contained: ", 11) ? 0 : 11)
+			      : "the container ended while it was being set up");
+}
+
 static int cmd_create(const char *id, const char *bundle, const char *pid_file, const char *console)
 {
 	static struct oci_config c;
@@ -1152,6 +1440,8 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		oci_fail("process.terminal: a terminal for the container is not supported by "
 			 "contained-oci yet");
 	k.c = &c;
+	k.id = id;
+	k.bundle = real_bundle;
 	if (c.root_path[0] == '/')
 		snprintf(k.rootfs, sizeof k.rootfs, "%s", c.root_path);
 	else
@@ -1162,6 +1452,8 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	if (mkdir(s.dir, 0700) < 0)
 		oci_fail(errno == EEXIST ? "container \"%s\" already exists" : "creating the state of %s: %m", id);
 	snprintf(s.bundle, sizeof s.bundle, "%s", real_bundle);
+	s.hooks_json = c.hooks_json;
+	s.annotations = c.annotations;
 	snprintf(k.fifo, sizeof k.fifo, "%s/exec.fifo", s.dir);
 	if (mkfifo(k.fifo, 0600) < 0) {
 		abandon(&s, 0);
@@ -1198,16 +1490,24 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 			oci_fail("moving the container into %s: %s", s.cgroup_dirs[i], strerror(errno));
 		}
 	}
+	/* 'G': go, with its pid; 'H': its mounts are made, our hooks now;
+	 * 'R': ready, blocked before exec.  Anything else: it died, and
+	 * said why on err_pipe. */
 	char byte = 'G';
-	if (write(sync[0], &byte, 1) != 1 || read(sync[0], &byte, 1) != 1 || byte != 'R') {
-		char msg[1024] = "";
-		ssize_t n = read(err_pipe[0], msg, sizeof msg - 1);
-		msg[n > 0 ? n : 0] = '\0';
-		msg[strcspn(msg, "\n")] = '\0';
+	if (write(sync[0], &byte, 1) != 1 || write(sync[0], &pid, sizeof pid) != sizeof pid ||
+	    read(sync[0], &byte, 1) != 1 || byte != 'H')
+		child_failed(&s, pid, err_pipe[0]);
+	char err[1024];
+	json_object *state = state_object(id, "creating", pid, real_bundle, c.annotations);
+	if (run_hooks(&c.hooks, PRESTART, state, err, sizeof err) < 0 ||
+	    run_hooks(&c.hooks, CREATE_RUNTIME, state, err, sizeof err) < 0) {
 		abandon(&s, pid);
-		oci_fail("%s", msg[0] ? msg + (strncmp(msg, "contained: ", 11) ? 0 : 11)
-				      : "the container ended while it was being set up");
+		oci_fail("%s", err);
 	}
+	json_object_put(state);
+	byte = 'h';
+	if (write(sync[0], &byte, 1) != 1 || read(sync[0], &byte, 1) != 1 || byte != 'R')
+		child_failed(&s, pid, err_pipe[0]);
 	s.pid = pid;
 	s.start_time = process_start_time(pid);
 	time_t now = time(NULL);
@@ -1244,6 +1544,7 @@ static int cmd_start(const char *id)
 		ssize_t n = read(fd, &byte, 1);
 		if (n == 1) {
 			unlink(fifo);
+			run_state_hooks(&s, POSTSTART, "running");
 			return 0;
 		}
 		if (status_of(&s) == STOPPED)
@@ -1259,12 +1560,7 @@ static void print_state(const char *id)
 	if (!load_state(id, &s))
 		oci_fail("container \"%s\" does not exist", id);
 	enum oci_status st = status_of(&s);
-	json_object *j = json_object_new_object();
-	json_object_object_add(j, "ociVersion", json_object_new_string(OCI_VERSION));
-	json_object_object_add(j, "id", json_object_new_string(id));
-	json_object_object_add(j, "status", json_object_new_string(status_names[st]));
-	json_object_object_add(j, "pid", json_object_new_int(st == STOPPED ? 0 : s.pid));
-	json_object_object_add(j, "bundle", json_object_new_string(s.bundle));
+	json_object *j = state_object(id, status_names[st], st == STOPPED ? 0 : s.pid, s.bundle, s.annotations);
 	json_object_object_add(j, "created", json_object_new_string(s.created));
 	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);
@@ -1328,6 +1624,7 @@ static int cmd_delete(const char *id, bool force)
 			usleep(1000);
 	}
 	abandon(&s, 0);
+	run_state_hooks(&s, POSTSTOP, "stopped");
 	return 0;
 }
 

@@ -40,7 +40,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices; do rmdir /sys/fs/cgroup/$c$cg 2>/dev/null; done
 	rm -rf "$base"
 }
@@ -114,14 +114,66 @@ for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 	pass "delete --force of a created container kills it and leaves nothing" ||
 	fail "delete --force of a created container kills it and leaves nothing" "rc=$rc" "$(ls "$state" /sys/fs/cgroup/memory$cg 2>&1; ps -o pid,stat,args -p "$pid")"
 
-# 4. A field contained-oci cannot apply is refused by name, before anything exists.
-config c2 '["true"]' ',"hooks":{"prestart":[{"path":"/bin/true"}]}'
-if ! R create --bundle "$base/bundle" --pid-file "$base/c4.pid" c4 2>/dev/null &&
-   tail -n 1 "$log" | grep -q 'hooks is not supported' && [ ! -e "$state/c4" ] && [ ! -e "$base/c4.pid" ]; then
-	pass "an unsupported field (hooks) is refused by name and nothing is left"
+# 4. Hooks: each kind at its moment, with the state on stdin; a failing
+# one fails create and leaves nothing.
+cat > "$base/hook.sh" <<SH
+#!/bin/sh
+echo "\$1 \$HOOKVAR net:\$(readlink /proc/self/ns/net) \$(cat)" >> "$base/hooks.log"
+SH
+chmod 755 "$base/hook.sh"
+hook() { echo "{\"path\":\"$base/hook.sh\",\"args\":[\"hook.sh\",\"$1\"],\"env\":[\"HOOKVAR=v-$1\"],\"timeout\":5}"; }
+config c4 '["sh","-c","cat /tmp/started"]' ",\"hooks\":{\"prestart\":[$(hook prestart)],\"createRuntime\":[$(hook createRuntime)],
+ \"createContainer\":[$(hook createContainer)],\"poststart\":[$(hook poststart)],\"poststop\":[$(hook poststop)],
+ \"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"cat > /tmp/started\"]}]},
+ \"annotations\":{\"org.example.note\":\"n1\"}"
+R create --bundle "$base/bundle" --pid-file "$base/c4.pid" c4 > "$base/c4.out" 2>&1
+rc=$?
+pid=$(cat "$base/c4.pid" 2>/dev/null)
+hostnet=$(readlink /proc/self/ns/net)
+order=$(cut -d' ' -f1 "$base/hooks.log" 2>/dev/null | tr '\n' ' ')
+has() { grep -F -- "$1" "$base/hooks.log" | grep -qF -- "$2"; }
+if [ $rc = 0 ] && [ "$order" = "prestart createRuntime createContainer " ] &&
+   has "prestart v-prestart net:$hostnet {" "\"id\":\"c4\",\"status\":\"creating\",\"pid\":$pid,\"bundle\":\"$base/bundle\",\"annotations\":{\"org.example.note\":\"n1\"}}" &&
+   has "createRuntime v-createRuntime net:$hostnet " "\"pid\":$pid," &&
+   has "createContainer v-createContainer net:" "\"pid\":$pid," && ! has "createContainer " "net:$hostnet"; then
+	pass "create runs prestart, createRuntime (runtime's namespaces), createContainer (the container's), with the state on stdin, args and env"
 else
-	fail "an unsupported field (hooks) is refused by name and nothing is left" "$(tail -n 1 "$log")"
+	fail "create runs prestart, createRuntime (runtime's namespaces), createContainer (the container's), with the state on stdin, args and env" "rc=$rc pid=$pid" "$(cat "$base/hooks.log" "$base/c4.out" 2>&1)"
 fi
+R start c4 >> "$base/c4.out" 2>&1
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+grep -q "\"id\":\"c4\",\"status\":\"created\",\"pid\":$pid" "$base/c4.out" &&
+	pass "startContainer runs inside the container before the command, the state on its stdin" ||
+	fail "startContainer runs inside the container before the command, the state on its stdin" "$(cat "$base/c4.out")"
+has "poststart v-poststart " "\"status\":\"running\",\"pid\":$pid," &&
+	pass "start runs poststart" || fail "start runs poststart" "$(cat "$base/hooks.log")"
+R delete c4
+has "poststop v-poststop " "\"status\":\"stopped\",\"pid\":0," && [ ! -e "$state/c4" ] &&
+	pass "delete runs poststop" || fail "delete runs poststop" "$(cat "$base/hooks.log")"
+
+# failed_create ID WHAT PATTERN: create fails, the log's last line
+# matches PATTERN, and nothing is left (state, pid file, cgroup).
+failed_create() {
+	if ! R create --bundle "$base/bundle" --pid-file "$base/$1.pid" $1 2>/dev/null &&
+	   tail -n 1 "$log" | grep -q "\"level\":\"error\",\"msg\":\"$3" && [ ! -e "$state/$1" ] &&
+	   [ ! -e "$base/$1.pid" ] && [ ! -e /sys/fs/cgroup/pids$cg/$1 ] && [ ! -e /sys/fs/cgroup/memory$cg/$1 ]; then
+		pass "$2"
+	else
+		fail "$2" "$(tail -n 1 "$log")" "$(ls "$state" /sys/fs/cgroup/pids$cg 2>&1)"
+	fi
+}
+config c6 '["true"]' ',"hooks":{"prestart":[{"path":"/bin/sh","args":["sh","-c","echo no network for you >&2; exit 3"]}]}'
+failed_create c6 "a failing prestart hook fails create, naming it, its status and output; nothing is left" \
+	'hooks.prestart\[0\] (/bin/sh) failed with status 3: no network for you'
+config c7 '["true"]' ',"hooks":{"createRuntime":[{"path":"/bin/sleep","args":["sleep","30"],"timeout":1}]}'
+failed_create c7 "a hook past its timeout is killed and fails create; nothing is left" \
+	'hooks.createRuntime\[0\] (/bin/sleep) did not finish within its timeout of 1 s'
+config c8 '["true"]' ',"hooks":{"createContainer":[{"path":"/bin/false"}]}'
+failed_create c8 "a failing createContainer hook (inside the container) fails create; nothing is left" \
+	'hooks.createContainer\[0\] (/bin/false) failed with status 1'
+config c9 '["true"]' ',"hooks":{"prestart":[{"path":"hook.sh"}]}'
+failed_create c9 "a hook with a relative path is refused by name" \
+	'config.json: hooks.prestart\[0\].path must be an absolute path'
 # A stage that fails inside the container reaches the log, and nothing is left.
 config c5 '["true"]'
 sed -i "s|\"path\":\"$ROOTFS\"|\"path\":\"$base/no-such-rootfs\"|" "$base/bundle/config.json"

@@ -99,10 +99,58 @@ START_TEST(unsupported_fields_named)
 	ck_assert_str_eq(err, "config.json: linux.uidMappings is not supported by contained-oci yet; "
 			 "remove it from the configuration or use another runtime");
 	ck_assert_int_eq(parse_sample("config-docker-run-flags.json"), -1);
-	ck_assert_ptr_nonnull(strstr(err, "config.json: hooks is not supported"));
+	ck_assert_msg(strstr(err, "type \"cgroup\" is not supported"), "%s", err);
 	ck_assert_int_eq(parse_with(",\"hostname\":\"x\""), -1);
 	ck_assert_ptr_nonnull(strstr(err, "no \"uts\""));
 	ck_assert_int_eq(parse_with(""), 0);
+}
+END_TEST
+
+/* Docker's prestart hook, as it sends it. */
+START_TEST(docker_hook_read)
+{
+	static char text[1 << 16];
+	ck_assert_int_eq(read_file("tests/oci/config-docker-run-flags.json", text, sizeof text), 0);
+	json_object *j = json_tokener_parse(text), *hooks;
+	ck_assert(json_object_object_get_ex(j, "hooks", &hooks));
+	static struct oci_hooks h;
+	struct reader r = { .file = "config.json" };
+	read_hooks(&r, hooks, &h);
+	ck_assert_msg(!r.err[0], "%s", r.err);
+	ck_assert_int_eq(h.n[PRESTART], 1);
+	ck_assert_int_eq(h.n[POSTSTOP], 0);
+	ck_assert_str_eq(h.list[PRESTART][0].path, "/proc/23687/exe");
+	ck_assert_str_eq(h.list[PRESTART][0].args[0], "libnetwork-setkey");
+	ck_assert_ptr_null(h.list[PRESTART][0].env);
+	ck_assert_int_eq(h.list[PRESTART][0].timeout, 0);
+	json_object_put(j);
+}
+END_TEST
+
+/* Every bad hook is an error naming it. */
+START_TEST(bad_hooks_named)
+{
+	static const struct { const char *hooks, *error; } cases[] = {
+		{ "{\"prestart\":[{\"path\":\"rel\"}]}", "hooks.prestart[0].path must be an absolute path" },
+		{ "{\"prestart\":[{\"args\":[\"x\"]}]}", "hooks.prestart[0].path must be an absolute path" },
+		{ "{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}", "hooks.poststop[0].timeout: 0 is out of range (1..86400)" },
+		{ "{\"poststop\":[{\"path\":\"/x\",\"timeout\":-5}]}", "hooks.poststop[0].timeout: -5 is out of range" },
+		{ "{\"startContainer\":[{\"path\":\"/x\",\"args\":\"x\"}]}", "hooks.startContainer[0].args must be an array" },
+		{ "{\"createRuntime\":[{\"path\":\"/x\",\"env\":[1]}]}", "hooks.createRuntime[0].env[0] must be a string" },
+		{ "{\"createContainer\":[{\"path\":\"/x\",\"when\":1}]}", "unknown field hooks.createContainer[0].when" },
+		{ "{\"prestart\":[\"/x\"]}", "hooks.prestart[0] must be an object" },
+		{ "{\"prestart\":{}}", "hooks.prestart must be an array" },
+		{ "{\"poststarted\":[]}", "unknown field hooks.poststarted" },
+		{ "[]", "hooks must be an object" },
+	};
+	char extra[512];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(extra, sizeof extra, ",\"hooks\":%s", cases[i].hooks);
+		ck_assert_int_eq(parse_with(extra), -1);
+		ck_assert_msg(strstr(err, cases[i].error), "%s: got \"%s\"", cases[i].hooks, err);
+	}
+	ck_assert_int_eq(parse_with(",\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":3}]}"), 0);
+	ck_assert_int_eq(config.hooks.list[POSTSTOP][0].timeout, 3);
 }
 END_TEST
 
@@ -177,6 +225,8 @@ int main(void)
 	tcase_add_test(tc, device_rules_as_cgroup_v1_text);
 	tcase_add_test(tc, unsupported_fields_named);
 	tcase_add_test(tc, seccomp_refused);
+	tcase_add_test(tc, docker_hook_read);
+	tcase_add_test(tc, bad_hooks_named);
 	tcase_add_test(tc, unknown_field_named);
 	tcase_add_test(tc, bad_values_named);
 	tcase_add_test(tc, resource_zeros_are_unset);

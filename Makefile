@@ -203,7 +203,7 @@ check-limits: contained $(TEST_ROOTFS)/.built
 check-network: contained $(TEST_ROOTFS)/.built
 	sh tests/network.sh ./contained $(TEST_ROOTFS)
 
-check-labs: contained $(TEST_ROOTFS)/.built
+check-labs: contained contained-oci $(TEST_ROOTFS)/.built
 	sh tests/labs.sh
 
 # image.sh, alpine.sh and debian.sh's mirror choice, offline, on images the

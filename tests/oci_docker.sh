@@ -231,6 +231,25 @@ id=$(cat "$base/c2.cid" 2>/dev/null)
 	fail "docker run --rm: exit 7 comes back as 7" "rc=$rc" "$out"
 check_clean "docker run --rm, exit 7" "${id:-no-cid-c2}"
 
+# What Docker asks for holds inside: its seccomp profile, its fourteen
+# default capabilities (CAP_CHOWN ... CAP_AUDIT_WRITE: 0xa80425fb), its
+# sysctls, its read-only cgroup mount, --memory and --pids-limit.
+mounts_before
+out=$(D run --rm $run --cidfile "$base/c5.cid" --memory 64m --pids-limit 20 "$image" sh -c '
+	grep -E "^(Seccomp|CapEff):" /proc/self/status
+	echo "ping_group_range $(cat /proc/sys/net/ipv4/ping_group_range)"
+	echo "memory $(cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/memory.max 2>/dev/null)"
+	echo "pids $(cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/pids.max 2>/dev/null)"
+	d=/sys/fs/cgroup/memory; [ -d $d ] || d=/sys/fs/cgroup
+	mkdir $d/x 2>/dev/null || echo "cgroup read-only"' 2>&1)
+rc=$?
+id=$(cat "$base/c5.cid" 2>/dev/null)
+want=$(printf 'CapEff:\t00000000a80425fb\nSeccomp:\t2\nping_group_range 0\t2147483647\nmemory 67108864\npids 20\ncgroup read-only')
+[ $rc = 0 ] && [ "$out" = "$want" ] &&
+	pass "docker run: its seccomp filter, capabilities, sysctls, read-only cgroup mount, --memory and --pids-limit hold inside" ||
+	fail "docker run: its seccomp filter, capabilities, sysctls, read-only cgroup mount, --memory and --pids-limit hold inside" "rc=$rc" "$out"
+check_clean "docker run, Docker's protections" "${id:-no-cid-c5}"
+
 # The SIGKILL comes from the host (docker kill): a SIGKILL that PID 1 sent
 # itself would be dropped by the kernel (pid_namespaces(7)).
 mounts_before
@@ -281,6 +300,11 @@ rc=$?
 [ $rc = 5 ] && [ "$(echo "$out" | sed -n 1p)" = "in exhost" ] && [ "$(echo "$out" | sed -n 2p)" = "sleep 600 " ] &&
 	pass "docker exec: runs beside PID 1 (its hostname, its /proc/1), exit 5 comes back" ||
 	fail "docker exec: runs beside PID 1 (its hostname, its /proc/1), exit 5 comes back" "rc=$rc" "$out"
+out=$(D exec "$name" grep -E '^(Seccomp|CapEff):' /proc/self/status 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$out" = "$(printf 'CapEff:\t00000000a80425fb\nSeccomp:\t2')" ] &&
+	pass "docker exec: the process gets the container's seccomp filter and capabilities" ||
+	fail "docker exec: the process gets the container's seccomp filter and capabilities" "rc=$rc" "$out"
 pty_cmd="$dkr exec -it $name sh -c 'tty; echo ready; read line; echo \"read: \$line\"; exit 4'"
 on_pty "$base/ex-it.out" "typed in exec"
 out=$(tr -d '\r' < "$base/ex-it.out")

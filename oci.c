@@ -110,6 +110,28 @@ struct oci_device_rule {
 	char access[4];                /* "rwm" */
 };
 
+#define OCI_MAX_ARCHS 16
+
+struct oci_seccomp_rule {
+	const char *name;              /* for error messages */
+	int nr;                        /* seccomp_syscall_resolve_name() */
+	uint32_t action;
+	unsigned nargs;
+	struct scmp_arg_cmp args[6];
+};
+
+struct oci_seccomp {
+	bool present;
+	uint32_t default_action;
+	uint32_t archs[OCI_MAX_ARCHS];
+	int narchs;
+	enum scmp_filter_attr flags[4];
+	int nflags;
+	struct oci_seccomp_rule *rules;
+	int nrules;
+	int unknown_names;             /* skipped: not a system call libseccomp knows */
+};
+
 struct oci_config {
 	struct oci_process {
 		const char **args;         /* NULL-terminated */
@@ -142,6 +164,7 @@ struct oci_config {
 	int nmasked, nreadonly;
 	struct oci_hooks hooks;
 	json_object *hooks_json, *annotations;   /* kept in the state for start and delete */
+	struct oci_seccomp seccomp;
 	json_object *json;             /* owns every string above */
 };
 
@@ -590,6 +613,213 @@ static void read_path_list(struct reader *r, json_object *lx, const char *key,
 	free(paths);
 }
 
+/* linux.seccomp, read into rules for libseccomp (compiled in II.6).  The
+ * names in the tables are the spec's (config-linux.md, "Seccomp"), which
+ * are libseccomp's own. */
+static const struct { const char *name; uint32_t action; bool takes_errno; } seccomp_actions[] = {
+	{ "SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false },
+	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false },
+	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
+	{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP, false },
+	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true },
+	{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true },
+	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false },
+	{ "SCMP_ACT_LOG", SCMP_ACT_LOG, false },
+};
+
+static const struct { const char *name; enum scmp_compare op; } seccomp_ops[] = {
+	{ "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
+	{ "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
+	{ "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
+	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+};
+
+static const struct { const char *name; enum scmp_filter_attr attr; } seccomp_flags[] = {
+	{ "SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC },
+	{ "SECCOMP_FILTER_FLAG_LOG", SCMP_FLTATR_CTL_LOG },
+	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB },
+};
+
+/* ACTION (a name from seccomp_actions) with ERRNO_RET, at WHERE. */
+static uint32_t seccomp_action(struct reader *r, json_object *obj, const char *where, const char *key,
+			       const char *errno_key)
+{
+	const char *name = string_member(r, obj, where, key);
+	size_t k = 0;
+	while (k < LEN(seccomp_actions) && (!name || strcmp(seccomp_actions[k].name, name)))
+		k++;
+	if (r->err[0])
+		return 0;
+	if (name && !strcmp(name, "SCMP_ACT_NOTIFY")) {
+		oci_error(r, "%s.%s: SCMP_ACT_NOTIFY is not supported by contained-oci (it has no "
+			  "seccomp listener)", where, key);
+		return 0;
+	}
+	if (k == LEN(seccomp_actions)) {
+		oci_error(r, "%s.%s: unknown action \"%s\" (expected SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, "
+			  "SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP, SCMP_ACT_TRACE or "
+			  "SCMP_ACT_LOG)", where, key, value_shown(name));
+		return 0;
+	}
+	bool has_errno = json_object_object_get_ex(obj, errno_key, NULL);
+	if (has_errno && !seccomp_actions[k].takes_errno) {
+		oci_error(r, "%s.%s is only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
+			  where, errno_key, name);
+		return 0;
+	}
+	int ret = int_member(r, obj, where, errno_key, 0, 4095, EPERM);
+	return seccomp_actions[k].takes_errno ? seccomp_actions[k].action | ret : seccomp_actions[k].action;
+}
+
+/* syscalls[i].args: at most one condition per argument goes in a rule;
+ * when an argument has two (a range, say), each condition becomes a rule
+ * of its own, as runc does (libseccomp refuses two on one argument). */
+static void read_seccomp_args(struct reader *r, json_object *a, const char *where,
+			      struct oci_seccomp_rule *rule)
+{
+	static const char *const known[] = { "index", "value", "valueTwo", "op", NULL };
+	char at[128];
+	size_t n = json_object_array_length(a);
+	if (n > 6)
+		return oci_error(r, "%s.args: at most 6 conditions (a system call has 6 arguments)", where);
+	for (size_t i = 0; i < n && !r->err[0]; i++) {
+		json_object *c = json_object_array_get_idx(a, i);
+		snprintf(at, sizeof at, "%s.args[%zu]", where, i);
+		if (!json_object_is_type(c, json_type_object))
+			return oci_error(r, "%s must be an object", at);
+		check_fields(r, c, at, known, NULL);
+		json_object *index = member(r, c, at, "index", json_type_int);
+		json_object *value = member(r, c, at, "value", json_type_int);
+		const char *op = string_member(r, c, at, "op");
+		if (r->err[0])
+			return;
+		if (!index || json_object_get_int64(index) < 0 || json_object_get_int64(index) > 5)
+			return oci_error(r, "%s.index must be 0 to 5 (the argument's position)", at);
+		if (!value)
+			return oci_error(r, "%s.value is missing", at);
+		size_t k = 0;
+		while (k < LEN(seccomp_ops) && (!op || strcmp(seccomp_ops[k].name, op)))
+			k++;
+		if (k == LEN(seccomp_ops))
+			return oci_error(r, "%s.op: unknown operator \"%s\" (expected SCMP_CMP_EQ, NE, LT, "
+					 "LE, GT, GE or MASKED_EQ, each with the SCMP_CMP_ prefix)",
+					 at, value_shown(op));
+		json_object *two = member(r, c, at, "valueTwo", json_type_int);
+		/* uint64 values up to 2^64-1: json-c keeps them whole */
+		rule->args[i] = (struct scmp_arg_cmp){
+			.arg = json_object_get_int64(index), .op = seccomp_ops[k].op,
+			.datum_a = json_object_get_uint64(value),
+			.datum_b = two ? json_object_get_uint64(two) : 0,
+		};
+		if (json_object_get_int64(value) < 0 || (two && json_object_get_int64(two) < 0))
+			return oci_error(r, "%s: value and valueTwo are unsigned", at);
+		rule->nargs++;
+	}
+}
+
+static void read_seccomp(struct reader *r, json_object *lx, struct oci_seccomp *sc)
+{
+	static const char *const known[] = {
+		"defaultAction", "defaultErrnoRet", "architectures", "flags", "listenerPath",
+		"listenerMetadata", "syscalls", NULL };
+	static const char *const rule_known[] = { "names", "action", "errnoRet", "args", "comment",
+						  "includes", "excludes", NULL };
+	const char *w = "linux.seccomp";
+	char where[64];
+	json_object *s = member(r, lx, "linux", "seccomp", json_type_object);
+	memset(sc, 0, sizeof *sc);
+	if (!s)
+		return;
+	sc->present = true;
+	check_fields(r, s, w, known, NULL);
+	if (!json_object_object_get_ex(s, "defaultAction", NULL))
+		return oci_error(r, "linux.seccomp.defaultAction is missing");
+	sc->default_action = seccomp_action(r, s, w, "defaultAction", "defaultErrnoRet");
+	if (string_member(r, s, w, "listenerPath") || string_member(r, s, w, "listenerMetadata"))
+		oci_error(r, "linux.seccomp.listenerPath: a seccomp listener is not supported by contained-oci");
+
+	const char **archs = string_array(r, s, w, "architectures");
+	for (const char **a = archs; a && *a && !r->err[0]; a++) {
+		char name[32];
+		size_t i = 0;
+		if (strncmp(*a, "SCMP_ARCH_", 10) == 0)
+			for (; (*a)[10 + i] && i < sizeof name - 1; i++)
+				name[i] = tolower((unsigned char)(*a)[10 + i]);
+		name[i] = '\0';
+		uint32_t arch = i ? seccomp_arch_resolve_name(name) : 0;
+		if (!arch || sc->narchs == OCI_MAX_ARCHS)
+			oci_error(r, "linux.seccomp.architectures: unknown architecture \"%s\" (names like "
+				  "SCMP_ARCH_X86_64, as libseccomp has them)", value_shown(*a));
+		else
+			sc->archs[sc->narchs++] = arch;
+	}
+	free(archs);
+	const char **flags = string_array(r, s, w, "flags");
+	for (const char **f = flags; f && *f && !r->err[0]; f++) {
+		size_t k = 0;
+		while (k < LEN(seccomp_flags) && strcmp(seccomp_flags[k].name, *f))
+			k++;
+		if (k == LEN(seccomp_flags))
+			oci_error(r, "linux.seccomp.flags: \"%s\" is not supported (contained-oci knows "
+				  "SECCOMP_FILTER_FLAG_TSYNC, _LOG and _SPEC_ALLOW)", value_shown(*f));
+		else
+			sc->flags[sc->nflags++] = seccomp_flags[k].attr;
+	}
+	free(flags);
+
+	json_object *calls = member(r, s, w, "syscalls", json_type_array);
+	size_t max = 0;
+	for (size_t i = 0; calls && i < json_object_array_length(calls); i++) {
+		json_object *names;
+		if (json_object_object_get_ex(json_object_array_get_idx(calls, i), "names", &names) &&
+		    json_object_is_type(names, json_type_array))
+			max += json_object_array_length(names);
+	}
+	sc->rules = calloc(max + 1, sizeof *sc->rules);
+	if (!sc->rules)
+		die_errno("memory for %zu seccomp rules", max);
+	for (size_t i = 0; calls && i < json_object_array_length(calls) && !r->err[0]; i++) {
+		json_object *call = json_object_array_get_idx(calls, i);
+		snprintf(where, sizeof where, "linux.seccomp.syscalls[%zu]", i);
+		if (!json_object_is_type(call, json_type_object))
+			return oci_error(r, "%s must be an object", where);
+		check_fields(r, call, where, rule_known, NULL);
+		/* includes/excludes are for profile generators (Docker's), not runtimes */
+		if (json_object_object_get_ex(call, "includes", NULL) || json_object_object_get_ex(call, "excludes", NULL))
+			return oci_error(r, "%s: includes and excludes belong to a profile template, "
+					 "not a config.json", where);
+		struct oci_seccomp_rule rule = { 0 };
+		if (!json_object_object_get_ex(call, "action", NULL))
+			return oci_error(r, "%s.action is missing", where);
+		rule.action = seccomp_action(r, call, where, "action", "errnoRet");
+		json_object *args = member(r, call, where, "args", json_type_array);
+		if (args)
+			read_seccomp_args(r, args, where, &rule);
+		const char **names = string_array(r, call, where, "names");
+		if (!r->err[0] && (!names || !names[0]))
+			oci_error(r, "%s.names is missing or empty", where);
+		for (const char **n = names; n && *n && !r->err[0]; n++) {
+			if (!**n) {
+				oci_error(r, "%s.names: an empty name", where);
+				break;
+			}
+			/* Skipped, as runc does: a profile lists calls newer than
+			 * this libseccomp, or of other architectures. */
+			int nr = seccomp_syscall_resolve_name(*n);
+			if (nr == __NR_SCMP_ERROR) {
+				sc->unknown_names++;
+				continue;
+			}
+			if (rule.action == sc->default_action)
+				continue;              /* the default already does it */
+			rule.name = *n;
+			rule.nr = nr;
+			sc->rules[sc->nrules++] = rule;
+		}
+		free(names);
+	}
+}
+
 static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 {
 	static const char *const known[] = {
@@ -598,7 +828,7 @@ static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 		"readonlyPaths", "mountLabel", "intelRdt", "personality", NULL };
 	static const char *const unsupported[] = {
 		"uidMappings", "gidMappings", "timeOffsets", "devices", "rootfsPropagation",
-		"unified", "sysctl", "seccomp", "mountLabel", "intelRdt", "personality", NULL };
+		"unified", "sysctl", "mountLabel", "intelRdt", "personality", NULL };
 	if (!lx)
 		return oci_error(r, "linux is missing: contained-oci runs Linux containers");
 	check_fields(r, lx, "linux", known, unsupported);
@@ -608,6 +838,7 @@ static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 		oci_error(r, "linux.cgroupsPath \"%s\": contained-oci takes a path without \"..\" "
 			  "(and no systemd slice:prefix:name form)", c->cgroups_path);
 	read_resources(r, lx, c);
+	read_seccomp(r, lx, &c->seccomp);
 	read_path_list(r, lx, "maskedPaths", c->masked, &c->nmasked);
 	read_path_list(r, lx, "readonlyPaths", c->readonly, &c->nreadonly);
 }
@@ -793,7 +1024,13 @@ static void print_features(void)
 	json_object_object_add(cg, "systemd", json_object_new_boolean(0));
 	json_object_object_add(lx, "cgroup", cg);
 	json_object *sc = json_object_new_object();
-	json_object_object_add(sc, "enabled", json_object_new_boolean(0));
+	json_object_object_add(sc, "enabled", json_object_new_boolean(1));
+	json_object_object_add(sc, "actions", a = json_object_new_array());
+	for (size_t i = 0; i < LEN(seccomp_actions); i++)
+		json_object_array_add(a, json_object_new_string(seccomp_actions[i].name));
+	json_object_object_add(sc, "operators", a = json_object_new_array());
+	for (size_t i = 0; i < LEN(seccomp_ops); i++)
+		json_object_array_add(a, json_object_new_string(seccomp_ops[i].name));
 	json_object_object_add(lx, "seccomp", sc);
 	puts(json_object_to_json_string_ext(f, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(f);
@@ -1209,6 +1446,7 @@ struct oci_child {
 	int sync, err_pipe, saved_stderr;
 	const char *id, *bundle;
 	pid_t host_pid;                /* our pid as the engine sees it, for the hooks */
+	scmp_filter_ctx filter;        /* linux.seccomp, compiled by create; or NULL */
 };
 
 /* A config mount, onto its destination inside the rootfs ROOT. */
@@ -1257,6 +1495,59 @@ static void mask_and_protect(const struct oci_config *c)
 	close(root);
 }
 
+/* linux.seccomp (read in II.1) compiled into a libseccomp filter: the
+ * default action, the architectures it also covers (a 32-bit x86 call
+ * from a 64-bit container is a different table, and must not slip past),
+ * then one rule per system call name.  libseccomp's own habit of setting
+ * no_new_privs on load is turned off: that is process.noNewPrivileges's
+ * to say.  Returns the filter, or NULL with the reason in ERR. */
+static scmp_filter_ctx compile_seccomp(const struct oci_seccomp *sc, char *err, size_t errlen)
+{
+	scmp_filter_ctx ctx = seccomp_init(sc->default_action);
+	int rc = 0;
+	if (!ctx) {
+		snprintf(err, errlen, "linux.seccomp: seccomp_init failed");
+		return NULL;
+	}
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0)
+		goto fail;
+	for (int i = 0; i < sc->nflags; i++)
+		if ((rc = seccomp_attr_set(ctx, sc->flags[i], 1)) < 0) {
+			snprintf(err, errlen, "linux.seccomp.flags[%d]: this kernel or libseccomp cannot "
+				 "set it: %s", i, strerror(-rc));
+			seccomp_release(ctx);
+			return NULL;
+		}
+	for (int i = 0; i < sc->narchs; i++)
+		if ((rc = seccomp_arch_add(ctx, sc->archs[i])) < 0 && rc != -EEXIST) {
+			snprintf(err, errlen, "linux.seccomp.architectures[%d]: %s", i, strerror(-rc));
+			seccomp_release(ctx);
+			return NULL;
+		}
+	for (int i = 0; i < sc->nrules; i++) {
+		const struct oci_seccomp_rule *r = &sc->rules[i];
+		bool twice = false;       /* two conditions on one argument */
+		for (unsigned a = 0; a < r->nargs; a++)
+			for (unsigned b = a + 1; b < r->nargs; b++)
+				twice |= r->args[a].arg == r->args[b].arg;
+		if (!twice)
+			rc = seccomp_rule_add_array(ctx, r->action, r->nr, r->nargs, r->args);
+		for (unsigned a = 0; twice && a < r->nargs && rc >= 0; a++)
+			rc = seccomp_rule_add_array(ctx, r->action, r->nr, 1, &r->args[a]);
+		if (rc < 0) {
+			snprintf(err, errlen, "linux.seccomp: the rule for %s: libseccomp refused it: %s",
+				 r->name, strerror(-rc));
+			seccomp_release(ctx);
+			return NULL;
+		}
+	}
+	return ctx;
+fail:
+	snprintf(err, errlen, "linux.seccomp: %s", strerror(-rc));
+	seccomp_release(ctx);
+	return NULL;
+}
+
 /* After start: who the process is, and what it may do.  The bounding set
  * is cut while still root (PR_CAPBSET_DROP needs CAP_SETPCAP); KEEPCAPS
  * carries the permitted set across setuid(2); then the config's sets
@@ -1291,6 +1582,21 @@ static void become_process_user(const struct oci_process *p)
 		die_errno("PR_SET_KEEPCAPS");
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die_errno("PR_SET_NO_NEW_PRIVS");
+}
+
+/* The seccomp filter goes on as late as it can, so that it need not allow
+ * what setting up takes: after the switch of user when no_new_privs is
+ * set; before it otherwise, since loading a filter without no_new_privs
+ * needs CAP_SYS_ADMIN, which the switch may drop (seccomp(2)).  Called
+ * on both sides of become_process_user (AFTER: false, then true); the
+ * one that fits loads it. */
+static void load_filter(scmp_filter_ctx filter, const struct oci_process *p, bool after)
+{
+	if (!filter || after != p->no_new_privileges)
+		return;
+	int rc = seccomp_load(filter);
+	if (rc < 0)
+		die("linux.seccomp: loading the filter: %s", strerror(-rc));
 }
 
 static void wait_for_start(const struct oci_child *k, int fifo)
@@ -1364,7 +1670,9 @@ static void oci_container(struct oci_child *k)
 
 	wait_for_start(k, fifo);
 	container_hooks(k, START_CONTAINER, "created");
+	load_filter(k->filter, &c->process, false);
 	become_process_user(&c->process);
+	load_filter(k->filter, &c->process, true);
 	clearenv();
 	for (const char **e = c->process.env; e && *e; e++)
 		putenv((char *)*e);
@@ -1436,6 +1744,11 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	if (!realpath(bundle, real_bundle))
 		oci_fail("--bundle %s: %s", bundle, strerror(errno));
 	read_config(real_bundle, &c);
+	if (c.seccomp.present) {
+		char err[1024];
+		if (!(k.filter = compile_seccomp(&c.seccomp, err, sizeof err)))
+			oci_fail("%s", err);
+	}
 	if (c.process.terminal)
 		oci_fail("process.terminal: a terminal for the container is not supported by "
 			 "contained-oci yet");

@@ -18,7 +18,7 @@ cg=/$token
 mkdir -p "$base/bundle"
 R() { "$RUNTIME" --root "$state" --log "$log" --log-format json "$@"; }
 
-# config ID ARGS-JSON [EXTRA-TOP-LEVEL-JSON]
+# config ID ARGS-JSON [EXTRA-TOP-LEVEL-JSON [EXTRA-LINUX-JSON]]
 config() {
 	cat > "$base/bundle/config.json" <<JSON
 {"ociVersion":"1.0.2-dev","process":{"user":{"uid":0,"gid":0,"additionalGids":[0]},
@@ -35,12 +35,12 @@ config() {
   "pids":{"limit":20},"memory":{"limit":67108864}},
   "cgroupsPath":"$cg/$1",
   "namespaces":[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"network"}],
-  "maskedPaths":["/proc/kcore","/proc/keys","/proc/acpi"],"readonlyPaths":["/proc/sys","/proc/sysrq-trigger"]}}
+  "maskedPaths":["/proc/kcore","/proc/keys","/proc/acpi"],"readonlyPaths":["/proc/sys","/proc/sysrq-trigger"]${4:-}}}
 JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices; do rmdir /sys/fs/cgroup/$c$cg 2>/dev/null; done
 	rm -rf "$base"
 }
@@ -174,6 +174,27 @@ failed_create c8 "a failing createContainer hook (inside the container) fails cr
 config c9 '["true"]' ',"hooks":{"prestart":[{"path":"hook.sh"}]}'
 failed_create c9 "a hook with a relative path is refused by name" \
 	'config.json: hooks.prestart\[0\].path must be an absolute path'
+# 5. Seccomp from config.json: the filter is on, a denied call gets the
+# configured errno, a condition on an argument picks the call it names,
+# an unknown system call name is skipped (as runc does).
+config s1 '["sh","-c","grep Seccomp: /proc/self/status; mkdir /tmp/d; kill -USR1 $$; kill -0 $$ && echo signal-0-allowed; echo end"]' '' \
+ ',"seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat","no_such_syscall"],"action":"SCMP_ACT_ERRNO","errnoRet":100},
+  {"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":10,"op":"SCMP_CMP_EQ"}]}]}'
+R create --bundle "$base/bundle" --pid-file "$base/s1.pid" s1 > "$base/s1.out" 2>&1 && R start s1
+pid=$(cat "$base/s1.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/s1.out")
+echo "$out" | grep -q "^Seccomp:.2" && echo "$out" | grep -q "mkdir.*/tmp/d.*Network is down" && echo "$out" | grep -qx end &&
+	pass "seccomp: Seccomp 2, and mkdir gets the configured errno 100 (ENETDOWN)" ||
+	fail "seccomp: Seccomp 2, and mkdir gets the configured errno 100 (ENETDOWN)" "$out" "$(tail -n 2 "$log")"
+echo "$out" | grep -q "kill.*Operation not permitted" && echo "$out" | grep -qx signal-0-allowed &&
+	pass "seccomp: an argument condition denies kill(pid, SIGUSR1) with EPERM and lets kill(pid, 0) through" ||
+	fail "seccomp: an argument condition denies kill(pid, SIGUSR1) with EPERM and lets kill(pid, 0) through" "$out"
+R delete s1
+config s2 '["true"]' '' ',"seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":10,"op":"SCMP_CMP_ROUGHLY"}]}]}'
+failed_create s2 "seccomp: an unknown operator is refused, naming the field" \
+	'config.json: linux.seccomp.syscalls\[0\].args\[0\].op: unknown operator \\"SCMP_CMP_ROUGHLY\\"'
+
 # A stage that fails inside the container reaches the log, and nothing is left.
 config c5 '["true"]'
 sed -i "s|\"path\":\"$ROOTFS\"|\"path\":\"$base/no-such-rootfs\"|" "$base/bundle/config.json"

@@ -53,6 +53,7 @@
 
 #include <json-c/json.h>
 #include <sys/mman.h>
+#include <sys/un.h>
 
 #define OCI_VERSION "1.0.2"
 #define CONTAINED_OCI_VERSION "0.1"
@@ -141,6 +142,7 @@ struct oci_config {
 		gid_t gids[OCI_MAX_GIDS];
 		int ngids;
 		bool terminal;
+		unsigned short rows, cols;  /* consoleSize; 0: the engine sets it later */
 		uint64_t bounding, effective, permitted, inheritable, ambient;  /* 1 << CAP_x */
 		struct { int resource; struct rlimit limit; } rlimits[OCI_MAX_RLIMITS];
 		int nrlimits;
@@ -340,7 +342,8 @@ static void read_process(struct reader *r, json_object *proc, struct oci_process
 	static const char *const known[] = {
 		"terminal", "consoleSize", "user", "args", "env", "cwd", "capabilities", "rlimits",
 		"noNewPrivileges", "oomScoreAdj", "apparmorProfile", "selinuxLabel", "commandLine", NULL };
-	static const char *const unsupported[] = { "consoleSize", "commandLine", NULL };
+	static const char *const unsupported[] = { "commandLine", NULL };
+	static const char *const size_known[] = { "height", "width", NULL };
 	static const char *const user_known[] = { "uid", "gid", "umask", "additionalGids", "username", NULL };
 	static const char *const user_unsupported[] = { "umask", "username", NULL };
 	static const char *const caps_known[] = {
@@ -352,6 +355,12 @@ static void read_process(struct reader *r, json_object *proc, struct oci_process
 	}
 	check_fields(r, proc, "process", known, unsupported);
 	p->terminal = bool_member(r, proc, "process", "terminal");
+	json_object *size = member(r, proc, "process", "consoleSize", json_type_object);
+	if (size) {
+		check_fields(r, size, "process.consoleSize", size_known, NULL);
+		p->rows = int_member(r, size, "process.consoleSize", "height", 0, USHRT_MAX, 0);
+		p->cols = int_member(r, size, "process.consoleSize", "width", 0, USHRT_MAX, 0);
+	}
 	p->args = string_array(r, proc, "process", "args");
 	if (!r->err[0] && (!p->args || !p->args[0]))
 		oci_error(r, "process.args is missing or empty: it is the command to run");
@@ -1447,6 +1456,8 @@ struct oci_child {
 	const char *id, *bundle;
 	pid_t host_pid;                /* our pid as the engine sees it, for the hooks */
 	scmp_filter_ctx filter;        /* linux.seccomp, compiled by create; or NULL */
+	int console;                   /* --console-socket, connected; or -1 */
+	int terminal;                  /* the pty's slave, once made; or -1 */
 };
 
 /* A config mount, onto its destination inside the rootfs ROOT. */
@@ -1584,6 +1595,72 @@ static void become_process_user(const struct oci_process *p)
 		die_errno("PR_SET_NO_NEW_PRIVS");
 }
 
+/* process.terminal: a pty made inside the container (its /dev/ptmx, so
+ * the other end lives in the container's own devpts), whose master goes to
+ * the engine over the --console-socket: ONE message, the data "/dev/ptmx"
+ * and exactly one descriptor in SCM_RIGHTS (unix(7)), as the shim
+ * expects.  Returns the slave, to become the process's stdio. */
+static int make_terminal(int console, const struct oci_process *p)
+{
+	char name[64], data[] = "/dev/ptmx";
+	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		die_errno("process.terminal: opening /dev/ptmx in the container (it needs a devpts "
+			  "mount at /dev/pts in mounts)");
+	if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof name) != 0)
+		die_errno("process.terminal: unlocking the pty");
+	int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0 || fchown(slave, p->uid, -1) < 0)
+		die_errno("process.terminal: opening %s", name);
+	struct winsize ws = { .ws_row = p->rows, .ws_col = p->cols };
+	if (p->rows && p->cols && ioctl(master, TIOCSWINSZ, &ws) < 0)
+		die_errno("process.consoleSize");
+
+	struct iovec iov = { data, strlen(data) };
+	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = sizeof control.buf,
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &master, sizeof(int));
+	if (sendmsg(console, &msg, 0) != (ssize_t)strlen(data))
+		die_errno("--console-socket: sending the pty's master");
+	close(master);
+	close(console);
+	return slave;
+}
+
+/* The slave as stdin, stdout, stderr and controlling terminal, in a
+ * session of its own (credentials(7), "controlling terminal"). */
+static void use_terminal(int slave)
+{
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		die_errno("process.terminal: making the pty the controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			die_errno("process.terminal: dup2");
+	close(slave);
+}
+
+/* --console-socket PATH, connected by the runtime before the container
+ * leaves the host's mount namespace. */
+static int connect_console(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof addr.sun_path)
+		oci_fail("--console-socket %s: the path is longer than a unix socket's %zu bytes",
+			 path, sizeof addr.sun_path - 1);
+	strcpy(addr.sun_path, path);
+	int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0)
+		oci_fail("--console-socket %s: %s", path, strerror(errno));
+	return sock;
+}
+
 /* The seccomp filter goes on as late as it can, so that it need not allow
  * what setting up takes: after the switch of user when no_new_privs is
  * set; before it otherwise, since loading a filter without no_new_privs
@@ -1602,10 +1679,17 @@ static void load_filter(scmp_filter_ctx filter, const struct oci_process *p, boo
 static void wait_for_start(const struct oci_child *k, int fifo)
 {
 	char path[64], ready = 'R';
-	dup2(k->saved_stderr, STDERR_FILENO);
+	/* create's own stdout and stderr must not stay open here: with a
+	 * terminal, the engine reads them to their end before it goes on */
+	if (k->terminal >= 0)
+		use_terminal(k->terminal);
+	else
+		dup2(k->saved_stderr, STDERR_FILENO);
+	close(k->saved_stderr);
 	if (write(k->sync, &ready, 1) != 1)
 		give_up_quietly();
 	close(k->sync);
+	close(k->err_pipe);
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fifo);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);   /* blocks until start reads */
 	if (fd < 0 || write(fd, "0", 1) != 1)
@@ -1657,6 +1741,8 @@ static void oci_container(struct oci_child *k)
 		die_errno("entering the rootfs");
 	pivot_into_rootfs();
 	mask_and_protect(c);
+	if (c->process.terminal)
+		k->terminal = make_terminal(k->console, &c->process);
 	if (c->hostname && c->hostname[0] && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		die_errno("sethostname");
 	if (chdir(c->process.cwd) < 0)
@@ -1738,9 +1824,6 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	struct oci_state s = { 0 };
 	char real_bundle[PATH_MAX];
 
-	if (console)
-		oci_fail("--console-socket: a terminal for the container is not supported by "
-			 "contained-oci yet");
 	if (!realpath(bundle, real_bundle))
 		oci_fail("--bundle %s: %s", bundle, strerror(errno));
 	read_config(real_bundle, &c);
@@ -1749,9 +1832,12 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		if (!(k.filter = compile_seccomp(&c.seccomp, err, sizeof err)))
 			oci_fail("%s", err);
 	}
-	if (c.process.terminal)
-		oci_fail("process.terminal: a terminal for the container is not supported by "
-			 "contained-oci yet");
+	if (c.process.terminal != !!console)
+		oci_fail(console ? "--console-socket is given but process.terminal is false: there is "
+			 "no terminal to send" : "process.terminal is true but there is no "
+			 "--console-socket to send the terminal to");
+	k.console = console ? connect_console(console) : -1;
+	k.terminal = -1;
 	k.c = &c;
 	k.id = id;
 	k.bundle = real_bundle;

@@ -125,6 +125,24 @@ rc=$?
 	pass "SIGKILL from the host comes back through ctr as 137" ||
 	fail "SIGKILL from the host comes back through ctr as 137" "rc=$rc" "$(cat "$base/c3.out")" "$(grep ' c3$' "$base/calls")"
 
+# -t: ctr needs a terminal of its own, which script(1) gives it, reading
+# from a FIFO it also holds open for writing, so that it never sees end of
+# file (on which it would end the session).  The container's stdio is then
+# the pty whose master contained-oci sent over the console socket.
+mkfifo "$base/tty.in"
+# tty_run ID CMD: ctr run --rm -t under script; sets out and rc.
+tty_run() {
+	timeout 60 script -qec "CONTAINERD_ADDRESS=$sock ctr --namespace $token run --rm -t --runc-root $base/runc --fifo-dir $base/fifo $image $*" \
+		/dev/null 0<>"$base/tty.in" > "$base/tty.out" 2>&1
+	rc=$?
+	out=$(tr -d '\r' < "$base/tty.out")
+}
+tty_run t1 sh -c "'tty; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-three-tty; exit 5'"
+echo "$out" | grep -qx "/dev/pts/0" && echo "$out" | grep -qx all-three-tty && grep -q "create --bundle .* --console-socket .* t1\$" "$base/calls" &&
+	pass "ctr run --rm -t: the container's stdio is a pty, sent over --console-socket" ||
+	fail "ctr run --rm -t: the container's stdio is a pty, sent over --console-socket" "rc=$rc" "$out" "$(grep ' t1$' "$base/calls")" "$(tail -n 3 "$base/containerd.log")"
+[ "$rc" = 5 ] && pass "ctr run --rm -t: exit 5 comes back as 5" || fail "ctr run --rm -t: exit 5 comes back as 5" "rc=$rc"
+
 # --rm deleted everything: no task, no container, no runtime state, no cgroup.
 left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token -mindepth 1 -type d 2>/dev/null)
 [ -z "$left" ] && pass "--rm leaves no task, container, runtime state or cgroup" ||

@@ -144,6 +144,7 @@ struct oci_config {
 		bool terminal;
 		unsigned short rows, cols;  /* consoleSize; 0: the engine sets it later */
 		uint64_t bounding, effective, permitted, inheritable, ambient;  /* 1 << CAP_x */
+		bool have_capabilities;
 		struct { int resource; struct rlimit limit; } rlimits[OCI_MAX_RLIMITS];
 		int nrlimits;
 		bool no_new_privileges;
@@ -388,6 +389,7 @@ static void read_process(struct reader *r, json_object *proc, struct oci_process
 	}
 
 	json_object *caps = member(r, proc, "process", "capabilities", json_type_object);
+	p->have_capabilities = caps != NULL;
 	if (caps) {
 		check_fields(r, caps, "process.capabilities", caps_known, NULL);
 		p->bounding = capability_set(r, caps, "bounding");
@@ -1776,15 +1778,19 @@ static void oci_container(struct oci_child *k)
  * II.7 The subcommands
  * ------------------------------------------------------------------------ */
 
-static void read_config(const char *bundle, struct oci_config *c)
+/* DIR/config.json into C; returns its text.  create reads the bundle's and
+ * keeps a copy in the state directory, which exec reads back: what the
+ * container was made with, whatever the bundle holds by then. */
+static const char *read_config(const char *dir, struct oci_config *c)
 {
 	char path[PATH_MAX + 16], err[1024];
 	static char text[1 << 20];
-	snprintf(path, sizeof path, "%s/config.json", bundle);
+	snprintf(path, sizeof path, "%s/config.json", dir);
 	if (read_file(path, text, sizeof text) < 0)
 		oci_fail("reading %s: %s", path, strerror(errno));
 	if (parse_oci_config(text, c, err, sizeof err) < 0)
 		oci_fail("%s", err);
+	return text;
 }
 
 /* Undo a failed create: the container, its cgroup, its state directory. */
@@ -1799,6 +1805,8 @@ static void abandon(struct oci_state *s, pid_t pid)
 	snprintf(path, sizeof path, "%s/exec.fifo", s->dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/state.json", s->dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/config.json", s->dir);
 	unlink(path);
 	rmdir(s->dir);
 }
@@ -1826,7 +1834,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 
 	if (!realpath(bundle, real_bundle))
 		oci_fail("--bundle %s: %s", bundle, strerror(errno));
-	read_config(real_bundle, &c);
+	const char *config_text = read_config(real_bundle, &c);
 	if (c.seccomp.present) {
 		char err[1024];
 		if (!(k.filter = compile_seccomp(&c.seccomp, err, sizeof err)))
@@ -1850,6 +1858,14 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	state_dir_of(id, s.dir, sizeof s.dir);
 	if (mkdir(s.dir, 0700) < 0)
 		oci_fail(errno == EEXIST ? "container \"%s\" already exists" : "creating the state of %s: %m", id);
+	char copy[PATH_MAX + 16];
+	snprintf(copy, sizeof copy, "%s/config.json", s.dir);
+	int fd = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	size_t len = strlen(config_text);
+	if (fd < 0 || write(fd, config_text, len) != (ssize_t)len || close(fd) < 0) {
+		abandon(&s, 0);
+		oci_fail("writing %s: %s", copy, strerror(errno));
+	}
 	snprintf(s.bundle, sizeof s.bundle, "%s", real_bundle);
 	s.hooks_json = c.hooks_json;
 	s.annotations = c.annotations;
@@ -2046,6 +2062,172 @@ static int cmd_ps(const char *id)
 	return 0;
 }
 
+/* exec: one more process in a running container (runc's exec, which the
+ * shim calls for `ctr task exec` and `docker exec`).  It joins what the
+ * container's first process was given: its cgroup, then its namespaces
+ * through /proc/PID/ns (setns(2)) in the order nsenter(1) uses (cgroup,
+ * ipc, uts, net, pid, mnt: the mount namespace last, since the others
+ * are opened by a path in the host's /proc), and the config's seccomp
+ * filter; process.json says who it runs as and with which capabilities.
+ * A setns into a pid namespace applies to children only, so a helper
+ * joins and forks the process, then tells us its pid; with --detach it
+ * leaves the process to the engine (a subreaper), else it waits and
+ * passes its status on. */
+static const char *const exec_namespaces[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt" };
+
+static int cmd_exec(const char *id, const char *process_file, bool detach, const char *pid_file,
+		    const char *console)
+{
+	static struct oci_config c;
+	static char text[1 << 20];
+	struct oci_process p = { 0 };
+	struct oci_state s;
+	struct reader r = { .file = "process.json" };
+	char path[PATH_MAX + 32], err[1024];
+
+	if (!process_file)
+		oci_fail("exec needs --process FILE (the process.json the engine wrote)");
+	if (!load_state(id, &s))
+		oci_fail("container \"%s\" does not exist", id);
+	if (status_of(&s) == STOPPED)
+		oci_fail("cannot exec in container \"%s\": it is not running", id);
+	read_config(s.dir, &c);
+	if (read_file(process_file, text, sizeof text) < 0)
+		oci_fail("--process %s: %s", process_file, strerror(errno));
+	json_object *j = json_tokener_parse(text);
+	if (!j || !json_object_is_type(j, json_type_object))
+		oci_fail("process.json: not a JSON object");
+	read_process(&r, j, &p);
+	if (r.err[0])
+		oci_fail("%s", r.err);
+	if (!p.have_capabilities) {      /* none given: the container's, as runc does */
+		p.bounding = c.process.bounding;
+		p.effective = c.process.effective;
+		p.permitted = c.process.permitted;
+		p.inheritable = c.process.inheritable;
+		p.ambient = c.process.ambient;
+	}
+	if (p.terminal != !!console)
+		oci_fail(console ? "--console-socket is given but process.terminal is false" :
+			 "process.terminal is true but there is no --console-socket");
+	scmp_filter_ctx filter = NULL;
+	if (c.seccomp.present && !(filter = compile_seccomp(&c.seccomp, err, sizeof err)))
+		oci_fail("%s", err);
+	int console_sock = console ? connect_console(console) : -1;
+
+	int ns[LEN(exec_namespaces)];
+	for (size_t i = 0; i < LEN(exec_namespaces); i++) {
+		struct stat theirs, ours;
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", s.pid, exec_namespaces[i]);
+		ns[i] = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path + 6, sizeof path - 6, "self/ns/%s", exec_namespaces[i]);
+		if (ns[i] < 0 || fstat(ns[i], &theirs) < 0 || stat(path, &ours) < 0)
+			oci_fail("opening the container's %s namespace: %s", exec_namespaces[i], strerror(errno));
+		if (theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+			close(ns[i]);          /* shared with the host: nothing to join */
+			ns[i] = -1;
+		}
+	}
+	if (process_start_time(s.pid) != s.start_time)   /* the pid was reused meanwhile */
+		oci_fail("container \"%s\" stopped", id);
+
+	int err_pipe[2], pid_pipe[2];
+	if (pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(pid_pipe, O_CLOEXEC) < 0)
+		oci_fail("pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid_t helper = fork();
+	if (helper < 0)
+		oci_fail("fork: %s", strerror(errno));
+	if (helper == 0) {
+		in_container = true;
+		quiet = true;
+		int saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		dup2(err_pipe[1], STDERR_FILENO);
+		for (int i = 0; i < s.ncgroup_dirs; i++) {
+			snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroup_dirs[i]);
+			if (write_file(path, "0") < 0)
+				die_errno("joining the container's cgroup %s", s.cgroup_dirs[i]);
+		}
+		for (size_t i = 0; i < LEN(exec_namespaces); i++)
+			if (ns[i] >= 0 && setns(ns[i], 0) < 0)
+				die_errno("joining the container's %s namespace", exec_namespaces[i]);
+		pid_t pid = fork();
+		if (pid < 0)
+			die_errno("fork");
+		if (pid == 0) {
+			if (chdir(p.cwd) < 0)
+				die_errno("process.cwd %s", p.cwd);
+			for (int i = 0; i < p.nrlimits; i++)
+				if (setrlimit(p.rlimits[i].resource, &p.rlimits[i].limit) < 0)
+					die_errno("process.rlimits[%d]", i);
+			if (p.have_oom_score_adj &&
+			    write_file("/proc/self/oom_score_adj", "%d", p.oom_score_adj) < 0)
+				die_errno("process.oomScoreAdj");
+			int slave = p.terminal ? make_terminal(console_sock, &p) : -1;
+			load_filter(filter, &p, false);
+			become_process_user(&p);
+			load_filter(filter, &p, true);
+			clearenv();
+			for (const char **e = p.env; e && *e; e++)
+				putenv((char *)*e);
+			if (slave >= 0)
+				use_terminal(slave);
+			else
+				dup2(saved_stderr, STDERR_FILENO);
+			sigset_t none;
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			/* whatever else the engine left open does not go in */
+			syscall(SYS_close_range, 3, ~0u, CLOSE_RANGE_CLOEXEC);
+			execvp(p.args[0], (char **)p.args);
+			int e = errno;
+			dprintf(err_pipe[1], "exec %s: %s\n", p.args[0], strerror(e));
+			_exit(e == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+		}
+		close(err_pipe[1]);
+		if (write(pid_pipe[1], &pid, sizeof pid) != sizeof pid || detach)
+			_exit(0);
+		close(STDIN_FILENO);
+		close(STDOUT_FILENO);
+		dup2(saved_stderr, STDERR_FILENO);
+		int status;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+	}
+	close(err_pipe[1]);
+	close(pid_pipe[1]);
+	if (console_sock >= 0)
+		close(console_sock);
+	pid_t pid = 0;
+	char msg[1024] = "";
+	bool got_pid = read(pid_pipe[0], &pid, sizeof pid) == sizeof pid;
+	ssize_t n = read(err_pipe[0], msg, sizeof msg - 1);   /* end of file: exec'd */
+	if (!got_pid || n > 0) {
+		msg[n > 0 ? n : 0] = '\0';
+		msg[strcspn(msg, "\n")] = '\0';
+		if (got_pid)
+			kill(pid, SIGKILL);
+		waitpid(helper, NULL, 0);
+		oci_fail("exec in container \"%s\": %s", id, msg[0] ? msg + (strncmp(msg, "contained: ", 11) ? 0 : 11)
+			 : "the process ended while it was being set up");
+	}
+	if (pid_file) {
+		char tmp[PATH_MAX + 8], num[16];
+		snprintf(tmp, sizeof tmp, "%s.tmp", pid_file);
+		int len = snprintf(num, sizeof num, "%d", pid);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, num, len) != len || close(fd) < 0 || rename(tmp, pid_file) < 0) {
+			kill(pid, SIGKILL);
+			oci_fail("--pid-file %s: %s", pid_file, strerror(errno));
+		}
+	}
+	int status;
+	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+		;
+	return detach ? 0 : WEXITSTATUS(status);
+}
+
 static const char oci_usage[] =
 	"usage: contained-oci [--root DIR] [--log FILE] [--log-format json|text] COMMAND ...\n"
 	"  create --bundle DIR [--pid-file FILE] ID   set up the container, blocked before exec\n"
@@ -2053,6 +2235,8 @@ static const char oci_usage[] =
 	"  state ID                                  its OCI state, as JSON\n"
 	"  kill [--all] ID [SIGNAL]                  signal it (default TERM)\n"
 	"  delete [--force] ID                       remove a stopped container\n"
+	"  exec --process FILE [--detach] [--pid-file FILE] [--console-socket SOCKET] ID\n"
+	"                                            run process.json's process in it\n"
 	"  ps --format json ID                       its processes, as a JSON array of pids\n"
 	"  features                                  what this runtime supports, as JSON\n"
 	"  --version\n";
@@ -2150,6 +2334,19 @@ int main(int argc, char **argv)
 		if (a.npositional != 1)
 			oci_fail("create needs one container id");
 		return cmd_create(a.positional[0], a.value[0] ? a.value[0] : ".", a.value[1], a.value[2]);
+	}
+	if (!strcmp(cmd, "exec")) {
+		static const char *const names[] = { "process", "p", "detach", "d", "pid-file",
+						     "console-socket", "tty", "t", NULL };
+		static const char *const bools[] = { "detach", "d", "tty", "t", NULL };
+		parse_sub(argc, argv, names, bools, &a);
+		if (a.set[6] || a.set[7])
+			oci_fail("exec --tty: give process.terminal in the process.json instead");
+		if (a.npositional != 1)
+			oci_fail("exec needs --process FILE and one container id (the command comes "
+				 "from process.json, not the command line)");
+		return cmd_exec(a.positional[0], a.value[0] ? a.value[0] : a.value[1], a.set[2] || a.set[3],
+				a.value[4], a.value[5]);
 	}
 	if (!strcmp(cmd, "kill")) {
 		static const char *const names[] = { "all", "a", NULL };

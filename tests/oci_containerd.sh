@@ -143,6 +143,27 @@ echo "$out" | grep -qx "/dev/pts/0" && echo "$out" | grep -qx all-three-tty && g
 	fail "ctr run --rm -t: the container's stdio is a pty, sent over --console-socket" "rc=$rc" "$out" "$(grep ' t1$' "$base/calls")" "$(tail -n 3 "$base/containerd.log")"
 [ "$rc" = 5 ] && pass "ctr run --rm -t: exit 5 comes back as 5" || fail "ctr run --rm -t: exit 5 comes back as 5" "rc=$rc"
 
+# ctr task exec into a detached container, plain and -t; ctr task ps.
+C run -d --runc-root "$base/runc" --fifo-dir "$base/fifo" "$image" x1 sleep 600 > /dev/null 2>&1
+out=$(C tasks exec --fifo-dir "$base/fifo" --exec-id e1 x1 sh -c 'echo exec-ok $(cat /proc/1/cmdline | tr "\0" " "); exit 3' 2>&1)
+rc=$?
+[ $rc = 3 ] && [ "$out" = "exec-ok sleep 600" ] && grep -q "exec --process .* --detach --pid-file .*e1.pid x1\$" "$base/calls" &&
+	pass "ctr task exec: runs in the container (its PID 1 is the task's), status 3 comes back" ||
+	fail "ctr task exec: runs in the container (its PID 1 is the task's), status 3 comes back" "rc=$rc" "$out" "$(grep ' x1$' "$base/calls")"
+timeout 60 script -qec "CONTAINERD_ADDRESS=$sock ctr --namespace $token tasks exec -t --fifo-dir $base/fifo --exec-id e2 x1 sh -c 'tty; exit 6'" \
+	/dev/null 0<>"$base/tty.in" > "$base/tty.out" 2>&1
+rc=$?
+out=$(tr -d '\r' < "$base/tty.out")
+[ $rc = 6 ] && echo "$out" | grep -q "^/dev/pts/[0-9]" && grep -q "exec --process .* --console-socket .* x1\$" "$base/calls" &&
+	pass "ctr task exec -t: a pty over the console socket, status 6 comes back" ||
+	fail "ctr task exec -t: a pty over the console socket, status 6 comes back" "rc=$rc" "$out" "$(grep ' x1$' "$base/calls")"
+pids=$(C tasks ps x1 2>&1)
+echo "$pids" | grep -q "^$(C tasks list | awk '$1 == "x1" {print $2}')" && pass "ctr task ps lists the task's pid" || fail "ctr task ps lists the task's pid" "$pids"
+C tasks kill -s SIGKILL x1 2>/dev/null
+for i in $(seq 100); do C tasks list 2>/dev/null | grep -q '^x1 .*STOPPED' && break; sleep 0.05; done
+C tasks delete x1 > /dev/null 2>&1 && C containers delete x1 &&
+	pass "ctr task kill -s SIGKILL, task delete, container delete" || fail "ctr task kill -s SIGKILL, task delete, container delete" "$(C tasks list)"
+
 # --rm deleted everything: no task, no container, no runtime state, no cgroup.
 left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token -mindepth 1 -type d 2>/dev/null)
 [ -z "$left" ] && pass "--rm leaves no task, container, runtime state or cgroup" ||

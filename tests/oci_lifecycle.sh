@@ -40,7 +40,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices; do rmdir /sys/fs/cgroup/$c$cg 2>/dev/null; done
 	rm -rf "$base"
 }
@@ -194,6 +194,63 @@ R delete s1
 config s2 '["true"]' '' ',"seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":10,"op":"SCMP_CMP_ROUGHLY"}]}]}'
 failed_create s2 "seccomp: an unknown operator is refused, naming the field" \
 	'config.json: linux.seccomp.syscalls\[0\].args\[0\].op: unknown operator \\"SCMP_CMP_ROUGHLY\\"'
+
+# 6. exec: a process joins the running container's namespaces, cgroup
+# and seccomp filter, as process.json says; plain (its status passed on)
+# and --detach (its pid in the pid file, left running).
+config e1 '["sleep","600"]' '' ',"seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":100}]}'
+R create --bundle "$base/bundle" --pid-file "$base/e1.pid" e1 && R start e1
+pid=$(cat "$base/e1.pid" 2>/dev/null)
+# process JSON-ARGS [EXTRA]: a process.json with uid 1000 and CAP_KILL only
+# (bounding; a uid other than 0 keeps no capability across execve without
+# ambient ones, capabilities(7), so its effective set is empty)
+process() {
+	cat > "$base/process.json" <<JSON
+{"user":{"uid":1000,"gid":1000},"args":$1,"env":["PATH=/bin:/usr/bin","WHO=exec"],"cwd":"/tmp",
+ "capabilities":{"bounding":["CAP_KILL"],"effective":["CAP_KILL"],"permitted":["CAP_KILL"]},"noNewPrivileges":true${2:-}}
+JSON
+}
+process '["sh","-c","echo $WHO $(id -u):$(id -g) $(pwd) $(hostname); echo pid $$; readlink /proc/self/ns/net; readlink /proc/self/ns/mnt; grep -E \"^(CapBnd|CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; mkdir /tmp/x; exit 4"]'
+out=$(R exec --process "$base/process.json" e1 2>&1)
+rc=$?
+if [ $rc = 4 ] && echo "$out" | grep -qx "exec 1000:1000 /tmp ocihost" && echo "$out" | grep -qxF "$(readlink /proc/$pid/ns/net)" &&
+   echo "$out" | grep -qxF "$(readlink /proc/$pid/ns/mnt)" && ! echo "$out" | grep -qx "pid $pid" &&
+   echo "$out" | grep -q "CapBnd:.0000000000000020" && echo "$out" | grep -q "CapEff:.0000000000000000" && echo "$out" | grep -q "NoNewPrivs:.1" && echo "$out" | grep -q "Seccomp:.2" &&
+   echo "$out" | grep -q "Network is down"; then
+	pass "exec: process.json's user, cwd, env and capabilities, in the container's namespaces and seccomp filter; its status comes back"
+else
+	fail "exec: process.json's user, cwd, env and capabilities, in the container's namespaces and seccomp filter; its status comes back" "rc=$rc" "$out"
+fi
+process '["sleep","600"]'
+R exec --process "$base/process.json" --detach --pid-file "$base/exec.pid" e1
+rc=$?
+epid=$(cat "$base/exec.pid" 2>/dev/null)
+if [ $rc = 0 ] && [ -n "$epid" ] && kill -0 "$epid" && grep -qx "$epid" /sys/fs/cgroup/pids$cg/e1/cgroup.procs &&
+   [ "$(readlink /proc/$epid/ns/pid)" = "$(readlink /proc/$pid/ns/pid)" ] &&
+   R ps --format json e1 | grep -q "^\[\($pid,$epid\|$epid,$pid\)\]\$"; then
+	pass "exec --detach: the pid file names it, it runs in the container's cgroup and pid namespace, ps lists both"
+else
+	fail "exec --detach: the pid file names it, it runs in the container's cgroup and pid namespace, ps lists both" "rc=$rc epid=$epid" "$(R ps --format json e1)"
+fi
+process '["true"]' ',"cwd":"tmp"'
+if ! R exec --process "$base/process.json" e1 2>/dev/null && tail -n 1 "$log" | grep -q 'process.json: process.cwd must be an absolute path' &&
+   [ "$(wc -l < /sys/fs/cgroup/pids$cg/e1/cgroup.procs)" = 2 ]; then
+	pass "exec: a bad process.json is refused by field, nothing joins the container"
+else
+	fail "exec: a bad process.json is refused by field, nothing joins the container" "$(tail -n 1 "$log")"
+fi
+process '["no-such-program"]'
+R exec --process "$base/process.json" e1 2>/dev/null
+rc=$?
+[ $rc = 1 ] && tail -n 1 "$log" | grep -q 'exec no-such-program: No such file' && [ "$(wc -l < /sys/fs/cgroup/pids$cg/e1/cgroup.procs)" = 2 ] &&
+	pass "exec of a missing program fails with a logged error" || fail "exec of a missing program fails with a logged error" "rc=$rc" "$(tail -n 1 "$log")"
+# 7. kill --all reaches the exec'd process too.
+R kill --all e1 KILL
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || kill -0 "$epid" 2>/dev/null || break; sleep 0.05; done
+! kill -0 "$epid" 2>/dev/null && R state e1 | grep -q '"status":"stopped"' &&
+	pass "kill --all signals every process of the container" || fail "kill --all signals every process of the container" "$(ps -o pid,args -p $pid,$epid)"
+R delete e1
+R exec --process "$base/process.json" e1 2>/dev/null && fail "exec in a container that is gone fails" || pass "exec in a container that is gone fails"
 
 # A stage that fails inside the container reaches the log, and nothing is left.
 config c5 '["true"]'

@@ -34,6 +34,10 @@ cg_parent=/$token
 run_dir_was_there=$([ -e /run/containerd ] && echo yes || echo no)
 # So does dockerd's plugin directory, /run/docker/plugins.
 docker_run_dir_was_there=$([ -e /run/docker ] && echo yes || echo no)
+# A system dockerd would add a docker0 bridge and DOCKER chains; ours must not.
+docker0_was_there=$(ip link show docker0 > /dev/null 2>&1 && echo yes || echo no)
+docker_chains() { { iptables -S; iptables -t nat -S; } 2>/dev/null | grep -c DOCKER; }
+docker_chains_before=$(docker_chains)
 containerd_pid= dockerd_pid=
 
 # The client reads no configuration of the user's (DOCKER_CONFIG) and
@@ -55,10 +59,14 @@ stop_pid() {        # stop_pid PID: SIGTERM, up to 10 s, then SIGKILL
 	wait "$1" 2>/dev/null
 }
 
-cleanup() {
+# teardown: every container removed, dockerd and containerd stopped, their
+# shims killed, what they left mounted unmounted, the cgroups under
+# cg_parent and the /run directories they made removed.  Twice is harmless.
+teardown() {
 	if [ -n "$dockerd_pid" ]; then
 		for id in $(D ps -aq 2>/dev/null); do D rm -f "$id" > /dev/null 2>&1; done
 		stop_pid "$dockerd_pid"
+		dockerd_pid=
 	fi
 	if [ -n "$containerd_pid" ]; then
 		for ns in $(C namespaces list -q 2>/dev/null); do
@@ -68,6 +76,7 @@ cleanup() {
 			done
 		done
 		stop_pid "$containerd_pid"
+		containerd_pid=
 	fi
 	# A shim outlives containerd by design; ours carry our socket's path.
 	for pid in $(pgrep -f -- "-address $ctrd_sock" 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
@@ -82,6 +91,9 @@ cleanup() {
 	done
 	if [ "$run_dir_was_there" = no ]; then rmdir /run/containerd/s /run/containerd/fifo /run/containerd 2>/dev/null; fi
 	if [ "$docker_run_dir_was_there" = no ]; then rmdir /run/docker/plugins /run/docker 2>/dev/null; fi
+}
+cleanup() {
+	teardown
 	rm -rf "$base"
 }
 trap cleanup EXIT
@@ -374,4 +386,13 @@ code=$(D inspect -f '{{.State.ExitCode}}' "$name" 2>&1)
 D rm "$name" > /dev/null 2>&1
 check_clean "docker stop, SIGKILL" "${id:-no-id-sk}"
 
+# --- the end: the daemons stopped, nothing of theirs is left ------------------------
+teardown
+left=$(grep -F " $base/" /proc/self/mountinfo | awk '{print "mount: " $5}'
+	pgrep -af -- "$base" | sed 's/^/process: /'
+	ls -d /sys/fs/cgroup/*"$cg_parent" 2>/dev/null | sed 's/^/cgroup: /'
+	[ "$docker0_was_there" = yes ] || ! ip link show docker0 > /dev/null 2>&1 || echo "interface: docker0"
+	[ "$(docker_chains)" = "$docker_chains_before" ] || echo "iptables: DOCKER chains")
+[ -z "$left" ] && pass "dockerd and containerd stopped and unmounted: no mount, process, cgroup, bridge or iptables chain left" ||
+	fail "dockerd and containerd stopped and unmounted: no mount, process, cgroup, bridge or iptables chain left" "$left"
 summary

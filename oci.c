@@ -76,6 +76,7 @@
 #define OCI_MAX_GIDS 64
 #define OCI_MAX_RLIMITS 16
 #define OCI_MAX_HOOKS 16
+#define OCI_MAX_SYSCTLS 64
 
 /* The six moments of the lifecycle at which the engine may run programs of
  * its own (runtime-spec config.md, "POSIX-platform Hooks"). */
@@ -168,6 +169,8 @@ struct oci_config {
 	struct oci_hooks hooks;
 	json_object *hooks_json, *annotations;   /* kept in the state for start and delete */
 	struct oci_seccomp seccomp;
+	struct { const char *key, *value; } sysctl[OCI_MAX_SYSCTLS];
+	int nsysctls;
 	json_object *json;             /* owns every string above */
 };
 
@@ -831,6 +834,56 @@ static void read_seccomp(struct reader *r, json_object *lx, struct oci_seccomp *
 	}
 }
 
+/* linux.sysctl: only the kernel settings that belong to a namespace the
+ * container has of its own (sysctl(8), and each namespace's man page);
+ * any other is the host's, for every container at once, and is refused
+ * by name.  Written in the container, to its /proc/sys, before
+ * readonlyPaths makes that read-only. */
+static const struct { const char *prefix; bool whole; int namespace; } namespaced_sysctls[] = {
+	{ "net.", false, CLONE_NEWNET },
+	{ "fs.mqueue.", false, CLONE_NEWIPC },
+	{ "kernel.shm", false, CLONE_NEWIPC },  /* shmmax, shmall, shmmni, shm_rmid_forced */
+	{ "kernel.msg", false, CLONE_NEWIPC },  /* msgmax, msgmnb, msgmni */
+	{ "kernel.sem", true, CLONE_NEWIPC },
+	{ "kernel.hostname", true, CLONE_NEWUTS },
+	{ "kernel.domainname", true, CLONE_NEWUTS },
+};
+
+static void read_sysctls(struct reader *r, json_object *lx, struct oci_config *c)
+{
+	json_object *o = member(r, lx, "linux", "sysctl", json_type_object);
+	if (!o)
+		return;
+	json_object_object_foreach(o, key, value) {
+		if (r->err[0])
+			return;
+		size_t k = 0;
+		while (k < LEN(namespaced_sysctls) &&
+		       (namespaced_sysctls[k].whole ? strcmp(key, namespaced_sysctls[k].prefix) :
+			strncmp(key, namespaced_sysctls[k].prefix, strlen(namespaced_sysctls[k].prefix))))
+			k++;
+		if (strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != strlen(key) ||
+		    strstr(key, "..") || !key[0] || key[0] == '.' || key[strlen(key) - 1] == '.' || strlen(key) > 100)
+			return oci_error(r, "linux.sysctl: \"%s\" is not a sysctl name (like net.ipv4.ip_forward)",
+					 value_shown(key));
+		if (!json_object_is_type(value, json_type_string))
+			return oci_error(r, "linux.sysctl.%s must be a string", key);
+		if (k == LEN(namespaced_sysctls))
+			return oci_error(r, "linux.sysctl.%s: not a namespaced setting; it would change the "
+					 "host for everyone (allowed: net.*, fs.mqueue.*, kernel.shm*, kernel.msg*, "
+					 "kernel.sem, kernel.hostname, kernel.domainname)", key);
+		if (!(c->namespaces & namespaced_sysctls[k].namespace))
+			return oci_error(r, "linux.sysctl.%s: the container shares the host's %s namespace, "
+					 "so this would change the host's", key,
+					 namespaced_sysctls[k].namespace == CLONE_NEWNET ? "network" :
+					 namespaced_sysctls[k].namespace == CLONE_NEWIPC ? "ipc" : "uts");
+		if (c->nsysctls == OCI_MAX_SYSCTLS)
+			return oci_error(r, "linux.sysctl: more than %d settings", OCI_MAX_SYSCTLS);
+		c->sysctl[c->nsysctls].key = key;
+		c->sysctl[c->nsysctls++].value = json_object_get_string(value);
+	}
+}
+
 static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 {
 	static const char *const known[] = {
@@ -839,7 +892,7 @@ static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 		"readonlyPaths", "mountLabel", "intelRdt", "personality", NULL };
 	static const char *const unsupported[] = {
 		"uidMappings", "gidMappings", "timeOffsets", "devices", "rootfsPropagation",
-		"unified", "sysctl", "mountLabel", "intelRdt", "personality", NULL };
+		"unified", "mountLabel", "intelRdt", "personality", NULL };
 	if (!lx)
 		return oci_error(r, "linux is missing: contained-oci runs Linux containers");
 	check_fields(r, lx, "linux", known, unsupported);
@@ -850,6 +903,7 @@ static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 			  "(and no systemd slice:prefix:name form)", c->cgroups_path);
 	read_resources(r, lx, c);
 	read_seccomp(r, lx, &c->seccomp);
+	read_sysctls(r, lx, c);
 	read_path_list(r, lx, "maskedPaths", c->masked, &c->nmasked);
 	read_path_list(r, lx, "readonlyPaths", c->readonly, &c->nreadonly);
 }
@@ -1742,6 +1796,16 @@ static void oci_container(struct oci_child *k)
 	if (fchdir(root) < 0)
 		die_errno("entering the rootfs");
 	pivot_into_rootfs();
+	for (int i = 0; i < c->nsysctls; i++) {
+		char path[128 + 16];
+		snprintf(path, sizeof path, "/proc/sys/%s", c->sysctl[i].key);
+		for (char *d = path + 10; *d; d++)
+			if (*d == '.')
+				*d = '/';
+		if (write_file(path, "%s", c->sysctl[i].value) < 0)
+			die_errno("linux.sysctl.%s: writing \"%s\" to %s (is /proc mounted?)",
+				  c->sysctl[i].key, c->sysctl[i].value, path);
+	}
 	mask_and_protect(c);
 	if (c->process.terminal)
 		k->terminal = make_terminal(k->console, &c->process);

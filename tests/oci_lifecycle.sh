@@ -40,7 +40,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices; do rmdir /sys/fs/cgroup/$c$cg 2>/dev/null; done
 	rm -rf "$base"
 }
@@ -251,6 +251,26 @@ for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || kill -0 "$epid" 2>/dev/nul
 	pass "kill --all signals every process of the container" || fail "kill --all signals every process of the container" "$(ps -o pid,args -p $pid,$epid)"
 R delete e1
 R exec --process "$base/process.json" e1 2>/dev/null && fail "exec in a container that is gone fails" || pass "exec in a container that is gone fails"
+
+# 8. linux.sysctl: namespaced settings reach the container's own
+# namespaces and not the host's; others are refused by name.
+config y1 '["sh","-c","cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shmmni; echo 2 > /proc/sys/kernel/shmmni || echo still-ro"]' '' \
+	',"sysctl":{"net.ipv4.ip_unprivileged_port_start":"123","kernel.shmmni":"1234"}'
+host_port=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+host_shm=$(cat /proc/sys/kernel/shmmni)
+R create --bundle "$base/bundle" --pid-file "$base/y1.pid" y1 > "$base/y1.out" 2>&1 && R start y1
+pid=$(cat "$base/y1.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/y1.out")
+[ "$(echo "$out" | grep -v Read-only)" = "123
+1234
+still-ro" ] && [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" = "$host_port" ] && [ "$(cat /proc/sys/kernel/shmmni)" = "$host_shm" ] &&
+	pass "sysctl: net.* and kernel.shm* set in the container's namespaces, the host's untouched, /proc/sys read-only after" ||
+	fail "sysctl: net.* and kernel.shm* set in the container's namespaces, the host's untouched, /proc/sys read-only after" "$out" "$(tail -n 1 "$log")"
+R delete y1
+config y2 '["true"]' '' ',"sysctl":{"kernel.pid_max":"4194304"}'
+failed_create y2 "sysctl: a setting that is not namespaced (kernel.pid_max) is refused by name" \
+	'config.json: linux.sysctl.kernel.pid_max: not a namespaced setting'
 
 # A stage that fails inside the container reaches the log, and nothing is left.
 config c5 '["true"]'

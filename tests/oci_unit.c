@@ -344,6 +344,38 @@ START_TEST(resource_zeros_are_unset)
 }
 END_TEST
 
+/* Only sysctls of a namespace the container has; each refusal names the key. */
+START_TEST(sysctl_namespaced_only)
+{
+	static const struct { const char *sysctl, *error; } cases[] = {
+		{ "{\"kernel.pid_max\":\"1\"}", "linux.sysctl.kernel.pid_max: not a namespaced setting" },
+		{ "{\"vm.swappiness\":\"1\"}", "linux.sysctl.vm.swappiness: not a namespaced setting" },
+		{ "{\"kernel.shmmax\":\"1\"}", "linux.sysctl.kernel.shmmax: the container shares the host's ipc namespace" },
+		{ "{\"net.ipv4.ip_forward\":\"1\"}", "linux.sysctl.net.ipv4.ip_forward: the container shares the host's network namespace" },
+		{ "{\"kernel.hostname\":\"x\"}", "linux.sysctl.kernel.hostname: the container shares the host's uts namespace" },
+		{ "{\"kernel.semaphores\":\"1\"}", "linux.sysctl.kernel.semaphores: not a namespaced setting" },
+		{ "{\"net/../../kernel/pid_max\":\"1\"}", "\"net/../../kernel/pid_max\" is not a sysctl name" },
+		{ "{\"net..ipv4\":\"1\"}", "\"net..ipv4\" is not a sysctl name" },
+		{ "{\"\":\"1\"}", "\"\" is not a sysctl name" },
+		{ "{\"net.ipv4.ip_forward\":1}", "linux.sysctl.net.ipv4.ip_forward must be a string" },
+		{ "[\"net.ipv4.ip_forward\"]", "linux.sysctl must be an object" },
+	};
+	char extra[512];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(extra, sizeof extra, ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"sysctl\":%s}",
+			 cases[i].sysctl);
+		ck_assert_int_eq(parse_with(extra), -1);
+		ck_assert_msg(strstr(err, cases[i].error), "%s: got \"%s\"", cases[i].sysctl, err);
+	}
+	ck_assert_int_eq(parse_with(",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"network\"},"
+				    "{\"type\":\"ipc\"}],\"sysctl\":{\"net.ipv4.ping_group_range\":\"0 2147483647\","
+				    "\"kernel.shmmni\":\"1024\",\"fs.mqueue.msg_max\":\"20\"}}"), 0);
+	ck_assert_int_eq(config.nsysctls, 3);
+	ck_assert_str_eq(config.sysctl[0].key, "net.ipv4.ping_group_range");
+	ck_assert_str_eq(config.sysctl[0].value, "0 2147483647");
+}
+END_TEST
+
 START_TEST(signals_by_number_and_name)
 {
 	ck_assert_int_eq(parse_signal("9"), SIGKILL);
@@ -370,6 +402,7 @@ int main(void)
 	tcase_add_test(tc, unknown_field_named);
 	tcase_add_test(tc, bad_values_named);
 	tcase_add_test(tc, resource_zeros_are_unset);
+	tcase_add_test(tc, sysctl_namespaced_only);
 	tcase_add_test(tc, signals_by_number_and_name);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

@@ -38,7 +38,7 @@ docker_run_dir_was_there=$([ -e /run/docker ] && echo yes || echo no)
 docker0_was_there=$(ip link show docker0 > /dev/null 2>&1 && echo yes || echo no)
 docker_chains() { { iptables -S; iptables -t nat -S; } 2>/dev/null | grep -c DOCKER; }
 docker_chains_before=$(docker_chains)
-containerd_pid= dockerd_pid=
+containerd_pid='' dockerd_pid=''
 
 # The client reads no configuration of the user's (DOCKER_CONFIG) and
 # talks to our dockerd only.
@@ -54,7 +54,7 @@ done
 
 stop_pid() {        # stop_pid PID: SIGTERM, up to 10 s, then SIGKILL
 	kill -TERM "$1" 2>/dev/null || return 0
-	for i in $(seq 200); do kill -0 "$1" 2>/dev/null || break; sleep 0.05; done
+	for _ in $(seq 200); do kill -0 "$1" 2>/dev/null || break; sleep 0.05; done
 	kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 }
@@ -117,7 +117,7 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 TOML
 containerd --config "$base/containerd.toml" > "$base/containerd.log" 2>&1 &
 containerd_pid=$!
-for i in $(seq 200); do C version > /dev/null 2>&1 && break; sleep 0.05; done
+for _ in $(seq 200); do C version > /dev/null 2>&1 && break; sleep 0.05; done
 
 # The cgroup driver is fixed to cgroupfs: on a host where systemd runs the
 # cgroups, dockerd would otherwise choose systemd's, and the containers'
@@ -142,7 +142,7 @@ cat > "$base/daemon.json" <<JSON
 JSON
 dockerd --config-file "$base/daemon.json" > "$base/dockerd.log" 2>&1 &
 dockerd_pid=$!
-for i in $(seq 400); do D version > /dev/null 2>&1 && break; sleep 0.05; done
+for _ in $(seq 400); do D version > /dev/null 2>&1 && break; sleep 0.05; done
 
 # A docker-archive image: one layer, the rootfs; a config naming it by the
 # digest of its bytes; a manifest tying them to a name.
@@ -193,7 +193,7 @@ leftovers() {
 # engines tear down after the client returns (the shim exits after its
 # last reply), so it looks again for up to 5 s before it fails.
 check_clean() {
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		left=$(leftovers "$2")
 		[ -z "$left" ] && break
 		sleep 0.1
@@ -203,7 +203,7 @@ check_clean() {
 # wait_for FILE TEXT [PID]: up to 20 s for a line of FILE to hold TEXT;
 # false at once if process PID ends first.
 wait_for() {
-	for i in $(seq 400); do
+	for _ in $(seq 400); do
 		grep -q -- "$2" "$1" 2>/dev/null && return 0
 		[ -z "${3:-}" ] || kill -0 "$3" 2>/dev/null || return 1
 		sleep 0.05
@@ -316,8 +316,9 @@ id=$(D inspect -f '{{.Id}}' "$name" 2>/dev/null)
 pid=$(D inspect -f '{{.State.Pid}}' "$name" 2>/dev/null)
 runtime=$(D inspect -f '{{.HostConfig.Runtime}}' "$name" 2>/dev/null)
 state=$("$RUNTIME" --root "$rtroot" state "$id" 2>&1)
-if [ "$runtime" = contained ] && [ -n "$pid" ] && [ "$pid" != 0 ] &&
-   echo "$state" | tr -d ' \n' | grep -q "\"status\":\"running\",\"pid\":$pid,\|\"pid\":$pid,.*\"status\":\"running\"\|\"status\":\"running\".*\"pid\":$pid[,}]"; then
+st_status=$(echo "$state" | tr -d ' \n' | sed -n 's/.*"status":"\([a-z]*\)".*/\1/p')
+st_pid=$(echo "$state" | tr -d ' \n' | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
+if [ "$runtime" = contained ] && [ -n "$pid" ] && [ "$pid" != 0 ] && [ "$st_status" = running ] && [ "$st_pid" = "$pid" ]; then
 	pass "docker run -d: the container runs under contained (docker inspect; its --root knows the container and its pid)"
 else
 	fail "docker run -d: the container runs under contained (docker inspect; its --root knows the container and its pid)" \
@@ -361,7 +362,7 @@ mounts_before
 name=$token-st
 D run -d $run --name "$name" "$image" sh -c 'trap "echo got TERM; exit 0" TERM; echo ready; while :; do sleep 0.1; done' > "$base/st.out" 2>&1
 id=$(D inspect -f '{{.Id}}' "$name" 2>/dev/null)
-for i in $(seq 400); do D logs "$name" 2>&1 | grep -q ready && break; sleep 0.05; done
+for _ in $(seq 400); do D logs "$name" 2>&1 | grep -q ready && break; sleep 0.05; done
 out=$(D stop -t 30 "$name" 2>&1)
 rc=$?
 code=$(D inspect -f '{{.State.ExitCode}}' "$name" 2>&1)

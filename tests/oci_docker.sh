@@ -42,6 +42,8 @@ containerd_pid='' dockerd_pid=''
 
 # The client reads no configuration of the user's (DOCKER_CONFIG) and
 # talks to our dockerd only.
+# A DOCKER_HOST or DOCKER_CONTEXT of the caller's would point it elsewhere.
+unset DOCKER_HOST DOCKER_CONTEXT
 D() { DOCKER_CONFIG=$base/client "$DOCKER" -H "unix://$docker_sock" "$@"; }
 C() { CONTAINERD_ADDRESS=$ctrd_sock ctr "$@"; }
 

@@ -41,8 +41,8 @@ docker_chains_before=$(docker_chains)
 containerd_pid='' dockerd_pid=''
 
 # The client reads no configuration of the user's (DOCKER_CONFIG) and
-# talks to our dockerd only.
-# A DOCKER_HOST or DOCKER_CONTEXT of the caller's would point it elsewhere.
+# talks to our dockerd only (a caller's DOCKER_HOST or DOCKER_CONTEXT would
+# point it elsewhere).
 unset DOCKER_HOST DOCKER_CONTEXT
 D() { DOCKER_CONFIG=$base/client "$DOCKER" -H "unix://$docker_sock" "$@"; }
 C() { CONTAINERD_ADDRESS=$ctrd_sock ctr "$@"; }

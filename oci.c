@@ -436,7 +436,7 @@ static const struct { const char *name; unsigned long flags; } propagations[] = 
 
 /* Filesystems a container may mount, and bind mounts.  Anything else
  * (a block device's ext4, say) is the engine's to prepare, not ours. */
-static const char *const mount_types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "bind", NULL };
+static const char *const mount_types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "bind", NULL };
 
 static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 {
@@ -482,7 +482,7 @@ static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 	if (!known_type)
 		return oci_error(r, "mounts[] %s: type \"%s\" is not supported by contained-oci yet "
 				 "(it mounts %s and bind mounts)", out->destination, value_shown(out->type),
-				 "proc, sysfs, tmpfs, devpts, mqueue");
+				 "proc, sysfs, tmpfs, devpts, mqueue, cgroup");
 	if (out->bind && (!out->source || out->source[0] != '/'))
 		oci_error(r, "mounts[] %s: a bind mount needs an absolute source (it is \"%s\")",
 			  out->destination, value_shown(out->source));
@@ -1512,14 +1512,33 @@ struct oci_child {
 	const char *id, *bundle;
 	pid_t host_pid;                /* our pid as the engine sees it, for the hooks */
 	scmp_filter_ctx filter;        /* linux.seccomp, compiled by create; or NULL */
+	const struct oci_state *state; /* its cgroup directories */
 	int console;                   /* --console-socket, connected; or -1 */
 	int terminal;                  /* the pty's slave, once made; or -1 */
 };
 
 /* A config mount, onto its destination inside the rootfs ROOT. */
-static void oci_mount(int root, const struct oci_mount *m)
+static void oci_mount(int root, const struct oci_mount *m, const struct oci_state *s)
 {
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC);
+	if (!strcmp(m->type, "cgroup")) {
+		/* The container's own cgroup, as Part I's mount_cgroup() shows
+		 * it (cgroup v1): a small tmpfs with one read-only bind per
+		 * controller, so it sees its limits where it would look on a
+		 * host, and nothing of its neighbours'. */
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		mount_in_rootfs("tmpfs", root, m->destination, "tmpfs", (flags & ~MS_RDONLY) | MS_NOSUID |
+				MS_NODEV | MS_NOEXEC, "mode=0755,size=64k");
+		for (int i = 0; i < s->ncgroup_dirs; i++) {
+			char sub[PATH_MAX];
+			snprintf(sub, sizeof sub, "%s/%s", m->destination, oci_controllers[i]);
+			make_dir_in_rootfs(root, sub, 0755);
+			bind_readonly_in_rootfs(s->cgroup_dirs[i], root, sub);
+		}
+		mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | flags | MS_NOSUID | MS_NODEV |
+				MS_NOEXEC, "mode=0755,size=64k");
+		return;
+	}
 	if (m->bind) {
 		struct stat st;
 		if (stat(m->source, &st) < 0)
@@ -1775,6 +1794,10 @@ static void oci_container(struct oci_child *k)
 	/* create has put us in the cgroup, and says who we are outside */
 	if (read(k->sync, &go, 1) != 1 || read(k->sync, &k->host_pid, sizeof k->host_pid) != sizeof k->host_pid)
 		give_up_quietly();
+	/* Now that we are in the container's cgroup, it becomes the root
+	 * of the cgroup namespace (cgroup_namespaces(7)). */
+	if ((c->namespaces & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		die_errno("linux.namespaces: a cgroup namespace");
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die_errno("making the mounts private");
@@ -1785,7 +1808,7 @@ static void oci_container(struct oci_child *k)
 	if (root < 0 || fifo < 0)
 		die_errno("opening %s", root < 0 ? k->rootfs : k->fifo);
 	for (int i = 0; i < c->nmounts; i++)
-		oci_mount(root, &c->mounts[i]);
+		oci_mount(root, &c->mounts[i], k->state);
 	/* create runs prestart and createRuntime now, outside; then ours */
 	char hooks = 'H';
 	if (write(k->sync, &hooks, 1) != 1 || read(k->sync, &hooks, 1) != 1 || hooks != 'h')
@@ -1946,7 +1969,9 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		oci_fail("socketpair: %s", strerror(errno));
 	}
 	fflush(NULL);
-	pid_t pid = syscall(SYS_clone, SIGCHLD | c.namespaces, NULL, NULL, NULL, 0);
+	k.state = &s;
+	/* The cgroup namespace comes later, from inside the cgroup (II.6). */
+	pid_t pid = syscall(SYS_clone, SIGCHLD | (c.namespaces & ~CLONE_NEWCGROUP), NULL, NULL, NULL, 0);
 	if (pid == 0) {
 		close(sync[0]);
 		close(err_pipe[0]);

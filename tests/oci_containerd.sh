@@ -164,6 +164,34 @@ for i in $(seq 100); do C tasks list 2>/dev/null | grep -q '^x1 .*STOPPED' && br
 C tasks delete x1 > /dev/null 2>&1 && C containers delete x1 &&
 	pass "ctr task kill -s SIGKILL, task delete, container delete" || fail "ctr task kill -s SIGKILL, task delete, container delete" "$(C tasks list)"
 
+# The verification run: what `ctr run --rm --seccomp --read-only
+# --memory-limit 134217728 --cpus 0.5 --user 1000:1000 --hostname
+# my-test-container` would ask (ctr 1.6 has no --user or --hostname, so
+# the whole spec comes from tests/oci/spec-verification.json, made from
+# the one ctr sent for those flags), checked from inside.
+# With --config, ctr takes no image: root.path is the rootfs itself.
+sed "s|@CGROUPS_PATH@|/$token/v1|; s|\"path\": \"rootfs\"|\"path\": \"$ROOTFS\"|" tests/oci/spec-verification.json > "$base/spec.json"
+out=$(C run --rm --config "$base/spec.json" --runc-root "$base/runc" --fifo-dir "$base/fifo" v1 2>&1)
+rc=$?
+expected="pid:1
+net:lo
+host:my-test-container
+id:1000:1000
+NoNewPrivs:	1
+Seccomp:	2
+mem:134217728
+cpu:50000/100000
+proc:mounted
+root:read-only"
+got=$(echo "$out" | grep -v '^CapEff:')
+[ $rc = 0 ] && [ "$got" = "$expected" ] && echo "$out" | grep -q "^CapEff:.0000000000000000\$" &&
+	pass "verification run: PID 1, only lo, hostname, uid 1000, Seccomp 2, NoNewPrivs 1, CapEff 0, memory and CPU limits seen in its cgroup, /proc, read-only root" ||
+	fail "verification run: PID 1, only lo, hostname, uid 1000, Seccomp 2, NoNewPrivs 1, CapEff 0, memory and CPU limits seen in its cgroup, /proc, read-only root" "rc=$rc" "$out" "$(tail -n 2 "$base/containerd.log")"
+left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token -mindepth 1 -type d 2>/dev/null;
+	grep -F " $base/" /proc/self/mountinfo | grep -F /v1; grep -F " $ROOTFS" /proc/self/mountinfo; pgrep -f -- "-id v1 " 2>/dev/null)
+[ -z "$left" ] && pass "verification run: nothing left (task, container, state, cgroup, mount, process)" ||
+	fail "verification run: nothing left (task, container, state, cgroup, mount, process)" "$left"
+
 # --rm deleted everything: no task, no container, no runtime state, no cgroup.
 left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token -mindepth 1 -type d 2>/dev/null)
 [ -z "$left" ] && pass "--rm leaves no task, container, runtime state or cgroup" ||

@@ -160,6 +160,7 @@ struct oci_config {
 	int namespaces;                /* CLONE_NEW* */
 	const char *cgroups_path;
 	long long memory_limit;        /* bytes; 0 = unset */
+	long long memory_swap;         /* memory plus swap, bytes; 0 = unset, -1 = no limit */
 	long long cpu_shares, cpu_quota, cpu_period;
 	long long pids_limit;
 	struct oci_device_rule devices[OCI_MAX_DEVICES];
@@ -574,7 +575,7 @@ static void read_resources(struct reader *r, json_object *lx, struct oci_config 
 	static const char *const known[] = {
 		"devices", "memory", "cpu", "pids", "blockIO", "hugepageLimits", "network",
 		"rdma", "unified", NULL };
-	static const char *const memory_read[] = { "limit", NULL };
+	static const char *const memory_read[] = { "limit", "swap", NULL };
 	static const char *const cpu_read[] = { "shares", "quota", "period", NULL };
 	static const char *const pids_read[] = { "limit", NULL };
 	json_object *res = member(r, lx, "linux", "resources", json_type_object);
@@ -586,6 +587,10 @@ static void read_resources(struct reader *r, json_object *lx, struct oci_config 
 	if (mem) {
 		refuse_nonzero(r, mem, "linux.resources.memory", memory_read);
 		c->memory_limit = int_member(r, mem, "linux.resources.memory", "limit", -1, LLONG_MAX, 0);
+		c->memory_swap = int_member(r, mem, "linux.resources.memory", "swap", -1, LLONG_MAX, 0);
+		if (!r->err[0] && c->memory_swap > 0 && c->memory_swap < c->memory_limit)
+			oci_error(r, "linux.resources.memory.swap (%lld) is memory plus swap, so it must be "
+				  "at least linux.resources.memory.limit (%lld)", c->memory_swap, c->memory_limit);
 	}
 	json_object *cpu = member(r, res, "linux.resources", "cpu", json_type_object);
 	if (cpu) {
@@ -1045,6 +1050,10 @@ static void log_line(const char *level, const char *msg)
 		fprintf(stderr, "contained-oci: %s\n", msg);
 }
 
+/* While create is making a container: what a failure must undo. */
+static struct oci_state *being_created;
+static void undo_create(void);                         /* II.7 */
+
 static void oci_fail(const char *fmt, ...) PRINTF(1, 2) __attribute__((noreturn));
 static void oci_fail(const char *fmt, ...)
 {
@@ -1054,6 +1063,8 @@ static void oci_fail(const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	log_line("error", msg);
+	if (being_created)
+		undo_create();
 	exit(1);
 }
 
@@ -1460,6 +1471,15 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 		if (!strcmp(oci_controllers[i], "memory") && c->memory_limit > 0) {
 			snprintf(value, sizeof value, "%lld", c->memory_limit);
 			write_knob(dir, "memory.limit_in_bytes", value);
+		}
+		if (!strcmp(oci_controllers[i], "memory") && c->memory_swap != 0) {
+			char memsw[PATH_MAX + 32];
+			snprintf(memsw, sizeof memsw, "%s/memory.memsw.limit_in_bytes", dir);
+			if (access(memsw, F_OK) < 0)
+				oci_fail("linux.resources.memory.swap: this host does not account swap "
+					 "(no %s; boot with swapaccount=1), so the limit cannot be applied", memsw);
+			snprintf(value, sizeof value, "%lld", c->memory_swap);
+			write_knob(dir, "memory.memsw.limit_in_bytes", value);
 		}
 		if (!strcmp(oci_controllers[i], "cpu")) {
 			if (c->cpu_shares > 0)
@@ -1884,6 +1904,7 @@ static const char *read_config(const char *dir, struct oci_config *c)
 static void abandon(struct oci_state *s, pid_t pid)
 {
 	char path[PATH_MAX + 16];
+	being_created = NULL;
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -1896,6 +1917,11 @@ static void abandon(struct oci_state *s, pid_t pid)
 	snprintf(path, sizeof path, "%s/config.json", s->dir);
 	unlink(path);
 	rmdir(s->dir);
+}
+
+static void undo_create(void)
+{
+	abandon(being_created, being_created->pid);
 }
 
 /* The container died while being set up: its last words, from its
@@ -1953,6 +1979,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		abandon(&s, 0);
 		oci_fail("writing %s: %s", copy, strerror(errno));
 	}
+	being_created = &s;
 	snprintf(s.bundle, sizeof s.bundle, "%s", real_bundle);
 	s.hooks_json = c.hooks_json;
 	s.annotations = c.annotations;
@@ -2027,6 +2054,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 			oci_fail("--pid-file %s: %s", pid_file, strerror(errno));
 		}
 	}
+	being_created = NULL;
 	return 0;
 }
 

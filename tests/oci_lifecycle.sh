@@ -272,6 +272,15 @@ config y2 '["true"]' '' ',"sysctl":{"kernel.pid_max":"4194304"}'
 failed_create y2 "sysctl: a setting that is not namespaced (kernel.pid_max) is refused by name" \
 	'config.json: linux.sysctl.kernel.pid_max: not a namespaced setting'
 
+# A limit the kernel refuses (a CFS quota under its 1 ms minimum) fails
+# create after its state directory and cgroups exist: both go.
+config q1 '["true"]'
+sed -i 's|"pids":{"limit":20}|"pids":{"limit":20},"cpu":{"quota":500,"period":100000}|' "$base/bundle/config.json"
+failed_create q1 "a limit the kernel refuses fails create, naming the knob; its state and cgroups are removed" \
+	'writing \\"500\\" to /sys/fs/cgroup/cpu/.*/q1/cpu.cfs_quota_us: Invalid argument'
+[ ! -e /sys/fs/cgroup/cpu$cg/q1 ] && [ ! -e /sys/fs/cgroup/devices$cg/q1 ] && pass "... no cpu or devices cgroup either" ||
+	fail "... no cpu or devices cgroup either" "$(ls -d /sys/fs/cgroup/*$cg/q1 2>&1)"
+
 # A stage that fails inside the container reaches the log, and nothing is left.
 config c5 '["true"]'
 sed -i "s|\"path\":\"$ROOTFS\"|\"path\":\"$base/no-such-rootfs\"|" "$base/bundle/config.json"

@@ -39,10 +39,10 @@
  *    blocked on the FIFO, and the shim, a child subreaper
  *    (PR_SET_CHILD_SUBREAPER, prctl(2)), inherits it.
  *
- * What this first slice does not do yet (each refused by name when a
- * config asks for it): user namespaces, joining existing namespaces,
- * seccomp, hooks, sysctl, a terminal (--console-socket), exec, ps, pause,
- * cgroup v2.
+ * What it does not do yet (each refused by name when a config asks for
+ * it): user namespaces and id mappings, joining existing namespaces,
+ * AppArmor and SELinux labels, pause and resume, update, cgroup v2 (where
+ * the device allow-list needs a BPF_PROG_TYPE_CGROUP_DEVICE program).
  *
  * Build: make contained-oci (links json-c, from libjson-c-dev).
  *
@@ -154,7 +154,7 @@ struct oci_config {
 	} process;
 	const char *root_path;         /* relative to the bundle, or absolute */
 	bool root_readonly;
-	const char *hostname;
+	const char *hostname, *domainname;
 	struct oci_mount mounts[OCI_MAX_MOUNTS];
 	int nmounts;
 	int namespaces;                /* CLONE_NEW* */
@@ -953,7 +953,7 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 	static const char *const known[] = {
 		"ociVersion", "process", "root", "hostname", "domainname", "mounts", "hooks",
 		"annotations", "linux", NULL };
-	static const char *const unsupported[] = { "domainname", NULL };
+	static const char *const unsupported[] = { NULL };
 	static const char *const root_known[] = { "path", "readonly", NULL };
 	struct reader r = { .file = "config.json" };
 	enum json_tokener_error jerr;
@@ -1004,6 +1004,11 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 	}
 	if (!r.err[0] && c->hostname && c->hostname[0] && !(c->namespaces & CLONE_NEWUTS))
 		oci_error(&r, "hostname is set but linux.namespaces has no \"uts\": it would rename the host");
+	c->domainname = string_member(&r, c->json, "", "domainname");
+	if (!r.err[0] && c->domainname && c->domainname[0] && !(c->namespaces & CLONE_NEWUTS))
+		oci_error(&r, "domainname is set but linux.namespaces has no \"uts\": it would rename the host");
+	if (!r.err[0] && c->domainname && strlen(c->domainname) > 64)
+		oci_error(&r, "domainname \"%s\" is longer than 64 bytes", value_shown(c->domainname));
 	if (r.err[0]) {
 		snprintf(err, errlen, "%s", r.err);
 		return -1;
@@ -1854,6 +1859,8 @@ static void oci_container(struct oci_child *k)
 		k->terminal = make_terminal(k->console, &c->process);
 	if (c->hostname && c->hostname[0] && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		die_errno("sethostname");
+	if (c->domainname && c->domainname[0] && setdomainname(c->domainname, strlen(c->domainname)) < 0)
+		die_errno("setdomainname");
 	if (chdir(c->process.cwd) < 0)
 		die_errno("process.cwd %s", c->process.cwd);
 	for (int i = 0; i < c->process.nrlimits; i++)

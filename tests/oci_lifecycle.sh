@@ -26,7 +26,7 @@ config() {
  "capabilities":{"bounding":["CAP_CHOWN","CAP_MKNOD","CAP_KILL"],"effective":["CAP_CHOWN","CAP_MKNOD","CAP_KILL"],
   "permitted":["CAP_CHOWN","CAP_MKNOD","CAP_KILL"]},
  "rlimits":[{"type":"RLIMIT_NOFILE","hard":1024,"soft":512}],"noNewPrivileges":true},
- "root":{"path":"$ROOTFS","readonly":true},"hostname":"ocihost"${3:-},
+ "root":{"path":"$ROOTFS","readonly":true},"hostname":"ocihost","domainname":"ocidomain"${3:-},
  "mounts":[{"destination":"/proc","type":"proc","source":"proc","options":["nosuid","noexec","nodev"]},
   {"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","strictatime","mode=755","size=65536k"]},
   {"destination":"/dev/pts","type":"devpts","source":"devpts","options":["nosuid","noexec","newinstance","ptmxmode=0666","mode=0620","gid=5"]},
@@ -47,7 +47,7 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. create leaves the process blocked before exec; start lets it run.
-config c1 '["sh","-c","echo ran; id -u; hostname; grep -E \"^(CapBnd|CapEff|NoNewPrivs)\" /proc/self/status; mknod /tmp/sda b 8 0 && echo MKNOD-OK; echo 1 > /proc/sys/kernel/domainname || echo sys-ro; touch /x 2>/dev/null || echo root-ro; ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null; exit 7"]'
+config c1 '["sh","-c","echo ran; id -u; hostname; echo domain:$(cat /proc/sys/kernel/domainname); grep -E \"^(CapBnd|CapEff|NoNewPrivs)\" /proc/self/status; mknod /tmp/sda b 8 0 && echo MKNOD-OK; echo 1 > /proc/sys/kernel/domainname || echo sys-ro; touch /x 2>/dev/null || echo root-ro; ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null; exit 7"]'
 R create --bundle "$base/bundle" --pid-file "$base/c1.pid" c1 > "$base/c1.out" 2>&1
 rc=$?
 pid=$(cat "$base/c1.pid" 2>/dev/null)
@@ -71,6 +71,8 @@ for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 out=$(cat "$base/c1.out")
 [ $rc = 0 ] && echo "$out" | grep -qx ran && pass "start: the command runs" || fail "start: the command runs" "rc=$rc" "$out"
 echo "$out" | grep -qx ocihost && pass "hostname from config.json" || fail "hostname from config.json" "$out"
+echo "$out" | grep -qx domain:ocidomain && [ "$(cat /proc/sys/kernel/domainname)" != ocidomain ] &&
+	pass "domainname from config.json, the host's untouched" || fail "domainname from config.json, the host's untouched" "$out"
 # CAP_CHOWN 0, CAP_KILL 5, CAP_MKNOD 27: 0x8000021
 echo "$out" | grep -q "CapBnd:.*0000000008000021" && echo "$out" | grep -q "CapEff:.*0000000008000021" &&
 	pass "capabilities: bounding and effective sets are the config's" || fail "capabilities: bounding and effective sets are the config's" "$out"

@@ -127,6 +127,8 @@ START_TEST(unsupported_fields_named)
 			 "remove it from the configuration or use another runtime");
 	ck_assert_int_eq(parse_with(",\"hostname\":\"x\""), -1);
 	ck_assert_ptr_nonnull(strstr(err, "no \"uts\""));
+	ck_assert_int_eq(parse_with(",\"domainname\":\"x\""), -1);
+	ck_assert_str_eq(err, "config.json: domainname is set but linux.namespaces has no \"uts\": it would rename the host");
 	ck_assert_int_eq(parse_with(""), 0);
 }
 END_TEST

@@ -39,10 +39,10 @@
  *    blocked on the FIFO, and the shim, a child subreaper
  *    (PR_SET_CHILD_SUBREAPER, prctl(2)), inherits it.
  *
- * What this first slice does not do yet (each refused by name when a
- * config asks for it): user namespaces, joining existing namespaces,
- * seccomp, hooks, sysctl, a terminal (--console-socket), exec, ps, pause,
- * cgroup v2.
+ * What it does not do yet (each refused by name when a config asks for
+ * it): user namespaces and id mappings, joining existing namespaces,
+ * AppArmor and SELinux labels, pause and resume, update, cgroup v2 (where
+ * the device allow-list needs a BPF_PROG_TYPE_CGROUP_DEVICE program).
  *
  * Build: make contained-oci (links json-c, from libjson-c-dev).
  *
@@ -154,12 +154,13 @@ struct oci_config {
 	} process;
 	const char *root_path;         /* relative to the bundle, or absolute */
 	bool root_readonly;
-	const char *hostname;
+	const char *hostname, *domainname;
 	struct oci_mount mounts[OCI_MAX_MOUNTS];
 	int nmounts;
 	int namespaces;                /* CLONE_NEW* */
 	const char *cgroups_path;
 	long long memory_limit;        /* bytes; 0 = unset */
+	long long memory_swap;         /* memory plus swap, bytes; 0 = unset, -1 = no limit */
 	long long cpu_shares, cpu_quota, cpu_period;
 	long long pids_limit;
 	struct oci_device_rule devices[OCI_MAX_DEVICES];
@@ -574,7 +575,7 @@ static void read_resources(struct reader *r, json_object *lx, struct oci_config 
 	static const char *const known[] = {
 		"devices", "memory", "cpu", "pids", "blockIO", "hugepageLimits", "network",
 		"rdma", "unified", NULL };
-	static const char *const memory_read[] = { "limit", NULL };
+	static const char *const memory_read[] = { "limit", "swap", NULL };
 	static const char *const cpu_read[] = { "shares", "quota", "period", NULL };
 	static const char *const pids_read[] = { "limit", NULL };
 	json_object *res = member(r, lx, "linux", "resources", json_type_object);
@@ -586,6 +587,10 @@ static void read_resources(struct reader *r, json_object *lx, struct oci_config 
 	if (mem) {
 		refuse_nonzero(r, mem, "linux.resources.memory", memory_read);
 		c->memory_limit = int_member(r, mem, "linux.resources.memory", "limit", -1, LLONG_MAX, 0);
+		c->memory_swap = int_member(r, mem, "linux.resources.memory", "swap", -1, LLONG_MAX, 0);
+		if (!r->err[0] && c->memory_swap > 0 && c->memory_swap < c->memory_limit)
+			oci_error(r, "linux.resources.memory.swap (%lld) is memory plus swap, so it must be "
+				  "at least linux.resources.memory.limit (%lld)", c->memory_swap, c->memory_limit);
 	}
 	json_object *cpu = member(r, res, "linux.resources", "cpu", json_type_object);
 	if (cpu) {
@@ -948,7 +953,7 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 	static const char *const known[] = {
 		"ociVersion", "process", "root", "hostname", "domainname", "mounts", "hooks",
 		"annotations", "linux", NULL };
-	static const char *const unsupported[] = { "domainname", NULL };
+	static const char *const unsupported[] = { NULL };
 	static const char *const root_known[] = { "path", "readonly", NULL };
 	struct reader r = { .file = "config.json" };
 	enum json_tokener_error jerr;
@@ -999,6 +1004,11 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 	}
 	if (!r.err[0] && c->hostname && c->hostname[0] && !(c->namespaces & CLONE_NEWUTS))
 		oci_error(&r, "hostname is set but linux.namespaces has no \"uts\": it would rename the host");
+	c->domainname = string_member(&r, c->json, "", "domainname");
+	if (!r.err[0] && c->domainname && c->domainname[0] && !(c->namespaces & CLONE_NEWUTS))
+		oci_error(&r, "domainname is set but linux.namespaces has no \"uts\": it would rename the host");
+	if (!r.err[0] && c->domainname && strlen(c->domainname) > 64)
+		oci_error(&r, "domainname \"%s\" is longer than 64 bytes", value_shown(c->domainname));
 	if (r.err[0]) {
 		snprintf(err, errlen, "%s", r.err);
 		return -1;
@@ -1045,6 +1055,10 @@ static void log_line(const char *level, const char *msg)
 		fprintf(stderr, "contained-oci: %s\n", msg);
 }
 
+/* While create is making a container: what a failure must undo. */
+static struct oci_state *being_created;
+static void undo_create(void);                         /* II.7 */
+
 static void oci_fail(const char *fmt, ...) PRINTF(1, 2) __attribute__((noreturn));
 static void oci_fail(const char *fmt, ...)
 {
@@ -1054,6 +1068,8 @@ static void oci_fail(const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	log_line("error", msg);
+	if (being_created)
+		undo_create();
 	exit(1);
 }
 
@@ -1461,6 +1477,15 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 			snprintf(value, sizeof value, "%lld", c->memory_limit);
 			write_knob(dir, "memory.limit_in_bytes", value);
 		}
+		if (!strcmp(oci_controllers[i], "memory") && c->memory_swap != 0) {
+			char memsw[PATH_MAX + 32];
+			snprintf(memsw, sizeof memsw, "%s/memory.memsw.limit_in_bytes", dir);
+			if (access(memsw, F_OK) < 0)
+				oci_fail("linux.resources.memory.swap: this host does not account swap "
+					 "(no %s; boot with swapaccount=1), so the limit cannot be applied", memsw);
+			snprintf(value, sizeof value, "%lld", c->memory_swap);
+			write_knob(dir, "memory.memsw.limit_in_bytes", value);
+		}
 		if (!strcmp(oci_controllers[i], "cpu")) {
 			if (c->cpu_shares > 0)
 				snprintf(value, sizeof value, "%lld", c->cpu_shares), write_knob(dir, "cpu.shares", value);
@@ -1834,6 +1859,8 @@ static void oci_container(struct oci_child *k)
 		k->terminal = make_terminal(k->console, &c->process);
 	if (c->hostname && c->hostname[0] && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		die_errno("sethostname");
+	if (c->domainname && c->domainname[0] && setdomainname(c->domainname, strlen(c->domainname)) < 0)
+		die_errno("setdomainname");
 	if (chdir(c->process.cwd) < 0)
 		die_errno("process.cwd %s", c->process.cwd);
 	for (int i = 0; i < c->process.nrlimits; i++)
@@ -1884,6 +1911,7 @@ static const char *read_config(const char *dir, struct oci_config *c)
 static void abandon(struct oci_state *s, pid_t pid)
 {
 	char path[PATH_MAX + 16];
+	being_created = NULL;
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -1896,6 +1924,11 @@ static void abandon(struct oci_state *s, pid_t pid)
 	snprintf(path, sizeof path, "%s/config.json", s->dir);
 	unlink(path);
 	rmdir(s->dir);
+}
+
+static void undo_create(void)
+{
+	abandon(being_created, being_created->pid);
 }
 
 /* The container died while being set up: its last words, from its
@@ -1953,6 +1986,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		abandon(&s, 0);
 		oci_fail("writing %s: %s", copy, strerror(errno));
 	}
+	being_created = &s;
 	snprintf(s.bundle, sizeof s.bundle, "%s", real_bundle);
 	s.hooks_json = c.hooks_json;
 	s.annotations = c.annotations;
@@ -2027,6 +2061,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 			oci_fail("--pid-file %s: %s", pid_file, strerror(errno));
 		}
 	}
+	being_created = NULL;
 	return 0;
 }
 

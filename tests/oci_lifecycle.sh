@@ -26,7 +26,7 @@ config() {
  "capabilities":{"bounding":["CAP_CHOWN","CAP_MKNOD","CAP_KILL"],"effective":["CAP_CHOWN","CAP_MKNOD","CAP_KILL"],
   "permitted":["CAP_CHOWN","CAP_MKNOD","CAP_KILL"]},
  "rlimits":[{"type":"RLIMIT_NOFILE","hard":1024,"soft":512}],"noNewPrivileges":true},
- "root":{"path":"$ROOTFS","readonly":true},"hostname":"ocihost"${3:-},
+ "root":{"path":"$ROOTFS","readonly":true},"hostname":"ocihost","domainname":"ocidomain"${3:-},
  "mounts":[{"destination":"/proc","type":"proc","source":"proc","options":["nosuid","noexec","nodev"]},
   {"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","strictatime","mode=755","size=65536k"]},
   {"destination":"/dev/pts","type":"devpts","source":"devpts","options":["nosuid","noexec","newinstance","ptmxmode=0666","mode=0620","gid=5"]},
@@ -47,7 +47,7 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. create leaves the process blocked before exec; start lets it run.
-config c1 '["sh","-c","echo ran; id -u; hostname; grep -E \"^(CapBnd|CapEff|NoNewPrivs)\" /proc/self/status; mknod /tmp/sda b 8 0 && echo MKNOD-OK; echo 1 > /proc/sys/kernel/domainname || echo sys-ro; touch /x 2>/dev/null || echo root-ro; ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null; exit 7"]'
+config c1 '["sh","-c","echo ran; id -u; hostname; echo domain:$(cat /proc/sys/kernel/domainname); grep -E \"^(CapBnd|CapEff|NoNewPrivs)\" /proc/self/status; mknod /tmp/sda b 8 0 && echo MKNOD-OK; echo 1 > /proc/sys/kernel/domainname || echo sys-ro; touch /x 2>/dev/null || echo root-ro; ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null; exit 7"]'
 R create --bundle "$base/bundle" --pid-file "$base/c1.pid" c1 > "$base/c1.out" 2>&1
 rc=$?
 pid=$(cat "$base/c1.pid" 2>/dev/null)
@@ -71,6 +71,8 @@ for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 out=$(cat "$base/c1.out")
 [ $rc = 0 ] && echo "$out" | grep -qx ran && pass "start: the command runs" || fail "start: the command runs" "rc=$rc" "$out"
 echo "$out" | grep -qx ocihost && pass "hostname from config.json" || fail "hostname from config.json" "$out"
+echo "$out" | grep -qx domain:ocidomain && [ "$(cat /proc/sys/kernel/domainname)" != ocidomain ] &&
+	pass "domainname from config.json, the host's untouched" || fail "domainname from config.json, the host's untouched" "$out"
 # CAP_CHOWN 0, CAP_KILL 5, CAP_MKNOD 27: 0x8000021
 echo "$out" | grep -q "CapBnd:.*0000000008000021" && echo "$out" | grep -q "CapEff:.*0000000008000021" &&
 	pass "capabilities: bounding and effective sets are the config's" || fail "capabilities: bounding and effective sets are the config's" "$out"
@@ -271,6 +273,15 @@ R delete y1
 config y2 '["true"]' '' ',"sysctl":{"kernel.pid_max":"4194304"}'
 failed_create y2 "sysctl: a setting that is not namespaced (kernel.pid_max) is refused by name" \
 	'config.json: linux.sysctl.kernel.pid_max: not a namespaced setting'
+
+# A limit the kernel refuses (a CFS quota under its 1 ms minimum) fails
+# create after its state directory and cgroups exist: both go.
+config q1 '["true"]'
+sed -i 's|"pids":{"limit":20}|"pids":{"limit":20},"cpu":{"quota":500,"period":100000}|' "$base/bundle/config.json"
+failed_create q1 "a limit the kernel refuses fails create, naming the knob; its state and cgroups are removed" \
+	'writing \\"500\\" to /sys/fs/cgroup/cpu/.*/q1/cpu.cfs_quota_us: Invalid argument'
+[ ! -e /sys/fs/cgroup/cpu$cg/q1 ] && [ ! -e /sys/fs/cgroup/devices$cg/q1 ] && pass "... no cpu or devices cgroup either" ||
+	fail "... no cpu or devices cgroup either" "$(ls -d /sys/fs/cgroup/*$cg/q1 2>&1)"
 
 # A stage that fails inside the container reaches the log, and nothing is left.
 config c5 '["true"]'

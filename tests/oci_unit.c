@@ -79,6 +79,33 @@ START_TEST(ctr_run_rm)
 }
 END_TEST
 
+/* Every configuration the engines sent without a user namespace is read whole. */
+START_TEST(engine_samples_read)
+{
+	static const char *const samples[] = {
+		"config-ctr-run-rm.json", "config-ctr-run-rm-tty.json", "config-docker-run-flags.json",
+		"config-docker-run-it.json", "config-docker-run-rm-netnone.json", "spec-verification.json",
+	};
+	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++)
+		ck_assert_msg(parse_sample(samples[i]) == 0, "%s: %s", samples[i], err);
+	ck_assert_int_eq(parse_sample("config-docker-run-flags.json"), 0);
+	ck_assert_int_eq(config.memory_limit, 134217728);
+	ck_assert_int_eq(config.memory_swap, 268435456);
+	ck_assert_int_eq(config.cpu_quota, 50000);
+	ck_assert_int_eq(config.cpu_period, 100000);
+	ck_assert_int_eq(config.pids_limit, 64);
+	ck_assert_str_eq(config.hostname, "my-test-container");
+	ck_assert_uint_eq(config.process.uid, 1000);
+	ck_assert_int_eq(config.nsysctls, 2);
+	ck_assert(config.seccomp.present);
+	ck_assert_int_eq(config.hooks.n[PRESTART], 1);
+	ck_assert_str_eq(config.mounts[config.nmounts - 1].type, "bind");
+	ck_assert_int_eq(parse_sample("spec-verification.json"), 0);
+	ck_assert_int_eq(config.namespaces & CLONE_NEWCGROUP, CLONE_NEWCGROUP);
+	ck_assert(config.root_readonly);
+}
+END_TEST
+
 START_TEST(device_rules_as_cgroup_v1_text)
 {
 	char text[64];
@@ -98,10 +125,10 @@ START_TEST(unsupported_fields_named)
 	ck_assert_int_eq(parse_sample("config-ctr-run-kontainer-flags.json"), -1);
 	ck_assert_str_eq(err, "config.json: linux.uidMappings is not supported by contained-oci yet; "
 			 "remove it from the configuration or use another runtime");
-	ck_assert_int_eq(parse_sample("config-docker-run-flags.json"), -1);
-	ck_assert_msg(strstr(err, "linux.resources.memory.swap is not supported"), "%s", err);
 	ck_assert_int_eq(parse_with(",\"hostname\":\"x\""), -1);
 	ck_assert_ptr_nonnull(strstr(err, "no \"uts\""));
+	ck_assert_int_eq(parse_with(",\"domainname\":\"x\""), -1);
+	ck_assert_str_eq(err, "config.json: domainname is set but linux.namespaces has no \"uts\": it would rename the host");
 	ck_assert_int_eq(parse_with(""), 0);
 }
 END_TEST
@@ -339,8 +366,12 @@ START_TEST(resource_zeros_are_unset)
 				    "{\"memory\":{\"limit\":0,\"swap\":0},\"blockIO\":{\"weight\":0}}}"), 0);
 	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
 				    "\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],"
-				    "\"resources\":{\"memory\":{\"limit\":1048576,\"swap\":2097152}}}}"), -1);
-	ck_assert_ptr_nonnull(strstr(err, "linux.resources.memory.swap is not supported"));
+				    "\"resources\":{\"memory\":{\"limit\":1048576,\"reservation\":2097152}}}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "linux.resources.memory.reservation is not supported"));
+	ck_assert_int_eq(parse_with(",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":"
+				    "{\"memory\":{\"limit\":2097152,\"swap\":1048576}}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "linux.resources.memory.swap (1048576) is memory plus swap, so it must be "
+				     "at least linux.resources.memory.limit (2097152)"));
 }
 END_TEST
 
@@ -392,6 +423,7 @@ int main(void)
 	Suite *s = suite_create("oci_unit");
 	TCase *tc = tcase_create("config");
 	tcase_add_test(tc, ctr_run_rm);
+	tcase_add_test(tc, engine_samples_read);
 	tcase_add_test(tc, device_rules_as_cgroup_v1_text);
 	tcase_add_test(tc, unsupported_fields_named);
 	tcase_add_test(tc, docker_seccomp_profile);

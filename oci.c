@@ -370,6 +370,9 @@ static void read_process(struct reader *r, json_object *proc, struct oci_process
 	if (!r->err[0] && (!p->args || !p->args[0]))
 		oci_error(r, "process.args is missing or empty: it is the command to run");
 	p->env = string_array(r, proc, "process", "env");
+	for (size_t i = 0; p->env && p->env[i] && !r->err[0]; i++)
+		if (!strchr(p->env[i], '=') || p->env[i][0] == '=')
+			oci_error(r, "process.env[%zu] \"%s\" must be NAME=VALUE", i, value_shown(p->env[i]));
 	p->cwd = string_member(r, proc, "process", "cwd");
 	if (!r->err[0] && (!p->cwd || p->cwd[0] != '/'))
 		oci_error(r, "process.cwd must be an absolute path (it is \"%s\")", value_shown(p->cwd));
@@ -1308,6 +1311,13 @@ static int run_hook(const struct oci_hook *h, const char *where, const char *sta
 		return -1;
 	}
 	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0) {               /* Linux before 5.3 */
+		snprintf(err, errlen, "%s: pidfd_open: %s", where, strerror(errno));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(out[0]);
+		return -1;
+	}
 	char output[512] = "";
 	size_t got = 0;
 	bool timed_out = false;
@@ -1353,8 +1363,7 @@ static int run_hook(const struct oci_hook *h, const char *where, const char *sta
 		got += n > 0 ? n : 0;
 		close(out[0]);
 	}
-	if (pidfd >= 0)
-		close(pidfd);
+	close(pidfd);
 	output[got] = '\0';
 	while (got && isspace((unsigned char)output[got - 1]))
 		output[--got] = '\0';
@@ -1996,6 +2005,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		oci_fail("mkfifo %s: %s", k.fifo, strerror(errno));
 	}
 	make_oci_cgroup(&c, id, &s);
+	save_state(&s);            /* no pid yet: a delete --force after a kill here cleans up */
 
 	int sync[2], err_pipe[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {

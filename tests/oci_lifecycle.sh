@@ -40,7 +40,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices; do rmdir /sys/fs/cgroup/$c$cg 2>/dev/null; done
 	rm -rf "$base"
 }
@@ -282,6 +282,21 @@ failed_create q1 "a limit the kernel refuses fails create, naming the knob; its 
 	'writing \\"500\\" to /sys/fs/cgroup/cpu/.*/q1/cpu.cfs_quota_us: Invalid argument'
 [ ! -e /sys/fs/cgroup/cpu$cg/q1 ] && [ ! -e /sys/fs/cgroup/devices$cg/q1 ] && pass "... no cpu or devices cgroup either" ||
 	fail "... no cpu or devices cgroup either" "$(ls -d /sys/fs/cgroup/*$cg/q1 2>&1)"
+
+# create killed midway (here while its prestart hook runs): the engine's
+# delete --force still finds the container and removes all of it.
+config k1 '["true"]' ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"echo \$\$ > $base/k1.hook; exec sleep 30\"]}]}"
+R create --bundle "$base/bundle" --pid-file "$base/k1.pid" k1 2>/dev/null &
+creator=$!
+for i in $(seq 200); do [ -s "$base/k1.hook" ] && break; sleep 0.05; done
+kill -KILL $creator
+wait $creator 2>/dev/null
+kill -KILL "$(cat "$base/k1.hook")"
+if [ -e "$state/k1" ] && R delete --force k1 && [ ! -e "$state/k1" ] && [ ! -e /sys/fs/cgroup/pids$cg/k1 ] && [ ! -e /sys/fs/cgroup/memory$cg/k1 ]; then
+	pass "create killed midway: delete --force removes its state and cgroups"
+else
+	fail "create killed midway: delete --force removes its state and cgroups" "$(ls "$state" /sys/fs/cgroup/pids$cg 2>&1)"
+fi
 
 # A stage that fails inside the container reaches the log, and nothing is left.
 config c5 '["true"]'

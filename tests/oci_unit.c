@@ -354,6 +354,9 @@ START_TEST(bad_values_named)
 				    "\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/a/../../etc\","
 				    "\"type\":\"tmpfs\"}]}"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "without \"..\""));
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"env\":[\"A=1\",\"PATH\"]}}"), -1);
+	ck_assert_str_eq(err, "config.json: process.env[1] \"PATH\" must be NAME=VALUE");
 	ck_assert_int_eq(parse_text("{not json"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not valid JSON"));
 }

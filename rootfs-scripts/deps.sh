@@ -181,7 +181,9 @@ if [ ! -e "$policy" ] && [ ! -L "$policy" ]; then
 		{ echo "$prog: cannot write $policy" >&2; exit 1; }
 	our_policy=1
 fi
-dockerd_before=$(pgrep -x dockerd || true)
+# The system's dockerd writes /run/docker.pid (the tests' own write theirs
+# elsewhere).
+had_system_dockerd=$([ -e /run/docker.pid ] && echo yes || echo no)
 # shellcheck disable=SC2086   # $missing is a list of words on purpose
 apt install -y --no-install-recommends $missing || {
 	echo "$prog: apt-get install failed" >&2
@@ -189,10 +191,11 @@ apt install -y --no-install-recommends $missing || {
 }
 remove_policy
 
-# A dockerd that started all the same (a policy-rc.d of the administrator's
-# that allows it, a socket unit): stop it, and remove the bridge it made.
-if [ -z "$dockerd_before" ] && pgrep -x dockerd >/dev/null; then
-	echo "$prog: the docker.io package started the system's dockerd; stopping it (the tests start their own)" >&2
+# A system dockerd that started all the same (a policy-rc.d of the
+# administrator's that allows it): stop it, and remove the bridge it made.
+if [ "$had_system_dockerd" = no ] && [ -e /run/docker.pid ]; then
+	echo "$prog: the docker.io package started the system's dockerd; stopping it (the tests start their own)." >&2
+	echo "$prog: the iptables chains it added (DOCKER, DOCKER-USER, DOCKER-ISOLATION-*) stay until the next boot" >&2
 	if [ -d /run/systemd/system ]; then
 		$asroot systemctl stop docker.socket docker.service || true
 	else

@@ -195,7 +195,7 @@ remove_policy
 # administrator's that allows it): stop it, and remove the bridge it made.
 if [ "$had_system_dockerd" = no ] && [ -e /run/docker.pid ]; then
 	echo "$prog: the docker.io package started the system's dockerd; stopping it (the tests start their own)." >&2
-	echo "$prog: the iptables chains it added (DOCKER, DOCKER-USER, DOCKER-ISOLATION-*) stay until the next boot" >&2
+	echo "$prog: the iptables chains it added (DOCKER, DOCKER-USER, DOCKER-ISOLATION-*) stay in the ruleset" >&2
 	if [ -d /run/systemd/system ]; then
 		$asroot systemctl stop docker.socket docker.service || true
 	else

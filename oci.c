@@ -1140,6 +1140,7 @@ struct oci_state {
 	char created[64];
 	char cgroup_dirs[MAX_CGROUP_DIRS][PATH_MAX];
 	int ncgroup_dirs;
+	int cgroup_made[MAX_CGROUP_DIRS];  /* how many of each path's last directories create made */
 	const char *id;
 	json_object *hooks_json, *annotations;   /* as config.json had them */
 	json_object *json;             /* what load_state read; owns the two above */
@@ -1202,6 +1203,9 @@ static bool load_state(const char *id, struct oci_state *s)
 		for (size_t i = 0; i < json_object_array_length(v) && i < MAX_CGROUP_DIRS; i++)
 			snprintf(s->cgroup_dirs[s->ncgroup_dirs++], PATH_MAX, "%s",
 				 json_object_get_string(json_object_array_get_idx(v, i)));
+	if (json_object_object_get_ex(j, "cgroup_made", &v))
+		for (size_t i = 0; i < json_object_array_length(v) && i < MAX_CGROUP_DIRS; i++)
+			s->cgroup_made[i] = json_object_get_int(json_object_array_get_idx(v, i));
 	return true;
 }
 
@@ -1217,6 +1221,10 @@ static void save_state(const struct oci_state *s)
 	for (int i = 0; i < s->ncgroup_dirs; i++)
 		json_object_array_add(dirs, json_object_new_string(s->cgroup_dirs[i]));
 	json_object_object_add(j, "cgroup_dirs", dirs);
+	json_object *made = json_object_new_array();
+	for (int i = 0; i < s->ncgroup_dirs; i++)
+		json_object_array_add(made, json_object_new_int(s->cgroup_made[i]));
+	json_object_object_add(j, "cgroup_made", made);
 	if (s->hooks_json)
 		json_object_object_add(j, "hooks", json_object_get(s->hooks_json));
 	if (s->annotations)
@@ -1429,6 +1437,16 @@ static void run_state_hooks(const struct oci_state *s, enum hook_kind kind, cons
 
 static const char *const oci_controllers[] = { "memory", "cpu", "pids", "devices" };
 
+/* Opened after the config's rules, as runc does: the nodes the runtime
+ * itself puts in /dev (Part I's mount_dev: null, zero, full, random,
+ * urandom, tty) and the terminal it makes (ptmx, and the pts of the
+ * container's own devpts), which an engine leaves to the runtime: Docker's
+ * rules do not name them.  No mknod here: creating nodes stays refused
+ * unless the config allows it. */
+static const char *const runtime_devices[] = {
+	"c 1:3 rw", "c 1:5 rw", "c 1:7 rw", "c 1:8 rw", "c 1:9 rw", "c 5:0 rw", "c 5:2 rw", "c 136:* rw",
+};
+
 static void device_rule_text(const struct oci_device_rule *d, char *buf, size_t size)
 {
 	char major[24] = "*", minor[24] = "*";
@@ -1450,20 +1468,25 @@ static void write_knob(const char *dir, const char *file, const char *value)
 		oci_fail("writing \"%s\" to %s: %s", value, path, strerror(errno));
 }
 
-static void mkdir_p(const char *path, mode_t mode)
+/* mkdir -p; returns how many directories it made (the deepest ones). */
+static int mkdir_p(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
+	int made = 0;
 	snprintf(buf, sizeof buf, "%s", path);
 	for (char *p = buf + 1;; p++) {
 		if (*p != '/' && *p)
 			continue;
 		char c = *p;
 		*p = '\0';
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		if (mkdir(buf, mode) == 0)
+			made++;
+		else if (errno != EEXIST)
 			oci_fail("mkdir %s: %s", buf, strerror(errno));
 		if (!(*p = c))
 			break;
 	}
+	return made;
 }
 
 static void make_oci_cgroup(const struct oci_config *c, const char *id, struct oci_state *s)
@@ -1480,7 +1503,7 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 	for (size_t i = 0; i < LEN(oci_controllers); i++) {
 		char *dir = s->cgroup_dirs[s->ncgroup_dirs];
 		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
-		mkdir_p(dir, 0755);
+		s->cgroup_made[s->ncgroup_dirs] = mkdir_p(dir, 0755);
 		s->ncgroup_dirs++;
 		if (!strcmp(oci_controllers[i], "memory") && c->memory_limit > 0) {
 			snprintf(value, sizeof value, "%lld", c->memory_limit);
@@ -1517,6 +1540,8 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 				device_rule_text(&c->devices[k], rule, sizeof rule);
 				write_knob(dir, c->devices[k].allow ? "devices.allow" : "devices.deny", rule);
 			}
+			for (size_t k = 0; k < LEN(runtime_devices); k++)
+				write_knob(dir, "devices.allow", runtime_devices[k]);
 		}
 	}
 }
@@ -1524,8 +1549,21 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 static void remove_oci_cgroup(const struct oci_state *s)
 {
 	cgroup.version = 1;
-	for (int i = 0; i < s->ncgroup_dirs; i++)
+	for (int i = 0; i < s->ncgroup_dirs; i++) {
+		char dir[PATH_MAX];
 		remove_cgroup_dir(s->cgroup_dirs[i]);
+		/* and the parents create made (/docker of /docker/ID), while
+		 * empty: one another container still uses stays */
+		snprintf(dir, sizeof dir, "%s", s->cgroup_dirs[i]);
+		for (int k = 1; k < s->cgroup_made[i]; k++) {
+			char *slash = strrchr(dir, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+			if (rmdir(dir) < 0)
+				break;
+		}
+	}
 }
 
 /* ------------------------------------------------------------------------ *

@@ -40,6 +40,10 @@ cleanup() {
 	# Deepest mounts first.
 	grep -F " $base/" /proc/self/mountinfo 2>/dev/null | awk '{print $5}' | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null; done
+	# A container whose shim was killed lives on, re-parented: its
+	# cgroup (ours, by the namespace's name) says who it is.
+	for pid in $(cat /sys/fs/cgroup/pids/$token/*/cgroup.procs 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+	for i in $(seq 50); do [ -z "$(cat /sys/fs/cgroup/pids/$token/*/cgroup.procs 2>/dev/null)" ] && break; sleep 0.05; done
 	for c in memory cpu pids devices; do
 		rmdir /sys/fs/cgroup/$c/$token/* /sys/fs/cgroup/$c/$token 2>/dev/null
 	done

@@ -47,7 +47,7 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. create leaves the process blocked before exec; start lets it run.
-config c1 '["sh","-c","echo ran; id -u; hostname; echo domain:$(cat /proc/sys/kernel/domainname); grep -E \"^(CapBnd|CapEff|NoNewPrivs)\" /proc/self/status; mknod /tmp/sda b 8 0 && echo MKNOD-OK; echo 1 > /proc/sys/kernel/domainname || echo sys-ro; touch /x 2>/dev/null || echo root-ro; ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null; exit 7"]'
+config c1 '["sh","-c","echo ran; id -u; hostname; echo domain:$(cat /proc/sys/kernel/domainname); grep -E \"^(CapBnd|CapEff|NoNewPrivs)\" /proc/self/status; mknod /tmp/sda b 8 0 && echo MKNOD-OK; (exec 3<>/dev/ptmx) && echo ptmx-opens; echo 1 > /proc/sys/kernel/domainname || echo sys-ro; touch /x 2>/dev/null || echo root-ro; ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null; exit 7"]'
 R create --bundle "$base/bundle" --pid-file "$base/c1.pid" c1 > "$base/c1.out" 2>&1
 rc=$?
 pid=$(cat "$base/c1.pid" 2>/dev/null)
@@ -79,6 +79,8 @@ echo "$out" | grep -q "CapBnd:.*0000000008000021" && echo "$out" | grep -q "CapE
 echo "$out" | grep -q "NoNewPrivs:.1" && pass "noNewPrivileges" || fail "noNewPrivileges" "$out"
 ! echo "$out" | grep -q MKNOD-OK && pass "device cgroup: host root in the container with CAP_MKNOD cannot make /dev/sda" ||
 	fail "device cgroup: host root in the container with CAP_MKNOD cannot make /dev/sda" "$out"
+echo "$out" | grep -qx ptmx-opens && pass "device cgroup: the runtime's own nodes (here /dev/ptmx) open though the config's rules do not name them" ||
+	fail "device cgroup: the runtime's own nodes (here /dev/ptmx) open though the config's rules do not name them" "$out"
 echo "$out" | grep -qx sys-ro && pass "readonlyPaths: /proc/sys is read-only" || fail "readonlyPaths: /proc/sys is read-only" "$out"
 echo "$out" | grep -qx root-ro && pass "root.readonly" || fail "root.readonly" "$out"
 echo "$out" | grep -qx 512 && pass "rlimits: RLIMIT_NOFILE soft 512" || fail "rlimits: RLIMIT_NOFILE soft 512" "$out"
@@ -307,4 +309,8 @@ if ! R create --bundle "$base/bundle" --pid-file "$base/c5.pid" c5 2>/dev/null &
 else
 	fail "a failure inside the container is logged for the engine; nothing is left" "$(tail -n 1 "$log")" "$(ls "$state" 2>&1)"
 fi
+# Every container is gone: so is the parent cgroup ($cg) their creates made.
+left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)
+[ -z "$left" ] && pass "no cgroup (not even the parent create made) and no state is left" ||
+	fail "no cgroup (not even the parent create made) and no state is left" "$left"
 summary

@@ -226,7 +226,7 @@ check-vm: contained tests/build/probes.stamp
 check-systemd: contained contained-oci tests/build/probes.stamp
 	sh tests/systemd-vm/run.sh ./contained
 
-check: check-build check-unit check-oci-unit check-oci check-oci-containerd check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-vm check-systemd
+check: check-build check-unit check-oci-unit check-oci check-oci-containerd check-oci-docker check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-vm check-systemd
 
 bench: contained
 	sh tests/bench.sh ./contained

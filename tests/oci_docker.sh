@@ -5,11 +5,14 @@
 # no bridge, no iptables, no forwarding), RUNTIME registered in daemon.json
 # as the runtime "contained"; an image built here from ROOTFS (busybox,
 # without /probes) and loaded offline; then docker run (--rm, exit
-# statuses, a SIGKILLed one, -it on a pty), docker exec (plain and -it),
-# docker stop (a SIGTERM handler, and the SIGKILL after the timeout) and
-# docker rm -f, each followed by a look for anything left behind: the
-# container's cgroup, its state under the runtime's --root, mounts, its
-# shim and processes.
+# statuses, a SIGKILLed one, Docker's seccomp profile, capabilities,
+# sysctls and cgroup mount seen inside, --memory and --pids-limit, -it on
+# a pty), docker exec (plain and -it), docker stop (a SIGTERM handler, and
+# the SIGKILL after the timeout) and docker rm -f, each followed by a look
+# for anything left behind: the container's cgroup, its state under the
+# runtime's --root, mounts, its shim and processes; last, the daemons are
+# stopped and nothing of theirs may be left (mounts, processes, cgroups,
+# a docker0 bridge, DOCKER iptables chains).
 # Root only; the daemons, their shims, mounts, cgroups and files are
 # removed on every way out.  Debian's /usr/bin/docker is the client (it
 # matches Debian's dockerd), always pointed at the test's own socket.

@@ -14,7 +14,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Where the tests build their own rootfs (never the user's ./rootfs).
 TEST_ROOTFS = tests/build/rootfs
 
-.PHONY: all help roots rootfs check check-build check-unit check-oci-unit check-oci check-oci-containerd check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
+.PHONY: all help roots rootfs check check-build check-unit check-oci-unit check-oci check-oci-containerd check-oci-docker check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-debian check-vm check-systemd bench clean
 
 all: contained contained-oci
 
@@ -28,7 +28,8 @@ help:
 	@echo "     check-classroom / check-enter / check-hostile / check-limits / check-network /"
 	@echo "     check-labs / check-rootfs-scripts   one suite each"
 	@echo "make check-oci-unit  oci.c's config.json reader; sudo make check-oci: its lifecycle;"
-	@echo "     sudo make check-oci-containerd: under a containerd the test starts"
+	@echo "     sudo make check-oci-containerd: under a containerd the test starts;"
+	@echo "     sudo make check-oci-docker: as a runtime of a dockerd the test starts"
 	@echo "sudo make check-vm   run the cgroup v2 tests in a qemu VM"
 	@echo "sudo make check-systemd  run contained on a Debian 12 systemd host in a qemu VM"
 	@echo "sudo make check-debian  build a Debian rootfs with debootstrap and run it (~1.5 min)"
@@ -162,6 +163,12 @@ check-oci: contained-oci $(TEST_ROOTFS)/.built
 check-oci-containerd: contained-oci $(TEST_ROOTFS)/.built
 	sh tests/oci_containerd.sh ./contained-oci $(TEST_ROOTFS)
 
+# contained-oci as the runtime "contained" of a dockerd started by the test,
+# on a containerd of its own (Debian's docker.io; nothing of the system's
+# dockerd or containerd is used, no bridge, no iptables rule).
+check-oci-docker: contained-oci $(TEST_ROOTFS)/.built
+	sh tests/oci_docker.sh ./contained-oci $(TEST_ROOTFS)
+
 check-container: contained tests/build/test_container $(TEST_ROOTFS)/.built
 	tests/build/test_container
 
@@ -196,7 +203,7 @@ check-limits: contained $(TEST_ROOTFS)/.built
 check-network: contained $(TEST_ROOTFS)/.built
 	sh tests/network.sh ./contained $(TEST_ROOTFS)
 
-check-labs: contained $(TEST_ROOTFS)/.built
+check-labs: contained contained-oci $(TEST_ROOTFS)/.built
 	sh tests/labs.sh
 
 # image.sh, alpine.sh and debian.sh's mirror choice, offline, on images the
@@ -219,7 +226,7 @@ check-vm: contained tests/build/probes.stamp
 check-systemd: contained contained-oci tests/build/probes.stamp
 	sh tests/systemd-vm/run.sh ./contained
 
-check: check-build check-unit check-oci-unit check-oci check-oci-containerd check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-vm check-systemd
+check: check-build check-unit check-oci-unit check-oci check-oci-containerd check-oci-docker check-container check-security check-process check-files check-terminal check-classroom check-programs check-enter check-hostile check-limits check-network check-labs check-rootfs-scripts check-vm check-systemd
 
 bench: contained
 	sh tests/bench.sh ./contained

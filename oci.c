@@ -39,10 +39,10 @@
  *    blocked on the FIFO, and the shim, a child subreaper
  *    (PR_SET_CHILD_SUBREAPER, prctl(2)), inherits it.
  *
- * What this first slice does not do yet (each refused by name when a
- * config asks for it): user namespaces, joining existing namespaces,
- * seccomp, hooks, sysctl, a terminal (--console-socket), exec, ps, pause,
- * cgroup v2.
+ * What it does not do yet (each refused by name when a config asks for
+ * it): user namespaces and id mappings, joining existing namespaces,
+ * AppArmor and SELinux labels, pause and resume, update, cgroup v2 (where
+ * the device allow-list needs a BPF_PROG_TYPE_CGROUP_DEVICE program).
  *
  * Build: make contained-oci (links json-c, from libjson-c-dev).
  *
@@ -52,6 +52,8 @@
 #include "contained.c"
 
 #include <json-c/json.h>
+#include <sys/mman.h>
+#include <sys/un.h>
 
 #define OCI_VERSION "1.0.2"
 #define CONTAINED_OCI_VERSION "0.1"
@@ -73,6 +75,27 @@
 #define OCI_MAX_DEVICES 64
 #define OCI_MAX_GIDS 64
 #define OCI_MAX_RLIMITS 16
+#define OCI_MAX_HOOKS 16
+#define OCI_MAX_SYSCTLS 64
+
+/* The six moments of the lifecycle at which the engine may run programs of
+ * its own (runtime-spec config.md, "POSIX-platform Hooks"). */
+enum hook_kind { PRESTART, CREATE_RUNTIME, CREATE_CONTAINER, START_CONTAINER, POSTSTART,
+		 POSTSTOP, NHOOK_KINDS };
+static const char *const hook_names[NHOOK_KINDS + 1] = {
+	"prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL };
+
+struct oci_hook {
+	const char *path;              /* absolute */
+	const char **args;             /* argv, args[0] included; NULL: just the path */
+	const char **env;              /* NULL: an empty environment */
+	int timeout;                   /* seconds; 0: none */
+};
+
+struct oci_hooks {
+	struct oci_hook list[NHOOK_KINDS][OCI_MAX_HOOKS];
+	int n[NHOOK_KINDS];
+};
 
 struct oci_mount {
 	const char *destination, *type, *source;
@@ -89,6 +112,28 @@ struct oci_device_rule {
 	char access[4];                /* "rwm" */
 };
 
+#define OCI_MAX_ARCHS 16
+
+struct oci_seccomp_rule {
+	const char *name;              /* for error messages */
+	int nr;                        /* seccomp_syscall_resolve_name() */
+	uint32_t action;
+	unsigned nargs;
+	struct scmp_arg_cmp args[6];
+};
+
+struct oci_seccomp {
+	bool present;
+	uint32_t default_action;
+	uint32_t archs[OCI_MAX_ARCHS];
+	int narchs;
+	enum scmp_filter_attr flags[4];
+	int nflags;
+	struct oci_seccomp_rule *rules;
+	int nrules;
+	int unknown_names;             /* skipped: not a system call libseccomp knows */
+};
+
 struct oci_config {
 	struct oci_process {
 		const char **args;         /* NULL-terminated */
@@ -98,7 +143,9 @@ struct oci_config {
 		gid_t gids[OCI_MAX_GIDS];
 		int ngids;
 		bool terminal;
+		unsigned short rows, cols;  /* consoleSize; 0: the engine sets it later */
 		uint64_t bounding, effective, permitted, inheritable, ambient;  /* 1 << CAP_x */
+		bool have_capabilities;
 		struct { int resource; struct rlimit limit; } rlimits[OCI_MAX_RLIMITS];
 		int nrlimits;
 		bool no_new_privileges;
@@ -107,18 +154,24 @@ struct oci_config {
 	} process;
 	const char *root_path;         /* relative to the bundle, or absolute */
 	bool root_readonly;
-	const char *hostname;
+	const char *hostname, *domainname;
 	struct oci_mount mounts[OCI_MAX_MOUNTS];
 	int nmounts;
 	int namespaces;                /* CLONE_NEW* */
 	const char *cgroups_path;
 	long long memory_limit;        /* bytes; 0 = unset */
+	long long memory_swap;         /* memory plus swap, bytes; 0 = unset, -1 = no limit */
 	long long cpu_shares, cpu_quota, cpu_period;
 	long long pids_limit;
 	struct oci_device_rule devices[OCI_MAX_DEVICES];
 	int ndevices;
 	const char *masked[OCI_MAX_PATHS], *readonly[OCI_MAX_PATHS];
 	int nmasked, nreadonly;
+	struct oci_hooks hooks;
+	json_object *hooks_json, *annotations;   /* kept in the state for start and delete */
+	struct oci_seccomp seccomp;
+	struct { const char *key, *value; } sysctl[OCI_MAX_SYSCTLS];
+	int nsysctls;
 	json_object *json;             /* owns every string above */
 };
 
@@ -158,6 +211,13 @@ static void check_fields(struct reader *r, json_object *obj, const char *where,
 			oci_error(r, "unknown field %s%s%s: contained-oci refuses what it does "
 				  "not understand rather than ignore it", where, *where ? "." : "", key);
 	}
+}
+
+/* A value for an error message: Part I's shown(), and "" for a field
+ * that is missing (NULL). */
+static const char *value_shown(const char *value)
+{
+	return value ? shown(value) : "";
 }
 
 /* A member of OBJ, NULL when absent; wrong type: an error. */
@@ -271,7 +331,7 @@ static void read_rlimits(struct reader *r, json_object *proc, struct oci_process
 			k++;
 		if (k == LEN(rlimit_names) || p->nrlimits == OCI_MAX_RLIMITS) {
 			oci_error(r, "process.rlimits[%zu]: unknown type \"%s\" (see getrlimit(2))",
-				  i, shown(type));
+				  i, value_shown(type));
 			return;
 		}
 		p->rlimits[p->nrlimits].resource = rlimit_names[k].resource;
@@ -287,7 +347,8 @@ static void read_process(struct reader *r, json_object *proc, struct oci_process
 	static const char *const known[] = {
 		"terminal", "consoleSize", "user", "args", "env", "cwd", "capabilities", "rlimits",
 		"noNewPrivileges", "oomScoreAdj", "apparmorProfile", "selinuxLabel", "commandLine", NULL };
-	static const char *const unsupported[] = { "consoleSize", "commandLine", NULL };
+	static const char *const unsupported[] = { "commandLine", NULL };
+	static const char *const size_known[] = { "height", "width", NULL };
 	static const char *const user_known[] = { "uid", "gid", "umask", "additionalGids", "username", NULL };
 	static const char *const user_unsupported[] = { "umask", "username", NULL };
 	static const char *const caps_known[] = {
@@ -299,13 +360,22 @@ static void read_process(struct reader *r, json_object *proc, struct oci_process
 	}
 	check_fields(r, proc, "process", known, unsupported);
 	p->terminal = bool_member(r, proc, "process", "terminal");
+	json_object *size = member(r, proc, "process", "consoleSize", json_type_object);
+	if (size) {
+		check_fields(r, size, "process.consoleSize", size_known, NULL);
+		p->rows = int_member(r, size, "process.consoleSize", "height", 0, USHRT_MAX, 0);
+		p->cols = int_member(r, size, "process.consoleSize", "width", 0, USHRT_MAX, 0);
+	}
 	p->args = string_array(r, proc, "process", "args");
 	if (!r->err[0] && (!p->args || !p->args[0]))
 		oci_error(r, "process.args is missing or empty: it is the command to run");
 	p->env = string_array(r, proc, "process", "env");
+	for (size_t i = 0; p->env && p->env[i] && !r->err[0]; i++)
+		if (!strchr(p->env[i], '=') || p->env[i][0] == '=')
+			oci_error(r, "process.env[%zu] \"%s\" must be NAME=VALUE", i, value_shown(p->env[i]));
 	p->cwd = string_member(r, proc, "process", "cwd");
 	if (!r->err[0] && (!p->cwd || p->cwd[0] != '/'))
-		oci_error(r, "process.cwd must be an absolute path (it is \"%s\")", shown(p->cwd));
+		oci_error(r, "process.cwd must be an absolute path (it is \"%s\")", value_shown(p->cwd));
 
 	json_object *user = member(r, proc, "process", "user", json_type_object);
 	if (user) {
@@ -326,6 +396,7 @@ static void read_process(struct reader *r, json_object *proc, struct oci_process
 	}
 
 	json_object *caps = member(r, proc, "process", "capabilities", json_type_object);
+	p->have_capabilities = caps != NULL;
 	if (caps) {
 		check_fields(r, caps, "process.capabilities", caps_known, NULL);
 		p->bounding = capability_set(r, caps, "bounding");
@@ -369,7 +440,7 @@ static const struct { const char *name; unsigned long flags; } propagations[] = 
 
 /* Filesystems a container may mount, and bind mounts.  Anything else
  * (a block device's ext4, say) is the engine's to prepare, not ours. */
-static const char *const mount_types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "bind", NULL };
+static const char *const mount_types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "bind", NULL };
 
 static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 {
@@ -385,7 +456,7 @@ static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 	if (!out->destination || out->destination[0] != '/' || strstr(out->destination, "/../") ||
 	    (strlen(out->destination) >= 3 && !strcmp(out->destination + strlen(out->destination) - 3, "/..")))
 		return oci_error(r, "mounts[].destination \"%s\" must be an absolute path without \"..\"",
-				 shown(out->destination));
+				 value_shown(out->destination));
 	const char **options = string_array(r, m, "mounts[]", "options");
 	size_t len = 0;
 	for (const char **o = options; o && *o; o++) {
@@ -414,11 +485,11 @@ static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 		known_type = out->type && !strcmp(*t, out->type);
 	if (!known_type)
 		return oci_error(r, "mounts[] %s: type \"%s\" is not supported by contained-oci yet "
-				 "(it mounts %s and bind mounts)", out->destination, shown(out->type),
-				 "proc, sysfs, tmpfs, devpts, mqueue");
+				 "(it mounts %s and bind mounts)", out->destination, value_shown(out->type),
+				 "proc, sysfs, tmpfs, devpts, mqueue, cgroup");
 	if (out->bind && (!out->source || out->source[0] != '/'))
 		oci_error(r, "mounts[] %s: a bind mount needs an absolute source (it is \"%s\")",
-			  out->destination, shown(out->source));
+			  out->destination, value_shown(out->source));
 }
 
 static const struct { const char *type; int flag; } namespace_types[] = {
@@ -436,7 +507,7 @@ static void read_namespaces(struct reader *r, json_object *lx, struct oci_config
 		const char *type = string_member(r, ns, "linux.namespaces[]", "type");
 		if (string_member(r, ns, "linux.namespaces[]", "path"))
 			return oci_error(r, "linux.namespaces[] %s: joining an existing namespace (path) "
-					 "is not supported by contained-oci yet", shown(type));
+					 "is not supported by contained-oci yet", value_shown(type));
 		size_t k = 0;
 		while (k < LEN(namespace_types) && (!type || strcmp(namespace_types[k].type, type)))
 			k++;
@@ -444,7 +515,7 @@ static void read_namespaces(struct reader *r, json_object *lx, struct oci_config
 			return oci_error(r, "linux.namespaces[]: a %s namespace is not supported by "
 					 "contained-oci yet", type);
 		if (k == LEN(namespace_types))
-			return oci_error(r, "linux.namespaces[]: unknown type \"%s\"", shown(type));
+			return oci_error(r, "linux.namespaces[]: unknown type \"%s\"", value_shown(type));
 		c->namespaces |= namespace_types[k].flag;
 	}
 	if (!r->err[0] && !(c->namespaces & CLONE_NEWNS))
@@ -507,7 +578,7 @@ static void read_resources(struct reader *r, json_object *lx, struct oci_config 
 	static const char *const known[] = {
 		"devices", "memory", "cpu", "pids", "blockIO", "hugepageLimits", "network",
 		"rdma", "unified", NULL };
-	static const char *const memory_read[] = { "limit", NULL };
+	static const char *const memory_read[] = { "limit", "swap", NULL };
 	static const char *const cpu_read[] = { "shares", "quota", "period", NULL };
 	static const char *const pids_read[] = { "limit", NULL };
 	json_object *res = member(r, lx, "linux", "resources", json_type_object);
@@ -519,6 +590,10 @@ static void read_resources(struct reader *r, json_object *lx, struct oci_config 
 	if (mem) {
 		refuse_nonzero(r, mem, "linux.resources.memory", memory_read);
 		c->memory_limit = int_member(r, mem, "linux.resources.memory", "limit", -1, LLONG_MAX, 0);
+		c->memory_swap = int_member(r, mem, "linux.resources.memory", "swap", -1, LLONG_MAX, 0);
+		if (!r->err[0] && c->memory_swap > 0 && c->memory_swap < c->memory_limit)
+			oci_error(r, "linux.resources.memory.swap (%lld) is memory plus swap, so it must be "
+				  "at least linux.resources.memory.limit (%lld)", c->memory_swap, c->memory_limit);
 	}
 	json_object *cpu = member(r, res, "linux.resources", "cpu", json_type_object);
 	if (cpu) {
@@ -560,6 +635,263 @@ static void read_path_list(struct reader *r, json_object *lx, const char *key,
 	free(paths);
 }
 
+/* linux.seccomp, read into rules for libseccomp (compiled in II.6).  The
+ * names in the tables are the spec's (config-linux.md, "Seccomp"), which
+ * are libseccomp's own. */
+static const struct { const char *name; uint32_t action; bool takes_errno; } seccomp_actions[] = {
+	{ "SCMP_ACT_KILL", SCMP_ACT_KILL_THREAD, false },
+	{ "SCMP_ACT_KILL_THREAD", SCMP_ACT_KILL_THREAD, false },
+	{ "SCMP_ACT_KILL_PROCESS", SCMP_ACT_KILL_PROCESS, false },
+	{ "SCMP_ACT_TRAP", SCMP_ACT_TRAP, false },
+	{ "SCMP_ACT_ERRNO", SCMP_ACT_ERRNO(0), true },
+	{ "SCMP_ACT_TRACE", SCMP_ACT_TRACE(0), true },
+	{ "SCMP_ACT_ALLOW", SCMP_ACT_ALLOW, false },
+	{ "SCMP_ACT_LOG", SCMP_ACT_LOG, false },
+};
+
+static const struct { const char *name; enum scmp_compare op; } seccomp_ops[] = {
+	{ "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
+	{ "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
+	{ "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
+	{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+};
+
+static const struct { const char *name; enum scmp_filter_attr attr; } seccomp_flags[] = {
+	{ "SECCOMP_FILTER_FLAG_TSYNC", SCMP_FLTATR_CTL_TSYNC },
+	{ "SECCOMP_FILTER_FLAG_LOG", SCMP_FLTATR_CTL_LOG },
+	{ "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SCMP_FLTATR_CTL_SSB },
+};
+
+/* ACTION (a name from seccomp_actions) with ERRNO_RET, at WHERE. */
+static uint32_t seccomp_action(struct reader *r, json_object *obj, const char *where, const char *key,
+			       const char *errno_key)
+{
+	const char *name = string_member(r, obj, where, key);
+	size_t k = 0;
+	while (k < LEN(seccomp_actions) && (!name || strcmp(seccomp_actions[k].name, name)))
+		k++;
+	if (r->err[0])
+		return 0;
+	if (name && !strcmp(name, "SCMP_ACT_NOTIFY")) {
+		oci_error(r, "%s.%s: SCMP_ACT_NOTIFY is not supported by contained-oci (it has no "
+			  "seccomp listener)", where, key);
+		return 0;
+	}
+	if (k == LEN(seccomp_actions)) {
+		oci_error(r, "%s.%s: unknown action \"%s\" (expected SCMP_ACT_ALLOW, SCMP_ACT_ERRNO, "
+			  "SCMP_ACT_KILL, SCMP_ACT_KILL_PROCESS, SCMP_ACT_TRAP, SCMP_ACT_TRACE or "
+			  "SCMP_ACT_LOG)", where, key, value_shown(name));
+		return 0;
+	}
+	bool has_errno = json_object_object_get_ex(obj, errno_key, NULL);
+	if (has_errno && !seccomp_actions[k].takes_errno) {
+		oci_error(r, "%s.%s is only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE, not %s",
+			  where, errno_key, name);
+		return 0;
+	}
+	int ret = int_member(r, obj, where, errno_key, 0, 4095, EPERM);
+	return seccomp_actions[k].takes_errno ? seccomp_actions[k].action | ret : seccomp_actions[k].action;
+}
+
+/* syscalls[i].args: at most one condition per argument goes in a rule;
+ * when an argument has two (a range, say), each condition becomes a rule
+ * of its own, as runc does (libseccomp refuses two on one argument). */
+static void read_seccomp_args(struct reader *r, json_object *a, const char *where,
+			      struct oci_seccomp_rule *rule)
+{
+	static const char *const known[] = { "index", "value", "valueTwo", "op", NULL };
+	char at[128];
+	size_t n = json_object_array_length(a);
+	if (n > 6)
+		return oci_error(r, "%s.args: at most 6 conditions (a system call has 6 arguments)", where);
+	for (size_t i = 0; i < n && !r->err[0]; i++) {
+		json_object *c = json_object_array_get_idx(a, i);
+		snprintf(at, sizeof at, "%s.args[%zu]", where, i);
+		if (!json_object_is_type(c, json_type_object))
+			return oci_error(r, "%s must be an object", at);
+		check_fields(r, c, at, known, NULL);
+		json_object *index = member(r, c, at, "index", json_type_int);
+		json_object *value = member(r, c, at, "value", json_type_int);
+		const char *op = string_member(r, c, at, "op");
+		if (r->err[0])
+			return;
+		if (!index || json_object_get_int64(index) < 0 || json_object_get_int64(index) > 5)
+			return oci_error(r, "%s.index must be 0 to 5 (the argument's position)", at);
+		if (!value)
+			return oci_error(r, "%s.value is missing", at);
+		size_t k = 0;
+		while (k < LEN(seccomp_ops) && (!op || strcmp(seccomp_ops[k].name, op)))
+			k++;
+		if (k == LEN(seccomp_ops))
+			return oci_error(r, "%s.op: unknown operator \"%s\" (expected SCMP_CMP_EQ, NE, LT, "
+					 "LE, GT, GE or MASKED_EQ, each with the SCMP_CMP_ prefix)",
+					 at, value_shown(op));
+		json_object *two = member(r, c, at, "valueTwo", json_type_int);
+		/* uint64 values up to 2^64-1: json-c keeps them whole */
+		rule->args[i] = (struct scmp_arg_cmp){
+			.arg = json_object_get_int64(index), .op = seccomp_ops[k].op,
+			.datum_a = json_object_get_uint64(value),
+			.datum_b = two ? json_object_get_uint64(two) : 0,
+		};
+		if (json_object_get_int64(value) < 0 || (two && json_object_get_int64(two) < 0))
+			return oci_error(r, "%s: value and valueTwo are unsigned", at);
+		rule->nargs++;
+	}
+}
+
+static void read_seccomp(struct reader *r, json_object *lx, struct oci_seccomp *sc)
+{
+	static const char *const known[] = {
+		"defaultAction", "defaultErrnoRet", "architectures", "flags", "listenerPath",
+		"listenerMetadata", "syscalls", NULL };
+	static const char *const rule_known[] = { "names", "action", "errnoRet", "args", "comment",
+						  "includes", "excludes", NULL };
+	const char *w = "linux.seccomp";
+	char where[64];
+	json_object *s = member(r, lx, "linux", "seccomp", json_type_object);
+	memset(sc, 0, sizeof *sc);
+	if (!s)
+		return;
+	sc->present = true;
+	check_fields(r, s, w, known, NULL);
+	if (!json_object_object_get_ex(s, "defaultAction", NULL))
+		return oci_error(r, "linux.seccomp.defaultAction is missing");
+	sc->default_action = seccomp_action(r, s, w, "defaultAction", "defaultErrnoRet");
+	if (string_member(r, s, w, "listenerPath") || string_member(r, s, w, "listenerMetadata"))
+		oci_error(r, "linux.seccomp.listenerPath: a seccomp listener is not supported by contained-oci");
+
+	const char **archs = string_array(r, s, w, "architectures");
+	for (const char **a = archs; a && *a && !r->err[0]; a++) {
+		char name[32];
+		size_t i = 0;
+		if (strncmp(*a, "SCMP_ARCH_", 10) == 0)
+			for (; (*a)[10 + i] && i < sizeof name - 1; i++)
+				name[i] = tolower((unsigned char)(*a)[10 + i]);
+		name[i] = '\0';
+		uint32_t arch = i ? seccomp_arch_resolve_name(name) : 0;
+		if (!arch || sc->narchs == OCI_MAX_ARCHS)
+			oci_error(r, "linux.seccomp.architectures: unknown architecture \"%s\" (names like "
+				  "SCMP_ARCH_X86_64, as libseccomp has them)", value_shown(*a));
+		else
+			sc->archs[sc->narchs++] = arch;
+	}
+	free(archs);
+	const char **flags = string_array(r, s, w, "flags");
+	for (const char **f = flags; f && *f && !r->err[0]; f++) {
+		size_t k = 0;
+		while (k < LEN(seccomp_flags) && strcmp(seccomp_flags[k].name, *f))
+			k++;
+		if (k == LEN(seccomp_flags))
+			oci_error(r, "linux.seccomp.flags: \"%s\" is not supported (contained-oci knows "
+				  "SECCOMP_FILTER_FLAG_TSYNC, _LOG and _SPEC_ALLOW)", value_shown(*f));
+		else
+			sc->flags[sc->nflags++] = seccomp_flags[k].attr;
+	}
+	free(flags);
+
+	json_object *calls = member(r, s, w, "syscalls", json_type_array);
+	size_t max = 0;
+	for (size_t i = 0; calls && i < json_object_array_length(calls); i++) {
+		json_object *names;
+		if (json_object_object_get_ex(json_object_array_get_idx(calls, i), "names", &names) &&
+		    json_object_is_type(names, json_type_array))
+			max += json_object_array_length(names);
+	}
+	sc->rules = calloc(max + 1, sizeof *sc->rules);
+	if (!sc->rules)
+		die_errno("memory for %zu seccomp rules", max);
+	for (size_t i = 0; calls && i < json_object_array_length(calls) && !r->err[0]; i++) {
+		json_object *call = json_object_array_get_idx(calls, i);
+		snprintf(where, sizeof where, "linux.seccomp.syscalls[%zu]", i);
+		if (!json_object_is_type(call, json_type_object))
+			return oci_error(r, "%s must be an object", where);
+		check_fields(r, call, where, rule_known, NULL);
+		/* includes/excludes are for profile generators (Docker's), not runtimes */
+		if (json_object_object_get_ex(call, "includes", NULL) || json_object_object_get_ex(call, "excludes", NULL))
+			return oci_error(r, "%s: includes and excludes belong to a profile template, "
+					 "not a config.json", where);
+		struct oci_seccomp_rule rule = { 0 };
+		if (!json_object_object_get_ex(call, "action", NULL))
+			return oci_error(r, "%s.action is missing", where);
+		rule.action = seccomp_action(r, call, where, "action", "errnoRet");
+		json_object *args = member(r, call, where, "args", json_type_array);
+		if (args)
+			read_seccomp_args(r, args, where, &rule);
+		const char **names = string_array(r, call, where, "names");
+		if (!r->err[0] && (!names || !names[0]))
+			oci_error(r, "%s.names is missing or empty", where);
+		for (const char **n = names; n && *n && !r->err[0]; n++) {
+			if (!**n) {
+				oci_error(r, "%s.names: an empty name", where);
+				break;
+			}
+			/* Skipped, as runc does: a profile lists calls newer than
+			 * this libseccomp, or of other architectures. */
+			int nr = seccomp_syscall_resolve_name(*n);
+			if (nr == __NR_SCMP_ERROR) {
+				sc->unknown_names++;
+				continue;
+			}
+			if (rule.action == sc->default_action)
+				continue;              /* the default already does it */
+			rule.name = *n;
+			rule.nr = nr;
+			sc->rules[sc->nrules++] = rule;
+		}
+		free(names);
+	}
+}
+
+/* linux.sysctl: only the kernel settings that belong to a namespace the
+ * container has of its own (sysctl(8), and each namespace's man page);
+ * any other is the host's, for every container at once, and is refused
+ * by name.  Written in the container, to its /proc/sys, before
+ * readonlyPaths makes that read-only. */
+static const struct { const char *prefix; bool whole; int namespace; } namespaced_sysctls[] = {
+	{ "net.", false, CLONE_NEWNET },
+	{ "fs.mqueue.", false, CLONE_NEWIPC },
+	{ "kernel.shm", false, CLONE_NEWIPC },  /* shmmax, shmall, shmmni, shm_rmid_forced */
+	{ "kernel.msg", false, CLONE_NEWIPC },  /* msgmax, msgmnb, msgmni */
+	{ "kernel.sem", true, CLONE_NEWIPC },
+	{ "kernel.hostname", true, CLONE_NEWUTS },
+	{ "kernel.domainname", true, CLONE_NEWUTS },
+};
+
+static void read_sysctls(struct reader *r, json_object *lx, struct oci_config *c)
+{
+	json_object *o = member(r, lx, "linux", "sysctl", json_type_object);
+	if (!o)
+		return;
+	json_object_object_foreach(o, key, value) {
+		if (r->err[0])
+			return;
+		size_t k = 0;
+		while (k < LEN(namespaced_sysctls) &&
+		       (namespaced_sysctls[k].whole ? strcmp(key, namespaced_sysctls[k].prefix) :
+			strncmp(key, namespaced_sysctls[k].prefix, strlen(namespaced_sysctls[k].prefix))))
+			k++;
+		if (strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.") != strlen(key) ||
+		    strstr(key, "..") || !key[0] || key[0] == '.' || key[strlen(key) - 1] == '.' || strlen(key) > 100)
+			return oci_error(r, "linux.sysctl: \"%s\" is not a sysctl name (like net.ipv4.ip_forward)",
+					 value_shown(key));
+		if (!json_object_is_type(value, json_type_string))
+			return oci_error(r, "linux.sysctl.%s must be a string", key);
+		if (k == LEN(namespaced_sysctls))
+			return oci_error(r, "linux.sysctl.%s: not a namespaced setting; it would change the "
+					 "host for everyone (allowed: net.*, fs.mqueue.*, kernel.shm*, kernel.msg*, "
+					 "kernel.sem, kernel.hostname, kernel.domainname)", key);
+		if (!(c->namespaces & namespaced_sysctls[k].namespace))
+			return oci_error(r, "linux.sysctl.%s: the container shares the host's %s namespace, "
+					 "so this would change the host's", key,
+					 namespaced_sysctls[k].namespace == CLONE_NEWNET ? "network" :
+					 namespaced_sysctls[k].namespace == CLONE_NEWIPC ? "ipc" : "uts");
+		if (c->nsysctls == OCI_MAX_SYSCTLS)
+			return oci_error(r, "linux.sysctl: more than %d settings", OCI_MAX_SYSCTLS);
+		c->sysctl[c->nsysctls].key = key;
+		c->sysctl[c->nsysctls++].value = json_object_get_string(value);
+	}
+}
+
 static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 {
 	static const char *const known[] = {
@@ -568,7 +900,7 @@ static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 		"readonlyPaths", "mountLabel", "intelRdt", "personality", NULL };
 	static const char *const unsupported[] = {
 		"uidMappings", "gidMappings", "timeOffsets", "devices", "rootfsPropagation",
-		"unified", "sysctl", "seccomp", "mountLabel", "intelRdt", "personality", NULL };
+		"unified", "mountLabel", "intelRdt", "personality", NULL };
 	if (!lx)
 		return oci_error(r, "linux is missing: contained-oci runs Linux containers");
 	check_fields(r, lx, "linux", known, unsupported);
@@ -578,8 +910,43 @@ static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 		oci_error(r, "linux.cgroupsPath \"%s\": contained-oci takes a path without \"..\" "
 			  "(and no systemd slice:prefix:name form)", c->cgroups_path);
 	read_resources(r, lx, c);
+	read_seccomp(r, lx, &c->seccomp);
+	read_sysctls(r, lx, c);
 	read_path_list(r, lx, "maskedPaths", c->masked, &c->nmasked);
 	read_path_list(r, lx, "readonlyPaths", c->readonly, &c->nreadonly);
+}
+
+/* hooks.KIND[i]: path, args, env, timeout.  Also read back from the
+ * state directory by start and delete (the file named in R). */
+static void read_hooks(struct reader *r, json_object *hooks, struct oci_hooks *out)
+{
+	static const char *const known[] = { "path", "args", "env", "timeout", NULL };
+	char where[64];
+	memset(out, 0, sizeof *out);
+	if (!hooks)
+		return;
+	check_fields(r, hooks, "hooks", hook_names, NULL);
+	for (int kind = 0; kind < NHOOK_KINDS && !r->err[0]; kind++) {
+		json_object *a = member(r, hooks, "hooks", hook_names[kind], json_type_array);
+		for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
+			struct oci_hook *h = &out->list[kind][i];
+			json_object *o = json_object_array_get_idx(a, i);
+			snprintf(where, sizeof where, "hooks.%s[%zu]", hook_names[kind], i);
+			if (i == OCI_MAX_HOOKS)
+				return oci_error(r, "hooks.%s: more than %d hooks", hook_names[kind], OCI_MAX_HOOKS);
+			if (!json_object_is_type(o, json_type_object))
+				return oci_error(r, "%s must be an object", where);
+			check_fields(r, o, where, known, NULL);
+			h->path = string_member(r, o, where, "path");
+			h->args = string_array(r, o, where, "args");
+			h->env = string_array(r, o, where, "env");
+			h->timeout = int_member(r, o, where, "timeout", 1, 24 * 3600, 0);
+			if (!r->err[0] && (!h->path || h->path[0] != '/'))
+				return oci_error(r, "%s.path must be an absolute path (it is \"%s\")",
+						 where, value_shown(h->path));
+			out->n[kind]++;
+		}
+	}
 }
 
 /* Read config.json's TEXT into C.  Returns 0, or -1 with the first error,
@@ -589,7 +956,7 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 	static const char *const known[] = {
 		"ociVersion", "process", "root", "hostname", "domainname", "mounts", "hooks",
 		"annotations", "linux", NULL };
-	static const char *const unsupported[] = { "hooks", "domainname", NULL };
+	static const char *const unsupported[] = { NULL };
 	static const char *const root_known[] = { "path", "readonly", NULL };
 	struct reader r = { .file = "config.json" };
 	enum json_tokener_error jerr;
@@ -604,7 +971,7 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 		check_fields(&r, c->json, "", known, unsupported);
 	const char *version = string_member(&r, c->json, "", "ociVersion");
 	if (!r.err[0] && (!version || strncmp(version, "1.", 2)))
-		oci_error(&r, "ociVersion \"%s\": contained-oci reads version 1 configurations", shown(version));
+		oci_error(&r, "ociVersion \"%s\": contained-oci reads version 1 configurations", value_shown(version));
 	if (!r.err[0])
 		read_process(&r, member(&r, c->json, "", "process", json_type_object), &c->process);
 	json_object *root = member(&r, c->json, "", "root", json_type_object);
@@ -628,8 +995,23 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 	}
 	if (!r.err[0])
 		read_linux(&r, member(&r, c->json, "", "linux", json_type_object), c);
+	c->hooks_json = member(&r, c->json, "", "hooks", json_type_object);
+	if (!r.err[0])
+		read_hooks(&r, c->hooks_json, &c->hooks);
+	c->annotations = member(&r, c->json, "", "annotations", json_type_object);
+	if (c->annotations) {
+		json_object_object_foreach(c->annotations, key, value) {
+			if (!json_object_is_type(value, json_type_string))
+				oci_error(&r, "annotations.%s must be a string", key);
+		}
+	}
 	if (!r.err[0] && c->hostname && c->hostname[0] && !(c->namespaces & CLONE_NEWUTS))
 		oci_error(&r, "hostname is set but linux.namespaces has no \"uts\": it would rename the host");
+	c->domainname = string_member(&r, c->json, "", "domainname");
+	if (!r.err[0] && c->domainname && c->domainname[0] && !(c->namespaces & CLONE_NEWUTS))
+		oci_error(&r, "domainname is set but linux.namespaces has no \"uts\": it would rename the host");
+	if (!r.err[0] && c->domainname && strlen(c->domainname) > 64)
+		oci_error(&r, "domainname \"%s\" is longer than 64 bytes", value_shown(c->domainname));
 	if (r.err[0]) {
 		snprintf(err, errlen, "%s", r.err);
 		return -1;
@@ -664,7 +1046,8 @@ static void log_line(const char *level, const char *msg)
 		json_object_object_add(o, "level", json_object_new_string(level));
 		json_object_object_add(o, "msg", json_object_new_string(msg));
 		json_object_object_add(o, "time", json_object_new_string(stamp));
-		fprintf(oci_log, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		fprintf(oci_log, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								     JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else if (oci_log) {
 		fprintf(oci_log, "time=\"%s\" level=%s msg=\"%s\"\n", stamp, level, msg);
@@ -675,6 +1058,10 @@ static void log_line(const char *level, const char *msg)
 		fprintf(stderr, "contained-oci: %s\n", msg);
 }
 
+/* While create is making a container: what a failure must undo. */
+static struct oci_state *being_created;
+static void undo_create(void);                         /* II.7 */
+
 static void oci_fail(const char *fmt, ...) PRINTF(1, 2) __attribute__((noreturn));
 static void oci_fail(const char *fmt, ...)
 {
@@ -684,6 +1071,8 @@ static void oci_fail(const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	log_line("error", msg);
+	if (being_created)
+		undo_create();
 	exit(1);
 }
 
@@ -692,7 +1081,9 @@ static void print_features(void)
 	json_object *f = json_object_new_object(), *a;
 	json_object_object_add(f, "ociVersionMin", json_object_new_string("1.0.0"));
 	json_object_object_add(f, "ociVersionMax", json_object_new_string(OCI_VERSION));
-	json_object_object_add(f, "hooks", json_object_new_array());
+	json_object_object_add(f, "hooks", a = json_object_new_array());
+	for (int i = 0; i < NHOOK_KINDS; i++)
+		json_object_array_add(a, json_object_new_string(hook_names[i]));
 	json_object_object_add(f, "mountOptions", a = json_object_new_array());
 	for (size_t i = 0; i < LEN(mount_options); i++)
 		json_object_array_add(a, json_object_new_string(mount_options[i].name));
@@ -717,7 +1108,13 @@ static void print_features(void)
 	json_object_object_add(cg, "systemd", json_object_new_boolean(0));
 	json_object_object_add(lx, "cgroup", cg);
 	json_object *sc = json_object_new_object();
-	json_object_object_add(sc, "enabled", json_object_new_boolean(0));
+	json_object_object_add(sc, "enabled", json_object_new_boolean(1));
+	json_object_object_add(sc, "actions", a = json_object_new_array());
+	for (size_t i = 0; i < LEN(seccomp_actions); i++)
+		json_object_array_add(a, json_object_new_string(seccomp_actions[i].name));
+	json_object_object_add(sc, "operators", a = json_object_new_array());
+	for (size_t i = 0; i < LEN(seccomp_ops); i++)
+		json_object_array_add(a, json_object_new_string(seccomp_ops[i].name));
 	json_object_object_add(lx, "seccomp", sc);
 	puts(json_object_to_json_string_ext(f, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(f);
@@ -743,6 +1140,10 @@ struct oci_state {
 	char created[64];
 	char cgroup_dirs[MAX_CGROUP_DIRS][PATH_MAX];
 	int ncgroup_dirs;
+	int cgroup_made[MAX_CGROUP_DIRS];  /* how many of each path's last directories create made */
+	const char *id;
+	json_object *hooks_json, *annotations;   /* as config.json had them */
+	json_object *json;             /* what load_state read; owns the two above */
 };
 
 /* Field 22 of /proc/PID/stat, after the ")" that ends the command name
@@ -784,6 +1185,12 @@ static bool load_state(const char *id, struct oci_state *s)
 	json_object *j = json_tokener_parse(text), *v;
 	if (!j)
 		oci_fail("%s is not valid JSON: remove the directory %s", path, s->dir);
+	s->id = id;
+	s->json = j;
+	if (json_object_object_get_ex(j, "hooks", &v))
+		s->hooks_json = v;
+	if (json_object_object_get_ex(j, "annotations", &v))
+		s->annotations = v;
 	if (json_object_object_get_ex(j, "pid", &v))
 		s->pid = json_object_get_int(v);
 	if (json_object_object_get_ex(j, "start_time", &v))
@@ -796,7 +1203,9 @@ static bool load_state(const char *id, struct oci_state *s)
 		for (size_t i = 0; i < json_object_array_length(v) && i < MAX_CGROUP_DIRS; i++)
 			snprintf(s->cgroup_dirs[s->ncgroup_dirs++], PATH_MAX, "%s",
 				 json_object_get_string(json_object_array_get_idx(v, i)));
-	json_object_put(j);
+	if (json_object_object_get_ex(j, "cgroup_made", &v))
+		for (size_t i = 0; i < json_object_array_length(v) && i < MAX_CGROUP_DIRS; i++)
+			s->cgroup_made[i] = json_object_get_int(json_object_array_get_idx(v, i));
 	return true;
 }
 
@@ -812,6 +1221,14 @@ static void save_state(const struct oci_state *s)
 	for (int i = 0; i < s->ncgroup_dirs; i++)
 		json_object_array_add(dirs, json_object_new_string(s->cgroup_dirs[i]));
 	json_object_object_add(j, "cgroup_dirs", dirs);
+	json_object *made = json_object_new_array();
+	for (int i = 0; i < s->ncgroup_dirs; i++)
+		json_object_array_add(made, json_object_new_int(s->cgroup_made[i]));
+	json_object_object_add(j, "cgroup_made", made);
+	if (s->hooks_json)
+		json_object_object_add(j, "hooks", json_object_get(s->hooks_json));
+	if (s->annotations)
+		json_object_object_add(j, "annotations", json_object_get(s->annotations));
 	snprintf(path, sizeof path, "%s/state.json", s->dir);
 	snprintf(tmp, sizeof tmp, "%s/state.json.new", s->dir);
 	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
@@ -835,7 +1252,180 @@ static enum oci_status status_of(const struct oci_state *s)
 }
 
 /* ------------------------------------------------------------------------ *
- * II.4 The cgroup, where the engine says (cgroup v1)
+ * II.4 Hooks
+ *
+ * The engine's own programs, run at fixed moments (runtime-spec
+ * runtime.md, "Lifecycle"): prestart and createRuntime by create, in the
+ * runtime's namespaces, once the container's namespaces exist and before
+ * its pivot_root (Docker's libnetwork-setkey looks up the container's
+ * network namespace through its pid); createContainer inside the
+ * container's namespaces at the same point; startContainer inside the
+ * container after start, just before its exec; poststart by start;
+ * poststop by delete.  Each gets the container's state JSON on stdin.
+ * Any of the first four failing fails the container, with the hook's
+ * name, status and output in the error; poststart and poststop failing
+ * is only a warning, as the spec says.
+ * ------------------------------------------------------------------------ */
+
+/* The OCI state (runtime.md, "State") with STATUS as given. */
+static json_object *state_object(const char *id, const char *status, pid_t pid, const char *bundle,
+				 json_object *annotations)
+{
+	json_object *j = json_object_new_object();
+	json_object_object_add(j, "ociVersion", json_object_new_string(OCI_VERSION));
+	json_object_object_add(j, "id", json_object_new_string(id));
+	json_object_object_add(j, "status", json_object_new_string(status));
+	json_object_object_add(j, "pid", json_object_new_int(pid));
+	json_object_object_add(j, "bundle", json_object_new_string(bundle));
+	if (annotations)
+		json_object_object_add(j, "annotations", json_object_get(annotations));
+	return j;
+}
+
+/* Run hook H (named WHERE, "hooks.prestart[0]") with STATE on its stdin:
+ * a memfd holding the text, so a hook that never reads it cannot block
+ * us.  Its stdout and stderr are collected (the first 512 bytes) for the
+ * error.  It is waited for through a pidfd (pidfd_open(2)), up to its
+ * timeout, then killed.  Returns 0, or -1 with the reason in ERR. */
+static int run_hook(const struct oci_hook *h, const char *where, const char *state,
+		    char *err, size_t errlen)
+{
+	int in = memfd_create("oci-state", MFD_CLOEXEC), out[2];
+	size_t len = strlen(state);
+	if (in < 0 || write(in, state, len) != (ssize_t)len || lseek(in, 0, SEEK_SET) < 0 ||
+	    pipe2(out, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "%s: preparing its stdin: %s", where, strerror(errno));
+		return -1;
+	}
+	const char *no_args[] = { h->path, NULL }, *no_env[] = { NULL };
+	pid_t pid = fork();
+	if (pid == 0) {
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		dup2(in, STDIN_FILENO);
+		dup2(out[1], STDOUT_FILENO);
+		dup2(out[1], STDERR_FILENO);
+		execve(h->path, (char **)(h->args && h->args[0] ? h->args : no_args),
+		       (char **)(h->env ? h->env : no_env));
+		dprintf(STDERR_FILENO, "exec: %s", strerror(errno));
+		_exit(EXIT_CANNOT_EXEC);
+	}
+	close(in);
+	close(out[1]);
+	if (pid < 0) {
+		close(out[0]);
+		snprintf(err, errlen, "%s: fork: %s", where, strerror(errno));
+		return -1;
+	}
+	int pidfd = syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd < 0) {               /* Linux before 5.3 */
+		snprintf(err, errlen, "%s: pidfd_open: %s", where, strerror(errno));
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(out[0]);
+		return -1;
+	}
+	char output[512] = "";
+	size_t got = 0;
+	bool timed_out = false;
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		struct pollfd p[2] = { { pidfd, POLLIN, 0 }, { out[0], POLLIN, 0 } };
+		int wait_ms = -1;
+		if (h->timeout) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			long long ms = h->timeout * 1000LL - ((now.tv_sec - start.tv_sec) * 1000LL +
+							      (now.tv_nsec - start.tv_nsec) / 1000000);
+			if (ms <= 0) {
+				timed_out = true;
+				kill(pid, SIGKILL);
+				break;
+			}
+			wait_ms = ms;
+		}
+		if (poll(p, p[1].fd >= 0 ? 2 : 1, wait_ms) < 0 && errno != EINTR)
+			break;
+		if (p[0].revents)      /* it ended; output still in the pipe is read below */
+			break;
+		if (p[1].revents) {
+			char buf[512];
+			ssize_t n = read(out[0], buf, sizeof buf);
+			if (n <= 0) {
+				close(out[0]);
+				out[0] = -1;
+			} else if (got < sizeof output - 1) {
+				size_t take = (size_t)n < sizeof output - 1 - got ? (size_t)n : sizeof output - 1 - got;
+				memcpy(output + got, buf, take);
+				got += take;
+			}
+		}
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (out[0] >= 0) {
+		fcntl(out[0], F_SETFL, O_NONBLOCK);
+		ssize_t n = read(out[0], output + got, sizeof output - 1 - got);
+		got += n > 0 ? n : 0;
+		close(out[0]);
+	}
+	close(pidfd);
+	output[got] = '\0';
+	while (got && isspace((unsigned char)output[got - 1]))
+		output[--got] = '\0';
+	for (char *c = output; *c; c++)
+		if (*c == '\n')
+			*c = ' ';
+	if (timed_out)
+		snprintf(err, errlen, "%s (%s) did not finish within its timeout of %d s and was killed%s%s",
+			 where, h->path, h->timeout, got ? ": " : "", output);
+	else if (WIFSIGNALED(status))
+		snprintf(err, errlen, "%s (%s) was killed by signal %d%s%s", where, h->path,
+			 WTERMSIG(status), got ? ": " : "", output);
+	else if (WEXITSTATUS(status))
+		snprintf(err, errlen, "%s (%s) failed with status %d%s%s", where, h->path,
+			 WEXITSTATUS(status), got ? ": " : "", output);
+	else
+		return 0;
+	return -1;
+}
+
+/* Every hook of KIND, in order; stops at the first that fails. */
+static int run_hooks(const struct oci_hooks *hooks, enum hook_kind kind, json_object *state,
+		     char *err, size_t errlen)
+{
+	const char *text = json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
+	for (int i = 0; i < hooks->n[kind]; i++) {
+		char where[64];
+		snprintf(where, sizeof where, "hooks.%s[%d]", hook_names[kind], i);
+		if (run_hook(&hooks->list[kind][i], where, text, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* poststart and poststop, from the hooks kept in the state: a failure is
+ * logged as a warning and the command goes on. */
+static void run_state_hooks(const struct oci_state *s, enum hook_kind kind, const char *status)
+{
+	static struct oci_hooks hooks;
+	struct reader r = { .file = "state.json" };
+	char err[1024];
+	read_hooks(&r, s->hooks_json, &hooks);
+	if (r.err[0])
+		return log_line("warning", r.err);
+	json_object *state = state_object(s->id, status, kind == POSTSTOP ? 0 : s->pid, s->bundle,
+					  s->annotations);
+	if (run_hooks(&hooks, kind, state, err, sizeof err) < 0)
+		log_line("warning", err);
+	json_object_put(state);
+}
+
+/* ------------------------------------------------------------------------ *
+ * II.5 The cgroup, where the engine says (cgroup v1)
  *
  * One directory per controller at /sys/fs/cgroup/CONTROLLER/cgroupsPath,
  * made by create before the container runs, removed by delete.  The device
@@ -846,6 +1436,16 @@ static enum oci_status status_of(const struct oci_state *s)
  * ------------------------------------------------------------------------ */
 
 static const char *const oci_controllers[] = { "memory", "cpu", "pids", "devices" };
+
+/* Opened after the config's rules, as runc does: the nodes the runtime
+ * itself puts in /dev (Part I's mount_dev: null, zero, full, random,
+ * urandom, tty) and the terminal it makes (ptmx, and the pts of the
+ * container's own devpts), which an engine leaves to the runtime: Docker's
+ * rules do not name them.  No mknod here: creating nodes stays refused
+ * unless the config allows it. */
+static const char *const runtime_devices[] = {
+	"c 1:3 rw", "c 1:5 rw", "c 1:7 rw", "c 1:8 rw", "c 1:9 rw", "c 5:0 rw", "c 5:2 rw", "c 136:* rw",
+};
 
 static void device_rule_text(const struct oci_device_rule *d, char *buf, size_t size)
 {
@@ -868,20 +1468,25 @@ static void write_knob(const char *dir, const char *file, const char *value)
 		oci_fail("writing \"%s\" to %s: %s", value, path, strerror(errno));
 }
 
-static void mkdir_p(const char *path, mode_t mode)
+/* mkdir -p; returns how many directories it made (the deepest ones). */
+static int mkdir_p(const char *path, mode_t mode)
 {
 	char buf[PATH_MAX];
+	int made = 0;
 	snprintf(buf, sizeof buf, "%s", path);
 	for (char *p = buf + 1;; p++) {
 		if (*p != '/' && *p)
 			continue;
 		char c = *p;
 		*p = '\0';
-		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+		if (mkdir(buf, mode) == 0)
+			made++;
+		else if (errno != EEXIST)
 			oci_fail("mkdir %s: %s", buf, strerror(errno));
 		if (!(*p = c))
 			break;
 	}
+	return made;
 }
 
 static void make_oci_cgroup(const struct oci_config *c, const char *id, struct oci_state *s)
@@ -898,11 +1503,20 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 	for (size_t i = 0; i < LEN(oci_controllers); i++) {
 		char *dir = s->cgroup_dirs[s->ncgroup_dirs];
 		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
-		mkdir_p(dir, 0755);
+		s->cgroup_made[s->ncgroup_dirs] = mkdir_p(dir, 0755);
 		s->ncgroup_dirs++;
 		if (!strcmp(oci_controllers[i], "memory") && c->memory_limit > 0) {
 			snprintf(value, sizeof value, "%lld", c->memory_limit);
 			write_knob(dir, "memory.limit_in_bytes", value);
+		}
+		if (!strcmp(oci_controllers[i], "memory") && c->memory_swap != 0) {
+			char memsw[PATH_MAX + 32];
+			snprintf(memsw, sizeof memsw, "%s/memory.memsw.limit_in_bytes", dir);
+			if (access(memsw, F_OK) < 0)
+				oci_fail("linux.resources.memory.swap: this host does not account swap "
+					 "(no %s; boot with swapaccount=1), so the limit cannot be applied", memsw);
+			snprintf(value, sizeof value, "%lld", c->memory_swap);
+			write_knob(dir, "memory.memsw.limit_in_bytes", value);
 		}
 		if (!strcmp(oci_controllers[i], "cpu")) {
 			if (c->cpu_shares > 0)
@@ -926,6 +1540,8 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 				device_rule_text(&c->devices[k], rule, sizeof rule);
 				write_knob(dir, c->devices[k].allow ? "devices.allow" : "devices.deny", rule);
 			}
+			for (size_t k = 0; k < LEN(runtime_devices); k++)
+				write_knob(dir, "devices.allow", runtime_devices[k]);
 		}
 	}
 }
@@ -933,12 +1549,25 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 static void remove_oci_cgroup(const struct oci_state *s)
 {
 	cgroup.version = 1;
-	for (int i = 0; i < s->ncgroup_dirs; i++)
+	for (int i = 0; i < s->ncgroup_dirs; i++) {
+		char dir[PATH_MAX];
 		remove_cgroup_dir(s->cgroup_dirs[i]);
+		/* and the parents create made (/docker of /docker/ID), while
+		 * empty: one another container still uses stays */
+		snprintf(dir, sizeof dir, "%s", s->cgroup_dirs[i]);
+		for (int k = 1; k < s->cgroup_made[i]; k++) {
+			char *slash = strrchr(dir, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+			if (rmdir(dir) < 0)
+				break;
+		}
+	}
 }
 
 /* ------------------------------------------------------------------------ *
- * II.5 The container: set up, wait for start, exec
+ * II.6 The container: set up, wait for start, exec
  *
  * The child of create's clone, in the namespaces the config lists.  Its
  * stderr is a pipe to create until it is ready, so a die() from a Part I
@@ -952,12 +1581,36 @@ struct oci_child {
 	char rootfs[2 * PATH_MAX];     /* absolute */
 	char fifo[PATH_MAX + 16];
 	int sync, err_pipe, saved_stderr;
+	const char *id, *bundle;
+	pid_t host_pid;                /* our pid as the engine sees it, for the hooks */
+	scmp_filter_ctx filter;        /* linux.seccomp, compiled by create; or NULL */
+	const struct oci_state *state; /* its cgroup directories */
+	int console;                   /* --console-socket, connected; or -1 */
+	int terminal;                  /* the pty's slave, once made; or -1 */
 };
 
 /* A config mount, onto its destination inside the rootfs ROOT. */
-static void oci_mount(int root, const struct oci_mount *m)
+static void oci_mount(int root, const struct oci_mount *m, const struct oci_state *s)
 {
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC);
+	if (!strcmp(m->type, "cgroup")) {
+		/* The container's own cgroup, as Part I's mount_cgroup() shows
+		 * it (cgroup v1): a small tmpfs with one read-only bind per
+		 * controller, so it sees its limits where it would look on a
+		 * host, and nothing of its neighbours'. */
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		mount_in_rootfs("tmpfs", root, m->destination, "tmpfs", (flags & ~MS_RDONLY) | MS_NOSUID |
+				MS_NODEV | MS_NOEXEC, "mode=0755,size=64k");
+		for (int i = 0; i < s->ncgroup_dirs; i++) {
+			char sub[PATH_MAX];
+			snprintf(sub, sizeof sub, "%s/%s", m->destination, oci_controllers[i]);
+			make_dir_in_rootfs(root, sub, 0755);
+			bind_readonly_in_rootfs(s->cgroup_dirs[i], root, sub);
+		}
+		mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | flags | MS_NOSUID | MS_NODEV |
+				MS_NOEXEC, "mode=0755,size=64k");
+		return;
+	}
 	if (m->bind) {
 		struct stat st;
 		if (stat(m->source, &st) < 0)
@@ -1000,6 +1653,59 @@ static void mask_and_protect(const struct oci_config *c)
 	close(root);
 }
 
+/* linux.seccomp (read in II.1) compiled into a libseccomp filter: the
+ * default action, the architectures it also covers (a 32-bit x86 call
+ * from a 64-bit container is a different table, and must not slip past),
+ * then one rule per system call name.  libseccomp's own habit of setting
+ * no_new_privs on load is turned off: that is process.noNewPrivileges's
+ * to say.  Returns the filter, or NULL with the reason in ERR. */
+static scmp_filter_ctx compile_seccomp(const struct oci_seccomp *sc, char *err, size_t errlen)
+{
+	scmp_filter_ctx ctx = seccomp_init(sc->default_action);
+	int rc = 0;
+	if (!ctx) {
+		snprintf(err, errlen, "linux.seccomp: seccomp_init failed");
+		return NULL;
+	}
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0)) < 0)
+		goto fail;
+	for (int i = 0; i < sc->nflags; i++)
+		if ((rc = seccomp_attr_set(ctx, sc->flags[i], 1)) < 0) {
+			snprintf(err, errlen, "linux.seccomp.flags[%d]: this kernel or libseccomp cannot "
+				 "set it: %s", i, strerror(-rc));
+			seccomp_release(ctx);
+			return NULL;
+		}
+	for (int i = 0; i < sc->narchs; i++)
+		if ((rc = seccomp_arch_add(ctx, sc->archs[i])) < 0 && rc != -EEXIST) {
+			snprintf(err, errlen, "linux.seccomp.architectures[%d]: %s", i, strerror(-rc));
+			seccomp_release(ctx);
+			return NULL;
+		}
+	for (int i = 0; i < sc->nrules; i++) {
+		const struct oci_seccomp_rule *r = &sc->rules[i];
+		bool twice = false;       /* two conditions on one argument */
+		for (unsigned a = 0; a < r->nargs; a++)
+			for (unsigned b = a + 1; b < r->nargs; b++)
+				twice |= r->args[a].arg == r->args[b].arg;
+		if (!twice)
+			rc = seccomp_rule_add_array(ctx, r->action, r->nr, r->nargs, r->args);
+		for (unsigned a = 0; twice && a < r->nargs && rc >= 0; a++)
+			rc = seccomp_rule_add_array(ctx, r->action, r->nr, 1, &r->args[a]);
+		if (rc < 0) {
+			snprintf(err, errlen, "linux.seccomp: the rule for %s: libseccomp refused it: %s",
+				 r->name, strerror(-rc));
+			seccomp_release(ctx);
+			return NULL;
+		}
+	}
+	return ctx;
+fail:
+	snprintf(err, errlen, "linux.seccomp: %s", strerror(-rc));
+	seccomp_release(ctx);
+	return NULL;
+}
+
 /* After start: who the process is, and what it may do.  The bounding set
  * is cut while still root (PR_CAPBSET_DROP needs CAP_SETPCAP); KEEPCAPS
  * carries the permitted set across setuid(2); then the config's sets
@@ -1036,13 +1742,101 @@ static void become_process_user(const struct oci_process *p)
 		die_errno("PR_SET_NO_NEW_PRIVS");
 }
 
+/* process.terminal: a pty made inside the container (its /dev/ptmx, so
+ * the other end lives in the container's own devpts), whose master goes to
+ * the engine over the --console-socket: ONE message, the data "/dev/ptmx"
+ * and exactly one descriptor in SCM_RIGHTS (unix(7)), as the shim
+ * expects.  Returns the slave, to become the process's stdio. */
+static int make_terminal(int console, const struct oci_process *p)
+{
+	char name[64], data[] = "/dev/ptmx";
+	int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		die_errno("process.terminal: opening /dev/ptmx in the container (it needs a devpts "
+			  "mount at /dev/pts in mounts)");
+	if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof name) != 0)
+		die_errno("process.terminal: unlocking the pty");
+	int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0 || fchown(slave, p->uid, -1) < 0)
+		die_errno("process.terminal: opening %s", name);
+	struct winsize ws = { .ws_row = p->rows, .ws_col = p->cols };
+	if (p->rows && p->cols && ioctl(master, TIOCSWINSZ, &ws) < 0)
+		die_errno("process.consoleSize");
+
+	struct iovec iov = { data, strlen(data) };
+	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = sizeof control.buf,
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &master, sizeof(int));
+	if (sendmsg(console, &msg, 0) != (ssize_t)strlen(data))
+		die_errno("--console-socket: sending the pty's master");
+	close(master);
+	close(console);
+	return slave;
+}
+
+/* The slave as stdin, stdout, stderr and controlling terminal, in a
+ * session of its own (credentials(7), "controlling terminal"). */
+static void use_terminal(int slave)
+{
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0)
+		die_errno("process.terminal: making the pty the controlling terminal");
+	for (int fd = 0; fd < 3; fd++)
+		if (dup2(slave, fd) < 0)
+			die_errno("process.terminal: dup2");
+	close(slave);
+}
+
+/* --console-socket PATH, connected by the runtime before the container
+ * leaves the host's mount namespace. */
+static int connect_console(const char *path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	if (strlen(path) >= sizeof addr.sun_path)
+		oci_fail("--console-socket %s: the path is longer than a unix socket's %zu bytes",
+			 path, sizeof addr.sun_path - 1);
+	strcpy(addr.sun_path, path);
+	int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (sock < 0 || connect(sock, (struct sockaddr *)&addr, sizeof addr) < 0)
+		oci_fail("--console-socket %s: %s", path, strerror(errno));
+	return sock;
+}
+
+/* The seccomp filter goes on as late as it can, so that it need not allow
+ * what setting up takes: after the switch of user when no_new_privs is
+ * set; before it otherwise, since loading a filter without no_new_privs
+ * needs CAP_SYS_ADMIN, which the switch may drop (seccomp(2)).  Called
+ * on both sides of become_process_user (AFTER: false, then true); the
+ * one that fits loads it. */
+static void load_filter(scmp_filter_ctx filter, const struct oci_process *p, bool after)
+{
+	if (!filter || after != p->no_new_privileges)
+		return;
+	int rc = seccomp_load(filter);
+	if (rc < 0)
+		die("linux.seccomp: loading the filter: %s", strerror(-rc));
+}
+
 static void wait_for_start(const struct oci_child *k, int fifo)
 {
 	char path[64], ready = 'R';
-	dup2(k->saved_stderr, STDERR_FILENO);
+	/* create's own stdout and stderr must not stay open here: with a
+	 * terminal, the engine reads them to their end before it goes on */
+	if (k->terminal >= 0)
+		use_terminal(k->terminal);
+	else
+		dup2(k->saved_stderr, STDERR_FILENO);
+	close(k->saved_stderr);
 	if (write(k->sync, &ready, 1) != 1)
 		give_up_quietly();
 	close(k->sync);
+	close(k->err_pipe);
 	snprintf(path, sizeof path, "/proc/self/fd/%d", fifo);
 	int fd = open(path, O_WRONLY | O_CLOEXEC);   /* blocks until start reads */
 	if (fd < 0 || write(fd, "0", 1) != 1)
@@ -1051,16 +1845,31 @@ static void wait_for_start(const struct oci_child *k, int fifo)
 	close(fifo);
 }
 
-static void oci_container(const struct oci_child *k) __attribute__((noreturn));
-static void oci_container(const struct oci_child *k)
+/* The hooks of KIND that run inside the container; a failure ends it. */
+static void container_hooks(const struct oci_child *k, enum hook_kind kind, const char *status)
+{
+	char err[1024];
+	json_object *state = state_object(k->id, status, k->host_pid, k->bundle, k->c->annotations);
+	if (run_hooks(&k->c->hooks, kind, state, err, sizeof err) < 0)
+		die("%s", err);
+	json_object_put(state);
+}
+
+static void oci_container(struct oci_child *k) __attribute__((noreturn));
+static void oci_container(struct oci_child *k)
 {
 	const struct oci_config *c = k->c;
 	char go;
 	in_container = true;
 	quiet = true;
 	dup2(k->err_pipe, STDERR_FILENO);
-	if (read(k->sync, &go, 1) != 1)    /* create has put us in the cgroup */
+	/* create has put us in the cgroup, and says who we are outside */
+	if (read(k->sync, &go, 1) != 1 || read(k->sync, &k->host_pid, sizeof k->host_pid) != sizeof k->host_pid)
 		give_up_quietly();
+	/* Now that we are in the container's cgroup, it becomes the root
+	 * of the cgroup namespace (cgroup_namespaces(7)). */
+	if ((c->namespaces & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		die_errno("linux.namespaces: a cgroup namespace");
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die_errno("making the mounts private");
@@ -1071,15 +1880,34 @@ static void oci_container(const struct oci_child *k)
 	if (root < 0 || fifo < 0)
 		die_errno("opening %s", root < 0 ? k->rootfs : k->fifo);
 	for (int i = 0; i < c->nmounts; i++)
-		oci_mount(root, &c->mounts[i]);
+		oci_mount(root, &c->mounts[i], k->state);
+	/* create runs prestart and createRuntime now, outside; then ours */
+	char hooks = 'H';
+	if (write(k->sync, &hooks, 1) != 1 || read(k->sync, &hooks, 1) != 1 || hooks != 'h')
+		give_up_quietly();
+	container_hooks(k, CREATE_CONTAINER, "creating");
 	if (c->root_readonly)
 		mount_in_rootfs(NULL, root, "/", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL);
 	if (fchdir(root) < 0)
 		die_errno("entering the rootfs");
 	pivot_into_rootfs();
+	for (int i = 0; i < c->nsysctls; i++) {
+		char path[128 + 16];
+		snprintf(path, sizeof path, "/proc/sys/%s", c->sysctl[i].key);
+		for (char *d = path + 10; *d; d++)
+			if (*d == '.')
+				*d = '/';
+		if (write_file(path, "%s", c->sysctl[i].value) < 0)
+			die_errno("linux.sysctl.%s: writing \"%s\" to %s (is /proc mounted?)",
+				  c->sysctl[i].key, c->sysctl[i].value, path);
+	}
 	mask_and_protect(c);
+	if (c->process.terminal)
+		k->terminal = make_terminal(k->console, &c->process);
 	if (c->hostname && c->hostname[0] && sethostname(c->hostname, strlen(c->hostname)) < 0)
 		die_errno("sethostname");
+	if (c->domainname && c->domainname[0] && setdomainname(c->domainname, strlen(c->domainname)) < 0)
+		die_errno("setdomainname");
 	if (chdir(c->process.cwd) < 0)
 		die_errno("process.cwd %s", c->process.cwd);
 	for (int i = 0; i < c->process.nrlimits; i++)
@@ -1090,7 +1918,10 @@ static void oci_container(const struct oci_child *k)
 		die_errno("process.oomScoreAdj");
 
 	wait_for_start(k, fifo);
+	container_hooks(k, START_CONTAINER, "created");
+	load_filter(k->filter, &c->process, false);
 	become_process_user(&c->process);
+	load_filter(k->filter, &c->process, true);
 	clearenv();
 	for (const char **e = c->process.env; e && *e; e++)
 		putenv((char *)*e);
@@ -1105,24 +1936,29 @@ static void oci_container(const struct oci_child *k)
 }
 
 /* ------------------------------------------------------------------------ *
- * II.6 The subcommands
+ * II.7 The subcommands
  * ------------------------------------------------------------------------ */
 
-static void read_config(const char *bundle, struct oci_config *c)
+/* DIR/config.json into C; returns its text.  create reads the bundle's and
+ * keeps a copy in the state directory, which exec reads back: what the
+ * container was made with, whatever the bundle holds by then. */
+static const char *read_config(const char *dir, struct oci_config *c)
 {
 	char path[PATH_MAX + 16], err[1024];
 	static char text[1 << 20];
-	snprintf(path, sizeof path, "%s/config.json", bundle);
+	snprintf(path, sizeof path, "%s/config.json", dir);
 	if (read_file(path, text, sizeof text) < 0)
 		oci_fail("reading %s: %s", path, strerror(errno));
 	if (parse_oci_config(text, c, err, sizeof err) < 0)
 		oci_fail("%s", err);
+	return text;
 }
 
 /* Undo a failed create: the container, its cgroup, its state directory. */
 static void abandon(struct oci_state *s, pid_t pid)
 {
 	char path[PATH_MAX + 16];
+	being_created = NULL;
 	if (pid > 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
@@ -1132,7 +1968,28 @@ static void abandon(struct oci_state *s, pid_t pid)
 	unlink(path);
 	snprintf(path, sizeof path, "%s/state.json", s->dir);
 	unlink(path);
+	snprintf(path, sizeof path, "%s/config.json", s->dir);
+	unlink(path);
 	rmdir(s->dir);
+}
+
+static void undo_create(void)
+{
+	abandon(being_created, being_created->pid);
+}
+
+/* The container died while being set up: its last words, from its
+ * stderr (a Part I stage's die() says "contained: ..."), are the error. */
+static void child_failed(struct oci_state *s, pid_t pid, int err_pipe) __attribute__((noreturn));
+static void child_failed(struct oci_state *s, pid_t pid, int err_pipe)
+{
+	char msg[1024] = "";
+	abandon(s, pid);
+	ssize_t n = read(err_pipe, msg, sizeof msg - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	msg[strcspn(msg, "\n")] = '\0';
+	oci_fail("%s", msg[0] ? msg + (strncmp(msg, "contained: ", 11) ? 0 : 11)
+			      : "the container ended while it was being set up");
 }
 
 static int cmd_create(const char *id, const char *bundle, const char *pid_file, const char *console)
@@ -1142,16 +1999,23 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	struct oci_state s = { 0 };
 	char real_bundle[PATH_MAX];
 
-	if (console)
-		oci_fail("--console-socket: a terminal for the container is not supported by "
-			 "contained-oci yet");
 	if (!realpath(bundle, real_bundle))
 		oci_fail("--bundle %s: %s", bundle, strerror(errno));
-	read_config(real_bundle, &c);
-	if (c.process.terminal)
-		oci_fail("process.terminal: a terminal for the container is not supported by "
-			 "contained-oci yet");
+	const char *config_text = read_config(real_bundle, &c);
+	if (c.seccomp.present) {
+		char err[1024];
+		if (!(k.filter = compile_seccomp(&c.seccomp, err, sizeof err)))
+			oci_fail("%s", err);
+	}
+	if (c.process.terminal != !!console)
+		oci_fail(console ? "--console-socket is given but process.terminal is false: there is "
+			 "no terminal to send" : "process.terminal is true but there is no "
+			 "--console-socket to send the terminal to");
+	k.console = console ? connect_console(console) : -1;
+	k.terminal = -1;
 	k.c = &c;
+	k.id = id;
+	k.bundle = real_bundle;
 	if (c.root_path[0] == '/')
 		snprintf(k.rootfs, sizeof k.rootfs, "%s", c.root_path);
 	else
@@ -1161,13 +2025,25 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	state_dir_of(id, s.dir, sizeof s.dir);
 	if (mkdir(s.dir, 0700) < 0)
 		oci_fail(errno == EEXIST ? "container \"%s\" already exists" : "creating the state of %s: %m", id);
+	char copy[PATH_MAX + 16];
+	snprintf(copy, sizeof copy, "%s/config.json", s.dir);
+	int fd = open(copy, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	size_t len = strlen(config_text);
+	if (fd < 0 || write(fd, config_text, len) != (ssize_t)len || close(fd) < 0) {
+		abandon(&s, 0);
+		oci_fail("writing %s: %s", copy, strerror(errno));
+	}
+	being_created = &s;
 	snprintf(s.bundle, sizeof s.bundle, "%s", real_bundle);
+	s.hooks_json = c.hooks_json;
+	s.annotations = c.annotations;
 	snprintf(k.fifo, sizeof k.fifo, "%s/exec.fifo", s.dir);
 	if (mkfifo(k.fifo, 0600) < 0) {
 		abandon(&s, 0);
 		oci_fail("mkfifo %s: %s", k.fifo, strerror(errno));
 	}
 	make_oci_cgroup(&c, id, &s);
+	save_state(&s);            /* no pid yet: a delete --force after a kill here cleans up */
 
 	int sync[2], err_pipe[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
@@ -1175,7 +2051,9 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		oci_fail("socketpair: %s", strerror(errno));
 	}
 	fflush(NULL);
-	pid_t pid = syscall(SYS_clone, SIGCHLD | c.namespaces, NULL, NULL, NULL, 0);
+	k.state = &s;
+	/* The cgroup namespace comes later, from inside the cgroup (II.6). */
+	pid_t pid = syscall(SYS_clone, SIGCHLD | (c.namespaces & ~CLONE_NEWCGROUP), NULL, NULL, NULL, 0);
 	if (pid == 0) {
 		close(sync[0]);
 		close(err_pipe[0]);
@@ -1198,16 +2076,24 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 			oci_fail("moving the container into %s: %s", s.cgroup_dirs[i], strerror(errno));
 		}
 	}
+	/* 'G': go, with its pid; 'H': its mounts are made, our hooks now;
+	 * 'R': ready, blocked before exec.  Anything else: it died, and
+	 * said why on err_pipe. */
 	char byte = 'G';
-	if (write(sync[0], &byte, 1) != 1 || read(sync[0], &byte, 1) != 1 || byte != 'R') {
-		char msg[1024] = "";
-		ssize_t n = read(err_pipe[0], msg, sizeof msg - 1);
-		msg[n > 0 ? n : 0] = '\0';
-		msg[strcspn(msg, "\n")] = '\0';
+	if (write(sync[0], &byte, 1) != 1 || write(sync[0], &pid, sizeof pid) != sizeof pid ||
+	    read(sync[0], &byte, 1) != 1 || byte != 'H')
+		child_failed(&s, pid, err_pipe[0]);
+	char err[1024];
+	json_object *state = state_object(id, "creating", pid, real_bundle, c.annotations);
+	if (run_hooks(&c.hooks, PRESTART, state, err, sizeof err) < 0 ||
+	    run_hooks(&c.hooks, CREATE_RUNTIME, state, err, sizeof err) < 0) {
 		abandon(&s, pid);
-		oci_fail("%s", msg[0] ? msg + (strncmp(msg, "contained: ", 11) ? 0 : 11)
-				      : "the container ended while it was being set up");
+		oci_fail("%s", err);
 	}
+	json_object_put(state);
+	byte = 'h';
+	if (write(sync[0], &byte, 1) != 1 || read(sync[0], &byte, 1) != 1 || byte != 'R')
+		child_failed(&s, pid, err_pipe[0]);
 	s.pid = pid;
 	s.start_time = process_start_time(pid);
 	time_t now = time(NULL);
@@ -1223,6 +2109,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 			oci_fail("--pid-file %s: %s", pid_file, strerror(errno));
 		}
 	}
+	being_created = NULL;
 	return 0;
 }
 
@@ -1244,6 +2131,7 @@ static int cmd_start(const char *id)
 		ssize_t n = read(fd, &byte, 1);
 		if (n == 1) {
 			unlink(fifo);
+			run_state_hooks(&s, POSTSTART, "running");
 			return 0;
 		}
 		if (status_of(&s) == STOPPED)
@@ -1259,12 +2147,7 @@ static void print_state(const char *id)
 	if (!load_state(id, &s))
 		oci_fail("container \"%s\" does not exist", id);
 	enum oci_status st = status_of(&s);
-	json_object *j = json_object_new_object();
-	json_object_object_add(j, "ociVersion", json_object_new_string(OCI_VERSION));
-	json_object_object_add(j, "id", json_object_new_string(id));
-	json_object_object_add(j, "status", json_object_new_string(status_names[st]));
-	json_object_object_add(j, "pid", json_object_new_int(st == STOPPED ? 0 : s.pid));
-	json_object_object_add(j, "bundle", json_object_new_string(s.bundle));
+	json_object *j = state_object(id, status_names[st], st == STOPPED ? 0 : s.pid, s.bundle, s.annotations);
 	json_object_object_add(j, "created", json_object_new_string(s.created));
 	puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(j);
@@ -1328,6 +2211,7 @@ static int cmd_delete(const char *id, bool force)
 			usleep(1000);
 	}
 	abandon(&s, 0);
+	run_state_hooks(&s, POSTSTOP, "stopped");
 	return 0;
 }
 
@@ -1350,6 +2234,172 @@ static int cmd_ps(const char *id)
 	return 0;
 }
 
+/* exec: one more process in a running container (runc's exec, which the
+ * shim calls for `ctr task exec` and `docker exec`).  It joins what the
+ * container's first process was given: its cgroup, then its namespaces
+ * through /proc/PID/ns (setns(2)) in the order nsenter(1) uses (cgroup,
+ * ipc, uts, net, pid, mnt: the mount namespace last, since the others
+ * are opened by a path in the host's /proc), and the config's seccomp
+ * filter; process.json says who it runs as and with which capabilities.
+ * A setns into a pid namespace applies to children only, so a helper
+ * joins and forks the process, then tells us its pid; with --detach it
+ * leaves the process to the engine (a subreaper), else it waits and
+ * passes its status on. */
+static const char *const exec_namespaces[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt" };
+
+static int cmd_exec(const char *id, const char *process_file, bool detach, const char *pid_file,
+		    const char *console)
+{
+	static struct oci_config c;
+	static char text[1 << 20];
+	struct oci_process p = { 0 };
+	struct oci_state s;
+	struct reader r = { .file = "process.json" };
+	char path[PATH_MAX + 32], err[1024];
+
+	if (!process_file)
+		oci_fail("exec needs --process FILE (the process.json the engine wrote)");
+	if (!load_state(id, &s))
+		oci_fail("container \"%s\" does not exist", id);
+	if (status_of(&s) == STOPPED)
+		oci_fail("cannot exec in container \"%s\": it is not running", id);
+	read_config(s.dir, &c);
+	if (read_file(process_file, text, sizeof text) < 0)
+		oci_fail("--process %s: %s", process_file, strerror(errno));
+	json_object *j = json_tokener_parse(text);
+	if (!j || !json_object_is_type(j, json_type_object))
+		oci_fail("process.json: not a JSON object");
+	read_process(&r, j, &p);
+	if (r.err[0])
+		oci_fail("%s", r.err);
+	if (!p.have_capabilities) {      /* none given: the container's, as runc does */
+		p.bounding = c.process.bounding;
+		p.effective = c.process.effective;
+		p.permitted = c.process.permitted;
+		p.inheritable = c.process.inheritable;
+		p.ambient = c.process.ambient;
+	}
+	if (p.terminal != !!console)
+		oci_fail(console ? "--console-socket is given but process.terminal is false" :
+			 "process.terminal is true but there is no --console-socket");
+	scmp_filter_ctx filter = NULL;
+	if (c.seccomp.present && !(filter = compile_seccomp(&c.seccomp, err, sizeof err)))
+		oci_fail("%s", err);
+	int console_sock = console ? connect_console(console) : -1;
+
+	int ns[LEN(exec_namespaces)];
+	for (size_t i = 0; i < LEN(exec_namespaces); i++) {
+		struct stat theirs, ours;
+		snprintf(path, sizeof path, "/proc/%d/ns/%s", s.pid, exec_namespaces[i]);
+		ns[i] = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path + 6, sizeof path - 6, "self/ns/%s", exec_namespaces[i]);
+		if (ns[i] < 0 || fstat(ns[i], &theirs) < 0 || stat(path, &ours) < 0)
+			oci_fail("opening the container's %s namespace: %s", exec_namespaces[i], strerror(errno));
+		if (theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+			close(ns[i]);          /* shared with the host: nothing to join */
+			ns[i] = -1;
+		}
+	}
+	if (process_start_time(s.pid) != s.start_time)   /* the pid was reused meanwhile */
+		oci_fail("container \"%s\" stopped", id);
+
+	int err_pipe[2], pid_pipe[2];
+	if (pipe2(err_pipe, O_CLOEXEC) < 0 || pipe2(pid_pipe, O_CLOEXEC) < 0)
+		oci_fail("pipe: %s", strerror(errno));
+	fflush(NULL);
+	pid_t helper = fork();
+	if (helper < 0)
+		oci_fail("fork: %s", strerror(errno));
+	if (helper == 0) {
+		in_container = true;
+		quiet = true;
+		int saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
+		dup2(err_pipe[1], STDERR_FILENO);
+		for (int i = 0; i < s.ncgroup_dirs; i++) {
+			snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroup_dirs[i]);
+			if (write_file(path, "0") < 0)
+				die_errno("joining the container's cgroup %s", s.cgroup_dirs[i]);
+		}
+		for (size_t i = 0; i < LEN(exec_namespaces); i++)
+			if (ns[i] >= 0 && setns(ns[i], 0) < 0)
+				die_errno("joining the container's %s namespace", exec_namespaces[i]);
+		pid_t pid = fork();
+		if (pid < 0)
+			die_errno("fork");
+		if (pid == 0) {
+			if (chdir(p.cwd) < 0)
+				die_errno("process.cwd %s", p.cwd);
+			for (int i = 0; i < p.nrlimits; i++)
+				if (setrlimit(p.rlimits[i].resource, &p.rlimits[i].limit) < 0)
+					die_errno("process.rlimits[%d]", i);
+			if (p.have_oom_score_adj &&
+			    write_file("/proc/self/oom_score_adj", "%d", p.oom_score_adj) < 0)
+				die_errno("process.oomScoreAdj");
+			int slave = p.terminal ? make_terminal(console_sock, &p) : -1;
+			load_filter(filter, &p, false);
+			become_process_user(&p);
+			load_filter(filter, &p, true);
+			clearenv();
+			for (const char **e = p.env; e && *e; e++)
+				putenv((char *)*e);
+			if (slave >= 0)
+				use_terminal(slave);
+			else
+				dup2(saved_stderr, STDERR_FILENO);
+			sigset_t none;
+			sigemptyset(&none);
+			sigprocmask(SIG_SETMASK, &none, NULL);
+			/* whatever else the engine left open does not go in */
+			syscall(SYS_close_range, 3, ~0u, CLOSE_RANGE_CLOEXEC);
+			execvp(p.args[0], (char **)p.args);
+			int e = errno;
+			dprintf(err_pipe[1], "exec %s: %s\n", p.args[0], strerror(e));
+			_exit(e == ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
+		}
+		close(err_pipe[1]);
+		if (write(pid_pipe[1], &pid, sizeof pid) != sizeof pid || detach)
+			_exit(0);
+		close(STDIN_FILENO);
+		close(STDOUT_FILENO);
+		dup2(saved_stderr, STDERR_FILENO);
+		int status;
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status));
+	}
+	close(err_pipe[1]);
+	close(pid_pipe[1]);
+	if (console_sock >= 0)
+		close(console_sock);
+	pid_t pid = 0;
+	char msg[1024] = "";
+	bool got_pid = read(pid_pipe[0], &pid, sizeof pid) == sizeof pid;
+	ssize_t n = read(err_pipe[0], msg, sizeof msg - 1);   /* end of file: exec'd */
+	if (!got_pid || n > 0) {
+		msg[n > 0 ? n : 0] = '\0';
+		msg[strcspn(msg, "\n")] = '\0';
+		if (got_pid)
+			kill(pid, SIGKILL);
+		waitpid(helper, NULL, 0);
+		oci_fail("exec in container \"%s\": %s", id, msg[0] ? msg + (strncmp(msg, "contained: ", 11) ? 0 : 11)
+			 : "the process ended while it was being set up");
+	}
+	if (pid_file) {
+		char tmp[PATH_MAX + 8], num[16];
+		snprintf(tmp, sizeof tmp, "%s.tmp", pid_file);
+		int len = snprintf(num, sizeof num, "%d", pid);
+		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0 || write(fd, num, len) != len || close(fd) < 0 || rename(tmp, pid_file) < 0) {
+			kill(pid, SIGKILL);
+			oci_fail("--pid-file %s: %s", pid_file, strerror(errno));
+		}
+	}
+	int status;
+	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
+		;
+	return detach ? 0 : WEXITSTATUS(status);
+}
+
 static const char oci_usage[] =
 	"usage: contained-oci [--root DIR] [--log FILE] [--log-format json|text] COMMAND ...\n"
 	"  create --bundle DIR [--pid-file FILE] ID   set up the container, blocked before exec\n"
@@ -1357,6 +2407,8 @@ static const char oci_usage[] =
 	"  state ID                                  its OCI state, as JSON\n"
 	"  kill [--all] ID [SIGNAL]                  signal it (default TERM)\n"
 	"  delete [--force] ID                       remove a stopped container\n"
+	"  exec --process FILE [--detach] [--pid-file FILE] [--console-socket SOCKET] ID\n"
+	"                                            run process.json's process in it\n"
 	"  ps --format json ID                       its processes, as a JSON array of pids\n"
 	"  features                                  what this runtime supports, as JSON\n"
 	"  --version\n";
@@ -1454,6 +2506,19 @@ int main(int argc, char **argv)
 		if (a.npositional != 1)
 			oci_fail("create needs one container id");
 		return cmd_create(a.positional[0], a.value[0] ? a.value[0] : ".", a.value[1], a.value[2]);
+	}
+	if (!strcmp(cmd, "exec")) {
+		static const char *const names[] = { "process", "p", "detach", "d", "pid-file",
+						     "console-socket", "tty", "t", NULL };
+		static const char *const bools[] = { "detach", "d", "tty", "t", NULL };
+		parse_sub(argc, argv, names, bools, &a);
+		if (a.set[6] || a.set[7])
+			oci_fail("exec --tty: give process.terminal in the process.json instead");
+		if (a.npositional != 1)
+			oci_fail("exec needs --process FILE and one container id (the command comes "
+				 "from process.json, not the command line)");
+		return cmd_exec(a.positional[0], a.value[0] ? a.value[0] : a.value[1], a.set[2] || a.set[3],
+				a.value[4], a.value[5]);
 	}
 	if (!strcmp(cmd, "kill")) {
 		static const char *const names[] = { "all", "a", NULL };

@@ -33,6 +33,10 @@
 #                                   (debootstrap, then mkfs.ext4 -d)
 #   tmux strace                     interactive and syscall-trace tests
 #   containerd                      contained-oci is run as containerd's runtime (ctr)
+#   docker.io                       ... and as a runtime of dockerd (docker run
+#                                   --runtime=contained); the tests start their
+#                                   own containerd and dockerd, so no service of
+#                                   either package is started by the install
 # With --bench, the peers `make bench` compares against:
 #   hyperfine crun runc bubblewrap time (GNU time, for peak RSS)
 #   systemd-container               systemd-nspawn
@@ -79,11 +83,11 @@ fi
 case $family in
 fedora)
 	build_pkgs="gcc make pkgconf-pkg-config libseccomp-devel libcap-devel json-c-devel glibc-static libseccomp-static libcap-static busybox util-linux sudo"
-	test_pkgs="check-devel clang iproute iputils procps-ng nftables qemu-system-x86 kernel-core cpio debootstrap e2fsprogs tmux strace containerd"
+	test_pkgs="check-devel clang iproute iputils procps-ng nftables qemu-system-x86 kernel-core cpio debootstrap e2fsprogs tmux strace containerd moby-engine"
 	bench_pkgs="hyperfine crun runc bubblewrap time systemd-container" ;;
 arch)
 	build_pkgs="base-devel pkgconf libseccomp libcap json-c busybox util-linux sudo"
-	test_pkgs="check clang iproute2 iputils procps-ng nftables qemu-system-x86 linux cpio debootstrap e2fsprogs tmux strace containerd"
+	test_pkgs="check clang iproute2 iputils procps-ng nftables qemu-system-x86 linux cpio debootstrap e2fsprogs tmux strace containerd docker"
 	bench_pkgs="hyperfine crun runc bubblewrap time" ;;
 debian)
 	# The kernel metapackage differs: Debian names it after the
@@ -93,7 +97,7 @@ debian)
 	*) kernel=linux-image-$(dpkg --print-architecture) ;;
 	esac
 	build_pkgs="build-essential pkg-config libseccomp-dev libcap-dev libjson-c-dev busybox-static util-linux sudo"
-	test_pkgs="check clang iproute2 iputils-ping procps nftables qemu-system-x86 $kernel cpio debootstrap e2fsprogs tmux strace containerd"
+	test_pkgs="check clang iproute2 iputils-ping procps nftables qemu-system-x86 $kernel cpio debootstrap e2fsprogs tmux strace containerd docker.io"
 	bench_pkgs="hyperfine crun runc bubblewrap time systemd-container" ;;
 *)
 	echo "$prog: unsupported distribution '$os_id' (need Debian/Ubuntu, or see README for Fedora/Arch)" >&2
@@ -149,11 +153,58 @@ apt() {
 }
 
 apt update || { echo "$prog: apt-get update failed" >&2; exit 1; }
+
+# No service is started by the install.  containerd's and docker.io's
+# maintainer scripts would start the system's daemons, and a system dockerd
+# adds a docker0 bridge and iptables rules to the host; the tests need
+# neither, they start daemons of their own.  Debian's invoke-rc.d and
+# deb-systemd-invoke ask /usr/sbin/policy-rc.d first, and exit status 101
+# means "action forbidden" (README.policy-rc.d in init-system-helpers's docs).
+# A policy-rc.d already there is the administrator's and is left alone; a
+# temporary one of ours is removed on every way out.  The services stay
+# installed as the packages set them up (enabled, on a systemd host, for
+# the next boot).
+policy=/usr/sbin/policy-rc.d
+our_policy=0
+remove_policy() {
+	if [ $our_policy -eq 1 ]; then
+		$asroot rm -f "$policy"
+		our_policy=0
+	fi
+}
+trap remove_policy EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
+if [ ! -e "$policy" ] && [ ! -L "$policy" ]; then
+	printf '#!/bin/sh\n# temporary, from contained'"'"'s deps.sh: no service starts during its install\nexit 101\n' |
+		$asroot sh -c "cat > $policy.contained && chmod 755 $policy.contained && mv $policy.contained $policy" ||
+		{ echo "$prog: cannot write $policy" >&2; exit 1; }
+	our_policy=1
+fi
+# The system's dockerd writes /run/docker.pid (the tests' own write theirs
+# elsewhere).
+had_system_dockerd=$([ -e /run/docker.pid ] && echo yes || echo no)
 # shellcheck disable=SC2086   # $missing is a list of words on purpose
 apt install -y --no-install-recommends $missing || {
 	echo "$prog: apt-get install failed" >&2
 	exit 1
 }
+remove_policy
+
+# A system dockerd that started all the same (a policy-rc.d of the
+# administrator's that allows it): stop it, and remove the bridge it made.
+if [ "$had_system_dockerd" = no ] && [ -e /run/docker.pid ]; then
+	echo "$prog: the docker.io package started the system's dockerd; stopping it (the tests start their own)." >&2
+	echo "$prog: the iptables chains it added (DOCKER, DOCKER-USER, DOCKER-ISOLATION-*) stay in the ruleset" >&2
+	if [ -d /run/systemd/system ]; then
+		$asroot systemctl stop docker.socket docker.service || true
+	else
+		$asroot invoke-rc.d --force docker stop || true
+	fi
+	if ip link show docker0 >/dev/null 2>&1; then
+		$asroot ip link delete docker0 || true
+	fi
+fi
 
 # Check the result rather than trusting apt's exit status alone.
 still=

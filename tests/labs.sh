@@ -9,13 +9,14 @@
 #     ### Lab N: title
 #     prose
 #     ```sh
-#     commands, run from the top of the checkout with ./contained and rootfs
+#     commands, run from the top of the checkout with ./contained,
+#     ./contained-oci and rootfs
 #     ```
 #     Observe: what the output shows (up to the next blank line)
 #
 # Every lab's block runs verbatim, with sh, in a scratch directory laid out
-# like the checkout: ./contained (this checkout's binary), tests/ (this
-# checkout's), and rootfs, a private copy of ROOTFS (without its /probes), so
+# like the checkout: ./contained and ./contained-oci (this checkout's
+# binaries), tests/ (this checkout's), and rootfs, a private copy of ROOTFS (without its /probes), so
 # that a lab may write into it; as root, like the root shell the README
 # asks for.  check_N below then checks lab N's output against what its Observe
 # line says, and that the Observe line still says it.  A lab without a check,
@@ -34,16 +35,17 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 README=${LABS_README:-$top/README.md}   # another file: to test labs.sh itself
 ROOTFS=${1:-$top/tests/build/rootfs}
 CONTAINED=$top/contained
-NCHECKS=13            # check_1 .. check_13 below
+CONTAINED_OCI=$top/contained-oci
+NCHECKS=14            # check_1 .. check_14 below
 LAB_TIMEOUT=${LAB_TIMEOUT:-60}   # seconds, per lab
 
 if [ "$(id -u)" != 0 ]; then
 	echo "labs.sh: must run as root (the labs use real namespaces and cgroups)" >&2
 	exit 2
 fi
-for f in "$CONTAINED" "$ROOTFS/bin/sh" "$ROOTFS/bin/busybox"; do
+for f in "$CONTAINED" "$CONTAINED_OCI" "$ROOTFS/bin/sh" "$ROOTFS/bin/busybox"; do
 	if [ ! -x "$f" ]; then
-		echo "labs.sh: $f missing (make contained tests/build/rootfs/.built)" >&2
+		echo "labs.sh: $f missing (make contained contained-oci tests/build/rootfs/.built)" >&2
 		exit 2
 	fi
 done
@@ -65,6 +67,7 @@ trap 'exit 130' INT TERM
 # --- the scratch checkout ------------------------------------------------------
 mkdir "$work/run" "$work/run/rootfs"
 ln -s "$CONTAINED" "$work/run/contained"
+ln -s "$CONTAINED_OCI" "$work/run/contained-oci"
 ln -s "$top/tests" "$work/run/tests"
 for f in "$ROOTFS"/*; do
 	[ "${f##*/}" = probes ] && continue
@@ -367,6 +370,32 @@ check_13() {        # -n: a veth pair
 	has out '^ct[0-9a-f]+@' "the host's end of the pair"
 }
 
+check_14() {        # contained-oci driven by hand
+	says "pid file" '"status":"created"' "exec.fifo" "state.json" "UTS namespace" \
+		'output so far:' "output now: hello from lab14" '"status":"running"' '"stopped"' "/run/lab14"
+	pid=$(sed -n 's/^pid file: \([0-9][0-9]*\)$/\1/p' "$d/out")
+	[ -n "$pid" ] || { why "no 'pid file: N' line"; return; }
+	has out "^ *\"pid\": *$pid,?\$" "state's pid is the pid file's"
+	statuses=$(grep -o '"status": *"[a-z]*"' "$d/out" | tr -d ' "' | sed 's/status://' | tr '\n' ' ')
+	[ "$statuses" = "created running stopped " ] ||
+		why "state said '$statuses', not created, then running, then stopped"
+	has out '^exec\.fifo$' "the state directory holds the FIFO after create"
+	has out '^state\.json$' "the state directory holds state.json"
+	[ "$(grep -c '^uts:\[' "$d/out")" -eq 2 ] && [ "$(grep '^uts:\[' "$d/out" | sort -u | wc -l)" -eq 2 ] ||
+		why "expected two different uts:[N] lines (the shell's, the container's)"
+	has out '^output so far: $' "nothing ran before start"
+	has out '^output now: hello from lab14$' "the command ran after start, with the config's hostname"
+	tail -n 1 "$d/out" | grep -q '"status": *"stopped"' ||
+		why "something follows the last state (ls -A /run/lab14 after delete should print nothing)"
+	[ ! -e /run/lab14 ] || why "/run/lab14 is left"
+	! ls -d /sys/fs/cgroup/*/lab14 /sys/fs/cgroup/lab14 >/dev/null 2>&1 || why "a lab14 cgroup is left"
+	# Reaped or a zombie (its reaper, the host's init, may not have come by yet).
+	case $(ps -o stat= -p "$pid") in
+	"" | Z*) ;;
+	*) why "the container's process $pid is still alive" ;;
+	esac
+}
+
 # Labs whose container gets a network (-n) run in a network namespace of
 # their own, with only lo up: what they set up (a veth pair, a firewall
 # table, forwarding) stays out of this machine's own network.
@@ -405,7 +434,7 @@ while [ "$i" -le "$nlabs" ] || [ "$i" -le "$NCHECKS" ]; do
 	status=$?
 	[ -s "$d/sid" ] && kill -KILL "-$(cat "$d/sid")" 2>/dev/null
 	[ "$status" -ne 124 ] || why "the block ran for more than $LAB_TIMEOUT s"
-	hasnt err '(^|: )[^ ]*: not found$|^contained: ' "a command not found, or a launcher error"
+	hasnt err '(^|: )[^ ]*: not found$|^contained(-oci)?: ' "a command not found, or a launcher or runtime error"
 	"check_$i"
 	if [ -s "$work/why" ]; then
 		report FAIL "$name" "$d"

@@ -40,6 +40,10 @@ cleanup() {
 	# Deepest mounts first.
 	grep -F " $base/" /proc/self/mountinfo 2>/dev/null | awk '{print $5}' | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null; done
+	# A container whose shim was killed lives on, re-parented: its
+	# cgroup (ours, by the namespace's name) says who it is.
+	for pid in $(cat /sys/fs/cgroup/pids/$token/*/cgroup.procs 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+	for i in $(seq 50); do [ -z "$(cat /sys/fs/cgroup/pids/$token/*/cgroup.procs 2>/dev/null)" ] && break; sleep 0.05; done
 	for c in memory cpu pids devices; do
 		rmdir /sys/fs/cgroup/$c/$token/* /sys/fs/cgroup/$c/$token 2>/dev/null
 	done
@@ -124,6 +128,73 @@ rc=$?
 [ $rc = 137 ] && grep -qx survived "$base/c3.out" && grep -q "kill c3 9\$" "$base/calls" &&
 	pass "SIGKILL from the host comes back through ctr as 137" ||
 	fail "SIGKILL from the host comes back through ctr as 137" "rc=$rc" "$(cat "$base/c3.out")" "$(grep ' c3$' "$base/calls")"
+
+# -t: ctr needs a terminal of its own, which script(1) gives it, reading
+# from a FIFO it also holds open for writing, so that it never sees end of
+# file (on which it would end the session).  The container's stdio is then
+# the pty whose master contained-oci sent over the console socket.
+mkfifo "$base/tty.in"
+# tty_run ID CMD: ctr run --rm -t under script; sets out and rc.
+tty_run() {
+	timeout 60 script -qec "CONTAINERD_ADDRESS=$sock ctr --namespace $token run --rm -t --runc-root $base/runc --fifo-dir $base/fifo $image $*" \
+		/dev/null 0<>"$base/tty.in" > "$base/tty.out" 2>&1
+	rc=$?
+	out=$(tr -d '\r' < "$base/tty.out")
+}
+tty_run t1 sh -c "'tty; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-three-tty; exit 5'"
+echo "$out" | grep -qx "/dev/pts/0" && echo "$out" | grep -qx all-three-tty && grep -q "create --bundle .* --console-socket .* t1\$" "$base/calls" &&
+	pass "ctr run --rm -t: the container's stdio is a pty, sent over --console-socket" ||
+	fail "ctr run --rm -t: the container's stdio is a pty, sent over --console-socket" "rc=$rc" "$out" "$(grep ' t1$' "$base/calls")" "$(tail -n 3 "$base/containerd.log")"
+[ "$rc" = 5 ] && pass "ctr run --rm -t: exit 5 comes back as 5" || fail "ctr run --rm -t: exit 5 comes back as 5" "rc=$rc"
+
+# ctr task exec into a detached container, plain and -t; ctr task ps.
+C run -d --runc-root "$base/runc" --fifo-dir "$base/fifo" "$image" x1 sleep 600 > /dev/null 2>&1
+out=$(C tasks exec --fifo-dir "$base/fifo" --exec-id e1 x1 sh -c 'echo exec-ok $(cat /proc/1/cmdline | tr "\0" " "); exit 3' 2>&1)
+rc=$?
+[ $rc = 3 ] && [ "$out" = "exec-ok sleep 600" ] && grep -q "exec --process .* --detach --pid-file .*e1.pid x1\$" "$base/calls" &&
+	pass "ctr task exec: runs in the container (its PID 1 is the task's), status 3 comes back" ||
+	fail "ctr task exec: runs in the container (its PID 1 is the task's), status 3 comes back" "rc=$rc" "$out" "$(grep ' x1$' "$base/calls")"
+timeout 60 script -qec "CONTAINERD_ADDRESS=$sock ctr --namespace $token tasks exec -t --fifo-dir $base/fifo --exec-id e2 x1 sh -c 'tty; exit 6'" \
+	/dev/null 0<>"$base/tty.in" > "$base/tty.out" 2>&1
+rc=$?
+out=$(tr -d '\r' < "$base/tty.out")
+[ $rc = 6 ] && echo "$out" | grep -q "^/dev/pts/[0-9]" && grep -q "exec --process .* --console-socket .* x1\$" "$base/calls" &&
+	pass "ctr task exec -t: a pty over the console socket, status 6 comes back" ||
+	fail "ctr task exec -t: a pty over the console socket, status 6 comes back" "rc=$rc" "$out" "$(grep ' x1$' "$base/calls")"
+pids=$(C tasks ps x1 2>&1)
+echo "$pids" | grep -q "^$(C tasks list | awk '$1 == "x1" {print $2}')" && pass "ctr task ps lists the task's pid" || fail "ctr task ps lists the task's pid" "$pids"
+C tasks kill -s SIGKILL x1 2>/dev/null
+for i in $(seq 100); do C tasks list 2>/dev/null | grep -q '^x1 .*STOPPED' && break; sleep 0.05; done
+C tasks delete x1 > /dev/null 2>&1 && C containers delete x1 &&
+	pass "ctr task kill -s SIGKILL, task delete, container delete" || fail "ctr task kill -s SIGKILL, task delete, container delete" "$(C tasks list)"
+
+# The verification run: what `ctr run --rm --seccomp --read-only
+# --memory-limit 134217728 --cpus 0.5 --user 1000:1000 --hostname
+# my-test-container` would ask (ctr 1.6 has no --user or --hostname, so
+# the whole spec comes from tests/oci/spec-verification.json, made from
+# the one ctr sent for those flags), checked from inside.
+# With --config, ctr takes no image: root.path is the rootfs itself.
+sed "s|@CGROUPS_PATH@|/$token/v1|; s|\"path\": \"rootfs\"|\"path\": \"$ROOTFS\"|" tests/oci/spec-verification.json > "$base/spec.json"
+out=$(C run --rm --config "$base/spec.json" --runc-root "$base/runc" --fifo-dir "$base/fifo" v1 2>&1)
+rc=$?
+expected="pid:1
+net:lo
+host:my-test-container
+id:1000:1000
+NoNewPrivs:	1
+Seccomp:	2
+mem:134217728
+cpu:50000/100000
+proc:mounted
+root:read-only"
+got=$(echo "$out" | grep -v '^CapEff:')
+[ $rc = 0 ] && [ "$got" = "$expected" ] && echo "$out" | grep -q "^CapEff:.0000000000000000\$" &&
+	pass "verification run: PID 1, only lo, hostname, uid 1000, Seccomp 2, NoNewPrivs 1, CapEff 0, memory and CPU limits seen in its cgroup, /proc, read-only root" ||
+	fail "verification run: PID 1, only lo, hostname, uid 1000, Seccomp 2, NoNewPrivs 1, CapEff 0, memory and CPU limits seen in its cgroup, /proc, read-only root" "rc=$rc" "$out" "$(tail -n 2 "$base/containerd.log")"
+left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token -mindepth 1 -type d 2>/dev/null;
+	grep -F " $base/" /proc/self/mountinfo | grep -F /v1; grep -F " $ROOTFS" /proc/self/mountinfo; pgrep -f -- "-id v1 " 2>/dev/null)
+[ -z "$left" ] && pass "verification run: nothing left (task, container, state, cgroup, mount, process)" ||
+	fail "verification run: nothing left (task, container, state, cgroup, mount, process)" "$left"
 
 # --rm deleted everything: no task, no container, no runtime state, no cgroup.
 left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token -mindepth 1 -type d 2>/dev/null)

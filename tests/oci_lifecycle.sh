@@ -18,7 +18,7 @@ cg=/$token
 mkdir -p "$base/bundle"
 R() { "$RUNTIME" --root "$state" --log "$log" --log-format json "$@"; }
 
-# config ID ARGS-JSON [EXTRA-TOP-LEVEL-JSON]
+# config ID ARGS-JSON [EXTRA-TOP-LEVEL-JSON [EXTRA-LINUX-JSON]]
 config() {
 	cat > "$base/bundle/config.json" <<JSON
 {"ociVersion":"1.0.2-dev","process":{"user":{"uid":0,"gid":0,"additionalGids":[0]},
@@ -26,7 +26,7 @@ config() {
  "capabilities":{"bounding":["CAP_CHOWN","CAP_MKNOD","CAP_KILL"],"effective":["CAP_CHOWN","CAP_MKNOD","CAP_KILL"],
   "permitted":["CAP_CHOWN","CAP_MKNOD","CAP_KILL"]},
  "rlimits":[{"type":"RLIMIT_NOFILE","hard":1024,"soft":512}],"noNewPrivileges":true},
- "root":{"path":"$ROOTFS","readonly":true},"hostname":"ocihost"${3:-},
+ "root":{"path":"$ROOTFS","readonly":true},"hostname":"ocihost","domainname":"ocidomain"${3:-},
  "mounts":[{"destination":"/proc","type":"proc","source":"proc","options":["nosuid","noexec","nodev"]},
   {"destination":"/dev","type":"tmpfs","source":"tmpfs","options":["nosuid","strictatime","mode=755","size=65536k"]},
   {"destination":"/dev/pts","type":"devpts","source":"devpts","options":["nosuid","noexec","newinstance","ptmxmode=0666","mode=0620","gid=5"]},
@@ -35,19 +35,19 @@ config() {
   "pids":{"limit":20},"memory":{"limit":67108864}},
   "cgroupsPath":"$cg/$1",
   "namespaces":[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"network"}],
-  "maskedPaths":["/proc/kcore","/proc/keys","/proc/acpi"],"readonlyPaths":["/proc/sys","/proc/sysrq-trigger"]}}
+  "maskedPaths":["/proc/kcore","/proc/keys","/proc/acpi"],"readonlyPaths":["/proc/sys","/proc/sysrq-trigger"]${4:-}}}
 JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices; do rmdir /sys/fs/cgroup/$c$cg 2>/dev/null; done
 	rm -rf "$base"
 }
 trap cleanup EXIT
 
 # 1. create leaves the process blocked before exec; start lets it run.
-config c1 '["sh","-c","echo ran; id -u; hostname; grep -E \"^(CapBnd|CapEff|NoNewPrivs)\" /proc/self/status; mknod /tmp/sda b 8 0 && echo MKNOD-OK; echo 1 > /proc/sys/kernel/domainname || echo sys-ro; touch /x 2>/dev/null || echo root-ro; ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null; exit 7"]'
+config c1 '["sh","-c","echo ran; id -u; hostname; echo domain:$(cat /proc/sys/kernel/domainname); grep -E \"^(CapBnd|CapEff|NoNewPrivs)\" /proc/self/status; mknod /tmp/sda b 8 0 && echo MKNOD-OK; (exec 3<>/dev/ptmx) && echo ptmx-opens; echo 1 > /proc/sys/kernel/domainname || echo sys-ro; touch /x 2>/dev/null || echo root-ro; ulimit -n; cat /sys/fs/cgroup/pids/pids.max 2>/dev/null; exit 7"]'
 R create --bundle "$base/bundle" --pid-file "$base/c1.pid" c1 > "$base/c1.out" 2>&1
 rc=$?
 pid=$(cat "$base/c1.pid" 2>/dev/null)
@@ -71,12 +71,16 @@ for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 out=$(cat "$base/c1.out")
 [ $rc = 0 ] && echo "$out" | grep -qx ran && pass "start: the command runs" || fail "start: the command runs" "rc=$rc" "$out"
 echo "$out" | grep -qx ocihost && pass "hostname from config.json" || fail "hostname from config.json" "$out"
+echo "$out" | grep -qx domain:ocidomain && [ "$(cat /proc/sys/kernel/domainname)" != ocidomain ] &&
+	pass "domainname from config.json, the host's untouched" || fail "domainname from config.json, the host's untouched" "$out"
 # CAP_CHOWN 0, CAP_KILL 5, CAP_MKNOD 27: 0x8000021
 echo "$out" | grep -q "CapBnd:.*0000000008000021" && echo "$out" | grep -q "CapEff:.*0000000008000021" &&
 	pass "capabilities: bounding and effective sets are the config's" || fail "capabilities: bounding and effective sets are the config's" "$out"
 echo "$out" | grep -q "NoNewPrivs:.1" && pass "noNewPrivileges" || fail "noNewPrivileges" "$out"
 ! echo "$out" | grep -q MKNOD-OK && pass "device cgroup: host root in the container with CAP_MKNOD cannot make /dev/sda" ||
 	fail "device cgroup: host root in the container with CAP_MKNOD cannot make /dev/sda" "$out"
+echo "$out" | grep -qx ptmx-opens && pass "device cgroup: the runtime's own nodes (here /dev/ptmx) open though the config's rules do not name them" ||
+	fail "device cgroup: the runtime's own nodes (here /dev/ptmx) open though the config's rules do not name them" "$out"
 echo "$out" | grep -qx sys-ro && pass "readonlyPaths: /proc/sys is read-only" || fail "readonlyPaths: /proc/sys is read-only" "$out"
 echo "$out" | grep -qx root-ro && pass "root.readonly" || fail "root.readonly" "$out"
 echo "$out" | grep -qx 512 && pass "rlimits: RLIMIT_NOFILE soft 512" || fail "rlimits: RLIMIT_NOFILE soft 512" "$out"
@@ -114,14 +118,188 @@ for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 	pass "delete --force of a created container kills it and leaves nothing" ||
 	fail "delete --force of a created container kills it and leaves nothing" "rc=$rc" "$(ls "$state" /sys/fs/cgroup/memory$cg 2>&1; ps -o pid,stat,args -p "$pid")"
 
-# 4. A field contained-oci cannot apply is refused by name, before anything exists.
-config c2 '["true"]' ',"hooks":{"prestart":[{"path":"/bin/true"}]}'
-if ! R create --bundle "$base/bundle" --pid-file "$base/c4.pid" c4 2>/dev/null &&
-   tail -n 1 "$log" | grep -q 'hooks is not supported' && [ ! -e "$state/c4" ] && [ ! -e "$base/c4.pid" ]; then
-	pass "an unsupported field (hooks) is refused by name and nothing is left"
+# 4. Hooks: each kind at its moment, with the state on stdin; a failing
+# one fails create and leaves nothing.
+cat > "$base/hook.sh" <<SH
+#!/bin/sh
+echo "\$1 \$HOOKVAR net:\$(readlink /proc/self/ns/net) \$(cat)" >> "$base/hooks.log"
+SH
+chmod 755 "$base/hook.sh"
+hook() { echo "{\"path\":\"$base/hook.sh\",\"args\":[\"hook.sh\",\"$1\"],\"env\":[\"HOOKVAR=v-$1\"],\"timeout\":5}"; }
+config c4 '["sh","-c","cat /tmp/started"]' ",\"hooks\":{\"prestart\":[$(hook prestart)],\"createRuntime\":[$(hook createRuntime)],
+ \"createContainer\":[$(hook createContainer)],\"poststart\":[$(hook poststart)],\"poststop\":[$(hook poststop)],
+ \"startContainer\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"cat > /tmp/started\"]}]},
+ \"annotations\":{\"org.example.note\":\"n1\"}"
+R create --bundle "$base/bundle" --pid-file "$base/c4.pid" c4 > "$base/c4.out" 2>&1
+rc=$?
+pid=$(cat "$base/c4.pid" 2>/dev/null)
+hostnet=$(readlink /proc/self/ns/net)
+order=$(cut -d' ' -f1 "$base/hooks.log" 2>/dev/null | tr '\n' ' ')
+has() { grep -F -- "$1" "$base/hooks.log" | grep -qF -- "$2"; }
+if [ $rc = 0 ] && [ "$order" = "prestart createRuntime createContainer " ] &&
+   has "prestart v-prestart net:$hostnet {" "\"id\":\"c4\",\"status\":\"creating\",\"pid\":$pid,\"bundle\":\"$base/bundle\",\"annotations\":{\"org.example.note\":\"n1\"}}" &&
+   has "createRuntime v-createRuntime net:$hostnet " "\"pid\":$pid," &&
+   has "createContainer v-createContainer net:" "\"pid\":$pid," && ! has "createContainer " "net:$hostnet"; then
+	pass "create runs prestart, createRuntime (runtime's namespaces), createContainer (the container's), with the state on stdin, args and env"
 else
-	fail "an unsupported field (hooks) is refused by name and nothing is left" "$(tail -n 1 "$log")"
+	fail "create runs prestart, createRuntime (runtime's namespaces), createContainer (the container's), with the state on stdin, args and env" "rc=$rc pid=$pid" "$(cat "$base/hooks.log" "$base/c4.out" 2>&1)"
 fi
+R start c4 >> "$base/c4.out" 2>&1
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+grep -q "\"id\":\"c4\",\"status\":\"created\",\"pid\":$pid" "$base/c4.out" &&
+	pass "startContainer runs inside the container before the command, the state on its stdin" ||
+	fail "startContainer runs inside the container before the command, the state on its stdin" "$(cat "$base/c4.out")"
+has "poststart v-poststart " "\"status\":\"running\",\"pid\":$pid," &&
+	pass "start runs poststart" || fail "start runs poststart" "$(cat "$base/hooks.log")"
+R delete c4
+has "poststop v-poststop " "\"status\":\"stopped\",\"pid\":0," && [ ! -e "$state/c4" ] &&
+	pass "delete runs poststop" || fail "delete runs poststop" "$(cat "$base/hooks.log")"
+
+# failed_create ID WHAT PATTERN: create fails, the log's last line
+# matches PATTERN, and nothing is left (state, pid file, cgroup).
+failed_create() {
+	if ! R create --bundle "$base/bundle" --pid-file "$base/$1.pid" $1 2>/dev/null &&
+	   tail -n 1 "$log" | grep -q "\"level\":\"error\",\"msg\":\"$3" && [ ! -e "$state/$1" ] &&
+	   [ ! -e "$base/$1.pid" ] && [ ! -e /sys/fs/cgroup/pids$cg/$1 ] && [ ! -e /sys/fs/cgroup/memory$cg/$1 ]; then
+		pass "$2"
+	else
+		fail "$2" "$(tail -n 1 "$log")" "$(ls "$state" /sys/fs/cgroup/pids$cg 2>&1)"
+	fi
+}
+config c6 '["true"]' ',"hooks":{"prestart":[{"path":"/bin/sh","args":["sh","-c","echo no network for you >&2; exit 3"]}]}'
+failed_create c6 "a failing prestart hook fails create, naming it, its status and output; nothing is left" \
+	'hooks.prestart\[0\] (/bin/sh) failed with status 3: no network for you'
+config c7 '["true"]' ',"hooks":{"createRuntime":[{"path":"/bin/sleep","args":["sleep","30"],"timeout":1}]}'
+failed_create c7 "a hook past its timeout is killed and fails create; nothing is left" \
+	'hooks.createRuntime\[0\] (/bin/sleep) did not finish within its timeout of 1 s'
+config c8 '["true"]' ',"hooks":{"createContainer":[{"path":"/bin/false"}]}'
+failed_create c8 "a failing createContainer hook (inside the container) fails create; nothing is left" \
+	'hooks.createContainer\[0\] (/bin/false) failed with status 1'
+config c9 '["true"]' ',"hooks":{"prestart":[{"path":"hook.sh"}]}'
+failed_create c9 "a hook with a relative path is refused by name" \
+	'config.json: hooks.prestart\[0\].path must be an absolute path'
+# 5. Seccomp from config.json: the filter is on, a denied call gets the
+# configured errno, a condition on an argument picks the call it names,
+# an unknown system call name is skipped (as runc does).
+config s1 '["sh","-c","grep Seccomp: /proc/self/status; mkdir /tmp/d; kill -USR1 $$; kill -0 $$ && echo signal-0-allowed; echo end"]' '' \
+ ',"seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat","no_such_syscall"],"action":"SCMP_ACT_ERRNO","errnoRet":100},
+  {"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":10,"op":"SCMP_CMP_EQ"}]}]}'
+R create --bundle "$base/bundle" --pid-file "$base/s1.pid" s1 > "$base/s1.out" 2>&1 && R start s1
+pid=$(cat "$base/s1.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/s1.out")
+echo "$out" | grep -q "^Seccomp:.2" && echo "$out" | grep -q "mkdir.*/tmp/d.*Network is down" && echo "$out" | grep -qx end &&
+	pass "seccomp: Seccomp 2, and mkdir gets the configured errno 100 (ENETDOWN)" ||
+	fail "seccomp: Seccomp 2, and mkdir gets the configured errno 100 (ENETDOWN)" "$out" "$(tail -n 2 "$log")"
+echo "$out" | grep -q "kill.*Operation not permitted" && echo "$out" | grep -qx signal-0-allowed &&
+	pass "seccomp: an argument condition denies kill(pid, SIGUSR1) with EPERM and lets kill(pid, 0) through" ||
+	fail "seccomp: an argument condition denies kill(pid, SIGUSR1) with EPERM and lets kill(pid, 0) through" "$out"
+R delete s1
+config s2 '["true"]' '' ',"seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":10,"op":"SCMP_CMP_ROUGHLY"}]}]}'
+failed_create s2 "seccomp: an unknown operator is refused, naming the field" \
+	'config.json: linux.seccomp.syscalls\[0\].args\[0\].op: unknown operator \\"SCMP_CMP_ROUGHLY\\"'
+
+# 6. exec: a process joins the running container's namespaces, cgroup
+# and seccomp filter, as process.json says; plain (its status passed on)
+# and --detach (its pid in the pid file, left running).
+config e1 '["sleep","600"]' '' ',"seccomp":{"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":100}]}'
+R create --bundle "$base/bundle" --pid-file "$base/e1.pid" e1 && R start e1
+pid=$(cat "$base/e1.pid" 2>/dev/null)
+# process JSON-ARGS [EXTRA]: a process.json with uid 1000 and CAP_KILL only
+# (bounding; a uid other than 0 keeps no capability across execve without
+# ambient ones, capabilities(7), so its effective set is empty)
+process() {
+	cat > "$base/process.json" <<JSON
+{"user":{"uid":1000,"gid":1000},"args":$1,"env":["PATH=/bin:/usr/bin","WHO=exec"],"cwd":"/tmp",
+ "capabilities":{"bounding":["CAP_KILL"],"effective":["CAP_KILL"],"permitted":["CAP_KILL"]},"noNewPrivileges":true${2:-}}
+JSON
+}
+process '["sh","-c","echo $WHO $(id -u):$(id -g) $(pwd) $(hostname); echo pid $$; readlink /proc/self/ns/net; readlink /proc/self/ns/mnt; grep -E \"^(CapBnd|CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; mkdir /tmp/x; exit 4"]'
+out=$(R exec --process "$base/process.json" e1 2>&1)
+rc=$?
+if [ $rc = 4 ] && echo "$out" | grep -qx "exec 1000:1000 /tmp ocihost" && echo "$out" | grep -qxF "$(readlink /proc/$pid/ns/net)" &&
+   echo "$out" | grep -qxF "$(readlink /proc/$pid/ns/mnt)" && ! echo "$out" | grep -qx "pid $pid" &&
+   echo "$out" | grep -q "CapBnd:.0000000000000020" && echo "$out" | grep -q "CapEff:.0000000000000000" && echo "$out" | grep -q "NoNewPrivs:.1" && echo "$out" | grep -q "Seccomp:.2" &&
+   echo "$out" | grep -q "Network is down"; then
+	pass "exec: process.json's user, cwd, env and capabilities, in the container's namespaces and seccomp filter; its status comes back"
+else
+	fail "exec: process.json's user, cwd, env and capabilities, in the container's namespaces and seccomp filter; its status comes back" "rc=$rc" "$out"
+fi
+process '["sleep","600"]'
+R exec --process "$base/process.json" --detach --pid-file "$base/exec.pid" e1
+rc=$?
+epid=$(cat "$base/exec.pid" 2>/dev/null)
+if [ $rc = 0 ] && [ -n "$epid" ] && kill -0 "$epid" && grep -qx "$epid" /sys/fs/cgroup/pids$cg/e1/cgroup.procs &&
+   [ "$(readlink /proc/$epid/ns/pid)" = "$(readlink /proc/$pid/ns/pid)" ] &&
+   R ps --format json e1 | grep -q "^\[\($pid,$epid\|$epid,$pid\)\]\$"; then
+	pass "exec --detach: the pid file names it, it runs in the container's cgroup and pid namespace, ps lists both"
+else
+	fail "exec --detach: the pid file names it, it runs in the container's cgroup and pid namespace, ps lists both" "rc=$rc epid=$epid" "$(R ps --format json e1)"
+fi
+process '["true"]' ',"cwd":"tmp"'
+if ! R exec --process "$base/process.json" e1 2>/dev/null && tail -n 1 "$log" | grep -q 'process.json: process.cwd must be an absolute path' &&
+   [ "$(wc -l < /sys/fs/cgroup/pids$cg/e1/cgroup.procs)" = 2 ]; then
+	pass "exec: a bad process.json is refused by field, nothing joins the container"
+else
+	fail "exec: a bad process.json is refused by field, nothing joins the container" "$(tail -n 1 "$log")"
+fi
+process '["no-such-program"]'
+R exec --process "$base/process.json" e1 2>/dev/null
+rc=$?
+[ $rc = 1 ] && tail -n 1 "$log" | grep -q 'exec no-such-program: No such file' && [ "$(wc -l < /sys/fs/cgroup/pids$cg/e1/cgroup.procs)" = 2 ] &&
+	pass "exec of a missing program fails with a logged error" || fail "exec of a missing program fails with a logged error" "rc=$rc" "$(tail -n 1 "$log")"
+# 7. kill --all reaches the exec'd process too.
+R kill --all e1 KILL
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || kill -0 "$epid" 2>/dev/null || break; sleep 0.05; done
+! kill -0 "$epid" 2>/dev/null && R state e1 | grep -q '"status":"stopped"' &&
+	pass "kill --all signals every process of the container" || fail "kill --all signals every process of the container" "$(ps -o pid,args -p $pid,$epid)"
+R delete e1
+R exec --process "$base/process.json" e1 2>/dev/null && fail "exec in a container that is gone fails" || pass "exec in a container that is gone fails"
+
+# 8. linux.sysctl: namespaced settings reach the container's own
+# namespaces and not the host's; others are refused by name.
+config y1 '["sh","-c","cat /proc/sys/net/ipv4/ip_unprivileged_port_start /proc/sys/kernel/shmmni; echo 2 > /proc/sys/kernel/shmmni || echo still-ro"]' '' \
+	',"sysctl":{"net.ipv4.ip_unprivileged_port_start":"123","kernel.shmmni":"1234"}'
+host_port=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
+host_shm=$(cat /proc/sys/kernel/shmmni)
+R create --bundle "$base/bundle" --pid-file "$base/y1.pid" y1 > "$base/y1.out" 2>&1 && R start y1
+pid=$(cat "$base/y1.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/y1.out")
+[ "$(echo "$out" | grep -v Read-only)" = "123
+1234
+still-ro" ] && [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)" = "$host_port" ] && [ "$(cat /proc/sys/kernel/shmmni)" = "$host_shm" ] &&
+	pass "sysctl: net.* and kernel.shm* set in the container's namespaces, the host's untouched, /proc/sys read-only after" ||
+	fail "sysctl: net.* and kernel.shm* set in the container's namespaces, the host's untouched, /proc/sys read-only after" "$out" "$(tail -n 1 "$log")"
+R delete y1
+config y2 '["true"]' '' ',"sysctl":{"kernel.pid_max":"4194304"}'
+failed_create y2 "sysctl: a setting that is not namespaced (kernel.pid_max) is refused by name" \
+	'config.json: linux.sysctl.kernel.pid_max: not a namespaced setting'
+
+# A limit the kernel refuses (a CFS quota under its 1 ms minimum) fails
+# create after its state directory and cgroups exist: both go.
+config q1 '["true"]'
+sed -i 's|"pids":{"limit":20}|"pids":{"limit":20},"cpu":{"quota":500,"period":100000}|' "$base/bundle/config.json"
+failed_create q1 "a limit the kernel refuses fails create, naming the knob; its state and cgroups are removed" \
+	'writing \\"500\\" to /sys/fs/cgroup/cpu/.*/q1/cpu.cfs_quota_us: Invalid argument'
+[ ! -e /sys/fs/cgroup/cpu$cg/q1 ] && [ ! -e /sys/fs/cgroup/devices$cg/q1 ] && pass "... no cpu or devices cgroup either" ||
+	fail "... no cpu or devices cgroup either" "$(ls -d /sys/fs/cgroup/*$cg/q1 2>&1)"
+
+# create killed midway (here while its prestart hook runs): the engine's
+# delete --force still finds the container and removes all of it.
+config k1 '["true"]' ",\"hooks\":{\"prestart\":[{\"path\":\"/bin/sh\",\"args\":[\"sh\",\"-c\",\"echo \$\$ > $base/k1.hook; exec sleep 30\"]}]}"
+R create --bundle "$base/bundle" --pid-file "$base/k1.pid" k1 2>/dev/null &
+creator=$!
+for i in $(seq 200); do [ -s "$base/k1.hook" ] && break; sleep 0.05; done
+kill -KILL $creator
+wait $creator 2>/dev/null
+kill -KILL "$(cat "$base/k1.hook")"
+if [ -e "$state/k1" ] && R delete --force k1 && [ ! -e "$state/k1" ] && [ ! -e /sys/fs/cgroup/pids$cg/k1 ] && [ ! -e /sys/fs/cgroup/memory$cg/k1 ]; then
+	pass "create killed midway: delete --force removes its state and cgroups"
+else
+	fail "create killed midway: delete --force removes its state and cgroups" "$(ls "$state" /sys/fs/cgroup/pids$cg 2>&1)"
+fi
+
 # A stage that fails inside the container reaches the log, and nothing is left.
 config c5 '["true"]'
 sed -i "s|\"path\":\"$ROOTFS\"|\"path\":\"$base/no-such-rootfs\"|" "$base/bundle/config.json"
@@ -131,4 +309,8 @@ if ! R create --bundle "$base/bundle" --pid-file "$base/c5.pid" c5 2>/dev/null &
 else
 	fail "a failure inside the container is logged for the engine; nothing is left" "$(tail -n 1 "$log")" "$(ls "$state" 2>&1)"
 fi
+# Every container is gone: so is the parent cgroup ($cg) their creates made.
+left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)
+[ -z "$left" ] && pass "no cgroup (not even the parent create made) and no state is left" ||
+	fail "no cgroup (not even the parent create made) and no state is left" "$left"
 summary

@@ -79,6 +79,33 @@ START_TEST(ctr_run_rm)
 }
 END_TEST
 
+/* Every configuration the engines sent without a user namespace is read whole. */
+START_TEST(engine_samples_read)
+{
+	static const char *const samples[] = {
+		"config-ctr-run-rm.json", "config-ctr-run-rm-tty.json", "config-docker-run-flags.json",
+		"config-docker-run-it.json", "config-docker-run-rm-netnone.json", "spec-verification.json",
+	};
+	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++)
+		ck_assert_msg(parse_sample(samples[i]) == 0, "%s: %s", samples[i], err);
+	ck_assert_int_eq(parse_sample("config-docker-run-flags.json"), 0);
+	ck_assert_int_eq(config.memory_limit, 134217728);
+	ck_assert_int_eq(config.memory_swap, 268435456);
+	ck_assert_int_eq(config.cpu_quota, 50000);
+	ck_assert_int_eq(config.cpu_period, 100000);
+	ck_assert_int_eq(config.pids_limit, 64);
+	ck_assert_str_eq(config.hostname, "my-test-container");
+	ck_assert_uint_eq(config.process.uid, 1000);
+	ck_assert_int_eq(config.nsysctls, 2);
+	ck_assert(config.seccomp.present);
+	ck_assert_int_eq(config.hooks.n[PRESTART], 1);
+	ck_assert_str_eq(config.mounts[config.nmounts - 1].type, "bind");
+	ck_assert_int_eq(parse_sample("spec-verification.json"), 0);
+	ck_assert_int_eq(config.namespaces & CLONE_NEWCGROUP, CLONE_NEWCGROUP);
+	ck_assert(config.root_readonly);
+}
+END_TEST
+
 START_TEST(device_rules_as_cgroup_v1_text)
 {
 	char text[64];
@@ -98,20 +125,206 @@ START_TEST(unsupported_fields_named)
 	ck_assert_int_eq(parse_sample("config-ctr-run-kontainer-flags.json"), -1);
 	ck_assert_str_eq(err, "config.json: linux.uidMappings is not supported by contained-oci yet; "
 			 "remove it from the configuration or use another runtime");
-	ck_assert_int_eq(parse_sample("config-docker-run-flags.json"), -1);
-	ck_assert_ptr_nonnull(strstr(err, "config.json: hooks is not supported"));
 	ck_assert_int_eq(parse_with(",\"hostname\":\"x\""), -1);
 	ck_assert_ptr_nonnull(strstr(err, "no \"uts\""));
+	ck_assert_int_eq(parse_with(",\"domainname\":\"x\""), -1);
+	ck_assert_str_eq(err, "config.json: domainname is set but linux.namespaces has no \"uts\": it would rename the host");
 	ck_assert_int_eq(parse_with(""), 0);
 }
 END_TEST
 
-START_TEST(seccomp_refused)
+/* Docker's prestart hook, as it sends it. */
+START_TEST(docker_hook_read)
 {
-	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
-				    "\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],"
-				    "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ERRNO\"}}}"), -1);
-	ck_assert_ptr_nonnull(strstr(err, "linux.seccomp is not supported"));
+	static char text[1 << 16];
+	ck_assert_int_eq(read_file("tests/oci/config-docker-run-flags.json", text, sizeof text), 0);
+	json_object *j = json_tokener_parse(text), *hooks;
+	ck_assert(json_object_object_get_ex(j, "hooks", &hooks));
+	static struct oci_hooks h;
+	struct reader r = { .file = "config.json" };
+	read_hooks(&r, hooks, &h);
+	ck_assert_msg(!r.err[0], "%s", r.err);
+	ck_assert_int_eq(h.n[PRESTART], 1);
+	ck_assert_int_eq(h.n[POSTSTOP], 0);
+	ck_assert_str_eq(h.list[PRESTART][0].path, "/proc/23687/exe");
+	ck_assert_str_eq(h.list[PRESTART][0].args[0], "libnetwork-setkey");
+	ck_assert_ptr_null(h.list[PRESTART][0].env);
+	ck_assert_int_eq(h.list[PRESTART][0].timeout, 0);
+	json_object_put(j);
+}
+END_TEST
+
+/* Every bad hook is an error naming it. */
+START_TEST(bad_hooks_named)
+{
+	static const struct { const char *hooks, *error; } cases[] = {
+		{ "{\"prestart\":[{\"path\":\"rel\"}]}", "hooks.prestart[0].path must be an absolute path" },
+		{ "{\"prestart\":[{\"args\":[\"x\"]}]}", "hooks.prestart[0].path must be an absolute path" },
+		{ "{\"poststop\":[{\"path\":\"/x\",\"timeout\":0}]}", "hooks.poststop[0].timeout: 0 is out of range (1..86400)" },
+		{ "{\"poststop\":[{\"path\":\"/x\",\"timeout\":-5}]}", "hooks.poststop[0].timeout: -5 is out of range" },
+		{ "{\"startContainer\":[{\"path\":\"/x\",\"args\":\"x\"}]}", "hooks.startContainer[0].args must be an array" },
+		{ "{\"createRuntime\":[{\"path\":\"/x\",\"env\":[1]}]}", "hooks.createRuntime[0].env[0] must be a string" },
+		{ "{\"createContainer\":[{\"path\":\"/x\",\"when\":1}]}", "unknown field hooks.createContainer[0].when" },
+		{ "{\"prestart\":[\"/x\"]}", "hooks.prestart[0] must be an object" },
+		{ "{\"prestart\":{}}", "hooks.prestart must be an array" },
+		{ "{\"poststarted\":[]}", "unknown field hooks.poststarted" },
+		{ "[]", "hooks must be an object" },
+	};
+	char extra[512];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(extra, sizeof extra, ",\"hooks\":%s", cases[i].hooks);
+		ck_assert_int_eq(parse_with(extra), -1);
+		ck_assert_msg(strstr(err, cases[i].error), "%s: got \"%s\"", cases[i].hooks, err);
+	}
+	ck_assert_int_eq(parse_with(",\"hooks\":{\"poststop\":[{\"path\":\"/x\",\"timeout\":3}]}"), 0);
+	ck_assert_int_eq(config.hooks.list[POSTSTOP][0].timeout, 3);
+}
+END_TEST
+
+/* linux.seccomp of the sample NAME, read alone. */
+static struct oci_seccomp seccomp;
+static void read_sample_seccomp(const char *name)
+{
+	static char text[1 << 16];
+	char path[256];
+	snprintf(path, sizeof path, "tests/oci/%s", name);
+	ck_assert_int_eq(read_file(path, text, sizeof text), 0);
+	json_object *j = json_tokener_parse(text), *lx;
+	ck_assert(json_object_object_get_ex(j, "linux", &lx));
+	struct reader r = { .file = "config.json" };
+	read_seccomp(&r, lx, &seccomp);
+	ck_assert_msg(!r.err[0], "%s", r.err);
+}
+
+static const struct oci_seccomp_rule *rule_for(const char *name, int nth)
+{
+	for (int i = 0; i < seccomp.nrules; i++)
+		if (!strcmp(seccomp.rules[i].name, name) && nth-- == 0)
+			return &seccomp.rules[i];
+	return NULL;
+}
+
+/* Docker's default profile, as dockerd sent it: JSON -> rules -> filter. */
+START_TEST(docker_seccomp_profile)
+{
+	read_sample_seccomp("config-docker-run-flags.json");
+	ck_assert(seccomp.present);
+	ck_assert_uint_eq(seccomp.default_action, SCMP_ACT_ERRNO(EPERM));
+	ck_assert_int_eq(seccomp.narchs, 3);
+	ck_assert_uint_eq(seccomp.archs[0], SCMP_ARCH_X86_64);
+	ck_assert_uint_eq(seccomp.archs[1], SCMP_ARCH_X86);
+	ck_assert_uint_eq(seccomp.archs[2], SCMP_ARCH_X32);
+	const struct oci_seccomp_rule *r = rule_for("read", 0);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->action, SCMP_ACT_ALLOW);
+	ck_assert_int_eq(r->nr, SCMP_SYS(read));
+	ck_assert_uint_eq(r->nargs, 0);
+	r = rule_for("personality", 4);        /* personality(0xffffffff): the query */
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->nargs, 1);
+	ck_assert_uint_eq(r->args[0].arg, 0);
+	ck_assert_int_eq(r->args[0].op, SCMP_CMP_EQ);
+	ck_assert_uint_eq(r->args[0].datum_a, 4294967295ULL);
+	r = rule_for("clone", 0);              /* clone without CLONE_NEW* flags */
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->args[0].op, SCMP_CMP_MASKED_EQ);
+	ck_assert_uint_eq(r->args[0].datum_a, 2114060288);
+	ck_assert_uint_eq(r->args[0].datum_b, 0);
+	r = rule_for("clone3", 0);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(r->action, SCMP_ACT_ERRNO(ENOSYS));
+	ck_assert_ptr_null(rule_for("mount", 0));  /* not allowed: left to the default */
+
+	char err[512];
+	scmp_filter_ctx ctx = compile_seccomp(&seccomp, err, sizeof err);
+	ck_assert_msg(ctx, "%s", err);
+	/* The filter, as libseccomp prints it, denies clone3 with ENOSYS. */
+	int fd = memfd_create("pfc", 0);
+	ck_assert_int_eq(seccomp_export_pfc(ctx, fd), 0);
+	static char pfc[1 << 20];
+	ssize_t n = pread(fd, pfc, sizeof pfc - 1, 0);
+	ck_assert_int_gt(n, 0);
+	pfc[n] = '\0';
+	ck_assert_ptr_nonnull(strstr(pfc, "action ERRNO(38)"));
+	ck_assert_ptr_nonnull(strstr(pfc, "# default action\n  action ERRNO(1);"));
+	close(fd);
+	seccomp_release(ctx);
+}
+END_TEST
+
+/* The names runc skips are skipped: one libseccomp does not know. */
+START_TEST(unknown_syscall_skipped)
+{
+	ck_assert_int_eq(parse_with(",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"seccomp\":{\"defaultAction\":"
+				    "\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"no_such_call\",\"mkdir\"],\"action\":"
+				    "\"SCMP_ACT_ERRNO\",\"errnoRet\":100},{\"names\":[\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\"},"
+				    "{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":[{\"index\":1,\"value\":1,"
+				    "\"op\":\"SCMP_CMP_GE\"},{\"index\":1,\"value\":9,\"op\":\"SCMP_CMP_LE\"}]}]}}"), 0);
+	ck_assert_int_eq(config.seccomp.unknown_names, 1);
+	ck_assert_int_eq(config.seccomp.nrules, 2);   /* getpid's ALLOW is the default's */
+	ck_assert_str_eq(config.seccomp.rules[0].name, "mkdir");
+	ck_assert_uint_eq(config.seccomp.rules[0].action, SCMP_ACT_ERRNO(100));
+	ck_assert_uint_eq(config.seccomp.rules[1].nargs, 2);
+	char e[512];
+	scmp_filter_ctx ctx = compile_seccomp(&config.seccomp, e, sizeof e);
+	ck_assert_msg(ctx, "two conditions on one argument: %s", e);
+	seccomp_release(ctx);
+}
+END_TEST
+
+/* Every bad seccomp field is an error naming it. */
+START_TEST(bad_seccomp_named)
+{
+	static const struct { const char *seccomp, *error; } cases[] = {
+		{ "{}", "linux.seccomp.defaultAction is missing" },
+		{ "{\"defaultAction\":\"SCMP_ACT_MAYBE\"}", "linux.seccomp.defaultAction: unknown action \"SCMP_ACT_MAYBE\"" },
+		{ "{\"defaultAction\":\"SCMP_ACT_NOTIFY\"}", "SCMP_ACT_NOTIFY is not supported" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"defaultErrnoRet\":1}",
+		  "linux.seccomp.defaultErrnoRet is only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":5000}", "linux.seccomp.defaultErrnoRet: 5000 is out of range" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_Z80\"]}",
+		  "linux.seccomp.architectures: unknown architecture \"SCMP_ARCH_Z80\"" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"x86_64\"]}", "unknown architecture \"x86_64\"" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_FAST\"]}",
+		  "linux.seccomp.flags: \"SECCOMP_FILTER_FLAG_FAST\" is not supported" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/l.sock\"}", "seccomp listener is not supported" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"sycalls\":[]}", "unknown field linux.seccomp.sycalls" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"]}]}",
+		  "linux.seccomp.syscalls[0].action is missing" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_KILL\"}]}",
+		  "linux.seccomp.syscalls[0].names is missing or empty" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"\"],\"action\":\"SCMP_ACT_KILL\"}]}",
+		  "linux.seccomp.syscalls[0].names: an empty name" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_KILL\",\"errnoRet\":1}]}",
+		  "linux.seccomp.syscalls[0].errnoRet is only for SCMP_ACT_ERRNO" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ERRNO\","
+		  "\"args\":[{\"index\":6,\"value\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+		  "linux.seccomp.syscalls[0].args[0].index must be 0 to 5" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ERRNO\","
+		  "\"args\":[{\"index\":1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+		  "linux.seccomp.syscalls[0].args[0].value is missing" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ERRNO\","
+		  "\"args\":[{\"index\":1,\"value\":1,\"op\":\"EQ\"}]}]}",
+		  "linux.seccomp.syscalls[0].args[0].op: unknown operator \"EQ\"" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ERRNO\","
+		  "\"args\":[{\"index\":1,\"value\":-1,\"op\":\"SCMP_CMP_EQ\"}]}]}",
+		  "linux.seccomp.syscalls[0].args[0]: value and valueTwo are unsigned" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ERRNO\","
+		  "\"args\":[{\"index\":1,\"value\":1,\"op\":\"SCMP_CMP_EQ\",\"mask\":3}]}]}",
+		  "unknown field linux.seccomp.syscalls[0].args[0].mask" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ERRNO\","
+		  "\"includes\":{\"caps\":[\"CAP_SYS_ADMIN\"]}}]}",
+		  "linux.seccomp.syscalls[0]: includes and excludes belong to a profile template" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":{}}", "linux.seccomp.syscalls must be an array" },
+		{ "\"unconfined\"", "linux.seccomp must be an object" },
+	};
+	char extra[1024];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(extra, sizeof extra, ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"seccomp\":%s}",
+			 cases[i].seccomp);
+		ck_assert_int_eq(parse_with(extra), -1);
+		ck_assert_msg(strstr(err, cases[i].error), "%s: got \"%s\"", cases[i].seccomp, err);
+	}
 }
 END_TEST
 
@@ -141,6 +354,9 @@ START_TEST(bad_values_named)
 				    "\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/a/../../etc\","
 				    "\"type\":\"tmpfs\"}]}"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "without \"..\""));
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"env\":[\"A=1\",\"PATH\"]}}"), -1);
+	ck_assert_str_eq(err, "config.json: process.env[1] \"PATH\" must be NAME=VALUE");
 	ck_assert_int_eq(parse_text("{not json"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not valid JSON"));
 }
@@ -153,8 +369,44 @@ START_TEST(resource_zeros_are_unset)
 				    "{\"memory\":{\"limit\":0,\"swap\":0},\"blockIO\":{\"weight\":0}}}"), 0);
 	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
 				    "\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],"
-				    "\"resources\":{\"memory\":{\"limit\":1048576,\"swap\":2097152}}}}"), -1);
-	ck_assert_ptr_nonnull(strstr(err, "linux.resources.memory.swap is not supported"));
+				    "\"resources\":{\"memory\":{\"limit\":1048576,\"reservation\":2097152}}}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "linux.resources.memory.reservation is not supported"));
+	ck_assert_int_eq(parse_with(",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"resources\":"
+				    "{\"memory\":{\"limit\":2097152,\"swap\":1048576}}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "linux.resources.memory.swap (1048576) is memory plus swap, so it must be "
+				     "at least linux.resources.memory.limit (2097152)"));
+}
+END_TEST
+
+/* Only sysctls of a namespace the container has; each refusal names the key. */
+START_TEST(sysctl_namespaced_only)
+{
+	static const struct { const char *sysctl, *error; } cases[] = {
+		{ "{\"kernel.pid_max\":\"1\"}", "linux.sysctl.kernel.pid_max: not a namespaced setting" },
+		{ "{\"vm.swappiness\":\"1\"}", "linux.sysctl.vm.swappiness: not a namespaced setting" },
+		{ "{\"kernel.shmmax\":\"1\"}", "linux.sysctl.kernel.shmmax: the container shares the host's ipc namespace" },
+		{ "{\"net.ipv4.ip_forward\":\"1\"}", "linux.sysctl.net.ipv4.ip_forward: the container shares the host's network namespace" },
+		{ "{\"kernel.hostname\":\"x\"}", "linux.sysctl.kernel.hostname: the container shares the host's uts namespace" },
+		{ "{\"kernel.semaphores\":\"1\"}", "linux.sysctl.kernel.semaphores: not a namespaced setting" },
+		{ "{\"net/../../kernel/pid_max\":\"1\"}", "\"net/../../kernel/pid_max\" is not a sysctl name" },
+		{ "{\"net..ipv4\":\"1\"}", "\"net..ipv4\" is not a sysctl name" },
+		{ "{\"\":\"1\"}", "\"\" is not a sysctl name" },
+		{ "{\"net.ipv4.ip_forward\":1}", "linux.sysctl.net.ipv4.ip_forward must be a string" },
+		{ "[\"net.ipv4.ip_forward\"]", "linux.sysctl must be an object" },
+	};
+	char extra[512];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		snprintf(extra, sizeof extra, ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"sysctl\":%s}",
+			 cases[i].sysctl);
+		ck_assert_int_eq(parse_with(extra), -1);
+		ck_assert_msg(strstr(err, cases[i].error), "%s: got \"%s\"", cases[i].sysctl, err);
+	}
+	ck_assert_int_eq(parse_with(",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"network\"},"
+				    "{\"type\":\"ipc\"}],\"sysctl\":{\"net.ipv4.ping_group_range\":\"0 2147483647\","
+				    "\"kernel.shmmni\":\"1024\",\"fs.mqueue.msg_max\":\"20\"}}"), 0);
+	ck_assert_int_eq(config.nsysctls, 3);
+	ck_assert_str_eq(config.sysctl[0].key, "net.ipv4.ping_group_range");
+	ck_assert_str_eq(config.sysctl[0].value, "0 2147483647");
 }
 END_TEST
 
@@ -174,12 +426,18 @@ int main(void)
 	Suite *s = suite_create("oci_unit");
 	TCase *tc = tcase_create("config");
 	tcase_add_test(tc, ctr_run_rm);
+	tcase_add_test(tc, engine_samples_read);
 	tcase_add_test(tc, device_rules_as_cgroup_v1_text);
 	tcase_add_test(tc, unsupported_fields_named);
-	tcase_add_test(tc, seccomp_refused);
+	tcase_add_test(tc, docker_seccomp_profile);
+	tcase_add_test(tc, unknown_syscall_skipped);
+	tcase_add_test(tc, bad_seccomp_named);
+	tcase_add_test(tc, docker_hook_read);
+	tcase_add_test(tc, bad_hooks_named);
 	tcase_add_test(tc, unknown_field_named);
 	tcase_add_test(tc, bad_values_named);
 	tcase_add_test(tc, resource_zeros_are_unset);
+	tcase_add_test(tc, sysctl_namespaced_only);
 	tcase_add_test(tc, signals_by_number_and_name);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);

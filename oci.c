@@ -2312,8 +2312,8 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		oci_fail("exec needs --process FILE (the process.json the engine wrote)");
 	if (!load_state(id, &s))
 		oci_fail("container \"%s\" does not exist", id);
-	if (status_of(&s) == STOPPED)
-		oci_fail("cannot exec in container \"%s\": it is not running", id);
+	if (status_of(&s) == STOPPED || status_of(&s) == PAUSED)
+		oci_fail("cannot exec in container \"%s\": it is %s", id, status_names[status_of(&s)]);
 	read_config(s.dir, &c);
 	if (read_file(process_file, text, sizeof text) < 0)
 		oci_fail("--process %s: %s", process_file, strerror(errno));

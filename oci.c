@@ -1437,7 +1437,8 @@ static void run_state_hooks(const struct oci_state *s, enum hook_kind kind, cons
  * rules matter most here: without a user namespace the container's root
  * may mknod, and only the devices controller keeps it from opening the
  * host's disks.  So every container starts from "deny all" and the
- * config's rules, in their order, open what they allow.
+ * config's rules, in their order, open what they allow.  The freezer
+ * hierarchy is there for pause and resume.
  * ------------------------------------------------------------------------ */
 
 static const char *const oci_controllers[] = { "memory", "cpu", "pids", "devices", "freezer" };
@@ -1609,6 +1610,12 @@ static void remove_oci_cgroup(const struct oci_state *s)
  * stage reaches create, which logs it for the engine; then it gets the
  * container's stderr back, tells create "ready" over the socket, and
  * blocks opening exec.fifo until start opens the other end.
+ *
+ * In order: the cgroup namespace (from inside its cgroup), the config's
+ * mounts, the hooks (create's, then createContainer here), pivot_root,
+ * sysctl, masked and read-only paths, hostname, the terminal; then, after
+ * start, startContainer, the seccomp filter and the process's user,
+ * capabilities and no_new_privs around each other (load_filter), exec.
  * ------------------------------------------------------------------------ */
 
 struct oci_child {

@@ -41,7 +41,7 @@
  *
  * What it does not do yet (each refused by name when a config asks for
  * it): user namespaces and id mappings, joining existing namespaces,
- * AppArmor and SELinux labels, pause and resume, update, cgroup v2 (where
+ * AppArmor and SELinux labels, update, cgroup v2 (where
  * the device allow-list needs a BPF_PROG_TYPE_CGROUP_DEVICE program).
  *
  * Build: make contained-oci (links json-c, from libjson-c-dev).
@@ -77,6 +77,7 @@
 #define OCI_MAX_RLIMITS 16
 #define OCI_MAX_HOOKS 16
 #define OCI_MAX_SYSCTLS 64
+#define OCI_MAX_CGROUP_DIRS 5          /* one per controller of II.5 */
 
 /* The six moments of the lifecycle at which the engine may run programs of
  * its own (runtime-spec config.md, "POSIX-platform Hooks"). */
@@ -1138,9 +1139,9 @@ struct oci_state {
 	unsigned long long start_time;
 	char bundle[PATH_MAX];
 	char created[64];
-	char cgroup_dirs[MAX_CGROUP_DIRS][PATH_MAX];
+	char cgroup_dirs[OCI_MAX_CGROUP_DIRS][PATH_MAX];
 	int ncgroup_dirs;
-	int cgroup_made[MAX_CGROUP_DIRS];  /* how many of each path's last directories create made */
+	int cgroup_made[OCI_MAX_CGROUP_DIRS];  /* how many of each path's last directories create made */
 	const char *id;
 	json_object *hooks_json, *annotations;   /* as config.json had them */
 	json_object *json;             /* what load_state read; owns the two above */
@@ -1200,11 +1201,11 @@ static bool load_state(const char *id, struct oci_state *s)
 	if (json_object_object_get_ex(j, "created", &v))
 		snprintf(s->created, sizeof s->created, "%s", json_object_get_string(v));
 	if (json_object_object_get_ex(j, "cgroup_dirs", &v))
-		for (size_t i = 0; i < json_object_array_length(v) && i < MAX_CGROUP_DIRS; i++)
+		for (size_t i = 0; i < json_object_array_length(v) && i < OCI_MAX_CGROUP_DIRS; i++)
 			snprintf(s->cgroup_dirs[s->ncgroup_dirs++], PATH_MAX, "%s",
 				 json_object_get_string(json_object_array_get_idx(v, i)));
 	if (json_object_object_get_ex(j, "cgroup_made", &v))
-		for (size_t i = 0; i < json_object_array_length(v) && i < MAX_CGROUP_DIRS; i++)
+		for (size_t i = 0; i < json_object_array_length(v) && i < OCI_MAX_CGROUP_DIRS; i++)
 			s->cgroup_made[i] = json_object_get_int(json_object_array_get_idx(v, i));
 	return true;
 }
@@ -1239,8 +1240,10 @@ static void save_state(const struct oci_state *s)
 	json_object_put(j);
 }
 
-enum oci_status { STOPPED, CREATED, RUNNING };
-static const char *const status_names[] = { "stopped", "created", "running" };
+enum oci_status { STOPPED, CREATED, RUNNING, PAUSED };
+static const char *const status_names[] = { "stopped", "created", "running", "paused" };
+
+static bool frozen(const struct oci_state *s);  /* II.5 */
 
 static enum oci_status status_of(const struct oci_state *s)
 {
@@ -1248,7 +1251,9 @@ static enum oci_status status_of(const struct oci_state *s)
 	if (s->pid <= 0 || process_start_time(s->pid) != s->start_time)
 		return STOPPED;
 	snprintf(fifo, sizeof fifo, "%s/exec.fifo", s->dir);
-	return access(fifo, F_OK) == 0 ? CREATED : RUNNING;
+	if (access(fifo, F_OK) == 0)
+		return CREATED;
+	return frozen(s) ? PAUSED : RUNNING;
 }
 
 /* ------------------------------------------------------------------------ *
@@ -1432,10 +1437,12 @@ static void run_state_hooks(const struct oci_state *s, enum hook_kind kind, cons
  * rules matter most here: without a user namespace the container's root
  * may mknod, and only the devices controller keeps it from opening the
  * host's disks.  So every container starts from "deny all" and the
- * config's rules, in their order, open what they allow.
+ * config's rules, in their order, open what they allow.  The freezer
+ * hierarchy is there for pause and resume.
  * ------------------------------------------------------------------------ */
 
-static const char *const oci_controllers[] = { "memory", "cpu", "pids", "devices" };
+static const char *const oci_controllers[] = { "memory", "cpu", "pids", "devices", "freezer" };
+#define FREEZER 4                      /* its index: pause and resume */
 
 /* Opened after the config's rules, as runc does: the nodes the runtime
  * itself puts in /dev (Part I's mount_dev: null, zero, full, random,
@@ -1546,6 +1553,35 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 	}
 }
 
+/* pause and resume: the freezer controller (cgroup v1, Documentation/
+ * admin-guide/cgroup-v1/freezer-subsystem.rst) stops every process of the
+ * cgroup where it stands, and lets them go again.  STATE is "FROZEN" or
+ * "THAWED"; freezing takes a moment, so wait until it reads back. */
+static void set_freezer(const struct oci_state *s, const char *state)
+{
+	char path[PATH_MAX + 32], now[32] = "";
+	if (s->ncgroup_dirs <= FREEZER)
+		oci_fail("this container was made without a freezer cgroup");
+	snprintf(path, sizeof path, "%s/freezer.state", s->cgroup_dirs[FREEZER]);
+	for (int tries = 0; tries < 5000; tries++) {
+		if (write_file(path, "%s", state) < 0)
+			oci_fail("writing %s to %s: %s", state, path, strerror(errno));
+		if (read_file(path, now, sizeof now) == 0 && !strncmp(now, state, strlen(state)))
+			return;
+		usleep(1000);
+	}
+	oci_fail("%s: still %s after 5 s", path, now);
+}
+
+static bool frozen(const struct oci_state *s)
+{
+	char path[PATH_MAX + 32], now[32];
+	if (s->ncgroup_dirs <= FREEZER)
+		return false;
+	snprintf(path, sizeof path, "%s/freezer.state", s->cgroup_dirs[FREEZER]);
+	return read_file(path, now, sizeof now) == 0 && strncmp(now, "THAWED", 6) != 0;
+}
+
 static void remove_oci_cgroup(const struct oci_state *s)
 {
 	cgroup.version = 1;
@@ -1574,6 +1610,12 @@ static void remove_oci_cgroup(const struct oci_state *s)
  * stage reaches create, which logs it for the engine; then it gets the
  * container's stderr back, tells create "ready" over the socket, and
  * blocks opening exec.fifo until start opens the other end.
+ *
+ * In order: the cgroup namespace (from inside its cgroup), the config's
+ * mounts, the hooks (create's, then createContainer here), pivot_root,
+ * sysctl, masked and read-only paths, hostname, the terminal; then, after
+ * start, startContainer, the seccomp filter and the process's user,
+ * capabilities and no_new_privs around each other (load_filter), exec.
  * ------------------------------------------------------------------------ */
 
 struct oci_child {
@@ -2203,15 +2245,31 @@ static int cmd_delete(const char *id, bool force)
 		oci_fail("container \"%s\" does not exist", id);
 	}
 	enum oci_status st = status_of(&s);
-	if (st == RUNNING && !force)
-		oci_fail("cannot delete container \"%s\": it is running (stop it, or use delete --force)", id);
+	if ((st == RUNNING || st == PAUSED) && !force)
+		oci_fail("cannot delete container \"%s\": it is %s (stop it, or use delete --force)", id,
+			 status_names[st]);
 	if (st != STOPPED) {
 		kill(s.pid, SIGKILL);
+		if (st == PAUSED)          /* a frozen process dies only once thawed */
+			set_freezer(&s, "THAWED");
 		for (int tries = 0; tries < 5000 && status_of(&s) != STOPPED; tries++)
 			usleep(1000);
 	}
 	abandon(&s, 0);
 	run_state_hooks(&s, POSTSTOP, "stopped");
+	return 0;
+}
+
+static int cmd_pause(const char *id, bool pause)
+{
+	struct oci_state s;
+	if (!load_state(id, &s))
+		oci_fail("container \"%s\" does not exist", id);
+	enum oci_status st = status_of(&s);
+	if (st != (pause ? RUNNING : PAUSED))
+		oci_fail("cannot %s container \"%s\": it is %s, not %s", pause ? "pause" : "resume", id,
+			 status_names[st], pause ? "running" : "paused");
+	set_freezer(&s, pause ? "FROZEN" : "THAWED");
 	return 0;
 }
 
@@ -2261,8 +2319,8 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		oci_fail("exec needs --process FILE (the process.json the engine wrote)");
 	if (!load_state(id, &s))
 		oci_fail("container \"%s\" does not exist", id);
-	if (status_of(&s) == STOPPED)
-		oci_fail("cannot exec in container \"%s\": it is not running", id);
+	if (status_of(&s) == STOPPED || status_of(&s) == PAUSED)
+		oci_fail("cannot exec in container \"%s\": it is %s", id, status_names[status_of(&s)]);
 	read_config(s.dir, &c);
 	if (read_file(process_file, text, sizeof text) < 0)
 		oci_fail("--process %s: %s", process_file, strerror(errno));
@@ -2410,6 +2468,7 @@ static const char oci_usage[] =
 	"  exec --process FILE [--detach] [--pid-file FILE] [--console-socket SOCKET] ID\n"
 	"                                            run process.json's process in it\n"
 	"  ps --format json ID                       its processes, as a JSON array of pids\n"
+	"  pause ID, resume ID                       freeze and thaw all its processes\n"
 	"  features                                  what this runtime supports, as JSON\n"
 	"  --version\n";
 
@@ -2544,6 +2603,12 @@ int main(int argc, char **argv)
 			oci_fail("ps needs one container id");
 		return cmd_ps(a.positional[0]);
 	}
+	if (!strcmp(cmd, "pause") || !strcmp(cmd, "resume")) {
+		parse_sub(argc, argv, (const char *const[]){ NULL }, NULL, &a);
+		if (a.npositional != 1)
+			oci_fail("%s needs one container id", cmd);
+		return cmd_pause(a.positional[0], !strcmp(cmd, "pause"));
+	}
 	if (!strcmp(cmd, "start") || !strcmp(cmd, "state")) {
 		parse_sub(argc, argv, (const char *const[]){ NULL }, NULL, &a);
 		if (a.npositional != 1)
@@ -2555,6 +2620,6 @@ int main(int argc, char **argv)
 		return cmd_start(a.positional[0]);
 	}
 	oci_fail("%s is not supported by contained-oci yet (it has create, start, state, kill, "
-		 "delete, ps, features)", cmd);
+		 "delete, exec, ps, pause, resume, features)", cmd);
 }
 #endif

@@ -44,7 +44,7 @@ cleanup() {
 	# cgroup (ours, by the namespace's name) says who it is.
 	for pid in $(cat /sys/fs/cgroup/pids/$token/*/cgroup.procs 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
 	for i in $(seq 50); do [ -z "$(cat /sys/fs/cgroup/pids/$token/*/cgroup.procs 2>/dev/null)" ] && break; sleep 0.05; done
-	for c in memory cpu pids devices; do
+	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c/$token/* /sys/fs/cgroup/$c/$token 2>/dev/null
 	done
 	if [ "$run_dir_was_there" = no ]; then rmdir /run/containerd/s /run/containerd/fifo /run/containerd 2>/dev/null; fi
@@ -163,6 +163,9 @@ out=$(tr -d '\r' < "$base/tty.out")
 	fail "ctr task exec -t: a pty over the console socket, status 6 comes back" "rc=$rc" "$out" "$(grep ' x1$' "$base/calls")"
 pids=$(C tasks ps x1 2>&1)
 echo "$pids" | grep -q "^$(C tasks list | awk '$1 == "x1" {print $2}')" && pass "ctr task ps lists the task's pid" || fail "ctr task ps lists the task's pid" "$pids"
+C tasks pause x1 && paused=$(C tasks list | awk '$1 == "x1" {print $3}') && C tasks resume x1 &&
+	[ "$paused" = PAUSED ] && [ "$(C tasks list | awk '$1 == "x1" {print $3}')" = RUNNING ] &&
+	pass "ctr task pause and resume" || fail "ctr task pause and resume" "paused=${paused:-}" "$(C tasks list)" "$(grep -E '(pause|resume) x1$' "$base/calls")"
 C tasks kill -s SIGKILL x1 2>/dev/null
 for i in $(seq 100); do C tasks list 2>/dev/null | grep -q '^x1 .*STOPPED' && break; sleep 0.05; done
 C tasks delete x1 > /dev/null 2>&1 && C containers delete x1 &&

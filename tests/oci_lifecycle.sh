@@ -40,8 +40,8 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1; do R delete --force $id 2>/dev/null; done
-	for c in memory cpu pids devices; do rmdir /sys/fs/cgroup/$c$cg 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1; do R delete --force $id 2>/dev/null; done
+	for c in memory cpu pids devices freezer; do rmdir /sys/fs/cgroup/$c$cg 2>/dev/null; done
 	rm -rf "$base"
 }
 trap cleanup EXIT
@@ -103,10 +103,27 @@ pid=$(cat "$base/c2.pid" 2>/dev/null)
 R state c2 | grep -q '"status":"running"' && [ "$(R ps --format json c2)" = "[$pid]" ] &&
 	pass "state running; ps --format json lists the pid" || fail "state running; ps --format json lists the pid" "$(R state c2; R ps --format json c2)"
 R delete c2 2>/dev/null && fail "delete of a running container is refused" || pass "delete of a running container is refused"
+# pause and resume: the freezer stops every process where it stands.
+if R pause c2 && R state c2 | grep -q '"status":"paused"' &&
+   [ "$(cat /sys/fs/cgroup/freezer$cg/c2/freezer.state)" = FROZEN ] && ! R pause c2 2>/dev/null &&
+   R resume c2 && R state c2 | grep -q '"status":"running"' && [ "$(cat /sys/fs/cgroup/freezer$cg/c2/freezer.state)" = THAWED ]; then
+	pass "pause freezes the container (state paused, freezer FROZEN), resume thaws it"
+else
+	fail "pause freezes the container (state paused, freezer FROZEN), resume thaws it" "$(R state c2)" "$(cat /sys/fs/cgroup/freezer$cg/c2/freezer.state 2>&1)"
+fi
 R kill c2 SIGKILL
 for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 R state c2 | grep -q '"status":"stopped"' && pass "kill ID SIGKILL stops it" || fail "kill ID SIGKILL stops it" "$(R state c2)"
 R delete c2
+config p1 '["sleep","600"]'
+R create --bundle "$base/bundle" --pid-file "$base/p1.pid" p1 && R start p1 && R pause p1
+pid=$(cat "$base/p1.pid" 2>/dev/null)
+R delete --force p1
+rc=$?
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+[ $rc = 0 ] && ! kill -0 "$pid" 2>/dev/null && [ ! -e "$state/p1" ] && [ ! -e /sys/fs/cgroup/freezer$cg/p1 ] &&
+	pass "delete --force of a paused container kills it and leaves nothing" ||
+	fail "delete --force of a paused container kills it and leaves nothing" "rc=$rc" "$(ls "$state" /sys/fs/cgroup/freezer$cg 2>&1)"
 config c3 '["sleep","600"]'
 R create --bundle "$base/bundle" --pid-file "$base/c3.pid" c3
 pid=$(cat "$base/c3.pid" 2>/dev/null)

@@ -106,6 +106,34 @@ START_TEST(engine_samples_read)
 }
 END_TEST
 
+/* exec's process.json, as ctr and Docker wrote it. */
+START_TEST(engine_process_files_read)
+{
+	static const struct { const char *name; bool terminal; const char *arg2; } samples[] = {
+		{ "process-ctr-task-exec.json", false, "echo exec-nontty; id; echo $$; exit 5" },
+		{ "process-ctr-task-exec-tty.json", true, "tty; exit 6" },
+		{ "process-docker-exec.json", false, "echo exec-ok; exit 3" },
+		{ "process-docker-exec-it.json", true, "tty; exit 4" },
+	};
+	static char text[1 << 16];
+	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+		char path[256];
+		struct oci_process p = { 0 };
+		struct reader r = { .file = "process.json" };
+		snprintf(path, sizeof path, "tests/oci/%s", samples[i].name);
+		ck_assert_int_eq(read_file(path, text, sizeof text), 0);
+		json_object *j = json_tokener_parse(text);
+		read_process(&r, j, &p);
+		ck_assert_msg(!r.err[0], "%s: %s", samples[i].name, r.err);
+		ck_assert_int_eq(p.terminal, samples[i].terminal);
+		ck_assert_str_eq(p.args[2], samples[i].arg2);
+		ck_assert(p.have_capabilities);
+		ck_assert(p.bounding & (1ULL << CAP_KILL));
+		json_object_put(j);
+	}
+}
+END_TEST
+
 START_TEST(device_rules_as_cgroup_v1_text)
 {
 	char text[64];
@@ -427,6 +455,7 @@ int main(void)
 	TCase *tc = tcase_create("config");
 	tcase_add_test(tc, ctr_run_rm);
 	tcase_add_test(tc, engine_samples_read);
+	tcase_add_test(tc, engine_process_files_read);
 	tcase_add_test(tc, device_rules_as_cgroup_v1_text);
 	tcase_add_test(tc, unsupported_fields_named);
 	tcase_add_test(tc, docker_seccomp_profile);

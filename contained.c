@@ -305,7 +305,7 @@ struct options {
 #define PID_MAX_LIMIT 4194304      /* the kernel's ceiling for pid_max (proc(5)) */
 
 static const char usage_text[] =
-	"usage: contained -m ROOTFS -u UID [options] -c COMMAND [ARG...]\n"
+	"usage: contained -m ROOTFS -u UID[:GID] [options] -c COMMAND [ARG...]\n"
 	"  -m ROOTFS   directory to use as the container's /\n"
 	"  -u UID[:GID] user to run as inside (0..65535; 0 is the container's root);\n"
 	"              group, HOME, USER and groups from the rootfs's /etc/passwd and group\n"
@@ -316,7 +316,7 @@ static const char usage_text[] =
 	"              container (repeatable; both paths absolute); :ro makes it read-only\n"
 	"  -r          read-only /; /tmp, /run and /dev/shm are small writable tmpfs\n"
 	"  -o [DIR]    copy-on-write / (overlayfs): the rootfs is never changed; writes\n"
-	"              go to memory, or to DIR/upper to keep them\n"
+	"              go to memory, or to DIR/upper to keep them (DIR must exist)\n"
 	"  -H NAME     hostname (default: generated, like 6740a1-three-of-cups)\n"
 	"  -M SIZE     memory limit, e.g. 256M or 1G (default 1G)\n"
 	"  -C CPUS     CPU time as a fraction of one CPU, e.g. 0.5 (default: no cap)\n"
@@ -338,14 +338,16 @@ static const char usage_text[] =
 	"  -h, --help  print this help\n"
 	"  -c COMMAND  the command and its arguments; must come last\n"
 	"\n"
-	"       contained -x NAME_OR_PID [-u UID[:GID]] [-e ...] [-w DIR] [-t|-T] [-v] [-q] -c COMMAND...\n"
+	"usage: contained -x NAME_OR_PID [-u UID[:GID]] [-e ...] [-w DIR] [-t|-T] [-v] [-q] -c COMMAND...\n"
 	"  -x NAME_OR_PID  run COMMAND inside a running container (its hostname, cgroup\n"
 	"              name or host pid), with the same limits: as docker exec\n"
-	"       contained -l\n"
+	"usage: contained -l\n"
 	"  -l          list the running containers\n"
 	"The last lines say how the container ended (status, signal, out of memory,\n"
 	"process limit) and that its cgroup is gone.  Ctrl-C that a command running\n"
-	"as PID 1 ignores: press it again within 5 s to kill the container, or use -i.\n";
+	"as PID 1 ignores: press it again within 5 s to kill the container, or use -i.\n"
+	"Exit status: the command's own; 128+N if a signal N killed it; 125 if the\n"
+	"launcher failed; 126 if the command cannot run, 127 if it is not found.\n";
 
 static void print_usage(FILE *to)
 {
@@ -5063,22 +5065,30 @@ static void format_memory(const struct record *r, char *buf, size_t size)
 	snprintf(buf, size, "%s/%s", used, limit);
 }
 
+/* One line per container, the command last (it may hold spaces).  NETWORK
+ * fits any IPv4 address; ROOTFS is as wide as its longest path, which a
+ * first pass over the records measures. */
 static int list_containers(void)
 {
 	struct record r;
+	int rootfs_width = strlen("ROOTFS");
 	if (geteuid() != 0)
 		die("-l: needs root: the records in " RUN_DIR " are root's; run it with sudo");
-	printf("%-32s %8s %8s %-14s %-8s %-24s %s\n", "NAME", "PID", "UPTIME", "MEMORY",
-	       "NETWORK", "ROOTFS", "COMMAND");
 	DIR *d = opendir(RUN_DIR);
+	while (d && next_record(d, &r))
+		if ((int)strlen(r.rootfs) > rootfs_width)
+			rootfs_width = strlen(r.rootfs);
+	printf("%-32s %8s %8s %-14s %-15s %-*s %s\n", "NAME", "PID", "UPTIME", "MEMORY",
+	       "NETWORK", rootfs_width, "ROOTFS", "COMMAND");
 	if (!d)
 		return 0;               /* no container has run since boot */
+	rewinddir(d);
 	while (next_record(d, &r)) {
 		char uptime[32], memory[64];
 		format_uptime(time(NULL) - r.started, uptime, sizeof uptime);
 		format_memory(&r, memory, sizeof memory);
-		printf("%-32s %8d %8s %-14s %-8s %-24s %s\n", r.name, (int)r.pid, uptime, memory,
-		       r.network, r.rootfs, r.command);
+		printf("%-32s %8d %8s %-14s %-15s %-*s %s\n", r.name, (int)r.pid, uptime, memory,
+		       r.network, rootfs_width, r.rootfs, r.command);
 	}
 	closedir(d);
 	return 0;

@@ -1393,7 +1393,8 @@ static void take_liveness_lock(void)
 	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
 		die_errno("mkdir " RUN_DIR);
 	lock_path(cgroup.name, lock, sizeof lock);
-	trace("open(\"%s\", O_CREAT); flock(LOCK_EX)", lock);
+	trace("open(\"%s\", O_RDWR|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC, 0600); "
+	      "flock(LOCK_EX|LOCK_NB)", lock);
 	if ((cgroup.lock_fd = lock_file(lock, O_RDWR | O_CREAT | O_EXCL, LOCK_NB)) < 0)
 		die_errno("%s", lock);
 }
@@ -1456,14 +1457,15 @@ static void make_cgroup_dirs(void)
 	for (int i = 0; i < cgroup.ndirs; i++) {
 		snprintf(parent, sizeof parent, "%.*s", (int)(strrchr(cgroup.dir[i], '/') - cgroup.dir[i]),
 			 cgroup.dir[i]);
-		trace("mkdir(\"%s\"); flock(LOCK_EX)", parent);
+		trace("mkdir(\"%s\", 0755); open(O_RDONLY|O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC); "
+		      "flock(LOCK_EX)", parent);
 		if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 			die_errno("mkdir %s", parent);
 		int parent_fd = lock_file(parent, O_RDONLY | O_DIRECTORY, 0);
 		if (parent_fd < 0)
 			die_errno("locking %s", parent);
 		sweep_stale_cgroups(parent);
-		trace("mkdir(\"%s\")", cgroup.dir[i]);
+		trace("mkdir(\"%s\", 0755)", cgroup.dir[i]);
 		if (mkdir(cgroup.dir[i], 0755) < 0)
 			die_errno("mkdir %s", cgroup.dir[i]);
 		close(parent_fd);
@@ -1547,7 +1549,7 @@ static void start_watchdog(void)
 {
 	int pipefd[2];
 	char byte;
-	trace("pipe2(); fork(): the watchdog calls setsid() and read()s until end of file");
+	trace("pipe2(O_CLOEXEC); fork(): the watchdog calls setsid() and read()s until end of file");
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		die_errno("pipe2");
 	pid_t pid = fork();
@@ -1874,7 +1876,7 @@ static void write_id_maps(pid_t pid)
 
 static int detached_copy(int fd, int userns, unsigned long long attr)
 {
-	trace("open_tree(%d, \"\", AT_EMPTY_PATH|OPEN_TREE_CLONE|AT_RECURSIVE)", fd);
+	trace("open_tree(%d, \"\", AT_EMPTY_PATH|OPEN_TREE_CLONE|OPEN_TREE_CLOEXEC|AT_RECURSIVE)", fd);
 	int tree = syscall(SYS_open_tree, fd, "", AT_EMPTY_PATH | OPEN_TREE_CLONE |
 			   OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 	if (tree < 0)
@@ -1887,8 +1889,9 @@ static int detached_copy(int fd, int userns, unsigned long long attr)
 	};
 	if (userns >= 0)
 		a.attr_set |= MOUNT_ATTR_IDMAP;
-	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { %sNODEV|NOSUID%s })", tree,
-	      userns >= 0 ? "MOUNT_ATTR_IDMAP|" : "", attr & MOUNT_ATTR_RDONLY ? "|RDONLY" : "");
+	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { %sMOUNT_ATTR_NODEV|"
+	      "MOUNT_ATTR_NOSUID%s, userns_fd = %d })", tree, userns >= 0 ? "MOUNT_ATTR_IDMAP|" : "",
+	      attr & MOUNT_ATTR_RDONLY ? "|MOUNT_ATTR_RDONLY" : "", userns);
 	if (syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof a) < 0) {
 		int saved = errno;
 		close(tree);
@@ -2358,7 +2361,8 @@ static void set_hostname_and_loopback(const char *hostname, unsigned long shared
 		done();
 		return;
 	}
-	trace("ioctl(socket(AF_INET), SIOCSIFFLAGS, { \"lo\", IFF_UP })");
+	trace("socket(AF_INET, SOCK_DGRAM|SOCK_CLOEXEC, 0); ioctl(SIOCGIFFLAGS, \"lo\"); "
+	      "ioctl(SIOCSIFFLAGS, { \"lo\", flags|IFF_UP })");
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq ifr = { .ifr_name = "lo" };
 	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
@@ -2593,6 +2597,9 @@ static int new_tmpfs(const char *options)
 {
 	char opts[128];
 	snprintf(opts, sizeof opts, "%s", options);
+	trace("fsopen(\"tmpfs\", FSOPEN_CLOEXEC); fsconfig(FSCONFIG_SET_STRING) for each of "
+	      "\"%s\"; fsconfig(FSCONFIG_CMD_CREATE); fsmount(FSMOUNT_CLOEXEC, "
+	      "MOUNT_ATTR_NOSUID|MOUNT_ATTR_NODEV)", options);
 	int fs = syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC_VALUE);
 	if (fs < 0)
 		die_errno("fsopen tmpfs");
@@ -2749,6 +2756,7 @@ static int build_overlay(int lower, int upper_tree, unsigned long long memory)
 	if (upper < 0 || work < 0)
 		die_errno("opening the overlay's upper and work directories");
 	int fds[3] = { lower, upper, work };
+	trace("fsopen(\"overlay\", FSOPEN_CLOEXEC)");
 	int fs = syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC_VALUE);
 	if (fs < 0)
 		die_errno("fsopen overlay: this kernel has no overlayfs (CONFIG_OVERLAY_FS)");
@@ -2758,6 +2766,7 @@ static int build_overlay(int lower, int upper_tree, unsigned long long memory)
 		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, keys[i], layer[i], 0) < 0)
 			die_errno("overlay %s", keys[i]);
 	}
+	trace("fsconfig(%d, FSCONFIG_CMD_CREATE)", fs);
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
 		die_errno("creating the overlay (Linux 5.19 or later takes an idmapped lower layer)");
 	/* nodev, nosuid, as on the rootfs (see clone_rootfs_mount) */
@@ -2770,7 +2779,7 @@ static int build_overlay(int lower, int upper_tree, unsigned long long memory)
 	for (size_t i = 0; i < LEN(all); i++)
 		close(all[i]);
 	/* setns(2) moves the working directory to / as well: back to ours */
-	trace("setns(%d, CLONE_NEWNS): the scratch namespace ends", home);
+	trace("setns(%d, CLONE_NEWNS): the scratch namespace ends; fchdir(%d)", home, cwd);
 	if (setns(home, CLONE_NEWNS) < 0 || fchdir(cwd) < 0)
 		die_errno("returning to the launcher's mount namespace");
 	close(home);
@@ -2817,8 +2826,9 @@ static void make_rootfs_submounts_readonly(int tree)
 {
 	struct mount_attr_arg ro = { .attr_set = MOUNT_ATTR_RDONLY }, rw = { .attr_clr = MOUNT_ATTR_RDONLY };
 	struct statvfs sv;
-	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { RDONLY }); then / alone "
-	      "{ clear RDONLY }", tree);
+	trace("mount_setattr(%d, \"\", AT_EMPTY_PATH|AT_RECURSIVE, { MOUNT_ATTR_RDONLY }); "
+	      "mount_setattr(%d, \"\", AT_EMPTY_PATH, { clear MOUNT_ATTR_RDONLY }) unless / "
+	      "was read-only already", tree, tree);
 	if (fstatvfs(tree, &sv) < 0 ||
 	    syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof ro) < 0 ||
 	    (!(sv.f_flag & ST_RDONLY) &&
@@ -2867,7 +2877,8 @@ static void enter_workdir(int root, const char *dir)
 	};
 	if (!dir)
 		return;
-	trace("openat2(%d, \"%s\", { O_PATH|O_DIRECTORY, RESOLVE_IN_ROOT }); fchdir", root, dir);
+	trace("openat2(%d, \"%s\", { O_PATH|O_DIRECTORY|O_CLOEXEC, RESOLVE_IN_ROOT|"
+	      "RESOLVE_NO_MAGICLINKS }); fchdir", root, dir);
 	int fd = syscall(SYS_openat2, root, dir, &how, sizeof how);
 	if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
 		die("-w %s: no such directory in the container; create it or pick another", dir);
@@ -4368,7 +4379,8 @@ static void claim_subnet(const char *range)
 			continue;
 		}
 		if (fd >= 0) {
-			trace("open(\"%s\", O_CREAT); flock(LOCK_EX|LOCK_NB)", lock);
+			trace("open(\"%s\", O_RDWR|O_CREAT|O_NOFOLLOW|O_CLOEXEC, 0600); "
+			      "flock(LOCK_EX|LOCK_NB)", lock);
 			network.subnet = subnet;
 			network.lock_fd = fd;
 			return;
@@ -4438,7 +4450,6 @@ static void enable_forwarding(void)
 	char value[8] = "";
 	if (read_file(path, value, sizeof value) == 0 && value[0] == '1')
 		return;
-	trace("write(\"%s\", \"1\")", path);
 	if (write_file(path, "1") < 0)
 		die_errno("turning on IPv4 forwarding (%s)", path);
 	warn("IPv4 forwarding was off; turned it on for the container's traffic (it stays on: "
@@ -4936,7 +4947,8 @@ static void write_record(const struct options *o, const struct identity *id, pid
 	one_line(command);
 	one_line(rootfs);
 	state_path(cgroup.name, path, sizeof path);
-	trace("open(\"" RUN_DIR "\", O_TMPFILE); write; linkat(\"%s\")", path);
+	trace("open(\"" RUN_DIR "\", O_TMPFILE|O_WRONLY|O_CLOEXEC, 0600); write; "
+	      "linkat(AT_FDCWD, \"/proc/self/fd/N\", AT_FDCWD, \"%s\", AT_SYMLINK_FOLLOW)", path);
 	int fd = open(RUN_DIR, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 	if (fd < 0)
 		die_errno("a record in " RUN_DIR);
@@ -5185,7 +5197,8 @@ static void join_container_namespaces(int pidfd, pid_t pid)
 		}
 		close(fds[i]);
 	}
-	trace("setresgid(0, 0, 0); setresuid(0, 0, 0); setgroups(0, NULL)");
+	trace("setresgid(0, 0, 0); setresuid(0, 0, 0); setgroups(0, NULL); "
+	      "prctl(PR_SET_DUMPABLE, 0)");
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0 || setgroups(0, NULL) < 0)
 		die_errno("becoming root of the container's user namespace");
 	prctl(PR_SET_DUMPABLE, 0);

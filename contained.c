@@ -103,7 +103,8 @@
 #include <seccomp.h>
 #include <sys/capability.h>
 
-/* Newer kernel interfaces that older C libraries have no wrappers for. */
+/* Kernel constants older C libraries lack, down to struct mount_attr_arg:
+ * skip them on a first reading. */
 #ifndef __NR_fchmodat2
 #define __NR_fchmodat2 452
 #endif
@@ -994,7 +995,7 @@ static int open_rootfs(const struct options *o)
 	struct stat st, host_root;
 
 	stage("ls -l /proc/%1$d/ns/mnt /proc/self/ns/mnt   # the launcher's own mount namespace",
-	      "checking rootfs %s", o->rootfs);
+	      "moving into a private mount namespace and checking rootfs %s", o->rootfs);
 	private_mount_namespace();
 	trace("open(\"%s\", O_PATH|O_DIRECTORY|O_CLOEXEC)", o->rootfs);
 	int rootfs = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -219,7 +219,7 @@ struct cgroup {                        /* section 3 */
 	char name[128];                /* <hostname>.<48 random bits> */
 	int lock_fd;                   /* /run/contained/<name>.lock, locked: "its launcher lives" */
 	int dir_fd;                    /* v2: the directory, for clone3 */
-	int join_fd[MAX_CGROUP_DIRS];  /* for the child to move itself in (aside, section 3) */
+	int join_fd[MAX_CGROUP_DIRS];  /* for the child to move itself in (Appendix F) */
 	bool born_inside;              /* clone3 started the child in it */
 	int nviews;                    /* v1: hierarchies shown as they are (mount_cgroup) */
 	char view[2][PATH_MAX], view_name[2][64];
@@ -1183,7 +1183,7 @@ static void look_up_identity(int rootfs, const struct options *o, struct identit
  * The cgroup is built here, in the parent, before the child exists, and the
  * child is inside it before it runs a single instruction of the command:
  * on v2 clone3 starts it there (section 4), elsewhere it moves itself in
- * right after the go-ahead (section 5).  Its name is <hostname>.<48 random bits>,
+ * right after the go-ahead (section 5; Appendix F says how).  Its name is <hostname>.<48 random bits>,
  * unique whatever PID namespace a launcher runs in.  Is a cgroup's launcher
  * still alive?  A pid cannot say (another PID namespace has the same
  * numbers, and pids are reused), so each launcher holds a lock, a flock(2)
@@ -1492,56 +1492,11 @@ static void set_limits(const struct options *o)
 	}
 }
 
-/* ---- Aside: why this is faster (skip it on a first reading) -------------
- * The plain way: the parent writes the child's pid into cgroup.procs.
- * But moving a whole process into a cgroup takes a global lock
- * (cgroup_threadgroup_rwsem) whose writer waits for an RCU grace period:
- * 4 to 15 ms on a cgroup v1 host while another CPU is busy, the cost of
- * whole launches (`make bench` on a two-CPU v1 host: 14-18 ms a launch
- * the plain way, 4.7-6.5 ms this way).  A thread that moves *itself*
- * (writes "0") skips the lock, and the child's one thread is all of it;
- * but the child cannot open root's cgroup files.  So the parent opens them
- * before the clone (the kernel checks the credentials of whoever opened a
- * cgroup file, not of the writer), and the child, which inherits the
- * descriptors, writes "0" into them after the go-ahead.  On v2 none of
- * this runs: clone3 starts the child inside (section 4).
- * ------------------------------------------------------------------------ */
-
-/* v1 moves a thread through "tasks", v2 through "cgroup.procs". */
-static void open_join_fds(void)
-{
-	char path[PATH_MAX + 16];
-	for (int i = 0; i < cgroup.ndirs; i++) {
-		snprintf(path, sizeof path, "%s/%s", cgroup.dir[i],
-			 cgroup.version == 2 ? "cgroup.procs" : "tasks");
-		if ((cgroup.join_fd[i] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
-			die_errno("%s", path);
-	}
-}
-
-/* Each side closes its copies once the child is inside. */
-static void close_join_fds(void)
-{
-	for (int i = 0; i < cgroup.ndirs; i++)
-		close(cgroup.join_fd[i]);
-}
-
-/* Child side, right after the go-ahead. */
-static void join_cgroup(void)
-{
-	if (!cgroup.born_inside) {
-		stage("cat /proc/%1$d/cgroup", "moving into the container's cgroup");
-		for (int i = 0; i < cgroup.ndirs; i++) {
-			trace("write(%d, \"0\")   (%s)", cgroup.join_fd[i], cgroup.dir[i]);
-			if (write(cgroup.join_fd[i], "0", 1) != 1)
-				die_errno("joining %s", cgroup.dir[i]);
-		}
-		done();
-	}
-	close_join_fds();
-}
-
-/* ---- end of the aside ---------------------------------------------------- */
+/* v1: the child moves itself into the directories, through descriptors
+ * create_cgroup() opens: Appendix F, a speed trick. */
+static void open_join_fds(void);
+static void close_join_fds(void);
+static void join_cgroup(void);
 
 /* The watchdog (see above).  It reads until end of file, which comes when
  * every copy of the pipe's other end is closed: the launcher's, by its
@@ -1644,7 +1599,7 @@ static void create_cgroup(const struct options *o, int version)
 	take_liveness_lock();
 	make_cgroup_dirs();
 	set_limits(o);
-	open_join_fds();
+	open_join_fds();                /* for the child's move: Appendix F */
 	if (version == 2 && (cgroup.dir_fd = open(cgroup.dir[0], O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		die_errno("%s", cgroup.dir[0]);
 	done();
@@ -1842,9 +1797,9 @@ static pid_t clone_container(int sockets[2], unsigned long shared)
  * mount_setattr(2), Documentation/filesystems/idmappings.rst.
  *
  * Then the go-ahead message, which carries the mount, lets the child go
- * on.  Unless clone3 started it inside its cgroup (section 4), its first act
- * is to move itself in (the aside in section 3 says why it, not the
- * parent); its second, to enter a new cgroup namespace, rooted there.
+ * on.  Unless clone3 started it inside its cgroup (section 4), it moves
+ * itself in (Appendix F says why it, not the parent); then it enters a new
+ * cgroup namespace, rooted there.
  * ------------------------------------------------------------------------ */
 
 /* "0 100000 65536\n": inside-id, outside-id, count. */
@@ -3817,7 +3772,7 @@ int main(int argc, char **argv)
 		if (o.overlay)
 			tree = build_overlay(tree, overlay_upper, o.memory);  /* 6b: on that
 							 * copy, as host root */
-		close_join_fds();                       /* 3, aside: the child has its copies */
+		close_join_fds();                       /* Appendix F: the child has its copies */
 		send_go_ahead(sock, tree);              /* 5 */
 		if (own_terminal)
 			relay_terminal(sock, &old_mask, o.init);  /* Appendix C: until it ends */
@@ -3831,7 +3786,8 @@ int main(int argc, char **argv)
 	int tree = wait_for_go_ahead(sock);             /* 5 */
 	if (!own_terminal)
 		leave_callers_session();                /* 9: a pty of its own does it later */
-	join_cgroup();                                  /* 3, aside: before anything else */
+	join_cgroup();                                  /* Appendix F (v1): before anything
+							 * else */
 	become_root_in_userns(sock);                    /* 5: after the move: its cgroup is
 							 * the namespace's root */
 	put_rootfs_in_place(tree);                      /* 6 */
@@ -5782,4 +5738,62 @@ static const char *clone_flag_names(unsigned long flags, char *buf, size_t size)
 		if (flags & namespaces[i].flag)
 			append_name(buf, size, &len, namespaces[i].flag_name);
 	return buf;
+}
+
+/* ------------------------------------------------------------------------ *
+ * Appendix F. Speed: the child moves itself into its cgroup
+ *
+ * Why an appendix: what the lesson needs is that the child is inside its
+ * cgroup before it runs anything of the command, and the plain way to get
+ * it there is for the parent to write the child's pid into cgroup.procs.
+ * This is a faster way, for cgroup v1 hosts (and v2 kernels older than
+ * 5.7).  It hooks into sections 3 (the parent opens the descriptors) and 5
+ * (the child writes into them after the go-ahead).
+ *
+ * Moving a whole process into a cgroup takes a global lock
+ * (cgroup_threadgroup_rwsem) whose writer waits for an RCU grace period:
+ * 4 to 15 ms on a cgroup v1 host while another CPU is busy, the cost of
+ * whole launches (`make bench` on a two-CPU v1 host: 14-18 ms a launch
+ * the plain way, 4.7-6.5 ms this way).  A thread that moves *itself*
+ * (writes "0") skips the lock, and the child's one thread is all of it;
+ * but the child cannot open root's cgroup files.  So the parent opens them
+ * before the clone (the kernel checks the credentials of whoever opened a
+ * cgroup file, not of the writer), and the child, which inherits the
+ * descriptors, writes "0" into them after the go-ahead.  On v2, clone3
+ * starts the child inside (section 4) and the descriptors go unused: they
+ * are there for a kernel that refuses CLONE_INTO_CGROUP.
+ * ------------------------------------------------------------------------ */
+
+/* v1 moves a thread through "tasks", v2 through "cgroup.procs". */
+static void open_join_fds(void)
+{
+	char path[PATH_MAX + 16];
+	for (int i = 0; i < cgroup.ndirs; i++) {
+		snprintf(path, sizeof path, "%s/%s", cgroup.dir[i],
+			 cgroup.version == 2 ? "cgroup.procs" : "tasks");
+		if ((cgroup.join_fd[i] = open(path, O_WRONLY | O_CLOEXEC)) < 0)
+			die_errno("%s", path);
+	}
+}
+
+/* Each side closes its copies once the child is inside. */
+static void close_join_fds(void)
+{
+	for (int i = 0; i < cgroup.ndirs; i++)
+		close(cgroup.join_fd[i]);
+}
+
+/* Child side, right after the go-ahead. */
+static void join_cgroup(void)
+{
+	if (!cgroup.born_inside) {
+		stage("cat /proc/%1$d/cgroup", "moving into the container's cgroup");
+		for (int i = 0; i < cgroup.ndirs; i++) {
+			trace("write(%d, \"0\")   (%s)", cgroup.join_fd[i], cgroup.dir[i]);
+			if (write(cgroup.join_fd[i], "0", 1) != 1)
+				die_errno("joining %s", cgroup.dir[i]);
+		}
+		done();
+	}
+	close_join_fds();
 }

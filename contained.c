@@ -2373,34 +2373,17 @@ static void set_hostname_and_loopback(const char *hostname, unsigned long shared
  * their own (/dev/shm already has one).  tmpfs pages are charged to the
  * memory cgroup of the process that writes them, so these count against -M.
  *
- * -o makes / an overlayfs (Documentation/filesystems/overlayfs.rst).  An
- * overlay merges two directories: the lower layer (the rootfs), only ever
- * read, and the upper layer, where every change lands.  Writing to a lower
- * file first copies it up; deleting one leaves a "whiteout" in upper that
- * hides it; work/ is overlay's scratch directory, on the same filesystem as
- * upper/, where a copy-up is assembled before it is renamed into place.  The
- * merged view is what the container gets as /.  By default upper/ and work/
- * live in a tmpfs (charged to -M, gone with the container); with -o DIR in
- * DIR/upper and DIR/work, Docker overlay2's layout, and the changes stay.
- * Overlay records what upper/ hides in extended attributes (a directory
- * that replaces a deleted lower one is marked "opaque").  An overlay
- * mounted inside a user namespace must keep them as user.* attributes, and
- * tmpfs stores those only since Linux 6.6: on 6.1 (Debian 12) removing a
- * rootfs directory fails with EIO.  So the launcher builds the overlay, as
- * host root (as Docker's engine does), and overlay uses trusted.*
- * attributes, which tmpfs and the disk filesystems store and only host
- * root can set: neither a rootfs nor a container can forge one.  The lower
- * layer is the container's idmapped copy of the rootfs (overlay takes
- * idmapped layers since Linux 5.19), so it shows the same owners as
- * without -o; files the container creates in upper/ belong to its host ids
- * (100000 and up), never to host root.  Overlay checks every access twice,
- * the caller against the merged file and the mounter against the layer's
- * file; with host root as the mounter the second always passes, so the
- * container may do exactly what its own ids and capabilities allow.  The
- * overlay is nodev and nosuid like the rootfs copy, and goes to the child
- * in its place.  Page cache and tmpfs pages are charged to the memory
- * cgroup of the process that writes them, not the one that mounted the
- * tmpfs, so the container's writes to / still count against -M.
+ * -o makes / an overlayfs (Documentation/filesystems/overlayfs.rst), so
+ * that the container may change anything and the rootfs nothing.  An
+ * overlay merges a lower layer (the rootfs), only ever read, and an upper
+ * layer, where every change lands: a written lower file is first copied
+ * up, a deleted one hidden by a "whiteout" in upper/.  work/, on upper/'s
+ * filesystem, is overlay's scratch directory, where a copy-up is assembled
+ * before it is renamed into place.  The merged view is the container's /.
+ * upper/ and work/ live in a tmpfs (charged to -M, gone with the
+ * container), or with -o DIR in DIR/upper and DIR/work (Docker overlay2's
+ * layout), where the changes stay.  The launcher, as host root, builds it:
+ * the aside above build_overlay() says why.
  *
  * /etc/hosts and /etc/hostname: programs look their own hostname up in
  * /etc/hosts (sudo, `hostname -f`), and the rootfs's knows nothing of a
@@ -2670,6 +2653,31 @@ static void bind_own_etc_hosts(int root, const char *hostname)
 	}
 	done();
 }
+
+/* ---- Aside: why host root builds the overlay (skip on a first reading) ---
+ * Overlay records what upper/ hides in extended attributes (a whiteout; a
+ * directory that replaces a deleted lower one is marked "opaque").  An
+ * overlay mounted inside a user namespace must keep them as user.*
+ * attributes, and tmpfs stores those only since Linux 6.6: on 6.1 (Debian
+ * 12) removing a rootfs directory fails with EIO.  So the launcher builds
+ * the overlay, as host root (as Docker's engine does), and overlay uses
+ * trusted.* attributes, which tmpfs and the disk filesystems store and
+ * only host root can set: neither a rootfs nor a container can forge one.
+ *
+ * Host root as the builder costs the container nothing and gives it
+ * nothing.  The lower layer is the container's idmapped copy of the rootfs
+ * (overlay takes idmapped layers since Linux 5.19), so it shows the same
+ * owners as without -o; files the container creates in upper/ belong to
+ * its host ids (100000 and up), never to host root.  Overlay checks every
+ * access twice, the caller against the merged file and the mounter against
+ * the layer's file; with host root as the mounter the second always
+ * passes, so the container may do exactly what its own ids and
+ * capabilities allow.  The overlay is nodev and nosuid like the rootfs
+ * copy, and goes to the child in its place.  Page cache and tmpfs pages are
+ * charged to the memory cgroup of the process that writes them, not the
+ * one that mounted the tmpfs, so the container's writes to / still count
+ * against -M.
+ * ------------------------------------------------------------------------ */
 
 /* Parent, after clone_rootfs_mount() (section 5), for -o: the overlay of
  * LOWER, the idmapped rootfs, and upper/ and work/ in UPPER_TREE (-o DIR)

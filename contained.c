@@ -10,31 +10,39 @@
  * applies them one at a time, in the order the program runs, and each
  * section opens with why the step exists.
  *
- * Contents, in execution order:
+ * Contents, in the order of the file; each function named under a number
+ * is a call in main():
  *
  *   1. Options              parse_options()           who, where, what to run
  *   2. Host probe           probe_host(), check_standard_fds(), open_rootfs()
  *   2b. Identity            look_up_identity()  (the rootfs's passwd, group)
- *   3. Cgroups + rlimits    create_cgroup(), start_watchdog(), limit_open_files()
- *   4. Clone + namespaces   clone_container()
+ *   3. Cgroups + rlimits    create_cgroup() (it starts the watchdog),
+ *                           limit_open_files()
+ *   4. Clone + namespaces   block_forwarded_signals(), clone_container()
  *   5. User map sync        write_id_maps(), clone_rootfs_mount(), send_go_ahead()
  *                           (parent); wait_for_go_ahead(), become_root_in_userns()
  *                           (child)
  *   6. Mounts + pivot_root  put_rootfs_in_place(), mount_pseudo_filesystems(),
- *                           pivot_into_rootfs(), mask_host_proc_files()
- *   6b. Files               prepare_binds(), build_overlay(),
+ *                           pivot_into_rootfs(), set_hostname_and_loopback(),
+ *                           mask_host_proc_files()
+ *   6b. Files               prepare_binds(), prepare_overlay_dir(), build_overlay()
+ *                           (parent); make_rootfs_submounts_readonly(),
  *                           bind_own_etc_hosts(), mount_binds_and_readonly_root(),
- *                           enter_workdir()
+ *                           enter_workdir() (child)
  *   7. Capabilities         drop_capabilities()
  *   8. Seccomp              install_syscall_filter()
- *   9. Exec / PID 1         exec_command(), run_init()
- *  10. Cleanup              wait_for_container(), remove_cgroup()
- *      main()               the stages strung together: the parent runs 1-5
- *                           and 10, the child (the future container) 5-9
+ *   9. Exec / PID 1         leave_callers_session(), exec_command(), run_init()
+ *  10. Cleanup              wait_for_container(), cleanup_and_exit()
+ *      main()               the stages strung together, in the order they run:
+ *                           the parent runs 1-5 and 10, and the parts of 6b
+ *                           that need host root (the -b and -o DIR paths
+ *                           opened before 3, the -o overlay built in 5); the
+ *                           child, the future container, runs 5-9, and
+ *                           leaves the caller's session (9) first of all
  *
  * Appendices, out of the lesson's way: the features a container is lived
- * in with, each hooked into the stages above at one or two points, and the
- * launcher's own voice.
+ * in with, each hooked into the stages above at one or two points, the
+ * launcher's own voice, and a speed trick.
  *
  *   A. -S: shared namespaces  warn_shared_namespaces(), bind_host_mount_instead()
  *   B. -n: network            prepare_network(), connect_network() (parent),
@@ -44,6 +52,9 @@
  *                             relay_terminal() (parent)
  *   D. -l and -x              write_record(); list_containers(), enter_container()
  *   E. Narration              stage(), trace(), die() ... how the launcher talks
+ *   F. Speed                  open_join_fds() (parent, in 3), join_cgroup()
+ *                             (child, in 5): on cgroup v1, the child moves
+ *                             itself into its cgroup
  *
  * Build: make.  Man pages worth having open: namespaces(7), user_namespaces(7),
  * pid_namespaces(7), cgroups(7), mount_namespaces(7), pivot_root(2),
@@ -3681,8 +3692,12 @@ static int wait_for_container(const struct options *o, const sigset_t *old_mask)
 /* ------------------------------------------------------------------------ *
  * main: the stages in order
  *
- * The parent runs 1 to 5 and 10; the child, the future container, runs 5
- * to 9.  The comment after each call names its section and, where the
+ * The parent runs 1 to 5 and 10, and the parts of 6b that need host
+ * root: prepare_binds() and prepare_overlay_dir() open the -b and -o DIR
+ * paths before 3 (the host's paths, looked up once, before any container
+ * exists), build_overlay() builds -o's root in 5.  The child, the future
+ * container, runs 5 to 9, and 9's leave_callers_session() comes first of
+ * all.  The comment after each call names its section and, where the
  * order matters, why it comes there.  The features a container is lived
  * in with hook in at their stage; their plumbing is in the appendices
  * after main(), whose entry points are these:

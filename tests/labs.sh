@@ -295,6 +295,8 @@ check_8() {         # chroot vs pivot_root
 		[ "$a" -gt 0 ] && [ "$b" -gt 0 ] || why "on the host the escape climbed $a and $b levels"
 		[ "$c" -eq 0 ] || why "inside contained the escape climbed $c levels"
 	fi
+	says "out of the rootfs again"
+	[ ! -e "$work/run/rootfs/escape" ] || why "rootfs/escape was left in the rootfs"
 }
 
 check_9() {         # capabilities and seccomp
@@ -368,6 +370,10 @@ check_13() {        # -n: a veth pair
 	has out '^default via 10\.200\.[0-9]+\.1 dev eth0' "the default route inside"
 	has out ' 1 received' "the host's ping across the pair"
 	has out '^ct[0-9a-f]+@' "the host's end of the pair"
+	# the lab runs in a network namespace of its own, where forwarding starts off
+	says "=> warning: IPv4 forwarding was off; turned it on" "sysctl -w net.ipv4.ip_forward=0"
+	grep -q '^=> warning: IPv4 forwarding was off; turned it on.*sysctl -w net\.ipv4\.ip_forward=0' \
+		"$work/run/lab.log" || why "lab.log has no warning that forwarding was turned on, with the way back"
 }
 
 check_14() {        # contained-oci driven by hand

@@ -39,6 +39,7 @@
  *                           opened before 3, the -o overlay built in 5); the
  *                           child, the future container, runs 5-9, and
  *                           leaves the caller's session (9) first of all
+ *                           unless it gets a terminal of its own
  *
  * Appendices, out of the lesson's way: the features a container is lived
  * in with, each hooked into the stages above at one or two points, the
@@ -1194,8 +1195,9 @@ static void look_up_identity(int rootfs, const struct options *o, struct identit
  * The cgroup is built here, in the parent, before the child exists, and the
  * child is inside it before it runs a single instruction of the command:
  * on v2 clone3 starts it there (section 4), elsewhere it moves itself in
- * right after the go-ahead (section 5; Appendix F says how).  Its name is <hostname>.<48 random bits>,
- * unique whatever PID namespace a launcher runs in.  Is a cgroup's launcher
+ * right after the go-ahead (section 5; Appendix F says how).  Its name is
+ * <hostname>.<48 random bits>, unique whatever PID namespace a launcher
+ * runs in.  Is a cgroup's launcher
  * still alive?  A pid cannot say (another PID namespace has the same
  * numbers, and pids are reused), so each launcher holds a lock, a flock(2)
  * on /run/contained/<name>.lock: the kernel drops a lock when its holder
@@ -2666,11 +2668,11 @@ static void bind_own_etc_hosts(int root, const char *hostname)
 }
 
 /* ---- Aside: why host root builds the overlay (skip on a first reading) ---
- * Overlay records what upper/ hides in extended attributes (a whiteout; a
- * directory that replaces a deleted lower one is marked "opaque").  An
- * overlay mounted inside a user namespace must keep them as user.*
- * attributes, and tmpfs stores those only since Linux 6.6: on 6.1 (Debian
- * 12) removing a rootfs directory fails with EIO.  So the launcher builds
+ * Overlay records what upper/ hides in extended attributes (a directory
+ * that replaces a deleted lower one is marked "opaque").  An overlay
+ * mounted inside a user namespace must keep them as user.* attributes, and
+ * tmpfs stores those only since Linux 6.6: on 6.1 (Debian 12) removing a
+ * rootfs directory fails with EIO.  So the launcher builds
  * the overlay, as host root (as Docker's engine does), and overlay uses
  * trusted.* attributes, which tmpfs and the disk filesystems store and
  * only host root can set: neither a rootfs nor a container can forge one.
@@ -3697,7 +3699,7 @@ static int wait_for_container(const struct options *o, const sigset_t *old_mask)
  * paths before 3 (the host's paths, looked up once, before any container
  * exists), build_overlay() builds -o's root in 5.  The child, the future
  * container, runs 5 to 9, and 9's leave_callers_session() comes first of
- * all.  The comment after each call names its section and, where the
+ * all (on a terminal of its own, Appendix C's session comes at the exec).  The comment after each call names its section and, where the
  * order matters, why it comes there.  The features a container is lived
  * in with hook in at their stage; their plumbing is in the appendices
  * after main(), whose entry points are these:

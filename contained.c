@@ -942,7 +942,7 @@ static bool only_root_may_search(const struct stat *st)
 	       (!(st->st_mode & S_IXGRP) || st->st_gid == 0);
 }
 
-static void warn_if_reachable(int rootfs, const char *path)
+static void warn_if_reachable(int rootfs, const char *flag, const char *path)
 {
 	struct stat st, host_root;
 	bool fenced = false;
@@ -958,7 +958,11 @@ static void warn_if_reachable(int rootfs, const char *path)
 			return;
 	}
 	close(dir);
-	if (!fenced)
+	if (!fenced && !strcmp(flag, "-o"))
+		warn("-o %s can be reached by other host users; a set-id file or device node "
+		     "a container leaves in its upper/ would work for them. Keep it in a "
+		     "directory only root may enter (see README, Security)", path);
+	else if (!fenced)
 		warn("-m %s can be reached by other host users; a set-id file a container "
 		     "leaves there would work for them. Keep root filesystems in a directory "
 		     "only root may enter (sudo make roots; see README, Security)", path);
@@ -1016,7 +1020,7 @@ static int open_rootfs(const struct options *o)
 	if (find_in_rootfs(rootfs, o->argv[0]) < 0)
 		die_command_not_found(rootfs, o);
 	done();
-	warn_if_reachable(rootfs, o->rootfs);
+	warn_if_reachable(rootfs, "-m", o->rootfs);
 	return rootfs;
 }
 
@@ -2544,43 +2548,149 @@ static void make_upper_and_work(int dir, const char *where)
 {
 	static const char *const subdirs[] = { "upper", "work" };
 	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
+	struct stat st;
 	for (size_t i = 0; i < LEN(subdirs); i++) {
 		int made = mkdirat(dir, subdirs[i], 0755);
 		if (made < 0 && errno != EEXIST)
 			die_errno("%s: mkdir %s", where, subdirs[i]);
-		if (made == 0 && i == 0 && fchownat(dir, subdirs[i], HOST_ID_BASE, HOST_ID_BASE,
-						     AT_SYMLINK_NOFOLLOW) < 0)
-			die_errno("%s: chown %s", where, subdirs[i]);
+		/* Opened once and changed through the descriptor: a name looked
+		 * up again could meanwhile be a hard link to any file. */
+		trace("openat2(%d, \"%s\", O_DIRECTORY|O_NOFOLLOW, RESOLVE_BENEATH|"
+		      "RESOLVE_NO_SYMLINKS)", dir, subdirs[i]);
 		int sub = syscall(SYS_openat2, dir, subdirs[i], &how, sizeof how);
-		if (sub < 0)
-			die_errno("%s: %s must be a directory, not a symlink", where, subdirs[i]);
+		if (sub < 0 || fstat(sub, &st) < 0)
+			die_errno("%s: %s must be a directory, not a symlink or other file",
+				  where, subdirs[i]);
+		if (made == 0 && st.st_uid != geteuid())
+			die("%s: the %s directory just made was replaced by one owned by uid %u; "
+			    "make sure no one else can write in %s", where, subdirs[i],
+			    (unsigned)st.st_uid, where + 3);
+		if (made == 0 && i == 0) {
+			trace("fchown(%d, %u, %u)", sub, HOST_ID_BASE, HOST_ID_BASE);
+			if (fchown(sub, HOST_ID_BASE, HOST_ID_BASE) < 0)
+				die_errno("%s: chown %s", where, subdirs[i]);
+		}
 		close(sub);
 	}
+}
+
+/* Whether the directory FD is ANCESTOR or lies below it, walking ".."
+ * up to the host's root (mount points included). */
+static bool is_under(int fd, const struct stat *ancestor)
+{
+	struct stat st, top;
+	bool found = false;
+	int at = openat(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (at < 0 || stat("/", &top) < 0)
+		die_errno("walking up from a directory");
+	while (!found && fstat(at, &st) == 0) {
+		found = st.st_dev == ancestor->st_dev && st.st_ino == ancestor->st_ino;
+		if (st.st_dev == top.st_dev && st.st_ino == top.st_ino)
+			break;
+		int parent = openat(at, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(at);
+		if ((at = parent) < 0)
+			die_errno("walking up from a directory");
+	}
+	close(at);
+	return found;
 }
 
 /* Parent, before the clone, for -o DIR: DIR/upper and DIR/work made when
  * missing, and DIR copied for build_overlay().  Returns the tree, or -1
  * without -o DIR. */
-static int prepare_overlay_dir(const struct options *o)
+static int prepare_overlay_dir(const struct options *o, int rootfs)
 {
+	/* Where overlay can keep an upper layer (trusted.* attributes,
+	 * whiteouts, rename): a disk filesystem or tmpfs.  Not a pseudo
+	 * filesystem, where mkdir means something else (a new cgroup, a
+	 * trace instance), nor another overlay. */
+	static const struct { unsigned long magic; const char *name; } usable[] = {
+		{ EXT4_SUPER_MAGIC, "ext4" }, { XFS_SUPER_MAGIC, "xfs" },
+		{ BTRFS_SUPER_MAGIC, "btrfs" }, { F2FS_SUPER_MAGIC, "f2fs" },
+		{ 0x2fc12fc1, "zfs" }, { 0xca451a4e, "bcachefs" }, { TMPFS_MAGIC, "tmpfs" },
+	};
 	char where[PATH_MAX + 8];
+	struct stat st, root_st;
+	struct statfs sfs;
 	if (!o->overlay_dir)
 		return -1;
 	stage(NULL, "preparing %s/upper and %s/work for -o", o->overlay_dir, o->overlay_dir);
 	snprintf(where, sizeof where, "-o %s", o->overlay_dir);
-	int dir = open(o->overlay_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* O_RDONLY, not O_PATH: flock(2) and readdir need an open directory */
+	int dir = open(o->overlay_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		die_errno("%s: expected an existing directory to keep the upper layer in", where);
+	/* One container per DIR: two overlays on one upper/ corrupt each
+	 * other, and the kernel only warns.  The lock belongs to this open
+	 * file, never closed: the watchdog, forked later, shares it, so it
+	 * lasts until the container's cgroup is gone even if the launcher is
+	 * killed (flock(2)). */
+	trace("open(\"%s\", O_RDONLY|O_DIRECTORY); flock(LOCK_EX|LOCK_NB)", o->overlay_dir);
+	if (flock(dir, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			die("%s: in use by another container (its upper layer serves one overlay "
+			    "at a time); wait for that container to end, or give this one another "
+			    "directory", where);
+		die_errno("%s: locking it", where);
+	}
+	/* Who may write in DIR may swap upper/ or work/ under host root. */
+	long invoker = invoking_user("SUDO_UID");
+	if (fstat(dir, &st) < 0)
+		die_errno("%s", where);
+	if ((st.st_uid != 0 && (long)st.st_uid != invoker) || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		die("%s: owned by uid %u, mode %04o; expected a directory owned by root or by "
+		    "you and writable by its owner alone, so that no one else can swap what "
+		    "the launcher, as root, makes in it: chmod go-w, or choose another",
+		    where, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	if (fstatfs(dir, &sfs) < 0)
+		die_errno("%s", where);
+	size_t fs = 0;
+	while (fs < LEN(usable) && (unsigned long)sfs.f_type != usable[fs].magic)
+		fs++;
+	if (fs == LEN(usable))
+		die("%s: on a filesystem of type 0x%lx (`stat -f` names it), which overlay "
+		    "cannot keep an upper layer on; choose a directory on ext4, xfs, btrfs, "
+		    "f2fs, zfs, bcachefs or tmpfs", where, (unsigned long)sfs.f_type);
+	/* Not the rootfs, nor in it (upper/ and work/ would change it), nor
+	 * above it (overlay empties work/work, as host root) */
+	if (fstat(rootfs, &root_st) < 0)
+		die_errno("-m %s", o->rootfs);
+	bool inside = is_under(dir, &root_st), above = is_under(rootfs, &st);
+	if (inside || above)
+		die("%s: %s the rootfs (-m %s), %s; keep the upper layer in a directory of "
+		    "its own, outside the rootfs", where, inside ? "is, or lies inside," : "holds",
+		    o->rootfs, inside ? "which the overlay must leave unchanged" :
+		    "and overlay empties what it finds in work/, as host root");
+	/* Empty, or what an earlier -o DIR left: upper/ and work/ alone */
+	DIR *d = fdopendir(dup(dir));
+	if (!d)
+		die_errno("%s: reading it", where);
+	for (struct dirent *e; (e = readdir(d));) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		bool ours = !strcmp(e->d_name, "upper") || !strcmp(e->d_name, "work");
+		if (!ours)
+			die("%s: holds %s; expected an empty directory, or one with only the "
+			    "upper/ and work/ of an earlier -o run: give -o a new, empty directory "
+			    "(mkdir)", where, e->d_name);
+		if (fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			die_errno("%s/%s", o->overlay_dir, e->d_name);
+		if (!S_ISDIR(st.st_mode))
+			die("%s: %s is not a directory (mode %06o); expected upper/ and work/ "
+			    "directories of an earlier -o run, or nothing: remove it",
+			    where, e->d_name, (unsigned)st.st_mode);
+	}
+	closedir(d);
 	make_upper_and_work(dir, where);
 	int tree = detached_copy(dir, NO_IDMAP, 0);
 	if (tree < 0)
 		die_errno("%s: making a nodev, nosuid copy", where);
 	done();
-	warn_if_reachable(dir, o->overlay_dir);   /* upper/ holds the container's set-id files */
-	close(dir);
+	warn_if_reachable(dir, "-o", o->overlay_dir);
 	return tree;
 }
 
@@ -3783,7 +3893,7 @@ int main(int argc, char **argv)
 	int rootfs = open_rootfs(&o);                   /* 2: the only lookup of its path */
 	look_up_identity(rootfs, &o, &identity);        /* 2b */
 	prepare_binds(&o, &identity);                   /* 6b: the host paths, opened once */
-	int overlay_upper = prepare_overlay_dir(&o);    /* 6b */
+	int overlay_upper = prepare_overlay_dir(&o, rootfs);    /* 6b */
 	prepare_network(&o);                            /* Appendix B: a /24, claimed before
 							 * the watchdog, which must hold it */
 	create_cgroup(&o, host.cgroup_version);         /* 3: before the child exists */

@@ -516,7 +516,11 @@ static int parse_bind(const char *s, struct bind *b)
 	for (const char *p = b->target; (p = strstr(p, "..")); p += 2)
 		if ((p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
 			return -1;
-	return 0;
+	/* "/", "//", "/./": the rootfs itself, which would cover the bind */
+	bool root = true;
+	for (const char *p = b->target; root && *(p += strspn(p, "/")); p += strcspn(p, "/"))
+		root = p[0] == '.' && (p[1] == '/' || !p[1]);
+	return root ? -2 : 0;
 }
 
 static int parse_shared(const char *list, unsigned long *shared, char *err, size_t errlen);
@@ -620,15 +624,22 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 						    "inside the container, like /home/user", shown(optarg));
 			o->workdir = optarg;
 			break;
-		case 'b':
+		case 'b': {
 			if (o->nbinds == MAX_BINDS)
 				return option_error(err, errlen, "-b: at most %d bind mounts", MAX_BINDS);
-			if (parse_bind(optarg, &o->binds[o->nbinds]) < 0)
+			int bad = parse_bind(optarg, &o->binds[o->nbinds]);
+			if (bad == -2)
+				return option_error(err, errlen, "-b '%s': the container path is / "
+						    "itself, where the rootfs goes, covering the bind; "
+						    "give a directory below it, like HOST_PATH:/mnt",
+						    shown(optarg));
+			if (bad < 0)
 				return option_error(err, errlen, "-b '%s': expected HOST_PATH:CONTAINER_PATH "
 						    "or HOST_PATH:CONTAINER_PATH:ro, both absolute, no '..' "
 						    "in the container path", shown(optarg));
 			o->nbinds++;
 			break;
+		}
 		case 'r':
 			o->readonly_root = true;
 			break;
@@ -2599,6 +2610,45 @@ static bool is_under(int fd, const struct stat *ancestor)
 	return found;
 }
 
+/* What overlay said when it refused (the messages fsconfig(2) leaves on
+ * the context FS, read(2) one at a time), "; "-separated in BUF, "" when
+ * nothing. */
+static const char *overlay_said(int fs, char *buf, size_t size)
+{
+	char msg[256];
+	size_t len = 0;
+	buf[0] = '\0';
+	for (ssize_t n; (n = read(fs, msg, sizeof msg - 1)) > 0 && len < size;) {
+		msg[n] = '\0';
+		len += snprintf(buf + len, size - len, "%s%s", len ? "; " : "",
+				msg[1] == ' ' ? msg + 2 : msg);
+	}
+	return buf;
+}
+
+/* The mount point of a mount inside the tree whose root TREE is (its
+ * parent, by /proc/self/mountinfo's ids), in BUF; false when none. */
+static bool first_submount(int tree, char *buf, size_t size)
+{
+	char info[512], *line = NULL, point[PATH_MAX];
+	size_t cap = 0;
+	long id, parent, tree_id = -1;
+	bool found = false;
+	snprintf(point, sizeof point, "/proc/self/fdinfo/%d", tree);
+	const char *mnt_id = read_file(point, info, sizeof info) == 0 ? strstr(info, "mnt_id:") : NULL;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!mnt_id || sscanf(mnt_id, "mnt_id: %ld", &tree_id) != 1 || !f)
+		die_errno("-o: reading the rootfs's mounts (/proc/self/mountinfo)");
+	while (!found && getline(&line, &cap, f) > 0)
+		found = sscanf(line, "%ld %ld %*s %*s %4095s", &id, &parent, point) == 3 &&
+			parent == tree_id;
+	free(line);
+	fclose(f);
+	if (found)
+		snprintf(buf, size, "%s", point);
+	return found;
+}
+
 /* Parent, before the clone, for -o DIR: DIR/upper and DIR/work made when
  * missing, and DIR copied for build_overlay().  Returns the tree, or -1
  * without -o DIR. */
@@ -2851,6 +2901,15 @@ static int build_overlay(int lower, int upper_tree, unsigned long long memory)
 		die_errno("unshare(CLONE_NEWNS)");
 	if (syscall(SYS_move_mount, lower, "", AT_FDCWD, "/dev", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		die_errno("attaching the rootfs in a scratch mount namespace");
+	/* The lower layer is the rootfs's own mount alone: a mount inside it
+	 * would be left out, and what it covers shown.  Attached on /dev here,
+	 * so the mount point is named from "/dev" on. */
+	char sub[PATH_MAX];
+	if (first_submount(lower, sub, sizeof sub))
+		die("-o: the rootfs has a mount on %s, which an overlay cannot carry (its lower "
+		    "layer is the rootfs's own filesystem: the container would see what lies "
+		    "under that mount instead); leave out -o, or unmount it and give the "
+		    "container that directory with -b HOST_PATH:%s", sub + 4, sub + 4);
 	attach_in_rootfs(staging, lower, "/dev");
 	int upper = openat(staging, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int work = openat(staging, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -2860,14 +2919,44 @@ static int build_overlay(int lower, int upper_tree, unsigned long long memory)
 	int fs = syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC_VALUE);
 	if (fs < 0)
 		die_errno("fsopen overlay: this kernel has no overlayfs (CONFIG_OVERLAY_FS)");
-	for (int i = 0; i < 3; i++) {
-		snprintf(layer[i], sizeof layer[i], "/proc/self/fd/%d", fds[i]);
-		trace("fsconfig(%d, FSCONFIG_SET_STRING, \"%s\", \"%s\")", fs, keys[i], layer[i]);
-		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, keys[i], layer[i], 0) < 0)
-			die_errno("overlay %s", keys[i]);
+	/* the layers, then features a host may turn on for every overlay
+	 * (module parameters) spelled out: an index, metadata-only copy-up and
+	 * directory redirects would each change what upper/ holds */
+	static const char *const fixed[][2] = {
+		{ "index", "off" }, { "metacopy", "off" }, { "redirect_dir", "nofollow" },
+	};
+	char said[512], release[64], *minor;
+	for (size_t i = 0; i < 3 + LEN(fixed); i++) {
+		if (i < 3)
+			snprintf(layer[i], sizeof layer[i], "/proc/self/fd/%d", fds[i]);
+		const char *key = i < 3 ? keys[i] : fixed[i - 3][0];
+		const char *value = i < 3 ? layer[i] : fixed[i - 3][1];
+		trace("fsconfig(%d, FSCONFIG_SET_STRING, \"%s\", \"%s\")", fs, key, value);
+		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, key, value, 0) == 0)
+			continue;
+		int saved = errno;
+		overlay_said(fs, said, sizeof said);
+		errno = saved;
+		if (i == 1 || i == 2)
+			die_errno("-o%s: overlay refused %s/ as its %s%s%s%s; %s", upper_tree >= 0 ?
+				  " DIR" : "", i == 1 ? "upper" : "work", key, said[0] ? " (" : "",
+				  said, said[0] ? ")" : "", upper_tree >= 0 ? "choose a DIR on ext4, "
+				  "xfs, btrfs or tmpfs" : "this kernel's overlay lacks a feature");
+		die_errno("-o: overlay %s=%s%s%s%s", key, i < 3 ? "(the rootfs)" : value,
+			  said[0] ? " (" : "", said, said[0] ? ")" : "");
 	}
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		die_errno("creating the overlay (Linux 5.19 or later takes an idmapped lower layer)");
+	trace("fsconfig(%d, FSCONFIG_CMD_CREATE)", fs);
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int saved = errno;
+		overlay_said(fs, said, sizeof said);
+		/* idmapped layers: Linux 5.19 and later */
+		bool old = read_file("/proc/sys/kernel/osrelease", release, sizeof release) == 0 &&
+			   strtol(release, &minor, 10) * 1000 + strtol(minor + 1, NULL, 10) < 5019;
+		errno = saved;
+		die_errno("-o: creating the overlay%s%s%s%s", said[0] ? " (" : "", said,
+			  said[0] ? ")" : "", old ? "; Linux 5.19 or later is needed for an "
+			  "idmapped lower layer" : "");
+	}
 	/* nodev, nosuid, as on the rootfs (see clone_rootfs_mount) */
 	trace("fsmount(%d, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV|MOUNT_ATTR_NOSUID)", fs);
 	int merged = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV_VALUE |

@@ -2698,13 +2698,15 @@ static int prepare_overlay_dir(const struct options *o, int rootfs)
 		    where, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 	if (fstatfs(dir, &sfs) < 0)
 		die_errno("%s", where);
-	size_t fs = 0;
-	while (fs < LEN(usable) && (unsigned long)sfs.f_type != usable[fs].magic)
-		fs++;
+	char names[128] = "";
+	size_t fs = 0, len = 0;
+	for (; fs < LEN(usable) && (unsigned long)sfs.f_type != usable[fs].magic; fs++)
+		len += snprintf(names + len, sizeof names - len, "%s%s", fs ? ", " : "",
+				usable[fs].name);
 	if (fs == LEN(usable))
 		die("%s: on a filesystem of type 0x%lx (`stat -f` names it), which overlay "
-		    "cannot keep an upper layer on; choose a directory on ext4, xfs, btrfs, "
-		    "f2fs, zfs, bcachefs or tmpfs", where, (unsigned long)sfs.f_type);
+		    "cannot keep an upper layer on; choose a directory on one of %s", where,
+		    (unsigned long)sfs.f_type, names);
 	/* Not the rootfs, nor in it (upper/ and work/ would change it), nor
 	 * above it (overlay empties work/work, as host root) */
 	if (fstat(rootfs, &root_st) < 0)
@@ -2730,9 +2732,10 @@ static int prepare_overlay_dir(const struct options *o, int rootfs)
 		if (fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			die_errno("%s/%s", o->overlay_dir, e->d_name);
 		if (!S_ISDIR(st.st_mode))
-			die("%s: %s is not a directory (mode %06o); expected upper/ and work/ "
-			    "directories of an earlier -o run, or nothing: remove it",
-			    where, e->d_name, (unsigned)st.st_mode);
+			die("%s: %s is not a directory but %s; expected upper/ and work/ "
+			    "directories of an earlier -o run, or nothing: remove it", where,
+			    e->d_name, S_ISLNK(st.st_mode) ? "a symlink" : S_ISREG(st.st_mode) ?
+			    "a file" : S_ISFIFO(st.st_mode) ? "a FIFO" : "a special file");
 	}
 	closedir(d);
 	make_upper_and_work(dir, where);

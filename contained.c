@@ -2687,15 +2687,34 @@ static int prepare_overlay_dir(const struct options *o, int rootfs)
 			    "directory", where);
 		die_errno("%s: locking it", where);
 	}
-	/* Who may write in DIR may swap upper/ or work/ under host root. */
+	/* Who may write in DIR may swap upper/ or work/ under host root.
+	 * Group write is the owner's alone when the group is the invoker's
+	 * private one (a umask of 002, as Fedora and Ubuntu give users, makes
+	 * every new directory group-writable): in the host's /etc/group it
+	 * bears the user's name and lists no members. */
 	long invoker = invoking_user("SUDO_UID");
+	const char *user = getenv("SUDO_USER");
+	bool private_group = false;
 	if (fstat(dir, &st) < 0)
 		die_errno("%s", where);
-	if ((st.st_uid != 0 && (long)st.st_uid != invoker) || (st.st_mode & (S_IWGRP | S_IWOTH)))
+	if ((st.st_mode & S_IWGRP) && invoker > 0 && (long)st.st_uid == invoker && user) {
+		int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		char *group = host >= 0 ? read_account_file(host, "/etc/group") : NULL, *save, *f[4];
+		unsigned long long gid;
+		for (char *line = group ? strtok_r(group, "\n", &save) : NULL; line;
+		     line = strtok_r(NULL, "\n", &save))
+			if (split_fields(line, f, 4) && parse_number(f[2], UINT_MAX, &gid) == 0 &&
+			    gid == st.st_gid)
+				private_group = !strcmp(f[0], user) && !f[3][0];
+		free(group);
+		close(host);
+	}
+	if ((st.st_uid != 0 && (long)st.st_uid != invoker) || (st.st_mode & S_IWOTH) ||
+	    ((st.st_mode & S_IWGRP) && !private_group))
 		die("%s: owned by uid %u, mode %04o; expected a directory owned by root or by "
-		    "you and writable by its owner alone, so that no one else can swap what "
-		    "the launcher, as root, makes in it: chmod go-w, or choose another",
-		    where, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		    "you and writable by its owner alone (or your own group), so that no one "
+		    "else can swap what the launcher, as root, makes in it: chmod go-w, or "
+		    "choose another", where, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 	if (fstatfs(dir, &sfs) < 0)
 		die_errno("%s", where);
 	char names[128] = "";

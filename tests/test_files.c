@@ -355,8 +355,8 @@ START_TEST(overlay_dir_must_be_its_own)
 {
 	char *dir = scratch();
 	copy_rootfs_to(dir);
-	struct run r = run_sh("cd %1$s && mkdir other holds-file shared fifo-work ramfs && "
-			      "touch holds-file/notes && chmod 0777 shared && "
+	struct run r = run_sh("cd %1$s && mkdir other holds-file shared group fifo-work ramfs && "
+			      "touch holds-file/notes && chmod 0777 shared && chmod 0775 group && "
 			      "mkfifo fifo-work/work && mkdir -p above/work && mv r above/work/r && "
 			      "mkdir -p r && tar -C above/work/r -cf - . | tar -C r -xpf -", dir);
 	ck_assert_msg(r.status == 0, "setting up: %s", r.err);
@@ -367,6 +367,7 @@ START_TEST(overlay_dir_must_be_its_own)
 		{ "above/work/r", "above", "holds the rootfs" },
 		{ "r", "holds-file", "holds notes" },
 		{ "r", "shared", "mode 0777" },
+		{ "r", "group", "mode 0775" },
 		{ "r", "fifo-work", "work is not a directory" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -398,6 +399,36 @@ START_TEST(overlay_dir_must_be_its_own)
 		ck_assert_msg(r.status == 0, "-o other: status %d\n%s", r.status, tl(r.err));
 		run_free(&r);
 	}
+	rm_rf(dir);
+	free(dir);
+}
+END_TEST
+
+/* A umask of 002 (Fedora's and Ubuntu's for users) makes a user's -o DIR
+ * group-writable; that is accepted when the group is the user's private
+ * one: named after the user in /etc/group, without members.  Any such
+ * group of the host stands in for it. */
+START_TEST(overlay_dir_in_the_users_private_group)
+{
+	char *dir = scratch(), name[64] = "", args[256];
+	unsigned gid = 0;
+	struct run r = run_sh("awk -F: '$3 > 0 && $4 == \"\" { print $1, $3; exit }' /etc/group");
+	ck_assert_msg(sscanf(r.out, "%63s %u", name, &gid) == 2, "no group without members in "
+		      "/etc/group: %s", r.out);
+	run_free(&r);
+	ck_assert_int_eq(chown(dir, gid, gid), 0);
+	ck_assert_int_eq(chmod(dir, 0775), 0);
+	snprintf(args, sizeof args, "%s -m %s -u 0 -o %s -c /bin/true", contained_bin(),
+		 test_rootfs(), dir);
+	r = run_sh("SUDO_UID=%u SUDO_GID=%u SUDO_USER=%s %s", gid, gid, name, args);
+	struct run other = run_sh("SUDO_UID=%u SUDO_GID=%u SUDO_USER=%s-not %s", gid, gid, name,
+				  args);
+	ck_assert_msg(r.status == 0, "-o DIR in %s's own group: status %d\n%s", name, r.status,
+		      tl(r.err));
+	ck_assert_msg(other.status == 125 && strstr(other.err, "mode 0775"), "-o DIR in "
+		      "another user's group: status %d\n%s", other.status, tl(other.err));
+	run_free(&r);
+	run_free(&other);
 	rm_rf(dir);
 	free(dir);
 }
@@ -487,6 +518,7 @@ int main(void)
 	tcase_add_test(tc, overlay_writes_count_against_the_memory_limit);
 	tcase_add_test(tc, bind_over_root_is_refused);
 	tcase_add_test(tc, overlay_dir_must_be_its_own);
+	tcase_add_test(tc, overlay_dir_in_the_users_private_group);
 	tcase_add_test(tc, overlay_refuses_a_rootfs_with_mounts_inside);
 	tcase_add_test(tc, overlay_dir_reachable_warns);
 	suite_add_tcase(s, tc);

@@ -531,7 +531,11 @@ static int parse_bind(const char *s, struct bind *b)
 	for (const char *p = b->target; (p = strstr(p, "..")); p += 2)
 		if ((p[-1] == '/') && (p[2] == '/' || p[2] == '\0'))
 			return -1;
-	return 0;
+	/* "/", "//", "/./": the rootfs itself, which would cover the bind */
+	bool root = true;
+	for (const char *p = b->target; root && *(p += strspn(p, "/")); p += strcspn(p, "/"))
+		root = p[0] == '.' && (p[1] == '/' || !p[1]);
+	return root ? -2 : 0;
 }
 
 static int parse_shared(const char *list, unsigned long *shared, char *err, size_t errlen);
@@ -635,15 +639,22 @@ static int parse_options(int argc, char **argv, struct options *o, char *err, si
 						    "inside the container, like /home/user", shown(optarg));
 			o->workdir = optarg;
 			break;
-		case 'b':
+		case 'b': {
 			if (o->nbinds == MAX_BINDS)
 				return option_error(err, errlen, "-b: at most %d bind mounts", MAX_BINDS);
-			if (parse_bind(optarg, &o->binds[o->nbinds]) < 0)
+			int bad = parse_bind(optarg, &o->binds[o->nbinds]);
+			if (bad == -2)
+				return option_error(err, errlen, "-b '%s': the container path is / "
+						    "itself, where the rootfs goes, covering the bind; "
+						    "give a directory below it, like HOST_PATH:/mnt",
+						    shown(optarg));
+			if (bad < 0)
 				return option_error(err, errlen, "-b '%s': expected HOST_PATH:CONTAINER_PATH "
 						    "or HOST_PATH:CONTAINER_PATH:ro, both absolute, no '..' "
 						    "in the container path", shown(optarg));
 			o->nbinds++;
 			break;
+		}
 		case 'r':
 			o->readonly_root = true;
 			break;
@@ -957,7 +968,7 @@ static bool only_root_may_search(const struct stat *st)
 	       (!(st->st_mode & S_IXGRP) || st->st_gid == 0);
 }
 
-static void warn_if_reachable(int rootfs, const char *path)
+static void warn_if_reachable(int rootfs, const char *flag, const char *path)
 {
 	struct stat st, host_root;
 	bool fenced = false;
@@ -973,7 +984,11 @@ static void warn_if_reachable(int rootfs, const char *path)
 			return;
 	}
 	close(dir);
-	if (!fenced)
+	if (!fenced && !strcmp(flag, "-o"))
+		warn("-o %s can be reached by other host users; a set-id file or device node "
+		     "a container leaves in its upper/ would work for them. Keep it in a "
+		     "directory only root may enter (see README, Security)", path);
+	else if (!fenced)
 		warn("-m %s can be reached by other host users; a set-id file a container "
 		     "leaves there would work for them. Keep root filesystems in a directory "
 		     "only root may enter (sudo make roots; see README, Security)", path);
@@ -1031,7 +1046,7 @@ static int open_rootfs(const struct options *o)
 	if (find_in_rootfs(rootfs, o->argv[0]) < 0)
 		die_command_not_found(rootfs, o);
 	done();
-	warn_if_reachable(rootfs, o->rootfs);
+	warn_if_reachable(rootfs, "-m", o->rootfs);
 	return rootfs;
 }
 
@@ -2502,43 +2517,210 @@ static void make_upper_and_work(int dir, const char *where)
 {
 	static const char *const subdirs[] = { "upper", "work" };
 	struct open_how how = {
-		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 	};
+	struct stat st;
 	for (size_t i = 0; i < LEN(subdirs); i++) {
 		int made = mkdirat(dir, subdirs[i], 0755);
 		if (made < 0 && errno != EEXIST)
 			die_errno("%s: mkdir %s", where, subdirs[i]);
-		if (made == 0 && i == 0 && fchownat(dir, subdirs[i], HOST_ID_BASE, HOST_ID_BASE,
-						     AT_SYMLINK_NOFOLLOW) < 0)
-			die_errno("%s: chown %s", where, subdirs[i]);
+		/* Opened once and changed through the descriptor: a name looked
+		 * up again could meanwhile be a hard link to any file. */
+		trace("openat2(%d, \"%s\", O_DIRECTORY|O_NOFOLLOW, RESOLVE_BENEATH|"
+		      "RESOLVE_NO_SYMLINKS)", dir, subdirs[i]);
 		int sub = syscall(SYS_openat2, dir, subdirs[i], &how, sizeof how);
-		if (sub < 0)
-			die_errno("%s: %s must be a directory, not a symlink", where, subdirs[i]);
+		if (sub < 0 || fstat(sub, &st) < 0)
+			die_errno("%s: %s must be a directory, not a symlink or other file",
+				  where, subdirs[i]);
+		if (made == 0 && st.st_uid != geteuid())
+			die("%s: the %s directory just made was replaced by one owned by uid %u; "
+			    "make sure no one else can write in %s", where, subdirs[i],
+			    (unsigned)st.st_uid, where + 3);
+		if (made == 0 && i == 0) {
+			trace("fchown(%d, %u, %u)", sub, HOST_ID_BASE, HOST_ID_BASE);
+			if (fchown(sub, HOST_ID_BASE, HOST_ID_BASE) < 0)
+				die_errno("%s: chown %s", where, subdirs[i]);
+		}
 		close(sub);
 	}
+}
+
+/* Whether the directory FD is ANCESTOR or lies below it, walking ".."
+ * up to the host's root (mount points included). */
+static bool is_under(int fd, const struct stat *ancestor)
+{
+	struct stat st, top;
+	bool found = false;
+	int at = openat(fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (at < 0 || stat("/", &top) < 0)
+		die_errno("walking up from a directory");
+	while (!found && fstat(at, &st) == 0) {
+		found = st.st_dev == ancestor->st_dev && st.st_ino == ancestor->st_ino;
+		if (st.st_dev == top.st_dev && st.st_ino == top.st_ino)
+			break;
+		int parent = openat(at, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(at);
+		if ((at = parent) < 0)
+			die_errno("walking up from a directory");
+	}
+	close(at);
+	return found;
+}
+
+/* What overlay said when it refused (the messages fsconfig(2) leaves on
+ * the context FS, read(2) one at a time), "; "-separated in BUF, "" when
+ * nothing. */
+static const char *overlay_said(int fs, char *buf, size_t size)
+{
+	char msg[256];
+	size_t len = 0;
+	buf[0] = '\0';
+	for (ssize_t n; (n = read(fs, msg, sizeof msg - 1)) > 0 && len < size;) {
+		msg[n] = '\0';
+		len += snprintf(buf + len, size - len, "%s%s", len ? "; " : "",
+				msg[1] == ' ' ? msg + 2 : msg);
+	}
+	return buf;
+}
+
+/* The mount point of a mount inside the tree whose root TREE is (its
+ * parent, by /proc/self/mountinfo's ids), in BUF; false when none. */
+static bool first_submount(int tree, char *buf, size_t size)
+{
+	char info[512], *line = NULL, point[PATH_MAX];
+	size_t cap = 0;
+	long id, parent, tree_id = -1;
+	bool found = false;
+	snprintf(point, sizeof point, "/proc/self/fdinfo/%d", tree);
+	const char *mnt_id = read_file(point, info, sizeof info) == 0 ? strstr(info, "mnt_id:") : NULL;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!mnt_id || sscanf(mnt_id, "mnt_id: %ld", &tree_id) != 1 || !f)
+		die_errno("-o: reading the rootfs's mounts (/proc/self/mountinfo)");
+	while (!found && getline(&line, &cap, f) > 0)
+		found = sscanf(line, "%ld %ld %*s %*s %4095s", &id, &parent, point) == 3 &&
+			parent == tree_id;
+	free(line);
+	fclose(f);
+	if (found)
+		snprintf(buf, size, "%s", point);
+	return found;
 }
 
 /* Parent, before the clone, for -o DIR: DIR/upper and DIR/work made when
  * missing, and DIR copied for build_overlay().  Returns the tree, or -1
  * without -o DIR. */
-static int prepare_overlay_dir(const struct options *o)
+static int prepare_overlay_dir(const struct options *o, int rootfs)
 {
+	/* Where overlay can keep an upper layer (trusted.* attributes,
+	 * whiteouts, rename): a disk filesystem or tmpfs.  Not a pseudo
+	 * filesystem, where mkdir means something else (a new cgroup, a
+	 * trace instance), nor another overlay. */
+	static const struct { unsigned long magic; const char *name; } usable[] = {
+		{ EXT4_SUPER_MAGIC, "ext4" }, { XFS_SUPER_MAGIC, "xfs" },
+		{ BTRFS_SUPER_MAGIC, "btrfs" }, { F2FS_SUPER_MAGIC, "f2fs" },
+		{ 0x2fc12fc1, "zfs" }, { 0xca451a4e, "bcachefs" }, { TMPFS_MAGIC, "tmpfs" },
+	};
 	char where[PATH_MAX + 8];
+	struct stat st, root_st;
+	struct statfs sfs;
 	if (!o->overlay_dir)
 		return -1;
 	stage(NULL, "preparing %s/upper and %s/work for -o", o->overlay_dir, o->overlay_dir);
 	snprintf(where, sizeof where, "-o %s", o->overlay_dir);
-	int dir = open(o->overlay_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* O_RDONLY, not O_PATH: flock(2) and readdir need an open directory */
+	int dir = open(o->overlay_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dir < 0)
 		die_errno("%s: expected an existing directory to keep the upper layer in", where);
+	/* One container per DIR: two overlays on one upper/ corrupt each
+	 * other, and the kernel only warns.  The lock belongs to this open
+	 * file, never closed: the watchdog, forked later, shares it, so it
+	 * lasts until the container's cgroup is gone even if the launcher is
+	 * killed (flock(2)). */
+	trace("open(\"%s\", O_RDONLY|O_DIRECTORY); flock(LOCK_EX|LOCK_NB)", o->overlay_dir);
+	if (flock(dir, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			die("%s: in use by another container (its upper layer serves one overlay "
+			    "at a time); wait for that container to end, or give this one another "
+			    "directory", where);
+		die_errno("%s: locking it", where);
+	}
+	/* Who may write in DIR may swap upper/ or work/ under host root.
+	 * Group write is the owner's alone when the group is the invoker's
+	 * private one (a umask of 002, as Fedora and Ubuntu give users, makes
+	 * every new directory group-writable): in the host's /etc/group it
+	 * bears the user's name and lists no members. */
+	long invoker = invoking_user("SUDO_UID");
+	const char *user = getenv("SUDO_USER");
+	bool private_group = false;
+	if (fstat(dir, &st) < 0)
+		die_errno("%s", where);
+	if ((st.st_mode & S_IWGRP) && invoker > 0 && (long)st.st_uid == invoker && user) {
+		int host = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		char *group = host >= 0 ? read_account_file(host, "/etc/group") : NULL, *save, *f[4];
+		unsigned long long gid;
+		for (char *line = group ? strtok_r(group, "\n", &save) : NULL; line;
+		     line = strtok_r(NULL, "\n", &save))
+			if (split_fields(line, f, 4) && parse_number(f[2], UINT_MAX, &gid) == 0 &&
+			    gid == st.st_gid)
+				private_group = !strcmp(f[0], user) && !f[3][0];
+		free(group);
+		close(host);
+	}
+	if ((st.st_uid != 0 && (long)st.st_uid != invoker) || (st.st_mode & S_IWOTH) ||
+	    ((st.st_mode & S_IWGRP) && !private_group))
+		die("%s: owned by uid %u, mode %04o; expected a directory owned by root or by "
+		    "you and writable by its owner alone (or your own group), so that no one "
+		    "else can swap what the launcher, as root, makes in it: chmod go-w, or "
+		    "choose another", where, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+	if (fstatfs(dir, &sfs) < 0)
+		die_errno("%s", where);
+	char names[128] = "";
+	size_t fs = 0, len = 0;
+	for (; fs < LEN(usable) && (unsigned long)sfs.f_type != usable[fs].magic; fs++)
+		len += snprintf(names + len, sizeof names - len, "%s%s", fs ? ", " : "",
+				usable[fs].name);
+	if (fs == LEN(usable))
+		die("%s: on a filesystem of type 0x%lx (`stat -f` names it), which overlay "
+		    "cannot keep an upper layer on; choose a directory on one of %s", where,
+		    (unsigned long)sfs.f_type, names);
+	/* Not the rootfs, nor in it (upper/ and work/ would change it), nor
+	 * above it (overlay empties work/work, as host root) */
+	if (fstat(rootfs, &root_st) < 0)
+		die_errno("-m %s", o->rootfs);
+	bool inside = is_under(dir, &root_st), above = is_under(rootfs, &st);
+	if (inside || above)
+		die("%s: %s the rootfs (-m %s), %s; keep the upper layer in a directory of "
+		    "its own, outside the rootfs", where, inside ? "is, or lies inside," : "holds",
+		    o->rootfs, inside ? "which the overlay must leave unchanged" :
+		    "and overlay empties what it finds in work/, as host root");
+	/* Empty, or what an earlier -o DIR left: upper/ and work/ alone */
+	DIR *d = fdopendir(dup(dir));
+	if (!d)
+		die_errno("%s: reading it", where);
+	for (struct dirent *e; (e = readdir(d));) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		bool ours = !strcmp(e->d_name, "upper") || !strcmp(e->d_name, "work");
+		if (!ours)
+			die("%s: holds %s; expected an empty directory, or one with only the "
+			    "upper/ and work/ of an earlier -o run: give -o a new, empty directory "
+			    "(mkdir)", where, e->d_name);
+		if (fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			die_errno("%s/%s", o->overlay_dir, e->d_name);
+		if (!S_ISDIR(st.st_mode))
+			die("%s: %s is not a directory but %s; expected upper/ and work/ "
+			    "directories of an earlier -o run, or nothing: remove it", where,
+			    e->d_name, S_ISLNK(st.st_mode) ? "a symlink" : S_ISREG(st.st_mode) ?
+			    "a file" : S_ISFIFO(st.st_mode) ? "a FIFO" : "a special file");
+	}
+	closedir(d);
 	make_upper_and_work(dir, where);
 	int tree = detached_copy(dir, NO_IDMAP, 0);
 	if (tree < 0)
 		die_errno("%s: making a nodev, nosuid copy", where);
 	done();
-	warn_if_reachable(dir, o->overlay_dir);   /* upper/ holds the container's set-id files */
-	close(dir);
+	warn_if_reachable(dir, "-o", o->overlay_dir);
 	return tree;
 }
 
@@ -2727,6 +2909,15 @@ static int build_overlay(int lower, int upper_tree, unsigned long long memory)
 		die_errno("unshare(CLONE_NEWNS)");
 	if (syscall(SYS_move_mount, lower, "", AT_FDCWD, "/dev", MOVE_MOUNT_F_EMPTY_PATH) < 0)
 		die_errno("attaching the rootfs in a scratch mount namespace");
+	/* The lower layer is the rootfs's own mount alone: a mount inside it
+	 * would be left out, and what it covers shown.  Attached on /dev here,
+	 * so the mount point is named from "/dev" on. */
+	char sub[PATH_MAX];
+	if (first_submount(lower, sub, sizeof sub))
+		die("-o: the rootfs has a mount on %s, which an overlay cannot carry (its lower "
+		    "layer is the rootfs's own filesystem: the container would see what lies "
+		    "under that mount instead); leave out -o, or unmount it and give the "
+		    "container that directory with -b HOST_PATH:%s", sub + 4, sub + 4);
 	attach_in_rootfs(staging, lower, "/dev");
 	int upper = openat(staging, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int work = openat(staging, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -2737,15 +2928,44 @@ static int build_overlay(int lower, int upper_tree, unsigned long long memory)
 	int fs = syscall(SYS_fsopen, "overlay", FSOPEN_CLOEXEC_VALUE);
 	if (fs < 0)
 		die_errno("fsopen overlay: this kernel has no overlayfs (CONFIG_OVERLAY_FS)");
-	for (int i = 0; i < 3; i++) {
-		snprintf(layer[i], sizeof layer[i], "/proc/self/fd/%d", fds[i]);
-		trace("fsconfig(%d, FSCONFIG_SET_STRING, \"%s\", \"%s\")", fs, keys[i], layer[i]);
-		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, keys[i], layer[i], 0) < 0)
-			die_errno("overlay %s", keys[i]);
+	/* the layers, then features a host may turn on for every overlay
+	 * (module parameters) spelled out: an index, metadata-only copy-up and
+	 * directory redirects would each change what upper/ holds */
+	static const char *const fixed[][2] = {
+		{ "index", "off" }, { "metacopy", "off" }, { "redirect_dir", "nofollow" },
+	};
+	char said[512], release[64], *minor;
+	for (size_t i = 0; i < 3 + LEN(fixed); i++) {
+		if (i < 3)
+			snprintf(layer[i], sizeof layer[i], "/proc/self/fd/%d", fds[i]);
+		const char *key = i < 3 ? keys[i] : fixed[i - 3][0];
+		const char *value = i < 3 ? layer[i] : fixed[i - 3][1];
+		trace("fsconfig(%d, FSCONFIG_SET_STRING, \"%s\", \"%s\")", fs, key, value);
+		if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, key, value, 0) == 0)
+			continue;
+		int saved = errno;
+		overlay_said(fs, said, sizeof said);
+		errno = saved;
+		if (i == 1 || i == 2)
+			die_errno("-o%s: overlay refused %s/ as its %s%s%s%s; %s", upper_tree >= 0 ?
+				  " DIR" : "", i == 1 ? "upper" : "work", key, said[0] ? " (" : "",
+				  said, said[0] ? ")" : "", upper_tree >= 0 ? "choose a DIR on ext4, "
+				  "xfs, btrfs or tmpfs" : "this kernel's overlay lacks a feature");
+		die_errno("-o: overlay %s=%s%s%s%s", key, i < 3 ? "(the rootfs)" : value,
+			  said[0] ? " (" : "", said, said[0] ? ")" : "");
 	}
 	trace("fsconfig(%d, FSCONFIG_CMD_CREATE)", fs);
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		die_errno("creating the overlay (Linux 5.19 or later takes an idmapped lower layer)");
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int saved = errno;
+		overlay_said(fs, said, sizeof said);
+		/* idmapped layers: Linux 5.19 and later */
+		bool old = read_file("/proc/sys/kernel/osrelease", release, sizeof release) == 0 &&
+			   strtol(release, &minor, 10) * 1000 + strtol(minor + 1, NULL, 10) < 5019;
+		errno = saved;
+		die_errno("-o: creating the overlay%s%s%s%s", said[0] ? " (" : "", said,
+			  said[0] ? ")" : "", old ? "; Linux 5.19 or later is needed for an "
+			  "idmapped lower layer" : "");
+	}
 	/* nodev, nosuid, as on the rootfs (see clone_rootfs_mount) */
 	trace("fsmount(%d, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV|MOUNT_ATTR_NOSUID)", fs);
 	int merged = syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV_VALUE |
@@ -3777,7 +3997,7 @@ int main(int argc, char **argv)
 	int rootfs = open_rootfs(&o);                   /* 2: the only lookup of its path */
 	look_up_identity(rootfs, &o, &identity);        /* 2b */
 	prepare_binds(&o, &identity);                   /* 6b: the host paths, opened once */
-	int overlay_upper = prepare_overlay_dir(&o);    /* 6b */
+	int overlay_upper = prepare_overlay_dir(&o, rootfs);    /* 6b */
 	prepare_network(&o);                            /* Appendix B: a /24, claimed before
 							 * the watchdog, which must hold it */
 	create_cgroup(&o, host.cgroup_version);         /* 3: before the child exists */

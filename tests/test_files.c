@@ -314,6 +314,168 @@ START_TEST(overlay_dir_holds_the_containers_ids)
 }
 END_TEST
 
+/* -b HOST:/ would be covered by the rootfs itself: refused, in any spelling. */
+START_TEST(bind_over_root_is_refused)
+{
+	static const char *const roots[] = { "/", "//", "/.", "/./" };
+	for (size_t i = 0; i < sizeof roots / sizeof *roots; i++) {
+		struct run r = run_sh("%s -m %s -u 0 -b /tmp:%s -c /bin/true", contained_bin(),
+				      test_rootfs(), roots[i]);
+		ck_assert_msg(r.status == 125 && strstr(r.err, "-b '/tmp:") &&
+			      strstr(r.err, "is / itself"), "-b /tmp:%s: status %d, stderr:\n%s",
+			      roots[i], r.status, tl(r.err));
+		run_free(&r);
+	}
+}
+END_TEST
+
+/* The launcher as an absolute path, for tests that cd first. */
+static const char *abs_contained(void)
+{
+	static char path[PATH_MAX];
+	ck_assert_ptr_nonnull(realpath(contained_bin(), path));
+	return path;
+}
+
+/* A rootfs copy at DIR/r (no probes: 2 MB). */
+static void copy_rootfs_to(const char *dir)
+{
+	struct run r = run_sh("mkdir %1$s/r && tar -C %2$s --exclude=./probes -cf - . | "
+			      "tar -C %1$s/r -xpf -", dir, test_rootfs());
+	ck_assert_msg(r.status == 0, "copying the rootfs: %s", r.err);
+	run_free(&r);
+}
+
+/* -o DIR must be a directory of its own: not the rootfs or in it (the
+ * rootfs must stay unchanged), not above it (overlay empties work/ as host
+ * root), empty or holding only upper/ and work/, writable by its owner
+ * alone, on a filesystem that can hold an upper layer.  Each is refused
+ * before anything is made in DIR, with an error that names -o DIR. */
+START_TEST(overlay_dir_must_be_its_own)
+{
+	char *dir = scratch();
+	copy_rootfs_to(dir);
+	struct run r = run_sh("cd %1$s && mkdir other holds-file shared group fifo-work ramfs && "
+			      "touch holds-file/notes && chmod 0777 shared && chmod 0775 group && "
+			      "mkfifo fifo-work/work && mkdir -p above/work && mv r above/work/r && "
+			      "mkdir -p r && tar -C above/work/r -cf - . | tar -C r -xpf -", dir);
+	ck_assert_msg(r.status == 0, "setting up: %s", r.err);
+	run_free(&r);
+	const struct { const char *rootfs, *overlay, *says; } cases[] = {
+		{ "r", "r", "is, or lies inside, the rootfs" },
+		{ "r", "r/srv", "is, or lies inside, the rootfs" },
+		{ "above/work/r", "above", "holds the rootfs" },
+		{ "r", "holds-file", "holds notes" },
+		{ "r", "shared", "mode 0777" },
+		{ "r", "group", "mode 0775" },
+		{ "r", "fifo-work", "work is not a directory" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		r = run_sh("cd %s && %s -m %s -u 0 -o %s -c /bin/true", dir, abs_contained(),
+			   cases[i].rootfs, cases[i].overlay);
+		char *err = error_lines(r.err), upper[PATH_MAX];
+		char want[64];
+		snprintf(want, sizeof want, "-o %s: ", cases[i].overlay);
+		ck_assert_msg(r.status == 125 && strstr(err, want) && strstr(err, cases[i].says),
+			      "-m %s -o %s: status %d, wanted \"%s\"; stderr:\n%s", cases[i].rootfs,
+			      cases[i].overlay, r.status, cases[i].says, tl(r.err));
+		snprintf(upper, sizeof upper, "%s/%s/upper", dir, cases[i].overlay);
+		ck_assert_msg(access(upper, F_OK) < 0, "-o %s refused, but %s was made",
+			      cases[i].overlay, upper);
+		free(err);
+		run_free(&r);
+	}
+	/* a filesystem that cannot hold an upper layer (no trusted.* xattrs) */
+	r = run_sh("cd %1$s && unshare -m --propagation private sh -c 'mount -t ramfs ramfs ramfs && "
+		   "%2$s -m r -u 0 -o ramfs -c /bin/true; echo status $?; ls ramfs'", dir,
+		   abs_contained());
+	ck_assert_msg(strstr(r.out, "status 125\n") && !strstr(r.out, "upper") &&
+		      strstr(r.err, "-o ramfs: on a filesystem of type"),
+		      "-o on ramfs: stdout:\n%s\nstderr:\n%s", r.out, tl(r.err));
+	run_free(&r);
+	/* and a DIR of its own works, also with an earlier run's upper/ and work/ */
+	for (int i = 0; i < 2; i++) {
+		r = run_sh("cd %s && %s -m r -u 0 -o other -c /bin/true", dir, abs_contained());
+		ck_assert_msg(r.status == 0, "-o other: status %d\n%s", r.status, tl(r.err));
+		run_free(&r);
+	}
+	rm_rf(dir);
+	free(dir);
+}
+END_TEST
+
+/* A umask of 002 (Fedora's and Ubuntu's for users) makes a user's -o DIR
+ * group-writable; that is accepted when the group is the user's private
+ * one: named after the user in /etc/group, without members.  Any such
+ * group of the host stands in for it. */
+START_TEST(overlay_dir_in_the_users_private_group)
+{
+	char *dir = scratch(), name[64] = "", args[256];
+	unsigned gid = 0;
+	struct run r = run_sh("awk -F: '$3 > 0 && $4 == \"\" { print $1, $3; exit }' /etc/group");
+	ck_assert_msg(sscanf(r.out, "%63s %u", name, &gid) == 2, "no group without members in "
+		      "/etc/group: %s", r.out);
+	run_free(&r);
+	ck_assert_int_eq(chown(dir, gid, gid), 0);
+	ck_assert_int_eq(chmod(dir, 0775), 0);
+	snprintf(args, sizeof args, "%s -m %s -u 0 -o %s -c /bin/true", contained_bin(),
+		 test_rootfs(), dir);
+	r = run_sh("SUDO_UID=%u SUDO_GID=%u SUDO_USER=%s %s", gid, gid, name, args);
+	struct run other = run_sh("SUDO_UID=%u SUDO_GID=%u SUDO_USER=%s-not %s", gid, gid, name,
+				  args);
+	ck_assert_msg(r.status == 0, "-o DIR in %s's own group: status %d\n%s", name, r.status,
+		      tl(r.err));
+	ck_assert_msg(other.status == 125 && strstr(other.err, "mode 0775"), "-o DIR in "
+		      "another user's group: status %d\n%s", other.status, tl(other.err));
+	run_free(&r);
+	run_free(&other);
+	rm_rf(dir);
+	free(dir);
+}
+END_TEST
+
+/* overlay's lower layer is the rootfs's own mount alone: a mount inside the
+ * rootfs would vanish under -o and show what it covers, so -o refuses, and
+ * names the mount. */
+START_TEST(overlay_refuses_a_rootfs_with_mounts_inside)
+{
+	char *dir = scratch();
+	struct run r = run_sh("unshare -m --propagation private sh -c 'mkdir -p %1$s/root && "
+			      "mount --rbind %2$s %1$s/root && mkdir -p %1$s/root/srv && "
+			      "mount -t tmpfs inner %1$s/root/srv && touch %1$s/root/srv/mounted && "
+			      "%3$s -m %1$s/root -u 0 -o -c /bin/ls /srv; echo status $?; "
+			      "%3$s -m %1$s/root -u 0 -c /bin/ls /srv'",
+			      dir, test_rootfs(), contained_bin());
+	rm_rf(dir);
+	free(dir);
+	ck_assert_msg(strstr(r.out, "status 125\n") && strstr(r.err, "-o: the rootfs has a mount "
+		      "on /srv") && strstr(r.err, "leave out -o") && has_line(r.out, "mounted"),
+		      "-o and a mount inside the rootfs: status %d, stdout:\n%s\nstderr:\n%s",
+		      r.status, r.out, tl(r.err));
+	run_free(&r);
+}
+END_TEST
+
+/* A -o DIR other host users can reach gets a warning that names -o and the
+ * device nodes and set-id files a container may leave in upper/. */
+START_TEST(overlay_dir_reachable_warns)
+{
+	char *dir = scratch();
+	ck_assert_int_eq(chmod(base, 0755), 0);
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	struct run r = run_sh("%s -m %s -u 0 -o %s -c /bin/true", contained_bin(), test_rootfs(),
+			      dir);
+	ck_assert_int_eq(chmod(base, 0700), 0);
+	char want[PATH_MAX];
+	snprintf(want, sizeof want, "warning: -o %s can be reached by other host users", dir);
+	ck_assert_msg(r.status == 0 && strstr(r.err, want) && strstr(r.err, "device node"),
+		      "status %d, stderr:\n%s", r.status, tl(r.err));
+	run_free(&r);
+	rm_rf(dir);
+	free(dir);
+}
+END_TEST
+
 /* Writes to / under -o land in a tmpfs the launcher mounted, but its pages
  * are charged to the writer: the container's memory cgroup grows by them. */
 START_TEST(overlay_writes_count_against_the_memory_limit)
@@ -354,6 +516,11 @@ int main(void)
 	tcase_add_test(tc, overlay_device_node_in_rootfs_stays_dead);
 	tcase_add_test(tc, overlay_dir_holds_the_containers_ids);
 	tcase_add_test(tc, overlay_writes_count_against_the_memory_limit);
+	tcase_add_test(tc, bind_over_root_is_refused);
+	tcase_add_test(tc, overlay_dir_must_be_its_own);
+	tcase_add_test(tc, overlay_dir_in_the_users_private_group);
+	tcase_add_test(tc, overlay_refuses_a_rootfs_with_mounts_inside);
+	tcase_add_test(tc, overlay_dir_reachable_warns);
 	suite_add_tcase(s, tc);
 	return run_container_suite("test_files", s);
 }

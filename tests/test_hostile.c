@@ -34,6 +34,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/xattr.h>
 #include <time.h>
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -57,6 +58,17 @@ static void copy_rootfs(const char *dst)
 			      dst, test_rootfs(), dst);
 	ck_assert_msg(r.status == 0, "copying the rootfs to %s: %s", dst, r.err);
 	run_free(&r);
+}
+
+/* Write TEXT to the existing file PATH; 0, or -1 with errno. */
+static int write_file_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
 /* ---- processes ----------------------------------------------------------- */
@@ -1104,6 +1116,170 @@ START_TEST(test_proc_not_fully_visible)
 }
 END_TEST
 
+/* ---- 10. -o DIR: the upper layer the launcher prepares as host root ------------------- */
+
+/* The launcher makes DIR/upper and gives it to the container's root.  Who
+ * wins the race between that mkdir and the chown -- swapping upper/ for a
+ * hard link to another file -- must not get that file chowned by host
+ * root.  strace holds the launcher for 3 s after its first mkdirat(2), the
+ * window in which the test swaps; the launcher must refuse, with the
+ * victim file still root's. */
+START_TEST(test_overlay_upper_swapped_for_a_hard_link)
+{
+	char dir[PATH_MAX], odir[PATH_MAX + 8], upper[PATH_MAX + 16], victim[PATH_MAX + 8];
+	struct stat st;
+	workdir(dir, sizeof dir, "swap");
+	FMT(odir, "%s/o", dir);
+	FMT(upper, "%s/upper", odir);
+	FMT(victim, "%s/victim", dir);
+	ck_assert_int_eq(mkdir(odir, 0700), 0);
+	int fd = open(victim, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	int in = devnull(O_RDONLY), out = devnull(O_WRONLY), err = new_memfd();
+	pid_t pid = spawn_env(in, out, err, token_env(), ARGV("strace", "-f", "-qq", "-o",
+			      "/dev/null", "-e", "trace=mkdirat", "-e",
+			      "inject=mkdirat:delay_exit=3000000:when=1", (char *)contained_bin(),
+			      "-m", (char *)test_rootfs(), "-u", "0", "-o", odir, "-c", "/bin/true"));
+	close(in);
+	close(out);
+	long deadline = now_ms() + 10000;
+	while ((lstat(upper, &st) < 0 || !S_ISDIR(st.st_mode)) && now_ms() < deadline)
+		usleep(500);
+	bool swapped = rmdir(upper) == 0 && link(victim, upper) == 0;
+	int saved = errno, status = wait_child(pid, 20000);
+	char *e = memfd_text(err);
+	close(err);
+	int got = stat(victim, &st);
+	rm_rf(dir);
+	ck_assert_msg(swapped, "upper/ never appeared, or could not be swapped (%s); stderr:\n%s",
+		      strerror(saved), tl(e));
+	ck_assert_int_eq(got, 0);
+	ck_assert_msg(st.st_uid == 0 && st.st_gid == 0, "host root chowned the file linked in "
+		      "as upper/ to %u:%u", (unsigned)st.st_uid, (unsigned)st.st_gid);
+	ck_assert_msg(status == 125 && strstr(e, "upper must be a directory"),
+		      "status %d; stderr:\n%s", status, tl(e));
+	free(e);
+}
+END_TEST
+
+/* Two overlays on one upper/ corrupt each other: a second launch on the
+ * same -o DIR is refused while the first container lives -- also after its
+ * launcher is killed, until the watchdog has ended the container. */
+START_TEST(test_overlay_dir_one_container_at_a_time)
+{
+	char dir[PATH_MAX], odir[PATH_MAX + 8], arg[16], cmdline[64];
+	workdir(dir, sizeof dir, "lock");
+	FMT(odir, "%s/o", dir);
+	ck_assert_int_eq(mkdir(odir, 0700), 0);
+	FMT(arg, "%d", 500000 + (int)getpid());
+	FMT(cmdline, "/probes/nopdeath\n%s\n", arg);
+	int out[2];
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	int in = devnull(O_RDONLY), err = new_memfd();
+	pid_t launcher = spawn_env(in, out[1], err, token_env(), ARGV((char *)contained_bin(),
+				   "-m", (char *)test_rootfs(), "-u", "0", "-H", (char *)token(),
+				   "-o", odir, "-c", "/probes/nopdeath", arg));
+	close(out[1]);
+	close(in);
+	struct buf b;
+	buf_init(&b);
+	int ready = read_until(out[0], &b, "nopdeath ready", 15000);
+	const char *second = "%s -m %s -u 0 -o %s -c /bin/true";
+	struct run while_running = run_sh(second, contained_bin(), test_rootfs(), odir);
+	pid_t wd = watchdog_of(launcher), inner = find_by_cmdline(cmdline, 5);
+	if (wd > 0)
+		kill(wd, SIGSTOP);
+	kill(launcher, SIGKILL);
+	int st = wait_child(launcher, 5000);
+	msleep(100);
+	bool outlived = inner > 0 && kill(inner, 0) == 0;
+	struct run while_outliving = run_sh(second, contained_bin(), test_rootfs(), odir);
+	if (wd > 0)
+		kill(wd, SIGCONT);
+	long deadline = now_ms() + 5000;
+	char state;
+	while (wd > 0 && (state = proc_state(wd, NULL, NULL, 0)) && state != 'Z' &&
+	       now_ms() < deadline)
+		msleep(10);
+	struct run after = run_sh(second, contained_bin(), test_rootfs(), odir);
+	char *e = memfd_text(err);
+	close(err);
+	close(out[0]);
+	rm_rf(dir);
+	ck_assert_msg(ready == 1 && wd > 0 && inner > 0, "the first container never got going "
+		      "(watchdog %d, nopdeath %d); stderr:\n%s", (int)wd, (int)inner, tl(e));
+	ck_assert_int_eq(st, 128 + SIGKILL);
+	ck_assert_msg(while_running.status == 125 && strstr(while_running.err, "-o ") &&
+		      strstr(while_running.err, ": in use by another container"),
+		      "a second launch on the same -o DIR: status %d, stderr:\n%s",
+		      while_running.status, tl(while_running.err));
+	ck_assert_msg(outlived, "the container did not outlive its launcher; nothing tested");
+	ck_assert_msg(while_outliving.status == 125 && strstr(while_outliving.err, "in use"),
+		      "with the launcher killed but its container alive: status %d, stderr:\n%s",
+		      while_outliving.status, tl(while_outliving.err));
+	ck_assert_msg(after.status == 0, "once the container is gone: status %d, stderr:\n%s",
+		      after.status, tl(after.err));
+	run_free(&while_running);
+	run_free(&while_outliving);
+	run_free(&after);
+	free(e);
+	free(b.data);
+}
+END_TEST
+
+/* A host may turn overlay features on for every overlay (the module's
+ * index, metacopy and redirect_dir parameters).  -o spells them out, so
+ * upper/ holds whole copies and no redirects, and work/ no index, whatever
+ * the host's defaults.  The parameters are set for one launch and put back. */
+START_TEST(test_overlay_ignores_the_hosts_defaults)
+{
+	static const char *const params[] = { "index", "metacopy", "redirect_dir" };
+	char saved[3][8], path[128], dir[PATH_MAX], odir[PATH_MAX + 8], file[PATH_MAX + 32];
+	for (int i = 0; i < 3; i++) {
+		FMT(path, "/sys/module/overlay/parameters/%s", params[i]);
+		char *v = slurp(path);
+		ck_assert_msg(v != NULL, "%s: overlay is not loaded", path);
+		FMT(saved[i], "%c", v[0]);
+		free(v);
+	}
+	workdir(dir, sizeof dir, "ovlparams");
+	FMT(odir, "%s/o", dir);
+	ck_assert_int_eq(mkdir(odir, 0700), 0);
+	for (int i = 0; i < 3; i++) {
+		FMT(path, "/sys/module/overlay/parameters/%s", params[i]);
+		ck_assert_int_eq(write_file_text(path, "Y"), 0);
+	}
+	struct run r = run_sh("%s -m %s -u 0 -o %s -c /bin/sh -c 'chown 1 /etc/passwd && "
+			      "mkdir /opt/sub && mv /usr /usr2 && echo done'", contained_bin(),
+			      test_rootfs(), odir);
+	for (int i = 0; i < 3; i++) {
+		FMT(path, "/sys/module/overlay/parameters/%s", params[i]);
+		write_file_text(path, saved[i]);
+	}
+	const struct { const char *file, *xattr; } none[] = {
+		{ "upper/etc/passwd", "trusted.overlay.metacopy" },
+		{ "upper/usr2", "trusted.overlay.redirect" },
+	};
+	char found[256] = "";
+	for (size_t i = 0; i < sizeof none / sizeof *none; i++) {
+		FMT(file, "%s/%s", odir, none[i].file);
+		errno = 0;
+		if (lgetxattr(file, none[i].xattr, NULL, 0) >= 0 || errno != ENODATA)
+			FMT(found, "%s: %s (%s)", none[i].file, none[i].xattr,
+			    errno ? strerror(errno) : "present");
+	}
+	FMT(file, "%s/work/index", odir);
+	bool index = access(file, F_OK) == 0;
+	rm_rf(dir);
+	ck_assert_msg(r.status == 0 && has_line(r.out, "done"), "status %d, stdout:\n%s\n"
+		      "stderr:\n%s", r.status, r.out, tl(r.err));
+	ck_assert_msg(!found[0], "%s", found);
+	ck_assert_msg(!index, "work/index exists: the index was on");
+	run_free(&r);
+}
+END_TEST
+
 /* ---- suite --------------------------------------------------------------------------------- */
 
 static Suite *hostile_suite(void)
@@ -1142,6 +1318,13 @@ static Suite *hostile_suite(void)
 	tcase_add_test(tc, test_callers_terminal_out_of_reach);
 	tcase_add_test(tc, test_device_node_in_rootfs);
 	tcase_add_test(tc, test_stdin_streams);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("overlay");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_overlay_upper_swapped_for_a_hard_link);
+	tcase_add_test(tc, test_overlay_dir_one_container_at_a_time);
+	tcase_add_test(tc, test_overlay_ignores_the_hosts_defaults);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("hosts");

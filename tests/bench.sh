@@ -529,14 +529,15 @@ echo
 echo "== where contained's time goes: its stages, timed by contained -v, $XROUNDS runs (median ms) =="
 # Each stage line "=> doing something..." is closed by "   done (N ms)."
 # in -v mode.  Names lose their digits (pids, generated names) and the
-# cgroup's random suffix so that runs add up.  -v also prints every system call, so a stage that makes
+# cgroup's random suffix (and "removing cgroup NAME" its whole name) so
+# that runs add up.  -v also prints every system call, so a stage that makes
 # many (the /proc masks) looks slower than it is in a plain launch.
 r=0
 : > "$data/stages"
 while [ $r -lt "$XROUNDS" ]; do
 	"$contained" -v -H benchbox -m "$rootfs" -u 0 -c /bin/true 2>&1 >/dev/null |
 		awk '
-			/^=> .*\.\.\.$/ { name = substr($0, 4, length($0) - 6); sub(/\.[0-9a-f]+ \(cgroup/, ".ID (cgroup", name); gsub(/[0-9]+/, "N", name); order++ }
+			/^=> .*\.\.\.$/ { name = substr($0, 4, length($0) - 6); sub(/\.[0-9a-f]+ \(cgroup/, ".ID (cgroup", name); sub(/^removing cgroup .*/, "removing cgroup NAME", name); gsub(/[0-9]+/, "N", name); order++ }
 			/^   done \(/ && name != "" { ms = $2; sub(/^\(/, "", ms); printf "%03d\t%s\t%s\n", order, name, ms; name = "" }
 		' >> "$data/stages"
 	r=$((r + 1))

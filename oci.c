@@ -52,6 +52,7 @@
 #include "contained.c"
 
 #include <json-c/json.h>
+#include <linux/bpf.h>
 #include <sys/mman.h>
 #include <sys/un.h>
 
@@ -152,6 +153,7 @@ struct oci_config {
 		bool no_new_privileges;
 		bool have_oom_score_adj;
 		int oom_score_adj;
+		const char *apparmor;      /* process.apparmorProfile, or NULL */
 	} process;
 	const char *root_path;         /* relative to the bundle, or absolute */
 	bool root_readonly;
@@ -160,6 +162,8 @@ struct oci_config {
 	int nmounts;
 	int namespaces;                /* CLONE_NEW* */
 	const char *cgroups_path;
+	char cgroup_rel[512];          /* its place below /sys/fs/cgroup(/CONTROLLER); "": the default */
+	bool cgroup_systemd;           /* given as systemd's slice:prefix:name */
 	long long memory_limit;        /* bytes; 0 = unset */
 	long long memory_swap;         /* memory plus swap, bytes; 0 = unset, -1 = no limit */
 	long long cpu_shares, cpu_quota, cpu_period;
@@ -410,9 +414,13 @@ static void read_process(struct reader *r, json_object *proc, struct oci_process
 	p->no_new_privileges = bool_member(r, proc, "process", "noNewPrivileges");
 	p->have_oom_score_adj = member(r, proc, "process", "oomScoreAdj", json_type_int) != NULL;
 	p->oom_score_adj = int_member(r, proc, "process", "oomScoreAdj", -1000, 1000, 0);
-	/* AppArmor and SELinux: a label this runtime cannot apply protects less. */
-	if (string_member(r, proc, "process", "apparmorProfile"))
-		oci_error(r, "process.apparmorProfile is not supported by contained-oci yet");
+	/* AppArmor: applied at exec (II.6); SELinux: a label this runtime
+	 * cannot apply protects less, so it is refused. */
+	p->apparmor = string_member(r, proc, "process", "apparmorProfile");
+	if (p->apparmor && !p->apparmor[0])
+		p->apparmor = NULL;
+	if (p->apparmor && (strlen(p->apparmor) > 200 || strpbrk(p->apparmor, "\n")))
+		oci_error(r, "process.apparmorProfile \"%s\" is not a profile name", value_shown(p->apparmor));
 	if (string_member(r, proc, "process", "selinuxLabel"))
 		oci_error(r, "process.selinuxLabel is not supported by contained-oci yet");
 }
@@ -893,6 +901,68 @@ static void read_sysctls(struct reader *r, json_object *lx, struct oci_config *c
 	}
 }
 
+/* linux.cgroupsPath in its two forms (runtime-spec config-linux.md,
+ * "Cgroups Path"), as the place below /sys/fs/cgroup it names:
+ *  - a path, "/docker/ID" (cgroupfs, Docker's default on v1): itself;
+ *  - "SLICE:PREFIX:NAME" (systemd's form, Docker's default driver on
+ *    systemd hosts): the scope unit PREFIX-NAME.scope in SLICE, whose
+ *    cgroup is where systemd puts that unit.  A slice's name spells its
+ *    ancestry with dashes, and each ancestor is a directory of its own
+ *    (systemd.slice(5)): "machine-foo.slice" is
+ *    /machine.slice/machine-foo.slice; "" means system.slice and "-.slice"
+ *    the root.  (A NAME that is itself a slice, "x.slice", is used as is.) */
+static void cgroup_place(struct reader *r, struct oci_config *c)
+{
+	const char *path = c->cgroups_path, *colon = strchr(path, ':');
+	char *out = c->cgroup_rel;
+	size_t size = sizeof c->cgroup_rel;
+	if (strstr(path, ".."))
+		return oci_error(r, "linux.cgroupsPath \"%s\" must not hold \"..\"", value_shown(path));
+	if (!colon) {
+		if (snprintf(out, size, "%s%s", path[0] == '/' ? "" : "/", path) >= (int)size)
+			oci_error(r, "linux.cgroupsPath is longer than %zu bytes", size - 2);
+		return;
+	}
+	const char *second = strchr(colon + 1, ':');
+	char slice[256], prefix[256], name[256];
+	if (!second || strchr(second + 1, ':') || colon - path >= 256 || second - colon > 256 ||
+	    strlen(second + 1) >= 256 || second == colon + 1 || !second[1])
+		return oci_error(r, "linux.cgroupsPath \"%s\": expected a path or systemd's "
+				 "SLICE:PREFIX:NAME (\"system.slice:docker:ID\")", value_shown(path));
+	snprintf(slice, sizeof slice, "%.*s", (int)(colon - path), path);
+	snprintf(prefix, sizeof prefix, "%.*s", (int)(second - colon - 1), colon + 1);
+	snprintf(name, sizeof name, "%s", second + 1);
+	if (strchr(slice, '/') || strchr(prefix, '/') || strchr(name, '/'))
+		return oci_error(r, "linux.cgroupsPath \"%s\": SLICE:PREFIX:NAME are names, without "
+				 "'/'", value_shown(path));
+	size_t len = strlen(slice);
+	if (len && (len < 7 || strcmp(slice + len - 6, ".slice")))
+		return oci_error(r, "linux.cgroupsPath \"%s\": \"%s\" is not a slice (a name ending "
+				 "in .slice)", value_shown(path), slice);
+	int n = 0;
+	if (!len)
+		n = snprintf(out, size, "/system.slice");
+	else if (strcmp(slice, "-.slice")) {
+		/* "a-b-c.slice": /a.slice/a-b.slice/a-b-c.slice */
+		const char *base = slice;
+		len -= 6;
+		if (slice[0] == '-' || slice[len - 1] == '-' || strstr(slice, "--"))
+			return oci_error(r, "linux.cgroupsPath: slice \"%s\" has an empty part between "
+					 "dashes", slice);
+		for (size_t i = 0; i <= len && n < (int)size; i++)
+			if (i == len || slice[i] == '-')
+				n += snprintf(out + n, size - n, "/%.*s.slice", (int)i, base);
+	}
+	size_t nlen = strlen(name);
+	if (n < (int)size && nlen > 6 && !strcmp(name + nlen - 6, ".slice"))
+		n += snprintf(out + n, size - n, "/%s", name);
+	else if (n < (int)size)
+		n += snprintf(out + n, size - n, "/%s-%s.scope", prefix, name);
+	if (n >= (int)size)
+		return oci_error(r, "linux.cgroupsPath \"%s\" is too long", value_shown(path));
+	c->cgroup_systemd = true;
+}
+
 static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 {
 	static const char *const known[] = {
@@ -907,9 +977,8 @@ static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 	check_fields(r, lx, "linux", known, unsupported);
 	read_namespaces(r, lx, c);
 	c->cgroups_path = string_member(r, lx, "linux", "cgroupsPath");
-	if (c->cgroups_path && (strstr(c->cgroups_path, "..") || strchr(c->cgroups_path, ':')))
-		oci_error(r, "linux.cgroupsPath \"%s\": contained-oci takes a path without \"..\" "
-			  "(and no systemd slice:prefix:name form)", c->cgroups_path);
+	if (c->cgroups_path && c->cgroups_path[0])
+		cgroup_place(r, c);
 	read_resources(r, lx, c);
 	read_seccomp(r, lx, &c->seccomp);
 	read_sysctls(r, lx, c);
@@ -1105,8 +1174,8 @@ static void print_features(void)
 	}
 	json_object *cg = json_object_new_object();
 	json_object_object_add(cg, "v1", json_object_new_boolean(1));
-	json_object_object_add(cg, "v2", json_object_new_boolean(0));
-	json_object_object_add(cg, "systemd", json_object_new_boolean(0));
+	json_object_object_add(cg, "v2", json_object_new_boolean(1));
+	json_object_object_add(cg, "systemd", json_object_new_boolean(1));
 	json_object_object_add(lx, "cgroup", cg);
 	json_object *sc = json_object_new_object();
 	json_object_object_add(sc, "enabled", json_object_new_boolean(1));
@@ -1142,6 +1211,7 @@ struct oci_state {
 	char cgroup_dirs[OCI_MAX_CGROUP_DIRS][PATH_MAX];
 	int ncgroup_dirs;
 	int cgroup_made[OCI_MAX_CGROUP_DIRS];  /* how many of each path's last directories create made */
+	int cgroup_version;            /* 1 or 2 */
 	const char *id;
 	json_object *hooks_json, *annotations;   /* as config.json had them */
 	json_object *json;             /* what load_state read; owns the two above */
@@ -1207,6 +1277,7 @@ static bool load_state(const char *id, struct oci_state *s)
 	if (json_object_object_get_ex(j, "cgroup_made", &v))
 		for (size_t i = 0; i < json_object_array_length(v) && i < OCI_MAX_CGROUP_DIRS; i++)
 			s->cgroup_made[i] = json_object_get_int(json_object_array_get_idx(v, i));
+	s->cgroup_version = json_object_object_get_ex(j, "cgroup_version", &v) ? json_object_get_int(v) : 1;
 	return true;
 }
 
@@ -1226,6 +1297,7 @@ static void save_state(const struct oci_state *s)
 	for (int i = 0; i < s->ncgroup_dirs; i++)
 		json_object_array_add(made, json_object_new_int(s->cgroup_made[i]));
 	json_object_object_add(j, "cgroup_made", made);
+	json_object_object_add(j, "cgroup_version", json_object_new_int(s->cgroup_version));
 	if (s->hooks_json)
 		json_object_object_add(j, "hooks", json_object_get(s->hooks_json));
 	if (s->annotations)
@@ -1430,19 +1502,33 @@ static void run_state_hooks(const struct oci_state *s, enum hook_kind kind, cons
 }
 
 /* ------------------------------------------------------------------------ *
- * II.5 The cgroup, where the engine says (cgroup v1)
+ * II.5 The cgroup, where the engine says (cgroup v1 and v2)
  *
- * One directory per controller at /sys/fs/cgroup/CONTROLLER/cgroupsPath,
- * made by create before the container runs, removed by delete.  The device
- * rules matter most here: without a user namespace the container's root
- * may mknod, and only the devices controller keeps it from opening the
- * host's disks.  So every container starts from "deny all" and the
- * config's rules, in their order, open what they allow.  The freezer
- * hierarchy is there for pause and resume.
+ * Made by create before the container runs, removed by delete, at
+ * cgroupsPath (II.1's cgroup_place) or, without one, /contained-oci/ID.
+ * On cgroup v1 that is one directory per controller,
+ * /sys/fs/cgroup/CONTROLLER/PATH; on v2 (systemd hosts: Debian 12, Ubuntu
+ * 22.04+, Fedora) one directory, /sys/fs/cgroup/PATH, whose parents must
+ * hand the controllers down (cgroup.subtree_control) and whose limits
+ * have v2's names (Part I's cgroup_knobs table pairs them).
+ *
+ * The device rules matter most: without a user namespace the container's
+ * root may mknod, and only the device cgroup keeps it from opening the
+ * host's disks.  Every container starts from "deny all" and the config's
+ * rules, in their order, open what they allow.  v1 has a devices
+ * controller for that; v2 has none, and takes an eBPF program instead
+ * (BPF_PROG_TYPE_CGROUP_DEVICE), which the kernel runs at each open and
+ * mknod of a device node by a process of the cgroup, built below from
+ * the same rules.  Pause and resume use the freezer (v1's controller,
+ * v2's cgroup.freeze).
+ *
+ * With systemd's form of cgroupsPath the directory is the one systemd
+ * would give the scope unit, made by hand (see the README's Part II for
+ * what that means next to a transient unit over D-Bus).
  * ------------------------------------------------------------------------ */
 
 static const char *const oci_controllers[] = { "memory", "cpu", "pids", "devices", "freezer" };
-#define FREEZER 4                      /* its index: pause and resume */
+#define FREEZER 4                      /* its index: pause and resume (v1) */
 
 /* Opened after the config's rules, as runc does: the nodes the runtime
  * itself puts in /dev (Part I's mount_dev: null, zero, full, random,
@@ -1450,8 +1536,10 @@ static const char *const oci_controllers[] = { "memory", "cpu", "pids", "devices
  * container's own devpts), which an engine leaves to the runtime: Docker's
  * rules do not name them.  No mknod here: creating nodes stays refused
  * unless the config allows it. */
-static const char *const runtime_devices[] = {
-	"c 1:3 rw", "c 1:5 rw", "c 1:7 rw", "c 1:8 rw", "c 1:9 rw", "c 5:0 rw", "c 5:2 rw", "c 136:* rw",
+static const struct oci_device_rule runtime_devices[] = {
+	{ true, 'c', 1, 3, "rw" }, { true, 'c', 1, 5, "rw" }, { true, 'c', 1, 7, "rw" },
+	{ true, 'c', 1, 8, "rw" }, { true, 'c', 1, 9, "rw" }, { true, 'c', 5, 0, "rw" },
+	{ true, 'c', 5, 2, "rw" }, { true, 'c', 136, -1, "rw" },
 };
 
 static void device_rule_text(const struct oci_device_rule *d, char *buf, size_t size)
@@ -1496,23 +1584,129 @@ static int mkdir_p(const char *path, mode_t mode)
 	return made;
 }
 
-static void make_oci_cgroup(const struct oci_config *c, const char *id, struct oci_state *s)
+/* The v2 device program: eBPF instructions (Documentation/bpf/
+ * standardization/instruction-set.rst) that the kernel runs with a
+ * struct bpf_cgroup_dev_ctx (linux/bpf.h): access_type, whose low 16 bits
+ * are the node's type (BPF_DEVCG_DEV_BLOCK or _CHAR) and high 16 the
+ * access asked for (BPF_DEVCG_ACC_MKNOD, _READ, _WRITE, or'ed), then
+ * major and minor.  Returning 1 allows, 0 refuses with EPERM.
+ *
+ * The rules are read the way the v1 controller reads them, so both
+ * layouts give one answer: r0 starts as "nothing allowed"; each rule, in
+ * order, that matches the node adds its access letters to r0 (allow) or
+ * takes them away (deny), so a later rule wins over an earlier one; at
+ * the end every letter asked for must be in r0. */
+static struct bpf_insn bpf_op(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
-	struct statfs fs;
-	char rel[PATH_MAX - 64], value[64];
-	if (statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
-		oci_fail("this host has cgroup v2 only; contained-oci manages cgroup v1 so far");
-	if (c->cgroups_path && c->cgroups_path[0])
-		snprintf(rel, sizeof rel, "%s%s", c->cgroups_path[0] == '/' ? "" : "/", c->cgroups_path);
-	else
-		snprintf(rel, sizeof rel, "/contained-oci/%s", id);
-	cgroup.version = 1;                /* for remove_cgroup_dir() */
+	return (struct bpf_insn){ .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
+}
+
+static unsigned devcg_access(const char *letters)
+{
+	return (strchr(letters, 'm') ? BPF_DEVCG_ACC_MKNOD : 0) | (strchr(letters, 'r') ? BPF_DEVCG_ACC_READ : 0) |
+	       (strchr(letters, 'w') ? BPF_DEVCG_ACC_WRITE : 0);
+}
+
+/* One rule's instructions at OUT: skip to the next rule unless type,
+ * major and minor match, then r0 |= access (allow) or r0 &= ~access. */
+static int device_rule_insns(const struct oci_device_rule *d, struct bpf_insn *out)
+{
+	int n = 0, jumps[3], njumps = 0;
+	if (d->type != 'a') {
+		jumps[njumps++] = n;
+		out[n++] = bpf_op(BPF_JMP32 | BPF_JNE | BPF_K, 2, 0, 0,
+				  d->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+	}
+	if (d->major >= 0) {
+		jumps[njumps++] = n;
+		out[n++] = bpf_op(BPF_JMP32 | BPF_JNE | BPF_K, 3, 0, 0, (int32_t)d->major);
+	}
+	if (d->minor >= 0) {
+		jumps[njumps++] = n;
+		out[n++] = bpf_op(BPF_JMP32 | BPF_JNE | BPF_K, 4, 0, 0, (int32_t)d->minor);
+	}
+	unsigned access = devcg_access(d->access);
+	out[n++] = d->allow ? bpf_op(BPF_ALU64 | BPF_OR | BPF_K, 0, 0, 0, access)
+			    : bpf_op(BPF_ALU64 | BPF_AND | BPF_K, 0, 0, 0, ~access);
+	for (int i = 0; i < njumps; i++)
+		out[jumps[i]].off = n - jumps[i] - 1;
+	return n;
+}
+
+#define DEVICE_PROG_MAX (8 + 5 * (OCI_MAX_DEVICES + (int)LEN(runtime_devices)))
+
+/* The program for RULES (N of them) then the runtime's own nodes, into
+ * PROG (DEVICE_PROG_MAX long); returns its length. */
+static int device_program(const struct oci_device_rule *rules, int n, struct bpf_insn *prog)
+{
+	int len = 0;
+	prog[len++] = bpf_op(BPF_LDX | BPF_W | BPF_MEM, 2, 1, 0, 0);  /* r2 = access_type */
+	prog[len++] = bpf_op(BPF_LDX | BPF_W | BPF_MEM, 3, 1, 4, 0);  /* r3 = major */
+	prog[len++] = bpf_op(BPF_LDX | BPF_W | BPF_MEM, 4, 1, 8, 0);  /* r4 = minor */
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_MOV | BPF_X, 5, 2, 0, 0);
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_RSH | BPF_K, 5, 0, 0, 16);     /* r5 = access asked */
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_AND | BPF_K, 2, 0, 0, 0xffff); /* r2 = type */
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0);      /* r0 = allowed */
+	for (int i = 0; i < n; i++)
+		len += device_rule_insns(&rules[i], prog + len);
+	for (size_t i = 0; i < LEN(runtime_devices); i++)
+		len += device_rule_insns(&runtime_devices[i], prog + len);
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_XOR | BPF_K, 0, 0, 0, 7);      /* r0 = not allowed */
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_AND | BPF_X, 5, 0, 0, 0);      /* asked and not allowed */
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0);
+	prog[len++] = bpf_op(BPF_JMP | BPF_JNE | BPF_K, 5, 0, 1, 0);
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1);
+	prog[len++] = bpf_op(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	return len;
+}
+
+/* Load the program for RULES and attach it to the cgroup directory
+ * CGROUP_FD (bpf(2): BPF_PROG_LOAD, then BPF_PROG_ATTACH with
+ * BPF_CGROUP_DEVICE).  BPF_F_ALLOW_MULTI: programs that others (systemd)
+ * attached to the cgroup or its parents keep running too, and a node
+ * must pass all of them.  The cgroup holds the program from then on; it
+ * goes with the directory.  Returns 0, or -1 with ERR set. */
+static int attach_device_program(int cgroup_fd, const struct oci_device_rule *rules, int n,
+				 char *err, size_t errlen)
+{
+	static struct bpf_insn prog[DEVICE_PROG_MAX];
+	static char log[16384];
+	union bpf_attr load = { 0 }, attach = { 0 };
+	load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	load.insns = (uintptr_t)prog;
+	load.insn_cnt = device_program(rules, n, prog);
+	load.license = (uintptr_t)"GPL";
+	load.log_buf = (uintptr_t)log;
+	load.log_size = sizeof log;
+	load.log_level = 1;
+	log[0] = '\0';
+	int fd = syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load);
+	if (fd < 0) {
+		snprintf(err, errlen, "linux.resources.devices: loading the cgroup v2 device program "
+			 "(bpf BPF_PROG_LOAD): %s%s%.200s", strerror(errno), log[0] ? ": " : "", log);
+		return -1;
+	}
+	attach.target_fd = cgroup_fd;
+	attach.attach_bpf_fd = fd;
+	attach.attach_type = BPF_CGROUP_DEVICE;
+	attach.attach_flags = BPF_F_ALLOW_MULTI;
+	int rc = syscall(SYS_bpf, BPF_PROG_ATTACH, &attach, sizeof attach);
+	if (rc < 0)
+		snprintf(err, errlen, "linux.resources.devices: attaching the device program to the "
+			 "cgroup (bpf BPF_PROG_ATTACH): %s", strerror(errno));
+	close(fd);
+	return rc;
+}
+
+static void make_cgroup_v1(const struct oci_config *c, const char *rel, struct oci_state *s)
+{
+	char value[64];
 	for (size_t i = 0; i < LEN(oci_controllers); i++) {
 		char *dir = s->cgroup_dirs[s->ncgroup_dirs];
 		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
 		s->cgroup_made[s->ncgroup_dirs] = mkdir_p(dir, 0755);
 		s->ncgroup_dirs++;
-		if (!strcmp(oci_controllers[i], "memory") && c->memory_limit > 0) {
+		if (!strcmp(oci_controllers[i], "memory") && c->memory_limit != 0) {
 			snprintf(value, sizeof value, "%lld", c->memory_limit);
 			write_knob(dir, "memory.limit_in_bytes", value);
 		}
@@ -1547,35 +1741,201 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 				device_rule_text(&c->devices[k], rule, sizeof rule);
 				write_knob(dir, c->devices[k].allow ? "devices.allow" : "devices.deny", rule);
 			}
-			for (size_t k = 0; k < LEN(runtime_devices); k++)
-				write_knob(dir, "devices.allow", runtime_devices[k]);
+			for (size_t k = 0; k < LEN(runtime_devices); k++) {
+				device_rule_text(&runtime_devices[k], rule, sizeof rule);
+				write_knob(dir, "devices.allow", rule);
+			}
 		}
 	}
 }
 
-/* pause and resume: the freezer controller (cgroup v1, Documentation/
- * admin-guide/cgroup-v1/freezer-subsystem.rst) stops every process of the
- * cgroup where it stands, and lets them go again.  STATE is "FROZEN" or
- * "THAWED"; freezing takes a moment, so wait until it reads back. */
-static void set_freezer(const struct oci_state *s, const char *state)
+/* The v2 values of the config's limits, as text, into the knobs below;
+ * "" leaves a knob alone.  OCI's swap is memory plus swap (v1's memsw),
+ * v2's memory.swap.max is swap alone, hence the difference.  cpu.shares
+ * (2..262144, default 1024) becomes cpu.weight (1..10000, default 100)
+ * by the linear map runc and crun use, 1 + (shares - 2) * 9999 / 262142,
+ * which keeps the ends and the order (1024 gives 39, not 100). */
+enum { V2_MEMORY_MAX, V2_SWAP_MAX, V2_CPU_WEIGHT, V2_CPU_MAX, V2_PIDS_MAX, V2_NKNOBS };
+static const char *const v2_knob_files[V2_NKNOBS] = {
+	"memory.max", "memory.swap.max", "cpu.weight", "cpu.max", "pids.max" };
+static const char *const v2_knob_fields[V2_NKNOBS] = {
+	"memory.limit", "memory.swap", "cpu.shares", "cpu.quota and cpu.period", "pids.limit" };
+
+static int v2_limits(const struct oci_config *c, char value[V2_NKNOBS][64], char *err, size_t errlen)
 {
-	char path[PATH_MAX + 32], now[32] = "";
-	if (s->ncgroup_dirs <= FREEZER)
+	memset(value, 0, V2_NKNOBS * 64);
+	if (c->memory_limit > 0)
+		snprintf(value[V2_MEMORY_MAX], 64, "%lld", c->memory_limit);
+	else if (c->memory_limit < 0)
+		snprintf(value[V2_MEMORY_MAX], 64, "max");
+	if (c->memory_swap < 0)
+		snprintf(value[V2_SWAP_MAX], 64, "max");
+	else if (c->memory_swap > 0 && c->memory_limit <= 0) {
+		snprintf(err, errlen, "linux.resources.memory.swap needs linux.resources.memory.limit "
+			 "on cgroup v2 (it is memory plus swap; v2 limits swap alone)");
+		return -1;
+	} else if (c->memory_swap > 0)
+		snprintf(value[V2_SWAP_MAX], 64, "%lld", c->memory_swap - c->memory_limit);
+	if (c->cpu_shares > 0) {
+		long long weight = 1 + (c->cpu_shares - 2) * 9999 / 262142;
+		snprintf(value[V2_CPU_WEIGHT], 64, "%lld", weight < 1 ? 1 : weight > 10000 ? 10000 : weight);
+	}
+	if (c->cpu_quota != 0 || c->cpu_period > 0) {
+		int n = c->cpu_quota > 0 ? snprintf(value[V2_CPU_MAX], 64, "%lld", c->cpu_quota)
+					 : snprintf(value[V2_CPU_MAX], 64, "max");
+		snprintf(value[V2_CPU_MAX] + n, 64 - n, " %lld", c->cpu_period > 0 ? c->cpu_period : 100000);
+	}
+	if (c->pids_limit > 0)
+		snprintf(value[V2_PIDS_MAX], 64, "%lld", c->pids_limit);
+	else if (c->pids_limit < 0)
+		snprintf(value[V2_PIDS_MAX], 64, "max");
+	return 0;
+}
+
+/* Whether WORD is one of LIST's words (cgroup.controllers: "cpu io memory"). */
+static bool word_in(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p += len)
+		if ((p == list || isspace((unsigned char)p[-1])) && (!p[len] || isspace((unsigned char)p[len])))
+			return true;
+	return false;
+}
+
+/* Let DIR's children use memory, cpu and pids (those this kernel has),
+ * as v2 needs before a child may; a controller the limits need but DIR
+ * cannot hand down is an error.  One already enabled is left alone. */
+static void enable_v2_controllers(const char *dir, char value[V2_NKNOBS][64])
+{
+	static const char *const wanted[] = { "memory", "cpu", "pids" };
+	char path[PATH_MAX + 32], have[512] = "", enabled[512] = "";
+	snprintf(path, sizeof path, "%s/cgroup.controllers", dir);
+	read_file(path, have, sizeof have);
+	snprintf(path, sizeof path, "%s/cgroup.subtree_control", dir);
+	read_file(path, enabled, sizeof enabled);
+	for (size_t i = 0; i < LEN(wanted); i++) {
+		bool needed = false;
+		for (int k = 0; k < V2_NKNOBS; k++)
+			needed |= value[k][0] && !strncmp(v2_knob_files[k], wanted[i], strlen(wanted[i]));
+		if (word_in(enabled, wanted[i]))
+			continue;
+		if (!word_in(have, wanted[i])) {
+			if (needed)
+				oci_fail("linux.resources: cgroup v2's %s controller is not available in %s "
+					 "(cgroup.controllers), so the limit cannot be applied", wanted[i], dir);
+			continue;
+		}
+		if (write_file(path, "+%s", wanted[i]) < 0)
+			oci_fail("linux.cgroupsPath: enabling %s in %s: %s%s", wanted[i], path, strerror(errno),
+				 errno == EBUSY ? " (that cgroup holds processes of its own, which v2 "
+				 "forbids in a cgroup that hands controllers down: choose a cgroupsPath "
+				 "below one that holds none)" : "");
+	}
+}
+
+static void make_cgroup_v2(const struct oci_config *c, const char *rel, struct oci_state *s)
+{
+	char value[V2_NKNOBS][64], err[512], buf[PATH_MAX];
+	char *dir = s->cgroup_dirs[0];
+	if (v2_limits(c, value, err, sizeof err) < 0)
+		oci_fail("%s", err);
+	snprintf(dir, PATH_MAX, "/sys/fs/cgroup%s", rel);
+	s->ncgroup_dirs = 1;
+	/* each directory of the path: its parent hands the controllers
+	 * down, then it is made (the deepest ones, counted, are create's) */
+	snprintf(buf, sizeof buf, "%s", dir);
+	for (char *p = buf + strlen("/sys/fs/cgroup"); p && *p == '/';) {
+		char *next = strchr(p + 1, '/');
+		*p = '\0';
+		enable_v2_controllers(buf, value);
+		*p = '/';
+		if (next)
+			*next = '\0';
+		if (mkdir(buf, 0755) == 0)
+			s->cgroup_made[0]++;
+		else if (errno != EEXIST)
+			oci_fail("linux.cgroupsPath: mkdir %s: %s", buf, strerror(errno));
+		else if (s->cgroup_made[0])
+			s->cgroup_made[0] = 0;     /* made by someone else meanwhile */
+		if (next)
+			*next = '/';
+		p = next;
+	}
+	for (int k = 0; k < V2_NKNOBS; k++) {
+		char path[PATH_MAX + 32];
+		if (!value[k][0])
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, v2_knob_files[k]);
+		if (access(path, F_OK) < 0)
+			oci_fail("linux.resources.%s: %s does not exist%s", v2_knob_fields[k], path,
+				 k == V2_SWAP_MAX ? " (this host does not account swap)" : "");
+		write_knob(dir, v2_knob_files[k], value[k]);
+	}
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		oci_fail("%s: %s", dir, strerror(errno));
+	int rc = attach_device_program(fd, c->devices, c->ndevices, err, sizeof err);
+	close(fd);
+	if (rc < 0)
+		oci_fail("%s", err);
+}
+
+static void make_oci_cgroup(const struct oci_config *c, const char *id, struct oci_state *s)
+{
+	struct statfs fs;
+	char rel[PATH_MAX - 64];
+	if (c->cgroup_rel[0])
+		snprintf(rel, sizeof rel, "%s", c->cgroup_rel);
+	else
+		snprintf(rel, sizeof rel, "/contained-oci/%s", id);
+	s->cgroup_version = statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC ? 2 : 1;
+	cgroup.version = s->cgroup_version;  /* for remove_cgroup_dir() */
+	if (s->cgroup_version == 2)
+		make_cgroup_v2(c, rel, s);
+	else
+		make_cgroup_v1(c, rel, s);
+}
+
+/* pause and resume: the freezer stops every process of the cgroup where
+ * it stands, and lets them go again (v1: freezer.state, FROZEN or THAWED,
+ * Documentation/admin-guide/cgroup-v1/freezer-subsystem.rst; v2:
+ * cgroup.freeze 1 or 0, done when cgroup.events says "frozen 1" or 0).
+ * Freezing takes a moment, so wait until it reads back. */
+static void set_freezer(const struct oci_state *s, bool freeze)
+{
+	char path[PATH_MAX + 32], events[PATH_MAX + 32], now[512] = "";
+	const char *state = freeze ? "FROZEN" : "THAWED";
+	if (s->cgroup_version == 2) {
+		snprintf(path, sizeof path, "%s/cgroup.freeze", s->cgroup_dirs[0]);
+		snprintf(events, sizeof events, "%s/cgroup.events", s->cgroup_dirs[0]);
+		state = freeze ? "1" : "0";
+	} else if (s->ncgroup_dirs <= FREEZER) {
 		oci_fail("this container was made without a freezer cgroup");
-	snprintf(path, sizeof path, "%s/freezer.state", s->cgroup_dirs[FREEZER]);
+	} else {
+		snprintf(path, sizeof path, "%s/freezer.state", s->cgroup_dirs[FREEZER]);
+		snprintf(events, sizeof events, "%s", path);
+	}
 	for (int tries = 0; tries < 5000; tries++) {
 		if (write_file(path, "%s", state) < 0)
 			oci_fail("writing %s to %s: %s", state, path, strerror(errno));
-		if (read_file(path, now, sizeof now) == 0 && !strncmp(now, state, strlen(state)))
-			return;
+		if (read_file(events, now, sizeof now) == 0) {
+			char *frozen_line = strstr(now, "frozen ");
+			if (s->cgroup_version == 2 ? frozen_line && frozen_line[7] == state[0]
+						   : !strncmp(now, state, strlen(state)))
+				return;
+		}
 		usleep(1000);
 	}
-	oci_fail("%s: still %s after 5 s", path, now);
+	oci_fail("%s: still not %s after 5 s", path, state);
 }
 
 static bool frozen(const struct oci_state *s)
 {
 	char path[PATH_MAX + 32], now[32];
+	if (s->cgroup_version == 2) {
+		snprintf(path, sizeof path, "%s/cgroup.freeze", s->cgroup_dirs[0]);
+		return s->ncgroup_dirs && read_file(path, now, sizeof now) == 0 && now[0] == '1';
+	}
 	if (s->ncgroup_dirs <= FREEZER)
 		return false;
 	snprintf(path, sizeof path, "%s/freezer.state", s->cgroup_dirs[FREEZER]);
@@ -1584,7 +1944,7 @@ static bool frozen(const struct oci_state *s)
 
 static void remove_oci_cgroup(const struct oci_state *s)
 {
-	cgroup.version = 1;
+	cgroup.version = s->cgroup_version;
 	for (int i = 0; i < s->ncgroup_dirs; i++) {
 		char dir[PATH_MAX];
 		remove_cgroup_dir(s->cgroup_dirs[i]);
@@ -1632,9 +1992,27 @@ struct oci_child {
 };
 
 /* A config mount, onto its destination inside the rootfs ROOT. */
-static void oci_mount(int root, const struct oci_mount *m, const struct oci_state *s)
+static void oci_mount(int root, const struct oci_mount *m, const struct oci_state *s, int c_namespaces)
 {
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC);
+	if (!strcmp(m->type, "cgroup") && s->cgroup_version == 2) {
+		/* v2: in its own cgroup namespace (entered from inside its
+		 * cgroup, II.6) a new cgroup2 mount has the container's cgroup
+		 * as its root and shows nothing above it (cgroup_namespaces(7));
+		 * without one, a bind of that directory shows the same.  The
+		 * kernel refuses writes to the namespace root's own limits from
+		 * inside, read-only or not. */
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		if (c_namespaces & CLONE_NEWCGROUP) {
+			mount_in_rootfs("cgroup2", root, m->destination, "cgroup2",
+					flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+		} else {
+			mount_in_rootfs(s->cgroup_dirs[0], root, m->destination, NULL, MS_BIND, NULL);
+			mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | flags |
+					MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+		}
+		return;
+	}
 	if (!strcmp(m->type, "cgroup")) {
 		/* The container's own cgroup, as Part I's mount_cgroup() shows
 		 * it (cgroup v1): a small tmpfs with one read-only bind per
@@ -1865,6 +2243,44 @@ static void load_filter(scmp_filter_ctx filter, const struct oci_process *p, boo
 		die("linux.seccomp: loading the filter: %s", strerror(-rc));
 }
 
+/* process.apparmorProfile: the profile the kernel confines the process
+ * in from its next execve(2), set by writing "exec PROFILE" to its own
+ * attr file: /proc/thread-self/attr/apparmor/exec since Linux 5.8, where
+ * each LSM has its own directory, else /proc/self/attr/exec (apparmor(7),
+ * proc(5)); as runc does.  Through the container's /proc, after the pivot.
+ * A profile the host has not loaded is ENOENT. */
+static void apply_apparmor(const char *profile)
+{
+	if (!profile)
+		return;
+	int fd = open("/proc/thread-self/attr/apparmor/exec", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		fd = open("/proc/self/attr/exec", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		die_errno("process.apparmorProfile \"%s\": opening the process's AppArmor attribute "
+			  "(is /proc mounted in the container?)", profile);
+	if (dprintf(fd, "exec %s", profile) < 0)
+		die_errno("process.apparmorProfile \"%s\": the kernel refused it (is the profile "
+			  "loaded? aa-status lists them)", profile);
+	close(fd);
+}
+
+/* Whether the host's kernel runs AppArmor: the module's "enabled"
+ * parameter is Y (what runc and Docker read too). */
+static bool apparmor_enabled(void)
+{
+	char yes[8] = "";
+	return read_file("/sys/module/apparmor/parameters/enabled", yes, sizeof yes) == 0 && yes[0] == 'Y';
+}
+
+static void refuse_apparmor_without_it(const char *profile, const char *file)
+{
+	if (profile && !apparmor_enabled())
+		oci_fail("%s: process.apparmorProfile is \"%s\" but AppArmor is not enabled on this "
+			 "host (/sys/module/apparmor/parameters/enabled), so the profile cannot be "
+			 "applied: remove the field, or run where AppArmor is on", file, profile);
+}
+
 static void wait_for_start(const struct oci_child *k, int fifo)
 {
 	char path[64], ready = 'R';
@@ -1922,7 +2338,7 @@ static void oci_container(struct oci_child *k)
 	if (root < 0 || fifo < 0)
 		die_errno("opening %s", root < 0 ? k->rootfs : k->fifo);
 	for (int i = 0; i < c->nmounts; i++)
-		oci_mount(root, &c->mounts[i], k->state);
+		oci_mount(root, &c->mounts[i], k->state, c->namespaces);
 	/* create runs prestart and createRuntime now, outside; then ours */
 	char hooks = 'H';
 	if (write(k->sync, &hooks, 1) != 1 || read(k->sync, &hooks, 1) != 1 || hooks != 'h')
@@ -1959,6 +2375,7 @@ static void oci_container(struct oci_child *k)
 	    write_file("/proc/self/oom_score_adj", "%d", c->process.oom_score_adj) < 0)
 		die_errno("process.oomScoreAdj");
 
+	apply_apparmor(c->process.apparmor);
 	wait_for_start(k, fifo);
 	container_hooks(k, START_CONTAINER, "created");
 	load_filter(k->filter, &c->process, false);
@@ -2044,6 +2461,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	if (!realpath(bundle, real_bundle))
 		oci_fail("--bundle %s: %s", bundle, strerror(errno));
 	const char *config_text = read_config(real_bundle, &c);
+	refuse_apparmor_without_it(c.process.apparmor, "config.json");
 	if (c.seccomp.present) {
 		char err[1024];
 		if (!(k.filter = compile_seccomp(&c.seccomp, err, sizeof err)))
@@ -2085,7 +2503,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		oci_fail("mkfifo %s: %s", k.fifo, strerror(errno));
 	}
 	make_oci_cgroup(&c, id, &s);
-	save_state(&s);            /* no pid yet: a delete --force after a kill here cleans up */
+	save_state(&s);
 
 	int sync[2], err_pipe[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
@@ -2251,7 +2669,7 @@ static int cmd_delete(const char *id, bool force)
 	if (st != STOPPED) {
 		kill(s.pid, SIGKILL);
 		if (st == PAUSED)          /* a frozen process dies only once thawed */
-			set_freezer(&s, "THAWED");
+			set_freezer(&s, false);
 		for (int tries = 0; tries < 5000 && status_of(&s) != STOPPED; tries++)
 			usleep(1000);
 	}
@@ -2269,7 +2687,7 @@ static int cmd_pause(const char *id, bool pause)
 	if (st != (pause ? RUNNING : PAUSED))
 		oci_fail("cannot %s container \"%s\": it is %s, not %s", pause ? "pause" : "resume", id,
 			 status_names[st], pause ? "running" : "paused");
-	set_freezer(&s, pause ? "FROZEN" : "THAWED");
+	set_freezer(&s, pause);
 	return 0;
 }
 
@@ -2330,6 +2748,7 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	read_process(&r, j, &p);
 	if (r.err[0])
 		oci_fail("%s", r.err);
+	refuse_apparmor_without_it(p.apparmor, "process.json");
 	if (!p.have_capabilities) {      /* none given: the container's, as runc does */
 		p.bounding = c.process.bounding;
 		p.effective = c.process.effective;
@@ -2394,6 +2813,7 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 			    write_file("/proc/self/oom_score_adj", "%d", p.oom_score_adj) < 0)
 				die_errno("process.oomScoreAdj");
 			int slave = p.terminal ? make_terminal(console_sock, &p) : -1;
+			apply_apparmor(p.apparmor);
 			load_filter(filter, &p, false);
 			become_process_user(&p);
 			load_filter(filter, &p, true);

@@ -107,7 +107,7 @@ oci=$(dirname "$contained")/contained-oci
 cp "$oci" "$stage/tree/contained-oci"
 chmod 755 "$stage/tree/contained-oci"
 cp tests/build/probes/* "$stage/probes/"
-cp tests/systemd-vm/checks.sh tests/tap.sh "$stage/"
+cp tests/systemd-vm/checks.sh tests/systemd-vm/oci-checks.sh tests/tap.sh "$stage/"
 mkfs.ext4 -q -F -L contained-run -d "$stage" "$run/disk.img" 256M || die "mkfs.ext4 failed"
 
 # 3. Boot.  ttyS0 is the kernel's and systemd's console, ttyS1 the checks'

@@ -40,8 +40,11 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1; do R delete --force $id 2>/dev/null; done
-	for c in memory cpu pids devices freezer; do rmdir /sys/fs/cgroup/$c$cg 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1; do R delete --force $id 2>/dev/null; done
+	for c in memory cpu pids devices freezer; do
+		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
+			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
+	done
 	rm -rf "$base"
 }
 trap cleanup EXIT
@@ -326,6 +329,43 @@ if ! R create --bundle "$base/bundle" --pid-file "$base/c5.pid" c5 2>/dev/null &
 else
 	fail "a failure inside the container is logged for the engine; nothing is left" "$(tail -n 1 "$log")" "$(ls "$state" 2>&1)"
 fi
+# systemd's form of cgroupsPath, SLICE:PREFIX:NAME: the scope's place in
+# its slice, the slice's dashes spelling its parents (systemd.slice(5)),
+# on every hierarchy; the directories create made go with delete.
+slice=ocitest$$
+config d1 '["sh","-c","cat /proc/self/cgroup"]'
+sed -i "s|\"cgroupsPath\":\"$cg/d1\"|\"cgroupsPath\":\"$slice-a.slice:ctr:d1\"|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/d1.pid" d1 > "$base/d1.out" 2>&1
+pid=$(cat "$base/d1.pid" 2>/dev/null)
+scope=$slice.slice/$slice-a.slice/ctr-d1.scope
+if [ -n "$pid" ] && grep -qx "$pid" /sys/fs/cgroup/pids/$scope/cgroup.procs 2>/dev/null &&
+   [ "$(cat /sys/fs/cgroup/pids/$scope/pids.max)" = 20 ] && grep -qx "$pid" /sys/fs/cgroup/devices/$scope/cgroup.procs; then
+	pass "cgroupsPath $slice-a.slice:ctr:d1 (systemd's form) is /$scope, with its limits"
+else
+	fail "cgroupsPath $slice-a.slice:ctr:d1 (systemd's form) is /$scope, with its limits" "$(tail -n 1 "$log")" "$(ls -d /sys/fs/cgroup/pids/$slice* 2>&1)"
+fi
+R start d1
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+R delete d1
+left=$(ls -d /sys/fs/cgroup/*/$slice.slice 2>/dev/null)
+[ -z "$left" ] && pass "delete removes the scope and the slices its create made" || fail "delete removes the scope and the slices its create made" "$left"
+config d2 '["true"]'
+sed -i "s|\"cgroupsPath\":\"$cg/d2\"|\"cgroupsPath\":\"system:ctr:d2\"|" "$base/bundle/config.json"
+failed_create d2 "a systemd cgroupsPath whose slice is not a slice is refused by field" \
+	'config.json: linux.cgroupsPath \\"system:ctr:d2\\": \\"system\\" is not a slice'
+
+# process.apparmorProfile: applied at exec where AppArmor runs; refused by
+# name where it does not (as runc fails), never skipped.
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+	config a1 '["true"],"apparmorProfile":"contained-no-such-profile"'
+	failed_create a1 "apparmorProfile: a profile the kernel does not have fails create by name" \
+		'process.apparmorProfile \\"contained-no-such-profile\\": the kernel refused it'
+else
+	config a1 '["true"],"apparmorProfile":"docker-default"'
+	failed_create a1 "apparmorProfile on a host without AppArmor is refused by name; nothing is left" \
+		'config.json: process.apparmorProfile is \\"docker-default\\" but AppArmor is not enabled on this host'
+fi
+
 # Every container is gone: so is the parent cgroup ($cg) their creates made.
 left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)
 [ -z "$left" ] && pass "no cgroup (not even the parent create made) and no state is left" ||

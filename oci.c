@@ -39,10 +39,12 @@
  *    blocked on the FIFO, and the shim, a child subreaper
  *    (PR_SET_CHILD_SUBREAPER, prctl(2)), inherits it.
  *
+ * cgroup v1 and v2 both (II.5): on v2 the device allow-list is a
+ * BPF_PROG_TYPE_CGROUP_DEVICE program, since v2 has no devices controller.
+ *
  * What it does not do yet (each refused by name when a config asks for
  * it): user namespaces and id mappings, joining existing namespaces,
- * AppArmor and SELinux labels, update, cgroup v2 (where
- * the device allow-list needs a BPF_PROG_TYPE_CGROUP_DEVICE program).
+ * SELinux labels, update, the blockIO/hugepage/network/rdma resources.
  *
  * Build: make contained-oci (links json-c, from libjson-c-dev).
  *
@@ -164,6 +166,7 @@ struct oci_config {
 	const char *cgroups_path;
 	char cgroup_rel[512];          /* its place below /sys/fs/cgroup(/CONTROLLER); "": the default */
 	bool cgroup_systemd;           /* given as systemd's slice:prefix:name */
+	char systemd_slice[256], systemd_unit[520];  /* then: "system.slice", "docker-ID.scope" */
 	long long memory_limit;        /* bytes; 0 = unset */
 	long long memory_swap;         /* memory plus swap, bytes; 0 = unset, -1 = no limit */
 	long long cpu_shares, cpu_quota, cpu_period;
@@ -954,10 +957,13 @@ static void cgroup_place(struct reader *r, struct oci_config *c)
 				n += snprintf(out + n, size - n, "/%.*s.slice", (int)i, base);
 	}
 	size_t nlen = strlen(name);
-	if (n < (int)size && nlen > 6 && !strcmp(name + nlen - 6, ".slice"))
-		n += snprintf(out + n, size - n, "/%s", name);
-	else if (n < (int)size)
-		n += snprintf(out + n, size - n, "/%s-%s.scope", prefix, name);
+	if (nlen > 6 && !strcmp(name + nlen - 6, ".slice"))
+		snprintf(c->systemd_unit, sizeof c->systemd_unit, "%s", name);
+	else
+		snprintf(c->systemd_unit, sizeof c->systemd_unit, "%s-%s.scope", prefix, name);
+	snprintf(c->systemd_slice, sizeof c->systemd_slice, "%s", slice[0] ? slice : "system.slice");
+	if (n < (int)size)
+		n += snprintf(out + n, size - n, "/%s", c->systemd_unit);
 	if (n >= (int)size)
 		return oci_error(r, "linux.cgroupsPath \"%s\" is too long", value_shown(path));
 	c->cgroup_systemd = true;
@@ -1212,6 +1218,7 @@ struct oci_state {
 	int ncgroup_dirs;
 	int cgroup_made[OCI_MAX_CGROUP_DIRS];  /* how many of each path's last directories create made */
 	int cgroup_version;            /* 1 or 2 */
+	char unit[520];                /* the systemd scope create asked for, or "" */
 	const char *id;
 	json_object *hooks_json, *annotations;   /* as config.json had them */
 	json_object *json;             /* what load_state read; owns the two above */
@@ -1278,6 +1285,8 @@ static bool load_state(const char *id, struct oci_state *s)
 		for (size_t i = 0; i < json_object_array_length(v) && i < OCI_MAX_CGROUP_DIRS; i++)
 			s->cgroup_made[i] = json_object_get_int(json_object_array_get_idx(v, i));
 	s->cgroup_version = json_object_object_get_ex(j, "cgroup_version", &v) ? json_object_get_int(v) : 1;
+	if (json_object_object_get_ex(j, "systemd_unit", &v))
+		snprintf(s->unit, sizeof s->unit, "%s", json_object_get_string(v));
 	return true;
 }
 
@@ -1298,6 +1307,8 @@ static void save_state(const struct oci_state *s)
 		json_object_array_add(made, json_object_new_int(s->cgroup_made[i]));
 	json_object_object_add(j, "cgroup_made", made);
 	json_object_object_add(j, "cgroup_version", json_object_new_int(s->cgroup_version));
+	if (s->unit[0])
+		json_object_object_add(j, "systemd_unit", json_object_new_string(s->unit));
 	if (s->hooks_json)
 		json_object_object_add(j, "hooks", json_object_get(s->hooks_json));
 	if (s->annotations)
@@ -1880,7 +1891,126 @@ static void make_cgroup_v2(const struct oci_config *c, const char *rel, struct o
 		oci_fail("%s", err);
 }
 
-static void make_oci_cgroup(const struct oci_config *c, const char *id, struct oci_state *s)
+/* systemd's form on a host that systemd runs: the directory is systemd's
+ * to make, as the cgroup of a transient scope unit (systemd.scope(5)),
+ * asked for over D-Bus as runc does: the Manager's StartTransientUnit
+ * (org.freedesktop.systemd1(5)) with the container's pid, its slice, and
+ * Delegate=yes, which tells systemd that what is below belongs to us and
+ * keeps the unit's controllers enabled.  A directory made by hand in
+ * system.slice would not last: systemd, which thinks no unit there needs
+ * the cpu controller, disables it again on its next daemon-reload, and the
+ * container's cpu.max goes with it.  The limits are unit properties too,
+ * so that systemd, when it writes them, writes ours.  The call is made
+ * through systemd's own client, busctl(1), present wherever systemd is.
+ *
+ * Whether systemd runs this host: sd_booted(3)'s test. */
+static bool systemd_running(void)
+{
+	struct stat st;
+	return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Run busctl ARGV (NULL-terminated); its error output, if it fails, to ERR. */
+static int busctl(const char *const *argv, char *err, size_t errlen)
+{
+	int out[2];
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return snprintf(err, errlen, "pipe: %s", strerror(errno)), -1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(out[1], STDERR_FILENO);
+		execvp("busctl", (char **)argv);
+		dprintf(STDERR_FILENO, "busctl: %s (it comes with systemd)", strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	ssize_t n = pid < 0 ? -1 : read(out[0], err, errlen - 1);
+	err[n > 0 ? n : 0] = '\0';
+	err[strcspn(err, "\n")] = '\0';
+	close(out[0]);
+	int status = -1;
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status == 0 ? 0 : -1;
+}
+
+static void start_systemd_scope(const struct oci_config *c, pid_t pid, struct oci_state *s)
+{
+	char value[V2_NKNOBS][64], err[512], npid[24], quota[32], period[32], nprops[16];
+	const char *argv[64] = { "busctl", "call", "--quiet", "org.freedesktop.systemd1",
+		"/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "StartTransientUnit",
+		"ssa(sv)a(sa(sv))", c->systemd_unit, "fail", nprops,
+		"Description", "s", "contained-oci container",
+		"Slice", "s", c->systemd_slice, "Delegate", "b", "true", "PIDs", "au", "1", npid };
+	int n = 24, props = 4;
+	if (!strcmp(c->systemd_unit + strlen(c->systemd_unit) - 6, ".slice"))
+		oci_fail("linux.cgroupsPath \"%s\": its NAME is a slice, which cannot hold the "
+			 "container's processes; give a NAME that is not (SLICE:PREFIX:NAME)", c->cgroups_path);
+	if (v2_limits(c, value, err, sizeof err) < 0)
+		oci_fail("%s", err);
+	snprintf(npid, sizeof npid, "%d", pid);
+	/* the unit's properties for the knobs; "max" is UINT64_MAX, systemd's "infinity" */
+	static const struct { int knob; const char *property; } unit_limits[] = {
+		{ V2_MEMORY_MAX, "MemoryMax" }, { V2_SWAP_MAX, "MemorySwapMax" },
+		{ V2_PIDS_MAX, "TasksMax" }, { V2_CPU_WEIGHT, "CPUWeight" } };
+	for (size_t i = 0; i < LEN(unit_limits); i++) {
+		const char *v = value[unit_limits[i].knob];
+		if (!v[0])
+			continue;
+		argv[n++] = unit_limits[i].property;
+		argv[n++] = "t";
+		argv[n++] = strcmp(v, "max") ? v : "18446744073709551615";
+		props++;
+	}
+	if (value[V2_CPU_MAX][0]) {
+		long long q = c->cpu_quota, p = c->cpu_period > 0 ? c->cpu_period : 100000;
+		/* CPU time per second of wall time, in µs; infinity: no quota */
+		snprintf(quota, sizeof quota, "%llu", q > 0 ? (unsigned long long)(q * 1000000 / p) : UINT64_MAX);
+		snprintf(period, sizeof period, "%lld", p);
+		argv[n++] = "CPUQuotaPerSecUSec", argv[n++] = "t", argv[n++] = quota;
+		argv[n++] = "CPUQuotaPeriodUSec", argv[n++] = "t", argv[n++] = period;
+		props += 2;
+	}
+	snprintf(nprops, sizeof nprops, "%d", props);
+	argv[n++] = "0";               /* no auxiliary units */
+	argv[n] = NULL;
+	snprintf(s->unit, sizeof s->unit, "%s", c->systemd_unit);
+	save_state(s);                 /* a delete --force from here on stops the unit */
+	if (busctl(argv, err, sizeof err) < 0)
+		oci_fail("linux.cgroupsPath \"%s\": systemd refused the scope %s: %s", c->cgroups_path,
+			 c->systemd_unit, err[0] ? err : "busctl failed");
+	/* the unit starts as a job: wait until the pid is in its cgroup */
+	char procs[PATH_MAX], text[4096];
+	snprintf(procs, sizeof procs, "/sys/fs/cgroup%s%s/cgroup.procs",
+		 s->cgroup_version == 2 ? "" : "/systemd", c->cgroup_rel);
+	for (int tries = 0; tries < 5000; tries++) {
+		if (read_file(procs, text, sizeof text) == 0)
+			for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"))
+				if (atoi(l) == pid)
+					return;
+		usleep(1000);
+	}
+	oci_fail("linux.cgroupsPath \"%s\": systemd's scope %s did not take the container (%s)",
+		 c->cgroups_path, c->systemd_unit, procs);
+}
+
+/* delete: a scope still there is stopped (ours have been killed by now:
+ * the unit is left to be forgotten); one already gone is no error. */
+static void stop_systemd_scope(const struct oci_state *s)
+{
+	char err[512];
+	const char *argv[] = { "busctl", "call", "--quiet", "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+			       "org.freedesktop.systemd1.Manager", "StopUnit", "ss", s->unit, "fail", NULL };
+	if (s->unit[0] && busctl(argv, err, sizeof err) < 0 && !strstr(err, "not loaded"))
+		fprintf(stderr, "contained-oci: stopping %s: %s\n", s->unit, err);
+}
+
+/* PID: the container, for systemd's scope; 0 for the other ways. */
+static void make_oci_cgroup(const struct oci_config *c, const char *id, struct oci_state *s, pid_t pid)
 {
 	struct statfs fs;
 	char rel[PATH_MAX - 64];
@@ -1890,6 +2020,8 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 		snprintf(rel, sizeof rel, "/contained-oci/%s", id);
 	s->cgroup_version = statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC ? 2 : 1;
 	cgroup.version = s->cgroup_version;  /* for remove_cgroup_dir() */
+	if (pid)
+		start_systemd_scope(c, pid, s);
 	if (s->cgroup_version == 2)
 		make_cgroup_v2(c, rel, s);
 	else
@@ -1960,6 +2092,7 @@ static void remove_oci_cgroup(const struct oci_state *s)
 				break;
 		}
 	}
+	stop_systemd_scope(s);
 }
 
 /* ------------------------------------------------------------------------ *
@@ -2502,8 +2635,12 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		abandon(&s, 0);
 		oci_fail("mkfifo %s: %s", k.fifo, strerror(errno));
 	}
-	make_oci_cgroup(&c, id, &s);
-	save_state(&s);
+	/* systemd makes a scope around a process: that one comes after the clone */
+	bool scope = c.cgroup_systemd && systemd_running();
+	if (!scope) {
+		make_oci_cgroup(&c, id, &s, 0);
+		save_state(&s);
+	}
 
 	int sync[2], err_pipe[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
@@ -2528,6 +2665,11 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	}
 	close(sync[1]);
 	close(err_pipe[1]);
+	if (scope) {
+		s.pid = pid;               /* for undo_create; no start time yet: not running */
+		make_oci_cgroup(&c, id, &s, pid);
+		save_state(&s);
+	}
 	for (int i = 0; i < s.ncgroup_dirs; i++) {
 		char procs[PATH_MAX + 16];
 		snprintf(procs, sizeof procs, "%s/cgroup.procs", s.cgroup_dirs[i]);

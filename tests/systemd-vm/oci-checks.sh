@@ -21,13 +21,15 @@ stage "contained-oci (Part II) on cgroup v2"
 OCI=$TREE/contained-oci
 OS=$W/oci
 ocilog=$OS/log.json
-mkdir -p "$OS/bundle" "$OS/hostdev"
+mkdir -p "$OS/bundle"
+# the disk's node lives on the root filesystem: /run (where $W is) is nodev
+HOSTDEV=$(mktemp -d /var/tmp/oci-hostdev.XXXXXX)
 ROOTFS=$(realpath "$TREE/rootfs")
 R() { "$OCI" --root "$OS/state" --log "$ocilog" --log-format json "$@"; }
 # the guest's own disk, as a node a bind mount brings into the container
 vda_major=$((0x$(stat -c %t /dev/vda)))
 vda_minor=$((0x$(stat -c %T /dev/vda)))
-mknod "$OS/hostdev/vda" b "$vda_major" "$vda_minor"
+mknod "$HOSTDEV/vda" b "$vda_major" "$vda_minor"
 
 # oci_config CGROUPS-PATH ARGS-JSON [EXTRA-PROCESS-JSON]
 oci_config() {
@@ -44,7 +46,7 @@ oci_config() {
   {"destination":"/tmp","type":"tmpfs","source":"tmpfs","options":["nosuid","mode=1777"]},
   {"destination":"/sys","type":"sysfs","source":"sysfs","options":["nosuid","noexec","nodev","ro"]},
   {"destination":"/sys/fs/cgroup","type":"cgroup","source":"cgroup","options":["nosuid","noexec","nodev","relatime","ro"]},
-  {"destination":"/hostdev","type":"bind","source":"$OS/hostdev","options":["rbind"]}],
+  {"destination":"/hostdev","type":"bind","source":"$HOSTDEV","options":["rbind"]}],
  "linux":{"resources":{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"}],
   "memory":{"limit":67108864,"swap":100663296},"cpu":{"shares":1024,"quota":50000,"period":100000},"pids":{"limit":20}},
   "cgroupsPath":"$1",
@@ -81,8 +83,8 @@ else
 	fail "oci: create puts the container in $d with memory.max, memory.swap.max (swap alone), cpu.max, cpu.weight (from shares), pids.max" \
 		"rc=$rc pid=$pid" "$(cat "$OS/c1.out" 2>&1 | head -5)" "$(tail -n 1 "$ocilog" 2>&1)" "$(cd $d 2>&1 && head memory.max memory.swap.max cpu.max cpu.weight pids.max 2>&1 | tr '\n' ' ')"
 fi
-head -c1 "$OS/hostdev/vda" >/dev/null 2>&1 && pass "oci: the host itself can read the disk node $OS/hostdev/vda" ||
-	fail "oci: the host itself can read the disk node $OS/hostdev/vda"
+head -c1 "$HOSTDEV/vda" >/dev/null 2>&1 && pass "oci: the host itself can read the disk node $HOSTDEV/vda" ||
+	fail "oci: the host itself can read the disk node $HOSTDEV/vda"
 R start c1 >>"$OS/c1.out" 2>&1
 gone "$pid"
 out=$(cat "$OS/c1.out")
@@ -154,16 +156,21 @@ else
 	fail "oci: delete --force of a paused container kills it and leaves no cgroup" "rc=$rc" "$(ls -d $CG/oci-vm* 2>&1)"
 fi
 
-# 3. systemd's form: the scope's directory in system.slice, where systemd
-# would put it; systemd must leave our processes and limits there.
+# 3. systemd's form: a transient scope unit that systemd makes (over
+# D-Bus, Delegate=yes) in system.slice; its processes and limits must
+# outlast a daemon-reload and a restart of a service beside it (a
+# directory made by hand would lose its cpu controller there).
 oci_config system.slice:contained-oci:s1 '["sleep","600"]'
 R create --bundle "$OS/bundle" --pid-file "$OS/s1.pid" s1 >/dev/null 2>&1 && R start s1
 pid=$(cat "$OS/s1.pid" 2>/dev/null)
 d=$CG/system.slice/contained-oci-s1.scope
-if [ -n "$pid" ] && grep -qx "$pid" "$d/cgroup.procs" 2>/dev/null && [ "$(cat $d/cpu.max)" = "50000 100000" ]; then
-	pass "oci: cgroupsPath system.slice:contained-oci:s1 is $d, with its limits"
+if [ -n "$pid" ] && grep -qx "$pid" "$d/cgroup.procs" 2>/dev/null && [ "$(cat $d/cpu.max)" = "50000 100000" ] &&
+	[ "$(systemctl is-active contained-oci-s1.scope)" = active ] &&
+	[ "$(systemctl show -P Delegate contained-oci-s1.scope)" = yes ]; then
+	pass "oci: cgroupsPath system.slice:contained-oci:s1 is systemd's scope contained-oci-s1.scope (active, delegated) at $d, with its limits"
 else
-	fail "oci: cgroupsPath system.slice:contained-oci:s1 is $d, with its limits" "pid=$pid" "$(tail -n 1 "$ocilog")"
+	fail "oci: cgroupsPath system.slice:contained-oci:s1 is systemd's scope contained-oci-s1.scope (active, delegated) at $d, with its limits" \
+		"pid=$pid" "$(tail -n 1 "$ocilog")" "$(systemctl status contained-oci-s1.scope 2>&1 | head -n 5)"
 fi
 systemctl daemon-reload
 systemctl restart systemd-journald 2>/dev/null
@@ -177,10 +184,13 @@ fi
 R kill s1 KILL
 gone "$pid"
 R delete s1
-if [ ! -e "$d" ] && [ ! -e "$OS/state/s1" ] && [ -d "$CG/system.slice" ]; then
-	pass "oci: delete removes the scope's directory and nothing of system.slice"
+i=0
+while [ -e "$d" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+if [ ! -e "$d" ] && [ ! -e "$OS/state/s1" ] && [ -d "$CG/system.slice" ] &&
+	! systemctl is-active -q contained-oci-s1.scope; then
+	pass "oci: delete leaves no scope unit, no cgroup directory, and system.slice in place"
 else
-	fail "oci: delete removes the scope's directory and nothing of system.slice" "$(ls -d $d 2>&1)"
+	fail "oci: delete leaves no scope unit, no cgroup directory, and system.slice in place" "$(ls -d $d 2>&1)" "$(systemctl status contained-oci-s1.scope 2>&1 | head -n 5)"
 fi
 
 # 4. AppArmor, on the guest's kernel.
@@ -220,7 +230,7 @@ sed -i 's|"pids":{"limit":20}|"pids":{"limit":20},"cpu":{"quota":500,"period":10
 
 left=$(ls -A "$OS/state" 2>/dev/null)
 [ -z "$left" ] && pass "oci: no state left" || fail "oci: no state left" "$left"
-rm -rf "$OS"
+rm -rf "$OS" "$HOSTDEV"
 unchanged "oci: after contained-oci's containers" oci
 no_new_cgroups "oci: after contained-oci's containers"
 failed_units >"$W/units.now"

@@ -12,6 +12,7 @@
 #    while /dev/null and the terminal open;
 #  - pause/resume (cgroup.freeze), ps, exec (joins the cgroup);
 #  - process.apparmorProfile on the guest's kernel (AppArmor on);
+#  - tests/oci_containerd.sh under the host's containerd binaries;
 #  - bad input refused by field, and nothing left behind: cgroup
 #    directories (also the parent create made), state, mounts, processes.
 #
@@ -227,6 +228,28 @@ sed -i 's|"pids":{"limit":20}|"pids":{"limit":20},"cpu":{"quota":500,"period":10
 	[ ! -e "$CG/oci-vm" ] && [ ! -e "$OS/state/b2" ] &&
 	pass "oci: a limit the kernel refuses (cpu.max under 1 ms) fails create naming the file; its cgroups go" ||
 	fail "oci: a limit the kernel refuses (cpu.max under 1 ms) fails create naming the file; its cgroups go" "$(tail -n 1 "$ocilog")" "$(ls -d $CG/oci-vm* 2>&1)"
+
+# 6. Under a real containerd: tests/oci_containerd.sh, as on the host,
+# with Debian's containerd, shim and ctr brought from the host (run.sh puts
+# them in bin/: they need only libc, and the guest is the same Debian).
+# Its checks count here, each prefixed "containerd: ".
+if [ -x "$here/bin/containerd" ] && [ -x "$here/bin/ctr" ] && [ -x "$here/bin/containerd-shim-runc-v2" ]; then
+	mkdir -p "$TREE/tests/build"
+	(cd "$TREE" && PATH=$here/bin:$PATH timeout 600 sh tests/oci_containerd.sh ./contained-oci rootfs) >"$W/ctrd.out" 2>&1
+	n=0
+	while IFS= read -r line; do
+		case $line in
+		"ok - "*) pass "containerd: ${line#ok - }"; n=$((n + 1)) ;;
+		"not ok - "*) fail "containerd: ${line#not ok - }"; n=$((n + 1)) ;;
+		"#"*) echo "$line" ;;
+		esac
+	done <"$W/ctrd.out"
+	[ $n -ge 10 ] && pass "containerd: the test ran its $n checks" ||
+		fail "containerd: the test ran its $n checks" "$(tail -n 10 "$W/ctrd.out")"
+	rm -rf "$TREE/tests/build"
+else
+	fail "containerd: Debian's containerd, containerd-shim-runc-v2 and ctr were brought in (install containerd on the host: sh rootfs-scripts/deps.sh --test)"
+fi
 
 left=$(ls -A "$OS/state" 2>/dev/null)
 [ -z "$left" ] && pass "oci: no state left" || fail "oci: no state left" "$left"

@@ -1183,6 +1183,12 @@ static void print_features(void)
 	json_object_object_add(cg, "v2", json_object_new_boolean(1));
 	json_object_object_add(cg, "systemd", json_object_new_boolean(1));
 	json_object_object_add(lx, "cgroup", cg);
+	json_object *aa = json_object_new_object();
+	json_object_object_add(aa, "enabled", json_object_new_boolean(1));
+	json_object_object_add(lx, "apparmor", aa);
+	json_object *se = json_object_new_object();
+	json_object_object_add(se, "enabled", json_object_new_boolean(0));
+	json_object_object_add(lx, "selinux", se);
 	json_object *sc = json_object_new_object();
 	json_object_object_add(sc, "enabled", json_object_new_boolean(1));
 	json_object_object_add(sc, "actions", a = json_object_new_array());
@@ -1533,9 +1539,9 @@ static void run_state_hooks(const struct oci_state *s, enum hook_kind kind, cons
  * the same rules.  Pause and resume use the freezer (v1's controller,
  * v2's cgroup.freeze).
  *
- * With systemd's form of cgroupsPath the directory is the one systemd
- * would give the scope unit, made by hand (see the README's Part II for
- * what that means next to a transient unit over D-Bus).
+ * With systemd's form of cgroupsPath on a host that systemd runs, systemd
+ * makes the directory, as a transient scope unit's (start_systemd_scope);
+ * elsewhere it is the place systemd would give that unit, made by hand.
  * ------------------------------------------------------------------------ */
 
 static const char *const oci_controllers[] = { "memory", "cpu", "pids", "devices", "freezer" };

@@ -12,7 +12,8 @@
 #    while /dev/null and the terminal open;
 #  - pause/resume (cgroup.freeze), ps, exec (joins the cgroup);
 #  - process.apparmorProfile on the guest's kernel (AppArmor on);
-#  - tests/oci_containerd.sh under the host's containerd binaries;
+#  - tests/oci_containerd.sh and tests/oci_docker.sh, with the host's
+#    containerd, ctr, dockerd and docker binaries;
 #  - bad input refused by field, and nothing left behind: cgroup
 #    directories (also the parent create made), state, mounts, processes.
 #
@@ -229,30 +230,42 @@ sed -i 's|"pids":{"limit":20}|"pids":{"limit":20},"cpu":{"quota":500,"period":10
 	pass "oci: a limit the kernel refuses (cpu.max under 1 ms) fails create naming the file; its cgroups go" ||
 	fail "oci: a limit the kernel refuses (cpu.max under 1 ms) fails create naming the file; its cgroups go" "$(tail -n 1 "$ocilog")" "$(ls -d $CG/oci-vm* 2>&1)"
 
-# 6. Under a real containerd: tests/oci_containerd.sh, as on the host,
-# with Debian's containerd, shim and ctr brought from the host (run.sh puts
-# them in bin/: they need only libc, and the guest is the same Debian).
-# Its checks count here, each prefixed "containerd: ".
-# /run, where they arrive, is noexec on Debian: they run from /var/tmp.
-if [ -f "$here/bin/containerd" ] && [ -f "$here/bin/ctr" ] && [ -f "$here/bin/containerd-shim-runc-v2" ]; then
-	CTRD_BIN=$(mktemp -d /var/tmp/oci-containerd.XXXXXX)
-	cp "$here/bin/containerd" "$here/bin/ctr" "$here/bin/containerd-shim-runc-v2" "$CTRD_BIN/"
+# 6. Under a real containerd and a real dockerd: tests/oci_containerd.sh
+# and tests/oci_docker.sh, as on the host, with Debian's containerd, shim,
+# ctr, dockerd and docker brought from the host by run.sh (gzipped in bin/;
+# /run, where they arrive, is noexec on Debian: they run from /var/tmp).
+# Their checks count here, prefixed "containerd: " and "docker: ".
+# engine_test NAME SCRIPT: run it from the checkout, fold its checks in.
+engine_test() {
 	mkdir -p "$TREE/tests/build"
-	(cd "$TREE" && PATH=$CTRD_BIN:$PATH timeout 600 sh tests/oci_containerd.sh ./contained-oci rootfs) >"$W/ctrd.out" 2>&1
+	(cd "$TREE" && PATH=$ENGINE_BIN:$PATH DOCKER=$ENGINE_BIN/docker timeout 900 \
+		sh "$2" ./contained-oci rootfs) >"$W/$1.out" 2>&1
 	n=0
 	while IFS= read -r line; do
 		case $line in
-		"ok - "*) pass "containerd: ${line#ok - }"; n=$((n + 1)) ;;
-		"not ok - "*) fail "containerd: ${line#not ok - }"; n=$((n + 1)) ;;
+		"ok - "*) pass "$1: ${line#ok - }"; n=$((n + 1)) ;;
+		"not ok - "*) fail "$1: ${line#not ok - }"; n=$((n + 1)) ;;
 		"#"*) echo "$line" ;;
 		esac
-	done <"$W/ctrd.out"
-	[ $n -ge 10 ] && pass "containerd: the test ran its $n checks" ||
-		fail "containerd: the test ran its $n checks" "$(tail -n 10 "$W/ctrd.out")"
-	rm -rf "$TREE/tests/build" "$CTRD_BIN"
+	done <"$W/$1.out"
+	[ $n -ge 10 ] && pass "$1: $2 ran its $n checks" || fail "$1: $2 ran its $n checks" "$(tail -n 10 "$W/$1.out")"
+	rm -rf "$TREE/tests/build"
+}
+ENGINE_BIN=$(mktemp -d /var/tmp/oci-engines.XXXXXX)
+for b in containerd containerd-shim-runc-v2 ctr dockerd docker; do
+	[ -f "$here/bin/$b.gz" ] && gunzip -c "$here/bin/$b.gz" >"$ENGINE_BIN/$b" && chmod 755 "$ENGINE_BIN/$b"
+done
+if [ -x "$ENGINE_BIN/containerd" ] && [ -x "$ENGINE_BIN/ctr" ] && [ -x "$ENGINE_BIN/containerd-shim-runc-v2" ]; then
+	engine_test containerd tests/oci_containerd.sh
 else
 	fail "containerd: Debian's containerd, containerd-shim-runc-v2 and ctr were brought in (install containerd on the host: sh rootfs-scripts/deps.sh --test)"
 fi
+if [ -x "$ENGINE_BIN/dockerd" ] && [ -x "$ENGINE_BIN/docker" ]; then
+	engine_test docker tests/oci_docker.sh
+else
+	fail "docker: Debian's dockerd and docker were brought in (install docker.io on the host: sh rootfs-scripts/deps.sh --test)"
+fi
+rm -rf "$ENGINE_BIN"
 
 left=$(ls -A "$OS/state" 2>/dev/null)
 [ -z "$left" ] && pass "oci: no state left" || fail "oci: no state left" "$left"

@@ -107,14 +107,16 @@ oci=$(dirname "$contained")/contained-oci
 cp "$oci" "$stage/tree/contained-oci"
 chmod 755 "$stage/tree/contained-oci"
 cp tests/build/probes/* "$stage/probes/"
-# Debian's containerd, its runc shim and ctr, for Part II's checks under
-# containerd (they need only libc; the guest is the same Debian release)
+# Debian's containerd, its runc shim, ctr, dockerd and docker, for Part
+# II's checks under containerd and Docker (the guest is the same Debian
+# release, with the libraries they link).  Compressed: the guest unpacks
+# this disk into its /run, a small tmpfs.
 mkdir -p "$stage/bin"
-for b in containerd containerd-shim-runc-v2 ctr; do
-	p=$(command -v "$b") && cp "$p" "$stage/bin/"
+for b in containerd containerd-shim-runc-v2 ctr dockerd docker; do
+	p=$(command -v "$b") && gzip -1 -c "$p" >"$stage/bin/$b.gz"
 done
 cp tests/systemd-vm/checks.sh tests/systemd-vm/oci-checks.sh tests/tap.sh "$stage/"
-mkfs.ext4 -q -F -L contained-run -d "$stage" "$run/disk.img" 512M || die "mkfs.ext4 failed"
+mkfs.ext4 -q -F -L contained-run -d "$stage" "$run/disk.img" 256M || die "mkfs.ext4 failed"
 
 # 3. Boot.  ttyS0 is the kernel's and systemd's console, ttyS1 the checks'
 # output.  panic=-1 and -no-reboot make qemu exit if the guest dies; the

@@ -147,7 +147,7 @@ cat > "$base/daemon.json" <<JSON
 JSON
 dockerd --config-file "$base/daemon.json" > "$base/dockerd.log" 2>&1 &
 dockerd_pid=$!
-for _ in $(seq 1200); do D version > /dev/null 2>&1 && break; sleep 0.05; done
+for _ in $(seq 6000); do D version > /dev/null 2>&1 && break; sleep 0.05; done
 
 # A docker-archive image: one layer, the rootfs; a config naming it by the
 # digest of its bytes; a manifest tying them to a name.
@@ -166,7 +166,7 @@ if D load -i "$base/image.tar" > "$base/load.out" 2>&1 && D image inspect "$imag
 	pass "dockerd of our own is up, lists the runtime contained, loads the image built offline"
 else
 	fail "dockerd of our own is up, lists the runtime contained, loads the image built offline" \
-		"$(cat "$base/load.out")" "$(D info --format '{{json .Runtimes}}' 2>&1)" "$(tail -n 5 "$base/dockerd.log")"
+		"$(cat "$base/load.out")" "$(D info --format '{{json .Runtimes}}' 2>&1)" "dockerd $(kill -0 "$dockerd_pid" 2>/dev/null && echo "still runs" || echo "has ended"); its log:" "$(grep -v docker-init "$base/dockerd.log" | tail -n 15)"
 	summary
 	exit
 fi

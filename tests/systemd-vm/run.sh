@@ -22,7 +22,7 @@
 # crash, a hang).  The guest's console is kept in tests/build/systemd-vm/.
 #
 # Environment: KERNEL (default: the newest /boot/vmlinuz-*, with its
-# initrd.img), VM_TIMEOUT (seconds, default 900), QEMU.
+# initrd.img), VM_TIMEOUT (seconds, default 1800), QEMU.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -39,7 +39,7 @@ cd "$top"
 
 build=$top/tests/build/systemd-vm
 QEMU=${QEMU:-qemu-system-x86_64}
-VM_TIMEOUT=${VM_TIMEOUT:-900}
+VM_TIMEOUT=${VM_TIMEOUT:-1800}
 KERNEL=${KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)}
 
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap, mkfs.ext4 -d with file owners)"

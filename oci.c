@@ -56,6 +56,7 @@
 #include <json-c/json.h>
 #include <linux/bpf.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/un.h>
 
 #define OCI_VERSION "1.0.2"
@@ -2459,6 +2460,7 @@ static void oci_container(struct oci_child *k)
 	char go;
 	in_container = true;
 	quiet = true;
+	prctl(PR_SET_DUMPABLE, 0);         /* II.8: /proc/PID/exe, fd/ closed to the container */
 	dup2(k->err_pipe, STDERR_FILENO);
 	/* create has put us in the cgroup, and says who we are outside */
 	if (read(k->sync, &go, 1) != 1 || read(k->sync, &k->host_pid, sizeof k->host_pid) != sizeof k->host_pid)
@@ -2519,6 +2521,7 @@ static void oci_container(struct oci_child *k)
 	container_hooks(k, START_CONTAINER, "created");
 	load_filter(k->filter, &c->process, false);
 	become_process_user(&c->process);
+	prctl(PR_SET_DUMPABLE, 0);         /* a change of uid reset it */
 	load_filter(k->filter, &c->process, true);
 	clearenv();
 	for (const char **e = c->process.env; e && *e; e++)
@@ -2938,6 +2941,9 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	if (helper == 0) {
 		in_container = true;
 		quiet = true;
+		prctl(PR_SET_DUMPABLE, 0);     /* II.8, before it is anywhere the container sees */
+		if (oci_log)                   /* errors go to err_pipe from here */
+			fclose(oci_log), oci_log = NULL;
 		int saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 		dup2(err_pipe[1], STDERR_FILENO);
 		for (int i = 0; i < s.ncgroup_dirs; i++) {
@@ -2952,6 +2958,7 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		if (pid < 0)
 			die_errno("fork");
 		if (pid == 0) {
+			prctl(PR_SET_DUMPABLE, 0); /* inherited; said again where it matters */
 			if (chdir(p.cwd) < 0)
 				die_errno("process.cwd %s", p.cwd);
 			for (int i = 0; i < p.nrlimits; i++)
@@ -2964,6 +2971,7 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 			apply_apparmor(p.apparmor);
 			load_filter(filter, &p, false);
 			become_process_user(&p);
+			prctl(PR_SET_DUMPABLE, 0);     /* a change of uid reset it */
 			load_filter(filter, &p, true);
 			clearenv();
 			for (const char **e = p.env; e && *e; e++)
@@ -3024,6 +3032,69 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
 		;
 	return detach ? 0 : WEXITSTATUS(status);
+}
+
+/* ------------------------------------------------------------------------ *
+ * II.8 Running from a sealed copy of ourselves
+ *
+ * With no user namespace the container's root is the host's root, so a
+ * process in the container may open /proc/PID/exe of any process it can
+ * see and that is dumpable, and write through it to the file behind it
+ * (CVE-2019-5736).  create's container init and exec's process are this
+ * binary, forked, until they exec the container's program, and both are
+ * visible in the container meanwhile; worse, a program in the image whose
+ * first line is "#!/proc/self/exe" has the kernel start this binary again,
+ * inside, as an ordinary container process.  So create and exec first
+ * re-execute themselves from an anonymous in-memory copy (memfd_create(2))
+ * sealed against every change (F_SEAL_WRITE, _SHRINK, _GROW, then _SEAL:
+ * fcntl(2), "File Sealing"): whatever a process in the container opens
+ * through /proc/PID/exe is that copy, which nothing can write, and the host
+ * binary is never the executable of a process the container can see.
+ * Non-dumpable processes (PR_SET_DUMPABLE 0, prctl(2), set again after every
+ * change of uid, which resets it) close /proc/PID/exe, fd/ and mem to
+ * the container's root, which lacks CAP_SYS_PTRACE, on top.
+ * ------------------------------------------------------------------------ */
+
+#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U               /* linux/memfd.h, Linux 6.3 */
+#endif
+
+/* Re-execute ARGV (with the same environment) from a sealed copy, unless
+ * this process already runs from one.  Returns only when it does. */
+static void run_from_sealed_copy(char **argv)
+{
+	extern char **environ;
+	int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		oci_fail("opening /proc/self/exe (to run from a sealed copy): %s", strerror(errno));
+	int seals = fcntl(self, F_GET_SEALS);
+	if (seals >= 0 && (seals & SEALS) == SEALS) {
+		close(self);
+		return;
+	}
+	/* MFD_EXEC says so where vm.memfd_noexec asks (Linux 6.3); older
+	 * kernels know no such flag, and every memfd there is executable */
+	int copy = memfd_create("contained-oci", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (copy < 0 && errno == EINVAL)
+		copy = memfd_create("contained-oci", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (copy < 0)
+		oci_fail("memfd_create (a sealed copy of contained-oci to run from): %s%s", strerror(errno),
+			 errno == EACCES ? " (vm.memfd_noexec is 2 on this host: set it to 0 or 1)" : "");
+	struct stat st;
+	if (fstat(self, &st) < 0)
+		oci_fail("/proc/self/exe: %s", strerror(errno));
+	for (off_t done = 0; done < st.st_size;) {
+		ssize_t n = sendfile(copy, self, NULL, st.st_size - done);
+		if (n <= 0)
+			oci_fail("copying /proc/self/exe to a memfd: %s", n < 0 ? strerror(errno) : "short read");
+		done += n;
+	}
+	close(self);
+	if (fcntl(copy, F_ADD_SEALS, SEALS) < 0)
+		oci_fail("sealing the copy of contained-oci (F_ADD_SEALS): %s", strerror(errno));
+	fexecve(copy, argv, environ);
+	oci_fail("running the sealed copy of contained-oci (fexecve): %s", strerror(errno));
 }
 
 static const char oci_usage[] =
@@ -3117,6 +3188,9 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[i];
 	struct sub_args a;
+	/* the two that fork a process into the container (II.8) */
+	if (!strcmp(cmd, "create") || !strcmp(cmd, "exec"))
+		run_from_sealed_copy(argv);
 	argc -= i + 1;
 	argv += i + 1;
 	if (!strcmp(cmd, "features")) {

@@ -40,7 +40,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 v1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
@@ -364,6 +364,55 @@ else
 	config a1 '["true"],"apparmorProfile":"docker-default"'
 	failed_create a1 "apparmorProfile on a host without AppArmor is refused by name; nothing is left" \
 		'config.json: process.apparmorProfile is \\"docker-default\\" but AppArmor is not enabled on this host'
+fi
+
+# 9. The runtime's binary is out of the container's reach (CVE-2019-5736):
+# a process in the container that finds the runtime's container init or
+# exec's process before they exec, or the runtime started again inside
+# through an image program "#!/proc/self/exe", cannot write over the
+# binary through /proc/PID/exe.  Run on a copy of the runtime, which the
+# attack, if it works, destroys.
+if command -v cc > /dev/null && cc -O2 -static -o "$base/evil" tests/oci/exe_overwrite.c 2>/dev/null; then
+	mkdir -p "$base/rt" "$base/out"
+	cp "$RUNTIME" "$base/rt/contained-oci"
+	printf '#!/proc/self/exe\n' > "$base/hoci-sh"
+	chmod 755 "$base/hoci-sh"
+	RC() { "$base/rt/contained-oci" --root "$state" --log "$log" --log-format json "$@"; }
+	config v1 '["sleep","600"]'
+	sed -i "s|\"mounts\":\\[|\"mounts\":[{\"destination\":\"/evil\",\"type\":\"bind\",\"source\":\"$base/evil\",\"options\":[\"rbind\",\"ro\"]},\
+{\"destination\":\"/hoci-sh\",\"type\":\"bind\",\"source\":\"$base/hoci-sh\",\"options\":[\"rbind\",\"ro\"]},\
+{\"destination\":\"/out\",\"type\":\"bind\",\"source\":\"$base/out\",\"options\":[\"rbind\"]},|" "$base/bundle/config.json"
+	sum=$(cksum < "$base/rt/contained-oci")
+	RC create --bundle "$base/bundle" v1 && RC start v1
+	root_process() {
+		echo "{\"user\":{\"uid\":0,\"gid\":0},\"args\":$1,\"env\":[\"PATH=/bin:/usr/bin\"],\"cwd\":\"/\"}" > "$base/root.json"
+	}
+	root_process '["sh","-c","exec /evil > /out/evil.log"]'
+	RC exec --process "$base/root.json" --detach v1
+	root_process '["true"]'
+	for i in $(seq 30); do RC exec --process "$base/root.json" v1 > /dev/null 2>&1; done
+	if [ "$(cksum < "$base/rt/contained-oci")" = "$sum" ] && grep -q '^denied: ' "$base/out/evil.log" &&
+	   ! grep -q OVERWROTE "$base/out/evil.log"; then
+		pass "exec: a process in the container cannot open the runtime's /proc/PID/exe, let alone write the binary"
+	else
+		fail "exec: a process in the container cannot open the runtime's /proc/PID/exe, let alone write the binary" "$(tail -n 3 "$base/out/evil.log")"
+	fi
+	rm -f "$base/rt/contained-oci"
+	cp "$RUNTIME" "$base/rt/contained-oci"
+	root_process '["sh","-c","exec /evil > /out/evil2.log"]'
+	RC exec --process "$base/root.json" --detach v1
+	root_process '["/hoci-sh"]'
+	for i in $(seq 3); do RC exec --process "$base/root.json" v1 > /dev/null 2>&1; done
+	sleep 0.5
+	if [ "$(cksum < "$base/rt/contained-oci")" = "$sum" ] && grep -q '^refused: ' "$base/out/evil2.log" &&
+	   ! grep -q OVERWROTE "$base/out/evil2.log"; then
+		pass "exec of an image program \"#!/proc/self/exe\": the runtime it starts is a sealed copy, the binary stays unchanged"
+	else
+		fail "exec of an image program \"#!/proc/self/exe\": the runtime it starts is a sealed copy, the binary stays unchanged" "$(tail -n 3 "$base/out/evil2.log")"
+	fi
+	RC delete --force v1 > /dev/null 2>&1; R delete --force v1
+else
+	fail "a static C compiler (cc -static) builds tests/oci/exe_overwrite.c"
 fi
 
 # Every container is gone: so is the parent cgroup ($cg) their creates made.

@@ -923,6 +923,10 @@ static void cgroup_place(struct reader *r, struct oci_config *c)
 	if (strstr(path, ".."))
 		return oci_error(r, "linux.cgroupsPath \"%s\" must not hold \"..\"", value_shown(path));
 	if (!colon) {
+		if (!path[strspn(path, "/")] || strstr(path, "/./") || !strcmp(path, ".") ||
+		    !strncmp(path, "./", 2) || (strlen(path) > 1 && !strcmp(path + strlen(path) - 2, "/.")))
+			return oci_error(r, "linux.cgroupsPath \"%s\" must name a cgroup below the root "
+					 "(\"/docker/ID\")", value_shown(path));
 		if (snprintf(out, size, "%s%s", path[0] == '/' ? "" : "/", path) >= (int)size)
 			oci_error(r, "linux.cgroupsPath is longer than %zu bytes", size - 2);
 		return;
@@ -2081,11 +2085,17 @@ static bool frozen(const struct oci_state *s)
 	return read_file(path, now, sizeof now) == 0 && strncmp(now, "THAWED", 6) != 0;
 }
 
+/* The directories create made, and only those: what is still in them is
+ * killed first (remove_cgroup_dir).  A cgroupsPath that named a cgroup
+ * already there (or systemd's scope, which systemd removes) is left to its
+ * owner, with whatever else runs in it. */
 static void remove_oci_cgroup(const struct oci_state *s)
 {
 	cgroup.version = s->cgroup_version;
 	for (int i = 0; i < s->ncgroup_dirs; i++) {
 		char dir[PATH_MAX];
+		if (s->cgroup_made[i] < 1)
+			continue;
 		remove_cgroup_dir(s->cgroup_dirs[i]);
 		/* and the parents create made (/docker of /docker/ID), while
 		 * empty: one another container still uses stays */

@@ -40,7 +40,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 v1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
@@ -353,6 +353,34 @@ config d2 '["true"]'
 sed -i "s|\"cgroupsPath\":\"$cg/d2\"|\"cgroupsPath\":\"system:ctr:d2\"|" "$base/bundle/config.json"
 failed_create d2 "a systemd cgroupsPath whose slice is not a slice is refused by field" \
 	'config.json: linux.cgroupsPath \\"system:ctr:d2\\": \\"system\\" is not a slice'
+
+# A cgroupsPath naming a cgroup that was there before (here in the pids
+# hierarchy, with a process of the host's in it) is not create's to
+# remove: delete leaves it and its process, and removes the ones it made.
+keep=/sys/fs/cgroup/pids/ocikeep$$
+mkdir "$keep"
+sleep 600 &
+keeper=$!
+echo $keeper > "$keep/cgroup.procs"
+config g1 '["true"]'
+sed -i "s|\"cgroupsPath\":\"$cg/g1\"|\"cgroupsPath\":\"/ocikeep$$\"|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/g1.pid" g1 && R start g1
+pid=$(cat "$base/g1.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+R delete g1
+if kill -0 $keeper 2>/dev/null && grep -qx $keeper "$keep/cgroup.procs" && [ ! -e /sys/fs/cgroup/memory/ocikeep$$ ] &&
+   [ ! -e "$state/g1" ]; then
+	pass "delete removes only the cgroups create made: one that was there stays, with its process"
+else
+	fail "delete removes only the cgroups create made: one that was there stays, with its process" "$(ls -d /sys/fs/cgroup/*/ocikeep$$ 2>&1)" "$(ps -o pid,args -p $keeper)"
+fi
+kill $keeper 2>/dev/null
+wait $keeper 2>/dev/null
+rmdir "$keep" /sys/fs/cgroup/*/ocikeep$$ 2>/dev/null
+config b1 '["true"]'
+sed -i "s|\"cgroupsPath\":\"$cg/b1\"|\"cgroupsPath\":\"/\"|" "$base/bundle/config.json"
+failed_create b1 "a cgroupsPath of / (the host's root cgroup) is refused by field" \
+	'config.json: linux.cgroupsPath \\"/\\" must name a cgroup below the root'
 
 # process.apparmorProfile: applied at exec where AppArmor runs; refused by
 # name where it does not (as runc fails), never skipped.

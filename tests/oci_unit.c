@@ -463,6 +463,9 @@ START_TEST(cgroups_path_forms)
 	};
 	static const struct { const char *path, *error; } bad[] = {
 		{ "/docker/../etc", "linux.cgroupsPath \"/docker/../etc\" must not hold \"..\"" },
+		{ "/", "linux.cgroupsPath \"/\" must name a cgroup below the root" },
+		{ "//", "must name a cgroup below the root" },
+		{ "/docker/./x", "must name a cgroup below the root" },
 		{ "system.slice:docker", "expected a path or systemd's SLICE:PREFIX:NAME" },
 		{ "system.slice:docker:a:b", "expected a path or systemd's SLICE:PREFIX:NAME" },
 		{ "system.slice::abc", "expected a path or systemd's SLICE:PREFIX:NAME" },

@@ -22,7 +22,8 @@
 # crash, a hang).  The guest's console is kept in tests/build/systemd-vm/.
 #
 # Environment: KERNEL (default: the newest /boot/vmlinuz-*, with its
-# initrd.img), VM_TIMEOUT (seconds, default 1800), QEMU.
+# initrd.img), VM_TIMEOUT (seconds, default 1800), QEMU, OCI_GUEST_DOCKER=1
+# (also run tests/oci_docker.sh in the guest: slow under TCG).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -112,7 +113,12 @@ cp tests/build/probes/* "$stage/probes/"
 # release, with the libraries they link).  Compressed: the guest unpacks
 # this disk into its /run, a small tmpfs.
 mkdir -p "$stage/bin"
-for b in containerd containerd-shim-runc-v2 ctr dockerd docker; do
+engines="containerd containerd-shim-runc-v2 ctr"
+if [ "${OCI_GUEST_DOCKER:-}" = 1 ]; then
+	engines="$engines dockerd docker"
+	: >"$stage/docker"
+fi
+for b in $engines; do
 	p=$(command -v "$b") && gzip -1 -c "$p" >"$stage/bin/$b.gz"
 done
 cp tests/systemd-vm/checks.sh tests/systemd-vm/oci-checks.sh tests/tap.sh "$stage/"

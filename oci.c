@@ -1720,9 +1720,66 @@ static int attach_device_program(int cgroup_fd, const struct oci_device_rule *ru
 	return rc;
 }
 
-static void make_cgroup_v1(const struct oci_config *c, const char *rel, struct oci_state *s)
+/* Whether DIR is the root of its hierarchy (/sys/fs/cgroup on v2,
+ * /sys/fs/cgroup/CONTROLLER on v1), however it is spelt ("//", "/."):
+ * the host's own, where nothing of a container's may be written or
+ * killed. */
+static bool hierarchy_root(const char *dir, int version)
+{
+	int parts = 0;
+	const char *p = dir + (strncmp(dir, "/sys/fs/cgroup", 14) ? 0 : 14);
+	while (*p) {
+		size_t len = strcspn(p, "/");
+		parts += len && !(len == 1 && p[0] == '.');
+		p += len + (p[len] == '/');
+	}
+	return parts <= (version == 2 ? 0 : 1);
+}
+
+/* A cgroup that is already there may be used only while nothing else is
+ * in it, nor below it: the limits and device rules written there, the
+ * kill at delete, would land on the host's processes too.  OURS is the
+ * container (systemd's scope holds it already), or 0. */
+static void refuse_occupied_cgroup(const struct oci_config *c, const char *dir, pid_t ours, int version)
+{
+	char path[PATH_MAX + 32];
+	const char *field = c->cgroups_path && c->cgroups_path[0] ? c->cgroups_path : "";
+	if (hierarchy_root(dir, version))
+		oci_fail("linux.cgroupsPath \"%s\": %s is the root of the cgroup hierarchy, the host's own: "
+			 "give a cgroup of the container's own (\"/docker/ID\")", field, dir);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;                /* not there yet: create makes it */
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_type == DT_DIR && strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			closedir(d);
+			oci_fail("linux.cgroupsPath \"%s\": %s already has a child cgroup (%s): give a cgroup "
+				 "of the container's own (\"/docker/ID\")", field, dir, e->d_name);
+		}
+	closedir(d);
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	FILE *procs = fopen(path, "re");
+	int pid;
+	while (procs && fscanf(procs, "%d", &pid) == 1)
+		if (pid != ours) {
+			fclose(procs);
+			oci_fail("linux.cgroupsPath \"%s\": %s already holds processes (pid %d) that are "
+				 "not this container's: give a cgroup of the container's own (\"/docker/ID\")",
+				 field, dir, pid);
+		}
+	if (procs)
+		fclose(procs);
+}
+
+static void make_cgroup_v1(const struct oci_config *c, const char *rel, struct oci_state *s, pid_t pid)
 {
 	char value[64];
+	for (size_t i = 0; i < LEN(oci_controllers); i++) {
+		char dir[PATH_MAX];
+		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
+		refuse_occupied_cgroup(c, dir, pid, 1);
+	}
 	for (size_t i = 0; i < LEN(oci_controllers); i++) {
 		char *dir = s->cgroup_dirs[s->ncgroup_dirs];
 		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
@@ -1855,12 +1912,14 @@ static void enable_v2_controllers(const char *dir, char value[V2_NKNOBS][64])
 	}
 }
 
-static void make_cgroup_v2(const struct oci_config *c, const char *rel, struct oci_state *s)
+static void make_cgroup_v2(const struct oci_config *c, const char *rel, struct oci_state *s, pid_t pid)
 {
 	char value[V2_NKNOBS][64], err[512], buf[PATH_MAX];
 	char *dir = s->cgroup_dirs[0];
 	if (v2_limits(c, value, err, sizeof err) < 0)
 		oci_fail("%s", err);
+	snprintf(buf, sizeof buf, "/sys/fs/cgroup%s", rel);
+	refuse_occupied_cgroup(c, buf, pid, 2);
 	snprintf(dir, PATH_MAX, "/sys/fs/cgroup%s", rel);
 	s->ncgroup_dirs = 1;
 	/* each directory of the path: its parent hands the controllers
@@ -2034,9 +2093,9 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 	if (pid)
 		start_systemd_scope(c, pid, s);
 	if (s->cgroup_version == 2)
-		make_cgroup_v2(c, rel, s);
+		make_cgroup_v2(c, rel, s, pid);
 	else
-		make_cgroup_v1(c, rel, s);
+		make_cgroup_v1(c, rel, s, pid);
 }
 
 /* pause and resume: the freezer stops every process of the cgroup where
@@ -2094,8 +2153,8 @@ static void remove_oci_cgroup(const struct oci_state *s)
 	cgroup.version = s->cgroup_version;
 	for (int i = 0; i < s->ncgroup_dirs; i++) {
 		char dir[PATH_MAX];
-		if (s->cgroup_made[i] < 1)
-			continue;
+		if (s->cgroup_made[i] < 1 || hierarchy_root(s->cgroup_dirs[i], s->cgroup_version))
+			continue;          /* a root: never, whatever state.json says */
 		remove_cgroup_dir(s->cgroup_dirs[i]);
 		/* and the parents create made (/docker of /docker/ID), while
 		 * empty: one another container still uses stays */
@@ -2800,7 +2859,7 @@ static int cmd_kill(const char *id, const char *signame, bool all)
 		oci_fail("container \"%s\" does not exist", id);
 	if (status_of(&s) == STOPPED)
 		oci_fail("container \"%s\" is not running", id);
-	if (all && s.ncgroup_dirs) {
+	if (all && s.ncgroup_dirs && !hierarchy_root(s.cgroup_dirs[0], s.cgroup_version)) {
 		char path[PATH_MAX + 16];
 		int pid;
 		snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroup_dirs[0]);

@@ -40,7 +40,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
@@ -355,16 +355,18 @@ failed_create d2 "a systemd cgroupsPath whose slice is not a slice is refused by
 	'config.json: linux.cgroupsPath \\"system:ctr:d2\\": \\"system\\" is not a slice'
 
 # A cgroupsPath naming a cgroup that was there before (here in the pids
-# hierarchy, with a process of the host's in it) is not create's to
-# remove: delete leaves it and its process, and removes the ones it made.
+# hierarchy, empty then; a process of the host's joins it after create)
+# is not create's to remove: delete leaves it and its process, and
+# removes the ones it made.
 keep=/sys/fs/cgroup/pids/ocikeep$$
 mkdir "$keep"
 sleep 600 &
 keeper=$!
-echo $keeper > "$keep/cgroup.procs"
 config g1 '["true"]'
 sed -i "s|\"cgroupsPath\":\"$cg/g1\"|\"cgroupsPath\":\"/ocikeep$$\"|" "$base/bundle/config.json"
-R create --bundle "$base/bundle" --pid-file "$base/g1.pid" g1 && R start g1
+R create --bundle "$base/bundle" --pid-file "$base/g1.pid" g1
+echo $keeper > "$keep/cgroup.procs"
+R start g1
 pid=$(cat "$base/g1.pid" 2>/dev/null)
 for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
 R delete g1
@@ -381,6 +383,44 @@ config b1 '["true"]'
 sed -i "s|\"cgroupsPath\":\"$cg/b1\"|\"cgroupsPath\":\"/\"|" "$base/bundle/config.json"
 failed_create b1 "a cgroupsPath of / (the host's root cgroup) is refused by field" \
 	'config.json: linux.cgroupsPath \\"/\\" must name a cgroup below the root'
+
+# A cgroupsPath naming a cgroup where other processes live (here one of
+# the host's, in the pids and devices hierarchies; or below it, in a
+# child cgroup) is refused before anything is written there: its
+# process lives on, its device rules and limits are as they were.
+if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+	victim_dirs="/sys/fs/cgroup/ocivictim$$"
+else
+	victim_dirs="/sys/fs/cgroup/pids/ocivictim$$ /sys/fs/cgroup/devices/ocivictim$$"
+fi
+sleep 600 &
+victim=$!
+for d in $victim_dirs; do mkdir "$d" "$d/child" && echo $victim > "$d/child/cgroup.procs"; done
+before=$(cat /sys/fs/cgroup/devices/ocivictim$$/devices.list /sys/fs/cgroup/pids/ocivictim$$/pids.max /sys/fs/cgroup/ocivictim$$/cgroup.subtree_control 2>/dev/null)
+victim_intact() {
+	kill -0 $victim 2>/dev/null && [ "$before" = "$(cat /sys/fs/cgroup/devices/ocivictim$$/devices.list \
+		/sys/fs/cgroup/pids/ocivictim$$/pids.max /sys/fs/cgroup/ocivictim$$/cgroup.subtree_control 2>/dev/null)" ] &&
+		for d in $victim_dirs; do grep -qx $victim "$d/$1/cgroup.procs" || return 1; done
+}
+config v2 '["true"]'
+sed -i "s|\"cgroupsPath\":\"$cg/v2\"|\"cgroupsPath\":\"/ocivictim$$\"|" "$base/bundle/config.json"
+if ! R create --bundle "$base/bundle" v2 2>/dev/null && victim_intact child &&
+   tail -n 1 "$log" | grep -q "linux.cgroupsPath .*/ocivictim$$ already has a child cgroup (child)"; then
+	pass "a cgroupsPath whose cgroup has a child cgroup in use is refused by field; nothing there changes"
+else
+	fail "a cgroupsPath whose cgroup has a child cgroup in use is refused by field; nothing there changes" "$(tail -n 1 "$log")"
+fi
+for d in $victim_dirs; do echo $victim > "$d/cgroup.procs" && rmdir "$d/child"; done
+if ! R create --bundle "$base/bundle" v2 2>/dev/null && victim_intact . &&
+   tail -n 1 "$log" | grep -q "linux.cgroupsPath .*/ocivictim$$ already holds processes (pid $victim) that are not this container's"; then
+	pass "a cgroupsPath whose cgroup holds other processes is refused by field; they live on, its limits and device rules unchanged"
+else
+	fail "a cgroupsPath whose cgroup holds other processes is refused by field; they live on, its limits and device rules unchanged" "$(tail -n 1 "$log")"
+fi
+kill $victim
+wait $victim 2>/dev/null
+for d in $victim_dirs; do rmdir "$d/child" "$d" 2>/dev/null; done
+rmdir /sys/fs/cgroup/*/ocivictim$$ 2>/dev/null
 
 # process.apparmorProfile: applied at exec where AppArmor runs; refused by
 # name where it does not (as runc fails), never skipped.

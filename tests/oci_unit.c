@@ -466,6 +466,8 @@ START_TEST(cgroups_path_forms)
 		{ "/", "linux.cgroupsPath \"/\" must name a cgroup below the root" },
 		{ "//", "must name a cgroup below the root" },
 		{ "/docker/./x", "must name a cgroup below the root" },
+		{ "/.", "must name a cgroup below the root" },
+		{ "/./", "must name a cgroup below the root" },
 		{ "system.slice:docker", "expected a path or systemd's SLICE:PREFIX:NAME" },
 		{ "system.slice:docker:a:b", "expected a path or systemd's SLICE:PREFIX:NAME" },
 		{ "system.slice::abc", "expected a path or systemd's SLICE:PREFIX:NAME" },
@@ -488,6 +490,21 @@ START_TEST(cgroups_path_forms)
 		ck_assert_int_eq(parse_with_linux(text), -1);
 		ck_assert_msg(strstr(err, bad[i].error), "%s: got \"%s\"", bad[i].path, err);
 	}
+}
+END_TEST
+
+/* delete and kill --all never work on a hierarchy's root, however the
+ * state spells it. */
+START_TEST(hierarchy_roots)
+{
+	ck_assert(hierarchy_root("/sys/fs/cgroup", 2));
+	ck_assert(hierarchy_root("/sys/fs/cgroup/", 2));
+	ck_assert(hierarchy_root("/sys/fs/cgroup//./", 2));
+	ck_assert(!hierarchy_root("/sys/fs/cgroup/docker", 2));
+	ck_assert(hierarchy_root("/sys/fs/cgroup/memory", 1));
+	ck_assert(hierarchy_root("/sys/fs/cgroup/memory//.", 1));
+	ck_assert(!hierarchy_root("/sys/fs/cgroup/memory/docker/x", 1));
+	ck_assert(!hierarchy_root("/sys/fs/cgroup/memory/./docker", 1));
 }
 END_TEST
 
@@ -673,6 +690,7 @@ int main(void)
 	tcase_add_test(tc, sysctl_namespaced_only);
 	tcase_add_test(tc, signals_by_number_and_name);
 	tcase_add_test(tc, cgroups_path_forms);
+	tcase_add_test(tc, hierarchy_roots);
 	tcase_add_test(tc, v2_limit_values);
 	tcase_add_test(tc, apparmor_profile_read);
 	tcase_add_test(tc, v2_device_program);

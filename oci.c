@@ -1259,19 +1259,76 @@ static void state_dir_of(const char *id, char *buf, size_t size)
 	snprintf(buf, size, "%s/%s", state_root, id);
 }
 
+/* The JSON files, whole: config.json and process.json up to 1 MiB (an
+ * engine's are a few KiB; big annotations make them grow), state.json,
+ * which holds the config's hooks and annotations, up to 2 MiB. */
+#define OCI_MAX_CONFIG (1 << 20)
+#define OCI_MAX_STATE (2 << 20)
+
+/* PATH's text, NUL-terminated, in a buffer to free(); NULL with errno
+ * (EFBIG: more than MAX bytes). */
+static char *read_whole_file(const char *path, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0, size = 65536;
+	char *buf = malloc(size);
+	if (fd < 0 || !buf) {
+		int e = errno;
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return NULL;
+	}
+	for (;;) {
+		if (len == size - 1 && size <= max + 1) {
+			char *bigger = realloc(buf, size *= 2);
+			if (!bigger)
+				break;
+			buf = bigger;
+		}
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = errno;
+			close(fd);
+			if (n < 0 || len > max) {
+				free(buf);
+				errno = n < 0 ? e : EFBIG;
+				return NULL;
+			}
+			buf[len] = '\0';
+			return buf;
+		}
+		len += n;
+		if (len > max) {
+			close(fd);
+			free(buf);
+			errno = EFBIG;
+			return NULL;
+		}
+	}
+	close(fd);
+	free(buf);
+	errno = ENOMEM;
+	return NULL;
+}
+
 /* Returns false when there is no such container. */
 static bool load_state(const char *id, struct oci_state *s)
 {
-	char path[PATH_MAX + 16], text[16384];
+	char path[PATH_MAX + 16], *text;
 	memset(s, 0, sizeof *s);
 	state_dir_of(id, s->dir, sizeof s->dir);
 	snprintf(path, sizeof path, "%s/state.json", s->dir);
-	if (read_file(path, text, sizeof text) < 0) {
+	if (!(text = read_whole_file(path, OCI_MAX_STATE))) {
 		if (errno == ENOENT)
 			return false;
 		oci_fail("reading %s: %s", path, strerror(errno));
 	}
 	json_object *j = json_tokener_parse(text), *v;
+	free(text);
 	if (!j)
 		oci_fail("%s is not valid JSON: remove the directory %s", path, s->dir);
 	s->id = id;
@@ -1327,6 +1384,9 @@ static void save_state(const struct oci_state *s)
 	snprintf(path, sizeof path, "%s/state.json", s->dir);
 	snprintf(tmp, sizeof tmp, "%s/state.json.new", s->dir);
 	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+	if (strlen(text) > OCI_MAX_STATE)
+		oci_fail("%s would be larger than %d MiB (the config's hooks and annotations are kept "
+			 "there): make them smaller", path, OCI_MAX_STATE >> 20);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd) < 0 ||
 	    rename(tmp, path) < 0)
@@ -2614,10 +2674,12 @@ static void oci_container(struct oci_child *k)
  * container was made with, whatever the bundle holds by then. */
 static const char *read_config(const char *dir, struct oci_config *c)
 {
-	char path[PATH_MAX + 16], err[1024];
-	static char text[1 << 20];
+	char path[PATH_MAX + 16], err[1024], *text;
 	snprintf(path, sizeof path, "%s/config.json", dir);
-	if (read_file(path, text, sizeof text) < 0)
+	if (!(text = read_whole_file(path, OCI_MAX_CONFIG)) && errno == EFBIG)
+		oci_fail("%s is larger than %d MiB, the most contained-oci reads: make its "
+			 "annotations or hooks smaller", path, OCI_MAX_CONFIG >> 20);
+	if (!text)
 		oci_fail("reading %s: %s", path, strerror(errno));
 	if (parse_oci_config(text, c, err, sizeof err) < 0)
 		oci_fail("%s", err);
@@ -2947,7 +3009,7 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		    const char *console)
 {
 	static struct oci_config c;
-	static char text[1 << 20];
+	char *text;
 	struct oci_process p = { 0 };
 	struct oci_state s;
 	struct reader r = { .file = "process.json" };
@@ -2960,8 +3022,8 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	if (status_of(&s) == STOPPED || status_of(&s) == PAUSED)
 		oci_fail("cannot exec in container \"%s\": it is %s", id, status_names[status_of(&s)]);
 	read_config(s.dir, &c);
-	if (read_file(process_file, text, sizeof text) < 0)
-		oci_fail("--process %s: %s", process_file, strerror(errno));
+	if (!(text = read_whole_file(process_file, OCI_MAX_CONFIG)))
+		oci_fail("--process %s: %s", process_file, errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
 	json_object *j = json_tokener_parse(text);
 	if (!j || !json_object_is_type(j, json_type_object))
 		oci_fail("process.json: not a JSON object");

@@ -40,7 +40,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
@@ -433,6 +433,26 @@ else
 	failed_create a1 "apparmorProfile on a host without AppArmor is refused by name; nothing is left" \
 		'config.json: process.apparmorProfile is \\"docker-default\\" but AppArmor is not enabled on this host'
 fi
+
+# Big annotations (engines pass labels through them): state.json, which
+# keeps them, is read whole, so start, kill and delete still find the
+# container.  A config.json over 1 MiB is refused as too large.
+big=$(head -c 20000 /dev/zero | tr '\0' a)
+config z1 '["sleep","600"]' ",\"annotations\":{\"org.example.big\":\"$big\"}"
+R create --bundle "$base/bundle" --pid-file "$base/z1.pid" z1 && R start z1
+pid=$(cat "$base/z1.pid" 2>/dev/null)
+R state z1 2>/dev/null | grep -q '"status":"running"' && R kill z1 KILL
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && R delete z1 && [ ! -e "$state/z1" ] && [ ! -e /sys/fs/cgroup/pids$cg/z1 ]; then
+	pass "a container with 20000 bytes of annotations starts, is killed and deleted"
+else
+	fail "a container with 20000 bytes of annotations starts, is killed and deleted" "pid=$pid" "$(tail -n 1 "$log")"
+fi
+big=$(head -c 1100000 /dev/zero | tr '\0' a)
+config z2 '["true"]' ",\"annotations\":{\"org.example.big\":\"$big\"}"
+unset big
+failed_create z2 "a config.json over 1 MiB is refused as too large" \
+	"$base/bundle/config.json is larger than 1 MiB, the most contained-oci reads"
 
 # 9. The runtime's binary is out of the container's reach (CVE-2019-5736):
 # a process in the container that finds the runtime's container init or

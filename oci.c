@@ -2582,6 +2582,39 @@ static void container_hooks(const struct oci_child *k, enum hook_kind kind, cons
 	json_object_put(state);
 }
 
+/* Close every descriptor from 3 up but the N in KEEP (-1s ignored): what
+ * the engine left open, the --log file, namespace files.  Before chdir to
+ * process.cwd, so that no "/proc/self/fd/N" (or a symlink in the image
+ * to one) leads to a directory of the host (CVE-2024-21626). */
+static void close_fds_except(const int *keep, int n)
+{
+	unsigned lo = 3;
+	for (;;) {
+		unsigned next = ~0u;       /* the lowest one to keep from lo up */
+		for (int i = 0; i < n; i++)
+			if (keep[i] >= (int)lo && (unsigned)keep[i] < next)
+				next = keep[i];
+		if (next > lo && syscall(SYS_close_range, lo, next - 1, 0) < 0)
+			for (unsigned fd = lo; fd < next && fd < OPEN_FILES_HARD; fd++)
+				close(fd);     /* before Linux 5.9 */
+		if (next == ~0u)
+			return;
+		lo = next + 1;
+	}
+}
+
+/* chdir to process.cwd, which must then be inside the container's root:
+ * getcwd(3) fails with ENOENT for a directory outside it. */
+static void enter_cwd(const char *cwd)
+{
+	char here[PATH_MAX];
+	if (chdir(cwd) < 0)
+		die_errno("process.cwd %s", cwd);
+	if (!getcwd(here, sizeof here) || here[0] != '/')
+		die("process.cwd %s leads outside the container's root: give a directory in the "
+		    "container", cwd);
+}
+
 static void oci_container(struct oci_child *k) __attribute__((noreturn));
 static void oci_container(struct oci_child *k)
 {
@@ -2591,6 +2624,10 @@ static void oci_container(struct oci_child *k)
 	quiet = true;
 	prctl(PR_SET_DUMPABLE, 0);         /* II.8: /proc/PID/exe, fd/ closed to the container */
 	dup2(k->err_pipe, STDERR_FILENO);
+	being_created = NULL;              /* create undoes, if this fails; errors go to err_pipe */
+	if (oci_log)
+		fclose(oci_log), oci_log = NULL;
+	close_fds_except((int[]){ k->sync, k->err_pipe, k->saved_stderr, k->console }, 4);
 	/* create has put us in the cgroup, and says who we are outside */
 	if (read(k->sync, &go, 1) != 1 || read(k->sync, &k->host_pid, sizeof k->host_pid) != sizeof k->host_pid)
 		give_up_quietly();
@@ -2636,8 +2673,7 @@ static void oci_container(struct oci_child *k)
 		die_errno("sethostname");
 	if (c->domainname && c->domainname[0] && setdomainname(c->domainname, strlen(c->domainname)) < 0)
 		die_errno("setdomainname");
-	if (chdir(c->process.cwd) < 0)
-		die_errno("process.cwd %s", c->process.cwd);
+	enter_cwd(c->process.cwd);
 	for (int i = 0; i < c->process.nrlimits; i++)
 		if (setrlimit(c->process.rlimits[i].resource, &c->process.rlimits[i].limit) < 0)
 			die_errno("process.rlimits[%d]", i);
@@ -3090,8 +3126,8 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 			die_errno("fork");
 		if (pid == 0) {
 			prctl(PR_SET_DUMPABLE, 0); /* inherited; said again where it matters */
-			if (chdir(p.cwd) < 0)
-				die_errno("process.cwd %s", p.cwd);
+			close_fds_except((int[]){ err_pipe[1], saved_stderr, console_sock }, 3);
+			enter_cwd(p.cwd);
 			for (int i = 0; i < p.nrlimits; i++)
 				if (setrlimit(p.rlimits[i].resource, &p.rlimits[i].limit) < 0)
 					die_errno("process.rlimits[%d]", i);
@@ -3139,7 +3175,9 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	pid_t pid = 0;
 	char msg[1024] = "";
 	bool got_pid = read(pid_pipe[0], &pid, sizeof pid) == sizeof pid;
-	ssize_t n = read(err_pipe[0], msg, sizeof msg - 1);   /* end of file: exec'd */
+	ssize_t n = 0, got;                /* end of file: exec'd; else what it said, whole */
+	while ((got = read(err_pipe[0], msg + n, sizeof msg - 1 - n)) > 0 || (got < 0 && errno == EINTR))
+		n += got > 0 ? got : 0;
 	if (!got_pid || n > 0) {
 		msg[n > 0 ? n : 0] = '\0';
 		msg[strcspn(msg, "\n")] = '\0';

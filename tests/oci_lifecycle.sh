@@ -40,7 +40,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
@@ -453,6 +453,45 @@ config z2 '["true"]' ",\"annotations\":{\"org.example.big\":\"$big\"}"
 unset big
 failed_create z2 "a config.json over 1 MiB is refused as too large" \
 	"$base/bundle/config.json is larger than 1 MiB, the most contained-oci reads"
+
+# process.cwd through a descriptor the engine left open, "/proc/self/fd/N"
+# (CVE-2024-21626): it is closed before the chdir, so the host directory
+# behind it is never the process's working directory; one that stays open
+# (stdin) leads outside the container's root, which is refused.
+mkdir -p "$base/hostdir"
+echo host-secret > "$base/hostdir/marker"
+config x1 '["sleep","600"]'
+R create --bundle "$base/bundle" x1 && R start x1
+cwd_process() {
+	echo "{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\",\"-c\",\"cat marker; pwd\"],\"env\":[\"PATH=/bin:/usr/bin\"],\"cwd\":\"$1\"}" > "$base/cwd.json"
+}
+cwd_process /proc/self/fd/7
+out=$(R exec --process "$base/cwd.json" x1 7< "$base/hostdir" 2>&1)
+rc=$?
+if [ $rc != 0 ] && ! echo "$out" | grep -q host-secret && tail -n 1 "$log" | grep -q 'process.cwd /proc/self/fd/7: No such file'; then
+	pass "exec: a process.cwd of /proc/self/fd/N, N a host directory the engine left open, is refused by field"
+else
+	fail "exec: a process.cwd of /proc/self/fd/N, N a host directory the engine left open, is refused by field" "rc=$rc" "$out" "$(tail -n 1 "$log")"
+fi
+cwd_process /proc/self/fd/0
+out=$(R exec --process "$base/cwd.json" x1 < "$base/hostdir" 2>&1)
+rc=$?
+if [ $rc != 0 ] && ! echo "$out" | grep -q host-secret && tail -n 1 "$log" | grep -q 'process.cwd /proc/self/fd/0 leads outside the container'; then
+	pass "exec: a process.cwd that leads outside the container's root (its stdin a host directory) is refused"
+else
+	fail "exec: a process.cwd that leads outside the container's root (its stdin a host directory) is refused" "rc=$rc" "$out" "$(tail -n 1 "$log")"
+fi
+R delete --force x1
+config x2 '["sh","-c","cat marker; pwd"]'
+sed -i 's|"cwd":"/"|"cwd":"/proc/self/fd/7"|' "$base/bundle/config.json"
+if ! R create --bundle "$base/bundle" --pid-file "$base/x2.pid" x2 7< "$base/hostdir" > "$base/x2.out" 2>&1 &&
+   ! grep -q host-secret "$base/x2.out" && tail -n 1 "$log" | grep -q 'process.cwd /proc/self/fd/7: No such file' && [ ! -e "$state/x2" ]; then
+	pass "create: a process.cwd of /proc/self/fd/N, N a host directory the engine left open, is refused by field"
+else
+	R start x2 >> "$base/x2.out" 2>&1
+	sleep 0.5
+	fail "create: a process.cwd of /proc/self/fd/N, N a host directory the engine left open, is refused by field" "$(cat "$base/x2.out")" "$(tail -n 1 "$log")"
+fi
 
 # 9. The runtime's binary is out of the container's reach (CVE-2019-5736):
 # a process in the container that finds the runtime's container init or

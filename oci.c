@@ -2260,6 +2260,25 @@ struct oci_child {
 	int terminal;                  /* the pty's slave, once made; or -1 */
 };
 
+/* A remount changes the flags of the mount on top only: under an rbind,
+ * the submounts it carried would stay writable, suid, exec.  So for a
+ * recursive bind the flags go to the whole tree at once, with
+ * mount_setattr(2) and AT_RECURSIVE (Linux 5.12). */
+static void set_flags_recursively(int root, const char *target, unsigned long flags, const char *what)
+{
+	struct mount_attr attr = {
+		.attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) | (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+			    (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) | (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
+	};
+	if (!attr.attr_set)
+		return;
+	int fd = open_in_rootfs(root, target);
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+		die_errno("%s %s: making its submounts %s too (mount_setattr, Linux 5.12)", what, target,
+			  flags & MS_RDONLY ? "read-only" : "nosuid, nodev, noexec");
+	close(fd);
+}
+
 /* A config mount, onto its destination inside the rootfs ROOT. */
 static void oci_mount(int root, const struct oci_mount *m, const struct oci_state *s, int c_namespaces)
 {
@@ -2308,6 +2327,8 @@ static void oci_mount(int root, const struct oci_mount *m, const struct oci_stat
 		mount_in_rootfs(m->source, root, m->destination, NULL, MS_BIND | (m->flags & MS_REC), NULL);
 		if (flags)
 			mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | flags, NULL);
+		if (m->flags & MS_REC)
+			set_flags_recursively(root, m->destination, flags, "mounts[]");
 	} else {
 		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
 		mount_in_rootfs(m->source, root, m->destination, m->type, flags, m->data[0] ? m->data : NULL);
@@ -2337,8 +2358,10 @@ static void mask_and_protect(const struct oci_config *c)
 			bind_in_rootfs("/dev/null", root, c->masked[i]);
 	}
 	for (int i = 0; i < c->nreadonly; i++)
-		if (present_in_rootfs(root, c->readonly[i]))
+		if (present_in_rootfs(root, c->readonly[i])) {
 			bind_readonly_in_rootfs(c->readonly[i], root, c->readonly[i]);
+			set_flags_recursively(root, c->readonly[i], MS_RDONLY, "readonlyPaths");
+		}
 	close(root);
 }
 

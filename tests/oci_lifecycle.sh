@@ -40,11 +40,12 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
 	done
+	umount "$base/rb/sub" 2>/dev/null
 	rm -rf "$base"
 }
 trap cleanup EXIT
@@ -492,6 +493,23 @@ else
 	sleep 0.5
 	fail "create: a process.cwd of /proc/self/fd/N, N a host directory the engine left open, is refused by field" "$(cat "$base/x2.out")" "$(tail -n 1 "$log")"
 fi
+
+# A bind with "rbind","ro" is read-only all the way down: a mount under
+# the host directory (here a tmpfs) is not writable from the container.
+mkdir -p "$base/rb/sub"
+mount -t tmpfs -o size=64k ocifix "$base/rb/sub"
+config r1 '["sh","-c","touch /rb/sub/x 2>&1 || true; touch /rb/y 2>&1 || true"]'
+sed -i "s|\"mounts\":\\[|\"mounts\":[{\"destination\":\"/rb\",\"type\":\"bind\",\"source\":\"$base/rb\",\"options\":[\"rbind\",\"ro\"]},|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/r1.pid" r1 > "$base/r1.out" 2>&1 && R start r1
+pid=$(cat "$base/r1.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+if [ "$(grep -c 'Read-only file system' "$base/r1.out")" = 2 ] && [ ! -e "$base/rb/sub/x" ] && [ ! -e "$base/rb/y" ]; then
+	pass "mounts: an rbind with ro is read-only in its submounts too"
+else
+	fail "mounts: an rbind with ro is read-only in its submounts too" "$(cat "$base/r1.out")" "$(ls "$base/rb/sub")"
+fi
+R delete r1
+umount "$base/rb/sub"
 
 # 9. The runtime's binary is out of the container's reach (CVE-2019-5736):
 # a process in the container that finds the runtime's container init or

@@ -63,8 +63,16 @@ int main(void)
 				kill(pid, SIGCONT);
 				continue;
 			}
-			kill(pid, SIGKILL);
+			/* found by argv[0], it may have exec'd something else meanwhile */
 			snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+			n = readlink(self, link, sizeof link - 1);
+			link[n > 0 ? n : 0] = '\0';
+			if (!strstr(link, "contained-oci")) {
+				kill(pid, SIGCONT);
+				close(fd);
+				continue;
+			}
+			kill(pid, SIGKILL);
 			for (int tries = 0; tries < 10000; tries++) {
 				int w = open(self, O_WRONLY | O_TRUNC);
 				if (w >= 0 && write(w, payload, sizeof payload - 1) > 0) {

@@ -2783,6 +2783,35 @@ static void child_failed(struct oci_state *s, pid_t pid, int err_pipe)
 			      : "the container ended while it was being set up");
 }
 
+/* --pid-file: PID written to FILE.tmp, renamed onto FILE, so a reader
+ * never sees half.  Whatever is at FILE.tmp goes first, and the new one
+ * is made afresh (O_EXCL, O_NOFOLLOW): a symlink planted there does not
+ * redirect the write to another file.  0, or -1 with errno. */
+static int write_pid_file(const char *pid_file, pid_t pid)
+{
+	char tmp[PATH_MAX + 8], num[16];
+	int len = snprintf(num, sizeof num, "%d", pid);
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", pid_file) >= (int)sizeof tmp)
+		return errno = ENAMETOOLONG, -1;
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (write(fd, num, len) != len) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		return errno = e, -1;
+	}
+	if (close(fd) < 0 || rename(tmp, pid_file) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return errno = e, -1;
+	}
+	return 0;
+}
+
 static int cmd_create(const char *id, const char *bundle, const char *pid_file, const char *console)
 {
 	static struct oci_config c;
@@ -2900,15 +2929,10 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	time_t now = time(NULL);
 	strftime(s.created, sizeof s.created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	save_state(&s);
-	if (pid_file) {
-		char tmp[PATH_MAX + 8], text[16];
-		snprintf(tmp, sizeof tmp, "%s.tmp", pid_file);
-		int len = snprintf(text, sizeof text, "%d", pid);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, text, len) != len || close(fd) < 0 || rename(tmp, pid_file) < 0) {
-			abandon(&s, pid);
-			oci_fail("--pid-file %s: %s", pid_file, strerror(errno));
-		}
+	if (pid_file && write_pid_file(pid_file, pid) < 0) {
+		int e = errno;
+		abandon(&s, pid);
+		oci_fail("--pid-file %s: %s", pid_file, strerror(e));
 	}
 	being_created = NULL;
 	return 0;
@@ -3210,15 +3234,10 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		oci_fail("exec in container \"%s\": %s", id, msg[0] ? msg + (strncmp(msg, "contained: ", 11) ? 0 : 11)
 			 : "the process ended while it was being set up");
 	}
-	if (pid_file) {
-		char tmp[PATH_MAX + 8], num[16];
-		snprintf(tmp, sizeof tmp, "%s.tmp", pid_file);
-		int len = snprintf(num, sizeof num, "%d", pid);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, num, len) != len || close(fd) < 0 || rename(tmp, pid_file) < 0) {
-			kill(pid, SIGKILL);
-			oci_fail("--pid-file %s: %s", pid_file, strerror(errno));
-		}
+	if (pid_file && write_pid_file(pid_file, pid) < 0) {
+		int e = errno;
+		kill(pid, SIGKILL);
+		oci_fail("--pid-file %s: %s", pid_file, strerror(e));
 	}
 	int status;
 	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)

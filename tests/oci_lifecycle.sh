@@ -40,7 +40,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
@@ -510,6 +510,24 @@ else
 fi
 R delete r1
 umount "$base/rb/sub"
+
+# --pid-file's temporary file: a symlink planted in its place (FILE.tmp)
+# is replaced, not followed; the file it points to is left as it was.
+mkdir -p "$base/pf"
+echo precious > "$base/pf/victim"
+ln -s "$base/pf/victim" "$base/pf/c.pid.tmp"
+ln -s "$base/pf/victim" "$base/pf/e.pid.tmp"
+config f1 '["sleep","600"]'
+R create --bundle "$base/bundle" --pid-file "$base/pf/c.pid" f1 && R start f1
+process '["sleep","600"]'
+R exec --process "$base/process.json" --detach --pid-file "$base/pf/e.pid" f1
+if [ "$(cat "$base/pf/victim")" = precious ] && [ ! -L "$base/pf/c.pid" ] && [ ! -L "$base/pf/e.pid" ] &&
+   kill -0 "$(cat "$base/pf/c.pid")" && kill -0 "$(cat "$base/pf/e.pid")" && [ ! -e "$base/pf/c.pid.tmp" ]; then
+	pass "--pid-file (create and exec): a symlink planted at FILE.tmp is not followed"
+else
+	fail "--pid-file (create and exec): a symlink planted at FILE.tmp is not followed" "$(cat "$base/pf/victim")" "$(ls -l "$base/pf")"
+fi
+R delete --force f1
 
 # 9. The runtime's binary is out of the container's reach (CVE-2019-5736):
 # a process in the container that finds the runtime's container init or

@@ -327,6 +327,22 @@ static const struct { const char *name; int resource; } rlimit_names[] = {
 	{ "RLIMIT_STACK", RLIMIT_STACK },
 };
 
+/* A limit, 0..2^64-1; 2^64-1 (what Docker sends for "unlimited") is
+ * RLIM_INFINITY, which it also is in the kernel's own terms. */
+static rlim_t rlimit_value(struct reader *r, json_object *l, const char *key)
+{
+	json_object *v = member(r, l, "process.rlimits[]", key, json_type_int);
+	if (!v)
+		return 0;
+	if (json_object_get_int64(v) < 0) {
+		oci_error(r, "process.rlimits[].%s: %s is out of range (0..18446744073709551615)", key,
+			  json_object_get_string(v));
+		return 0;
+	}
+	uint64_t n = json_object_get_uint64(v);
+	return n == UINT64_MAX ? RLIM_INFINITY : (rlim_t)n;
+}
+
 static void read_rlimits(struct reader *r, json_object *proc, struct oci_process *p)
 {
 	static const char *const known[] = { "type", "soft", "hard", NULL };
@@ -344,8 +360,8 @@ static void read_rlimits(struct reader *r, json_object *proc, struct oci_process
 			return;
 		}
 		p->rlimits[p->nrlimits].resource = rlimit_names[k].resource;
-		p->rlimits[p->nrlimits].limit.rlim_cur = int_member(r, l, "process.rlimits[]", "soft", 0, LLONG_MAX, 0);
-		p->rlimits[p->nrlimits].limit.rlim_max = int_member(r, l, "process.rlimits[]", "hard", 0, LLONG_MAX, 0);
+		p->rlimits[p->nrlimits].limit.rlim_cur = rlimit_value(r, l, "soft");
+		p->rlimits[p->nrlimits].limit.rlim_max = rlimit_value(r, l, "hard");
 		p->nrlimits++;
 	}
 }
@@ -447,6 +463,7 @@ static const struct { const char *name; unsigned long set, clear; } mount_option
 };
 static const struct { const char *name; unsigned long flags; } propagations[] = {
 	{ "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE | MS_REC },
+	{ "shared", MS_SHARED }, { "rshared", MS_SHARED | MS_REC },
 	{ "slave", MS_SLAVE }, { "rslave", MS_SLAVE | MS_REC },
 	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
 };
@@ -2638,6 +2655,17 @@ static void enter_cwd(const char *cwd)
 		    "container", cwd);
 }
 
+/* setrlimit(2) of process.rlimits[I] failed: why, by field. */
+static void die_rlimit(int i) __attribute__((noreturn));
+static void die_rlimit(int i)
+{
+	if (errno == EPERM)
+		die("process.rlimits[%d]: the kernel refused the limit (Operation not permitted): a hard "
+		    "limit above the current one needs CAP_SYS_RESOURCE, and RLIMIT_NOFILE cannot "
+		    "exceed fs.nr_open (/proc/sys/fs/nr_open)", i);
+	die_errno("process.rlimits[%d]", i);
+}
+
 static void oci_container(struct oci_child *k) __attribute__((noreturn));
 static void oci_container(struct oci_child *k)
 {
@@ -2667,8 +2695,14 @@ static void oci_container(struct oci_child *k)
 	int fifo = open(k->fifo, O_PATH | O_CLOEXEC);
 	if (root < 0 || fifo < 0)
 		die_errno("opening %s", root < 0 ? k->rootfs : k->fifo);
-	for (int i = 0; i < c->nmounts; i++)
+	for (int i = 0; i < c->nmounts; i++) {
 		oci_mount(root, &c->mounts[i], k->state, c->namespaces);
+		/* its propagation ("rprivate", "rshared"...), among the
+		 * container's own mounts: all of them were made private from
+		 * the host's above, so none can reach it */
+		if (c->mounts[i].propagation)
+			mount_in_rootfs(NULL, root, c->mounts[i].destination, NULL, c->mounts[i].propagation, NULL);
+	}
 	/* create runs prestart and createRuntime now, outside; then ours */
 	char hooks = 'H';
 	if (write(k->sync, &hooks, 1) != 1 || read(k->sync, &hooks, 1) != 1 || hooks != 'h')
@@ -2699,7 +2733,7 @@ static void oci_container(struct oci_child *k)
 	enter_cwd(c->process.cwd);
 	for (int i = 0; i < c->process.nrlimits; i++)
 		if (setrlimit(c->process.rlimits[i].resource, &c->process.rlimits[i].limit) < 0)
-			die_errno("process.rlimits[%d]", i);
+			die_rlimit(i);
 	if (c->process.have_oom_score_adj &&
 	    write_file("/proc/self/oom_score_adj", "%d", c->process.oom_score_adj) < 0)
 		die_errno("process.oomScoreAdj");
@@ -3177,7 +3211,7 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 			enter_cwd(p.cwd);
 			for (int i = 0; i < p.nrlimits; i++)
 				if (setrlimit(p.rlimits[i].resource, &p.rlimits[i].limit) < 0)
-					die_errno("process.rlimits[%d]", i);
+					die_rlimit(i);
 			if (p.have_oom_score_adj &&
 			    write_file("/proc/self/oom_score_adj", "%d", p.oom_score_adj) < 0)
 				die_errno("process.oomScoreAdj");

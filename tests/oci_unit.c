@@ -388,6 +388,21 @@ START_TEST(bad_values_named)
 	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
 				    "\"rlimits\":[{\"type\":\"RLIMIT_BOGUS\",\"soft\":1,\"hard\":1}]}}"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "unknown type \"RLIMIT_BOGUS\""));
+	/* 2^64-1, Docker's "unlimited", is RLIM_INFINITY; a negative one is refused */
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":18446744073709551615,"
+				    "\"hard\":18446744073709551615}]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}"), 0);
+	ck_assert(config.process.rlimits[0].limit.rlim_cur == RLIM_INFINITY);
+	ck_assert(config.process.rlimits[0].limit.rlim_max == RLIM_INFINITY);
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":-1,\"hard\":1}]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "process.rlimits[].soft: -1 is out of range"));
+	/* propagation, shared ones too, by name */
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+				    "\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\","
+				    "\"source\":\"tmpfs\",\"options\":[\"rshared\",\"nosuid\"]}]}"), 0);
+	ck_assert_uint_eq(config.mounts[0].propagation, MS_SHARED | MS_REC);
+	ck_assert_str_eq(config.mounts[0].data, "");
 	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
 				    "\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/a/../../etc\","
 				    "\"type\":\"tmpfs\"}]}"), -1);

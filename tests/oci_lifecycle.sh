@@ -40,7 +40,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
@@ -510,6 +510,19 @@ else
 fi
 R delete r1
 umount "$base/rb/sub"
+
+# The container's init, blocked before start in the container's pid
+# namespace, holds neither the --log file nor what the engine left open.
+config w1 '["true"]'
+R create --bundle "$base/bundle" --pid-file "$base/w1.pid" w1 7< "$base/hostdir"
+pid=$(cat "$base/w1.pid" 2>/dev/null)
+fds=$(ls -l /proc/$pid/fd 2>&1)
+if [ -n "$pid" ] && ! echo "$fds" | grep -q -e "$log" -e "$base/hostdir" && [ "$(grep -c . /proc/$pid/status 2>/dev/null)" -gt 0 ]; then
+	pass "create: the waiting container init holds neither the --log file nor the engine's other descriptors"
+else
+	fail "create: the waiting container init holds neither the --log file nor the engine's other descriptors" "$fds"
+fi
+R delete --force w1
 
 # --pid-file's temporary file: a symlink planted in its place (FILE.tmp)
 # is replaced, not followed; the file it points to is left as it was.

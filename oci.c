@@ -2127,9 +2127,15 @@ static void start_systemd_scope(const struct oci_config *c, pid_t pid, struct oc
 	argv[n] = NULL;
 	snprintf(s->unit, sizeof s->unit, "%s", c->systemd_unit);
 	save_state(s);                 /* a delete --force from here on stops the unit */
-	if (busctl(argv, err, sizeof err) < 0)
+	if (busctl(argv, err, sizeof err) < 0) {
+		/* not ours to stop: most likely a unit of that name was there
+		 * already (another container's); a scope systemd did make goes
+		 * by itself once the container, killed, has left it empty */
+		s->unit[0] = '\0';
+		save_state(s);
 		oci_fail("linux.cgroupsPath \"%s\": systemd refused the scope %s: %s", c->cgroups_path,
 			 c->systemd_unit, err[0] ? err : "busctl failed");
+	}
 	/* the unit starts as a job: wait until the pid is in its cgroup */
 	char procs[PATH_MAX], text[4096];
 	snprintf(procs, sizeof procs, "/sys/fs/cgroup%s%s/cgroup.procs",

@@ -39,10 +39,12 @@
  *    blocked on the FIFO, and the shim, a child subreaper
  *    (PR_SET_CHILD_SUBREAPER, prctl(2)), inherits it.
  *
+ * cgroup v1 and v2 both (II.5): on v2 the device allow-list is a
+ * BPF_PROG_TYPE_CGROUP_DEVICE program, since v2 has no devices controller.
+ *
  * What it does not do yet (each refused by name when a config asks for
  * it): user namespaces and id mappings, joining existing namespaces,
- * AppArmor and SELinux labels, update, cgroup v2 (where
- * the device allow-list needs a BPF_PROG_TYPE_CGROUP_DEVICE program).
+ * SELinux labels, update, the blockIO/hugepage/network/rdma resources.
  *
  * Build: make contained-oci (links json-c, from libjson-c-dev).
  *
@@ -52,7 +54,9 @@
 #include "contained.c"
 
 #include <json-c/json.h>
+#include <linux/bpf.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/un.h>
 
 #define OCI_VERSION "1.0.2"
@@ -152,6 +156,7 @@ struct oci_config {
 		bool no_new_privileges;
 		bool have_oom_score_adj;
 		int oom_score_adj;
+		const char *apparmor;      /* process.apparmorProfile, or NULL */
 	} process;
 	const char *root_path;         /* relative to the bundle, or absolute */
 	bool root_readonly;
@@ -160,6 +165,9 @@ struct oci_config {
 	int nmounts;
 	int namespaces;                /* CLONE_NEW* */
 	const char *cgroups_path;
+	char cgroup_rel[512];          /* its place below /sys/fs/cgroup(/CONTROLLER); "": the default */
+	bool cgroup_systemd;           /* given as systemd's slice:prefix:name */
+	char systemd_slice[256], systemd_unit[520];  /* then: "system.slice", "docker-ID.scope" */
 	long long memory_limit;        /* bytes; 0 = unset */
 	long long memory_swap;         /* memory plus swap, bytes; 0 = unset, -1 = no limit */
 	long long cpu_shares, cpu_quota, cpu_period;
@@ -319,6 +327,22 @@ static const struct { const char *name; int resource; } rlimit_names[] = {
 	{ "RLIMIT_STACK", RLIMIT_STACK },
 };
 
+/* A limit, 0..2^64-1; 2^64-1 (what Docker sends for "unlimited") is
+ * RLIM_INFINITY, which it also is in the kernel's own terms. */
+static rlim_t rlimit_value(struct reader *r, json_object *l, const char *key)
+{
+	json_object *v = member(r, l, "process.rlimits[]", key, json_type_int);
+	if (!v)
+		return 0;
+	if (json_object_get_int64(v) < 0) {
+		oci_error(r, "process.rlimits[].%s: %s is out of range (0..18446744073709551615)", key,
+			  json_object_get_string(v));
+		return 0;
+	}
+	uint64_t n = json_object_get_uint64(v);
+	return n == UINT64_MAX ? RLIM_INFINITY : (rlim_t)n;
+}
+
 static void read_rlimits(struct reader *r, json_object *proc, struct oci_process *p)
 {
 	static const char *const known[] = { "type", "soft", "hard", NULL };
@@ -336,8 +360,8 @@ static void read_rlimits(struct reader *r, json_object *proc, struct oci_process
 			return;
 		}
 		p->rlimits[p->nrlimits].resource = rlimit_names[k].resource;
-		p->rlimits[p->nrlimits].limit.rlim_cur = int_member(r, l, "process.rlimits[]", "soft", 0, LLONG_MAX, 0);
-		p->rlimits[p->nrlimits].limit.rlim_max = int_member(r, l, "process.rlimits[]", "hard", 0, LLONG_MAX, 0);
+		p->rlimits[p->nrlimits].limit.rlim_cur = rlimit_value(r, l, "soft");
+		p->rlimits[p->nrlimits].limit.rlim_max = rlimit_value(r, l, "hard");
 		p->nrlimits++;
 	}
 }
@@ -410,9 +434,13 @@ static void read_process(struct reader *r, json_object *proc, struct oci_process
 	p->no_new_privileges = bool_member(r, proc, "process", "noNewPrivileges");
 	p->have_oom_score_adj = member(r, proc, "process", "oomScoreAdj", json_type_int) != NULL;
 	p->oom_score_adj = int_member(r, proc, "process", "oomScoreAdj", -1000, 1000, 0);
-	/* AppArmor and SELinux: a label this runtime cannot apply protects less. */
-	if (string_member(r, proc, "process", "apparmorProfile"))
-		oci_error(r, "process.apparmorProfile is not supported by contained-oci yet");
+	/* AppArmor: applied at exec (II.6); SELinux: a label this runtime
+	 * cannot apply protects less, so it is refused. */
+	p->apparmor = string_member(r, proc, "process", "apparmorProfile");
+	if (p->apparmor && !p->apparmor[0])
+		p->apparmor = NULL;
+	if (p->apparmor && (strlen(p->apparmor) > 200 || strpbrk(p->apparmor, "\n")))
+		oci_error(r, "process.apparmorProfile \"%s\" is not a profile name", value_shown(p->apparmor));
 	if (string_member(r, proc, "process", "selinuxLabel"))
 		oci_error(r, "process.selinuxLabel is not supported by contained-oci yet");
 }
@@ -435,6 +463,7 @@ static const struct { const char *name; unsigned long set, clear; } mount_option
 };
 static const struct { const char *name; unsigned long flags; } propagations[] = {
 	{ "private", MS_PRIVATE }, { "rprivate", MS_PRIVATE | MS_REC },
+	{ "shared", MS_SHARED }, { "rshared", MS_SHARED | MS_REC },
 	{ "slave", MS_SLAVE }, { "rslave", MS_SLAVE | MS_REC },
 	{ "unbindable", MS_UNBINDABLE }, { "runbindable", MS_UNBINDABLE | MS_REC },
 };
@@ -893,6 +922,75 @@ static void read_sysctls(struct reader *r, json_object *lx, struct oci_config *c
 	}
 }
 
+/* linux.cgroupsPath in its two forms (runtime-spec config-linux.md,
+ * "Cgroups Path"), as the place below /sys/fs/cgroup it names:
+ *  - a path, "/docker/ID" (cgroupfs, Docker's default on v1): itself;
+ *  - "SLICE:PREFIX:NAME" (systemd's form, Docker's default driver on
+ *    systemd hosts): the scope unit PREFIX-NAME.scope in SLICE, whose
+ *    cgroup is where systemd puts that unit.  A slice's name spells its
+ *    ancestry with dashes, and each ancestor is a directory of its own
+ *    (systemd.slice(5)): "machine-foo.slice" is
+ *    /machine.slice/machine-foo.slice; "" means system.slice and "-.slice"
+ *    the root.  (A NAME that is itself a slice, "x.slice", is used as is.) */
+static void cgroup_place(struct reader *r, struct oci_config *c)
+{
+	const char *path = c->cgroups_path, *colon = strchr(path, ':');
+	char *out = c->cgroup_rel;
+	size_t size = sizeof c->cgroup_rel;
+	if (strstr(path, ".."))
+		return oci_error(r, "linux.cgroupsPath \"%s\" must not hold \"..\"", value_shown(path));
+	if (!colon) {
+		if (!path[strspn(path, "/")] || strstr(path, "/./") || !strcmp(path, ".") ||
+		    !strncmp(path, "./", 2) || (strlen(path) > 1 && !strcmp(path + strlen(path) - 2, "/.")))
+			return oci_error(r, "linux.cgroupsPath \"%s\" must name a cgroup below the root "
+					 "(\"/docker/ID\")", value_shown(path));
+		if (snprintf(out, size, "%s%s", path[0] == '/' ? "" : "/", path) >= (int)size)
+			oci_error(r, "linux.cgroupsPath is longer than %zu bytes", size - 2);
+		return;
+	}
+	const char *second = strchr(colon + 1, ':');
+	char slice[256], prefix[256], name[256];
+	if (!second || strchr(second + 1, ':') || colon - path >= 256 || second - colon > 256 ||
+	    strlen(second + 1) >= 256 || second == colon + 1 || !second[1])
+		return oci_error(r, "linux.cgroupsPath \"%s\": expected a path or systemd's "
+				 "SLICE:PREFIX:NAME (\"system.slice:docker:ID\")", value_shown(path));
+	snprintf(slice, sizeof slice, "%.*s", (int)(colon - path), path);
+	snprintf(prefix, sizeof prefix, "%.*s", (int)(second - colon - 1), colon + 1);
+	snprintf(name, sizeof name, "%s", second + 1);
+	if (strchr(slice, '/') || strchr(prefix, '/') || strchr(name, '/'))
+		return oci_error(r, "linux.cgroupsPath \"%s\": SLICE:PREFIX:NAME are names, without "
+				 "'/'", value_shown(path));
+	size_t len = strlen(slice);
+	if (len && (len < 7 || strcmp(slice + len - 6, ".slice")))
+		return oci_error(r, "linux.cgroupsPath \"%s\": \"%s\" is not a slice (a name ending "
+				 "in .slice)", value_shown(path), slice);
+	int n = 0;
+	if (!len)
+		n = snprintf(out, size, "/system.slice");
+	else if (strcmp(slice, "-.slice")) {
+		/* "a-b-c.slice": /a.slice/a-b.slice/a-b-c.slice */
+		const char *base = slice;
+		len -= 6;
+		if (slice[0] == '-' || slice[len - 1] == '-' || strstr(slice, "--"))
+			return oci_error(r, "linux.cgroupsPath: slice \"%s\" has an empty part between "
+					 "dashes", slice);
+		for (size_t i = 0; i <= len && n < (int)size; i++)
+			if (i == len || slice[i] == '-')
+				n += snprintf(out + n, size - n, "/%.*s.slice", (int)i, base);
+	}
+	size_t nlen = strlen(name);
+	if (nlen > 6 && !strcmp(name + nlen - 6, ".slice"))
+		snprintf(c->systemd_unit, sizeof c->systemd_unit, "%s", name);
+	else
+		snprintf(c->systemd_unit, sizeof c->systemd_unit, "%s-%s.scope", prefix, name);
+	snprintf(c->systemd_slice, sizeof c->systemd_slice, "%s", slice[0] ? slice : "system.slice");
+	if (n < (int)size)
+		n += snprintf(out + n, size - n, "/%s", c->systemd_unit);
+	if (n >= (int)size)
+		return oci_error(r, "linux.cgroupsPath \"%s\" is too long", value_shown(path));
+	c->cgroup_systemd = true;
+}
+
 static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 {
 	static const char *const known[] = {
@@ -907,9 +1005,8 @@ static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 	check_fields(r, lx, "linux", known, unsupported);
 	read_namespaces(r, lx, c);
 	c->cgroups_path = string_member(r, lx, "linux", "cgroupsPath");
-	if (c->cgroups_path && (strstr(c->cgroups_path, "..") || strchr(c->cgroups_path, ':')))
-		oci_error(r, "linux.cgroupsPath \"%s\": contained-oci takes a path without \"..\" "
-			  "(and no systemd slice:prefix:name form)", c->cgroups_path);
+	if (c->cgroups_path && c->cgroups_path[0])
+		cgroup_place(r, c);
 	read_resources(r, lx, c);
 	read_seccomp(r, lx, &c->seccomp);
 	read_sysctls(r, lx, c);
@@ -1105,9 +1202,15 @@ static void print_features(void)
 	}
 	json_object *cg = json_object_new_object();
 	json_object_object_add(cg, "v1", json_object_new_boolean(1));
-	json_object_object_add(cg, "v2", json_object_new_boolean(0));
-	json_object_object_add(cg, "systemd", json_object_new_boolean(0));
+	json_object_object_add(cg, "v2", json_object_new_boolean(1));
+	json_object_object_add(cg, "systemd", json_object_new_boolean(1));
 	json_object_object_add(lx, "cgroup", cg);
+	json_object *aa = json_object_new_object();
+	json_object_object_add(aa, "enabled", json_object_new_boolean(1));
+	json_object_object_add(lx, "apparmor", aa);
+	json_object *se = json_object_new_object();
+	json_object_object_add(se, "enabled", json_object_new_boolean(0));
+	json_object_object_add(lx, "selinux", se);
 	json_object *sc = json_object_new_object();
 	json_object_object_add(sc, "enabled", json_object_new_boolean(1));
 	json_object_object_add(sc, "actions", a = json_object_new_array());
@@ -1142,6 +1245,8 @@ struct oci_state {
 	char cgroup_dirs[OCI_MAX_CGROUP_DIRS][PATH_MAX];
 	int ncgroup_dirs;
 	int cgroup_made[OCI_MAX_CGROUP_DIRS];  /* how many of each path's last directories create made */
+	int cgroup_version;            /* 1 or 2 */
+	char unit[520];                /* the systemd scope create asked for, or "" */
 	const char *id;
 	json_object *hooks_json, *annotations;   /* as config.json had them */
 	json_object *json;             /* what load_state read; owns the two above */
@@ -1171,19 +1276,76 @@ static void state_dir_of(const char *id, char *buf, size_t size)
 	snprintf(buf, size, "%s/%s", state_root, id);
 }
 
+/* The JSON files, whole: config.json and process.json up to 1 MiB (an
+ * engine's are a few KiB; big annotations make them grow), state.json,
+ * which holds the config's hooks and annotations, up to 2 MiB. */
+#define OCI_MAX_CONFIG (1 << 20)
+#define OCI_MAX_STATE (2 << 20)
+
+/* PATH's text, NUL-terminated, in a buffer to free(); NULL with errno
+ * (EFBIG: more than MAX bytes). */
+static char *read_whole_file(const char *path, size_t max)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0, size = 65536;
+	char *buf = malloc(size);
+	if (fd < 0 || !buf) {
+		int e = errno;
+		free(buf);
+		if (fd >= 0)
+			close(fd);
+		errno = e;
+		return NULL;
+	}
+	for (;;) {
+		if (len == size - 1 && size <= max + 1) {
+			char *bigger = realloc(buf, size *= 2);
+			if (!bigger)
+				break;
+			buf = bigger;
+		}
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = errno;
+			close(fd);
+			if (n < 0 || len > max) {
+				free(buf);
+				errno = n < 0 ? e : EFBIG;
+				return NULL;
+			}
+			buf[len] = '\0';
+			return buf;
+		}
+		len += n;
+		if (len > max) {
+			close(fd);
+			free(buf);
+			errno = EFBIG;
+			return NULL;
+		}
+	}
+	close(fd);
+	free(buf);
+	errno = ENOMEM;
+	return NULL;
+}
+
 /* Returns false when there is no such container. */
 static bool load_state(const char *id, struct oci_state *s)
 {
-	char path[PATH_MAX + 16], text[16384];
+	char path[PATH_MAX + 16], *text;
 	memset(s, 0, sizeof *s);
 	state_dir_of(id, s->dir, sizeof s->dir);
 	snprintf(path, sizeof path, "%s/state.json", s->dir);
-	if (read_file(path, text, sizeof text) < 0) {
+	if (!(text = read_whole_file(path, OCI_MAX_STATE))) {
 		if (errno == ENOENT)
 			return false;
 		oci_fail("reading %s: %s", path, strerror(errno));
 	}
 	json_object *j = json_tokener_parse(text), *v;
+	free(text);
 	if (!j)
 		oci_fail("%s is not valid JSON: remove the directory %s", path, s->dir);
 	s->id = id;
@@ -1207,6 +1369,9 @@ static bool load_state(const char *id, struct oci_state *s)
 	if (json_object_object_get_ex(j, "cgroup_made", &v))
 		for (size_t i = 0; i < json_object_array_length(v) && i < OCI_MAX_CGROUP_DIRS; i++)
 			s->cgroup_made[i] = json_object_get_int(json_object_array_get_idx(v, i));
+	s->cgroup_version = json_object_object_get_ex(j, "cgroup_version", &v) ? json_object_get_int(v) : 1;
+	if (json_object_object_get_ex(j, "systemd_unit", &v))
+		snprintf(s->unit, sizeof s->unit, "%s", json_object_get_string(v));
 	return true;
 }
 
@@ -1226,6 +1391,9 @@ static void save_state(const struct oci_state *s)
 	for (int i = 0; i < s->ncgroup_dirs; i++)
 		json_object_array_add(made, json_object_new_int(s->cgroup_made[i]));
 	json_object_object_add(j, "cgroup_made", made);
+	json_object_object_add(j, "cgroup_version", json_object_new_int(s->cgroup_version));
+	if (s->unit[0])
+		json_object_object_add(j, "systemd_unit", json_object_new_string(s->unit));
 	if (s->hooks_json)
 		json_object_object_add(j, "hooks", json_object_get(s->hooks_json));
 	if (s->annotations)
@@ -1233,6 +1401,9 @@ static void save_state(const struct oci_state *s)
 	snprintf(path, sizeof path, "%s/state.json", s->dir);
 	snprintf(tmp, sizeof tmp, "%s/state.json.new", s->dir);
 	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
+	if (strlen(text) > OCI_MAX_STATE)
+		oci_fail("%s would be larger than %d MiB (the config's hooks and annotations are kept "
+			 "there): make them smaller", path, OCI_MAX_STATE >> 20);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text) || close(fd) < 0 ||
 	    rename(tmp, path) < 0)
@@ -1430,19 +1601,33 @@ static void run_state_hooks(const struct oci_state *s, enum hook_kind kind, cons
 }
 
 /* ------------------------------------------------------------------------ *
- * II.5 The cgroup, where the engine says (cgroup v1)
+ * II.5 The cgroup, where the engine says (cgroup v1 and v2)
  *
- * One directory per controller at /sys/fs/cgroup/CONTROLLER/cgroupsPath,
- * made by create before the container runs, removed by delete.  The device
- * rules matter most here: without a user namespace the container's root
- * may mknod, and only the devices controller keeps it from opening the
- * host's disks.  So every container starts from "deny all" and the
- * config's rules, in their order, open what they allow.  The freezer
- * hierarchy is there for pause and resume.
+ * Made by create before the container runs, removed by delete, at
+ * cgroupsPath (II.1's cgroup_place) or, without one, /contained-oci/ID.
+ * On cgroup v1 that is one directory per controller,
+ * /sys/fs/cgroup/CONTROLLER/PATH; on v2 (systemd hosts: Debian 12, Ubuntu
+ * 22.04+, Fedora) one directory, /sys/fs/cgroup/PATH, whose parents must
+ * hand the controllers down (cgroup.subtree_control) and whose limits
+ * have v2's names (Part I's cgroup_knobs table pairs them).
+ *
+ * The device rules matter most: without a user namespace the container's
+ * root may mknod, and only the device cgroup keeps it from opening the
+ * host's disks.  Every container starts from "deny all" and the config's
+ * rules, in their order, open what they allow.  v1 has a devices
+ * controller for that; v2 has none, and takes an eBPF program instead
+ * (BPF_PROG_TYPE_CGROUP_DEVICE), which the kernel runs at each open and
+ * mknod of a device node by a process of the cgroup, built below from
+ * the same rules.  Pause and resume use the freezer (v1's controller,
+ * v2's cgroup.freeze).
+ *
+ * With systemd's form of cgroupsPath on a host that systemd runs, systemd
+ * makes the directory, as a transient scope unit's (start_systemd_scope);
+ * elsewhere it is the place systemd would give that unit, made by hand.
  * ------------------------------------------------------------------------ */
 
 static const char *const oci_controllers[] = { "memory", "cpu", "pids", "devices", "freezer" };
-#define FREEZER 4                      /* its index: pause and resume */
+#define FREEZER 4                      /* its index: pause and resume (v1) */
 
 /* Opened after the config's rules, as runc does: the nodes the runtime
  * itself puts in /dev (Part I's mount_dev: null, zero, full, random,
@@ -1450,8 +1635,10 @@ static const char *const oci_controllers[] = { "memory", "cpu", "pids", "devices
  * container's own devpts), which an engine leaves to the runtime: Docker's
  * rules do not name them.  No mknod here: creating nodes stays refused
  * unless the config allows it. */
-static const char *const runtime_devices[] = {
-	"c 1:3 rw", "c 1:5 rw", "c 1:7 rw", "c 1:8 rw", "c 1:9 rw", "c 5:0 rw", "c 5:2 rw", "c 136:* rw",
+static const struct oci_device_rule runtime_devices[] = {
+	{ true, 'c', 1, 3, "rw" }, { true, 'c', 1, 5, "rw" }, { true, 'c', 1, 7, "rw" },
+	{ true, 'c', 1, 8, "rw" }, { true, 'c', 1, 9, "rw" }, { true, 'c', 5, 0, "rw" },
+	{ true, 'c', 5, 2, "rw" }, { true, 'c', 136, -1, "rw" },
 };
 
 static void device_rule_text(const struct oci_device_rule *d, char *buf, size_t size)
@@ -1496,23 +1683,186 @@ static int mkdir_p(const char *path, mode_t mode)
 	return made;
 }
 
-static void make_oci_cgroup(const struct oci_config *c, const char *id, struct oci_state *s)
+/* The v2 device program: eBPF instructions (Documentation/bpf/
+ * standardization/instruction-set.rst) that the kernel runs with a
+ * struct bpf_cgroup_dev_ctx (linux/bpf.h): access_type, whose low 16 bits
+ * are the node's type (BPF_DEVCG_DEV_BLOCK or _CHAR) and high 16 the
+ * access asked for (BPF_DEVCG_ACC_MKNOD, _READ, _WRITE, or'ed), then
+ * major and minor.  Returning 1 allows, 0 refuses with EPERM.
+ *
+ * The rules are read the way the v1 controller reads them, so both
+ * layouts give one answer: r0 starts as "nothing allowed"; each rule, in
+ * order, that matches the node adds its access letters to r0 (allow) or
+ * takes them away (deny), so a later rule wins over an earlier one; at
+ * the end every letter asked for must be in r0. */
+static struct bpf_insn bpf_op(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
 {
-	struct statfs fs;
-	char rel[PATH_MAX - 64], value[64];
-	if (statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
-		oci_fail("this host has cgroup v2 only; contained-oci manages cgroup v1 so far");
-	if (c->cgroups_path && c->cgroups_path[0])
-		snprintf(rel, sizeof rel, "%s%s", c->cgroups_path[0] == '/' ? "" : "/", c->cgroups_path);
-	else
-		snprintf(rel, sizeof rel, "/contained-oci/%s", id);
-	cgroup.version = 1;                /* for remove_cgroup_dir() */
+	return (struct bpf_insn){ .code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm };
+}
+
+static unsigned devcg_access(const char *letters)
+{
+	return (strchr(letters, 'm') ? BPF_DEVCG_ACC_MKNOD : 0) | (strchr(letters, 'r') ? BPF_DEVCG_ACC_READ : 0) |
+	       (strchr(letters, 'w') ? BPF_DEVCG_ACC_WRITE : 0);
+}
+
+/* One rule's instructions at OUT: skip to the next rule unless type,
+ * major and minor match, then r0 |= access (allow) or r0 &= ~access. */
+static int device_rule_insns(const struct oci_device_rule *d, struct bpf_insn *out)
+{
+	int n = 0, jumps[3], njumps = 0;
+	if (d->type != 'a') {
+		jumps[njumps++] = n;
+		out[n++] = bpf_op(BPF_JMP32 | BPF_JNE | BPF_K, 2, 0, 0,
+				  d->type == 'b' ? BPF_DEVCG_DEV_BLOCK : BPF_DEVCG_DEV_CHAR);
+	}
+	if (d->major >= 0) {
+		jumps[njumps++] = n;
+		out[n++] = bpf_op(BPF_JMP32 | BPF_JNE | BPF_K, 3, 0, 0, (int32_t)d->major);
+	}
+	if (d->minor >= 0) {
+		jumps[njumps++] = n;
+		out[n++] = bpf_op(BPF_JMP32 | BPF_JNE | BPF_K, 4, 0, 0, (int32_t)d->minor);
+	}
+	unsigned access = devcg_access(d->access);
+	out[n++] = d->allow ? bpf_op(BPF_ALU64 | BPF_OR | BPF_K, 0, 0, 0, access)
+			    : bpf_op(BPF_ALU64 | BPF_AND | BPF_K, 0, 0, 0, ~access);
+	for (int i = 0; i < njumps; i++)
+		out[jumps[i]].off = n - jumps[i] - 1;
+	return n;
+}
+
+#define DEVICE_PROG_MAX (8 + 5 * (OCI_MAX_DEVICES + (int)LEN(runtime_devices)))
+
+/* The program for RULES (N of them) then the runtime's own nodes, into
+ * PROG (DEVICE_PROG_MAX long); returns its length. */
+static int device_program(const struct oci_device_rule *rules, int n, struct bpf_insn *prog)
+{
+	int len = 0;
+	prog[len++] = bpf_op(BPF_LDX | BPF_W | BPF_MEM, 2, 1, 0, 0);  /* r2 = access_type */
+	prog[len++] = bpf_op(BPF_LDX | BPF_W | BPF_MEM, 3, 1, 4, 0);  /* r3 = major */
+	prog[len++] = bpf_op(BPF_LDX | BPF_W | BPF_MEM, 4, 1, 8, 0);  /* r4 = minor */
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_MOV | BPF_X, 5, 2, 0, 0);
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_RSH | BPF_K, 5, 0, 0, 16);     /* r5 = access asked */
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_AND | BPF_K, 2, 0, 0, 0xffff); /* r2 = type */
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0);      /* r0 = allowed */
+	for (int i = 0; i < n; i++)
+		len += device_rule_insns(&rules[i], prog + len);
+	for (size_t i = 0; i < LEN(runtime_devices); i++)
+		len += device_rule_insns(&runtime_devices[i], prog + len);
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_XOR | BPF_K, 0, 0, 0, 7);      /* r0 = not allowed */
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_AND | BPF_X, 5, 0, 0, 0);      /* asked and not allowed */
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0);
+	prog[len++] = bpf_op(BPF_JMP | BPF_JNE | BPF_K, 5, 0, 1, 0);
+	prog[len++] = bpf_op(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1);
+	prog[len++] = bpf_op(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	return len;
+}
+
+/* Load the program for RULES and attach it to the cgroup directory
+ * CGROUP_FD (bpf(2): BPF_PROG_LOAD, then BPF_PROG_ATTACH with
+ * BPF_CGROUP_DEVICE).  BPF_F_ALLOW_MULTI: programs that others (systemd)
+ * attached to the cgroup or its parents keep running too, and a node
+ * must pass all of them.  The cgroup holds the program from then on; it
+ * goes with the directory.  Returns 0, or -1 with ERR set. */
+static int attach_device_program(int cgroup_fd, const struct oci_device_rule *rules, int n,
+				 char *err, size_t errlen)
+{
+	static struct bpf_insn prog[DEVICE_PROG_MAX];
+	static char log[16384];
+	union bpf_attr load = { 0 }, attach = { 0 };
+	load.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
+	load.insns = (uintptr_t)prog;
+	load.insn_cnt = device_program(rules, n, prog);
+	load.license = (uintptr_t)"GPL";
+	load.log_buf = (uintptr_t)log;
+	load.log_size = sizeof log;
+	load.log_level = 1;
+	log[0] = '\0';
+	int fd = syscall(SYS_bpf, BPF_PROG_LOAD, &load, sizeof load);
+	if (fd < 0) {
+		snprintf(err, errlen, "linux.resources.devices: loading the cgroup v2 device program "
+			 "(bpf BPF_PROG_LOAD): %s%s%.200s", strerror(errno), log[0] ? ": " : "", log);
+		return -1;
+	}
+	attach.target_fd = cgroup_fd;
+	attach.attach_bpf_fd = fd;
+	attach.attach_type = BPF_CGROUP_DEVICE;
+	attach.attach_flags = BPF_F_ALLOW_MULTI;
+	int rc = syscall(SYS_bpf, BPF_PROG_ATTACH, &attach, sizeof attach);
+	if (rc < 0)
+		snprintf(err, errlen, "linux.resources.devices: attaching the device program to the "
+			 "cgroup (bpf BPF_PROG_ATTACH): %s", strerror(errno));
+	close(fd);
+	return rc;
+}
+
+/* Whether DIR is the root of its hierarchy (/sys/fs/cgroup on v2,
+ * /sys/fs/cgroup/CONTROLLER on v1), however it is spelt ("//", "/."):
+ * the host's own, where nothing of a container's may be written or
+ * killed. */
+static bool hierarchy_root(const char *dir, int version)
+{
+	int parts = 0;
+	const char *p = dir + (strncmp(dir, "/sys/fs/cgroup", 14) ? 0 : 14);
+	while (*p) {
+		size_t len = strcspn(p, "/");
+		parts += len && !(len == 1 && p[0] == '.');
+		p += len + (p[len] == '/');
+	}
+	return parts <= (version == 2 ? 0 : 1);
+}
+
+/* A cgroup that is already there may be used only while nothing else is
+ * in it, nor below it: the limits and device rules written there, the
+ * kill at delete, would land on the host's processes too.  OURS is the
+ * container (systemd's scope holds it already), or 0. */
+static void refuse_occupied_cgroup(const struct oci_config *c, const char *dir, pid_t ours, int version)
+{
+	char path[PATH_MAX + 32];
+	const char *field = c->cgroups_path && c->cgroups_path[0] ? c->cgroups_path : "";
+	if (hierarchy_root(dir, version))
+		oci_fail("linux.cgroupsPath \"%s\": %s is the root of the cgroup hierarchy, the host's own: "
+			 "give a cgroup of the container's own (\"/docker/ID\")", field, dir);
+	DIR *d = opendir(dir);
+	if (!d)
+		return;                /* not there yet: create makes it */
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (e->d_type == DT_DIR && strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			closedir(d);
+			oci_fail("linux.cgroupsPath \"%s\": %s already has a child cgroup (%s): give a cgroup "
+				 "of the container's own (\"/docker/ID\")", field, dir, e->d_name);
+		}
+	closedir(d);
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	FILE *procs = fopen(path, "re");
+	int pid;
+	while (procs && fscanf(procs, "%d", &pid) == 1)
+		if (pid != ours) {
+			fclose(procs);
+			oci_fail("linux.cgroupsPath \"%s\": %s already holds processes (pid %d) that are "
+				 "not this container's: give a cgroup of the container's own (\"/docker/ID\")",
+				 field, dir, pid);
+		}
+	if (procs)
+		fclose(procs);
+}
+
+static void make_cgroup_v1(const struct oci_config *c, const char *rel, struct oci_state *s, pid_t pid)
+{
+	char value[64];
+	for (size_t i = 0; i < LEN(oci_controllers); i++) {
+		char dir[PATH_MAX];
+		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
+		refuse_occupied_cgroup(c, dir, pid, 1);
+	}
 	for (size_t i = 0; i < LEN(oci_controllers); i++) {
 		char *dir = s->cgroup_dirs[s->ncgroup_dirs];
 		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
 		s->cgroup_made[s->ncgroup_dirs] = mkdir_p(dir, 0755);
 		s->ncgroup_dirs++;
-		if (!strcmp(oci_controllers[i], "memory") && c->memory_limit > 0) {
+		if (!strcmp(oci_controllers[i], "memory") && c->memory_limit != 0) {
 			snprintf(value, sizeof value, "%lld", c->memory_limit);
 			write_knob(dir, "memory.limit_in_bytes", value);
 		}
@@ -1547,46 +1897,347 @@ static void make_oci_cgroup(const struct oci_config *c, const char *id, struct o
 				device_rule_text(&c->devices[k], rule, sizeof rule);
 				write_knob(dir, c->devices[k].allow ? "devices.allow" : "devices.deny", rule);
 			}
-			for (size_t k = 0; k < LEN(runtime_devices); k++)
-				write_knob(dir, "devices.allow", runtime_devices[k]);
+			for (size_t k = 0; k < LEN(runtime_devices); k++) {
+				device_rule_text(&runtime_devices[k], rule, sizeof rule);
+				write_knob(dir, "devices.allow", rule);
+			}
 		}
 	}
 }
 
-/* pause and resume: the freezer controller (cgroup v1, Documentation/
- * admin-guide/cgroup-v1/freezer-subsystem.rst) stops every process of the
- * cgroup where it stands, and lets them go again.  STATE is "FROZEN" or
- * "THAWED"; freezing takes a moment, so wait until it reads back. */
-static void set_freezer(const struct oci_state *s, const char *state)
+/* The v2 values of the config's limits, as text, into the knobs below;
+ * "" leaves a knob alone.  OCI's swap is memory plus swap (v1's memsw),
+ * v2's memory.swap.max is swap alone, hence the difference.  cpu.shares
+ * (2..262144, default 1024) becomes cpu.weight (1..10000, default 100)
+ * by the linear map runc and crun use, 1 + (shares - 2) * 9999 / 262142,
+ * which keeps the ends and the order (1024 gives 39, not 100). */
+enum { V2_MEMORY_MAX, V2_SWAP_MAX, V2_CPU_WEIGHT, V2_CPU_MAX, V2_PIDS_MAX, V2_NKNOBS };
+static const char *const v2_knob_files[V2_NKNOBS] = {
+	"memory.max", "memory.swap.max", "cpu.weight", "cpu.max", "pids.max" };
+static const char *const v2_knob_fields[V2_NKNOBS] = {
+	"memory.limit", "memory.swap", "cpu.shares", "cpu.quota and cpu.period", "pids.limit" };
+
+static int v2_limits(const struct oci_config *c, char value[V2_NKNOBS][64], char *err, size_t errlen)
 {
-	char path[PATH_MAX + 32], now[32] = "";
-	if (s->ncgroup_dirs <= FREEZER)
+	memset(value, 0, V2_NKNOBS * 64);
+	if (c->memory_limit > 0)
+		snprintf(value[V2_MEMORY_MAX], 64, "%lld", c->memory_limit);
+	else if (c->memory_limit < 0)
+		snprintf(value[V2_MEMORY_MAX], 64, "max");
+	if (c->memory_swap < 0)
+		snprintf(value[V2_SWAP_MAX], 64, "max");
+	else if (c->memory_swap > 0 && c->memory_limit <= 0) {
+		snprintf(err, errlen, "linux.resources.memory.swap needs linux.resources.memory.limit "
+			 "on cgroup v2 (it is memory plus swap; v2 limits swap alone)");
+		return -1;
+	} else if (c->memory_swap > 0)
+		snprintf(value[V2_SWAP_MAX], 64, "%lld", c->memory_swap - c->memory_limit);
+	if (c->cpu_shares > 0) {
+		long long weight = 1 + (c->cpu_shares - 2) * 9999 / 262142;
+		snprintf(value[V2_CPU_WEIGHT], 64, "%lld", weight < 1 ? 1 : weight > 10000 ? 10000 : weight);
+	}
+	if (c->cpu_quota != 0 || c->cpu_period > 0) {
+		int n = c->cpu_quota > 0 ? snprintf(value[V2_CPU_MAX], 64, "%lld", c->cpu_quota)
+					 : snprintf(value[V2_CPU_MAX], 64, "max");
+		snprintf(value[V2_CPU_MAX] + n, 64 - n, " %lld", c->cpu_period > 0 ? c->cpu_period : 100000);
+	}
+	if (c->pids_limit > 0)
+		snprintf(value[V2_PIDS_MAX], 64, "%lld", c->pids_limit);
+	else if (c->pids_limit < 0)
+		snprintf(value[V2_PIDS_MAX], 64, "max");
+	return 0;
+}
+
+/* Whether WORD is one of LIST's words (cgroup.controllers: "cpu io memory"). */
+static bool word_in(const char *list, const char *word)
+{
+	size_t len = strlen(word);
+	for (const char *p = list; (p = strstr(p, word)); p += len)
+		if ((p == list || isspace((unsigned char)p[-1])) && (!p[len] || isspace((unsigned char)p[len])))
+			return true;
+	return false;
+}
+
+/* Let DIR's children use memory, cpu and pids (those this kernel has),
+ * as v2 needs before a child may; a controller the limits need but DIR
+ * cannot hand down is an error.  One already enabled is left alone. */
+static void enable_v2_controllers(const char *dir, char value[V2_NKNOBS][64])
+{
+	static const char *const wanted[] = { "memory", "cpu", "pids" };
+	char path[PATH_MAX + 32], have[512] = "", enabled[512] = "";
+	snprintf(path, sizeof path, "%s/cgroup.controllers", dir);
+	read_file(path, have, sizeof have);
+	snprintf(path, sizeof path, "%s/cgroup.subtree_control", dir);
+	read_file(path, enabled, sizeof enabled);
+	for (size_t i = 0; i < LEN(wanted); i++) {
+		bool needed = false;
+		for (int k = 0; k < V2_NKNOBS; k++)
+			needed |= value[k][0] && !strncmp(v2_knob_files[k], wanted[i], strlen(wanted[i]));
+		if (word_in(enabled, wanted[i]))
+			continue;
+		if (!word_in(have, wanted[i])) {
+			if (needed)
+				oci_fail("linux.resources: cgroup v2's %s controller is not available in %s "
+					 "(cgroup.controllers), so the limit cannot be applied", wanted[i], dir);
+			continue;
+		}
+		if (write_file(path, "+%s", wanted[i]) < 0)
+			oci_fail("linux.cgroupsPath: enabling %s in %s: %s%s", wanted[i], path, strerror(errno),
+				 errno == EBUSY ? " (that cgroup holds processes of its own, which v2 "
+				 "forbids in a cgroup that hands controllers down: choose a cgroupsPath "
+				 "below one that holds none)" : "");
+	}
+}
+
+static void make_cgroup_v2(const struct oci_config *c, const char *rel, struct oci_state *s, pid_t pid)
+{
+	char value[V2_NKNOBS][64], err[512], buf[PATH_MAX];
+	char *dir = s->cgroup_dirs[0];
+	if (v2_limits(c, value, err, sizeof err) < 0)
+		oci_fail("%s", err);
+	snprintf(buf, sizeof buf, "/sys/fs/cgroup%s", rel);
+	refuse_occupied_cgroup(c, buf, pid, 2);
+	snprintf(dir, PATH_MAX, "/sys/fs/cgroup%s", rel);
+	s->ncgroup_dirs = 1;
+	/* each directory of the path: its parent hands the controllers
+	 * down, then it is made (the deepest ones, counted, are create's) */
+	snprintf(buf, sizeof buf, "%s", dir);
+	for (char *p = buf + strlen("/sys/fs/cgroup"); p && *p == '/';) {
+		char *next = strchr(p + 1, '/');
+		*p = '\0';
+		enable_v2_controllers(buf, value);
+		*p = '/';
+		if (next)
+			*next = '\0';
+		if (mkdir(buf, 0755) == 0)
+			s->cgroup_made[0]++;
+		else if (errno != EEXIST)
+			oci_fail("linux.cgroupsPath: mkdir %s: %s", buf, strerror(errno));
+		else if (s->cgroup_made[0])
+			s->cgroup_made[0] = 0;     /* made by someone else meanwhile */
+		if (next)
+			*next = '/';
+		p = next;
+	}
+	for (int k = 0; k < V2_NKNOBS; k++) {
+		char path[PATH_MAX + 32];
+		if (!value[k][0])
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, v2_knob_files[k]);
+		if (access(path, F_OK) < 0)
+			oci_fail("linux.resources.%s: %s does not exist%s", v2_knob_fields[k], path,
+				 k == V2_SWAP_MAX ? " (this host does not account swap)" : "");
+		write_knob(dir, v2_knob_files[k], value[k]);
+	}
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		oci_fail("%s: %s", dir, strerror(errno));
+	int rc = attach_device_program(fd, c->devices, c->ndevices, err, sizeof err);
+	close(fd);
+	if (rc < 0)
+		oci_fail("%s", err);
+}
+
+/* systemd's form on a host that systemd runs: the directory is systemd's
+ * to make, as the cgroup of a transient scope unit (systemd.scope(5)),
+ * asked for over D-Bus as runc does: the Manager's StartTransientUnit
+ * (org.freedesktop.systemd1(5)) with the container's pid, its slice, and
+ * Delegate=yes, which tells systemd that what is below belongs to us and
+ * keeps the unit's controllers enabled.  A directory made by hand in
+ * system.slice would not last: systemd, which thinks no unit there needs
+ * the cpu controller, disables it again on its next daemon-reload, and the
+ * container's cpu.max goes with it.  The limits are unit properties too,
+ * so that systemd, when it writes them, writes ours.  The call is made
+ * through systemd's own client, busctl(1), present wherever systemd is.
+ *
+ * Whether systemd runs this host: sd_booted(3)'s test. */
+static bool systemd_running(void)
+{
+	struct stat st;
+	return lstat("/run/systemd/system", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Run busctl ARGV (NULL-terminated); its error output, if it fails, to ERR. */
+static int busctl(const char *const *argv, char *err, size_t errlen)
+{
+	int out[2];
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return snprintf(err, errlen, "pipe: %s", strerror(errno)), -1;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		dup2(null, STDIN_FILENO);
+		dup2(null, STDOUT_FILENO);
+		dup2(out[1], STDERR_FILENO);
+		execvp("busctl", (char **)argv);
+		dprintf(STDERR_FILENO, "busctl: %s (it comes with systemd)", strerror(errno));
+		_exit(127);
+	}
+	close(out[1]);
+	ssize_t n = pid < 0 ? -1 : read(out[0], err, errlen - 1);
+	err[n > 0 ? n : 0] = '\0';
+	err[strcspn(err, "\n")] = '\0';
+	close(out[0]);
+	int status = -1;
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return status == 0 ? 0 : -1;
+}
+
+static void start_systemd_scope(const struct oci_config *c, pid_t pid, struct oci_state *s)
+{
+	char value[V2_NKNOBS][64], err[512], npid[24], quota[32], period[32], nprops[16];
+	const char *argv[64] = { "busctl", "call", "--quiet", "org.freedesktop.systemd1",
+		"/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "StartTransientUnit",
+		"ssa(sv)a(sa(sv))", c->systemd_unit, "fail", nprops,
+		"Description", "s", "contained-oci container",
+		"Slice", "s", c->systemd_slice, "Delegate", "b", "true", "PIDs", "au", "1", npid };
+	int n = 24, props = 4;
+	if (!strcmp(c->systemd_unit + strlen(c->systemd_unit) - 6, ".slice"))
+		oci_fail("linux.cgroupsPath \"%s\": its NAME is a slice, which cannot hold the "
+			 "container's processes; give a NAME that is not (SLICE:PREFIX:NAME)", c->cgroups_path);
+	if (v2_limits(c, value, err, sizeof err) < 0)
+		oci_fail("%s", err);
+	snprintf(npid, sizeof npid, "%d", pid);
+	/* the unit's properties for the knobs; "max" is UINT64_MAX, systemd's "infinity" */
+	static const struct { int knob; const char *property; } unit_limits[] = {
+		{ V2_MEMORY_MAX, "MemoryMax" }, { V2_SWAP_MAX, "MemorySwapMax" },
+		{ V2_PIDS_MAX, "TasksMax" }, { V2_CPU_WEIGHT, "CPUWeight" } };
+	for (size_t i = 0; i < LEN(unit_limits); i++) {
+		const char *v = value[unit_limits[i].knob];
+		if (!v[0])
+			continue;
+		argv[n++] = unit_limits[i].property;
+		argv[n++] = "t";
+		argv[n++] = strcmp(v, "max") ? v : "18446744073709551615";
+		props++;
+	}
+	if (value[V2_CPU_MAX][0]) {
+		long long q = c->cpu_quota, p = c->cpu_period > 0 ? c->cpu_period : 100000;
+		/* CPU time per second of wall time, in µs; infinity: no quota */
+		snprintf(quota, sizeof quota, "%llu", q > 0 ? (unsigned long long)(q * 1000000 / p) : UINT64_MAX);
+		snprintf(period, sizeof period, "%lld", p);
+		argv[n++] = "CPUQuotaPerSecUSec", argv[n++] = "t", argv[n++] = quota;
+		argv[n++] = "CPUQuotaPeriodUSec", argv[n++] = "t", argv[n++] = period;
+		props += 2;
+	}
+	snprintf(nprops, sizeof nprops, "%d", props);
+	argv[n++] = "0";               /* no auxiliary units */
+	argv[n] = NULL;
+	snprintf(s->unit, sizeof s->unit, "%s", c->systemd_unit);
+	save_state(s);                 /* a delete --force from here on stops the unit */
+	if (busctl(argv, err, sizeof err) < 0) {
+		/* not ours to stop: most likely a unit of that name was there
+		 * already (another container's); a scope systemd did make goes
+		 * by itself once the container, killed, has left it empty */
+		s->unit[0] = '\0';
+		save_state(s);
+		oci_fail("linux.cgroupsPath \"%s\": systemd refused the scope %s: %s", c->cgroups_path,
+			 c->systemd_unit, err[0] ? err : "busctl failed");
+	}
+	/* the unit starts as a job: wait until the pid is in its cgroup */
+	char procs[PATH_MAX], text[4096];
+	snprintf(procs, sizeof procs, "/sys/fs/cgroup%s%s/cgroup.procs",
+		 s->cgroup_version == 2 ? "" : "/systemd", c->cgroup_rel);
+	for (int tries = 0; tries < 5000; tries++) {
+		if (read_file(procs, text, sizeof text) == 0)
+			for (char *l = strtok(text, "\n"); l; l = strtok(NULL, "\n"))
+				if (atoi(l) == pid)
+					return;
+		usleep(1000);
+	}
+	oci_fail("linux.cgroupsPath \"%s\": systemd's scope %s did not take the container (%s)",
+		 c->cgroups_path, c->systemd_unit, procs);
+}
+
+/* delete: a scope still there is stopped (ours have been killed by now:
+ * the unit is left to be forgotten); one already gone is no error. */
+static void stop_systemd_scope(const struct oci_state *s)
+{
+	char err[512];
+	const char *argv[] = { "busctl", "call", "--quiet", "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+			       "org.freedesktop.systemd1.Manager", "StopUnit", "ss", s->unit, "fail", NULL };
+	if (s->unit[0] && busctl(argv, err, sizeof err) < 0 && !strstr(err, "not loaded"))
+		fprintf(stderr, "contained-oci: stopping %s: %s\n", s->unit, err);
+}
+
+/* PID: the container, for systemd's scope; 0 for the other ways. */
+static void make_oci_cgroup(const struct oci_config *c, const char *id, struct oci_state *s, pid_t pid)
+{
+	struct statfs fs;
+	char rel[PATH_MAX - 64];
+	if (c->cgroup_rel[0])
+		snprintf(rel, sizeof rel, "%s", c->cgroup_rel);
+	else
+		snprintf(rel, sizeof rel, "/contained-oci/%s", id);
+	s->cgroup_version = statfs("/sys/fs/cgroup", &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC ? 2 : 1;
+	cgroup.version = s->cgroup_version;  /* for remove_cgroup_dir() */
+	if (pid)
+		start_systemd_scope(c, pid, s);
+	if (s->cgroup_version == 2)
+		make_cgroup_v2(c, rel, s, pid);
+	else
+		make_cgroup_v1(c, rel, s, pid);
+}
+
+/* pause and resume: the freezer stops every process of the cgroup where
+ * it stands, and lets them go again (v1: freezer.state, FROZEN or THAWED,
+ * Documentation/admin-guide/cgroup-v1/freezer-subsystem.rst; v2:
+ * cgroup.freeze 1 or 0, done when cgroup.events says "frozen 1" or 0).
+ * Freezing takes a moment, so wait until it reads back. */
+static void set_freezer(const struct oci_state *s, bool freeze)
+{
+	char path[PATH_MAX + 32], events[PATH_MAX + 32], now[512] = "";
+	const char *state = freeze ? "FROZEN" : "THAWED";
+	if (s->cgroup_version == 2) {
+		snprintf(path, sizeof path, "%s/cgroup.freeze", s->cgroup_dirs[0]);
+		snprintf(events, sizeof events, "%s/cgroup.events", s->cgroup_dirs[0]);
+		state = freeze ? "1" : "0";
+	} else if (s->ncgroup_dirs <= FREEZER) {
 		oci_fail("this container was made without a freezer cgroup");
-	snprintf(path, sizeof path, "%s/freezer.state", s->cgroup_dirs[FREEZER]);
+	} else {
+		snprintf(path, sizeof path, "%s/freezer.state", s->cgroup_dirs[FREEZER]);
+		snprintf(events, sizeof events, "%s", path);
+	}
 	for (int tries = 0; tries < 5000; tries++) {
 		if (write_file(path, "%s", state) < 0)
 			oci_fail("writing %s to %s: %s", state, path, strerror(errno));
-		if (read_file(path, now, sizeof now) == 0 && !strncmp(now, state, strlen(state)))
-			return;
+		if (read_file(events, now, sizeof now) == 0) {
+			char *frozen_line = strstr(now, "frozen ");
+			if (s->cgroup_version == 2 ? frozen_line && frozen_line[7] == state[0]
+						   : !strncmp(now, state, strlen(state)))
+				return;
+		}
 		usleep(1000);
 	}
-	oci_fail("%s: still %s after 5 s", path, now);
+	oci_fail("%s: still not %s after 5 s", path, state);
 }
 
 static bool frozen(const struct oci_state *s)
 {
 	char path[PATH_MAX + 32], now[32];
+	if (s->cgroup_version == 2) {
+		snprintf(path, sizeof path, "%s/cgroup.freeze", s->cgroup_dirs[0]);
+		return s->ncgroup_dirs && read_file(path, now, sizeof now) == 0 && now[0] == '1';
+	}
 	if (s->ncgroup_dirs <= FREEZER)
 		return false;
 	snprintf(path, sizeof path, "%s/freezer.state", s->cgroup_dirs[FREEZER]);
 	return read_file(path, now, sizeof now) == 0 && strncmp(now, "THAWED", 6) != 0;
 }
 
+/* The directories create made, and only those: what is still in them is
+ * killed first (remove_cgroup_dir).  A cgroupsPath that named a cgroup
+ * already there (or systemd's scope, which systemd removes) is left to its
+ * owner, with whatever else runs in it. */
 static void remove_oci_cgroup(const struct oci_state *s)
 {
-	cgroup.version = 1;
+	cgroup.version = s->cgroup_version;
 	for (int i = 0; i < s->ncgroup_dirs; i++) {
 		char dir[PATH_MAX];
+		if (s->cgroup_made[i] < 1 || hierarchy_root(s->cgroup_dirs[i], s->cgroup_version))
+			continue;          /* a root: never, whatever state.json says */
 		remove_cgroup_dir(s->cgroup_dirs[i]);
 		/* and the parents create made (/docker of /docker/ID), while
 		 * empty: one another container still uses stays */
@@ -1600,6 +2251,7 @@ static void remove_oci_cgroup(const struct oci_state *s)
 				break;
 		}
 	}
+	stop_systemd_scope(s);
 }
 
 /* ------------------------------------------------------------------------ *
@@ -1631,10 +2283,47 @@ struct oci_child {
 	int terminal;                  /* the pty's slave, once made; or -1 */
 };
 
+/* A remount changes the flags of the mount on top only: under an rbind,
+ * the submounts it carried would stay writable, suid, exec.  So for a
+ * recursive bind the flags go to the whole tree at once, with
+ * mount_setattr(2) and AT_RECURSIVE (Linux 5.12). */
+static void set_flags_recursively(int root, const char *target, unsigned long flags, const char *what)
+{
+	struct mount_attr attr = {
+		.attr_set = (flags & MS_RDONLY ? MOUNT_ATTR_RDONLY : 0) | (flags & MS_NOSUID ? MOUNT_ATTR_NOSUID : 0) |
+			    (flags & MS_NODEV ? MOUNT_ATTR_NODEV : 0) | (flags & MS_NOEXEC ? MOUNT_ATTR_NOEXEC : 0),
+	};
+	if (!attr.attr_set)
+		return;
+	int fd = open_in_rootfs(root, target);
+	if (syscall(SYS_mount_setattr, fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0)
+		die_errno("%s %s: making its submounts %s too (mount_setattr, Linux 5.12)", what, target,
+			  flags & MS_RDONLY ? "read-only" : "nosuid, nodev, noexec");
+	close(fd);
+}
+
 /* A config mount, onto its destination inside the rootfs ROOT. */
-static void oci_mount(int root, const struct oci_mount *m, const struct oci_state *s)
+static void oci_mount(int root, const struct oci_mount *m, const struct oci_state *s, int c_namespaces)
 {
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC);
+	if (!strcmp(m->type, "cgroup") && s->cgroup_version == 2) {
+		/* v2: in its own cgroup namespace (entered from inside its
+		 * cgroup, II.6) a new cgroup2 mount has the container's cgroup
+		 * as its root and shows nothing above it (cgroup_namespaces(7));
+		 * without one, a bind of that directory shows the same.  The
+		 * kernel refuses writes to the namespace root's own limits from
+		 * inside, read-only or not. */
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		if (c_namespaces & CLONE_NEWCGROUP) {
+			mount_in_rootfs("cgroup2", root, m->destination, "cgroup2",
+					flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+		} else {
+			mount_in_rootfs(s->cgroup_dirs[0], root, m->destination, NULL, MS_BIND, NULL);
+			mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | flags |
+					MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+		}
+		return;
+	}
 	if (!strcmp(m->type, "cgroup")) {
 		/* The container's own cgroup, as Part I's mount_cgroup() shows
 		 * it (cgroup v1): a small tmpfs with one read-only bind per
@@ -1661,6 +2350,8 @@ static void oci_mount(int root, const struct oci_mount *m, const struct oci_stat
 		mount_in_rootfs(m->source, root, m->destination, NULL, MS_BIND | (m->flags & MS_REC), NULL);
 		if (flags)
 			mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | flags, NULL);
+		if (m->flags & MS_REC)
+			set_flags_recursively(root, m->destination, flags, "mounts[]");
 	} else {
 		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
 		mount_in_rootfs(m->source, root, m->destination, m->type, flags, m->data[0] ? m->data : NULL);
@@ -1690,8 +2381,10 @@ static void mask_and_protect(const struct oci_config *c)
 			bind_in_rootfs("/dev/null", root, c->masked[i]);
 	}
 	for (int i = 0; i < c->nreadonly; i++)
-		if (present_in_rootfs(root, c->readonly[i]))
+		if (present_in_rootfs(root, c->readonly[i])) {
 			bind_readonly_in_rootfs(c->readonly[i], root, c->readonly[i]);
+			set_flags_recursively(root, c->readonly[i], MS_RDONLY, "readonlyPaths");
+		}
 	close(root);
 }
 
@@ -1865,6 +2558,44 @@ static void load_filter(scmp_filter_ctx filter, const struct oci_process *p, boo
 		die("linux.seccomp: loading the filter: %s", strerror(-rc));
 }
 
+/* process.apparmorProfile: the profile the kernel confines the process
+ * in from its next execve(2), set by writing "exec PROFILE" to its own
+ * attr file: /proc/thread-self/attr/apparmor/exec since Linux 5.8, where
+ * each LSM has its own directory, else /proc/self/attr/exec (apparmor(7),
+ * proc(5)); as runc does.  Through the container's /proc, after the pivot.
+ * A profile the host has not loaded is ENOENT. */
+static void apply_apparmor(const char *profile)
+{
+	if (!profile)
+		return;
+	int fd = open("/proc/thread-self/attr/apparmor/exec", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		fd = open("/proc/self/attr/exec", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		die_errno("process.apparmorProfile \"%s\": opening the process's AppArmor attribute "
+			  "(is /proc mounted in the container?)", profile);
+	if (dprintf(fd, "exec %s", profile) < 0)
+		die_errno("process.apparmorProfile \"%s\": the kernel refused it (is the profile "
+			  "loaded? aa-status lists them)", profile);
+	close(fd);
+}
+
+/* Whether the host's kernel runs AppArmor: the module's "enabled"
+ * parameter is Y (what runc and Docker read too). */
+static bool apparmor_enabled(void)
+{
+	char yes[8] = "";
+	return read_file("/sys/module/apparmor/parameters/enabled", yes, sizeof yes) == 0 && yes[0] == 'Y';
+}
+
+static void refuse_apparmor_without_it(const char *profile, const char *file)
+{
+	if (profile && !apparmor_enabled())
+		oci_fail("%s: process.apparmorProfile is \"%s\" but AppArmor is not enabled on this "
+			 "host (/sys/module/apparmor/parameters/enabled), so the profile cannot be "
+			 "applied: remove the field, or run where AppArmor is on", file, profile);
+}
+
 static void wait_for_start(const struct oci_child *k, int fifo)
 {
 	char path[64], ready = 'R';
@@ -1897,6 +2628,50 @@ static void container_hooks(const struct oci_child *k, enum hook_kind kind, cons
 	json_object_put(state);
 }
 
+/* Close every descriptor from 3 up but the N in KEEP (-1s ignored): what
+ * the engine left open, the --log file, namespace files.  Before chdir to
+ * process.cwd, so that no "/proc/self/fd/N" (or a symlink in the image
+ * to one) leads to a directory of the host (CVE-2024-21626). */
+static void close_fds_except(const int *keep, int n)
+{
+	unsigned lo = 3;
+	for (;;) {
+		unsigned next = ~0u;       /* the lowest one to keep from lo up */
+		for (int i = 0; i < n; i++)
+			if (keep[i] >= (int)lo && (unsigned)keep[i] < next)
+				next = keep[i];
+		if (next > lo && syscall(SYS_close_range, lo, next - 1, 0) < 0)
+			for (unsigned fd = lo; fd < next && fd < OPEN_FILES_HARD; fd++)
+				close(fd);     /* before Linux 5.9 */
+		if (next == ~0u)
+			return;
+		lo = next + 1;
+	}
+}
+
+/* chdir to process.cwd, which must then be inside the container's root:
+ * getcwd(3) fails with ENOENT for a directory outside it. */
+static void enter_cwd(const char *cwd)
+{
+	char here[PATH_MAX];
+	if (chdir(cwd) < 0)
+		die_errno("process.cwd %s", cwd);
+	if (!getcwd(here, sizeof here) || here[0] != '/')
+		die("process.cwd %s leads outside the container's root: give a directory in the "
+		    "container", cwd);
+}
+
+/* setrlimit(2) of process.rlimits[I] failed: why, by field. */
+static void die_rlimit(int i) __attribute__((noreturn));
+static void die_rlimit(int i)
+{
+	if (errno == EPERM)
+		die("process.rlimits[%d]: the kernel refused the limit (Operation not permitted): a hard "
+		    "limit above the current one needs CAP_SYS_RESOURCE, and RLIMIT_NOFILE cannot "
+		    "exceed fs.nr_open (/proc/sys/fs/nr_open)", i);
+	die_errno("process.rlimits[%d]", i);
+}
+
 static void oci_container(struct oci_child *k) __attribute__((noreturn));
 static void oci_container(struct oci_child *k)
 {
@@ -1904,7 +2679,12 @@ static void oci_container(struct oci_child *k)
 	char go;
 	in_container = true;
 	quiet = true;
+	prctl(PR_SET_DUMPABLE, 0);         /* II.8: /proc/PID/exe, fd/ closed to the container */
 	dup2(k->err_pipe, STDERR_FILENO);
+	being_created = NULL;              /* create undoes, if this fails; errors go to err_pipe */
+	if (oci_log)
+		fclose(oci_log), oci_log = NULL;
+	close_fds_except((int[]){ k->sync, k->err_pipe, k->saved_stderr, k->console }, 4);
 	/* create has put us in the cgroup, and says who we are outside */
 	if (read(k->sync, &go, 1) != 1 || read(k->sync, &k->host_pid, sizeof k->host_pid) != sizeof k->host_pid)
 		give_up_quietly();
@@ -1921,8 +2701,14 @@ static void oci_container(struct oci_child *k)
 	int fifo = open(k->fifo, O_PATH | O_CLOEXEC);
 	if (root < 0 || fifo < 0)
 		die_errno("opening %s", root < 0 ? k->rootfs : k->fifo);
-	for (int i = 0; i < c->nmounts; i++)
-		oci_mount(root, &c->mounts[i], k->state);
+	for (int i = 0; i < c->nmounts; i++) {
+		oci_mount(root, &c->mounts[i], k->state, c->namespaces);
+		/* its propagation ("rprivate", "rshared"...), among the
+		 * container's own mounts: all of them were made private from
+		 * the host's above, so none can reach it */
+		if (c->mounts[i].propagation)
+			mount_in_rootfs(NULL, root, c->mounts[i].destination, NULL, c->mounts[i].propagation, NULL);
+	}
 	/* create runs prestart and createRuntime now, outside; then ours */
 	char hooks = 'H';
 	if (write(k->sync, &hooks, 1) != 1 || read(k->sync, &hooks, 1) != 1 || hooks != 'h')
@@ -1950,19 +2736,20 @@ static void oci_container(struct oci_child *k)
 		die_errno("sethostname");
 	if (c->domainname && c->domainname[0] && setdomainname(c->domainname, strlen(c->domainname)) < 0)
 		die_errno("setdomainname");
-	if (chdir(c->process.cwd) < 0)
-		die_errno("process.cwd %s", c->process.cwd);
+	enter_cwd(c->process.cwd);
 	for (int i = 0; i < c->process.nrlimits; i++)
 		if (setrlimit(c->process.rlimits[i].resource, &c->process.rlimits[i].limit) < 0)
-			die_errno("process.rlimits[%d]", i);
+			die_rlimit(i);
 	if (c->process.have_oom_score_adj &&
 	    write_file("/proc/self/oom_score_adj", "%d", c->process.oom_score_adj) < 0)
 		die_errno("process.oomScoreAdj");
 
+	apply_apparmor(c->process.apparmor);
 	wait_for_start(k, fifo);
 	container_hooks(k, START_CONTAINER, "created");
 	load_filter(k->filter, &c->process, false);
 	become_process_user(&c->process);
+	prctl(PR_SET_DUMPABLE, 0);         /* a change of uid reset it */
 	load_filter(k->filter, &c->process, true);
 	clearenv();
 	for (const char **e = c->process.env; e && *e; e++)
@@ -1986,10 +2773,12 @@ static void oci_container(struct oci_child *k)
  * container was made with, whatever the bundle holds by then. */
 static const char *read_config(const char *dir, struct oci_config *c)
 {
-	char path[PATH_MAX + 16], err[1024];
-	static char text[1 << 20];
+	char path[PATH_MAX + 16], err[1024], *text;
 	snprintf(path, sizeof path, "%s/config.json", dir);
-	if (read_file(path, text, sizeof text) < 0)
+	if (!(text = read_whole_file(path, OCI_MAX_CONFIG)) && errno == EFBIG)
+		oci_fail("%s is larger than %d MiB, the most contained-oci reads: make its "
+			 "annotations or hooks smaller", path, OCI_MAX_CONFIG >> 20);
+	if (!text)
 		oci_fail("reading %s: %s", path, strerror(errno));
 	if (parse_oci_config(text, c, err, sizeof err) < 0)
 		oci_fail("%s", err);
@@ -2034,6 +2823,35 @@ static void child_failed(struct oci_state *s, pid_t pid, int err_pipe)
 			      : "the container ended while it was being set up");
 }
 
+/* --pid-file: PID written to FILE.tmp, renamed onto FILE, so a reader
+ * never sees half.  Whatever is at FILE.tmp goes first, and the new one
+ * is made afresh (O_EXCL, O_NOFOLLOW): a symlink planted there does not
+ * redirect the write to another file.  0, or -1 with errno. */
+static int write_pid_file(const char *pid_file, pid_t pid)
+{
+	char tmp[PATH_MAX + 8], num[16];
+	int len = snprintf(num, sizeof num, "%d", pid);
+	if (snprintf(tmp, sizeof tmp, "%s.tmp", pid_file) >= (int)sizeof tmp)
+		return errno = ENAMETOOLONG, -1;
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -1;
+	if (write(fd, num, len) != len) {
+		int e = errno;
+		close(fd);
+		unlink(tmp);
+		return errno = e, -1;
+	}
+	if (close(fd) < 0 || rename(tmp, pid_file) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return errno = e, -1;
+	}
+	return 0;
+}
+
 static int cmd_create(const char *id, const char *bundle, const char *pid_file, const char *console)
 {
 	static struct oci_config c;
@@ -2044,6 +2862,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	if (!realpath(bundle, real_bundle))
 		oci_fail("--bundle %s: %s", bundle, strerror(errno));
 	const char *config_text = read_config(real_bundle, &c);
+	refuse_apparmor_without_it(c.process.apparmor, "config.json");
 	if (c.seccomp.present) {
 		char err[1024];
 		if (!(k.filter = compile_seccomp(&c.seccomp, err, sizeof err)))
@@ -2084,8 +2903,12 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		abandon(&s, 0);
 		oci_fail("mkfifo %s: %s", k.fifo, strerror(errno));
 	}
-	make_oci_cgroup(&c, id, &s);
-	save_state(&s);            /* no pid yet: a delete --force after a kill here cleans up */
+	/* systemd makes a scope around a process: that one comes after the clone */
+	bool scope = c.cgroup_systemd && systemd_running();
+	if (!scope) {
+		make_oci_cgroup(&c, id, &s, 0);
+		save_state(&s);
+	}
 
 	int sync[2], err_pipe[2];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
@@ -2110,6 +2933,11 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	}
 	close(sync[1]);
 	close(err_pipe[1]);
+	if (scope) {
+		s.pid = pid;               /* for undo_create; no start time yet: not running */
+		make_oci_cgroup(&c, id, &s, pid);
+		save_state(&s);
+	}
 	for (int i = 0; i < s.ncgroup_dirs; i++) {
 		char procs[PATH_MAX + 16];
 		snprintf(procs, sizeof procs, "%s/cgroup.procs", s.cgroup_dirs[i]);
@@ -2141,15 +2969,10 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	time_t now = time(NULL);
 	strftime(s.created, sizeof s.created, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	save_state(&s);
-	if (pid_file) {
-		char tmp[PATH_MAX + 8], text[16];
-		snprintf(tmp, sizeof tmp, "%s.tmp", pid_file);
-		int len = snprintf(text, sizeof text, "%d", pid);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, text, len) != len || close(fd) < 0 || rename(tmp, pid_file) < 0) {
-			abandon(&s, pid);
-			oci_fail("--pid-file %s: %s", pid_file, strerror(errno));
-		}
+	if (pid_file && write_pid_file(pid_file, pid) < 0) {
+		int e = errno;
+		abandon(&s, pid);
+		oci_fail("--pid-file %s: %s", pid_file, strerror(e));
 	}
 	being_created = NULL;
 	return 0;
@@ -2221,7 +3044,7 @@ static int cmd_kill(const char *id, const char *signame, bool all)
 		oci_fail("container \"%s\" does not exist", id);
 	if (status_of(&s) == STOPPED)
 		oci_fail("container \"%s\" is not running", id);
-	if (all && s.ncgroup_dirs) {
+	if (all && s.ncgroup_dirs && !hierarchy_root(s.cgroup_dirs[0], s.cgroup_version)) {
 		char path[PATH_MAX + 16];
 		int pid;
 		snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroup_dirs[0]);
@@ -2251,7 +3074,7 @@ static int cmd_delete(const char *id, bool force)
 	if (st != STOPPED) {
 		kill(s.pid, SIGKILL);
 		if (st == PAUSED)          /* a frozen process dies only once thawed */
-			set_freezer(&s, "THAWED");
+			set_freezer(&s, false);
 		for (int tries = 0; tries < 5000 && status_of(&s) != STOPPED; tries++)
 			usleep(1000);
 	}
@@ -2269,7 +3092,7 @@ static int cmd_pause(const char *id, bool pause)
 	if (st != (pause ? RUNNING : PAUSED))
 		oci_fail("cannot %s container \"%s\": it is %s, not %s", pause ? "pause" : "resume", id,
 			 status_names[st], pause ? "running" : "paused");
-	set_freezer(&s, pause ? "FROZEN" : "THAWED");
+	set_freezer(&s, pause);
 	return 0;
 }
 
@@ -2309,7 +3132,7 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		    const char *console)
 {
 	static struct oci_config c;
-	static char text[1 << 20];
+	char *text;
 	struct oci_process p = { 0 };
 	struct oci_state s;
 	struct reader r = { .file = "process.json" };
@@ -2322,14 +3145,15 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	if (status_of(&s) == STOPPED || status_of(&s) == PAUSED)
 		oci_fail("cannot exec in container \"%s\": it is %s", id, status_names[status_of(&s)]);
 	read_config(s.dir, &c);
-	if (read_file(process_file, text, sizeof text) < 0)
-		oci_fail("--process %s: %s", process_file, strerror(errno));
+	if (!(text = read_whole_file(process_file, OCI_MAX_CONFIG)))
+		oci_fail("--process %s: %s", process_file, errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
 	json_object *j = json_tokener_parse(text);
 	if (!j || !json_object_is_type(j, json_type_object))
 		oci_fail("process.json: not a JSON object");
 	read_process(&r, j, &p);
 	if (r.err[0])
 		oci_fail("%s", r.err);
+	refuse_apparmor_without_it(p.apparmor, "process.json");
 	if (!p.have_capabilities) {      /* none given: the container's, as runc does */
 		p.bounding = c.process.bounding;
 		p.effective = c.process.effective;
@@ -2371,6 +3195,9 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	if (helper == 0) {
 		in_container = true;
 		quiet = true;
+		prctl(PR_SET_DUMPABLE, 0);     /* II.8, before it is anywhere the container sees */
+		if (oci_log)                   /* errors go to err_pipe from here */
+			fclose(oci_log), oci_log = NULL;
 		int saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 		dup2(err_pipe[1], STDERR_FILENO);
 		for (int i = 0; i < s.ncgroup_dirs; i++) {
@@ -2385,17 +3212,20 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		if (pid < 0)
 			die_errno("fork");
 		if (pid == 0) {
-			if (chdir(p.cwd) < 0)
-				die_errno("process.cwd %s", p.cwd);
+			prctl(PR_SET_DUMPABLE, 0); /* inherited; said again where it matters */
+			close_fds_except((int[]){ err_pipe[1], saved_stderr, console_sock }, 3);
+			enter_cwd(p.cwd);
 			for (int i = 0; i < p.nrlimits; i++)
 				if (setrlimit(p.rlimits[i].resource, &p.rlimits[i].limit) < 0)
-					die_errno("process.rlimits[%d]", i);
+					die_rlimit(i);
 			if (p.have_oom_score_adj &&
 			    write_file("/proc/self/oom_score_adj", "%d", p.oom_score_adj) < 0)
 				die_errno("process.oomScoreAdj");
 			int slave = p.terminal ? make_terminal(console_sock, &p) : -1;
+			apply_apparmor(p.apparmor);
 			load_filter(filter, &p, false);
 			become_process_user(&p);
+			prctl(PR_SET_DUMPABLE, 0);     /* a change of uid reset it */
 			load_filter(filter, &p, true);
 			clearenv();
 			for (const char **e = p.env; e && *e; e++)
@@ -2432,7 +3262,9 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	pid_t pid = 0;
 	char msg[1024] = "";
 	bool got_pid = read(pid_pipe[0], &pid, sizeof pid) == sizeof pid;
-	ssize_t n = read(err_pipe[0], msg, sizeof msg - 1);   /* end of file: exec'd */
+	ssize_t n = 0, got;                /* end of file: exec'd; else what it said, whole */
+	while ((got = read(err_pipe[0], msg + n, sizeof msg - 1 - n)) > 0 || (got < 0 && errno == EINTR))
+		n += got > 0 ? got : 0;
 	if (!got_pid || n > 0) {
 		msg[n > 0 ? n : 0] = '\0';
 		msg[strcspn(msg, "\n")] = '\0';
@@ -2442,20 +3274,78 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		oci_fail("exec in container \"%s\": %s", id, msg[0] ? msg + (strncmp(msg, "contained: ", 11) ? 0 : 11)
 			 : "the process ended while it was being set up");
 	}
-	if (pid_file) {
-		char tmp[PATH_MAX + 8], num[16];
-		snprintf(tmp, sizeof tmp, "%s.tmp", pid_file);
-		int len = snprintf(num, sizeof num, "%d", pid);
-		int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, num, len) != len || close(fd) < 0 || rename(tmp, pid_file) < 0) {
-			kill(pid, SIGKILL);
-			oci_fail("--pid-file %s: %s", pid_file, strerror(errno));
-		}
+	if (pid_file && write_pid_file(pid_file, pid) < 0) {
+		int e = errno;
+		kill(pid, SIGKILL);
+		oci_fail("--pid-file %s: %s", pid_file, strerror(e));
 	}
 	int status;
 	while (waitpid(helper, &status, 0) < 0 && errno == EINTR)
 		;
 	return detach ? 0 : WEXITSTATUS(status);
+}
+
+/* ------------------------------------------------------------------------ *
+ * II.8 Running from a sealed copy of ourselves
+ *
+ * With no user namespace the container's root is the host's root, so a
+ * process in the container may open /proc/PID/exe of any process it can
+ * see and that is dumpable, and write through it to the file behind it
+ * (CVE-2019-5736).  create's container init and exec's process are this
+ * binary, forked, until they exec the container's program, and both are
+ * visible in the container meanwhile; worse, a program in the image whose
+ * first line is "#!/proc/self/exe" has the kernel start this binary again,
+ * inside, as an ordinary container process.  So create and exec first
+ * re-execute themselves from an anonymous in-memory copy (memfd_create(2))
+ * sealed against every change (F_SEAL_WRITE, _SHRINK, _GROW, then _SEAL:
+ * fcntl(2), "File Sealing"): whatever a process in the container opens
+ * through /proc/PID/exe is that copy, which nothing can write, and the host
+ * binary is never the executable of a process the container can see.
+ * Non-dumpable processes (PR_SET_DUMPABLE 0, prctl(2), set again after every
+ * change of uid, which resets it) close /proc/PID/exe, fd/ and mem to
+ * the container's root, which lacks CAP_SYS_PTRACE, on top.
+ * ------------------------------------------------------------------------ */
+
+#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U               /* linux/memfd.h, Linux 6.3 */
+#endif
+
+/* Re-execute ARGV (with the same environment) from a sealed copy, unless
+ * this process already runs from one.  Returns only when it does. */
+static void run_from_sealed_copy(char **argv)
+{
+	extern char **environ;
+	int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	if (self < 0)
+		oci_fail("opening /proc/self/exe (to run from a sealed copy): %s", strerror(errno));
+	int seals = fcntl(self, F_GET_SEALS);
+	if (seals >= 0 && (seals & SEALS) == SEALS) {
+		close(self);
+		return;
+	}
+	/* MFD_EXEC says so where vm.memfd_noexec asks (Linux 6.3); older
+	 * kernels know no such flag, and every memfd there is executable */
+	int copy = memfd_create("contained-oci", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+	if (copy < 0 && errno == EINVAL)
+		copy = memfd_create("contained-oci", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (copy < 0)
+		oci_fail("memfd_create (a sealed copy of contained-oci to run from): %s%s", strerror(errno),
+			 errno == EACCES ? " (vm.memfd_noexec is 2 on this host: set it to 0 or 1)" : "");
+	struct stat st;
+	if (fstat(self, &st) < 0)
+		oci_fail("/proc/self/exe: %s", strerror(errno));
+	for (off_t done = 0; done < st.st_size;) {
+		ssize_t n = sendfile(copy, self, NULL, st.st_size - done);
+		if (n <= 0)
+			oci_fail("copying /proc/self/exe to a memfd: %s", n < 0 ? strerror(errno) : "short read");
+		done += n;
+	}
+	close(self);
+	if (fcntl(copy, F_ADD_SEALS, SEALS) < 0)
+		oci_fail("sealing the copy of contained-oci (F_ADD_SEALS): %s", strerror(errno));
+	fexecve(copy, argv, environ);
+	oci_fail("running the sealed copy of contained-oci (fexecve): %s", strerror(errno));
 }
 
 static const char oci_usage[] =
@@ -2549,6 +3439,9 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[i];
 	struct sub_args a;
+	/* the two that fork a process into the container (II.8) */
+	if (!strcmp(cmd, "create") || !strcmp(cmd, "exec"))
+		run_from_sealed_copy(argv);
 	argc -= i + 1;
 	argv += i + 1;
 	if (!strcmp(cmd, "features")) {

@@ -42,11 +42,13 @@ cleanup() {
 		while read -r m; do umount -l "$m" 2>/dev/null; done
 	# A container whose shim was killed lives on, re-parented: its
 	# cgroup (ours, by the namespace's name) says who it is.
-	for pid in $(cat /sys/fs/cgroup/pids/$token/*/cgroup.procs 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
-	for i in $(seq 50); do [ -z "$(cat /sys/fs/cgroup/pids/$token/*/cgroup.procs 2>/dev/null)" ] && break; sleep 0.05; done
+	# (cgroup v1: in each hierarchy; v2: /sys/fs/cgroup/$token)
+	for pid in $(cat /sys/fs/cgroup/pids/$token/*/cgroup.procs /sys/fs/cgroup/$token/*/cgroup.procs 2>/dev/null); do kill -KILL "$pid" 2>/dev/null; done
+	for i in $(seq 50); do [ -z "$(cat /sys/fs/cgroup/pids/$token/*/cgroup.procs /sys/fs/cgroup/$token/*/cgroup.procs 2>/dev/null)" ] && break; sleep 0.05; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c/$token/* /sys/fs/cgroup/$c/$token 2>/dev/null
 	done
+	rmdir /sys/fs/cgroup/$token/* /sys/fs/cgroup/$token 2>/dev/null
 	if [ "$run_dir_was_there" = no ]; then rmdir /run/containerd/s /run/containerd/fifo /run/containerd 2>/dev/null; fi
 	rm -rf "$base"
 }
@@ -194,13 +196,13 @@ got=$(echo "$out" | grep -v '^CapEff:')
 [ $rc = 0 ] && [ "$got" = "$expected" ] && echo "$out" | grep -q "^CapEff:.0000000000000000\$" &&
 	pass "verification run: PID 1, only lo, hostname, uid 1000, Seccomp 2, NoNewPrivs 1, CapEff 0, memory and CPU limits seen in its cgroup, /proc, read-only root" ||
 	fail "verification run: PID 1, only lo, hostname, uid 1000, Seccomp 2, NoNewPrivs 1, CapEff 0, memory and CPU limits seen in its cgroup, /proc, read-only root" "rc=$rc" "$out" "$(tail -n 2 "$base/containerd.log")"
-left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token -mindepth 1 -type d 2>/dev/null;
+left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token /sys/fs/cgroup/$token -mindepth 1 -type d 2>/dev/null;
 	grep -F " $base/" /proc/self/mountinfo | grep -F /v1; grep -F " $ROOTFS" /proc/self/mountinfo; pgrep -f -- "-id v1 " 2>/dev/null)
 [ -z "$left" ] && pass "verification run: nothing left (task, container, state, cgroup, mount, process)" ||
 	fail "verification run: nothing left (task, container, state, cgroup, mount, process)" "$left"
 
 # --rm deleted everything: no task, no container, no runtime state, no cgroup.
-left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token -mindepth 1 -type d 2>/dev/null)
+left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token /sys/fs/cgroup/$token -mindepth 1 -type d 2>/dev/null)
 [ -z "$left" ] && pass "--rm leaves no task, container, runtime state or cgroup" ||
 	fail "--rm leaves no task, container, runtime state or cgroup" "$left"
 summary

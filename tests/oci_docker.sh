@@ -22,7 +22,7 @@ set -u
 . "$(dirname "$0")/tap.sh"
 RUNTIME=$(realpath "$1")
 ROOTFS=$(realpath "$2")
-DOCKER=/usr/bin/docker
+DOCKER=${DOCKER:-/usr/bin/docker}
 token=oci-dckr-$$
 base=$(realpath tests/build)/$token
 ctrd_sock=$base/containerd.sock
@@ -89,7 +89,7 @@ teardown() {
 	# mounts first.
 	grep -F " $base/" /proc/self/mountinfo 2>/dev/null | awk '{print $5}' | sort -r |
 		while read -r m; do umount -l "$m" 2>/dev/null; done
-	for dir in /sys/fs/cgroup/*$cg_parent; do
+	for dir in /sys/fs/cgroup/*$cg_parent /sys/fs/cgroup$cg_parent; do
 		[ -d "$dir" ] || continue
 		find "$dir" -depth -mindepth 1 -type d -exec rmdir {} + 2>/dev/null
 		rmdir "$dir" 2>/dev/null
@@ -147,7 +147,7 @@ cat > "$base/daemon.json" <<JSON
 JSON
 dockerd --config-file "$base/daemon.json" > "$base/dockerd.log" 2>&1 &
 dockerd_pid=$!
-for _ in $(seq 400); do D version > /dev/null 2>&1 && break; sleep 0.05; done
+for _ in $(seq 6000); do D version > /dev/null 2>&1 && break; sleep 0.05; done
 
 # A docker-archive image: one layer, the rootfs; a config naming it by the
 # digest of its bytes; a manifest tying them to a name.
@@ -166,7 +166,7 @@ if D load -i "$base/image.tar" > "$base/load.out" 2>&1 && D image inspect "$imag
 	pass "dockerd of our own is up, lists the runtime contained, loads the image built offline"
 else
 	fail "dockerd of our own is up, lists the runtime contained, loads the image built offline" \
-		"$(cat "$base/load.out")" "$(D info --format '{{json .Runtimes}}' 2>&1)" "$(tail -n 5 "$base/dockerd.log")"
+		"$(cat "$base/load.out")" "$(D info --format '{{json .Runtimes}}' 2>&1)" "dockerd $(kill -0 "$dockerd_pid" 2>/dev/null && echo "still runs" || echo "has ended"); its log:" "$(grep -v docker-init "$base/dockerd.log" | tail -n 15)"
 	summary
 	exit
 fi
@@ -186,7 +186,7 @@ rtroot=$base/docker-exec/runtime-runc/moby
 mounts_now() { grep -F " $base/" /proc/self/mountinfo | awk '{print $5}' | sort; }
 mounts_before() { mounts_now > "$base/mounts.before"; }
 leftovers() {
-	ls -d /sys/fs/cgroup/*"$cg_parent/$1" 2>/dev/null | sed 's/^/cgroup: /'
+	ls -d /sys/fs/cgroup/*"$cg_parent/$1" /sys/fs/cgroup"$cg_parent/$1" 2>/dev/null | sed 's/^/cgroup: /'
 	[ ! -e "$rtroot/$1" ] || echo "runtime state: $rtroot/$1"
 	C -n moby tasks list -q 2>/dev/null | grep -x "$1" | sed 's/^/containerd task: /'
 	C -n moby containers list -q 2>/dev/null | grep -x "$1" | sed 's/^/containerd container: /'
@@ -350,7 +350,7 @@ out=$(tr -d '\r' < "$base/ex-it.out")
 [ $rc = 4 ] && echo "$out" | grep -q '^/dev/pts/[0-9]*$' && echo "$out" | grep -qx 'read: typed in exec' &&
 	pass "docker exec -it: a terminal inside, what is typed reaches it, exit 4 comes back" ||
 	fail "docker exec -it: a terminal inside, what is typed reaches it, exit 4 comes back" "rc=$rc" "$out"
-procs=$(cat /sys/fs/cgroup/pids"$cg_parent/$id"/cgroup.procs 2>&1)
+procs=$(cat /sys/fs/cgroup/pids"$cg_parent/$id"/cgroup.procs 2>/dev/null || cat /sys/fs/cgroup"$cg_parent/$id"/cgroup.procs 2>&1)
 [ "$procs" = "$pid" ] && pass "after the execs, only PID 1 is left in the container's cgroup" ||
 	fail "after the execs, only PID 1 is left in the container's cgroup" "pid=$pid" "$procs"
 
@@ -396,7 +396,7 @@ check_clean "docker stop, SIGKILL" "${id:-no-id-sk}"
 teardown
 left=$(grep -F " $base/" /proc/self/mountinfo | awk '{print "mount: " $5}'
 	pgrep -af -- "$base" | sed 's/^/process: /'
-	ls -d /sys/fs/cgroup/*"$cg_parent" 2>/dev/null | sed 's/^/cgroup: /'
+	ls -d /sys/fs/cgroup/*"$cg_parent" /sys/fs/cgroup"$cg_parent" 2>/dev/null | sed 's/^/cgroup: /'
 	[ "$docker0_was_there" = yes ] || ! ip link show docker0 > /dev/null 2>&1 || echo "interface: docker0"
 	[ "$(docker_chains)" = "$docker_chains_before" ] || echo "iptables: DOCKER chains")
 [ -z "$left" ] && pass "dockerd and containerd stopped and unmounted: no mount, process, cgroup, bridge or iptables chain left" ||

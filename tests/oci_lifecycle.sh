@@ -40,8 +40,12 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1; do R delete --force $id 2>/dev/null; done
-	for c in memory cpu pids devices freezer; do rmdir /sys/fs/cgroup/$c$cg 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1; do R delete --force $id 2>/dev/null; done
+	for c in memory cpu pids devices freezer; do
+		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
+			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
+	done
+	umount "$base/rb/sub" 2>/dev/null
 	rm -rf "$base"
 }
 trap cleanup EXIT
@@ -326,6 +330,285 @@ if ! R create --bundle "$base/bundle" --pid-file "$base/c5.pid" c5 2>/dev/null &
 else
 	fail "a failure inside the container is logged for the engine; nothing is left" "$(tail -n 1 "$log")" "$(ls "$state" 2>&1)"
 fi
+# systemd's form of cgroupsPath, SLICE:PREFIX:NAME: the scope's place in
+# its slice, the slice's dashes spelling its parents (systemd.slice(5)),
+# on every hierarchy; the directories create made go with delete.
+slice=ocitest$$
+config d1 '["sh","-c","cat /proc/self/cgroup"]'
+sed -i "s|\"cgroupsPath\":\"$cg/d1\"|\"cgroupsPath\":\"$slice-a.slice:ctr:d1\"|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/d1.pid" d1 > "$base/d1.out" 2>&1
+pid=$(cat "$base/d1.pid" 2>/dev/null)
+scope=$slice.slice/$slice-a.slice/ctr-d1.scope
+if [ -n "$pid" ] && grep -qx "$pid" /sys/fs/cgroup/pids/$scope/cgroup.procs 2>/dev/null &&
+   [ "$(cat /sys/fs/cgroup/pids/$scope/pids.max)" = 20 ] && grep -qx "$pid" /sys/fs/cgroup/devices/$scope/cgroup.procs; then
+	pass "cgroupsPath $slice-a.slice:ctr:d1 (systemd's form) is /$scope, with its limits"
+else
+	fail "cgroupsPath $slice-a.slice:ctr:d1 (systemd's form) is /$scope, with its limits" "$(tail -n 1 "$log")" "$(ls -d /sys/fs/cgroup/pids/$slice* 2>&1)"
+fi
+R start d1
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+R delete d1
+left=$(ls -d /sys/fs/cgroup/*/$slice.slice 2>/dev/null)
+[ -z "$left" ] && pass "delete removes the scope and the slices its create made" || fail "delete removes the scope and the slices its create made" "$left"
+config d2 '["true"]'
+sed -i "s|\"cgroupsPath\":\"$cg/d2\"|\"cgroupsPath\":\"system:ctr:d2\"|" "$base/bundle/config.json"
+failed_create d2 "a systemd cgroupsPath whose slice is not a slice is refused by field" \
+	'config.json: linux.cgroupsPath \\"system:ctr:d2\\": \\"system\\" is not a slice'
+
+# A cgroupsPath naming a cgroup that was there before (here in the pids
+# hierarchy, empty then; a process of the host's joins it after create)
+# is not create's to remove: delete leaves it and its process, and
+# removes the ones it made.
+keep=/sys/fs/cgroup/pids/ocikeep$$
+mkdir "$keep"
+sleep 600 &
+keeper=$!
+config g1 '["true"]'
+sed -i "s|\"cgroupsPath\":\"$cg/g1\"|\"cgroupsPath\":\"/ocikeep$$\"|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/g1.pid" g1
+echo $keeper > "$keep/cgroup.procs"
+R start g1
+pid=$(cat "$base/g1.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+R delete g1
+if kill -0 $keeper 2>/dev/null && grep -qx $keeper "$keep/cgroup.procs" && [ ! -e /sys/fs/cgroup/memory/ocikeep$$ ] &&
+   [ ! -e "$state/g1" ]; then
+	pass "delete removes only the cgroups create made: one that was there stays, with its process"
+else
+	fail "delete removes only the cgroups create made: one that was there stays, with its process" "$(ls -d /sys/fs/cgroup/*/ocikeep$$ 2>&1)" "$(ps -o pid,args -p $keeper)"
+fi
+kill $keeper 2>/dev/null
+wait $keeper 2>/dev/null
+rmdir "$keep" /sys/fs/cgroup/*/ocikeep$$ 2>/dev/null
+config b1 '["true"]'
+sed -i "s|\"cgroupsPath\":\"$cg/b1\"|\"cgroupsPath\":\"/\"|" "$base/bundle/config.json"
+failed_create b1 "a cgroupsPath of / (the host's root cgroup) is refused by field" \
+	'config.json: linux.cgroupsPath \\"/\\" must name a cgroup below the root'
+
+# A cgroupsPath naming a cgroup where other processes live (here one of
+# the host's, in the pids and devices hierarchies; or below it, in a
+# child cgroup) is refused before anything is written there: its
+# process lives on, its device rules and limits are as they were.
+if [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+	victim_dirs="/sys/fs/cgroup/ocivictim$$"
+else
+	victim_dirs="/sys/fs/cgroup/pids/ocivictim$$ /sys/fs/cgroup/devices/ocivictim$$"
+fi
+sleep 600 &
+victim=$!
+for d in $victim_dirs; do mkdir "$d" "$d/child" && echo $victim > "$d/child/cgroup.procs"; done
+before=$(cat /sys/fs/cgroup/devices/ocivictim$$/devices.list /sys/fs/cgroup/pids/ocivictim$$/pids.max /sys/fs/cgroup/ocivictim$$/cgroup.subtree_control 2>/dev/null)
+victim_intact() {
+	kill -0 $victim 2>/dev/null && [ "$before" = "$(cat /sys/fs/cgroup/devices/ocivictim$$/devices.list \
+		/sys/fs/cgroup/pids/ocivictim$$/pids.max /sys/fs/cgroup/ocivictim$$/cgroup.subtree_control 2>/dev/null)" ] &&
+		for d in $victim_dirs; do grep -qx $victim "$d/$1/cgroup.procs" || return 1; done
+}
+config v2 '["true"]'
+sed -i "s|\"cgroupsPath\":\"$cg/v2\"|\"cgroupsPath\":\"/ocivictim$$\"|" "$base/bundle/config.json"
+if ! R create --bundle "$base/bundle" v2 2>/dev/null && victim_intact child &&
+   tail -n 1 "$log" | grep -q "linux.cgroupsPath .*/ocivictim$$ already has a child cgroup (child)"; then
+	pass "a cgroupsPath whose cgroup has a child cgroup in use is refused by field; nothing there changes"
+else
+	fail "a cgroupsPath whose cgroup has a child cgroup in use is refused by field; nothing there changes" "$(tail -n 1 "$log")"
+fi
+for d in $victim_dirs; do echo $victim > "$d/cgroup.procs" && rmdir "$d/child"; done
+if ! R create --bundle "$base/bundle" v2 2>/dev/null && victim_intact . &&
+   tail -n 1 "$log" | grep -q "linux.cgroupsPath .*/ocivictim$$ already holds processes (pid $victim) that are not this container's"; then
+	pass "a cgroupsPath whose cgroup holds other processes is refused by field; they live on, its limits and device rules unchanged"
+else
+	fail "a cgroupsPath whose cgroup holds other processes is refused by field; they live on, its limits and device rules unchanged" "$(tail -n 1 "$log")"
+fi
+kill $victim
+wait $victim 2>/dev/null
+for d in $victim_dirs; do rmdir "$d/child" "$d" 2>/dev/null; done
+rmdir /sys/fs/cgroup/*/ocivictim$$ 2>/dev/null
+
+# process.apparmorProfile: applied at exec where AppArmor runs; refused by
+# name where it does not (as runc fails), never skipped.
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+	config a1 '["true"],"apparmorProfile":"contained-no-such-profile"'
+	failed_create a1 "apparmorProfile: a profile the kernel does not have fails create by name" \
+		'process.apparmorProfile \\"contained-no-such-profile\\": the kernel refused it'
+else
+	config a1 '["true"],"apparmorProfile":"docker-default"'
+	failed_create a1 "apparmorProfile on a host without AppArmor is refused by name; nothing is left" \
+		'config.json: process.apparmorProfile is \\"docker-default\\" but AppArmor is not enabled on this host'
+fi
+
+# Big annotations (engines pass labels through them): state.json, which
+# keeps them, is read whole, so start, kill and delete still find the
+# container.  A config.json over 1 MiB is refused as too large.
+big=$(head -c 20000 /dev/zero | tr '\0' a)
+config z1 '["sleep","600"]' ",\"annotations\":{\"org.example.big\":\"$big\"}"
+R create --bundle "$base/bundle" --pid-file "$base/z1.pid" z1 && R start z1
+pid=$(cat "$base/z1.pid" 2>/dev/null)
+R state z1 2>/dev/null | grep -q '"status":"running"' && R kill z1 KILL
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && R delete z1 && [ ! -e "$state/z1" ] && [ ! -e /sys/fs/cgroup/pids$cg/z1 ]; then
+	pass "a container with 20000 bytes of annotations starts, is killed and deleted"
+else
+	fail "a container with 20000 bytes of annotations starts, is killed and deleted" "pid=$pid" "$(tail -n 1 "$log")"
+fi
+big=$(head -c 1100000 /dev/zero | tr '\0' a)
+config z2 '["true"]' ",\"annotations\":{\"org.example.big\":\"$big\"}"
+unset big
+failed_create z2 "a config.json over 1 MiB is refused as too large" \
+	"$base/bundle/config.json is larger than 1 MiB, the most contained-oci reads"
+
+# process.cwd through a descriptor the engine left open, "/proc/self/fd/N"
+# (CVE-2024-21626): it is closed before the chdir, so the host directory
+# behind it is never the process's working directory; one that stays open
+# (stdin) leads outside the container's root, which is refused.
+mkdir -p "$base/hostdir"
+echo host-secret > "$base/hostdir/marker"
+config x1 '["sleep","600"]'
+R create --bundle "$base/bundle" x1 && R start x1
+cwd_process() {
+	echo "{\"user\":{\"uid\":0,\"gid\":0},\"args\":[\"sh\",\"-c\",\"cat marker; pwd\"],\"env\":[\"PATH=/bin:/usr/bin\"],\"cwd\":\"$1\"}" > "$base/cwd.json"
+}
+cwd_process /proc/self/fd/7
+out=$(R exec --process "$base/cwd.json" x1 7< "$base/hostdir" 2>&1)
+rc=$?
+if [ $rc != 0 ] && ! echo "$out" | grep -q host-secret && tail -n 1 "$log" | grep -q 'process.cwd /proc/self/fd/7: No such file'; then
+	pass "exec: a process.cwd of /proc/self/fd/N, N a host directory the engine left open, is refused by field"
+else
+	fail "exec: a process.cwd of /proc/self/fd/N, N a host directory the engine left open, is refused by field" "rc=$rc" "$out" "$(tail -n 1 "$log")"
+fi
+cwd_process /proc/self/fd/0
+out=$(R exec --process "$base/cwd.json" x1 < "$base/hostdir" 2>&1)
+rc=$?
+if [ $rc != 0 ] && ! echo "$out" | grep -q host-secret && tail -n 1 "$log" | grep -q 'process.cwd /proc/self/fd/0 leads outside the container'; then
+	pass "exec: a process.cwd that leads outside the container's root (its stdin a host directory) is refused"
+else
+	fail "exec: a process.cwd that leads outside the container's root (its stdin a host directory) is refused" "rc=$rc" "$out" "$(tail -n 1 "$log")"
+fi
+R delete --force x1
+config x2 '["sh","-c","cat marker; pwd"]'
+sed -i 's|"cwd":"/"|"cwd":"/proc/self/fd/7"|' "$base/bundle/config.json"
+if ! R create --bundle "$base/bundle" --pid-file "$base/x2.pid" x2 7< "$base/hostdir" > "$base/x2.out" 2>&1 &&
+   ! grep -q host-secret "$base/x2.out" && tail -n 1 "$log" | grep -q 'process.cwd /proc/self/fd/7: No such file' && [ ! -e "$state/x2" ]; then
+	pass "create: a process.cwd of /proc/self/fd/N, N a host directory the engine left open, is refused by field"
+else
+	R start x2 >> "$base/x2.out" 2>&1
+	sleep 0.5
+	fail "create: a process.cwd of /proc/self/fd/N, N a host directory the engine left open, is refused by field" "$(cat "$base/x2.out")" "$(tail -n 1 "$log")"
+fi
+
+# A bind with "rbind","ro" is read-only all the way down: a mount under
+# the host directory (here a tmpfs) is not writable from the container.
+mkdir -p "$base/rb/sub"
+mount -t tmpfs -o size=64k ocifix "$base/rb/sub"
+config r1 '["sh","-c","touch /rb/sub/x 2>&1 || true; touch /rb/y 2>&1 || true"]'
+sed -i "s|\"mounts\":\\[|\"mounts\":[{\"destination\":\"/rb\",\"type\":\"bind\",\"source\":\"$base/rb\",\"options\":[\"rbind\",\"ro\"]},|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/r1.pid" r1 > "$base/r1.out" 2>&1 && R start r1
+pid=$(cat "$base/r1.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+if [ "$(grep -c 'Read-only file system' "$base/r1.out")" = 2 ] && [ ! -e "$base/rb/sub/x" ] && [ ! -e "$base/rb/y" ]; then
+	pass "mounts: an rbind with ro is read-only in its submounts too"
+else
+	fail "mounts: an rbind with ro is read-only in its submounts too" "$(cat "$base/r1.out")" "$(ls "$base/rb/sub")"
+fi
+R delete r1
+umount "$base/rb/sub"
+
+# The container's init, blocked before start in the container's pid
+# namespace, holds neither the --log file nor what the engine left open.
+config w1 '["true"]'
+R create --bundle "$base/bundle" --pid-file "$base/w1.pid" w1 7< "$base/hostdir"
+pid=$(cat "$base/w1.pid" 2>/dev/null)
+fds=$(ls -l /proc/$pid/fd 2>&1)
+if [ -n "$pid" ] && ! echo "$fds" | grep -q -e "$log" -e "$base/hostdir" && [ "$(grep -c . /proc/$pid/status 2>/dev/null)" -gt 0 ]; then
+	pass "create: the waiting container init holds neither the --log file nor the engine's other descriptors"
+else
+	fail "create: the waiting container init holds neither the --log file nor the engine's other descriptors" "$fds"
+fi
+R delete --force w1
+
+# --pid-file's temporary file: a symlink planted in its place (FILE.tmp)
+# is replaced, not followed; the file it points to is left as it was.
+mkdir -p "$base/pf"
+echo precious > "$base/pf/victim"
+ln -s "$base/pf/victim" "$base/pf/c.pid.tmp"
+ln -s "$base/pf/victim" "$base/pf/e.pid.tmp"
+config f1 '["sleep","600"]'
+R create --bundle "$base/bundle" --pid-file "$base/pf/c.pid" f1 && R start f1
+process '["sleep","600"]'
+R exec --process "$base/process.json" --detach --pid-file "$base/pf/e.pid" f1
+if [ "$(cat "$base/pf/victim")" = precious ] && [ ! -L "$base/pf/c.pid" ] && [ ! -L "$base/pf/e.pid" ] &&
+   kill -0 "$(cat "$base/pf/c.pid")" && kill -0 "$(cat "$base/pf/e.pid")" && [ ! -e "$base/pf/c.pid.tmp" ]; then
+	pass "--pid-file (create and exec): a symlink planted at FILE.tmp is not followed"
+else
+	fail "--pid-file (create and exec): a symlink planted at FILE.tmp is not followed" "$(cat "$base/pf/victim")" "$(ls -l "$base/pf")"
+fi
+R delete --force f1
+
+# Docker's "unlimited", 2^64-1, is RLIM_INFINITY; a mount's propagation
+# ("rshared" here) is applied, among the container's own mounts.
+config l1 '["sh","-c","ulimit -c; grep \" /shared \" /proc/self/mountinfo"]'
+sed -i -e 's|"rlimits":\[|"rlimits":[{"type":"RLIMIT_CORE","hard":18446744073709551615,"soft":18446744073709551615},|' \
+	-e 's|"mounts":\[|"mounts":[{"destination":"/shared","type":"tmpfs","source":"tmpfs","options":["rshared","nosuid"]},|' "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/l1.pid" l1 > "$base/l1.out" 2>&1 && R start l1
+pid=$(cat "$base/l1.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+if grep -qx unlimited "$base/l1.out" && grep -q " /shared .* shared:" "$base/l1.out"; then
+	pass "rlimits: 2^64-1 is unlimited; mounts: rshared is applied"
+else
+	fail "rlimits: 2^64-1 is unlimited; mounts: rshared is applied" "$(cat "$base/l1.out")" "$(tail -n 1 "$log")"
+fi
+R delete l1
+
+# 9. The runtime's binary is out of the container's reach (CVE-2019-5736):
+# a process in the container that finds the runtime's container init or
+# exec's process before they exec, or the runtime started again inside
+# through an image program "#!/proc/self/exe", cannot write over the
+# binary through /proc/PID/exe.  Run on a copy of the runtime, which the
+# attack, if it works, destroys.
+if command -v cc > /dev/null && cc -O2 -static -o "$base/evil" tests/oci/exe_overwrite.c 2>/dev/null; then
+	mkdir -p "$base/rt" "$base/out"
+	cp "$RUNTIME" "$base/rt/contained-oci"
+	printf '#!/proc/self/exe\n' > "$base/hoci-sh"
+	chmod 755 "$base/hoci-sh"
+	RC() { "$base/rt/contained-oci" --root "$state" --log "$log" --log-format json "$@"; }
+	config v1 '["sleep","600"]'
+	sed -i "s|\"mounts\":\\[|\"mounts\":[{\"destination\":\"/evil\",\"type\":\"bind\",\"source\":\"$base/evil\",\"options\":[\"rbind\",\"ro\"]},\
+{\"destination\":\"/hoci-sh\",\"type\":\"bind\",\"source\":\"$base/hoci-sh\",\"options\":[\"rbind\",\"ro\"]},\
+{\"destination\":\"/out\",\"type\":\"bind\",\"source\":\"$base/out\",\"options\":[\"rbind\"]},|" "$base/bundle/config.json"
+	sum=$(cksum < "$base/rt/contained-oci")
+	RC create --bundle "$base/bundle" v1 && RC start v1
+	root_process() {
+		echo "{\"user\":{\"uid\":0,\"gid\":0},\"args\":$1,\"env\":[\"PATH=/bin:/usr/bin\"],\"cwd\":\"/\"}" > "$base/root.json"
+	}
+	root_process '["sh","-c","exec /evil > /out/evil.log"]'
+	RC exec --process "$base/root.json" --detach v1
+	root_process '["true"]'
+	for i in $(seq 30); do RC exec --process "$base/root.json" v1 > /dev/null 2>&1; done
+	if [ "$(cksum < "$base/rt/contained-oci")" = "$sum" ] && grep -q '^denied: ' "$base/out/evil.log" &&
+	   ! grep -q OVERWROTE "$base/out/evil.log"; then
+		pass "exec: a process in the container cannot open the runtime's /proc/PID/exe, let alone write the binary"
+	else
+		fail "exec: a process in the container cannot open the runtime's /proc/PID/exe, let alone write the binary" "$(tail -n 3 "$base/out/evil.log")"
+	fi
+	rm -f "$base/rt/contained-oci"
+	cp "$RUNTIME" "$base/rt/contained-oci"
+	root_process '["sh","-c","exec /evil > /out/evil2.log"]'
+	RC exec --process "$base/root.json" --detach v1
+	root_process '["/hoci-sh"]'
+	for i in $(seq 50); do
+		RC exec --process "$base/root.json" v1 > /dev/null 2>&1
+		sleep 0.1
+		grep -q '^refused: \|^OVERWROTE' "$base/out/evil2.log" 2>/dev/null && break
+	done
+	if [ "$(cksum < "$base/rt/contained-oci")" = "$sum" ] && grep -q '^refused: ' "$base/out/evil2.log" &&
+	   ! grep -q OVERWROTE "$base/out/evil2.log"; then
+		pass "exec of an image program \"#!/proc/self/exe\": the runtime it starts is a sealed copy, the binary stays unchanged"
+	else
+		fail "exec of an image program \"#!/proc/self/exe\": the runtime it starts is a sealed copy, the binary stays unchanged" "$(tail -n 3 "$base/out/evil2.log")"
+	fi
+	RC delete --force v1 > /dev/null 2>&1; R delete --force v1
+else
+	fail "a static C compiler (cc -static) builds tests/oci/exe_overwrite.c"
+fi
+
 # Every container is gone: so is the parent cgroup ($cg) their creates made.
 left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)
 [ -z "$left" ] && pass "no cgroup (not even the parent create made) and no state is left" ||

@@ -3,7 +3,8 @@
  * configurations containerd 1.6 and Docker 20.10 really sent (tests/oci/,
  * recorded with a logging runtime in runc's place; bundle paths replaced).
  * oci.c is included whole, without its main() (CONTAINED_OCI_TEST).
- * Nothing here needs root.
+ * Nothing here needs root but v2_device_program, which is skipped
+ * without it (it attaches a real device program to a real cgroup).
  */
 #define CONTAINED_OCI_TEST
 #include "../oci.c"
@@ -37,6 +38,15 @@ static int parse_with(const char *extra)
 	static char text[4096];
 	snprintf(text, sizeof text, "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
 		 "\"root\":{\"path\":\"rootfs\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}%s}", extra);
+	return parse_text(text);
+}
+
+/* The smallest config with EXTRA in place of its linux object. */
+static int parse_with_linux(const char *linux_json)
+{
+	static char text[4096];
+	snprintf(text, sizeof text, "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+		 "\"root\":{\"path\":\"rootfs\"}%s}", linux_json);
 	return parse_text(text);
 }
 
@@ -378,6 +388,21 @@ START_TEST(bad_values_named)
 	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
 				    "\"rlimits\":[{\"type\":\"RLIMIT_BOGUS\",\"soft\":1,\"hard\":1}]}}"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "unknown type \"RLIMIT_BOGUS\""));
+	/* 2^64-1, Docker's "unlimited", is RLIM_INFINITY; a negative one is refused */
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":18446744073709551615,"
+				    "\"hard\":18446744073709551615}]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}"), 0);
+	ck_assert(config.process.rlimits[0].limit.rlim_cur == RLIM_INFINITY);
+	ck_assert(config.process.rlimits[0].limit.rlim_max == RLIM_INFINITY);
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":-1,\"hard\":1}]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "process.rlimits[].soft: -1 is out of range"));
+	/* propagation, shared ones too, by name */
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+				    "\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\","
+				    "\"source\":\"tmpfs\",\"options\":[\"rshared\",\"nosuid\"]}]}"), 0);
+	ck_assert_uint_eq(config.mounts[0].propagation, MS_SHARED | MS_REC);
+	ck_assert_str_eq(config.mounts[0].data, "");
 	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
 				    "\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/a/../../etc\","
 				    "\"type\":\"tmpfs\"}]}"), -1);
@@ -438,6 +463,217 @@ START_TEST(sysctl_namespaced_only)
 }
 END_TEST
 
+/* linux.cgroupsPath, both forms, as the place below /sys/fs/cgroup. */
+START_TEST(cgroups_path_forms)
+{
+	static const struct { const char *path, *place; } good[] = {
+		{ "/docker/abc", "/docker/abc" },
+		{ "docker/abc", "/docker/abc" },
+		{ "system.slice:docker:abc", "/system.slice/docker-abc.scope" },
+		{ ":docker:abc", "/system.slice/docker-abc.scope" },
+		{ "machine-foo.slice:libpod:x1", "/machine.slice/machine-foo.slice/libpod-x1.scope" },
+		{ "a-b-c.slice:p:n", "/a.slice/a-b.slice/a-b-c.slice/p-n.scope" },
+		{ "-.slice:p:n", "/p-n.scope" },
+		{ "user.slice:p:my.slice", "/user.slice/my.slice" },
+	};
+	static const struct { const char *path, *error; } bad[] = {
+		{ "/docker/../etc", "linux.cgroupsPath \"/docker/../etc\" must not hold \"..\"" },
+		{ "/", "linux.cgroupsPath \"/\" must name a cgroup below the root" },
+		{ "//", "must name a cgroup below the root" },
+		{ "/docker/./x", "must name a cgroup below the root" },
+		{ "/.", "must name a cgroup below the root" },
+		{ "/./", "must name a cgroup below the root" },
+		{ "system.slice:docker", "expected a path or systemd's SLICE:PREFIX:NAME" },
+		{ "system.slice:docker:a:b", "expected a path or systemd's SLICE:PREFIX:NAME" },
+		{ "system.slice::abc", "expected a path or systemd's SLICE:PREFIX:NAME" },
+		{ "system.slice:docker:", "expected a path or systemd's SLICE:PREFIX:NAME" },
+		{ "system:docker:abc", "\"system\" is not a slice (a name ending in .slice)" },
+		{ "a--b.slice:p:n", "slice \"a--b.slice\" has an empty part between dashes" },
+		{ "system.slice:do/cker:abc", "SLICE:PREFIX:NAME are names, without '/'" },
+	};
+	char text[512];
+	for (size_t i = 0; i < LEN(good); i++) {
+		snprintf(text, sizeof text, ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"%s\"}",
+			 good[i].path);
+		ck_assert_msg(parse_with_linux(text) == 0, "%s: %s", good[i].path, err);
+		ck_assert_str_eq(config.cgroup_rel, good[i].place);
+		ck_assert_int_eq(config.cgroup_systemd, strchr(good[i].path, ':') != NULL);
+	}
+	for (size_t i = 0; i < LEN(bad); i++) {
+		snprintf(text, sizeof text, ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"}],\"cgroupsPath\":\"%s\"}",
+			 bad[i].path);
+		ck_assert_int_eq(parse_with_linux(text), -1);
+		ck_assert_msg(strstr(err, bad[i].error), "%s: got \"%s\"", bad[i].path, err);
+	}
+}
+END_TEST
+
+/* delete and kill --all never work on a hierarchy's root, however the
+ * state spells it. */
+START_TEST(hierarchy_roots)
+{
+	ck_assert(hierarchy_root("/sys/fs/cgroup", 2));
+	ck_assert(hierarchy_root("/sys/fs/cgroup/", 2));
+	ck_assert(hierarchy_root("/sys/fs/cgroup//./", 2));
+	ck_assert(!hierarchy_root("/sys/fs/cgroup/docker", 2));
+	ck_assert(hierarchy_root("/sys/fs/cgroup/memory", 1));
+	ck_assert(hierarchy_root("/sys/fs/cgroup/memory//.", 1));
+	ck_assert(!hierarchy_root("/sys/fs/cgroup/memory/docker/x", 1));
+	ck_assert(!hierarchy_root("/sys/fs/cgroup/memory/./docker", 1));
+}
+END_TEST
+
+/* The config's limits as cgroup v2 writes them. */
+START_TEST(v2_limit_values)
+{
+	char v[V2_NKNOBS][64], e[256];
+	struct oci_config c = { .memory_limit = 134217728, .memory_swap = 201326592, .cpu_shares = 1024,
+				.cpu_quota = 50000, .cpu_period = 100000, .pids_limit = 20 };
+	ck_assert_int_eq(v2_limits(&c, v, e, sizeof e), 0);
+	ck_assert_str_eq(v[V2_MEMORY_MAX], "134217728");
+	ck_assert_str_eq(v[V2_SWAP_MAX], "67108864");       /* swap alone */
+	ck_assert_str_eq(v[V2_CPU_WEIGHT], "39");
+	ck_assert_str_eq(v[V2_CPU_MAX], "50000 100000");
+	ck_assert_str_eq(v[V2_PIDS_MAX], "20");
+	c = (struct oci_config){ .memory_limit = -1, .memory_swap = -1, .cpu_shares = 2, .cpu_quota = -1,
+				 .pids_limit = -1 };
+	ck_assert_int_eq(v2_limits(&c, v, e, sizeof e), 0);
+	ck_assert_str_eq(v[V2_MEMORY_MAX], "max");
+	ck_assert_str_eq(v[V2_SWAP_MAX], "max");
+	ck_assert_str_eq(v[V2_CPU_WEIGHT], "1");
+	ck_assert_str_eq(v[V2_CPU_MAX], "max 100000");
+	ck_assert_str_eq(v[V2_PIDS_MAX], "max");
+	c = (struct oci_config){ .cpu_shares = 262144, .cpu_period = 20000 };
+	ck_assert_int_eq(v2_limits(&c, v, e, sizeof e), 0);
+	ck_assert_str_eq(v[V2_CPU_WEIGHT], "10000");
+	ck_assert_str_eq(v[V2_CPU_MAX], "max 20000");
+	ck_assert_str_eq(v[V2_MEMORY_MAX], "");            /* zeros: unset, left alone */
+	ck_assert_str_eq(v[V2_PIDS_MAX], "");
+	c = (struct oci_config){ .memory_swap = 1000000 };
+	ck_assert_int_eq(v2_limits(&c, v, e, sizeof e), -1);
+	ck_assert_ptr_nonnull(strstr(e, "linux.resources.memory.swap needs linux.resources.memory.limit"));
+}
+END_TEST
+
+/* process.apparmorProfile is read (applied at exec); selinuxLabel is refused. */
+START_TEST(apparmor_profile_read)
+{
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"apparmorProfile\":\"docker-default\"},\"root\":{\"path\":\"r\"},"
+				    "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}"), 0);
+	ck_assert_str_eq(config.process.apparmor, "docker-default");
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"apparmorProfile\":\"a\\nb\"},\"root\":{\"path\":\"r\"},"
+				    "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "process.apparmorProfile"));
+	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
+				    "\"selinuxLabel\":\"x\"},\"root\":{\"path\":\"r\"},"
+				    "\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "process.selinuxLabel is not supported"));
+}
+END_TEST
+
+/* The v2 device program, for real: loaded and attached to a cgroup of the
+ * cgroup2 hierarchy (/sys/fs/cgroup on a v2 host, /sys/fs/cgroup/unified
+ * on a hybrid one, where the v1 devices controller lets everything
+ * through and only the program decides), with a child in it trying
+ * devices.  Root only. */
+static const char *cgroup2_mount(void)
+{
+	static const char *const places[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+	struct statfs fs;
+	for (size_t i = 0; i < LEN(places); i++)
+		if (statfs(places[i], &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
+			return places[i];
+	return NULL;
+}
+
+/* What the child in DIR can do: one errno per try (0: it worked). */
+enum { T_NULL_RW, T_KMSG_R, T_KMSG_W, T_FULL_RW, T_FUSE_RW, T_MKNOD_BLOCK, T_OPEN_BLOCK, T_MKNOD_NULL, T_NTRIES };
+
+static void try_devices(const char *dir, const char *scratch, int results[T_NTRIES])
+{
+	int pipefd[2];
+	ck_assert_int_eq(pipe(pipefd), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		char path[PATH_MAX + 32];
+		int r[T_NTRIES];
+		snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+		if (write_file(path, "0") < 0)
+			_exit(99);
+#define TRY_OPEN(i, file, mode) do { int fd = open(file, mode | O_CLOEXEC); r[i] = fd < 0 ? errno : 0; if (fd >= 0) close(fd); } while (0)
+		TRY_OPEN(T_NULL_RW, "/dev/null", O_RDWR);
+		snprintf(path, sizeof path, "%s/kmsg", scratch);
+		TRY_OPEN(T_KMSG_R, path, O_RDONLY);
+		TRY_OPEN(T_KMSG_W, path, O_WRONLY);
+		TRY_OPEN(T_FULL_RW, "/dev/full", O_RDWR);
+		snprintf(path, sizeof path, "%s/fuse", scratch);
+		TRY_OPEN(T_FUSE_RW, path, O_RDWR);
+		snprintf(path, sizeof path, "%s/sda-by-child", scratch);
+		r[T_MKNOD_BLOCK] = mknod(path, S_IFBLK | 0600, makedev(8, 0)) < 0 ? errno : 0;
+		snprintf(path, sizeof path, "%s/sda", scratch);
+		TRY_OPEN(T_OPEN_BLOCK, path, O_RDONLY | O_NONBLOCK);
+		snprintf(path, sizeof path, "%s/null-by-child", scratch);
+		r[T_MKNOD_NULL] = mknod(path, S_IFCHR | 0600, makedev(1, 3)) < 0 ? errno : 0;
+		if (write(pipefd[1], r, sizeof r) != sizeof r)
+			_exit(98);
+		_exit(0);
+	}
+	close(pipefd[1]);
+	int status;
+	ck_assert_int_eq(read(pipefd[0], results, sizeof(int) * T_NTRIES), (ssize_t)(sizeof(int) * T_NTRIES));
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	ck_assert_int_eq(status, 0);
+}
+
+START_TEST(v2_device_program)
+{
+	const char *v2 = cgroup2_mount();
+	if (geteuid() != 0 || !v2) {
+		fprintf(stderr, "# v2_device_program: skipped (needs root and a cgroup2 mount)\n");
+		return;
+	}
+	char dir[PATH_MAX], scratch[] = "/tmp/oci-unit-dev.XXXXXX", path[PATH_MAX + 32], e[512];
+	snprintf(dir, sizeof dir, "%s/oci-unit-%d", v2, getpid());
+	ck_assert_msg(mkdtemp(scratch), "mkdtemp: %s", strerror(errno));
+	snprintf(path, sizeof path, "%s/sda", scratch);
+	ck_assert_int_eq(mknod(path, S_IFBLK | 0600, makedev(8, 0)), 0);
+	snprintf(path, sizeof path, "%s/kmsg", scratch);
+	ck_assert_int_eq(mknod(path, S_IFCHR | 0600, makedev(1, 11)), 0);
+	snprintf(path, sizeof path, "%s/fuse", scratch);
+	ck_assert_int_eq(mknod(path, S_IFCHR | 0600, makedev(10, 229)), 0);
+	ck_assert_int_eq(mkdir(dir, 0755), 0);
+	/* deny all; /dev/null (1:3) rwm; kmsg (1:11) rw, then its w taken
+	 * back by a later rule; /dev/full only as one of the runtime's own;
+	 * fuse (10:229) named by no rule */
+	const struct oci_device_rule rules[] = {
+		{ false, 'a', -1, -1, "rwm" }, { true, 'c', 1, 3, "rwm" }, { true, 'c', 1, 11, "rw" },
+		{ false, 'c', 1, 11, "w" },
+	};
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = attach_device_program(fd, rules, LEN(rules), e, sizeof e);
+	close(fd);
+	int r[T_NTRIES] = { 0 };
+	if (rc == 0)
+		try_devices(dir, scratch, r);
+	rmdir(dir);
+	snprintf(path, sizeof path, "rm -rf %s", scratch);
+	ck_assert_int_eq(system(path), 0);
+	ck_assert_msg(rc == 0, "%s", e);
+	ck_assert_int_eq(r[T_NULL_RW], 0);
+	ck_assert_int_eq(r[T_KMSG_R], 0);
+	ck_assert_int_eq(r[T_KMSG_W], EPERM);          /* the later deny wins */
+	ck_assert_int_eq(r[T_FULL_RW], 0);             /* the runtime's own node */
+	ck_assert_int_eq(r[T_FUSE_RW], EPERM);         /* named by no rule */
+	ck_assert_int_eq(r[T_MKNOD_BLOCK], EPERM);     /* host root cannot make a disk ... */
+	ck_assert_int_eq(r[T_OPEN_BLOCK], EPERM);      /* ... nor open one made for it */
+	ck_assert_int_eq(r[T_MKNOD_NULL], 0);          /* m allowed for 1:3 */
+}
+END_TEST
+
 START_TEST(signals_by_number_and_name)
 {
 	ck_assert_int_eq(parse_signal("9"), SIGKILL);
@@ -468,6 +704,11 @@ int main(void)
 	tcase_add_test(tc, resource_zeros_are_unset);
 	tcase_add_test(tc, sysctl_namespaced_only);
 	tcase_add_test(tc, signals_by_number_and_name);
+	tcase_add_test(tc, cgroups_path_forms);
+	tcase_add_test(tc, hierarchy_roots);
+	tcase_add_test(tc, v2_limit_values);
+	tcase_add_test(tc, apparmor_profile_read);
+	tcase_add_test(tc, v2_device_program);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -722,6 +722,9 @@ rm -f "$file"
 unchanged "leaks: after $n bad inputs" base
 no_new_cgroups "leaks: after the bad inputs"
 
+# === 5b. Part II, contained-oci, on cgroup v2 =======================================
+. "$here/oci-checks.sh"
+
 # === 6. at the end ================================================================
 stage "at the end"
 unchanged "end: since the start" start

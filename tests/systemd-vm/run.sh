@@ -22,7 +22,8 @@
 # crash, a hang).  The guest's console is kept in tests/build/systemd-vm/.
 #
 # Environment: KERNEL (default: the newest /boot/vmlinuz-*, with its
-# initrd.img), VM_TIMEOUT (seconds, default 900), QEMU.
+# initrd.img), VM_TIMEOUT (seconds, default 1800), QEMU, OCI_GUEST_DOCKER=1
+# (also run tests/oci_docker.sh in the guest: slow under TCG).
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -39,7 +40,7 @@ cd "$top"
 
 build=$top/tests/build/systemd-vm
 QEMU=${QEMU:-qemu-system-x86_64}
-VM_TIMEOUT=${VM_TIMEOUT:-900}
+VM_TIMEOUT=${VM_TIMEOUT:-1800}
 KERNEL=${KERNEL:-$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)}
 
 [ "$(id -u)" = 0 ] || die "must run as root (debootstrap, mkfs.ext4 -d with file owners)"
@@ -107,7 +108,20 @@ oci=$(dirname "$contained")/contained-oci
 cp "$oci" "$stage/tree/contained-oci"
 chmod 755 "$stage/tree/contained-oci"
 cp tests/build/probes/* "$stage/probes/"
-cp tests/systemd-vm/checks.sh tests/tap.sh "$stage/"
+# Debian's containerd, its runc shim, ctr, dockerd and docker, for Part
+# II's checks under containerd and Docker (the guest is the same Debian
+# release, with the libraries they link).  Compressed: the guest unpacks
+# this disk into its /run, a small tmpfs.
+mkdir -p "$stage/bin"
+engines="containerd containerd-shim-runc-v2 ctr"
+if [ "${OCI_GUEST_DOCKER:-}" = 1 ]; then
+	engines="$engines dockerd docker"
+	: >"$stage/docker"
+fi
+for b in $engines; do
+	p=$(command -v "$b") && gzip -1 -c "$p" >"$stage/bin/$b.gz"
+done
+cp tests/systemd-vm/checks.sh tests/systemd-vm/oci-checks.sh tests/tap.sh "$stage/"
 mkfs.ext4 -q -F -L contained-run -d "$stage" "$run/disk.img" 256M || die "mkfs.ext4 failed"
 
 # 3. Boot.  ttyS0 is the kernel's and systemd's console, ttyS1 the checks'

@@ -260,9 +260,10 @@ if [ -x "$ENGINE_BIN/containerd" ] && [ -x "$ENGINE_BIN/ctr" ] && [ -x "$ENGINE_
 else
 	fail "containerd: Debian's containerd, containerd-shim-runc-v2 and ctr were brought in (install containerd on the host: sh rootfs-scripts/deps.sh --test)"
 fi
-# dockerd under TCG takes minutes to start and each docker call tens of
-# seconds: this part runs only when asked for (OCI_GUEST_DOCKER=1 make
-# check-systemd, which leaves the flag file "docker" on the run's disk).
+# Under TCG the test's dockerd did not get through its start within the
+# 15 minutes given: this part runs only when asked for (OCI_GUEST_DOCKER=1
+# make check-systemd, which leaves the flag file "docker" on the run's
+# disk), for a faster guest (KVM) or a later try.
 if [ ! -e "$here/docker" ]; then
 	echo "# docker: not run (OCI_GUEST_DOCKER=1 make check-systemd runs tests/oci_docker.sh here too)"
 elif [ -x "$ENGINE_BIN/dockerd" ] && [ -x "$ENGINE_BIN/docker" ]; then

@@ -12,6 +12,7 @@
 # Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/oci_image.sh"
 RUNTIME=$(realpath "$1")
 ROOTFS=$(realpath "$2")
 token=oci-ctrd-$$
@@ -81,17 +82,7 @@ TOML
 containerd --config "$base/config.toml" > "$base/containerd.log" 2>&1 &
 containerd_pid=$!
 
-# A docker-archive image: one layer, the rootfs; a config naming it by
-# the digest of its bytes; a manifest tying them to a name.
-tar --numeric-owner -C "$ROOTFS" --exclude=./probes --exclude=./.built -cf "$base/image/layer.tar" .
-layer=$(sha256sum "$base/image/layer.tar" | cut -d' ' -f1)
-cat > "$base/image/config.json" <<JSON
-{"architecture":"$(dpkg --print-architecture)","os":"linux",
- "config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"]},
- "rootfs":{"type":"layers","diff_ids":["sha256:$layer"]}}
-JSON
-echo "[{\"Config\":\"config.json\",\"RepoTags\":[\"$token:latest\"],\"Layers\":[\"layer.tar\"]}]" > "$base/image/manifest.json"
-tar -C "$base/image" -cf "$base/image.tar" manifest.json config.json layer.tar
+build_image "$ROOTFS" "$base" "$token:latest"
 
 for i in $(seq 200); do C version > /dev/null 2>&1 && break; sleep 0.05; done
 if C images import "$base/image.tar" > "$base/import.out" 2>&1 && C images list -q | grep -qx "$image"; then

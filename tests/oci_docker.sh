@@ -20,6 +20,7 @@
 # Part of contained.  SPDX-License-Identifier: GPL-3.0-or-later
 set -u
 . "$(dirname "$0")/tap.sh"
+. "$(dirname "$0")/oci_image.sh"
 RUNTIME=$(realpath "$1")
 ROOTFS=$(realpath "$2")
 DOCKER=${DOCKER:-/usr/bin/docker}
@@ -149,17 +150,7 @@ dockerd --config-file "$base/daemon.json" > "$base/dockerd.log" 2>&1 &
 dockerd_pid=$!
 for _ in $(seq 6000); do D version > /dev/null 2>&1 && break; sleep 0.05; done
 
-# A docker-archive image: one layer, the rootfs; a config naming it by the
-# digest of its bytes; a manifest tying them to a name.
-tar --numeric-owner -C "$ROOTFS" --exclude=./probes --exclude=./.built -cf "$base/image/layer.tar" .
-layer=$(sha256sum "$base/image/layer.tar" | cut -d' ' -f1)
-cat > "$base/image/config.json" <<JSON
-{"architecture":"$(dpkg --print-architecture)","os":"linux",
- "config":{"Env":["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],"Cmd":["/bin/sh"]},
- "rootfs":{"type":"layers","diff_ids":["sha256:$layer"]}}
-JSON
-echo "[{\"Config\":\"config.json\",\"RepoTags\":[\"$image\"],\"Layers\":[\"layer.tar\"]}]" > "$base/image/manifest.json"
-tar -C "$base/image" -cf "$base/image.tar" manifest.json config.json layer.tar
+build_image "$ROOTFS" "$base" "$image"
 
 if D load -i "$base/image.tar" > "$base/load.out" 2>&1 && D image inspect "$image" > /dev/null 2>&1 &&
    D info --format '{{json .Runtimes}}' 2>/dev/null | grep -q "\"contained\":{\"path\":\"$RUNTIME\"}"; then

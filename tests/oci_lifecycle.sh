@@ -543,9 +543,12 @@ fi
 R delete --force f1
 
 # Docker's "unlimited", 2^64-1, is RLIM_INFINITY; a mount's propagation
-# ("rshared" here) is applied, among the container's own mounts.
-config l1 '["sh","-c","ulimit -c; grep \" /shared \" /proc/self/mountinfo"]'
-sed -i -e 's|"rlimits":\[|"rlimits":[{"type":"RLIMIT_CORE","hard":18446744073709551615,"soft":18446744073709551615},|' \
+# ("rshared" here) is applied, among the container's own mounts.  The
+# file-size limit, whose hard limit is unlimited already: raising a hard
+# limit needs CAP_SYS_RESOURCE, which a test runner may not have (sudo
+# also lowers the core limit's hard value to 0).
+config l1 '["sh","-c","ulimit -f; grep \" /shared \" /proc/self/mountinfo"]'
+sed -i -e 's|"rlimits":\[|"rlimits":[{"type":"RLIMIT_FSIZE","hard":18446744073709551615,"soft":18446744073709551615},|' \
 	-e 's|"mounts":\[|"mounts":[{"destination":"/shared","type":"tmpfs","source":"tmpfs","options":["rshared","nosuid"]},|' "$base/bundle/config.json"
 R create --bundle "$base/bundle" --pid-file "$base/l1.pid" l1 > "$base/l1.out" 2>&1 && R start l1
 pid=$(cat "$base/l1.pid" 2>/dev/null)

@@ -1269,6 +1269,25 @@ static unsigned long long process_start_time(pid_t pid)
 	return start;
 }
 
+/* --root holds what later calls act on as root (the pid kill signals,
+ * the cgroups delete removes), so it must be root's own: a directory, not
+ * a symlink at its end, owned by root, writable by no one else.  The
+ * engines' (/run/containerd/runc/NS, /run/docker/runtime-runc/moby) are.
+ * A --root that does not exist yet passes; create makes it (0711). */
+static void check_state_root(void)
+{
+	struct stat st;
+	if (lstat(state_root, &st) < 0) {
+		if (errno == ENOENT)
+			return;
+		oci_fail("--root %s: %s", state_root, strerror(errno));
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)))
+		oci_fail("--root %s: expected a directory owned by root that no one else can write "
+			 "(not a symlink): the state kept there decides what kill and delete act on; "
+			 "use one under /run", state_root);
+}
+
 static void state_dir_of(const char *id, char *buf, size_t size)
 {
 	if (!id[0] || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, ".."))
@@ -2883,6 +2902,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		snprintf(k.rootfs, sizeof k.rootfs, "%s/%s", real_bundle, c.root_path);
 
 	mkdir_p(state_root, 0711);
+	check_state_root();
 	state_dir_of(id, s.dir, sizeof s.dir);
 	if (mkdir(s.dir, 0700) < 0)
 		oci_fail(errno == EEXIST ? "container \"%s\" already exists" : "creating the state of %s: %m", id);
@@ -3448,6 +3468,7 @@ int main(int argc, char **argv)
 		print_features();
 		return 0;
 	}
+	check_state_root();
 	if (!strcmp(cmd, "create")) {
 		static const char *const names[] = { "bundle", "pid-file", "console-socket", "no-pivot",
 						     "no-new-keyring", NULL };

@@ -612,6 +612,31 @@ else
 	fail "a static C compiler (cc -static) builds tests/oci/exe_overwrite.c"
 fi
 
+# --root must be root's own: a symlink, or a directory others can write,
+# is refused before anything is made or read there.
+mkdir -p "$base/roots/real" "$base/roots/open"
+chmod 0777 "$base/roots/open"
+ln -sfn "$base/roots/real" "$base/roots/link"
+config r1 '["true"]'
+for r in link open; do
+	# into a file: a container made anyway would hold a pipe open
+	"$RUNTIME" --root "$base/roots/$r" create --bundle "$base/bundle" r1 > "$base/r1.out" 2>&1
+	rc=$?
+	out=$(cat "$base/r1.out")
+	if [ $rc -ne 0 ] && echo "$out" | grep -q -- "--root $base/roots/$r: expected a directory owned by root" &&
+	   [ -z "$(find "$base/roots/real" "$base/roots/open" -mindepth 1)" ] &&
+	   ! "$RUNTIME" --root "$base/roots/$r" state r1 > /dev/null 2>&1; then
+		pass "--root that is a $([ $r = link ] && echo symlink || echo "directory others can write") is refused; nothing is made there"
+	else
+		fail "--root that is a $([ $r = link ] && echo symlink || echo "directory others can write") is refused; nothing is made there" "$out" "$(find "$base/roots/real" "$base/roots/open" -mindepth 1)"
+		chmod 0755 "$base/roots/open"
+		"$RUNTIME" --root "$base/roots/real" delete --force r1 > /dev/null 2>&1
+		"$RUNTIME" --root "$base/roots/open" delete --force r1 > /dev/null 2>&1
+		chmod 0777 "$base/roots/open"
+	fi
+done
+rm -rf "$base/roots"
+
 # Every container is gone: so is the parent cgroup ($cg) their creates made.
 left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)
 [ -z "$left" ] && pass "no cgroup (not even the parent create made) and no state is left" ||

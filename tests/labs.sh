@@ -377,7 +377,7 @@ check_13() {        # -n: a veth pair
 }
 
 check_14() {        # contained-oci driven by hand
-	says "pid file" '"status":"created"' "exec.fifo" "state.json" "UTS namespace" \
+	says "pid file" '"status":"created"' "exec.fifo" "state.json" "config.json" "UTS namespace" \
 		'output so far:' "output now: hello from lab14" '"status":"running"' '"stopped"' "/run/lab14"
 	pid=$(sed -n 's/^pid file: \([0-9][0-9]*\)$/\1/p' "$d/out")
 	[ -n "$pid" ] || { why "no 'pid file: N' line"; return; }
@@ -387,6 +387,7 @@ check_14() {        # contained-oci driven by hand
 		why "state said '$statuses', not created, then running, then stopped"
 	has out '^exec\.fifo$' "the state directory holds the FIFO after create"
 	has out '^state\.json$' "the state directory holds state.json"
+	has out '^config\.json$' "the state directory holds config.json (for exec)"
 	[ "$(grep -c '^uts:\[' "$d/out")" -eq 2 ] && [ "$(grep '^uts:\[' "$d/out" | sort -u | wc -l)" -eq 2 ] ||
 		why "expected two different uts:[N] lines (the shell's, the container's)"
 	has out '^output so far: $' "nothing ran before start"

@@ -56,8 +56,7 @@ static void give_up(struct pty_session *s, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	pty_stop(s);
-	size_t len = strlen(s->out);
-	ck_abort_msg("%s; the terminal showed:\n%s", msg, s->out + (len > 6000 ? len - 6000 : 0));
+	ck_abort_msg("%s; the terminal showed:\n%s", msg, tl(s->out));
 }
 
 /* The host pid from "=> container is pid N on the host". */

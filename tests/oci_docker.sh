@@ -12,7 +12,8 @@
 # for anything left behind: the container's cgroup, its state under the
 # runtime's --root, mounts, its shim and processes; last, the daemons are
 # stopped and nothing of theirs may be left (mounts, processes, cgroups,
-# a docker0 bridge, DOCKER iptables chains).
+# a docker0 bridge, DOCKER iptables chains, the AppArmor profile
+# docker-default where AppArmor is on).
 # Root only; the daemons, their shims, mounts, cgroups and files are
 # removed on every way out.  Debian's /usr/bin/docker is the client (it
 # matches Debian's dockerd), always pointed at the test's own socket.
@@ -42,6 +43,12 @@ docker_run_dir_was_there=$([ -e /run/docker ] && echo yes || echo no)
 docker0_was_there=$(ip link show docker0 > /dev/null 2>&1 && echo yes || echo no)
 docker_chains() { { iptables -S; iptables -t nat -S; } 2>/dev/null | grep -c DOCKER; }
 docker_chains_before=$(docker_chains)
+# Where AppArmor is on, dockerd loads its docker-default profile (through
+# apparmor_parser) and leaves it loaded when it stops: the test removes it
+# again if it was not loaded before.
+aa=/sys/kernel/security/apparmor
+docker_default() { grep -q '^docker-default ' "$aa/profiles" 2>/dev/null; }
+docker_default_was_there=$(docker_default && echo yes || echo no)
 containerd_pid='' dockerd_pid=''
 
 # The client reads no configuration of the user's (DOCKER_CONFIG) and
@@ -51,7 +58,10 @@ unset DOCKER_HOST DOCKER_CONTEXT
 D() { DOCKER_CONFIG=$base/client "$DOCKER" -H "unix://$docker_sock" "$@"; }
 C() { CONTAINERD_ADDRESS=$ctrd_sock ctr "$@"; }
 
-for cmd in "$DOCKER" dockerd containerd ctr script; do
+# runc too: dockerd 20.10 will not start without a runc in its PATH (its
+# builder looks for one when the daemon starts, whatever runtime the
+# containers use; Debian's docker.io depends on the runc package).
+for cmd in "$DOCKER" dockerd containerd ctr runc script; do
 	if ! command -v "$cmd" > /dev/null 2>&1; then
 		echo "oci_docker.sh: $cmd not found (sh rootfs-scripts/deps.sh --test)" >&2
 		exit 2
@@ -97,6 +107,7 @@ teardown() {
 	done
 	if [ "$run_dir_was_there" = no ]; then rmdir /run/containerd/s /run/containerd/fifo /run/containerd 2>/dev/null; fi
 	if [ "$docker_run_dir_was_there" = no ]; then rmdir /run/docker/plugins /run/docker 2>/dev/null; fi
+	if [ "$docker_default_was_there" = no ] && docker_default; then printf docker-default > "$aa/.remove"; fi
 }
 cleanup() {
 	teardown
@@ -121,9 +132,23 @@ disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [ttrpc]
   address = "$ctrd_sock.ttrpc"
 TOML
+# wait_up PID SECONDS COMMAND...: until COMMAND succeeds (true), or the
+# daemon PID has ended or SECONDS have passed (false).  A daemon that ends
+# at its start is seen at once, rather than asked again and again through
+# a client that takes seconds to start on a slow (emulated) machine.
+wait_up() {
+	_pid=$1 _end=$(($(date +%s) + $2))
+	shift 2
+	while kill -0 "$_pid" 2>/dev/null; do
+		"$@" > /dev/null 2>&1 && return 0
+		[ "$(date +%s)" -lt "$_end" ] || return 1
+		sleep 0.05
+	done
+	return 1
+}
 containerd --config "$base/containerd.toml" > "$base/containerd.log" 2>&1 &
 containerd_pid=$!
-for _ in $(seq 200); do C version > /dev/null 2>&1 && break; sleep 0.05; done
+wait_up "$containerd_pid" 60 C version
 
 # The cgroup driver is fixed to cgroupfs: on a host where systemd runs the
 # cgroups, dockerd would otherwise choose systemd's, and the containers'
@@ -148,11 +173,12 @@ cat > "$base/daemon.json" <<JSON
 JSON
 dockerd --config-file "$base/daemon.json" > "$base/dockerd.log" 2>&1 &
 dockerd_pid=$!
-for _ in $(seq 6000); do D version > /dev/null 2>&1 && break; sleep 0.05; done
+up=no
+wait_up "$dockerd_pid" 120 D version && up=yes
 
 build_image "$ROOTFS" "$base" "$image"
 
-if D load -i "$base/image.tar" > "$base/load.out" 2>&1 && D image inspect "$image" > /dev/null 2>&1 &&
+if [ $up = yes ] && D load -i "$base/image.tar" > "$base/load.out" 2>&1 && D image inspect "$image" > /dev/null 2>&1 &&
    D info --format '{{json .Runtimes}}' 2>/dev/null | grep -q "\"contained\":{\"path\":\"$RUNTIME\"}"; then
 	pass "dockerd of our own is up, lists the runtime contained, loads the image built offline"
 else
@@ -389,7 +415,8 @@ left=$(grep -F " $base/" /proc/self/mountinfo | awk '{print "mount: " $5}'
 	pgrep -af -- "$base" | sed 's/^/process: /'
 	ls -d /sys/fs/cgroup/*"$cg_parent" /sys/fs/cgroup"$cg_parent" 2>/dev/null | sed 's/^/cgroup: /'
 	[ "$docker0_was_there" = yes ] || ! ip link show docker0 > /dev/null 2>&1 || echo "interface: docker0"
-	[ "$(docker_chains)" = "$docker_chains_before" ] || echo "iptables: DOCKER chains")
-[ -z "$left" ] && pass "dockerd and containerd stopped and unmounted: no mount, process, cgroup, bridge or iptables chain left" ||
-	fail "dockerd and containerd stopped and unmounted: no mount, process, cgroup, bridge or iptables chain left" "$left"
+	[ "$(docker_chains)" = "$docker_chains_before" ] || echo "iptables: DOCKER chains"
+	[ "$docker_default_was_there" = yes ] || ! docker_default || echo "AppArmor profile: docker-default")
+[ -z "$left" ] && pass "dockerd and containerd stopped and unmounted: no mount, process, cgroup, bridge, iptables chain or AppArmor profile left" ||
+	fail "dockerd and containerd stopped and unmounted: no mount, process, cgroup, bridge, iptables chain or AppArmor profile left" "$left"
 summary

@@ -63,8 +63,10 @@ cleanup
 # Debian host has; iproute2, procps and util-linux give ip, ps/pgrep and
 # findmnt/runuser to the checks; sudo is how users run contained; make and
 # busybox-static let the checks run the README's `sudo make all rootfs` (no
-# compiler: run.sh brings contained built, newer than contained.c).
-INCLUDE=systemd-sysv,udev,dbus,kmod,iproute2,procps,util-linux,sudo,make,busybox-static \
+# compiler: run.sh brings contained built, newer than contained.c);
+# apparmor is what Debian installs by default: apparmor_parser loads the
+# checks' own confining profile, and dockerd's docker-default.
+INCLUDE=systemd-sysv,udev,dbus,kmod,iproute2,procps,util-linux,sudo,make,busybox-static,apparmor \
 	DEBOOTSTRAP_CACHE=$cache sh "$top/rootfs-scripts/debian.sh" "$tree" bookworm ||
 	die "debootstrap failed"
 

@@ -22,8 +22,7 @@
 # crash, a hang).  The guest's console is kept in tests/build/systemd-vm/.
 #
 # Environment: KERNEL (default: the newest /boot/vmlinuz-*, with its
-# initrd.img), VM_TIMEOUT (seconds, default 1800), QEMU, OCI_GUEST_DOCKER=1
-# (also run tests/oci_docker.sh in the guest: slow under TCG).
+# initrd.img), VM_TIMEOUT (seconds, default 1800), QEMU.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
 set -eu
@@ -108,18 +107,16 @@ oci=$(dirname "$contained")/contained-oci
 cp "$oci" "$stage/tree/contained-oci"
 chmod 755 "$stage/tree/contained-oci"
 cp tests/build/probes/* "$stage/probes/"
-# Debian's containerd, its runc shim, ctr, dockerd and docker, for Part
-# II's checks under containerd and Docker (the guest is the same Debian
-# release, with the libraries they link).  Compressed: the guest unpacks
-# this disk into its /run, a small tmpfs.
+# Debian's containerd, its runc shim, ctr, dockerd, docker and runc, for
+# Part II's checks under containerd and Docker (the guest is the same Debian
+# release, with the libraries they link).  runc is there because dockerd
+# does not start without one in its PATH (see tests/oci_docker.sh); the
+# client is Debian's /usr/bin/docker, the one that matches its dockerd, as
+# on the host.  Compressed: the guest unpacks this disk into its /run, a
+# small tmpfs.
 mkdir -p "$stage/bin"
-engines="containerd containerd-shim-runc-v2 ctr"
-if [ "${OCI_GUEST_DOCKER:-}" = 1 ]; then
-	engines="$engines dockerd docker"
-	: >"$stage/docker"
-fi
-for b in $engines; do
-	p=$(command -v "$b") && gzip -1 -c "$p" >"$stage/bin/$b.gz"
+for b in containerd containerd-shim-runc-v2 ctr dockerd /usr/bin/docker runc; do
+	p=$(command -v "$b") && gzip -1 -c "$p" >"$stage/bin/${b##*/}.gz"
 done
 cp tests/systemd-vm/checks.sh tests/systemd-vm/oci-checks.sh tests/tap.sh "$stage/"
 mkfs.ext4 -q -F -L contained-run -d "$stage" "$run/disk.img" 256M || die "mkfs.ext4 failed"

@@ -292,6 +292,21 @@ want=$(printf 'CapEff:\t00000000a80425fb\nSeccomp:\t2\nping_group_range 0\t21474
 	fail "docker run: its seccomp filter, capabilities, sysctls and read-only cgroup mount hold inside" "rc=$rc" "$out"
 check_clean "docker run, Docker's protections" "${id:-no-cid-c5}"
 
+# Where AppArmor is on, Docker confines every container with its profile
+# docker-default (which dockerd loads), through process.apparmorProfile.
+if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+	mounts_before
+	out=$(D run --rm $run --cidfile "$base/c7.cid" "$image" cat /proc/self/attr/current 2>&1)
+	rc=$?
+	id=$(cat "$base/c7.cid" 2>/dev/null)
+	[ $rc = 0 ] && [ "$out" = "docker-default (enforce)" ] &&
+		pass "docker run: AppArmor confines the container with docker-default (/proc/self/attr/current)" ||
+		fail "docker run: AppArmor confines the container with docker-default (/proc/self/attr/current)" "rc=$rc" "$out"
+	check_clean "docker run, AppArmor" "${id:-no-cid-c7}"
+else
+	echo "# AppArmor is off on this host: Docker's docker-default profile is not checked"
+fi
+
 # --memory (Docker adds a swap limit of twice as much) and --pids-limit,
 # as the container reads them in its cgroup.
 mounts_before

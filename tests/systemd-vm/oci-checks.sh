@@ -195,8 +195,61 @@ else
 	fail "oci: delete leaves no scope unit, no cgroup directory, and system.slice in place" "$(ls -d $d 2>&1)" "$(systemctl status contained-oci-s1.scope 2>&1 | head -n 5)"
 fi
 
-# 4. AppArmor, on the guest's kernel.
+# 4. AppArmor, on the guest's kernel: a confining profile of the checks'
+# own, loaded with apparmor_parser (Debian's apparmor package, in the guest
+# image), allows everything but writing below /tmp; the kernel applies it
+# when the container's process is exec'd and answers a write there with
+# EACCES (busybox says "Permission denied") and an audit line naming the
+# profile, while the same container without the profile writes.  The
+# profile is unloaded afterwards (-K: nothing cached on disk either).
 if [ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ]; then
+	aa_profile=contained-check-deny
+	cat >"$OS/aa.profile" <<PROFILE
+profile $aa_profile flags=(attach_disconnected,mediate_deleted) {
+  file,
+  capability,
+  network,
+  signal,
+  ptrace,
+  unix,
+  mount,
+  umount,
+  pivot_root,
+  deny /tmp/** w,
+}
+PROFILE
+	aa_write='["sh","-c","cat /proc/self/attr/current; echo x > /tmp/probe && echo WROTE"]'
+	if command -v apparmor_parser >/dev/null && apparmor_parser -r -K "$OS/aa.profile" >"$OS/aa.load" 2>&1 &&
+		grep -q "^$aa_profile (enforce)\$" /sys/kernel/security/apparmor/profiles; then
+		pass "oci: apparmorProfile: apparmor_parser loads the checks' profile $aa_profile (enforce)"
+	else
+		fail "oci: apparmorProfile: apparmor_parser loads the checks' profile $aa_profile (enforce)" \
+			"$(command -v apparmor_parser || echo "no apparmor_parser (the guest image needs Debian's apparmor package)")" "$(cat "$OS/aa.load" 2>&1)"
+	fi
+	oci_config /oci-vm/a3 "$aa_write" ",\"apparmorProfile\":\"$aa_profile\""
+	R create --bundle "$OS/bundle" --pid-file "$OS/a3.pid" a3 >"$OS/a3.out" 2>&1 && R start a3
+	gone "$(cat "$OS/a3.pid" 2>/dev/null || echo 0)"
+	R delete a3
+	if grep -qx "$aa_profile (enforce)" "$OS/a3.out" && grep -q "can't create /tmp/probe: Permission denied" "$OS/a3.out" &&
+		! grep -q WROTE "$OS/a3.out" &&
+		dmesg | grep 'apparmor="DENIED"' | grep "profile=\"$aa_profile\"" | grep -q 'name="/tmp/probe"'; then
+		pass "oci: apparmorProfile $aa_profile: /proc/self/attr/current names it; writing /tmp/probe fails with EACCES, denied by it (audit)"
+	else
+		fail "oci: apparmorProfile $aa_profile: /proc/self/attr/current names it; writing /tmp/probe fails with EACCES, denied by it (audit)" \
+			"$(cat "$OS/a3.out")" "$(tail -n 1 "$ocilog")" "$(dmesg | grep 'apparmor="DENIED"' | tail -n 2)"
+	fi
+	oci_config /oci-vm/a4 "$aa_write"
+	R create --bundle "$OS/bundle" --pid-file "$OS/a4.pid" a4 >"$OS/a4.out" 2>&1 && R start a4
+	gone "$(cat "$OS/a4.pid" 2>/dev/null || echo 0)"
+	R delete a4
+	if [ "$(cat "$OS/a4.out")" = "$(printf 'unconfined\nWROTE')" ]; then
+		pass "oci: the same container without apparmorProfile is unconfined and writes /tmp/probe"
+	else
+		fail "oci: the same container without apparmorProfile is unconfined and writes /tmp/probe" "$(cat "$OS/a4.out")" "$(tail -n 1 "$ocilog")"
+	fi
+	apparmor_parser -R "$OS/aa.profile" 2>/dev/null
+	! grep -q "^$aa_profile " /sys/kernel/security/apparmor/profiles && pass "oci: apparmorProfile: the checks' profile is unloaded again" ||
+		fail "oci: apparmorProfile: the checks' profile is unloaded again"
 	oci_config /oci-vm/a1 '["cat","/proc/self/attr/current"]' ',"apparmorProfile":"unconfined"'
 	R create --bundle "$OS/bundle" --pid-file "$OS/a1.pid" a1 >"$OS/a1.out" 2>&1 && R start a1
 	gone "$(cat "$OS/a1.pid" 2>/dev/null || echo 0)"

@@ -174,6 +174,19 @@ else
 	fail "oci: cgroupsPath system.slice:contained-oci:s1 is systemd's scope contained-oci-s1.scope (active, delegated) at $d, with its limits" \
 		"pid=$pid" "$(tail -n 1 "$ocilog")" "$(systemctl status contained-oci-s1.scope 2>&1 | head -n 5)"
 fi
+# A second container whose cgroupsPath names the same scope: systemd
+# refuses it (the unit exists), and create's undo must leave that unit,
+# which is not its own, and the container in it alone.
+R create --bundle "$OS/bundle" --pid-file "$OS/s1b.pid" s1b >"$OS/s1b.out" 2>&1
+rc=$?
+if [ $rc != 0 ] && tail -n 1 "$ocilog" | grep -q 'systemd refused the scope contained-oci-s1.scope' &&
+	[ ! -e "$OS/state/s1b" ] && [ ! -e "$OS/s1b.pid" ] && sleep 2 && kill -0 "$pid" 2>/dev/null &&
+	grep -qx "$pid" "$d/cgroup.procs" 2>/dev/null && [ "$(systemctl is-active contained-oci-s1.scope)" = active ]; then
+	pass "oci: a second create naming the scope of a running container fails by name and leaves that scope and its container running"
+else
+	fail "oci: a second create naming the scope of a running container fails by name and leaves that scope and its container running" \
+		"rc=$rc" "$(tail -n 1 "$ocilog")" "$(ls "$OS/state" 2>&1)" "$(systemctl status contained-oci-s1.scope 2>&1 | head -n 5)"
+fi
 systemctl daemon-reload
 systemctl restart systemd-journald 2>/dev/null
 sleep 2

@@ -4,16 +4,19 @@
 #
 #  - create/start/state/kill/delete with cgroupsPath in both forms: a path
 #    (/oci-vm/ID) and systemd's slice:prefix:name (system.slice:contained-
-#    oci:ID, whose directory systemd's daemon-reload must leave alone);
+#    oci:ID, whose directory systemd's daemon-reload must leave alone, and
+#    which a second create naming the same scope must leave running);
 #  - the limits, as the host writes them and as the container reads them
 #    through its own cgroup2 mount, from inside a cgroup namespace;
 #  - the device program: host root in the container cannot mknod a block
 #    device nor open the guest's own disk through a bind-mounted node,
 #    while /dev/null and the terminal open;
 #  - pause/resume (cgroup.freeze), ps, exec (joins the cgroup);
-#  - process.apparmorProfile on the guest's kernel (AppArmor on);
+#  - process.apparmorProfile on the guest's kernel (AppArmor on): a
+#    confining profile of the checks' own denies what it says, unconfined
+#    applies, an unknown one is refused;
 #  - tests/oci_containerd.sh and tests/oci_docker.sh, with the host's
-#    containerd, ctr, dockerd and docker binaries;
+#    containerd, ctr, dockerd, docker and runc binaries;
 #  - bad input refused by field, and nothing left behind: cgroup
 #    directories (also the parent create made), state, mounts, processes.
 #

@@ -183,7 +183,7 @@ if [ $up = yes ] && D load -i "$base/image.tar" > "$base/load.out" 2>&1 && D ima
 	pass "dockerd of our own is up, lists the runtime contained, loads the image built offline"
 else
 	fail "dockerd of our own is up, lists the runtime contained, loads the image built offline" \
-		"$(cat "$base/load.out")" "$(D info --format '{{json .Runtimes}}' 2>&1)" "dockerd $(kill -0 "$dockerd_pid" 2>/dev/null && echo "still runs" || echo "has ended"); its log:" "$(grep -v docker-init "$base/dockerd.log" | tail -n 15)"
+		"$(cat "$base/load.out" 2>/dev/null)" "$(D info --format '{{json .Runtimes}}' 2>&1)" "dockerd $(kill -0 "$dockerd_pid" 2>/dev/null && echo "still runs" || echo "has ended"); its log:" "$(grep -v docker-init "$base/dockerd.log" | tail -n 15)"
 	summary
 	exit
 fi

@@ -19,7 +19,10 @@ mkdir -p "$base/bundle"
 R() { "$RUNTIME" --root "$state" --log "$log" --log-format json "$@"; }
 
 # config ID ARGS-JSON [EXTRA-TOP-LEVEL-JSON [EXTRA-LINUX-JSON]]
+# ($nonet set: no network namespace; $ns_extra: more namespaces)
 config() {
+	netns=',{"type":"network"}'
+	[ -n "${nonet:-}" ] && netns=
 	cat > "$base/bundle/config.json" <<JSON
 {"ociVersion":"1.0.2-dev","process":{"user":{"uid":0,"gid":0,"additionalGids":[0]},
  "args":$2,"env":["PATH=/usr/bin:/bin:/usr/sbin:/sbin"],"cwd":"/",
@@ -34,13 +37,13 @@ config() {
  "linux":{"resources":{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"}],
   "pids":{"limit":20},"memory":{"limit":67108864}},
   "cgroupsPath":"$cg/$1",
-  "namespaces":[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"network"}],
+  "namespaces":[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"}$netns${ns_extra:-}],
   "maskedPaths":["/proc/kcore","/proc/keys","/proc/acpi"],"readonlyPaths":["/proc/sys","/proc/sysrq-trigger"]${4:-}}}
 JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
@@ -636,6 +639,94 @@ for r in link open; do
 	fi
 done
 rm -rf "$base/roots"
+
+# 10. A user namespace (linux.uidMappings and gidMappings, here with two
+# gid ranges): the maps inside are the config's; root inside is host uid
+# 100000 seen from the host; what it writes on a tmpfs, or through a bind
+# of a host directory (under tests/build, which only root may enter),
+# belongs to the mapped ids; the device nodes are the host's, bound, and
+# mknod is refused; a hook outside sees the namespace through the pid in
+# its state; exec joins the user namespace, as process.json's uid 1000,
+# host uid 101000; delete leaves nothing.
+ns_extra=',{"type":"user"},{"type":"cgroup"}'
+maps=',"uidMappings":[{"containerID":0,"hostID":100000,"size":65536}],"gidMappings":[{"containerID":0,"hostID":200000,"size":1000},{"containerID":1000,"hostID":300000,"size":100}]'
+mkdir -p "$base/shared"
+chmod 1777 "$base/shared"
+cat > "$base/nshook.sh" <<SH
+#!/bin/sh
+pid=\$(sed 's/.*"pid":\([0-9]*\).*/\1/')
+echo "\$1" \$(cat /proc/\$pid/uid_map) >> "$base/nshooks.log"
+SH
+chmod 755 "$base/nshook.sh"
+config u1 '["sh","-c","tr -s \" \" < /proc/self/uid_map; tr -s \" \" < /proc/self/gid_map; echo id:$(id -u):$(id -g); touch /tmp/t /shared/by-root; ls -ln /shared/by-root; mknod /tmp/sda b 8 0 || echo mknod-refused; echo x > /dev/null && echo null-writes; echo net:$(ls /sys/class/net); ulimit -n; echo ready; exec sleep 600"]' \
+	",\"hooks\":{\"prestart\":[{\"path\":\"$base/nshook.sh\",\"args\":[\"nshook.sh\",\"prestart\"]}]}" \
+	"$maps"
+sysfs='{"destination":"/sys","type":"sysfs","source":"sysfs","options":["nosuid","noexec","nodev"]}'
+sed -i "s|\"mounts\":\[|\"mounts\":[$sysfs,{\"destination\":\"/shared\",\"type\":\"bind\",\"source\":\"$base/shared\",\"options\":[\"rbind\",\"nosuid\",\"nodev\"]},|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/u1.pid" u1 > "$base/u1.out" 2>&1
+rc=$?
+pid=$(cat "$base/u1.pid" 2>/dev/null)
+R start u1 >> "$base/u1.out" 2>&1
+for i in $(seq 100); do grep -q ready "$base/u1.out" && break; sleep 0.05; done
+out=$(cat "$base/u1.out")
+if [ $rc = 0 ] && echo "$out" | grep -qx " 0 100000 65536" && echo "$out" | grep -qx " 0 200000 1000" &&
+   echo "$out" | grep -qx " 1000 300000 100" && echo "$out" | grep -qx "id:0:0"; then
+	pass "user namespace: /proc/self/uid_map and gid_map inside are the config's (two gid ranges); id 0:0 inside"
+else
+	fail "user namespace: /proc/self/uid_map and gid_map inside are the config's (two gid ranges); id 0:0 inside" "rc=$rc" "$out" "$(tail -n 1 "$log")"
+fi
+grep -q "^Uid:	100000	100000	100000	100000\$" /proc/$pid/status && grep -q "^Gid:	200000	200000	200000	200000\$" /proc/$pid/status &&
+	[ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ] &&
+	pass "user namespace: root inside is host uid 100000, gid 200000 (/proc/PID/status from the host)" ||
+	fail "user namespace: root inside is host uid 100000, gid 200000 (/proc/PID/status from the host)" "$(grep -E '^(Uid|Gid)' /proc/$pid/status 2>&1)"
+if [ "$(stat -c %u:%g /proc/$pid/root/tmp/t 2>&1)" = 100000:200000 ] && [ "$(stat -c %u:%g "$base/shared/by-root" 2>&1)" = 100000:200000 ] &&
+   echo "$out" | grep -q "^-rw-r--r-- *1 0 *0 .*/shared/by-root\$"; then
+	pass "user namespace: files root inside writes on a tmpfs and through a bind are 0:0 inside, 100000:200000 on the host"
+else
+	fail "user namespace: files root inside writes on a tmpfs and through a bind are 0:0 inside, 100000:200000 on the host" "$(stat -c %u:%g /proc/$pid/root/tmp/t "$base/shared/by-root" 2>&1)" "$out"
+fi
+echo "$out" | grep -qx mknod-refused && echo "$out" | grep -qx null-writes && echo "$out" | grep -qx net:lo && echo "$out" | grep -qx 512 &&
+	pass "user namespace: mknod refused, /dev/null (the host's, bound) writes, sysfs of its own network namespace, rlimits applied" ||
+	fail "user namespace: mknod refused, /dev/null (the host's, bound) writes, sysfs of its own network namespace, rlimits applied" "$out"
+grep -qx "prestart 0 100000 65536" "$base/nshooks.log" 2>/dev/null &&
+	pass "user namespace: a prestart hook reads the container's uid_map through the pid in its state" ||
+	fail "user namespace: a prestart hook reads the container's uid_map through the pid in its state" "$(cat "$base/nshooks.log" 2>&1)"
+process '["sh","-c","readlink /proc/self/ns/user; tr -s \" \" < /proc/self/uid_map; echo id:$(id -u):$(id -g); touch /shared/by-1000; exit 5"]'
+eout=$(R exec --process "$base/process.json" u1 2>&1)
+rc=$?
+if [ $rc = 5 ] && echo "$eout" | grep -qxF "$(readlink /proc/$pid/ns/user)" && echo "$eout" | grep -qx " 0 100000 65536" &&
+   echo "$eout" | grep -qx "id:1000:1000" && [ "$(stat -c %u:%g "$base/shared/by-1000" 2>&1)" = 101000:300000 ]; then
+	pass "exec joins the user namespace: process.json's 1000:1000 inside writes files owned by 101000:300000 on the host"
+else
+	fail "exec joins the user namespace: process.json's 1000:1000 inside writes files owned by 101000:300000 on the host" "rc=$rc" "$eout" "$(tail -n 1 "$log")"
+fi
+process '["sleep","600"]'
+R exec --process "$base/process.json" --detach --pid-file "$base/u1e.pid" u1
+epid=$(cat "$base/u1e.pid" 2>/dev/null)
+grep -q "^Uid:	101000	101000	101000	101000\$" /proc/$epid/status 2>/dev/null && [ "$(readlink /proc/$epid/ns/user)" = "$(readlink /proc/$pid/ns/user)" ] &&
+	pass "exec --detach: the process is host uid 101000, in the container's user namespace" ||
+	fail "exec --detach: the process is host uid 101000, in the container's user namespace" "$(grep -E '^Uid' /proc/$epid/status 2>&1)"
+had=$([ -d "$state/u1" ] && kill -0 "$pid" && kill -0 "$epid" && echo yes)
+R delete --force u1
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || kill -0 "$epid" 2>/dev/null || break; sleep 0.05; done
+left=$([ "$had" = yes ] || echo "no running container to delete";ls -d "$state/u1" /sys/fs/cgroup/*$cg/u1 2>/dev/null; kill -0 "$pid" 2>/dev/null && echo "pid $pid"; kill -0 "$epid" 2>/dev/null && echo "pid $epid";
+	grep -F "$ROOTFS" /proc/self/mountinfo)
+[ -z "$left" ] && pass "user namespace: delete --force leaves no process, state, cgroup or mount" ||
+	fail "user namespace: delete --force leaves no process, state, cgroup or mount" "$left"
+# Without a network namespace of its own, a user namespace may not mount
+# sysfs: the host's /sys is bound, read-only.
+nonet=1
+config u2 '["sh","-c","echo net:$(ls /sys/class/net); grep \" /sys \" /proc/self/mountinfo | cut -d\" \" -f6; tr -s \" \" < /proc/self/uid_map"]' '' "$maps"
+sed -i "s|\"mounts\":\[|\"mounts\":[$sysfs,|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/u2.pid" u2 > "$base/u2.out" 2>&1 && R start u2 >> "$base/u2.out" 2>&1
+pid=$(cat "$base/u2.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/u2.out")
+echo "$out" | grep -qx "net:$(echo $(ls /sys/class/net))" && echo "$out" | grep -q "^ro," && echo "$out" | grep -qx " 0 100000 65536" &&
+	pass "user namespace without a network namespace: the host's /sys, bound read-only" ||
+	fail "user namespace without a network namespace: the host's /sys, bound read-only" "$out" "$(tail -n 1 "$log")"
+R delete --force u2
+unset ns_extra nonet
 
 # Every container is gone: so is the parent cgroup ($cg) their creates made.
 left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)

@@ -2482,14 +2482,14 @@ static void remove_oci_cgroup(const struct oci_state *s)
  * tmpfs, devpts and mqueue.  The child can do nothing with ids until
  * create, the host's root, writes its maps; create also sets its rlimits
  * and oomScoreAdj, which take CAP_SYS_RESOURCE in the host's namespace to
- * raise or lower.  The child is host uid 0 still, unmapped: it opens what
- * it needs of the host by path (the rootfs, exec.fifo, bind sources)
- * while the owner's permissions let it through root's 0700 directories,
- * then takes up the identity of the namespace's root (Part I's section 5)
- * and goes on as the container's root, with capabilities over the
- * container's namespaces only.  Device nodes are bound from the host
- * (mount_dev), never made: mknod(2) is refused in a user namespace, and a
- * node on a mount it made would not open anyway (nodev).
+ * raise or lower.  The child takes up the identity of the namespace's
+ * root (Part I's section 5) and goes on as the container's root, with
+ * capabilities over the container's namespaces only, and none over the
+ * host's files: what it needs of the host's paths (the rootfs, exec.fifo,
+ * bind sources) create opened for it before the clone.  Device nodes are
+ * bound from the host (mount_dev), never made: mknod(2) is refused in a
+ * user namespace, and a node on a mount it made would not open anyway
+ * (nodev).
  * ------------------------------------------------------------------------ */
 
 struct oci_child {
@@ -2503,7 +2503,9 @@ struct oci_child {
 	const struct oci_state *state; /* its cgroup directories */
 	int console;                   /* --console-socket, connected; or -1 */
 	int terminal;                  /* the pty's slave, once made; or -1 */
-	int source[OCI_MAX_MOUNTS];    /* each bind mount's source, opened (O_PATH); or -1 */
+	int tree;                      /* a detached copy of the rootfs's mounts (open_tree) */
+	int fifo_fd;                   /* exec.fifo, O_PATH */
+	int source[OCI_MAX_MOUNTS];    /* each bind mount's source, a detached copy; or -1 */
 };
 
 /* A remount changes the flags of the mount on top only: under an rbind,
@@ -2580,15 +2582,16 @@ static void oci_mount(int root, const struct oci_mount *m, int source, const str
 		return;
 	}
 	if (m->bind) {
-		/* The source was opened before the container took up its
-		 * root's identity (II.6), which may not reach it by name. */
-		char from[32];
+		/* The source is a copy create made (II.6): attached here,
+		 * exactly onto the destination found. */
 		struct stat st;
 		if (fstat(source, &st) < 0)
 			die_errno("mounts[] %s: bind source %s", m->destination, m->source);
-		snprintf(from, sizeof from, "/proc/self/fd/%d", source);
 		make_path_in_rootfs(root, m->destination, S_ISDIR(st.st_mode) ? A_DIRECTORY : A_FILE);
-		mount_in_rootfs(from, root, m->destination, NULL, MS_BIND | (m->flags & MS_REC), NULL);
+		int target = open_in_rootfs(root, m->destination);
+		if (syscall(SYS_move_mount, source, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			die_errno("mounts[] %s: binding %s there (move_mount)", m->destination, m->source);
+		close(target);
 		if (flags)
 			mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | flags, NULL);
 		if (m->flags & MS_REC)
@@ -2978,7 +2981,9 @@ static void oci_container(struct oci_child *k)
 	being_created = NULL;              /* create undoes, if this fails; errors go to err_pipe */
 	if (oci_log)
 		fclose(oci_log), oci_log = NULL;
-	close_fds_except((int[]){ k->sync, k->err_pipe, k->saved_stderr, k->console }, 4);
+	int keep[6 + OCI_MAX_MOUNTS] = { k->sync, k->err_pipe, k->saved_stderr, k->console, k->tree, k->fifo_fd };
+	memcpy(keep + 6, k->source, sizeof k->source);
+	close_fds_except(keep, LEN(keep));
 	/* create has put us in the cgroup, written our id maps, and says
 	 * who we are outside */
 	if (read(k->sync, &go, 1) != 1 || read(k->sync, &k->host_pid, sizeof k->host_pid) != sizeof k->host_pid)
@@ -2988,29 +2993,17 @@ static void oci_container(struct oci_child *k)
 	if ((c->namespaces & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		die_errno("linux.namespaces: a cgroup namespace");
 
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		die_errno("making the mounts private");
-	/* In a user namespace we are still host uid 0 here, unmapped, with
-	 * every capability of the new namespace and none of the host's:
-	 * the paths of the host (the rootfs's, the state directory's, bind
-	 * sources') are looked up now, while being their owner still lets
-	 * us through directories only root may enter; once we are the
-	 * container's root (host uid 100000, say) they may be out of reach. */
-	if (mount(k->rootfs, k->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		die_errno("root.path %s: bind-mounting it onto itself", k->rootfs);
-	int root = open(k->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int fifo = open(k->fifo, O_PATH | O_CLOEXEC);
-	if (root < 0 || fifo < 0)
-		die_errno("opening %s", root < 0 ? k->rootfs : k->fifo);
-	for (int i = 0; i < c->nmounts; i++)
-		if (c->mounts[i].bind && (k->source[i] = open(c->mounts[i].source, O_PATH | O_CLOEXEC)) < 0)
-			die_errno("mounts[] %s: bind source %s", c->mounts[i].destination, c->mounts[i].source);
 	if (c->namespaces & CLONE_NEWUSER) {
 		/* the ids inside are ours from here: files we make in the
 		 * container's tmpfs mounts belong to its root */
 		take_namespace_root_identity();
 		prctl(PR_SET_DUMPABLE, 0);     /* a change of uid reset it */
 	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die_errno("making the mounts private");
+	/* the rootfs create copied, on top of our / (Part I's section 6) */
+	put_rootfs_in_place(k->tree);
+	int root = k->tree, fifo = k->fifo_fd;
 	for (int i = 0; i < c->nmounts; i++) {
 		oci_mount(root, &c->mounts[i], k->source[i], k->state, c->namespaces);
 		if (k->source[i] >= 0)
@@ -3157,6 +3150,23 @@ static int write_pid_file(const char *pid_file, pid_t pid)
 	return 0;
 }
 
+/* A detached copy of the mount at PATH (open_tree(2); RECURSIVE: with the
+ * mounts below it), private: a copy of a shared mount would otherwise be
+ * a peer of the host's, and the mounts the container makes on it would
+ * show up on the host (mount_namespaces(7)).  Returns it, or -1 with errno. */
+static int private_copy(const char *path, bool recursive)
+{
+	struct mount_attr attr = { .propagation = MS_PRIVATE };
+	int tree = syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			   (recursive ? AT_RECURSIVE : 0));
+	if (tree >= 0 && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) {
+		int e = errno;
+		close(tree);
+		return errno = e, -1;
+	}
+	return tree;
+}
+
 static int cmd_create(const char *id, const char *bundle, const char *pid_file, const char *console)
 {
 	static struct oci_config c;
@@ -3216,8 +3226,37 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		abandon(&s, 0);
 		oci_fail("chown %s: %s", k.fifo, strerror(errno));
 	}
+	/* What the container needs of the host's paths is opened here, by
+	 * us, the host's root: in a user namespace the container's root
+	 * (host uid 100000, say) might not pass the directories on the way
+	 * (a state directory only root may enter, Docker's 0710 ones around
+	 * a bind source), and a path looked up later could be swapped
+	 * meanwhile.  The rootfs and each bind source as detached copies of
+	 * their mounts (open_tree(2), recursive for rbind), which the
+	 * container attaches in its own mount namespace (move_mount(2)), as
+	 * Part I's child does its rootfs (section 6); exec.fifo as a
+	 * descriptor it opens again through /proc/self/fd. */
 	for (int i = 0; i < OCI_MAX_MOUNTS; i++)
 		k.source[i] = -1;
+	k.fifo_fd = open(k.fifo, O_PATH | O_CLOEXEC);
+	k.tree = private_copy(k.rootfs, true);
+	if (k.fifo_fd < 0 || k.tree < 0) {
+		int e = errno;
+		abandon(&s, 0);
+		oci_fail(k.tree < 0 ? "root.path %s: copying its mount (open_tree, Linux 5.2): %s" : "%s: %s",
+			 k.tree < 0 ? k.rootfs : k.fifo, strerror(e));
+	}
+	for (int i = 0; i < c.nmounts; i++) {
+		const struct oci_mount *m = &c.mounts[i];
+		if (!m->bind)
+			continue;
+		k.source[i] = private_copy(m->source, m->flags & MS_REC);
+		if (k.source[i] < 0) {
+			int e = errno;
+			abandon(&s, 0);
+			oci_fail("mounts[] %s: bind source %s: %s", m->destination, m->source, strerror(e));
+		}
+	}
 	/* systemd makes a scope around a process: that one comes after the clone */
 	bool scope = c.cgroup_systemd && systemd_running();
 	if (!scope) {
@@ -3248,6 +3287,11 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	}
 	close(sync[1]);
 	close(err_pipe[1]);
+	close(k.tree);                     /* the container's now */
+	close(k.fifo_fd);
+	for (int i = 0; i < c.nmounts; i++)
+		if (k.source[i] >= 0)
+			close(k.source[i]);
 	if (scope) {
 		s.pid = pid;               /* for undo_create; no start time yet: not running */
 		make_oci_cgroup(&c, id, &s, pid);

@@ -17,6 +17,8 @@ log=$base/log.json
 cg=/$token
 mkdir -p "$base/bundle"
 R() { "$RUNTIME" --root "$state" --log "$log" --log-format json "$@"; }
+# state under a directory whose mode (0600) lets only CAP_DAC_READ_SEARCH through
+RU() { "$RUNTIME" --root "$base/locked/state" --log "$log" --log-format json "$@"; }
 
 # config ID ARGS-JSON [EXTRA-TOP-LEVEL-JSON [EXTRA-LINUX-JSON]]
 # ($nonet set: no network namespace; $ns_extra: more namespaces)
@@ -48,6 +50,7 @@ cleanup() {
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
 	done
+	RU delete --force u1 2>/dev/null
 	umount "$base/rb/sub" 2>/dev/null
 	rm -rf "$base"
 }
@@ -644,14 +647,17 @@ rm -rf "$base/roots"
 # gid ranges): the maps inside are the config's; root inside is host uid
 # 100000 seen from the host; what it writes on a tmpfs, or through a bind
 # of a host directory (under tests/build, which only root may enter),
-# belongs to the mapped ids; the device nodes are the host's, bound, and
+# belongs to the mapped ids (the state directory and that host directory
+# lie under a directory of mode 0600, which only CAP_DAC_READ_SEARCH
+# passes: the container's root never walks those paths); the device nodes are the host's, bound, and
 # mknod is refused; a hook outside sees the namespace through the pid in
 # its state; exec joins the user namespace, as process.json's uid 1000,
 # host uid 101000; delete leaves nothing.
 ns_extra=',{"type":"user"},{"type":"cgroup"}'
 maps=',"uidMappings":[{"containerID":0,"hostID":100000,"size":65536}],"gidMappings":[{"containerID":0,"hostID":200000,"size":1000},{"containerID":1000,"hostID":300000,"size":100}]'
-mkdir -p "$base/shared"
-chmod 1777 "$base/shared"
+mkdir -p "$base/locked/shared"
+chmod 1777 "$base/locked/shared"
+chmod 0600 "$base/locked"
 cat > "$base/nshook.sh" <<SH
 #!/bin/sh
 pid=\$(sed 's/.*"pid":\([0-9]*\).*/\1/')
@@ -662,11 +668,11 @@ config u1 '["sh","-c","tr -s \" \" < /proc/self/uid_map; tr -s \" \" < /proc/sel
 	",\"hooks\":{\"prestart\":[{\"path\":\"$base/nshook.sh\",\"args\":[\"nshook.sh\",\"prestart\"]}]}" \
 	"$maps"
 sysfs='{"destination":"/sys","type":"sysfs","source":"sysfs","options":["nosuid","noexec","nodev"]}'
-sed -i "s|\"mounts\":\[|\"mounts\":[$sysfs,{\"destination\":\"/shared\",\"type\":\"bind\",\"source\":\"$base/shared\",\"options\":[\"rbind\",\"nosuid\",\"nodev\"]},|" "$base/bundle/config.json"
-R create --bundle "$base/bundle" --pid-file "$base/u1.pid" u1 > "$base/u1.out" 2>&1
+sed -i "s|\"mounts\":\[|\"mounts\":[$sysfs,{\"destination\":\"/shared\",\"type\":\"bind\",\"source\":\"$base/locked/shared\",\"options\":[\"rbind\",\"nosuid\",\"nodev\"]},|" "$base/bundle/config.json"
+RU create --bundle "$base/bundle" --pid-file "$base/u1.pid" u1 > "$base/u1.out" 2>&1
 rc=$?
 pid=$(cat "$base/u1.pid" 2>/dev/null)
-R start u1 >> "$base/u1.out" 2>&1
+RU start u1 >> "$base/u1.out" 2>&1
 for i in $(seq 100); do grep -q ready "$base/u1.out" && break; sleep 0.05; done
 out=$(cat "$base/u1.out")
 if [ $rc = 0 ] && echo "$out" | grep -qx " 0 100000 65536" && echo "$out" | grep -qx " 0 200000 1000" &&
@@ -679,11 +685,11 @@ grep -q "^Uid:	100000	100000	100000	100000\$" /proc/$pid/status && grep -q "^Gid
 	[ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ] &&
 	pass "user namespace: root inside is host uid 100000, gid 200000 (/proc/PID/status from the host)" ||
 	fail "user namespace: root inside is host uid 100000, gid 200000 (/proc/PID/status from the host)" "$(grep -E '^(Uid|Gid)' /proc/$pid/status 2>&1)"
-if [ "$(stat -c %u:%g /proc/$pid/root/tmp/t 2>&1)" = 100000:200000 ] && [ "$(stat -c %u:%g "$base/shared/by-root" 2>&1)" = 100000:200000 ] &&
+if [ "$(stat -c %u:%g /proc/$pid/root/tmp/t 2>&1)" = 100000:200000 ] && [ "$(stat -c %u:%g "$base/locked/shared/by-root" 2>&1)" = 100000:200000 ] &&
    echo "$out" | grep -q "^-rw-r--r-- *1 0 *0 .*/shared/by-root\$"; then
 	pass "user namespace: files root inside writes on a tmpfs and through a bind are 0:0 inside, 100000:200000 on the host"
 else
-	fail "user namespace: files root inside writes on a tmpfs and through a bind are 0:0 inside, 100000:200000 on the host" "$(stat -c %u:%g /proc/$pid/root/tmp/t "$base/shared/by-root" 2>&1)" "$out"
+	fail "user namespace: files root inside writes on a tmpfs and through a bind are 0:0 inside, 100000:200000 on the host" "$(stat -c %u:%g /proc/$pid/root/tmp/t "$base/locked/shared/by-root" 2>&1)" "$out"
 fi
 echo "$out" | grep -qx mknod-refused && echo "$out" | grep -qx null-writes && echo "$out" | grep -qx net:lo && echo "$out" | grep -qx 512 &&
 	pass "user namespace: mknod refused, /dev/null (the host's, bound) writes, sysfs of its own network namespace, rlimits applied" ||
@@ -692,24 +698,24 @@ grep -qx "prestart 0 100000 65536" "$base/nshooks.log" 2>/dev/null &&
 	pass "user namespace: a prestart hook reads the container's uid_map through the pid in its state" ||
 	fail "user namespace: a prestart hook reads the container's uid_map through the pid in its state" "$(cat "$base/nshooks.log" 2>&1)"
 process '["sh","-c","readlink /proc/self/ns/user; tr -s \" \" < /proc/self/uid_map; echo id:$(id -u):$(id -g); touch /shared/by-1000; exit 5"]'
-eout=$(R exec --process "$base/process.json" u1 2>&1)
+eout=$(RU exec --process "$base/process.json" u1 2>&1)
 rc=$?
 if [ $rc = 5 ] && echo "$eout" | grep -qxF "$(readlink /proc/$pid/ns/user)" && echo "$eout" | grep -qx " 0 100000 65536" &&
-   echo "$eout" | grep -qx "id:1000:1000" && [ "$(stat -c %u:%g "$base/shared/by-1000" 2>&1)" = 101000:300000 ]; then
+   echo "$eout" | grep -qx "id:1000:1000" && [ "$(stat -c %u:%g "$base/locked/shared/by-1000" 2>&1)" = 101000:300000 ]; then
 	pass "exec joins the user namespace: process.json's 1000:1000 inside writes files owned by 101000:300000 on the host"
 else
 	fail "exec joins the user namespace: process.json's 1000:1000 inside writes files owned by 101000:300000 on the host" "rc=$rc" "$eout" "$(tail -n 1 "$log")"
 fi
 process '["sleep","600"]'
-R exec --process "$base/process.json" --detach --pid-file "$base/u1e.pid" u1
+RU exec --process "$base/process.json" --detach --pid-file "$base/u1e.pid" u1
 epid=$(cat "$base/u1e.pid" 2>/dev/null)
 grep -q "^Uid:	101000	101000	101000	101000\$" /proc/$epid/status 2>/dev/null && [ "$(readlink /proc/$epid/ns/user)" = "$(readlink /proc/$pid/ns/user)" ] &&
 	pass "exec --detach: the process is host uid 101000, in the container's user namespace" ||
 	fail "exec --detach: the process is host uid 101000, in the container's user namespace" "$(grep -E '^Uid' /proc/$epid/status 2>&1)"
-had=$([ -d "$state/u1" ] && kill -0 "$pid" && kill -0 "$epid" && echo yes)
-R delete --force u1
+had=$([ -d "$base/locked/state/u1" ] && kill -0 "$pid" && kill -0 "$epid" && echo yes)
+RU delete --force u1
 for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || kill -0 "$epid" 2>/dev/null || break; sleep 0.05; done
-left=$([ "$had" = yes ] || echo "no running container to delete";ls -d "$state/u1" /sys/fs/cgroup/*$cg/u1 2>/dev/null; kill -0 "$pid" 2>/dev/null && echo "pid $pid"; kill -0 "$epid" 2>/dev/null && echo "pid $epid";
+left=$([ "$had" = yes ] || echo "no running container to delete"; ls -d "$base/locked/state/u1" /sys/fs/cgroup/*$cg/u1 2>/dev/null; kill -0 "$pid" 2>/dev/null && echo "pid $pid"; kill -0 "$epid" 2>/dev/null && echo "pid $epid";
 	grep -F "$ROOTFS" /proc/self/mountinfo)
 [ -z "$left" ] && pass "user namespace: delete --force leaves no process, state, cgroup or mount" ||
 	fail "user namespace: delete --force leaves no process, state, cgroup or mount" "$left"

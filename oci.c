@@ -48,7 +48,7 @@
  * BPF_PROG_TYPE_CGROUP_DEVICE program, since v2 has no devices controller.
  *
  * What it does not do yet (each refused by name when a config asks for
- * it): idmapped mounts (mounts[].uidMappings), joining existing namespaces,
+ * it): idmapped mounts (mounts[].uidMappings), joining a mount namespace,
  * SELinux labels, update, the blockIO/hugepage/network/rdma resources.
  *
  * Build: make contained-oci (links json-c, from libjson-c-dev).
@@ -60,6 +60,7 @@
 
 #include <json-c/json.h>
 #include <linux/bpf.h>
+#include <linux/nsfs.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/un.h>
@@ -178,7 +179,12 @@ struct oci_config {
 	const char *hostname, *domainname;
 	struct oci_mount mounts[OCI_MAX_MOUNTS];
 	int nmounts;
-	int namespaces;                /* CLONE_NEW* */
+	int namespaces;                /* CLONE_NEW*: the namespaces made for it */
+	struct oci_join {              /* linux.namespaces[] with a path: joined */
+		int flag;              /* CLONE_NEW* */
+		const char *type, *path;
+	} join[8];
+	int njoin, joined;             /* joined: the CLONE_NEW* flags of join[] */
 	struct oci_id_range uid_map[OCI_MAX_ID_RANGES], gid_map[OCI_MAX_ID_RANGES];
 	int nuid_map, ngid_map;        /* linux.uidMappings, gidMappings; 0: none */
 	const char *cgroups_path;
@@ -196,7 +202,7 @@ struct oci_config {
 	struct oci_hooks hooks;
 	json_object *hooks_json, *annotations;   /* kept in the state for start and delete */
 	struct oci_seccomp seccomp;
-	struct { const char *key, *value; } sysctl[OCI_MAX_SYSCTLS];
+	struct { const char *key, *value; int namespace; } sysctl[OCI_MAX_SYSCTLS];
 	int nsysctls;
 	json_object *json;             /* owns every string above */
 };
@@ -545,6 +551,13 @@ static const struct { const char *type; int flag; } namespace_types[] = {
 	{ "user", CLONE_NEWUSER },
 };
 
+/* linux.namespaces: each type made anew, or, with a path (a
+ * /proc/PID/ns/TYPE file or a bind mount of one), joined: what a
+ * Kubernetes pod's containers do with the network, ipc and uts namespaces
+ * of its sandbox.  Each type once.  Not a mount namespace: the rootfs is
+ * pivoted into in one of the container's own, and setting it up in
+ * another's would change that one's mounts.  The path is opened and its
+ * type checked by create (II.7). */
 static void read_namespaces(struct reader *r, json_object *lx, struct oci_config *c)
 {
 	static const char *const known[] = { "type", "path", NULL };
@@ -553,9 +566,7 @@ static void read_namespaces(struct reader *r, json_object *lx, struct oci_config
 		json_object *ns = json_object_array_get_idx(a, i);
 		check_fields(r, ns, "linux.namespaces[]", known, NULL);
 		const char *type = string_member(r, ns, "linux.namespaces[]", "type");
-		if (string_member(r, ns, "linux.namespaces[]", "path"))
-			return oci_error(r, "linux.namespaces[] %s: joining an existing namespace (path) "
-					 "is not supported by contained-oci yet", value_shown(type));
+		const char *path = string_member(r, ns, "linux.namespaces[]", "path");
 		size_t k = 0;
 		while (k < LEN(namespace_types) && (!type || strcmp(namespace_types[k].type, type)))
 			k++;
@@ -564,7 +575,23 @@ static void read_namespaces(struct reader *r, json_object *lx, struct oci_config
 					 "contained-oci yet", type);
 		if (k == LEN(namespace_types))
 			return oci_error(r, "linux.namespaces[]: unknown type \"%s\"", value_shown(type));
-		c->namespaces |= namespace_types[k].flag;
+		int flag = namespace_types[k].flag;
+		if ((c->namespaces | c->joined) & flag)
+			return oci_error(r, "linux.namespaces[]: \"%s\" is listed twice", type);
+		if (!path || !path[0]) {
+			c->namespaces |= flag;
+			continue;
+		}
+		if (path[0] != '/')
+			return oci_error(r, "linux.namespaces[] %s: path \"%s\" must be an absolute path "
+					 "(/proc/PID/ns/%s)", type, value_shown(path),
+					 flag == CLONE_NEWNET ? "net" : type);
+		if (flag == CLONE_NEWNS)
+			return oci_error(r, "linux.namespaces[] mount: joining a mount namespace (path) is "
+					 "not supported: contained-oci sets the rootfs up in a mount namespace "
+					 "of the container's own, and would change the other one's mounts");
+		c->join[c->njoin++] = (struct oci_join){ flag, namespace_types[k].type, path };
+		c->joined |= flag;
 	}
 	if (!r->err[0] && !(c->namespaces & CLONE_NEWNS))
 		oci_error(r, "linux.namespaces must include \"mount\": contained-oci pivots into the "
@@ -684,6 +711,11 @@ static void check_user_namespace(struct reader *r, struct oci_config *c)
 {
 	bool userns = c->namespaces & CLONE_NEWUSER;
 	if (r->err[0])
+		return;
+	if ((c->joined & CLONE_NEWUSER) && (c->nuid_map || c->ngid_map))
+		return oci_error(r, "linux.%s is set but the user namespace is joined by path: it "
+				 "has its maps already; remove them", c->nuid_map ? "uidMappings" : "gidMappings");
+	if (c->joined & CLONE_NEWUSER)
 		return;
 	if (userns && (!c->nuid_map || !c->ngid_map))
 		return oci_error(r, "linux.namespaces has \"user\" but linux.%s is missing or empty: "
@@ -1059,13 +1091,14 @@ static void read_sysctls(struct reader *r, json_object *lx, struct oci_config *c
 			return oci_error(r, "linux.sysctl.%s: not a namespaced setting; it would change the "
 					 "host for everyone (allowed: net.*, fs.mqueue.*, kernel.shm*, kernel.msg*, "
 					 "kernel.sem, kernel.hostname, kernel.domainname)", key);
-		if (!(c->namespaces & namespaced_sysctls[k].namespace))
+		if (!((c->namespaces | c->joined) & namespaced_sysctls[k].namespace))
 			return oci_error(r, "linux.sysctl.%s: the container shares the host's %s namespace, "
 					 "so this would change the host's", key,
 					 namespaced_sysctls[k].namespace == CLONE_NEWNET ? "network" :
 					 namespaced_sysctls[k].namespace == CLONE_NEWIPC ? "ipc" : "uts");
 		if (c->nsysctls == OCI_MAX_SYSCTLS)
 			return oci_error(r, "linux.sysctl: more than %d settings", OCI_MAX_SYSCTLS);
+		c->sysctl[c->nsysctls].namespace = namespaced_sysctls[k].namespace;
 		c->sysctl[c->nsysctls].key = key;
 		c->sysctl[c->nsysctls++].value = json_object_get_string(value);
 	}
@@ -1255,10 +1288,10 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 				oci_error(&r, "annotations.%s must be a string", key);
 		}
 	}
-	if (!r.err[0] && c->hostname && c->hostname[0] && !(c->namespaces & CLONE_NEWUTS))
+	if (!r.err[0] && c->hostname && c->hostname[0] && !((c->namespaces | c->joined) & CLONE_NEWUTS))
 		oci_error(&r, "hostname is set but linux.namespaces has no \"uts\": it would rename the host");
 	c->domainname = string_member(&r, c->json, "", "domainname");
-	if (!r.err[0] && c->domainname && c->domainname[0] && !(c->namespaces & CLONE_NEWUTS))
+	if (!r.err[0] && c->domainname && c->domainname[0] && !((c->namespaces | c->joined) & CLONE_NEWUTS))
 		oci_error(&r, "domainname is set but linux.namespaces has no \"uts\": it would rename the host");
 	if (!r.err[0] && c->domainname && strlen(c->domainname) > 64)
 		oci_error(&r, "domainname \"%s\" is longer than 64 bytes", value_shown(c->domainname));
@@ -2172,24 +2205,30 @@ static void enable_v2_controllers(const char *dir, char value[V2_NKNOBS][64])
  * its limits, nor reach out of its subtree.  On cgroup v1, whose
  * delegation has no such containment, the container keeps its read-only
  * view.  Returns 0, or -1 with why in ERR. */
-static int delegate_v2_cgroup(const struct oci_config *c, int dir, char *err, size_t errlen)
+static int delegate_v2_cgroup(const char *path, uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	char list[1024];
-	uid_t uid = host_id(c->uid_map, c->nuid_map, 0);
-	gid_t gid = host_id(c->gid_map, c->ngid_map, 0);
+	int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		snprintf(err, errlen, "%.900s: %s", path, strerror(errno));
+		return -1;
+	}
 	if (read_file("/sys/kernel/cgroup/delegate", list, sizeof list) < 0)
 		snprintf(list, sizeof list, "cgroup.procs\ncgroup.threads\ncgroup.subtree_control\n");
 	if (fchown(dir, uid, gid) < 0) {
 		snprintf(err, errlen, "linux.cgroupsPath: delegating the cgroup to the container's root "
 			 "(uid %u): %s", (unsigned)uid, strerror(errno));
+		close(dir);
 		return -1;
 	}
 	for (char *name = strtok(list, "\n"); name; name = strtok(NULL, "\n"))
 		if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT) {
 			snprintf(err, errlen, "linux.cgroupsPath: delegating %s to the container's root "
 				 "(uid %u): %s", name, (unsigned)uid, strerror(errno));
+			close(dir);
 			return -1;
 		}
+	close(dir);
 	return 0;
 }
 
@@ -2237,8 +2276,6 @@ static void make_cgroup_v2(const struct oci_config *c, const char *rel, struct o
 	if (fd < 0)
 		oci_fail("%s: %s", dir, strerror(errno));
 	int rc = attach_device_program(fd, c->devices, c->ndevices, err, sizeof err);
-	if (rc == 0 && (c->namespaces & CLONE_NEWUSER))
-		rc = delegate_v2_cgroup(c, fd, err, sizeof err);
 	close(fd);
 	if (rc < 0)
 		oci_fail("%s", err);
@@ -2992,8 +3029,7 @@ static void oci_container(struct oci_child *k)
 	 * of the cgroup namespace (cgroup_namespaces(7)). */
 	if ((c->namespaces & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		die_errno("linux.namespaces: a cgroup namespace");
-
-	if (c->namespaces & CLONE_NEWUSER) {
+	if ((c->namespaces | c->joined) & CLONE_NEWUSER) {
 		/* the ids inside are ours from here: files we make in the
 		 * container's tmpfs mounts belong to its root */
 		take_namespace_root_identity();
@@ -3005,7 +3041,7 @@ static void oci_container(struct oci_child *k)
 	put_rootfs_in_place(k->tree);
 	int root = k->tree, fifo = k->fifo_fd;
 	for (int i = 0; i < c->nmounts; i++) {
-		oci_mount(root, &c->mounts[i], k->source[i], k->state, c->namespaces);
+		oci_mount(root, &c->mounts[i], k->source[i], k->state, c->namespaces | c->joined);
 		if (k->source[i] >= 0)
 			close(k->source[i]);
 		/* its propagation ("rprivate", "rshared"...), among the
@@ -3167,6 +3203,158 @@ static int private_copy(const char *path, bool recursive)
 	return tree;
 }
 
+/* linux.namespaces[].path, each opened into FD[i] (C->join's order) and
+ * checked before anything joins it: that it is a namespace file at all,
+ * of the type the config says (the NS_GET_NSTYPE ioctl, ioctl_ns(2)), and
+ * not the runtime's own namespace where the config would change it (a
+ * hostname in the host's uts namespace, a sysctl in its network or ipc
+ * namespace would change the host's).  Returns 0, or -1 with why, by
+ * field, in ERR (FD then all closed). */
+static int open_joined_namespaces(const struct oci_config *c, int *fd, char *err, size_t errlen)
+{
+	int needs = (c->hostname && c->hostname[0]) || (c->domainname && c->domainname[0]) ? CLONE_NEWUTS : 0;
+	for (int k = 0; k < c->nsysctls; k++)
+		needs |= c->sysctl[k].namespace;
+	for (int i = 0; i < c->njoin; i++) {
+		const struct oci_join *j = &c->join[i];
+		const char *file = j->flag == CLONE_NEWNET ? "net" : j->type;   /* its name in /proc/PID/ns */
+		char own[64];
+		struct stat st, ours;
+		fd[i] = open(j->path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+		int type = fd[i] < 0 ? -1 : ioctl(fd[i], NS_GET_NSTYPE);
+		snprintf(own, sizeof own, "/proc/self/ns/%s", file);
+		if (fd[i] < 0)
+			snprintf(err, errlen, "linux.namespaces[] %s: path %s: %s", j->type, j->path, strerror(errno));
+		else if (type < 0)
+			snprintf(err, errlen, "linux.namespaces[] %s: path %s is not a namespace file (give "
+				 "/proc/PID/ns/%s, or a bind mount of one)", j->type, j->path, file);
+		else if (type != j->flag)
+			snprintf(err, errlen, "linux.namespaces[] %s: path %s is a namespace of another type",
+				 j->type, j->path);
+		else if ((needs & j->flag) && fstat(fd[i], &st) == 0 && stat(own, &ours) == 0 &&
+			 st.st_ino == ours.st_ino && st.st_dev == ours.st_dev)
+			snprintf(err, errlen, "linux.namespaces[] %s: path %s is the host's own %s namespace, "
+				 "which the config's %s would change", j->type, j->path, j->type,
+				 j->flag == CLONE_NEWUTS ? "hostname" : "sysctl");
+		else
+			continue;
+		for (int k = 0; k <= i; k++)
+			if (fd[k] >= 0)
+				close(fd[k]);
+		return -1;
+	}
+	return 0;
+}
+
+/* The container's clone when it joins namespaces: a helper joins them,
+ * the user namespace first (the others may be its: joined from inside it,
+ * they are checked against the powers of its root), then clones the
+ * container with the namespaces to make, which are then owned by the
+ * joined user namespace, and nested in the joined pid namespace
+ * (setns(2): a pid namespace is entered by children only).  CLONE_PARENT
+ * makes the container our child, not the helper's, as without joining.
+ * Returns the container's pid here, 0 in the container, or -1 with why in
+ * ERR. */
+static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, size_t errlen)
+{
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t helper = fork();
+	if (helper < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (helper == 0) {
+		close(report[0]);
+		for (int pass = 0; pass < 2; pass++)
+			for (int i = 0; i < c->njoin; i++) {
+				if ((c->join[i].flag == CLONE_NEWUSER) != (pass == 0))
+					continue;
+				if (setns(fd[i], c->join[i].flag) < 0) {
+					dprintf(report[1], "linux.namespaces[] %s: joining %s: %s", c->join[i].type,
+						c->join[i].path, strerror(errno));
+					_exit(1);
+				}
+			}
+		pid_t pid = syscall(SYS_clone, CLONE_PARENT | (c->namespaces & ~CLONE_NEWCGROUP), NULL, NULL, NULL, 0);
+		if (pid == 0) {
+			close(report[1]);
+			return 0;
+		}
+		if (pid < 0)
+			dprintf(report[1], "clone (linux.namespaces): %s", strerror(errno));
+		else if (write(report[1], &pid, sizeof pid) != sizeof pid)
+			kill(pid, SIGKILL);
+		_exit(pid < 0);
+	}
+	close(report[1]);
+	pid_t pid = -1;
+	char msg[512];
+	ssize_t n = read(report[0], msg, sizeof msg - 1);
+	waitpid(helper, NULL, 0);
+	close(report[0]);
+	if (n == sizeof pid) {
+		memcpy(&pid, msg, sizeof pid);
+		return pid;
+	}
+	msg[n > 0 ? n : 0] = '\0';
+	snprintf(err, errlen, "%s", msg[0] ? msg : "joining linux.namespaces: the helper failed");
+	return -1;
+}
+
+/* The host ids of root in the user namespace of PID (made or joined),
+ * from its /proc/PID/uid_map and gid_map.  Returns 0, or -1 if none. */
+static int namespace_root(pid_t pid, uid_t *uid, gid_t *gid)
+{
+	for (int g = 0; g < 2; g++) {
+		char path[64], map[OCI_MAX_ID_RANGES * 36];
+		unsigned inside, outside, count;
+		int used = 0, found = 0;
+		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, g ? "gid_map" : "uid_map");
+		if (read_file(path, map, sizeof map) < 0)
+			return -1;
+		for (char *p = map; !found && sscanf(p, "%u %u %u%n", &inside, &outside, &count, &used) == 3; p += used)
+			if (inside == 0) {
+				if (g)
+					*gid = outside;
+				else
+					*uid = outside;
+				found = 1;
+			}
+		if (!found)
+			return -1;
+	}
+	return 0;
+}
+
+/* With a user namespace, made or joined: what the container's root must
+ * own.  exec.fifo, which it opens again to wait for start (II.6; the
+ * directory around it stays root's), and on cgroup v2 its cgroup,
+ * delegated (delegate_v2_cgroup).  Returns 0, or -1 with why in ERR. */
+static int give_to_namespace_root(const struct oci_config *c, const struct oci_child *k, pid_t pid,
+				  char *err, size_t errlen)
+{
+	uid_t uid = 0;
+	gid_t gid = 0;
+	if (!((c->namespaces | c->joined) & CLONE_NEWUSER))
+		return 0;
+	if (namespace_root(pid, &uid, &gid) < 0) {
+		snprintf(err, errlen, "linux.namespaces[] user: the user namespace maps no host id onto "
+			 "its root (uid and gid 0), who sets the container up");
+		return -1;
+	}
+	if (chown(k->fifo, uid, gid) < 0) {
+		snprintf(err, errlen, "chown %.900s: %s", k->fifo, strerror(errno));
+		return -1;
+	}
+	if (k->state->cgroup_version == 2 && k->state->ncgroup_dirs)
+		return delegate_v2_cgroup(k->state->cgroup_dirs[0], uid, gid, err, errlen);
+	return 0;
+}
+
 static int cmd_create(const char *id, const char *bundle, const char *pid_file, const char *console)
 {
 	static struct oci_config c;
@@ -3219,13 +3407,6 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		abandon(&s, 0);
 		oci_fail("mkfifo %s: %s", k.fifo, strerror(errno));
 	}
-	/* The container opens it again as its own root (II.6), who must
-	 * own it to write it; the directory around it stays root's. */
-	if ((c.namespaces & CLONE_NEWUSER) &&
-	    chown(k.fifo, host_id(c.uid_map, c.nuid_map, 0), host_id(c.gid_map, c.ngid_map, 0)) < 0) {
-		abandon(&s, 0);
-		oci_fail("chown %s: %s", k.fifo, strerror(errno));
-	}
 	/* What the container needs of the host's paths is opened here, by
 	 * us, the host's root: in a user namespace the container's root
 	 * (host uid 100000, say) might not pass the directories on the way
@@ -3265,14 +3446,21 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	}
 
 	int sync[2], err_pipe[2];
+	char err[1024];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
 		abandon(&s, 0);
 		oci_fail("socketpair: %s", strerror(errno));
 	}
+	int join_fd[LEN(c.join)];
+	if (open_joined_namespaces(&c, join_fd, err, sizeof err) < 0) {
+		abandon(&s, 0);
+		oci_fail("%s", err);
+	}
 	fflush(NULL);
 	k.state = &s;
 	/* The cgroup namespace comes later, from inside the cgroup (II.6). */
-	pid_t pid = syscall(SYS_clone, SIGCHLD | (c.namespaces & ~CLONE_NEWCGROUP), NULL, NULL, NULL, 0);
+	pid_t pid = c.njoin ? clone_joined(&c, join_fd, err, sizeof err) :
+		    syscall(SYS_clone, SIGCHLD | (c.namespaces & ~CLONE_NEWCGROUP), NULL, NULL, NULL, 0);
 	if (pid == 0) {
 		close(sync[0]);
 		close(err_pipe[0]);
@@ -3283,8 +3471,12 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	}
 	if (pid < 0) {
 		abandon(&s, 0);
+		if (c.njoin)
+			oci_fail("%s", err);
 		oci_fail("clone (linux.namespaces): %s", strerror(errno));
 	}
+	for (int i = 0; i < c.njoin; i++)
+		close(join_fd[i]);
 	close(sync[1]);
 	close(err_pipe[1]);
 	close(k.tree);                     /* the container's now */
@@ -3308,9 +3500,8 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	/* What only the host's root may do to it, while it waits: its id
 	 * maps (it may not write them itself), and its rlimits and
 	 * oomScoreAdj, which it could not raise or lower inside. */
-	char err[1024];
 	if (write_user_maps(&c, pid, err, sizeof err) < 0 || set_rlimits(pid, &c.process, err, sizeof err) < 0 ||
-	    set_oom_score_adj(pid, &c.process, err, sizeof err) < 0) {
+	    set_oom_score_adj(pid, &c.process, err, sizeof err) < 0 || give_to_namespace_root(&c, &k, pid, err, sizeof err) < 0) {
 		abandon(&s, pid);
 		oci_fail("%s", err);
 	}

@@ -45,7 +45,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
@@ -733,6 +733,77 @@ echo "$out" | grep -qx "net:$(echo $(ls /sys/class/net))" && echo "$out" | grep 
 	fail "user namespace without a network namespace: the host's /sys, bound read-only" "$out" "$(tail -n 1 "$log")"
 R delete --force u2
 unset ns_extra nonet
+
+# 11. linux.namespaces[].path: a container joins another's namespaces, as
+# a Kubernetes pod's containers join its sandbox's.  j2 joins j1's
+# network, ipc, uts and pid namespaces: the same namespaces seen from
+# the host, the message queue j1 made in its ipc namespace, j1's sleep
+# among its processes, and the hostname it sets is j1's too.  A path
+# that is not a namespace file, one of another type, and the host's own
+# uts namespace with a hostname to set are refused by field, nothing left.
+mq='{"destination":"/dev/mqueue","type":"mqueue","source":"mqueue","options":["nosuid","noexec","nodev"]}'
+config j1 '["sh","-c","touch /dev/mqueue/from-j1 && echo ready; exec sleep 600"]'
+sed -i "s|\"mode=1777\"\]}\]|\"mode=1777\"]},$mq]|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/j1.pid" j1 > "$base/j1.out" 2>&1 && R start j1 >> "$base/j1.out" 2>&1
+p1=$(cat "$base/j1.pid" 2>/dev/null)
+for i in $(seq 100); do grep -q ready "$base/j1.out" && break; sleep 0.05; done
+joins=",{\"type\":\"network\",\"path\":\"/proc/$p1/ns/net\"},{\"type\":\"ipc\",\"path\":\"/proc/$p1/ns/ipc\"},{\"type\":\"uts\",\"path\":\"/proc/$p1/ns/uts\"},{\"type\":\"pid\",\"path\":\"/proc/$p1/ns/pid\"}"
+config j2 '["sh","-c","for n in net ipc uts; do readlink /proc/self/ns/$n; done; echo mq:$(ls /dev/mqueue); ps -o args | grep -x \"sleep 600\"; echo pid-not-1:$(test $$ != 1 && echo yes)"]'
+sed -i "s|\"mode=1777\"\]}\]|\"mode=1777\"]},$mq]|; s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"}$joins],|; s|\"hostname\":\"ocihost\"|\"hostname\":\"joiner\"|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/j2.pid" j2 > "$base/j2.out" 2>&1 && R start j2 >> "$base/j2.out" 2>&1
+rc=$?
+p2=$(cat "$base/j2.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$p2" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/j2.out")
+if [ $rc = 0 ] && [ "$(echo "$out" | head -n 3)" = "$(for n in net ipc uts; do readlink /proc/$p1/ns/$n; done)" ] &&
+   [ "$(readlink /proc/$p1/ns/net)" != "$(readlink /proc/self/ns/net)" ] && echo "$out" | grep -qx "mq:from-j1" &&
+   echo "$out" | grep -qx "sleep 600" && echo "$out" | grep -qx "pid-not-1:yes"; then
+	pass "namespaces by path: j2 is in j1's network, ipc, uts and pid namespaces, sees j1's message queue and its sleep"
+else
+	fail "namespaces by path: j2 is in j1's network, ipc, uts and pid namespaces, sees j1's message queue and its sleep" "rc=$rc" "$out" "$(for n in net ipc uts; do readlink /proc/$p1/ns/$n; done)" "$(tail -n 1 "$log")"
+fi
+process '["hostname"]'
+[ "$(R exec --process "$base/process.json" j1 2>&1)" = joiner ] && [ "$(hostname)" != joiner ] &&
+	pass "namespaces by path: the hostname j2 set is j1's (one uts namespace), not the host's" ||
+	fail "namespaces by path: the hostname j2 set is j1's (one uts namespace), not the host's" "$(R exec --process "$base/process.json" j1 2>&1)"
+R delete j2
+# failed_join ID WHAT NAMESPACES-JSON PATTERN
+failed_join() {
+	config $1 '["true"]'
+	sed -i "s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"}$3],|" "$base/bundle/config.json"
+	failed_create $1 "$2" "$4"
+}
+failed_join j3 "namespaces by path: a file that is not a namespace file is refused by field; nothing is left" \
+	',{"type":"uts","path":"/etc/passwd"}' 'linux.namespaces\[\] uts: path /etc/passwd is not a namespace file'
+failed_join j3 "namespaces by path: a namespace of another type than the field says is refused; nothing is left" \
+	",{\"type\":\"uts\"},{\"type\":\"ipc\",\"path\":\"/proc/$p1/ns/net\"}" "linux.namespaces\[\] ipc: path /proc/$p1/ns/net is a namespace of another type"
+failed_join j3 "namespaces by path: the host's own uts namespace, where the config sets a hostname, is refused; nothing is left" \
+	',{"type":"uts","path":"/proc/self/ns/uts"}' "linux.namespaces\[\] uts: path /proc/self/ns/uts is the host's own uts namespace, which the config's hostname would change"
+R delete --force j1
+# A user namespace joined by path, first: j5 joins the user, network and
+# ipc namespaces of j4, which has a user namespace with maps of its own.
+ns_extra=',{"type":"user"}'
+config j4 '["sleep","600"]' '' "$maps"
+unset ns_extra
+R create --bundle "$base/bundle" --pid-file "$base/j4.pid" j4 && R start j4
+p4=$(cat "$base/j4.pid" 2>/dev/null)
+config j5 '["sh","-c","readlink /proc/self/ns/user; readlink /proc/self/ns/net; cat /proc/self/uid_map | tr -s \" \"; id -u; touch /tmp/mine; stat -c %u /tmp/mine"]'
+sed -i "s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"uts\"},{\"type\":\"user\",\"path\":\"/proc/$p4/ns/user\"},{\"type\":\"network\",\"path\":\"/proc/$p4/ns/net\"},{\"type\":\"ipc\",\"path\":\"/proc/$p4/ns/ipc\"}],|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/j5.pid" j5 > "$base/j5.out" 2>&1
+rc=$?
+p5=$(cat "$base/j5.pid" 2>/dev/null)
+uid5=$(grep '^Uid:' /proc/$p5/status 2>/dev/null | cut -f2)
+R start j5 >> "$base/j5.out" 2>&1
+for i in $(seq 100); do kill -0 "$p5" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/j5.out")
+if [ $rc = 0 ] && [ "$(echo "$out" | head -n 2)" = "$(readlink /proc/$p4/ns/user; readlink /proc/$p4/ns/net)" ] && [ "$uid5" = 100000 ] &&
+   echo "$out" | grep -qx " 0 100000 65536" && [ "$(echo "$out" | tail -n 2 | tr '\n' ' ')" = "0 0 " ]; then
+	pass "namespaces by path: j5 joins j4's user namespace first, then its network and ipc ones; its root is host uid 100000"
+else
+	fail "namespaces by path: j5 joins j4's user namespace first, then its network and ipc ones; its root is host uid 100000" "rc=$rc uid=$uid5" "$out" "$(tail -n 1 "$log")"
+fi
+R delete j5
+R delete --force j4
 
 # Every container is gone: so is the parent cgroup ($cg) their creates made.
 left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)

@@ -607,6 +607,46 @@ START_TEST(exec_user_must_be_mapped)
 }
 END_TEST
 
+/* linux.namespaces[].path: joined, not made; every bad one named. */
+START_TEST(namespace_paths_read)
+{
+	ck_assert_msg(parse_userns("{\"type\":\"mount\"},{\"type\":\"pid\"},"
+				   "{\"type\":\"network\",\"path\":\"/proc/7/ns/net\"},"
+				   "{\"type\":\"user\",\"path\":\"/run/userns/a\"},{\"type\":\"ipc\",\"path\":\"\"}",
+				   NULL, NULL, "") == 0, "%s", err);
+	ck_assert_int_eq(config.namespaces, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC);
+	ck_assert_int_eq(config.joined, CLONE_NEWNET | CLONE_NEWUSER);
+	ck_assert_int_eq(config.njoin, 2);
+	ck_assert_str_eq(config.join[0].type, "network");
+	ck_assert_str_eq(config.join[0].path, "/proc/7/ns/net");
+	ck_assert_int_eq(config.join[1].flag, CLONE_NEWUSER);
+	/* a joined uts namespace may take a hostname, a joined network one a net.* sysctl */
+	ck_assert_int_eq(parse_with_linux(",\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},"
+					  "{\"type\":\"uts\",\"path\":\"/proc/7/ns/uts\"},{\"type\":\"network\","
+					  "\"path\":\"/proc/7/ns/net\"}],\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}"), 0);
+	ck_assert_int_eq(config.sysctl[0].namespace, CLONE_NEWNET);
+	static const struct { const char *ns, *uids, *error; } bad[] = {
+		{ "{\"type\":\"mount\"},{\"type\":\"network\",\"path\":\"proc/7/ns/net\"}", NULL,
+		  "linux.namespaces[] network: path \"proc/7/ns/net\" must be an absolute path (/proc/PID/ns/net)" },
+		{ "{\"type\":\"mount\",\"path\":\"/proc/7/ns/mnt\"}", NULL,
+		  "linux.namespaces[] mount: joining a mount namespace (path) is not supported" },
+		{ "{\"type\":\"mount\"},{\"type\":\"ipc\"},{\"type\":\"ipc\",\"path\":\"/proc/7/ns/ipc\"}", NULL,
+		  "linux.namespaces[]: \"ipc\" is listed twice" },
+		{ "{\"type\":\"mount\"},{\"type\":\"mount\"}", NULL, "linux.namespaces[]: \"mount\" is listed twice" },
+		{ "{\"type\":\"mount\"},{\"type\":\"net\",\"path\":\"/proc/7/ns/net\"}", NULL,
+		  "linux.namespaces[]: unknown type \"net\"" },
+		{ "{\"type\":\"mount\"},{\"type\":\"user\",\"path\":\"/proc/7/ns/user\"}", "[" MAP(0, 1, 1) "]",
+		  "linux.uidMappings is set but the user namespace is joined by path: it has its maps already" },
+		{ "{\"type\":\"mount\"},{\"type\":\"pid\",\"path\":7}", NULL,
+		  "linux.namespaces[].path must be a string" },
+	};
+	for (size_t i = 0; i < LEN(bad); i++) {
+		ck_assert_msg(parse_userns(bad[i].ns, bad[i].uids, NULL, "") == -1, "case %zu parsed", i);
+		ck_assert_msg(strstr(err, bad[i].error), "case %zu: expected \"%s\", got \"%s\"", i, bad[i].error, err);
+	}
+}
+END_TEST
+
 START_TEST(cgroups_path_forms)
 {
 	static const struct { const char *path, *place; } good[] = {
@@ -851,6 +891,7 @@ int main(void)
 	tcase_add_test(tc, id_mappings_read);
 	tcase_add_test(tc, bad_id_mappings_named);
 	tcase_add_test(tc, exec_user_must_be_mapped);
+	tcase_add_test(tc, namespace_paths_read);
 	tcase_add_test(tc, cgroups_path_forms);
 	tcase_add_test(tc, hierarchy_roots);
 	tcase_add_test(tc, v2_limit_values);

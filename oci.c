@@ -33,8 +33,9 @@
  *    5); there is no idmapped rootfs (the engine gives a rootfs owned by
  *    the mapped ids, or one the container only reads) and no clone as uid
  *    100000 (section 4): the namespace's owner is host root, as with runc.
- *  - The bundle's rootfs is the engine's (an overlay snapshot), bound onto
- *    itself and pivoted into, rather than Part I's detached idmapped tree.
+ *  - The bundle's rootfs is the engine's (an overlay snapshot), copied as
+ *    a detached private tree (open_tree) like Part I's, but not idmapped:
+ *    the engine gives a rootfs owned by the ids the container has.
  *  - The cgroup's place is given by the engine (linux.cgroupsPath) and
  *    outlives the runtime process: delete removes it, not an exit handler.
  *  - create and start are two processes.  The container waits between
@@ -2564,6 +2565,84 @@ static void set_flags_recursively(int root, const char *target, unsigned long fl
 	close(fd);
 }
 
+/* mounts[].destination, its symlinks resolved inside the rootfs ROOT, as
+ * the container would see them: an image may well have /var/run -> ../run
+ * and expect a bind to /var/run/x.sock to land in /run.  Each component is
+ * looked up without following anything (openat2(2) with RESOLVE_IN_ROOT
+ * and RESOLVE_NO_SYMLINKS, O_NOFOLLOW opening a symlink itself), and a
+ * symlink's target, read with readlinkat(2), is put in its place: an
+ * absolute one from the rootfs's /, a relative one from its directory.
+ * ".." is taken lexically on a path of real directories, and stops at the
+ * rootfs's /, as RESOLVE_IN_ROOT has it: no symlink ("/../../etc",
+ * "../../../../etc") leads out of the rootfs, only to the same place
+ * inside.  At most 40 symlinks (path_resolution(7)'s limit), then ELOOP.
+ * What does not exist yet is kept as written, for make_path_in_rootfs().
+ * The result, in OUT, holds no symlink; the mount itself is then made
+ * through Part I's lookups, which refuse one, so a symlink planted
+ * meanwhile is an error, never a way out.  Returns 0, or -1 with errno. */
+static int resolve_destination(int root, const char *destination, char *out, size_t size)
+{
+	char path[PATH_MAX], next[PATH_MAX], target[PATH_MAX], done[PATH_MAX];
+	int links = 0;
+	if (snprintf(path, sizeof path, "%s", destination) >= (int)sizeof path)
+		return errno = ENAMETOOLONG, -1;
+restart:
+	done[0] = '\0';                    /* resolved so far; "" is the rootfs's / */
+	for (char *p = path, *end; *p; p = end) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		end = p + strcspn(p, "/");
+		size_t len = end - p, have = strlen(done);
+		if (len == 1 && p[0] == '.')
+			continue;
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			char *last = strrchr(done, '/');
+			if (last)                  /* at the rootfs's /, it stays there */
+				*last = '\0';
+			continue;
+		}
+		if (have + 1 + len >= sizeof done)
+			return errno = ENAMETOOLONG, -1;
+		snprintf(done + have, sizeof done - have, "/%.*s", (int)len, p);
+		struct open_how how = {
+			.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		};
+		int fd = syscall(SYS_openat2, root, done, &how, sizeof how);
+		struct stat st;
+		if (fd < 0 && errno == ENOENT) {
+			/* not there: the rest as written, to be made */
+			if (snprintf(out, size, "%s%s", done, end) >= (int)size)
+				return errno = ENAMETOOLONG, -1;
+			return 0;
+		}
+		if (fd < 0 || fstat(fd, &st) < 0)
+			return -1;
+		if (!S_ISLNK(st.st_mode)) {
+			close(fd);
+			continue;
+		}
+		ssize_t n = readlinkat(fd, "", target, sizeof target - 1);
+		close(fd);
+		if (n < 0)
+			return -1;
+		if (++links > 40)
+			return errno = ELOOP, -1;
+		target[n] = '\0';
+		*strrchr(done, '/') = '\0';   /* the link's directory */
+		if (snprintf(next, sizeof next, "%s/%s%s", target[0] == '/' ? "" : done, target, end) >=
+		    (int)sizeof next)
+			return errno = ENAMETOOLONG, -1;
+		memcpy(path, next, sizeof path);
+		goto restart;
+	}
+	if (snprintf(out, size, "%s", done[0] ? done : "/") >= (int)size)
+		return errno = ENAMETOOLONG, -1;
+	return 0;
+}
+
 /* A config mount, onto its destination inside the rootfs ROOT. */
 static void oci_mount(int root, const struct oci_mount *m, int source, const struct oci_state *s,
 		      int c_namespaces)
@@ -3041,14 +3120,19 @@ static void oci_container(struct oci_child *k)
 	put_rootfs_in_place(k->tree);
 	int root = k->tree, fifo = k->fifo_fd;
 	for (int i = 0; i < c->nmounts; i++) {
-		oci_mount(root, &c->mounts[i], k->source[i], k->state, c->namespaces | c->joined);
+		struct oci_mount m = c->mounts[i];
+		char destination[PATH_MAX];
+		if (resolve_destination(root, m.destination, destination, sizeof destination) < 0)
+			die_errno("mounts[] %s: resolving it in the rootfs", m.destination);
+		m.destination = destination;
+		oci_mount(root, &m, k->source[i], k->state, c->namespaces | c->joined);
 		if (k->source[i] >= 0)
 			close(k->source[i]);
 		/* its propagation ("rprivate", "rshared"...), among the
 		 * container's own mounts: all of them were made private from
 		 * the host's above, so none can reach it */
-		if (c->mounts[i].propagation)
-			mount_in_rootfs(NULL, root, c->mounts[i].destination, NULL, c->mounts[i].propagation, NULL);
+		if (m.propagation)
+			mount_in_rootfs(NULL, root, m.destination, NULL, m.propagation, NULL);
 	}
 	/* create runs prestart and createRuntime now, outside; then ours */
 	char hooks = 'H';

@@ -45,7 +45,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
@@ -804,6 +804,36 @@ else
 fi
 R delete j5
 R delete --force j4
+
+# 12. Mount destinations through the image's symlinks, resolved inside
+# its root: /var/run -> ../run, so a bind to /var/run/x.sock lands in the
+# /run tmpfs mounted before it; a hostile /evil -> /../../etc takes a bind
+# to /evil/evil-marker to the rootfs's own /etc, never the host's.
+cp -a "$ROOTFS" "$base/symroot"
+rm -rf "$base/symroot/var/run"
+ln -s ../run "$base/symroot/var/run"
+rm -rf "$base/symroot/evil"
+ln -s /../../etc "$base/symroot/evil"
+echo from-the-host > "$base/x.sock"
+echo marker > "$base/evil-marker"
+config q2 '["sh","-c","cat /run/x.sock /var/run/x.sock /etc/evil-marker"]'
+sed -i "s|\"path\":\"$ROOTFS\"|\"path\":\"$base/symroot\"|; s|\"mode=1777\"\]}\]|\"mode=1777\"]},{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"nodev\"]},{\"destination\":\"/var/run/x.sock\",\"type\":\"bind\",\"source\":\"$base/x.sock\",\"options\":[\"bind\",\"ro\"]},{\"destination\":\"/evil/evil-marker\",\"type\":\"bind\",\"source\":\"$base/evil-marker\",\"options\":[\"bind\",\"ro\"]}]|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/q2.pid" q2 > "$base/q2.out" 2>&1 && R start q2 >> "$base/q2.out" 2>&1
+rc=$?
+pid=$(cat "$base/q2.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/q2.out")
+if [ $rc = 0 ] && [ "$out" = "from-the-host
+from-the-host
+marker" ] && [ ! -e /etc/evil-marker ] && [ -f "$base/symroot/etc/evil-marker" ] && [ ! -e "$base/symroot/var/x.sock" ]; then
+	pass "mount destinations through the image's symlinks: /var/run -> ../run lands in /run; /evil -> /../../etc in the rootfs's /etc, not the host's"
+else
+	fail "mount destinations through the image's symlinks: /var/run -> ../run lands in /run; /evil -> /../../etc in the rootfs's /etc, not the host's" "rc=$rc" "$out" "$(tail -n 1 "$log")" "$(ls -la /etc/evil-marker 2>&1)"
+fi
+R delete q2
+left=$(grep -F "$base/symroot" /proc/self/mountinfo)
+[ -z "$left" ] && [ -n "$pid" ] && pass "mount destinations through symlinks: nothing is left mounted" || fail "mount destinations through symlinks: nothing is left mounted" "$left"
+rm -rf "$base/symroot"
 
 # Every container is gone: so is the parent cgroup ($cg) their creates made.
 left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)

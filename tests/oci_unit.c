@@ -647,6 +647,58 @@ START_TEST(namespace_paths_read)
 }
 END_TEST
 
+/* mounts[].destination through symlinks in a rootfs: resolved inside it,
+ * never out of it, whatever the link says. */
+START_TEST(destinations_resolved_in_root)
+{
+	char dir[] = "/tmp/oci-unit-root-XXXXXX", out[PATH_MAX], path[PATH_MAX + 32];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	static const char *const dirs[] = { "run", "var", "etc", "a", "a/b" };
+	for (size_t i = 0; i < LEN(dirs); i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, dirs[i]);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+	}
+	static const char *const links[][2] = {
+		{ "../run", "var/run" }, { "/../../etc", "evil" }, { "../../../../../etc", "a/b/up" },
+		{ "/var/run", "abs" }, { "loop2", "loop1" }, { "loop1", "loop2" }, { "b/up/x", "a/chain" },
+		{ "/proc/self/root/etc", "magic" },
+	};
+	for (size_t i = 0; i < LEN(links); i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, links[i][1]);
+		ck_assert_int_eq(symlink(links[i][0], path), 0);
+	}
+	int root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	static const struct { const char *destination, *resolved; } cases[] = {
+		{ "/var/run/x.sock", "/run/x.sock" },   /* a relative link, the rest to be made */
+		{ "/var/run", "/run" },
+		{ "/evil/passwd", "/etc/passwd" },      /* absolute, climbing: stays inside */
+		{ "/a/b/up/shadow", "/etc/shadow" },
+		{ "/abs/y", "/run/y" },                 /* a link to a link */
+		{ "/a/chain", "/etc/x" },
+		{ "/magic/z", "/proc/self/root/etc/z" }, /* /proc of the rootfs, not ours: not there */
+		{ "/a/./b//", "/a/b" },
+		{ "/", "/" },
+		{ "/new/deeper", "/new/deeper" },
+	};
+	for (size_t i = 0; i < LEN(cases); i++) {
+		ck_assert_msg(resolve_destination(root, cases[i].destination, out, sizeof out) == 0, "%s: %s",
+			      cases[i].destination, strerror(errno));
+		ck_assert_msg(!strcmp(out, cases[i].resolved), "%s: got %s, expected %s", cases[i].destination,
+			      out, cases[i].resolved);
+	}
+	ck_assert_int_eq(resolve_destination(root, "/loop1/x", out, sizeof out), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	close(root);
+	static const char *const gone[] = {
+		"var/run", "evil", "a/b/up", "abs", "loop1", "loop2", "a/chain", "magic", "a/b", "a", "etc", "var", "run" };
+	for (size_t i = 0; i < LEN(gone); i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, gone[i]);
+		ck_assert_int_eq(remove(path), 0);
+	}
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(cgroups_path_forms)
 {
 	static const struct { const char *path, *place; } good[] = {
@@ -892,6 +944,7 @@ int main(void)
 	tcase_add_test(tc, bad_id_mappings_named);
 	tcase_add_test(tc, exec_user_must_be_mapped);
 	tcase_add_test(tc, namespace_paths_read);
+	tcase_add_test(tc, destinations_resolved_in_root);
 	tcase_add_test(tc, cgroups_path_forms);
 	tcase_add_test(tc, hierarchy_roots);
 	tcase_add_test(tc, v2_limit_values);

@@ -662,15 +662,6 @@ static bool id_mapped(const struct oci_id_range *map, int n, unsigned id)
 	return false;
 }
 
-/* The host id that container id ID is in MAP; ID itself without a map. */
-static unsigned host_id(const struct oci_id_range *map, int n, unsigned id)
-{
-	for (int i = 0; i < n; i++)
-		if (id >= map[i].container && id - map[i].container < map[i].size)
-			return map[i].host + (id - map[i].container);
-	return id;
-}
-
 /* The user a process runs as, P (config.json's process, or exec's
  * process.json, FILE), must exist inside the user namespace: setresuid(2)
  * and setgroups(2) there fail with EINVAL for an id that is not mapped. */

@@ -23,6 +23,7 @@ image=docker.io/library/$token:latest
 # (containerd 1.6 fixes that directory): it, and /run/containerd, are
 # removed only if they were not there before and are empty again.
 run_dir_was_there=$([ -e /run/containerd ] && echo yes || echo no)
+runc_dir_was_there=$([ -e /run/containerd/runc ] && echo yes || echo no)
 containerd_pid=
 
 C() { CONTAINERD_ADDRESS=$sock ctr --namespace "$token" "$@"; }
@@ -53,6 +54,7 @@ cleanup() {
 	# ctr drops --runc-root when it remaps a snapshot (--uidmap): that
 	# runtime state went to containerd's default place, named by our namespace.
 	rmdir "/run/containerd/runc/$token" 2>/dev/null
+	if [ "$runc_dir_was_there" = no ]; then rmdir /run/containerd/runc 2>/dev/null; fi
 	if [ "$run_dir_was_there" = no ]; then rmdir /run/containerd/s /run/containerd/fifo /run/containerd/runc /run/containerd 2>/dev/null; fi
 	rm -rf "$base"
 }

@@ -864,6 +864,39 @@ static void try_devices(const char *dir, const char *scratch, int results[T_NTRI
 	ck_assert_int_eq(status, 0);
 }
 
+/* cgroup v2 delegation to a user namespace's root, on a real cgroup2
+ * directory: the directory and the files /sys/kernel/cgroup/delegate
+ * lists become its ids; the others (cgroup.max.depth here) stay root's. */
+START_TEST(v2_cgroup_delegated)
+{
+	const char *v2 = cgroup2_mount();
+	if (geteuid() != 0 || !v2) {
+		fprintf(stderr, "# v2_cgroup_delegated: skipped (needs root and a cgroup2 mount)\n");
+		return;
+	}
+	char dir[PATH_MAX], path[PATH_MAX + 32], e[1024] = "";
+	struct stat st;
+	snprintf(dir, sizeof dir, "%s/oci-unit-delegate-%d", v2, getpid());
+	ck_assert_msg(mkdir(dir, 0755) == 0, "mkdir %s: %s", dir, strerror(errno));
+	int rc = delegate_v2_cgroup(dir, 101000, 102000, e, sizeof e);
+	int owned[3] = { -1, -1, -1 }, kept = -1;
+	static const char *const files[] = { "", "/cgroup.procs", "/cgroup.subtree_control" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s%s", dir, files[i]);
+		owned[i] = stat(path, &st) == 0 && st.st_uid == 101000 && st.st_gid == 102000;
+	}
+	snprintf(path, sizeof path, "%s/cgroup.max.depth", dir);
+	kept = stat(path, &st) == 0 && st.st_uid == 0;
+	ck_assert_msg(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));
+	ck_assert_msg(rc == 0, "%s", e);
+	ck_assert_msg(owned[0] && owned[1] && owned[2], "not delegated: dir %d, cgroup.procs %d, "
+		      "cgroup.subtree_control %d", owned[0], owned[1], owned[2]);
+	ck_assert_msg(kept, "cgroup.max.depth was given away too");
+	ck_assert_int_eq(delegate_v2_cgroup("/nonexistent-cgroup", 1, 1, e, sizeof e), -1);
+	ck_assert_str_eq(e, "/nonexistent-cgroup: No such file or directory");
+}
+END_TEST
+
 START_TEST(v2_device_program)
 {
 	const char *v2 = cgroup2_mount();
@@ -950,6 +983,7 @@ int main(void)
 	tcase_add_test(tc, v2_limit_values);
 	tcase_add_test(tc, apparmor_profile_read);
 	tcase_add_test(tc, v2_device_program);
+	tcase_add_test(tc, v2_cgroup_delegated);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -3321,9 +3321,30 @@ static int open_joined_namespaces(const struct oci_config *c, int *fd, char *err
 	return 0;
 }
 
+/* In which pass of three a namespace (FD; USER: a user namespace) is
+ * joined, given the user namespace USERNS joined in pass 1 (-1: none).
+ * Those USERNS owns come after it (pass 2): joined from inside it, they
+ * are checked against the powers of its root, no more; those it does not
+ * own (the host's, another container's) could not be joined from inside
+ * it, and come before, while we are the host's root (pass 0).  The owner
+ * is asked with the NS_GET_USERNS ioctl (ioctl_ns(2)). */
+static int join_pass(int fd, bool user, int userns)
+{
+	if (user)
+		return 1;
+	if (userns < 0)
+		return 0;
+	struct stat mine, theirs;
+	int owner = ioctl(fd, NS_GET_USERNS);
+	bool owned = owner >= 0 && fstat(owner, &mine) == 0 && fstat(userns, &theirs) == 0 &&
+		     mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev;
+	if (owner >= 0)
+		close(owner);
+	return owned ? 2 : 0;
+}
+
 /* The container's clone when it joins namespaces: a helper joins them,
- * the user namespace first (the others may be its: joined from inside it,
- * they are checked against the powers of its root), then clones the
+ * the user namespace before those it owns (join_pass), then clones the
  * container with the namespaces to make, which are then owned by the
  * joined user namespace, and nested in the joined pid namespace
  * (setns(2): a pid namespace is entered by children only).  CLONE_PARENT
@@ -3344,9 +3365,13 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 	}
 	if (helper == 0) {
 		close(report[0]);
-		for (int pass = 0; pass < 2; pass++)
+		int user = -1;
+		for (int i = 0; i < c->njoin; i++)
+			if (c->join[i].flag == CLONE_NEWUSER)
+				user = fd[i];
+		for (int pass = 0; pass < 3; pass++)
 			for (int i = 0; i < c->njoin; i++) {
-				if ((c->join[i].flag == CLONE_NEWUSER) != (pass == 0))
+				if (join_pass(fd[i], c->join[i].flag == CLONE_NEWUSER, user) != pass)
 					continue;
 				if (setns(fd[i], c->join[i].flag) < 0) {
 					dprintf(report[1], "linux.namespaces[] %s: joining %s: %s", c->join[i].type,
@@ -3756,7 +3781,10 @@ static int cmd_ps(const char *id)
  * it, with the powers of the container's root and no more of the host's;
  * the helper takes up that root's identity there (II.6).  Then cgroup,
  * ipc, uts, net, pid, and the mount namespace last (all were opened by a
- * path in the host's /proc).  The rlimits and oomScoreAdj are set before
+ * path in the host's /proc).  A namespace the container joined by path
+ * that is not its user namespace's (the network namespace of a container
+ * without one, say) is joined before it, while the helper is still the
+ * host's root (join_pass).  The rlimits and oomScoreAdj are set before
  * any of it, while the helper still has the host's CAP_SYS_RESOURCE, and
  * pass to the process through fork(2).  Then the config's seccomp
  * filter; process.json says who it runs as and with which capabilities.
@@ -3847,14 +3875,17 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		/* inherited by the process, set while we still can (II.6) */
 		if (set_rlimits(0, &p, err, sizeof err) < 0 || set_oom_score_adj(getpid(), &p, err, sizeof err) < 0)
 			die("%s", err);
-		for (size_t i = 0; i < LEN(exec_namespaces); i++) {
-			if (ns[i] >= 0 && setns(ns[i], 0) < 0)
-				die_errno("joining the container's %s namespace", exec_namespaces[i]);
-			if (ns[i] >= 0 && i == 0) {
-				take_namespace_root_identity();   /* II.6 */
-				prctl(PR_SET_DUMPABLE, 0);
+		for (int pass = 0; pass < 3; pass++)
+			for (size_t i = 0; i < LEN(exec_namespaces); i++) {
+				if (ns[i] < 0 || join_pass(ns[i], i == 0, ns[0]) != pass)
+					continue;
+				if (setns(ns[i], 0) < 0)
+					die_errno("joining the container's %s namespace", exec_namespaces[i]);
+				if (i == 0) {
+					take_namespace_root_identity();   /* II.6 */
+					prctl(PR_SET_DUMPABLE, 0);
+				}
 			}
-		}
 		pid_t pid = fork();
 		if (pid < 0)
 			die_errno("fork");

@@ -779,6 +779,22 @@ failed_join j3 "namespaces by path: a namespace of another type than the field s
 	",{\"type\":\"uts\"},{\"type\":\"ipc\",\"path\":\"/proc/$p1/ns/net\"}" "linux.namespaces\[\] ipc: path /proc/$p1/ns/net is a namespace of another type"
 failed_join j3 "namespaces by path: the host's own uts namespace, where the config sets a hostname, is refused; nothing is left" \
 	',{"type":"uts","path":"/proc/self/ns/uts"}' "linux.namespaces\[\] uts: path /proc/self/ns/uts is the host's own uts namespace, which the config's hostname would change"
+# j6 has a user namespace of its own but j1's network namespace, which
+# that user namespace does not own: create joins it as the host's root,
+# and so does exec, before it enters j6's user namespace.
+ns_extra=',{"type":"user"}'
+config j6 '["sleep","600"]' '' "$maps"
+unset ns_extra
+sed -i "s|{\"type\":\"network\"}|{\"type\":\"network\",\"path\":\"/proc/$p1/ns/net\"}|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/j6.pid" j6 && R start j6
+process '["sh","-c","readlink /proc/self/ns/net; tr -s \" \" < /proc/self/uid_map; id -u"]'
+out=$(R exec --process "$base/process.json" j6 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$out" = "$(readlink /proc/$p1/ns/net)
+ 0 100000 65536
+1000" ] && pass "namespaces by path: exec into a container with a user namespace of its own and another's network namespace joins both" ||
+	fail "namespaces by path: exec into a container with a user namespace of its own and another's network namespace joins both" "rc=$rc" "$out" "$(tail -n 1 "$log")"
+R delete --force j6
 R delete --force j1
 # A user namespace joined by path, first: j5 joins the user, network and
 # ipc namespaces of j4, which has a user namespace with maps of its own.

@@ -1836,19 +1836,32 @@ static int format_id_map(char *buf, size_t size, unsigned inside, unsigned outsi
 	return snprintf(buf, size, "%u %u %u\n", inside, outside, count);
 }
 
+/* UID_MAP and GID_MAP (lines as format_id_map() makes them) into PID's
+ * /proc/PID/uid_map and gid_map, each in a single write(2), as the kernel
+ * wants.  Returns NULL, or the file that failed ("uid_map", "gid_map")
+ * with errno set. */
+static const char *write_proc_id_maps(pid_t pid, const char *uid_map, const char *gid_map)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
+	if (write_file(path, "%s", uid_map) < 0)
+		return "uid_map";
+	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
+	if (write_file(path, "%s", gid_map) < 0)
+		return "gid_map";
+	return NULL;
+}
+
 static void write_id_maps(pid_t pid)
 {
-	char path[64], map[64];
+	char map[64];
 	stage("cat /proc/%1$d/uid_map; grep -E '^(Uid|Gid):' /proc/%1$d/status",
 	      "mapping container ids 0-%u to host ids %u-%u",
 	      CONTAINER_IDS - 1, HOST_ID_BASE, HOST_ID_BASE + CONTAINER_IDS - 1);
 	format_id_map(map, sizeof map, 0, HOST_ID_BASE, CONTAINER_IDS);
-	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
-	if (write_file(path, "%s", map) < 0)
-		die_errno("writing %s", path);
-	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
-	if (write_file(path, "%s", map) < 0)
-		die_errno("writing %s", path);
+	const char *failed = write_proc_id_maps(pid, map, map);
+	if (failed)
+		die_errno("writing /proc/%d/%s", (int)pid, failed);
 	done();
 }
 
@@ -1996,19 +2009,24 @@ static void rearm_child_guards(int sock)
 		give_up_quietly();
 }
 
-/* Now mapped, the child takes up the identity of the namespace's root, sheds
- * the host's supplementary groups (root's group 0 among them, which would
- * otherwise still open root-group files), and enters a new cgroup
- * namespace rooted at its own cgroup. */
-static void become_root_in_userns(int sock)
+/* Now mapped, the child takes up the identity of the namespace's root and
+ * sheds the host's supplementary groups (root's group 0 among them, which
+ * would otherwise still open root-group files)... */
+static void take_namespace_root_identity(void)
 {
-	stage("grep -E '^(Uid|Gid):' /proc/%1$d/status; lsns -t cgroup -p %1$d",
-	      "becoming root of the new user namespace and entering a cgroup namespace");
 	trace("setresgid(0, 0, 0); setresuid(0, 0, 0); setgroups(0, NULL)");
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		die_errno("becoming root of the new user namespace");
 	if (setgroups(0, NULL) < 0)
 		die_errno("setgroups");
+}
+
+/* ...and enters a new cgroup namespace rooted at its own cgroup. */
+static void become_root_in_userns(int sock)
+{
+	stage("grep -E '^(Uid|Gid):' /proc/%1$d/status; lsns -t cgroup -p %1$d",
+	      "becoming root of the new user namespace and entering a cgroup namespace");
+	take_namespace_root_identity();
 	rearm_child_guards(sock);
 	trace("unshare(CLONE_NEWCGROUP)");
 	if (unshare(CLONE_NEWCGROUP) < 0)
@@ -2444,12 +2462,9 @@ static int idmap_userns(const char *uid_map, const char *gid_map)
 	close(hold[0]);
 	if (read(ready[0], &byte, 1) != 1 || !byte)
 		die("cannot create a user namespace for an idmapped mount");
-	snprintf(path, sizeof path, "/proc/%d/uid_map", (int)pid);
-	if (write_file(path, "%s", uid_map) < 0)
-		die_errno("writing %s", path);
-	snprintf(path, sizeof path, "/proc/%d/gid_map", (int)pid);
-	if (write_file(path, "%s", gid_map) < 0)
-		die_errno("writing %s", path);
+	const char *failed = write_proc_id_maps(pid, uid_map, gid_map);
+	if (failed)
+		die_errno("writing /proc/%d/%s", (int)pid, failed);
 	snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
 	int userns = open(path, O_RDONLY | O_CLOEXEC);
 	if (userns < 0)

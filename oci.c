@@ -21,15 +21,21 @@
  * between runs, the subcommands.
  *
  * Where the OCI path differs from Part I, and why:
- *  - No user namespace.  ctr and Docker ask for none, so the container's
- *    root is host root, held back only by what config.json asks for: the
+ *  - A user namespace only when config.json asks for one (linux.namespaces
+ *    "user", with linux.uidMappings and gidMappings: `ctr run --uidmap`).
+ *    ctr and Docker ask for none by default, so the container's root is
+ *    usually host root, held back only by what config.json asks for: the
  *    capability sets, the device rules of the cgroup, masked and read-only
  *    paths, no_new_privs.  Every field that protects the host is applied,
- *    or refused with an error that names it; none is ignored.  Without a
- *    user namespace there is no idmap (section 5) and no clone as uid
- *    100000 (section 4).
- *  - The bundle's rootfs is the engine's (an overlay snapshot), bound onto
- *    itself and pivoted into, rather than Part I's detached idmapped tree.
+ *    or refused with an error that names it; none is ignored, and none is
+ *    dropped because a user namespace is there.  The maps are written by
+ *    create, the host's root, as Part I's launcher writes its own (section
+ *    5); there is no idmapped rootfs (the engine gives a rootfs owned by
+ *    the mapped ids, or one the container only reads) and no clone as uid
+ *    100000 (section 4): the namespace's owner is host root, as with runc.
+ *  - The bundle's rootfs is the engine's (an overlay snapshot), copied as
+ *    a detached private tree (open_tree) like Part I's, but not idmapped:
+ *    the engine gives a rootfs owned by the ids the container has.
  *  - The cgroup's place is given by the engine (linux.cgroupsPath) and
  *    outlives the runtime process: delete removes it, not an exit handler.
  *  - create and start are two processes.  The container waits between
@@ -43,7 +49,7 @@
  * BPF_PROG_TYPE_CGROUP_DEVICE program, since v2 has no devices controller.
  *
  * What it does not do yet (each refused by name when a config asks for
- * it): user namespaces and id mappings, joining existing namespaces,
+ * it): idmapped mounts (mounts[].uidMappings), joining a mount namespace,
  * SELinux labels, update, the blockIO/hugepage/network/rdma resources.
  *
  * Build: make contained-oci (links json-c, from libjson-c-dev).
@@ -55,6 +61,7 @@
 
 #include <json-c/json.h>
 #include <linux/bpf.h>
+#include <linux/nsfs.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/un.h>
@@ -139,6 +146,16 @@ struct oci_seccomp {
 	int unknown_names;             /* skipped: not a system call libseccomp knows */
 };
 
+/* One line of a user namespace's id map (user_namespaces(7)): ids
+ * container..container+size-1 inside are host..host+size-1 outside. */
+struct oci_id_range {
+	unsigned container, host, size;
+};
+
+/* The most lines the kernel takes in one uid_map or gid_map (Linux 4.15
+ * and later; 5 before). */
+#define OCI_MAX_ID_RANGES 340
+
 struct oci_config {
 	struct oci_process {
 		const char **args;         /* NULL-terminated */
@@ -163,7 +180,14 @@ struct oci_config {
 	const char *hostname, *domainname;
 	struct oci_mount mounts[OCI_MAX_MOUNTS];
 	int nmounts;
-	int namespaces;                /* CLONE_NEW* */
+	int namespaces;                /* CLONE_NEW*: the namespaces made for it */
+	struct oci_join {              /* linux.namespaces[] with a path: joined */
+		int flag;              /* CLONE_NEW* */
+		const char *type, *path;
+	} join[8];
+	int njoin, joined;             /* joined: the CLONE_NEW* flags of join[] */
+	struct oci_id_range uid_map[OCI_MAX_ID_RANGES], gid_map[OCI_MAX_ID_RANGES];
+	int nuid_map, ngid_map;        /* linux.uidMappings, gidMappings; 0: none */
 	const char *cgroups_path;
 	char cgroup_rel[512];          /* its place below /sys/fs/cgroup(/CONTROLLER); "": the default */
 	bool cgroup_systemd;           /* given as systemd's slice:prefix:name */
@@ -179,7 +203,7 @@ struct oci_config {
 	struct oci_hooks hooks;
 	json_object *hooks_json, *annotations;   /* kept in the state for start and delete */
 	struct oci_seccomp seccomp;
-	struct { const char *key, *value; } sysctl[OCI_MAX_SYSCTLS];
+	struct { const char *key, *value; int namespace; } sysctl[OCI_MAX_SYSCTLS];
 	int nsysctls;
 	json_object *json;             /* owns every string above */
 };
@@ -525,8 +549,16 @@ static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 static const struct { const char *type; int flag; } namespace_types[] = {
 	{ "pid", CLONE_NEWPID }, { "network", CLONE_NEWNET }, { "mount", CLONE_NEWNS },
 	{ "ipc", CLONE_NEWIPC }, { "uts", CLONE_NEWUTS }, { "cgroup", CLONE_NEWCGROUP },
+	{ "user", CLONE_NEWUSER },
 };
 
+/* linux.namespaces: each type made anew, or, with a path (a
+ * /proc/PID/ns/TYPE file or a bind mount of one), joined: what a
+ * Kubernetes pod's containers do with the network, ipc and uts namespaces
+ * of its sandbox.  Each type once.  Not a mount namespace: the rootfs is
+ * pivoted into in one of the container's own, and setting it up in
+ * another's would change that one's mounts.  The path is opened and its
+ * type checked by create (II.7). */
 static void read_namespaces(struct reader *r, json_object *lx, struct oci_config *c)
 {
 	static const char *const known[] = { "type", "path", NULL };
@@ -535,22 +567,163 @@ static void read_namespaces(struct reader *r, json_object *lx, struct oci_config
 		json_object *ns = json_object_array_get_idx(a, i);
 		check_fields(r, ns, "linux.namespaces[]", known, NULL);
 		const char *type = string_member(r, ns, "linux.namespaces[]", "type");
-		if (string_member(r, ns, "linux.namespaces[]", "path"))
-			return oci_error(r, "linux.namespaces[] %s: joining an existing namespace (path) "
-					 "is not supported by contained-oci yet", value_shown(type));
+		const char *path = string_member(r, ns, "linux.namespaces[]", "path");
 		size_t k = 0;
 		while (k < LEN(namespace_types) && (!type || strcmp(namespace_types[k].type, type)))
 			k++;
-		if (type && (!strcmp(type, "user") || !strcmp(type, "time")))
+		if (type && !strcmp(type, "time"))
 			return oci_error(r, "linux.namespaces[]: a %s namespace is not supported by "
 					 "contained-oci yet", type);
 		if (k == LEN(namespace_types))
 			return oci_error(r, "linux.namespaces[]: unknown type \"%s\"", value_shown(type));
-		c->namespaces |= namespace_types[k].flag;
+		int flag = namespace_types[k].flag;
+		if ((c->namespaces | c->joined) & flag)
+			return oci_error(r, "linux.namespaces[]: \"%s\" is listed twice", type);
+		if (!path || !path[0]) {
+			c->namespaces |= flag;
+			continue;
+		}
+		if (path[0] != '/')
+			return oci_error(r, "linux.namespaces[] %s: path \"%s\" must be an absolute path "
+					 "(/proc/PID/ns/%s)", type, value_shown(path),
+					 flag == CLONE_NEWNET ? "net" : type);
+		if (flag == CLONE_NEWNS)
+			return oci_error(r, "linux.namespaces[] mount: joining a mount namespace (path) is "
+					 "not supported: contained-oci sets the rootfs up in a mount namespace "
+					 "of the container's own, and would change the other one's mounts");
+		c->join[c->njoin++] = (struct oci_join){ flag, namespace_types[k].type, path };
+		c->joined |= flag;
 	}
 	if (!r->err[0] && !(c->namespaces & CLONE_NEWNS))
 		oci_error(r, "linux.namespaces must include \"mount\": contained-oci pivots into the "
 			  "rootfs, which needs a mount namespace of the container's own");
+}
+
+/* linux.uidMappings or gidMappings (KEY): [{containerID, hostID, size}],
+ * into MAP.  What the kernel would refuse when create writes the map is
+ * refused here, by field: a size of 0; a range that wraps past 2^32 or
+ * takes in id 4294967295, which is (uid_t)-1, "no id" to chown(2) and
+ * setresuid(2); two ranges that overlap, inside or outside (an id inside
+ * would have two host ids, or the reverse); more ranges than the kernel
+ * takes.  user_namespaces(7), "Defining user and group ID mappings". */
+static void read_id_mappings(struct reader *r, json_object *lx, const char *key,
+			     struct oci_id_range *map, int *n)
+{
+	static const char *const known[] = { "containerID", "hostID", "size", NULL };
+	static const char *const fields[] = { "containerID", "hostID", "size" };
+	char where[48];
+	json_object *a = member(r, lx, "linux", key, json_type_array);
+	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
+		json_object *o = json_object_array_get_idx(a, i);
+		long long v[3];
+		snprintf(where, sizeof where, "linux.%s[%zu]", key, i);
+		if (i == OCI_MAX_ID_RANGES)
+			return oci_error(r, "linux.%s: more than %d ranges, the most the kernel takes "
+					 "in one map", key, OCI_MAX_ID_RANGES);
+		if (!json_object_is_type(o, json_type_object))
+			return oci_error(r, "%s must be an object {\"containerID\", \"hostID\", "
+					 "\"size\"}", where);
+		check_fields(r, o, where, known, NULL);
+		for (int f = 0; f < 3 && !r->err[0]; f++) {
+			if (!member(r, o, where, fields[f], json_type_int) && !r->err[0])
+				return oci_error(r, "%s.%s is missing", where, fields[f]);
+			v[f] = int_member(r, o, where, fields[f], f == 2 ? 1 : 0, UINT32_MAX - 1, 0);
+		}
+		if (r->err[0])
+			return;
+		if (v[0] + v[2] > UINT32_MAX || v[1] + v[2] > UINT32_MAX)
+			return oci_error(r, "%s: %s %lld + size %lld runs past id 4294967294, the "
+					 "highest there is", where, v[0] + v[2] > UINT32_MAX ?
+					 "containerID" : "hostID", v[0] + v[2] > UINT32_MAX ? v[0] : v[1], v[2]);
+		struct oci_id_range *m = &map[(*n)++];
+		*m = (struct oci_id_range){ .container = v[0], .host = v[1], .size = v[2] };
+		for (int j = 0; j < *n - 1; j++) {
+			const struct oci_id_range *o2 = &map[j];
+			bool inside = m->container < o2->container + o2->size && o2->container < m->container + m->size;
+			bool outside = m->host < o2->host + o2->size && o2->host < m->host + m->size;
+			if (inside || outside)
+				return oci_error(r, "%s overlaps linux.%s[%d] in the %s ids (%u-%u and "
+						 "%u-%u): each id may be mapped once", where, key, j,
+						 inside ? "container" : "host",
+						 inside ? m->container : m->host,
+						 (inside ? m->container : m->host) + m->size - 1,
+						 inside ? o2->container : o2->host,
+						 (inside ? o2->container : o2->host) + o2->size - 1);
+		}
+	}
+}
+
+/* Whether container id ID is in MAP's ranges. */
+static bool id_mapped(const struct oci_id_range *map, int n, unsigned id)
+{
+	for (int i = 0; i < n; i++)
+		if (id >= map[i].container && id - map[i].container < map[i].size)
+			return true;
+	return false;
+}
+
+/* The user a process runs as, P (config.json's process, or exec's
+ * process.json, FILE), must exist inside the user namespace: setresuid(2)
+ * and setgroups(2) there fail with EINVAL for an id that is not mapped. */
+static void check_user_mapped(struct reader *r, const struct oci_config *c, const struct oci_process *p)
+{
+	if (!(c->namespaces & CLONE_NEWUSER) || r->err[0])
+		return;
+	if (!id_mapped(c->uid_map, c->nuid_map, p->uid))
+		return oci_error(r, "process.user.uid %u is not mapped by linux.uidMappings: it would "
+				 "not exist in the container's user namespace", p->uid);
+	if (!id_mapped(c->gid_map, c->ngid_map, p->gid))
+		return oci_error(r, "process.user.gid %u is not mapped by linux.gidMappings: it would "
+				 "not exist in the container's user namespace", p->gid);
+	for (int i = 0; i < p->ngids; i++)
+		if (!id_mapped(c->gid_map, c->ngid_map, p->gids[i]))
+			return oci_error(r, "process.user.additionalGids[%d] %u is not mapped by "
+					 "linux.gidMappings: it would not exist in the container's user "
+					 "namespace", i, p->gids[i]);
+}
+
+/* A user namespace and its maps come together (as runc has it): the
+ * namespace without maps would hold no ids at all, the maps without the
+ * namespace would apply to nothing.  Root inside must be mapped too: it is
+ * who sets the container up (its mounts, its pty), before process.user
+ * takes over.
+ *
+ * What a hostile config can do with the maps: nothing it could not do
+ * without them.  It may map host root in (hostID 0), and the container's
+ * root is then host root to every file it can reach; but the same config
+ * may as well ask for no user namespace at all, which is host root with
+ * the capabilities it lists, and whoever writes config.json (the engine)
+ * is trusted with exactly that.  The capabilities a process holds in its
+ * own user namespace give it no power over the host's resources either
+ * way.  So the maps are taken as given, checked only for what the kernel
+ * would refuse; what the user namespace adds is never counted on to
+ * protect the host: the device rules, capabilities, masked paths and the
+ * sealed copy of this binary (II.8) apply as without it. */
+static void check_user_namespace(struct reader *r, struct oci_config *c)
+{
+	bool userns = c->namespaces & CLONE_NEWUSER;
+	if (r->err[0])
+		return;
+	if ((c->joined & CLONE_NEWUSER) && (c->nuid_map || c->ngid_map))
+		return oci_error(r, "linux.%s is set but the user namespace is joined by path: it "
+				 "has its maps already; remove them", c->nuid_map ? "uidMappings" : "gidMappings");
+	if (c->joined & CLONE_NEWUSER)
+		return;
+	if (userns && (!c->nuid_map || !c->ngid_map))
+		return oci_error(r, "linux.namespaces has \"user\" but linux.%s is missing or empty: "
+				 "a user namespace needs both maps, [{\"containerID\": 0, \"hostID\": "
+				 "100000, \"size\": 65536}]", c->nuid_map ? "gidMappings" : "uidMappings");
+	if (!userns && (c->nuid_map || c->ngid_map))
+		return oci_error(r, "linux.%s is set but linux.namespaces has no \"user\": add "
+				 "{\"type\": \"user\"} or remove the mappings",
+				 c->nuid_map ? "uidMappings" : "gidMappings");
+	if (userns && !id_mapped(c->uid_map, c->nuid_map, 0))
+		return oci_error(r, "linux.uidMappings maps no host id onto container uid 0: the "
+				 "container's root sets the container up, and must exist in it");
+	if (userns && !id_mapped(c->gid_map, c->ngid_map, 0))
+		return oci_error(r, "linux.gidMappings maps no host id onto container gid 0: the "
+				 "container's root sets the container up, and must exist in it");
+	check_user_mapped(r, c, &c->process);
 }
 
 static void read_devices(struct reader *r, json_object *res, struct oci_config *c)
@@ -910,13 +1083,14 @@ static void read_sysctls(struct reader *r, json_object *lx, struct oci_config *c
 			return oci_error(r, "linux.sysctl.%s: not a namespaced setting; it would change the "
 					 "host for everyone (allowed: net.*, fs.mqueue.*, kernel.shm*, kernel.msg*, "
 					 "kernel.sem, kernel.hostname, kernel.domainname)", key);
-		if (!(c->namespaces & namespaced_sysctls[k].namespace))
+		if (!((c->namespaces | c->joined) & namespaced_sysctls[k].namespace))
 			return oci_error(r, "linux.sysctl.%s: the container shares the host's %s namespace, "
 					 "so this would change the host's", key,
 					 namespaced_sysctls[k].namespace == CLONE_NEWNET ? "network" :
 					 namespaced_sysctls[k].namespace == CLONE_NEWIPC ? "ipc" : "uts");
 		if (c->nsysctls == OCI_MAX_SYSCTLS)
 			return oci_error(r, "linux.sysctl: more than %d settings", OCI_MAX_SYSCTLS);
+		c->sysctl[c->nsysctls].namespace = namespaced_sysctls[k].namespace;
 		c->sysctl[c->nsysctls].key = key;
 		c->sysctl[c->nsysctls++].value = json_object_get_string(value);
 	}
@@ -998,12 +1172,15 @@ static void read_linux(struct reader *r, json_object *lx, struct oci_config *c)
 		"rootfsPropagation", "resources", "unified", "sysctl", "seccomp", "maskedPaths",
 		"readonlyPaths", "mountLabel", "intelRdt", "personality", NULL };
 	static const char *const unsupported[] = {
-		"uidMappings", "gidMappings", "timeOffsets", "devices", "rootfsPropagation",
+		"timeOffsets", "devices", "rootfsPropagation",
 		"unified", "mountLabel", "intelRdt", "personality", NULL };
 	if (!lx)
 		return oci_error(r, "linux is missing: contained-oci runs Linux containers");
 	check_fields(r, lx, "linux", known, unsupported);
 	read_namespaces(r, lx, c);
+	read_id_mappings(r, lx, "uidMappings", c->uid_map, &c->nuid_map);
+	read_id_mappings(r, lx, "gidMappings", c->gid_map, &c->ngid_map);
+	check_user_namespace(r, c);
 	c->cgroups_path = string_member(r, lx, "linux", "cgroupsPath");
 	if (c->cgroups_path && c->cgroups_path[0])
 		cgroup_place(r, c);
@@ -1103,10 +1280,10 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 				oci_error(&r, "annotations.%s must be a string", key);
 		}
 	}
-	if (!r.err[0] && c->hostname && c->hostname[0] && !(c->namespaces & CLONE_NEWUTS))
+	if (!r.err[0] && c->hostname && c->hostname[0] && !((c->namespaces | c->joined) & CLONE_NEWUTS))
 		oci_error(&r, "hostname is set but linux.namespaces has no \"uts\": it would rename the host");
 	c->domainname = string_member(&r, c->json, "", "domainname");
-	if (!r.err[0] && c->domainname && c->domainname[0] && !(c->namespaces & CLONE_NEWUTS))
+	if (!r.err[0] && c->domainname && c->domainname[0] && !((c->namespaces | c->joined) & CLONE_NEWUTS))
 		oci_error(&r, "domainname is set but linux.namespaces has no \"uts\": it would rename the host");
 	if (!r.err[0] && c->domainname && strlen(c->domainname) > 64)
 		oci_error(&r, "domainname \"%s\" is longer than 64 bytes", value_shown(c->domainname));
@@ -2008,6 +2185,45 @@ static void enable_v2_controllers(const char *dir, char value[V2_NKNOBS][64])
 	}
 }
 
+/* With a user namespace, the container's cgroup is delegated to its root
+ * the way cgroup v2 defines it (Documentation/admin-guide/cgroup-v2.rst,
+ * "Delegation"): the directory and the files the kernel lists in
+ * /sys/kernel/cgroup/delegate (cgroup.procs, cgroup.threads,
+ * cgroup.subtree_control...) become the container root's host uid's, so
+ * that it may make cgroups below its own and move its processes among
+ * them.  Its own limits (memory.max and the rest in DIR) stay host root's,
+ * and a process may only be moved where its mover can write the
+ * cgroup.procs of both ends' common ancestor: the container cannot raise
+ * its limits, nor reach out of its subtree.  On cgroup v1, whose
+ * delegation has no such containment, the container keeps its read-only
+ * view.  Returns 0, or -1 with why in ERR. */
+static int delegate_v2_cgroup(const char *path, uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	char list[1024];
+	int dir = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		snprintf(err, errlen, "%.900s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (read_file("/sys/kernel/cgroup/delegate", list, sizeof list) < 0)
+		snprintf(list, sizeof list, "cgroup.procs\ncgroup.threads\ncgroup.subtree_control\n");
+	if (fchown(dir, uid, gid) < 0) {
+		snprintf(err, errlen, "linux.cgroupsPath: delegating the cgroup to the container's root "
+			 "(uid %u): %s", (unsigned)uid, strerror(errno));
+		close(dir);
+		return -1;
+	}
+	for (char *name = strtok(list, "\n"); name; name = strtok(NULL, "\n"))
+		if (fchownat(dir, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT) {
+			snprintf(err, errlen, "linux.cgroupsPath: delegating %s to the container's root "
+				 "(uid %u): %s", name, (unsigned)uid, strerror(errno));
+			close(dir);
+			return -1;
+		}
+	close(dir);
+	return 0;
+}
+
 static void make_cgroup_v2(const struct oci_config *c, const char *rel, struct oci_state *s, pid_t pid)
 {
 	char value[V2_NKNOBS][64], err[512], buf[PATH_MAX];
@@ -2287,6 +2503,22 @@ static void remove_oci_cgroup(const struct oci_state *s)
  * sysctl, masked and read-only paths, hostname, the terminal; then, after
  * start, startContainer, the seccomp filter and the process's user,
  * capabilities and no_new_privs around each other (load_filter), exec.
+ *
+ * With a user namespace (user_namespaces(7)): create clones the child
+ * into it together with the others, which it then owns, so that the
+ * container's root may mount proc (its pid namespace's), sysfs (with a
+ * network namespace of its own; else the host's /sys is bound read-only),
+ * tmpfs, devpts and mqueue.  The child can do nothing with ids until
+ * create, the host's root, writes its maps; create also sets its rlimits
+ * and oomScoreAdj, which take CAP_SYS_RESOURCE in the host's namespace to
+ * raise or lower.  The child takes up the identity of the namespace's
+ * root (Part I's section 5) and goes on as the container's root, with
+ * capabilities over the container's namespaces only, and none over the
+ * host's files: what it needs of the host's paths (the rootfs, exec.fifo,
+ * bind sources) create opened for it before the clone.  Device nodes are
+ * bound from the host (mount_dev), never made: mknod(2) is refused in a
+ * user namespace, and a node on a mount it made would not open anyway
+ * (nodev).
  * ------------------------------------------------------------------------ */
 
 struct oci_child {
@@ -2300,6 +2532,9 @@ struct oci_child {
 	const struct oci_state *state; /* its cgroup directories */
 	int console;                   /* --console-socket, connected; or -1 */
 	int terminal;                  /* the pty's slave, once made; or -1 */
+	int tree;                      /* a detached copy of the rootfs's mounts (open_tree) */
+	int fifo_fd;                   /* exec.fifo, O_PATH */
+	int source[OCI_MAX_MOUNTS];    /* each bind mount's source, a detached copy; or -1 */
 };
 
 /* A remount changes the flags of the mount on top only: under an rbind,
@@ -2321,8 +2556,87 @@ static void set_flags_recursively(int root, const char *target, unsigned long fl
 	close(fd);
 }
 
+/* mounts[].destination, its symlinks resolved inside the rootfs ROOT, as
+ * the container would see them: an image may well have /var/run -> ../run
+ * and expect a bind to /var/run/x.sock to land in /run.  Each component is
+ * looked up without following anything (openat2(2) with RESOLVE_IN_ROOT
+ * and RESOLVE_NO_SYMLINKS, O_NOFOLLOW opening a symlink itself), and a
+ * symlink's target, read with readlinkat(2), is put in its place: an
+ * absolute one from the rootfs's /, a relative one from its directory.
+ * ".." is taken lexically on a path of real directories, and stops at the
+ * rootfs's /, as RESOLVE_IN_ROOT has it: no symlink ("/../../etc",
+ * "../../../../etc") leads out of the rootfs, only to the same place
+ * inside.  At most 40 symlinks (path_resolution(7)'s limit), then ELOOP.
+ * What does not exist yet is kept as written, for make_path_in_rootfs().
+ * The result, in OUT, holds no symlink; the mount itself is then made
+ * through Part I's lookups, which refuse one, so a symlink planted
+ * meanwhile is an error, never a way out.  Returns 0, or -1 with errno. */
+static int resolve_destination(int root, const char *destination, char *out, size_t size)
+{
+	char path[PATH_MAX], next[PATH_MAX], target[PATH_MAX], done[PATH_MAX];
+	int links = 0;
+	if (snprintf(path, sizeof path, "%s", destination) >= (int)sizeof path)
+		return errno = ENAMETOOLONG, -1;
+restart:
+	done[0] = '\0';                    /* resolved so far; "" is the rootfs's / */
+	for (char *p = path, *end; *p; p = end) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		end = p + strcspn(p, "/");
+		size_t len = end - p, have = strlen(done);
+		if (len == 1 && p[0] == '.')
+			continue;
+		if (len == 2 && p[0] == '.' && p[1] == '.') {
+			char *last = strrchr(done, '/');
+			if (last)                  /* at the rootfs's /, it stays there */
+				*last = '\0';
+			continue;
+		}
+		if (have + 1 + len >= sizeof done)
+			return errno = ENAMETOOLONG, -1;
+		snprintf(done + have, sizeof done - have, "/%.*s", (int)len, p);
+		struct open_how how = {
+			.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+			.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		};
+		int fd = syscall(SYS_openat2, root, done, &how, sizeof how);
+		struct stat st;
+		if (fd < 0 && errno == ENOENT) {
+			/* not there: the rest as written, to be made */
+			if (snprintf(out, size, "%s%s", done, end) >= (int)size)
+				return errno = ENAMETOOLONG, -1;
+			return 0;
+		}
+		if (fd < 0 || fstat(fd, &st) < 0)
+			return -1;
+		if (!S_ISLNK(st.st_mode)) {
+			close(fd);
+			continue;
+		}
+		ssize_t n = readlinkat(fd, "", target, sizeof target - 1);
+		close(fd);
+		if (n < 0)
+			return -1;
+		if (++links > 40)
+			return errno = ELOOP, -1;
+		target[n] = '\0';
+		*strrchr(done, '/') = '\0';   /* the link's directory */
+		if (snprintf(next, sizeof next, "%s/%s%s", target[0] == '/' ? "" : done, target, end) >=
+		    (int)sizeof next)
+			return errno = ENAMETOOLONG, -1;
+		memcpy(path, next, sizeof path);
+		goto restart;
+	}
+	if (snprintf(out, size, "%s", done[0] ? done : "/") >= (int)size)
+		return errno = ENAMETOOLONG, -1;
+	return 0;
+}
+
 /* A config mount, onto its destination inside the rootfs ROOT. */
-static void oci_mount(int root, const struct oci_mount *m, const struct oci_state *s, int c_namespaces)
+static void oci_mount(int root, const struct oci_mount *m, int source, const struct oci_state *s,
+		      int c_namespaces)
 {
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC);
 	if (!strcmp(m->type, "cgroup") && s->cgroup_version == 2) {
@@ -2361,12 +2675,30 @@ static void oci_mount(int root, const struct oci_mount *m, const struct oci_stat
 				MS_NOEXEC, "mode=0755,size=64k");
 		return;
 	}
+	if (!strcmp(m->type, "sysfs") && (c_namespaces & CLONE_NEWUSER) && !(c_namespaces & CLONE_NEWNET)) {
+		/* A user namespace may mount sysfs only with a network
+		 * namespace of its own (sysfs shows the network devices of
+		 * the mounter's): sharing the host's, the container gets the
+		 * host's /sys, bound with the config's flags, and read-only
+		 * all the way down whatever they say, as it cannot be
+		 * namespaced. */
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		mount_in_rootfs("/sys", root, m->destination, NULL, MS_BIND | MS_REC, NULL);
+		mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL);
+		set_flags_recursively(root, m->destination, MS_RDONLY | flags, "mounts[] sysfs");
+		return;
+	}
 	if (m->bind) {
+		/* The source is a copy create made (II.6): attached here,
+		 * exactly onto the destination found. */
 		struct stat st;
-		if (stat(m->source, &st) < 0)
+		if (fstat(source, &st) < 0)
 			die_errno("mounts[] %s: bind source %s", m->destination, m->source);
 		make_path_in_rootfs(root, m->destination, S_ISDIR(st.st_mode) ? A_DIRECTORY : A_FILE);
-		mount_in_rootfs(m->source, root, m->destination, NULL, MS_BIND | (m->flags & MS_REC), NULL);
+		int target = open_in_rootfs(root, m->destination);
+		if (syscall(SYS_move_mount, source, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			die_errno("mounts[] %s: binding %s there (move_mount)", m->destination, m->source);
+		close(target);
 		if (flags)
 			mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | flags, NULL);
 		if (m->flags & MS_REC)
@@ -2680,15 +3012,68 @@ static void enter_cwd(const char *cwd)
 		    "container", cwd);
 }
 
-/* setrlimit(2) of process.rlimits[I] failed: why, by field. */
-static void die_rlimit(int i) __attribute__((noreturn));
-static void die_rlimit(int i)
+/* linux.uidMappings and gidMappings, as the text the kernel reads: one
+ * "inside outside count" line a range (format_id_map, Part I's section 5). */
+static void id_map_text(const struct oci_id_range *map, int n, char *buf, size_t size)
 {
-	if (errno == EPERM)
-		die("process.rlimits[%d]: the kernel refused the limit (Operation not permitted): a hard "
-		    "limit above the current one needs CAP_SYS_RESOURCE, and RLIMIT_NOFILE cannot "
-		    "exceed fs.nr_open (/proc/sys/fs/nr_open)", i);
-	die_errno("process.rlimits[%d]", i);
+	size_t len = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < n && len < size; i++)
+		len += format_id_map(buf + len, size - len, map[i].container, map[i].host, map[i].size);
+}
+
+/* The container PID's user namespace gets C's maps, written by us, the
+ * host's root, as Part I's launcher writes its own (section 5); until
+ * then no id exists inside.  Writing gid_map this way leaves setgroups(2)
+ * allowed inside (user_namespaces(7)): the container's root needs it to
+ * give the process its additionalGids.  Returns 0, or -1 with why in ERR. */
+static int write_user_maps(const struct oci_config *c, pid_t pid, char *err, size_t errlen)
+{
+	static char uid_map[OCI_MAX_ID_RANGES * 36], gid_map[OCI_MAX_ID_RANGES * 36];
+	if (!(c->namespaces & CLONE_NEWUSER))
+		return 0;
+	id_map_text(c->uid_map, c->nuid_map, uid_map, sizeof uid_map);
+	id_map_text(c->gid_map, c->ngid_map, gid_map, sizeof gid_map);
+	const char *failed = write_proc_id_maps(pid, uid_map, gid_map);
+	if (failed)
+		snprintf(err, errlen, "linux.%s: the kernel refused the map (writing /proc/%d/%s): %s",
+			 strcmp(failed, "uid_map") ? "gidMappings" : "uidMappings", (int)pid, failed,
+			 strerror(errno));
+	return failed ? -1 : 0;
+}
+
+/* P's rlimits onto PID (prlimit(2)), set from outside its user namespace:
+ * raising a hard limit needs CAP_SYS_RESOURCE in the host's, which a
+ * process in a user namespace of its own never has (capabilities(7)).
+ * Returns 0, or -1 with why, by field, in ERR. */
+static int set_rlimits(pid_t pid, const struct oci_process *p, char *err, size_t errlen)
+{
+	for (int i = 0; i < p->nrlimits; i++) {
+		if (prlimit(pid, p->rlimits[i].resource, &p->rlimits[i].limit, NULL) == 0)
+			continue;
+		if (errno == EPERM)
+			snprintf(err, errlen, "process.rlimits[%d]: the kernel refused the limit (Operation "
+				 "not permitted): a hard limit above the current one needs "
+				 "CAP_SYS_RESOURCE, and RLIMIT_NOFILE cannot exceed fs.nr_open "
+				 "(/proc/sys/fs/nr_open)", i);
+		else
+			snprintf(err, errlen, "process.rlimits[%d]: %s", i, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* P's oomScoreAdj onto PID, from outside too: lowering it below what it
+ * was needs CAP_SYS_RESOURCE in the host's user namespace (proc(5)).
+ * Returns 0, or -1 with why in ERR. */
+static int set_oom_score_adj(pid_t pid, const struct oci_process *p, char *err, size_t errlen)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)pid);
+	if (!p->have_oom_score_adj || write_file(path, "%d", p->oom_score_adj) == 0)
+		return 0;
+	snprintf(err, errlen, "process.oomScoreAdj %d: %s", p->oom_score_adj, strerror(errno));
+	return -1;
 }
 
 static void oci_container(struct oci_child *k) __attribute__((noreturn));
@@ -2703,30 +3088,42 @@ static void oci_container(struct oci_child *k)
 	being_created = NULL;              /* create undoes, if this fails; errors go to err_pipe */
 	if (oci_log)
 		fclose(oci_log), oci_log = NULL;
-	close_fds_except((int[]){ k->sync, k->err_pipe, k->saved_stderr, k->console }, 4);
-	/* create has put us in the cgroup, and says who we are outside */
+	int keep[6 + OCI_MAX_MOUNTS] = { k->sync, k->err_pipe, k->saved_stderr, k->console, k->tree, k->fifo_fd };
+	memcpy(keep + 6, k->source, sizeof k->source);
+	close_fds_except(keep, LEN(keep));
+	/* create has put us in the cgroup, written our id maps, and says
+	 * who we are outside */
 	if (read(k->sync, &go, 1) != 1 || read(k->sync, &k->host_pid, sizeof k->host_pid) != sizeof k->host_pid)
 		give_up_quietly();
 	/* Now that we are in the container's cgroup, it becomes the root
 	 * of the cgroup namespace (cgroup_namespaces(7)). */
 	if ((c->namespaces & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		die_errno("linux.namespaces: a cgroup namespace");
-
+	if ((c->namespaces | c->joined) & CLONE_NEWUSER) {
+		/* the ids inside are ours from here: files we make in the
+		 * container's tmpfs mounts belong to its root */
+		take_namespace_root_identity();
+		prctl(PR_SET_DUMPABLE, 0);     /* a change of uid reset it */
+	}
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		die_errno("making the mounts private");
-	if (mount(k->rootfs, k->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		die_errno("root.path %s: bind-mounting it onto itself", k->rootfs);
-	int root = open(k->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int fifo = open(k->fifo, O_PATH | O_CLOEXEC);
-	if (root < 0 || fifo < 0)
-		die_errno("opening %s", root < 0 ? k->rootfs : k->fifo);
+	/* the rootfs create copied, on top of our / (Part I's section 6) */
+	put_rootfs_in_place(k->tree);
+	int root = k->tree, fifo = k->fifo_fd;
 	for (int i = 0; i < c->nmounts; i++) {
-		oci_mount(root, &c->mounts[i], k->state, c->namespaces);
+		struct oci_mount m = c->mounts[i];
+		char destination[PATH_MAX];
+		if (resolve_destination(root, m.destination, destination, sizeof destination) < 0)
+			die_errno("mounts[] %s: resolving it in the rootfs", m.destination);
+		m.destination = destination;
+		oci_mount(root, &m, k->source[i], k->state, c->namespaces | c->joined);
+		if (k->source[i] >= 0)
+			close(k->source[i]);
 		/* its propagation ("rprivate", "rshared"...), among the
 		 * container's own mounts: all of them were made private from
 		 * the host's above, so none can reach it */
-		if (c->mounts[i].propagation)
-			mount_in_rootfs(NULL, root, c->mounts[i].destination, NULL, c->mounts[i].propagation, NULL);
+		if (m.propagation)
+			mount_in_rootfs(NULL, root, m.destination, NULL, m.propagation, NULL);
 	}
 	/* create runs prestart and createRuntime now, outside; then ours */
 	char hooks = 'H';
@@ -2756,13 +3153,6 @@ static void oci_container(struct oci_child *k)
 	if (c->domainname && c->domainname[0] && setdomainname(c->domainname, strlen(c->domainname)) < 0)
 		die_errno("setdomainname");
 	enter_cwd(c->process.cwd);
-	for (int i = 0; i < c->process.nrlimits; i++)
-		if (setrlimit(c->process.rlimits[i].resource, &c->process.rlimits[i].limit) < 0)
-			die_rlimit(i);
-	if (c->process.have_oom_score_adj &&
-	    write_file("/proc/self/oom_score_adj", "%d", c->process.oom_score_adj) < 0)
-		die_errno("process.oomScoreAdj");
-
 	apply_apparmor(c->process.apparmor);
 	wait_for_start(k, fifo);
 	container_hooks(k, START_CONTAINER, "created");
@@ -2871,6 +3261,200 @@ static int write_pid_file(const char *pid_file, pid_t pid)
 	return 0;
 }
 
+/* A detached copy of the mount at PATH (open_tree(2); RECURSIVE: with the
+ * mounts below it), private: a copy of a shared mount would otherwise be
+ * a peer of the host's, and the mounts the container makes on it would
+ * show up on the host (mount_namespaces(7)).  Returns it, or -1 with errno. */
+static int private_copy(const char *path, bool recursive)
+{
+	struct mount_attr attr = { .propagation = MS_PRIVATE };
+	int tree = syscall(SYS_open_tree, AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+			   (recursive ? AT_RECURSIVE : 0));
+	if (tree >= 0 && syscall(SYS_mount_setattr, tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof attr) < 0) {
+		int e = errno;
+		close(tree);
+		return errno = e, -1;
+	}
+	return tree;
+}
+
+/* linux.namespaces[].path, each opened into FD[i] (C->join's order) and
+ * checked before anything joins it: that it is a namespace file at all,
+ * of the type the config says (the NS_GET_NSTYPE ioctl, ioctl_ns(2)), and
+ * not the runtime's own namespace where the config would change it (a
+ * hostname in the host's uts namespace, a sysctl in its network or ipc
+ * namespace would change the host's).  Returns 0, or -1 with why, by
+ * field, in ERR (FD then all closed). */
+static int open_joined_namespaces(const struct oci_config *c, int *fd, char *err, size_t errlen)
+{
+	int needs = (c->hostname && c->hostname[0]) || (c->domainname && c->domainname[0]) ? CLONE_NEWUTS : 0;
+	for (int k = 0; k < c->nsysctls; k++)
+		needs |= c->sysctl[k].namespace;
+	for (int i = 0; i < c->njoin; i++) {
+		const struct oci_join *j = &c->join[i];
+		const char *file = j->flag == CLONE_NEWNET ? "net" : j->type;   /* its name in /proc/PID/ns */
+		char own[64];
+		struct stat st, ours;
+		fd[i] = open(j->path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+		int type = fd[i] < 0 ? -1 : ioctl(fd[i], NS_GET_NSTYPE);
+		snprintf(own, sizeof own, "/proc/self/ns/%s", file);
+		if (fd[i] < 0)
+			snprintf(err, errlen, "linux.namespaces[] %s: path %s: %s", j->type, j->path, strerror(errno));
+		else if (type < 0)
+			snprintf(err, errlen, "linux.namespaces[] %s: path %s is not a namespace file (give "
+				 "/proc/PID/ns/%s, or a bind mount of one)", j->type, j->path, file);
+		else if (type != j->flag)
+			snprintf(err, errlen, "linux.namespaces[] %s: path %s is a namespace of another type",
+				 j->type, j->path);
+		else if ((needs & j->flag) && fstat(fd[i], &st) == 0 && stat(own, &ours) == 0 &&
+			 st.st_ino == ours.st_ino && st.st_dev == ours.st_dev)
+			snprintf(err, errlen, "linux.namespaces[] %s: path %s is the host's own %s namespace, "
+				 "which the config's %s would change", j->type, j->path, j->type,
+				 j->flag == CLONE_NEWUTS ? "hostname" : "sysctl");
+		else
+			continue;
+		for (int k = 0; k <= i; k++)
+			if (fd[k] >= 0)
+				close(fd[k]);
+		return -1;
+	}
+	return 0;
+}
+
+/* In which pass of three a namespace (FD; USER: a user namespace) is
+ * joined, given the user namespace USERNS joined in pass 1 (-1: none).
+ * Those USERNS owns come after it (pass 2): joined from inside it, they
+ * are checked against the powers of its root, no more; those it does not
+ * own (the host's, another container's) could not be joined from inside
+ * it, and come before, while we are the host's root (pass 0).  The owner
+ * is asked with the NS_GET_USERNS ioctl (ioctl_ns(2)). */
+static int join_pass(int fd, bool user, int userns)
+{
+	if (user)
+		return 1;
+	if (userns < 0)
+		return 0;
+	struct stat mine, theirs;
+	int owner = ioctl(fd, NS_GET_USERNS);
+	bool owned = owner >= 0 && fstat(owner, &mine) == 0 && fstat(userns, &theirs) == 0 &&
+		     mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev;
+	if (owner >= 0)
+		close(owner);
+	return owned ? 2 : 0;
+}
+
+/* The container's clone when it joins namespaces: a helper joins them,
+ * the user namespace before those it owns (join_pass), then clones the
+ * container with the namespaces to make, which are then owned by the
+ * joined user namespace, and nested in the joined pid namespace
+ * (setns(2): a pid namespace is entered by children only).  CLONE_PARENT
+ * makes the container our child, not the helper's, as without joining.
+ * Returns the container's pid here, 0 in the container, or -1 with why in
+ * ERR. */
+static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, size_t errlen)
+{
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	pid_t helper = fork();
+	if (helper < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (helper == 0) {
+		close(report[0]);
+		int user = -1;
+		for (int i = 0; i < c->njoin; i++)
+			if (c->join[i].flag == CLONE_NEWUSER)
+				user = fd[i];
+		for (int pass = 0; pass < 3; pass++)
+			for (int i = 0; i < c->njoin; i++) {
+				if (join_pass(fd[i], c->join[i].flag == CLONE_NEWUSER, user) != pass)
+					continue;
+				if (setns(fd[i], c->join[i].flag) < 0) {
+					dprintf(report[1], "linux.namespaces[] %s: joining %s: %s", c->join[i].type,
+						c->join[i].path, strerror(errno));
+					_exit(1);
+				}
+			}
+		pid_t pid = syscall(SYS_clone, CLONE_PARENT | (c->namespaces & ~CLONE_NEWCGROUP), NULL, NULL, NULL, 0);
+		if (pid == 0) {
+			close(report[1]);
+			return 0;
+		}
+		if (pid < 0)
+			dprintf(report[1], "clone (linux.namespaces): %s", strerror(errno));
+		else if (write(report[1], &pid, sizeof pid) != sizeof pid)
+			kill(pid, SIGKILL);
+		_exit(pid < 0);
+	}
+	close(report[1]);
+	pid_t pid = -1;
+	char msg[512];
+	ssize_t n = read(report[0], msg, sizeof msg - 1);
+	waitpid(helper, NULL, 0);
+	close(report[0]);
+	if (n == sizeof pid) {
+		memcpy(&pid, msg, sizeof pid);
+		return pid;
+	}
+	msg[n > 0 ? n : 0] = '\0';
+	snprintf(err, errlen, "%s", msg[0] ? msg : "joining linux.namespaces: the helper failed");
+	return -1;
+}
+
+/* The host ids of root in the user namespace of PID (made or joined),
+ * from its /proc/PID/uid_map and gid_map.  Returns 0, or -1 if none. */
+static int namespace_root(pid_t pid, uid_t *uid, gid_t *gid)
+{
+	for (int g = 0; g < 2; g++) {
+		char path[64], map[OCI_MAX_ID_RANGES * 36];
+		unsigned inside, outside, count;
+		int used = 0, found = 0;
+		snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, g ? "gid_map" : "uid_map");
+		if (read_file(path, map, sizeof map) < 0)
+			return -1;
+		for (char *p = map; !found && sscanf(p, "%u %u %u%n", &inside, &outside, &count, &used) == 3; p += used)
+			if (inside == 0) {
+				if (g)
+					*gid = outside;
+				else
+					*uid = outside;
+				found = 1;
+			}
+		if (!found)
+			return -1;
+	}
+	return 0;
+}
+
+/* With a user namespace, made or joined: what the container's root must
+ * own.  exec.fifo, which it opens again to wait for start (II.6; the
+ * directory around it stays root's), and on cgroup v2 its cgroup,
+ * delegated (delegate_v2_cgroup).  Returns 0, or -1 with why in ERR. */
+static int give_to_namespace_root(const struct oci_config *c, const struct oci_child *k, pid_t pid,
+				  char *err, size_t errlen)
+{
+	uid_t uid = 0;
+	gid_t gid = 0;
+	if (!((c->namespaces | c->joined) & CLONE_NEWUSER))
+		return 0;
+	if (namespace_root(pid, &uid, &gid) < 0) {
+		snprintf(err, errlen, "linux.namespaces[] user: the user namespace maps no host id onto "
+			 "its root (uid and gid 0), who sets the container up");
+		return -1;
+	}
+	if (chown(k->fifo, uid, gid) < 0) {
+		snprintf(err, errlen, "chown %.900s: %s", k->fifo, strerror(errno));
+		return -1;
+	}
+	if (k->state->cgroup_version == 2 && k->state->ncgroup_dirs)
+		return delegate_v2_cgroup(k->state->cgroup_dirs[0], uid, gid, err, errlen);
+	return 0;
+}
+
 static int cmd_create(const char *id, const char *bundle, const char *pid_file, const char *console)
 {
 	static struct oci_config c;
@@ -2923,6 +3507,37 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		abandon(&s, 0);
 		oci_fail("mkfifo %s: %s", k.fifo, strerror(errno));
 	}
+	/* What the container needs of the host's paths is opened here, by
+	 * us, the host's root: in a user namespace the container's root
+	 * (host uid 100000, say) might not pass the directories on the way
+	 * (a state directory only root may enter, Docker's 0710 ones around
+	 * a bind source), and a path looked up later could be swapped
+	 * meanwhile.  The rootfs and each bind source as detached copies of
+	 * their mounts (open_tree(2), recursive for rbind), which the
+	 * container attaches in its own mount namespace (move_mount(2)), as
+	 * Part I's child does its rootfs (section 6); exec.fifo as a
+	 * descriptor it opens again through /proc/self/fd. */
+	for (int i = 0; i < OCI_MAX_MOUNTS; i++)
+		k.source[i] = -1;
+	k.fifo_fd = open(k.fifo, O_PATH | O_CLOEXEC);
+	k.tree = private_copy(k.rootfs, true);
+	if (k.fifo_fd < 0 || k.tree < 0) {
+		int e = errno;
+		abandon(&s, 0);
+		oci_fail(k.tree < 0 ? "root.path %s: copying its mount (open_tree, Linux 5.2): %s" : "%s: %s",
+			 k.tree < 0 ? k.rootfs : k.fifo, strerror(e));
+	}
+	for (int i = 0; i < c.nmounts; i++) {
+		const struct oci_mount *m = &c.mounts[i];
+		if (!m->bind)
+			continue;
+		k.source[i] = private_copy(m->source, m->flags & MS_REC);
+		if (k.source[i] < 0) {
+			int e = errno;
+			abandon(&s, 0);
+			oci_fail("mounts[] %s: bind source %s: %s", m->destination, m->source, strerror(e));
+		}
+	}
 	/* systemd makes a scope around a process: that one comes after the clone */
 	bool scope = c.cgroup_systemd && systemd_running();
 	if (!scope) {
@@ -2931,14 +3546,21 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	}
 
 	int sync[2], err_pipe[2];
+	char err[1024];
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sync) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0) {
 		abandon(&s, 0);
 		oci_fail("socketpair: %s", strerror(errno));
 	}
+	int join_fd[LEN(c.join)];
+	if (open_joined_namespaces(&c, join_fd, err, sizeof err) < 0) {
+		abandon(&s, 0);
+		oci_fail("%s", err);
+	}
 	fflush(NULL);
 	k.state = &s;
 	/* The cgroup namespace comes later, from inside the cgroup (II.6). */
-	pid_t pid = syscall(SYS_clone, SIGCHLD | (c.namespaces & ~CLONE_NEWCGROUP), NULL, NULL, NULL, 0);
+	pid_t pid = c.njoin ? clone_joined(&c, join_fd, err, sizeof err) :
+		    syscall(SYS_clone, SIGCHLD | (c.namespaces & ~CLONE_NEWCGROUP), NULL, NULL, NULL, 0);
 	if (pid == 0) {
 		close(sync[0]);
 		close(err_pipe[0]);
@@ -2949,10 +3571,19 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	}
 	if (pid < 0) {
 		abandon(&s, 0);
+		if (c.njoin)
+			oci_fail("%s", err);
 		oci_fail("clone (linux.namespaces): %s", strerror(errno));
 	}
+	for (int i = 0; i < c.njoin; i++)
+		close(join_fd[i]);
 	close(sync[1]);
 	close(err_pipe[1]);
+	close(k.tree);                     /* the container's now */
+	close(k.fifo_fd);
+	for (int i = 0; i < c.nmounts; i++)
+		if (k.source[i] >= 0)
+			close(k.source[i]);
 	if (scope) {
 		s.pid = pid;               /* for undo_create; no start time yet: not running */
 		make_oci_cgroup(&c, id, &s, pid);
@@ -2966,6 +3597,14 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 			oci_fail("moving the container into %s: %s", s.cgroup_dirs[i], strerror(errno));
 		}
 	}
+	/* What only the host's root may do to it, while it waits: its id
+	 * maps (it may not write them itself), and its rlimits and
+	 * oomScoreAdj, which it could not raise or lower inside. */
+	if (write_user_maps(&c, pid, err, sizeof err) < 0 || set_rlimits(pid, &c.process, err, sizeof err) < 0 ||
+	    set_oom_score_adj(pid, &c.process, err, sizeof err) < 0 || give_to_namespace_root(&c, &k, pid, err, sizeof err) < 0) {
+		abandon(&s, pid);
+		oci_fail("%s", err);
+	}
 	/* 'G': go, with its pid; 'H': its mounts are made, our hooks now;
 	 * 'R': ready, blocked before exec.  Anything else: it died, and
 	 * said why on err_pipe. */
@@ -2973,7 +3612,6 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	if (write(sync[0], &byte, 1) != 1 || write(sync[0], &pid, sizeof pid) != sizeof pid ||
 	    read(sync[0], &byte, 1) != 1 || byte != 'H')
 		child_failed(&s, pid, err_pipe[0]);
-	char err[1024];
 	json_object *state = state_object(id, "creating", pid, real_bundle, c.annotations);
 	if (run_hooks(&c.hooks, PRESTART, state, err, sizeof err) < 0 ||
 	    run_hooks(&c.hooks, CREATE_RUNTIME, state, err, sizeof err) < 0) {
@@ -3138,15 +3776,23 @@ static int cmd_ps(const char *id)
 /* exec: one more process in a running container (runc's exec, which the
  * shim calls for `ctr task exec` and `docker exec`).  It joins what the
  * container's first process was given: its cgroup, then its namespaces
- * through /proc/PID/ns (setns(2)) in the order nsenter(1) uses (cgroup,
- * ipc, uts, net, pid, mnt: the mount namespace last, since the others
- * are opened by a path in the host's /proc), and the config's seccomp
+ * through /proc/PID/ns (setns(2)).  The user namespace first, if it has
+ * one: the others are its, and each later setns is then checked against
+ * it, with the powers of the container's root and no more of the host's;
+ * the helper takes up that root's identity there (II.6).  Then cgroup,
+ * ipc, uts, net, pid, and the mount namespace last (all were opened by a
+ * path in the host's /proc).  A namespace the container joined by path
+ * that is not its user namespace's (the network namespace of a container
+ * without one, say) is joined before it, while the helper is still the
+ * host's root (join_pass).  The rlimits and oomScoreAdj are set before
+ * any of it, while the helper still has the host's CAP_SYS_RESOURCE, and
+ * pass to the process through fork(2).  Then the config's seccomp
  * filter; process.json says who it runs as and with which capabilities.
  * A setns into a pid namespace applies to children only, so a helper
  * joins and forks the process, then tells us its pid; with --detach it
  * leaves the process to the engine (a subreaper), else it waits and
  * passes its status on. */
-static const char *const exec_namespaces[] = { "cgroup", "ipc", "uts", "net", "pid", "mnt" };
+static const char *const exec_namespaces[] = { "user", "cgroup", "ipc", "uts", "net", "pid", "mnt" };
 
 static int cmd_exec(const char *id, const char *process_file, bool detach, const char *pid_file,
 		    const char *console)
@@ -3171,6 +3817,7 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	if (!j || !json_object_is_type(j, json_type_object))
 		oci_fail("process.json: not a JSON object");
 	read_process(&r, j, &p);
+	check_user_mapped(&r, &c, &p);
 	if (r.err[0])
 		oci_fail("%s", r.err);
 	refuse_apparmor_without_it(p.apparmor, "process.json");
@@ -3225,9 +3872,20 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 			if (write_file(path, "0") < 0)
 				die_errno("joining the container's cgroup %s", s.cgroup_dirs[i]);
 		}
-		for (size_t i = 0; i < LEN(exec_namespaces); i++)
-			if (ns[i] >= 0 && setns(ns[i], 0) < 0)
-				die_errno("joining the container's %s namespace", exec_namespaces[i]);
+		/* inherited by the process, set while we still can (II.6) */
+		if (set_rlimits(0, &p, err, sizeof err) < 0 || set_oom_score_adj(getpid(), &p, err, sizeof err) < 0)
+			die("%s", err);
+		for (int pass = 0; pass < 3; pass++)
+			for (size_t i = 0; i < LEN(exec_namespaces); i++) {
+				if (ns[i] < 0 || join_pass(ns[i], i == 0, ns[0]) != pass)
+					continue;
+				if (setns(ns[i], 0) < 0)
+					die_errno("joining the container's %s namespace", exec_namespaces[i]);
+				if (i == 0) {
+					take_namespace_root_identity();   /* II.6 */
+					prctl(PR_SET_DUMPABLE, 0);
+				}
+			}
 		pid_t pid = fork();
 		if (pid < 0)
 			die_errno("fork");
@@ -3235,12 +3893,6 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 			prctl(PR_SET_DUMPABLE, 0); /* inherited; said again where it matters */
 			close_fds_except((int[]){ err_pipe[1], saved_stderr, console_sock }, 3);
 			enter_cwd(p.cwd);
-			for (int i = 0; i < p.nrlimits; i++)
-				if (setrlimit(p.rlimits[i].resource, &p.rlimits[i].limit) < 0)
-					die_rlimit(i);
-			if (p.have_oom_score_adj &&
-			    write_file("/proc/self/oom_score_adj", "%d", p.oom_score_adj) < 0)
-				die_errno("process.oomScoreAdj");
 			int slave = p.terminal ? make_terminal(console_sock, &p) : -1;
 			apply_apparmor(p.apparmor);
 			load_filter(filter, &p, false);

@@ -23,6 +23,7 @@ image=docker.io/library/$token:latest
 # (containerd 1.6 fixes that directory): it, and /run/containerd, are
 # removed only if they were not there before and are empty again.
 run_dir_was_there=$([ -e /run/containerd ] && echo yes || echo no)
+runc_dir_was_there=$([ -e /run/containerd/runc ] && echo yes || echo no)
 containerd_pid=
 
 C() { CONTAINERD_ADDRESS=$sock ctr --namespace "$token" "$@"; }
@@ -50,7 +51,11 @@ cleanup() {
 		rmdir /sys/fs/cgroup/$c/$token/* /sys/fs/cgroup/$c/$token 2>/dev/null
 	done
 	rmdir /sys/fs/cgroup/$token/* /sys/fs/cgroup/$token 2>/dev/null
-	if [ "$run_dir_was_there" = no ]; then rmdir /run/containerd/s /run/containerd/fifo /run/containerd 2>/dev/null; fi
+	# ctr drops --runc-root when it remaps a snapshot (--uidmap): that
+	# runtime state went to containerd's default place, named by our namespace.
+	rmdir "/run/containerd/runc/$token" 2>/dev/null
+	if [ "$runc_dir_was_there" = no ]; then rmdir /run/containerd/runc 2>/dev/null; fi
+	if [ "$run_dir_was_there" = no ]; then rmdir /run/containerd/s /run/containerd/fifo /run/containerd/runc /run/containerd 2>/dev/null; fi
 	rm -rf "$base"
 }
 trap cleanup EXIT
@@ -164,16 +169,47 @@ for i in $(seq 100); do C tasks list 2>/dev/null | grep -q '^x1 .*STOPPED' && br
 C tasks delete x1 > /dev/null 2>&1 && C containers delete x1 &&
 	pass "ctr task kill -s SIGKILL, task delete, container delete" || fail "ctr task kill -s SIGKILL, task delete, container delete" "$(C tasks list)"
 
+# ctr run --uidmap/--gidmap with an image: ctr 1.6 makes the snapshot a
+# copy chowned to the host ids (its remapped snapshot: files owned by
+# 100000 on the host, by 0 inside) and asks for a user namespace with
+# those maps; it also drops --runc-root then (measured), so the runtime's
+# state lies in /run/containerd/runc/NAMESPACE, under /run/containerd,
+# which may be a directory only host root passes (mode 0600 on the
+# machine this was written on): the container's root never walks it.
+# Nothing of it may be left after --rm.
+out=$(C run --rm --uidmap 0:100000:65536 --gidmap 0:100000:65536 --runc-root "$base/runc" --fifo-dir "$base/fifo" "$image" m1 \
+	sh -c 'echo uidmap:$(cat /proc/self/uid_map); echo gidmap:$(cat /proc/self/gid_map); echo id:$(id -u):$(id -g); ls -ln /bin/busybox | awk "{print \"owner:\" \$3 \":\" \$4}"; touch /written && echo root-writes' 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$out" = "uidmap: 0 100000 65536
+gidmap: 0 100000 65536
+id:0:0
+owner:0:0
+root-writes" ] && pass "ctr run --uidmap/--gidmap: a user namespace with those maps; root inside owns its remapped snapshot and writes it" ||
+	fail "ctr run --uidmap/--gidmap: a user namespace with those maps; root inside owns its remapped snapshot and writes it" "rc=$rc" "$out" "$(tail -n 2 "$base/containerd.log")"
+left=$(C tasks list -q; C containers list -q; ls -A "/run/containerd/runc/$token" 2>/dev/null; C snapshots list 2>/dev/null | grep -w m1;
+	find /sys/fs/cgroup/*/$token /sys/fs/cgroup/$token -mindepth 1 -type d 2>/dev/null; pgrep -f -- "-id m1 " 2>/dev/null)
+[ $rc = 0 ] && [ -z "$left" ] && pass "ctr run --uidmap --rm: nothing left (task, container, runtime state, snapshot, cgroup, process)" ||
+	fail "ctr run --uidmap --rm: nothing left (task, container, runtime state, snapshot, cgroup, process)" "$left"
+
 # The verification run: what `ctr run --rm --seccomp --read-only
-# --memory-limit 134217728 --cpus 0.5 --user 1000:1000 --hostname
-# my-test-container` would ask (ctr 1.6 has no --user or --hostname, so
-# the whole spec comes from tests/oci/spec-verification.json, made from
-# the one ctr sent for those flags), checked from inside.
-# With --config, ctr takes no image: root.path is the rootfs itself.
+# --memory-limit 134217728 --cpus 0.5 --uidmap 0:100000:65536 --gidmap
+# 0:100000:65536 --user 1000:1000 --hostname my-test-container` would ask
+# (ctr 1.6 has no --user or --hostname, so the whole spec comes from
+# tests/oci/spec-verification.json, made from the one ctr sent for those
+# flags), checked from inside.  ctr 1.6 ignores --uidmap and --gidmap
+# when given --config (measured: the runtime gets the file's spec, with
+# no user namespace), so the file itself asks for the user namespace and
+# both maps.  With --config, ctr takes no image: root.path is the rootfs
+# itself, owned by host root, which is no id inside (it shows as 65534):
+# the container only reads and runs it, which busybox's modes (0755,
+# 0644) allow anyone, so it needs no chown; root.readonly makes the
+# mount read-only (rootmount:ro), whoever owns the files.
 sed "s|@CGROUPS_PATH@|/$token/v1|; s|\"path\": \"rootfs\"|\"path\": \"$ROOTFS\"|" tests/oci/spec-verification.json > "$base/spec.json"
 out=$(C run --rm --config "$base/spec.json" --runc-root "$base/runc" --fifo-dir "$base/fifo" v1 2>&1)
 rc=$?
 expected="pid:1
+uidmap: 0 100000 65536
+gidmap: 0 100000 65536
 net:lo
 host:my-test-container
 id:1000:1000
@@ -182,11 +218,12 @@ Seccomp:	2
 mem:134217728
 cpu:50000/100000
 proc:mounted
-root:read-only"
+root:read-only
+rootmount:ro"
 got=$(echo "$out" | grep -v '^CapEff:')
 [ $rc = 0 ] && [ "$got" = "$expected" ] && echo "$out" | grep -q "^CapEff:.0000000000000000\$" &&
-	pass "verification run: PID 1, only lo, hostname, uid 1000, Seccomp 2, NoNewPrivs 1, CapEff 0, memory and CPU limits seen in its cgroup, /proc, read-only root" ||
-	fail "verification run: PID 1, only lo, hostname, uid 1000, Seccomp 2, NoNewPrivs 1, CapEff 0, memory and CPU limits seen in its cgroup, /proc, read-only root" "rc=$rc" "$out" "$(tail -n 2 "$base/containerd.log")"
+	pass "verification run: PID 1, the id maps 0:100000:65536, only lo, hostname, uid 1000, Seccomp 2, NoNewPrivs 1, CapEff 0, memory and CPU limits seen in its cgroup, /proc, read-only root" ||
+	fail "verification run: PID 1, the id maps 0:100000:65536, only lo, hostname, uid 1000, Seccomp 2, NoNewPrivs 1, CapEff 0, memory and CPU limits seen in its cgroup, /proc, read-only root" "rc=$rc" "$out" "$(tail -n 2 "$base/containerd.log")"
 left=$(C tasks list -q; C containers list -q; ls -A "$base/runc/$token" 2>/dev/null; find /sys/fs/cgroup/*/$token /sys/fs/cgroup/$token -mindepth 1 -type d 2>/dev/null;
 	grep -F " $base/" /proc/self/mountinfo | grep -F /v1; grep -F " $ROOTFS" /proc/self/mountinfo; pgrep -f -- "-id v1 " 2>/dev/null)
 [ -z "$left" ] && pass "verification run: nothing left (task, container, state, cgroup, mount, process)" ||

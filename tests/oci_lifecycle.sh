@@ -17,9 +17,14 @@ log=$base/log.json
 cg=/$token
 mkdir -p "$base/bundle"
 R() { "$RUNTIME" --root "$state" --log "$log" --log-format json "$@"; }
+# state under a directory whose mode (0600) lets only CAP_DAC_READ_SEARCH through
+RU() { "$RUNTIME" --root "$base/locked/state" --log "$log" --log-format json "$@"; }
 
 # config ID ARGS-JSON [EXTRA-TOP-LEVEL-JSON [EXTRA-LINUX-JSON]]
+# ($nonet set: no network namespace; $ns_extra: more namespaces)
 config() {
+	netns=',{"type":"network"}'
+	[ -n "${nonet:-}" ] && netns=
 	cat > "$base/bundle/config.json" <<JSON
 {"ociVersion":"1.0.2-dev","process":{"user":{"uid":0,"gid":0,"additionalGids":[0]},
  "args":$2,"env":["PATH=/usr/bin:/bin:/usr/sbin:/sbin"],"cwd":"/",
@@ -34,17 +39,18 @@ config() {
  "linux":{"resources":{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"}],
   "pids":{"limit":20},"memory":{"limit":67108864}},
   "cgroupsPath":"$cg/$1",
-  "namespaces":[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"network"}],
+  "namespaces":[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"}$netns${ns_extra:-}],
   "maskedPaths":["/proc/kcore","/proc/keys","/proc/acpi"],"readonlyPaths":["/proc/sys","/proc/sysrq-trigger"]${4:-}}}
 JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
 	done
+	RU delete --force u1 2>/dev/null
 	umount "$base/rb/sub" 2>/dev/null
 	rm -rf "$base"
 }
@@ -636,6 +642,214 @@ for r in link open; do
 	fi
 done
 rm -rf "$base/roots"
+
+# 10. A user namespace (linux.uidMappings and gidMappings, here with two
+# gid ranges): the maps inside are the config's; root inside is host uid
+# 100000 seen from the host; what it writes on a tmpfs, or through a bind
+# of a host directory (under tests/build, which only root may enter),
+# belongs to the mapped ids (the state directory and that host directory
+# lie under a directory of mode 0600, which only CAP_DAC_READ_SEARCH
+# passes: the container's root never walks those paths); the device nodes are the host's, bound, and
+# mknod is refused; a hook outside sees the namespace through the pid in
+# its state; exec joins the user namespace, as process.json's uid 1000,
+# host uid 101000; delete leaves nothing.
+ns_extra=',{"type":"user"},{"type":"cgroup"}'
+maps=',"uidMappings":[{"containerID":0,"hostID":100000,"size":65536}],"gidMappings":[{"containerID":0,"hostID":200000,"size":1000},{"containerID":1000,"hostID":300000,"size":100}]'
+mkdir -p "$base/locked/shared"
+chmod 1777 "$base/locked/shared"
+chmod 0600 "$base/locked"
+cat > "$base/nshook.sh" <<SH
+#!/bin/sh
+pid=\$(sed 's/.*"pid":\([0-9]*\).*/\1/')
+echo "\$1" \$(cat /proc/\$pid/uid_map) >> "$base/nshooks.log"
+SH
+chmod 755 "$base/nshook.sh"
+config u1 '["sh","-c","tr -s \" \" < /proc/self/uid_map; tr -s \" \" < /proc/self/gid_map; echo id:$(id -u):$(id -g); touch /tmp/t /shared/by-root; ls -ln /shared/by-root; mknod /tmp/sda b 8 0 || echo mknod-refused; echo x > /dev/null && echo null-writes; echo net:$(ls /sys/class/net); ulimit -n; echo ready; exec sleep 600"]' \
+	",\"hooks\":{\"prestart\":[{\"path\":\"$base/nshook.sh\",\"args\":[\"nshook.sh\",\"prestart\"]}]}" \
+	"$maps"
+sysfs='{"destination":"/sys","type":"sysfs","source":"sysfs","options":["nosuid","noexec","nodev"]}'
+sed -i "s|\"mounts\":\[|\"mounts\":[$sysfs,{\"destination\":\"/shared\",\"type\":\"bind\",\"source\":\"$base/locked/shared\",\"options\":[\"rbind\",\"nosuid\",\"nodev\"]},|" "$base/bundle/config.json"
+RU create --bundle "$base/bundle" --pid-file "$base/u1.pid" u1 > "$base/u1.out" 2>&1
+rc=$?
+pid=$(cat "$base/u1.pid" 2>/dev/null)
+RU start u1 >> "$base/u1.out" 2>&1
+for i in $(seq 100); do grep -q ready "$base/u1.out" && break; sleep 0.05; done
+out=$(cat "$base/u1.out")
+if [ $rc = 0 ] && echo "$out" | grep -qx " 0 100000 65536" && echo "$out" | grep -qx " 0 200000 1000" &&
+   echo "$out" | grep -qx " 1000 300000 100" && echo "$out" | grep -qx "id:0:0"; then
+	pass "user namespace: /proc/self/uid_map and gid_map inside are the config's (two gid ranges); id 0:0 inside"
+else
+	fail "user namespace: /proc/self/uid_map and gid_map inside are the config's (two gid ranges); id 0:0 inside" "rc=$rc" "$out" "$(tail -n 1 "$log")"
+fi
+grep -q "^Uid:	100000	100000	100000	100000\$" /proc/$pid/status && grep -q "^Gid:	200000	200000	200000	200000\$" /proc/$pid/status &&
+	[ "$(readlink /proc/$pid/ns/user)" != "$(readlink /proc/self/ns/user)" ] &&
+	pass "user namespace: root inside is host uid 100000, gid 200000 (/proc/PID/status from the host)" ||
+	fail "user namespace: root inside is host uid 100000, gid 200000 (/proc/PID/status from the host)" "$(grep -E '^(Uid|Gid)' /proc/$pid/status 2>&1)"
+if [ "$(stat -c %u:%g /proc/$pid/root/tmp/t 2>&1)" = 100000:200000 ] && [ "$(stat -c %u:%g "$base/locked/shared/by-root" 2>&1)" = 100000:200000 ] &&
+   echo "$out" | grep -q "^-rw-r--r-- *1 0 *0 .*/shared/by-root\$"; then
+	pass "user namespace: files root inside writes on a tmpfs and through a bind are 0:0 inside, 100000:200000 on the host"
+else
+	fail "user namespace: files root inside writes on a tmpfs and through a bind are 0:0 inside, 100000:200000 on the host" "$(stat -c %u:%g /proc/$pid/root/tmp/t "$base/locked/shared/by-root" 2>&1)" "$out"
+fi
+echo "$out" | grep -qx mknod-refused && echo "$out" | grep -qx null-writes && echo "$out" | grep -qx net:lo && echo "$out" | grep -qx 512 &&
+	pass "user namespace: mknod refused, /dev/null (the host's, bound) writes, sysfs of its own network namespace, rlimits applied" ||
+	fail "user namespace: mknod refused, /dev/null (the host's, bound) writes, sysfs of its own network namespace, rlimits applied" "$out"
+grep -qx "prestart 0 100000 65536" "$base/nshooks.log" 2>/dev/null &&
+	pass "user namespace: a prestart hook reads the container's uid_map through the pid in its state" ||
+	fail "user namespace: a prestart hook reads the container's uid_map through the pid in its state" "$(cat "$base/nshooks.log" 2>&1)"
+process '["sh","-c","readlink /proc/self/ns/user; tr -s \" \" < /proc/self/uid_map; echo id:$(id -u):$(id -g); touch /shared/by-1000; exit 5"]'
+eout=$(RU exec --process "$base/process.json" u1 2>&1)
+rc=$?
+if [ $rc = 5 ] && echo "$eout" | grep -qxF "$(readlink /proc/$pid/ns/user)" && echo "$eout" | grep -qx " 0 100000 65536" &&
+   echo "$eout" | grep -qx "id:1000:1000" && [ "$(stat -c %u:%g "$base/locked/shared/by-1000" 2>&1)" = 101000:300000 ]; then
+	pass "exec joins the user namespace: process.json's 1000:1000 inside writes files owned by 101000:300000 on the host"
+else
+	fail "exec joins the user namespace: process.json's 1000:1000 inside writes files owned by 101000:300000 on the host" "rc=$rc" "$eout" "$(tail -n 1 "$log")"
+fi
+process '["sleep","600"]'
+RU exec --process "$base/process.json" --detach --pid-file "$base/u1e.pid" u1
+epid=$(cat "$base/u1e.pid" 2>/dev/null)
+grep -q "^Uid:	101000	101000	101000	101000\$" /proc/$epid/status 2>/dev/null && [ "$(readlink /proc/$epid/ns/user)" = "$(readlink /proc/$pid/ns/user)" ] &&
+	pass "exec --detach: the process is host uid 101000, in the container's user namespace" ||
+	fail "exec --detach: the process is host uid 101000, in the container's user namespace" "$(grep -E '^Uid' /proc/$epid/status 2>&1)"
+had=$([ -d "$base/locked/state/u1" ] && kill -0 "$pid" && kill -0 "$epid" && echo yes)
+RU delete --force u1
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || kill -0 "$epid" 2>/dev/null || break; sleep 0.05; done
+left=$([ "$had" = yes ] || echo "no running container to delete"; ls -d "$base/locked/state/u1" /sys/fs/cgroup/*$cg/u1 2>/dev/null; kill -0 "$pid" 2>/dev/null && echo "pid $pid"; kill -0 "$epid" 2>/dev/null && echo "pid $epid";
+	grep -F "$ROOTFS" /proc/self/mountinfo)
+[ -z "$left" ] && pass "user namespace: delete --force leaves no process, state, cgroup or mount" ||
+	fail "user namespace: delete --force leaves no process, state, cgroup or mount" "$left"
+# Without a network namespace of its own, a user namespace may not mount
+# sysfs: the host's /sys is bound, read-only.
+nonet=1
+config u2 '["sh","-c","echo net:$(ls /sys/class/net); grep \" /sys \" /proc/self/mountinfo | cut -d\" \" -f6; tr -s \" \" < /proc/self/uid_map"]' '' "$maps"
+sed -i "s|\"mounts\":\[|\"mounts\":[$sysfs,|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/u2.pid" u2 > "$base/u2.out" 2>&1 && R start u2 >> "$base/u2.out" 2>&1
+pid=$(cat "$base/u2.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/u2.out")
+echo "$out" | grep -qx "net:$(echo $(ls /sys/class/net))" && echo "$out" | grep -q "^ro," && echo "$out" | grep -qx " 0 100000 65536" &&
+	pass "user namespace without a network namespace: the host's /sys, bound read-only" ||
+	fail "user namespace without a network namespace: the host's /sys, bound read-only" "$out" "$(tail -n 1 "$log")"
+R delete --force u2
+unset ns_extra nonet
+
+# 11. linux.namespaces[].path: a container joins another's namespaces, as
+# a Kubernetes pod's containers join its sandbox's.  j2 joins j1's
+# network, ipc, uts and pid namespaces: the same namespaces seen from
+# the host, the message queue j1 made in its ipc namespace, j1's sleep
+# among its processes, and the hostname it sets is j1's too.  A path
+# that is not a namespace file, one of another type, and the host's own
+# uts namespace with a hostname to set are refused by field, nothing left.
+mq='{"destination":"/dev/mqueue","type":"mqueue","source":"mqueue","options":["nosuid","noexec","nodev"]}'
+config j1 '["sh","-c","touch /dev/mqueue/from-j1 && echo ready; exec sleep 600"]'
+sed -i "s|\"mode=1777\"\]}\]|\"mode=1777\"]},$mq]|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/j1.pid" j1 > "$base/j1.out" 2>&1 && R start j1 >> "$base/j1.out" 2>&1
+p1=$(cat "$base/j1.pid" 2>/dev/null)
+for i in $(seq 100); do grep -q ready "$base/j1.out" && break; sleep 0.05; done
+joins=",{\"type\":\"network\",\"path\":\"/proc/$p1/ns/net\"},{\"type\":\"ipc\",\"path\":\"/proc/$p1/ns/ipc\"},{\"type\":\"uts\",\"path\":\"/proc/$p1/ns/uts\"},{\"type\":\"pid\",\"path\":\"/proc/$p1/ns/pid\"}"
+config j2 '["sh","-c","for n in net ipc uts; do readlink /proc/self/ns/$n; done; echo mq:$(ls /dev/mqueue); ps -o args | grep -x \"sleep 600\"; echo pid-not-1:$(test $$ != 1 && echo yes)"]'
+sed -i "s|\"mode=1777\"\]}\]|\"mode=1777\"]},$mq]|; s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"}$joins],|; s|\"hostname\":\"ocihost\"|\"hostname\":\"joiner\"|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/j2.pid" j2 > "$base/j2.out" 2>&1 && R start j2 >> "$base/j2.out" 2>&1
+rc=$?
+p2=$(cat "$base/j2.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$p2" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/j2.out")
+if [ $rc = 0 ] && [ "$(echo "$out" | head -n 3)" = "$(for n in net ipc uts; do readlink /proc/$p1/ns/$n; done)" ] &&
+   [ "$(readlink /proc/$p1/ns/net)" != "$(readlink /proc/self/ns/net)" ] && echo "$out" | grep -qx "mq:from-j1" &&
+   echo "$out" | grep -qx "sleep 600" && echo "$out" | grep -qx "pid-not-1:yes"; then
+	pass "namespaces by path: j2 is in j1's network, ipc, uts and pid namespaces, sees j1's message queue and its sleep"
+else
+	fail "namespaces by path: j2 is in j1's network, ipc, uts and pid namespaces, sees j1's message queue and its sleep" "rc=$rc" "$out" "$(for n in net ipc uts; do readlink /proc/$p1/ns/$n; done)" "$(tail -n 1 "$log")"
+fi
+process '["hostname"]'
+[ "$(R exec --process "$base/process.json" j1 2>&1)" = joiner ] && [ "$(hostname)" != joiner ] &&
+	pass "namespaces by path: the hostname j2 set is j1's (one uts namespace), not the host's" ||
+	fail "namespaces by path: the hostname j2 set is j1's (one uts namespace), not the host's" "$(R exec --process "$base/process.json" j1 2>&1)"
+R delete j2
+# failed_join ID WHAT NAMESPACES-JSON PATTERN
+failed_join() {
+	config $1 '["true"]'
+	sed -i "s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"}$3],|" "$base/bundle/config.json"
+	failed_create $1 "$2" "$4"
+}
+failed_join j3 "namespaces by path: a file that is not a namespace file is refused by field; nothing is left" \
+	',{"type":"uts","path":"/etc/passwd"}' 'linux.namespaces\[\] uts: path /etc/passwd is not a namespace file'
+failed_join j3 "namespaces by path: a namespace of another type than the field says is refused; nothing is left" \
+	",{\"type\":\"uts\"},{\"type\":\"ipc\",\"path\":\"/proc/$p1/ns/net\"}" "linux.namespaces\[\] ipc: path /proc/$p1/ns/net is a namespace of another type"
+failed_join j3 "namespaces by path: the host's own uts namespace, where the config sets a hostname, is refused; nothing is left" \
+	',{"type":"uts","path":"/proc/self/ns/uts"}' "linux.namespaces\[\] uts: path /proc/self/ns/uts is the host's own uts namespace, which the config's hostname would change"
+# j6 has a user namespace of its own but j1's network namespace, which
+# that user namespace does not own: create joins it as the host's root,
+# and so does exec, before it enters j6's user namespace.
+ns_extra=',{"type":"user"}'
+config j6 '["sleep","600"]' '' "$maps"
+unset ns_extra
+sed -i "s|{\"type\":\"network\"}|{\"type\":\"network\",\"path\":\"/proc/$p1/ns/net\"}|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/j6.pid" j6 && R start j6
+process '["sh","-c","readlink /proc/self/ns/net; tr -s \" \" < /proc/self/uid_map; id -u"]'
+out=$(R exec --process "$base/process.json" j6 2>&1)
+rc=$?
+[ $rc = 0 ] && [ "$out" = "$(readlink /proc/$p1/ns/net)
+ 0 100000 65536
+1000" ] && pass "namespaces by path: exec into a container with a user namespace of its own and another's network namespace joins both" ||
+	fail "namespaces by path: exec into a container with a user namespace of its own and another's network namespace joins both" "rc=$rc" "$out" "$(tail -n 1 "$log")"
+R delete --force j6
+R delete --force j1
+# A user namespace joined by path, first: j5 joins the user, network and
+# ipc namespaces of j4, which has a user namespace with maps of its own.
+ns_extra=',{"type":"user"}'
+config j4 '["sleep","600"]' '' "$maps"
+unset ns_extra
+R create --bundle "$base/bundle" --pid-file "$base/j4.pid" j4 && R start j4
+p4=$(cat "$base/j4.pid" 2>/dev/null)
+config j5 '["sh","-c","readlink /proc/self/ns/user; readlink /proc/self/ns/net; cat /proc/self/uid_map | tr -s \" \"; id -u; touch /tmp/mine; stat -c %u /tmp/mine"]'
+sed -i "s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\"},{\"type\":\"uts\"},{\"type\":\"user\",\"path\":\"/proc/$p4/ns/user\"},{\"type\":\"network\",\"path\":\"/proc/$p4/ns/net\"},{\"type\":\"ipc\",\"path\":\"/proc/$p4/ns/ipc\"}],|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/j5.pid" j5 > "$base/j5.out" 2>&1
+rc=$?
+p5=$(cat "$base/j5.pid" 2>/dev/null)
+uid5=$(grep '^Uid:' /proc/$p5/status 2>/dev/null | cut -f2)
+R start j5 >> "$base/j5.out" 2>&1
+for i in $(seq 100); do kill -0 "$p5" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/j5.out")
+if [ $rc = 0 ] && [ "$(echo "$out" | head -n 2)" = "$(readlink /proc/$p4/ns/user; readlink /proc/$p4/ns/net)" ] && [ "$uid5" = 100000 ] &&
+   echo "$out" | grep -qx " 0 100000 65536" && [ "$(echo "$out" | tail -n 2 | tr '\n' ' ')" = "0 0 " ]; then
+	pass "namespaces by path: j5 joins j4's user namespace first, then its network and ipc ones; its root is host uid 100000"
+else
+	fail "namespaces by path: j5 joins j4's user namespace first, then its network and ipc ones; its root is host uid 100000" "rc=$rc uid=$uid5" "$out" "$(tail -n 1 "$log")"
+fi
+R delete j5
+R delete --force j4
+
+# 12. Mount destinations through the image's symlinks, resolved inside
+# its root: /var/run -> ../run, so a bind to /var/run/x.sock lands in the
+# /run tmpfs mounted before it; a hostile /evil -> /../../etc takes a bind
+# to /evil/evil-marker to the rootfs's own /etc, never the host's.
+cp -a "$ROOTFS" "$base/symroot"
+rm -rf "$base/symroot/var/run"
+ln -s ../run "$base/symroot/var/run"
+rm -rf "$base/symroot/evil"
+ln -s /../../etc "$base/symroot/evil"
+echo from-the-host > "$base/x.sock"
+echo marker > "$base/evil-marker"
+config q2 '["sh","-c","cat /run/x.sock /var/run/x.sock /etc/evil-marker"]'
+sed -i "s|\"path\":\"$ROOTFS\"|\"path\":\"$base/symroot\"|; s|\"mode=1777\"\]}\]|\"mode=1777\"]},{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"nodev\"]},{\"destination\":\"/var/run/x.sock\",\"type\":\"bind\",\"source\":\"$base/x.sock\",\"options\":[\"bind\",\"ro\"]},{\"destination\":\"/evil/evil-marker\",\"type\":\"bind\",\"source\":\"$base/evil-marker\",\"options\":[\"bind\",\"ro\"]}]|" "$base/bundle/config.json"
+R create --bundle "$base/bundle" --pid-file "$base/q2.pid" q2 > "$base/q2.out" 2>&1 && R start q2 >> "$base/q2.out" 2>&1
+rc=$?
+pid=$(cat "$base/q2.pid" 2>/dev/null)
+for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+out=$(cat "$base/q2.out")
+if [ $rc = 0 ] && [ "$out" = "from-the-host
+from-the-host
+marker" ] && [ ! -e /etc/evil-marker ] && [ -f "$base/symroot/etc/evil-marker" ] && [ ! -e "$base/symroot/var/x.sock" ]; then
+	pass "mount destinations through the image's symlinks: /var/run -> ../run lands in /run; /evil -> /../../etc in the rootfs's /etc, not the host's"
+else
+	fail "mount destinations through the image's symlinks: /var/run -> ../run lands in /run; /evil -> /../../etc in the rootfs's /etc, not the host's" "rc=$rc" "$out" "$(tail -n 1 "$log")" "$(ls -la /etc/evil-marker 2>&1)"
+fi
+R delete q2
+left=$(grep -F "$base/symroot" /proc/self/mountinfo)
+[ -z "$left" ] && [ -n "$pid" ] && pass "mount destinations through symlinks: nothing is left mounted" || fail "mount destinations through symlinks: nothing is left mounted" "$left"
+rm -rf "$base/symroot"
 
 # Every container is gone: so is the parent cgroup ($cg) their creates made.
 left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)

@@ -160,8 +160,9 @@ END_TEST
 /* What this runtime cannot apply yet is refused, by name. */
 START_TEST(unsupported_fields_named)
 {
-	ck_assert_int_eq(parse_sample("config-ctr-run-kontainer-flags.json"), -1);
-	ck_assert_str_eq(err, "config.json: linux.uidMappings is not supported by contained-oci yet; "
+	ck_assert_int_eq(parse_with(",\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/x\","
+				    "\"uidMappings\":[]}]"), -1);
+	ck_assert_str_eq(err, "config.json: mounts[].uidMappings is not supported by contained-oci yet; "
 			 "remove it from the configuration or use another runtime");
 	ck_assert_int_eq(parse_with(",\"hostname\":\"x\""), -1);
 	ck_assert_ptr_nonnull(strstr(err, "no \"uts\""));
@@ -464,6 +465,240 @@ START_TEST(sysctl_namespaced_only)
 END_TEST
 
 /* linux.cgroupsPath, both forms, as the place below /sys/fs/cgroup. */
+/* What ctr sent for --uidmap 0:100000:65536 --gidmap 0:100000:65536. */
+START_TEST(ctr_uidmap_sample)
+{
+	ck_assert_msg(parse_sample("config-ctr-run-kontainer-flags.json") == 0, "%s", err);
+	ck_assert_int_eq(config.namespaces & CLONE_NEWUSER, CLONE_NEWUSER);
+	ck_assert_int_eq(config.nuid_map, 1);
+	ck_assert_int_eq(config.ngid_map, 1);
+	ck_assert_uint_eq(config.uid_map[0].container, 0);
+	ck_assert_uint_eq(config.uid_map[0].host, 100000);
+	ck_assert_uint_eq(config.uid_map[0].size, 65536);
+	ck_assert_uint_eq(config.gid_map[0].host, 100000);
+	ck_assert(id_mapped(config.uid_map, config.nuid_map, 65535));
+	ck_assert(!id_mapped(config.uid_map, config.nuid_map, 65536));
+	char text[64];
+	id_map_text(config.uid_map, config.nuid_map, text, sizeof text);
+	ck_assert_str_eq(text, "0 100000 65536\n");
+}
+END_TEST
+
+/* linux.namespaces, uidMappings and gidMappings spliced into the
+ * smallest config whose process runs as USER ("" for uid 0). */
+static int parse_userns(const char *namespaces, const char *uid_maps, const char *gid_maps, const char *user)
+{
+	static char text[1 << 16];
+	snprintf(text, sizeof text, "{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"%s},"
+		 "\"root\":{\"path\":\"rootfs\"},\"linux\":{\"namespaces\":[%s]%s%s%s%s%s}}", user, namespaces,
+		 uid_maps ? ",\"uidMappings\":" : "", uid_maps ? uid_maps : "",
+		 gid_maps ? ",\"gidMappings\":" : "", gid_maps ? gid_maps : "", "");
+	return parse_text(text);
+}
+
+#define USERNS "{\"type\":\"mount\"},{\"type\":\"user\"}"
+#define MAP(c, h, n) "{\"containerID\":" #c ",\"hostID\":" #h ",\"size\":" #n "}"
+
+/* Several ranges, in any order, edges included; the process's ids inside them. */
+START_TEST(id_mappings_read)
+{
+	const char *uids = "[" MAP(1000, 200000, 1) "," MAP(0, 100000, 1000) "," MAP(1001, 200001, 4294767294) "]";
+	ck_assert_msg(parse_userns(USERNS, uids, "[" MAP(0, 0, 4294967294) "]",
+				   ",\"user\":{\"uid\":1000,\"gid\":5,\"additionalGids\":[4294967293]}") == 0, "%s", err);
+	ck_assert_int_eq(config.nuid_map, 3);
+	ck_assert_uint_eq(config.uid_map[2].size, 4294767294u);
+	ck_assert(id_mapped(config.uid_map, config.nuid_map, 4294768294u));
+	ck_assert(!id_mapped(config.uid_map, config.nuid_map, 4294768295u));
+	char text[128];
+	id_map_text(config.uid_map, config.nuid_map, text, sizeof text);
+	ck_assert_str_eq(text, "1000 200000 1\n0 100000 1000\n1001 200001 4294767294\n");
+	/* the kernel's most: 340 ranges */
+	static char many[340 * 64 + 4];
+	size_t len = snprintf(many, sizeof many, "[");
+	for (int i = 0; i < 340; i++)
+		len += snprintf(many + len, sizeof many - len, "%s{\"containerID\":%d,\"hostID\":%d,\"size\":1}",
+				i ? "," : "", i, 100000 + i);
+	snprintf(many + len, sizeof many - len, "]");
+	ck_assert_msg(parse_userns(USERNS, many, many, "") == 0, "%s", err);
+	ck_assert_int_eq(config.nuid_map, 340);
+	snprintf(many + len, sizeof many - len, ",{\"containerID\":400,\"hostID\":1,\"size\":1}]");
+	ck_assert_int_eq(parse_userns(USERNS, many, many, ""), -1);
+	ck_assert_str_eq(err, "config.json: linux.uidMappings: more than 340 ranges, the most the kernel takes in one map");
+}
+END_TEST
+
+/* Every bad map, and a user namespace without maps or the reverse, is
+ * an error naming the field. */
+START_TEST(bad_id_mappings_named)
+{
+	static const struct { const char *ns, *uids, *gids, *user, *error; } cases[] = {
+		{ USERNS, NULL, NULL, "", "linux.namespaces has \"user\" but linux.uidMappings is missing or empty" },
+		{ USERNS, "[]", "[" MAP(0, 1, 1) "]", "", "linux.namespaces has \"user\" but linux.uidMappings is missing or empty" },
+		{ USERNS, "[" MAP(0, 1, 1) "]", NULL, "", "linux.namespaces has \"user\" but linux.gidMappings is missing or empty" },
+		{ "{\"type\":\"mount\"}", "[" MAP(0, 1, 1) "]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings is set but linux.namespaces has no \"user\"" },
+		{ "{\"type\":\"mount\"}", NULL, "[" MAP(0, 1, 1) "]", "",
+		  "linux.gidMappings is set but linux.namespaces has no \"user\"" },
+		{ USERNS, "[" MAP(0, 1, 0) "]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings[0].size: 0 is out of range (1..4294967294)" },
+		{ USERNS, "[" MAP(0, 1, 1) "]", "[" MAP(0, 1, -5) "]", "",
+		  "linux.gidMappings[0].size: -5 is out of range (1..4294967294)" },
+		{ USERNS, "[" MAP(-1, 1, 1) "]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings[0].containerID: -1 is out of range (0..4294967294)" },
+		{ USERNS, "[" MAP(0, 4294967295, 1) "]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings[0].hostID: 4294967295 is out of range (0..4294967294)" },
+		{ USERNS, "[" MAP(0, 1, 1) "]", "[" MAP(0, 1, 1) "," MAP(4294967290, 5, 6) "]", "",
+		  "linux.gidMappings[1]: containerID 4294967290 + size 6 runs past id 4294967294" },
+		{ USERNS, "[" MAP(0, 4294967290, 6) "]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings[0]: hostID 4294967290 + size 6 runs past id 4294967294" },
+		{ USERNS, "[" MAP(0, 100000, 65536) "," MAP(65535, 300000, 10) "]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings[1] overlaps linux.uidMappings[0] in the container ids (65535-65544 and 0-65535)" },
+		{ USERNS, "[" MAP(0, 100000, 65536) "," MAP(70000, 99999, 2) "]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings[1] overlaps linux.uidMappings[0] in the host ids (99999-100000 and 100000-165535)" },
+		{ USERNS, "[" MAP(0, 1, 1) "]", "[" MAP(5, 10, 5) "," MAP(0, 1, 1) "," MAP(2, 14, 1) "]", "",
+		  "linux.gidMappings[2] overlaps linux.gidMappings[0] in the host ids (14-14 and 10-14)" },
+		{ USERNS, "[{\"containerID\":0,\"size\":1}]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings[0].hostID is missing" },
+		{ USERNS, "[{\"containerID\":0,\"hostID\":1}]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings[0].size is missing" },
+		{ USERNS, "[{\"hostID\":0,\"size\":1}]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings[0].containerID is missing" },
+		{ USERNS, "[{\"containerID\":\"0\",\"hostID\":1,\"size\":1}]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings[0].containerID must be an integer" },
+		{ USERNS, "[{\"containerID\":0,\"hostID\":1,\"size\":1,\"x\":1}]", "[" MAP(0, 1, 1) "]", "",
+		  "unknown field linux.uidMappings[0].x" },
+		{ USERNS, "[7]", "[" MAP(0, 1, 1) "]", "", "linux.uidMappings[0] must be an object" },
+		{ USERNS, "{}", "[" MAP(0, 1, 1) "]", "", "linux.uidMappings must be an array" },
+		{ USERNS, "[" MAP(1, 1, 1) "]", "[" MAP(0, 1, 1) "]", "",
+		  "linux.uidMappings maps no host id onto container uid 0" },
+		{ USERNS, "[" MAP(0, 1, 1) "]", "[" MAP(1, 1, 1) "]", "",
+		  "linux.gidMappings maps no host id onto container gid 0" },
+		{ USERNS, "[" MAP(0, 1, 1000) "]", "[" MAP(0, 1, 1000) "]", ",\"user\":{\"uid\":1000,\"gid\":0}",
+		  "process.user.uid 1000 is not mapped by linux.uidMappings" },
+		{ USERNS, "[" MAP(0, 1, 1001) "]", "[" MAP(0, 1, 1000) "]", ",\"user\":{\"uid\":1000,\"gid\":1000}",
+		  "process.user.gid 1000 is not mapped by linux.gidMappings" },
+		{ USERNS, "[" MAP(0, 1, 1001) "]", "[" MAP(0, 1, 1001) "]",
+		  ",\"user\":{\"uid\":1000,\"gid\":1000,\"additionalGids\":[5,1001]}",
+		  "process.user.additionalGids[1] 1001 is not mapped by linux.gidMappings" },
+		{ "{\"type\":\"mount\"},{\"type\":\"time\"}", NULL, NULL, "", "a time namespace is not supported" },
+	};
+	for (size_t i = 0; i < LEN(cases); i++) {
+		ck_assert_msg(parse_userns(cases[i].ns, cases[i].uids, cases[i].gids, cases[i].user) == -1,
+			      "case %zu (%s) parsed", i, cases[i].error);
+		ck_assert_msg(strstr(err, cases[i].error), "case %zu: expected \"%s\", got \"%s\"", i,
+			      cases[i].error, err);
+	}
+}
+END_TEST
+
+/* exec's process.json: its user must exist in the container's namespace. */
+START_TEST(exec_user_must_be_mapped)
+{
+	struct reader r = { .file = "process.json" };
+	struct oci_process p = { .uid = 70000, .gid = 0 };
+	ck_assert_int_eq(parse_userns(USERNS, "[" MAP(0, 100000, 65536) "]", "[" MAP(0, 100000, 65536) "]", ""), 0);
+	check_user_mapped(&r, &config, &p);
+	ck_assert_str_eq(r.err, "process.json: process.user.uid 70000 is not mapped by linux.uidMappings: "
+			 "it would not exist in the container's user namespace");
+	p.uid = 65535;
+	r.err[0] = '\0';
+	check_user_mapped(&r, &config, &p);
+	ck_assert_str_eq(r.err, "");
+}
+END_TEST
+
+/* linux.namespaces[].path: joined, not made; every bad one named. */
+START_TEST(namespace_paths_read)
+{
+	ck_assert_msg(parse_userns("{\"type\":\"mount\"},{\"type\":\"pid\"},"
+				   "{\"type\":\"network\",\"path\":\"/proc/7/ns/net\"},"
+				   "{\"type\":\"user\",\"path\":\"/run/userns/a\"},{\"type\":\"ipc\",\"path\":\"\"}",
+				   NULL, NULL, "") == 0, "%s", err);
+	ck_assert_int_eq(config.namespaces, CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC);
+	ck_assert_int_eq(config.joined, CLONE_NEWNET | CLONE_NEWUSER);
+	ck_assert_int_eq(config.njoin, 2);
+	ck_assert_str_eq(config.join[0].type, "network");
+	ck_assert_str_eq(config.join[0].path, "/proc/7/ns/net");
+	ck_assert_int_eq(config.join[1].flag, CLONE_NEWUSER);
+	/* a joined uts namespace may take a hostname, a joined network one a net.* sysctl */
+	ck_assert_int_eq(parse_with_linux(",\"hostname\":\"h\",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},"
+					  "{\"type\":\"uts\",\"path\":\"/proc/7/ns/uts\"},{\"type\":\"network\","
+					  "\"path\":\"/proc/7/ns/net\"}],\"sysctl\":{\"net.ipv4.ip_forward\":\"1\"}}"), 0);
+	ck_assert_int_eq(config.sysctl[0].namespace, CLONE_NEWNET);
+	static const struct { const char *ns, *uids, *error; } bad[] = {
+		{ "{\"type\":\"mount\"},{\"type\":\"network\",\"path\":\"proc/7/ns/net\"}", NULL,
+		  "linux.namespaces[] network: path \"proc/7/ns/net\" must be an absolute path (/proc/PID/ns/net)" },
+		{ "{\"type\":\"mount\",\"path\":\"/proc/7/ns/mnt\"}", NULL,
+		  "linux.namespaces[] mount: joining a mount namespace (path) is not supported" },
+		{ "{\"type\":\"mount\"},{\"type\":\"ipc\"},{\"type\":\"ipc\",\"path\":\"/proc/7/ns/ipc\"}", NULL,
+		  "linux.namespaces[]: \"ipc\" is listed twice" },
+		{ "{\"type\":\"mount\"},{\"type\":\"mount\"}", NULL, "linux.namespaces[]: \"mount\" is listed twice" },
+		{ "{\"type\":\"mount\"},{\"type\":\"net\",\"path\":\"/proc/7/ns/net\"}", NULL,
+		  "linux.namespaces[]: unknown type \"net\"" },
+		{ "{\"type\":\"mount\"},{\"type\":\"user\",\"path\":\"/proc/7/ns/user\"}", "[" MAP(0, 1, 1) "]",
+		  "linux.uidMappings is set but the user namespace is joined by path: it has its maps already" },
+		{ "{\"type\":\"mount\"},{\"type\":\"pid\",\"path\":7}", NULL,
+		  "linux.namespaces[].path must be a string" },
+	};
+	for (size_t i = 0; i < LEN(bad); i++) {
+		ck_assert_msg(parse_userns(bad[i].ns, bad[i].uids, NULL, "") == -1, "case %zu parsed", i);
+		ck_assert_msg(strstr(err, bad[i].error), "case %zu: expected \"%s\", got \"%s\"", i, bad[i].error, err);
+	}
+}
+END_TEST
+
+/* mounts[].destination through symlinks in a rootfs: resolved inside it,
+ * never out of it, whatever the link says. */
+START_TEST(destinations_resolved_in_root)
+{
+	char dir[] = "/tmp/oci-unit-root-XXXXXX", out[PATH_MAX], path[PATH_MAX + 32];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	static const char *const dirs[] = { "run", "var", "etc", "a", "a/b" };
+	for (size_t i = 0; i < LEN(dirs); i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, dirs[i]);
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+	}
+	static const char *const links[][2] = {
+		{ "../run", "var/run" }, { "/../../etc", "evil" }, { "../../../../../etc", "a/b/up" },
+		{ "/var/run", "abs" }, { "loop2", "loop1" }, { "loop1", "loop2" }, { "b/up/x", "a/chain" },
+		{ "/proc/self/root/etc", "magic" },
+	};
+	for (size_t i = 0; i < LEN(links); i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, links[i][1]);
+		ck_assert_int_eq(symlink(links[i][0], path), 0);
+	}
+	int root = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	static const struct { const char *destination, *resolved; } cases[] = {
+		{ "/var/run/x.sock", "/run/x.sock" },   /* a relative link, the rest to be made */
+		{ "/var/run", "/run" },
+		{ "/evil/passwd", "/etc/passwd" },      /* absolute, climbing: stays inside */
+		{ "/a/b/up/shadow", "/etc/shadow" },
+		{ "/abs/y", "/run/y" },                 /* a link to a link */
+		{ "/a/chain", "/etc/x" },
+		{ "/magic/z", "/proc/self/root/etc/z" }, /* /proc of the rootfs, not ours: not there */
+		{ "/a/./b//", "/a/b" },
+		{ "/", "/" },
+		{ "/new/deeper", "/new/deeper" },
+	};
+	for (size_t i = 0; i < LEN(cases); i++) {
+		ck_assert_msg(resolve_destination(root, cases[i].destination, out, sizeof out) == 0, "%s: %s",
+			      cases[i].destination, strerror(errno));
+		ck_assert_msg(!strcmp(out, cases[i].resolved), "%s: got %s, expected %s", cases[i].destination,
+			      out, cases[i].resolved);
+	}
+	ck_assert_int_eq(resolve_destination(root, "/loop1/x", out, sizeof out), -1);
+	ck_assert_int_eq(errno, ELOOP);
+	close(root);
+	static const char *const gone[] = {
+		"var/run", "evil", "a/b/up", "abs", "loop1", "loop2", "a/chain", "magic", "a/b", "a", "etc", "var", "run" };
+	for (size_t i = 0; i < LEN(gone); i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, gone[i]);
+		ck_assert_int_eq(remove(path), 0);
+	}
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 START_TEST(cgroups_path_forms)
 {
 	static const struct { const char *path, *place; } good[] = {
@@ -629,6 +864,39 @@ static void try_devices(const char *dir, const char *scratch, int results[T_NTRI
 	ck_assert_int_eq(status, 0);
 }
 
+/* cgroup v2 delegation to a user namespace's root, on a real cgroup2
+ * directory: the directory and the files /sys/kernel/cgroup/delegate
+ * lists become its ids; the others (cgroup.max.depth here) stay root's. */
+START_TEST(v2_cgroup_delegated)
+{
+	const char *v2 = cgroup2_mount();
+	if (geteuid() != 0 || !v2) {
+		fprintf(stderr, "# v2_cgroup_delegated: skipped (needs root and a cgroup2 mount)\n");
+		return;
+	}
+	char dir[PATH_MAX], path[PATH_MAX + 32], e[1024] = "";
+	struct stat st;
+	snprintf(dir, sizeof dir, "%s/oci-unit-delegate-%d", v2, getpid());
+	ck_assert_msg(mkdir(dir, 0755) == 0, "mkdir %s: %s", dir, strerror(errno));
+	int rc = delegate_v2_cgroup(dir, 101000, 102000, e, sizeof e);
+	int owned[3] = { -1, -1, -1 }, kept = -1;
+	static const char *const files[] = { "", "/cgroup.procs", "/cgroup.subtree_control" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s%s", dir, files[i]);
+		owned[i] = stat(path, &st) == 0 && st.st_uid == 101000 && st.st_gid == 102000;
+	}
+	snprintf(path, sizeof path, "%s/cgroup.max.depth", dir);
+	kept = stat(path, &st) == 0 && st.st_uid == 0;
+	ck_assert_msg(rmdir(dir) == 0, "rmdir %s: %s", dir, strerror(errno));
+	ck_assert_msg(rc == 0, "%s", e);
+	ck_assert_msg(owned[0] && owned[1] && owned[2], "not delegated: dir %d, cgroup.procs %d, "
+		      "cgroup.subtree_control %d", owned[0], owned[1], owned[2]);
+	ck_assert_msg(kept, "cgroup.max.depth was given away too");
+	ck_assert_int_eq(delegate_v2_cgroup("/nonexistent-cgroup", 1, 1, e, sizeof e), -1);
+	ck_assert_str_eq(e, "/nonexistent-cgroup: No such file or directory");
+}
+END_TEST
+
 START_TEST(v2_device_program)
 {
 	const char *v2 = cgroup2_mount();
@@ -704,11 +972,18 @@ int main(void)
 	tcase_add_test(tc, resource_zeros_are_unset);
 	tcase_add_test(tc, sysctl_namespaced_only);
 	tcase_add_test(tc, signals_by_number_and_name);
+	tcase_add_test(tc, ctr_uidmap_sample);
+	tcase_add_test(tc, id_mappings_read);
+	tcase_add_test(tc, bad_id_mappings_named);
+	tcase_add_test(tc, exec_user_must_be_mapped);
+	tcase_add_test(tc, namespace_paths_read);
+	tcase_add_test(tc, destinations_resolved_in_root);
 	tcase_add_test(tc, cgroups_path_forms);
 	tcase_add_test(tc, hierarchy_roots);
 	tcase_add_test(tc, v2_limit_values);
 	tcase_add_test(tc, apparmor_profile_read);
 	tcase_add_test(tc, v2_device_program);
+	tcase_add_test(tc, v2_cgroup_delegated);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -12,6 +12,9 @@
 #    device nor open the guest's own disk through a bind-mounted node,
 #    while /dev/null and the terminal open;
 #  - pause/resume (cgroup.freeze), ps, exec (joins the cgroup);
+#  - a user namespace: its cgroup delegated to the namespace's root, who
+#    makes a cgroup below it, but cannot change its limits; exec, ps and
+#    delete --force still reach the whole subtree;
 #  - process.apparmorProfile on the guest's kernel (AppArmor on): a
 #    confining profile of the checks' own denies what it says, unconfined
 #    applies, an unknown one is refused;
@@ -159,6 +162,59 @@ if [ $rc = 0 ] && gone "$pid" && gone "$epid" && [ ! -e "$CG/oci-vm" ] && [ ! -e
 	pass "oci: delete --force of a paused container kills it and leaves no cgroup"
 else
 	fail "oci: delete --force of a paused container kills it and leaves no cgroup" "rc=$rc" "$(ls -d $CG/oci-vm* 2>&1)"
+fi
+
+# 2b. A user namespace on cgroup v2: create hands the container's cgroup
+# to the namespace's root (host uid 100000) as the kernel's delegation
+# rules allow (the directory, cgroup.procs, cgroup.subtree_control and
+# cgroup.threads; never its own limits).  The container makes a cgroup
+# of its own below, moves into it and turns on a controller there; its
+# limits stay the host's; exec, ps and delete --force still cover the
+# whole subtree.
+oci_config /oci-vm/u1 '["sh","-c","mkdir /sys/fs/cgroup/sub && echo $$ > /sys/fs/cgroup/sub/cgroup.procs && echo sub-ok; echo +pids > /sys/fs/cgroup/cgroup.subtree_control && echo controller-ok; echo 100 > /sys/fs/cgroup/pids.max || echo limit-refused; exec sleep 600"]'
+sed -i 's|"relatime","ro"\]|"relatime"]|; s|{"type":"cgroup"}\]|{"type":"cgroup"},{"type":"user"}],"uidMappings":[{"containerID":0,"hostID":100000,"size":65536}],"gidMappings":[{"containerID":0,"hostID":100000,"size":65536}]|' \
+	"$OS/bundle/config.json"
+R create --bundle "$OS/bundle" --pid-file "$OS/u1.pid" u1 >"$OS/u1.out" 2>&1 && R start u1 >>"$OS/u1.out" 2>&1
+pid=$(cat "$OS/u1.pid" 2>/dev/null)
+d=$CG/oci-vm/u1
+i=0
+while ! grep -q limit-refused "$OS/u1.out" && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+out=$(cat "$OS/u1.out")
+if [ -n "$pid" ] && [ "$(stat -c %u:%g "$d" "$d/cgroup.procs" "$d/cgroup.subtree_control" 2>&1 | sort -u)" = 100000:100000 ] &&
+	[ "$(stat -c %u "$d/pids.max" "$d/memory.max" 2>&1 | sort -u)" = 0 ]; then
+	pass "oci: user namespace on v2: the cgroup, cgroup.procs and cgroup.subtree_control are the namespace root's (100000), its limits stay host root's"
+else
+	fail "oci: user namespace on v2: the cgroup, cgroup.procs and cgroup.subtree_control are the namespace root's (100000), its limits stay host root's" \
+		"pid=$pid" "$out" "$(tail -n 1 "$ocilog")" "$(ls -ln "$d" 2>&1 | head -n 12)"
+fi
+if echo "$out" | grep -qx sub-ok && echo "$out" | grep -qx controller-ok && echo "$out" | grep -qx limit-refused &&
+	grep -qx "$pid" "$d/sub/cgroup.procs" 2>/dev/null && [ "$(cat "$d/pids.max")" = 20 ] &&
+	[ "$(stat -c %u "$d/sub")" = 100000 ]; then
+	pass "oci: user namespace on v2: its root makes a cgroup below, moves into it and enables pids there, but cannot raise its own pids.max"
+else
+	fail "oci: user namespace on v2: its root makes a cgroup below, moves into it and enables pids there, but cannot raise its own pids.max" \
+		"$out" "$(cat "$d/pids.max" 2>&1)" "$(cat "$d/sub/cgroup.procs" 2>&1)"
+fi
+process_json '["sh","-c","id -u; cat /proc/self/uid_map"]'
+out=$(R exec --process "$OS/process.json" u1 2>&1)
+if echo "$out" | grep -qx 1000 && echo "$out" | grep -q '^ *0 *100000 *65536$'; then
+	pass "oci: user namespace on v2: exec still runs after the container enabled a controller in its own cgroup"
+else
+	fail "oci: user namespace on v2: exec still runs after the container enabled a controller in its own cgroup" "$out" "$(tail -n 1 "$ocilog")"
+fi
+if R ps --format json u1 | grep -q "[[,]$pid[],]"; then
+	pass "oci: user namespace on v2: ps finds the container's process in the cgroup it made below its own"
+else
+	fail "oci: user namespace on v2: ps finds the container's process in the cgroup it made below its own" "$(R ps --format json u1 2>&1)"
+fi
+R delete --force u1
+rc=$?
+if [ $rc = 0 ] && gone "$pid" && [ ! -e "$CG/oci-vm" ] && [ ! -e "$OS/state/u1" ]; then
+	pass "oci: user namespace on v2: delete --force removes the container's own sub-cgroup, its cgroup and /oci-vm"
+else
+	fail "oci: user namespace on v2: delete --force removes the container's own sub-cgroup, its cgroup and /oci-vm" \
+		"rc=$rc" "$(tail -n 1 "$ocilog")" "$(find "$CG/oci-vm" -type d 2>&1)"
+	find "$CG/oci-vm" -depth -type d -exec rmdir {} + 2>/dev/null
 fi
 
 # 3. systemd's form: a transient scope unit that systemd makes (over

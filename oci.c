@@ -3365,6 +3365,15 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 	}
 	if (helper == 0) {
 		close(report[0]);
+		/* Joined, a container's user namespace makes its root our
+		 * ptracer by capability (CAP_SYS_PTRACE there), and a joined
+		 * pid namespace shows it our child, the host's root until it
+		 * takes the namespace root's identity.  Non-dumpable, with
+		 * this binary's own mm (user namespace: the host's), it can
+		 * neither seize nor open /proc/PID of either (ptrace(2),
+		 * "Ptrace access mode checking"), whatever it holds; so from
+		 * before the first setns until the exec of process.args. */
+		prctl(PR_SET_DUMPABLE, 0);
 		int user = -1;
 		for (int i = 0; i < c->njoin; i++)
 			if (c->join[i].flag == CLONE_NEWUSER)
@@ -3379,6 +3388,15 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 					_exit(1);
 				}
 			}
+		/* and the child is born the joined namespace's root, never the
+		 * host's root in a pid namespace a container sees (a change
+		 * of uid resets the flag: set again) */
+		if (user >= 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+			dprintf(report[1], "linux.namespaces[] user: becoming the root of the joined user "
+				"namespace: %s (does it map uid and gid 0?)", strerror(errno));
+			_exit(1);
+		}
+		prctl(PR_SET_DUMPABLE, 0);
 		pid_t pid = syscall(SYS_clone, CLONE_PARENT | (c->namespaces & ~CLONE_NEWCGROUP), NULL, NULL, NULL, 0);
 		if (pid == 0) {
 			close(report[1]);
@@ -4111,9 +4129,13 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[i];
 	struct sub_args a;
-	/* the two that fork a process into the container (II.8) */
-	if (!strcmp(cmd, "create") || !strcmp(cmd, "exec"))
+	/* the two that fork a process into the container (II.8); from here
+	 * on non-dumpable, before any of their processes joins a namespace a
+	 * container owns (the flag is inherited by fork and clone) */
+	if (!strcmp(cmd, "create") || !strcmp(cmd, "exec")) {
 		run_from_sealed_copy(argv);
+		prctl(PR_SET_DUMPABLE, 0);
+	}
 	argc -= i + 1;
 	argv += i + 1;
 	if (!strcmp(cmd, "features")) {

@@ -45,7 +45,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
@@ -820,6 +820,114 @@ else
 fi
 R delete j5
 R delete --force j4
+
+# 11b. The namespace owner cannot take over a create that joins its
+# namespaces.  ps1 has a user and a pid namespace and CAP_SYS_PTRACE in
+# them; its init is a static program that tries PTRACE_SEIZE, and opening
+# /proc/PID/root, on every new pid in its pid namespace.  ps2 joins ps1's
+# user and pid namespaces (a pod's pattern), so its process appears there
+# while create, still the host's root, sets it up.  Each time it gets in,
+# the seizer makes that process open (create) a file in a directory only
+# the host's root may write.  Every attempt must be refused, and the file
+# must never appear; six creates, each a new pid to try.
+cat > "$base/seizer.c" <<'C'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+/* the seized process opens PATH (O_CREAT), with its credentials; x86-64 */
+static void make_it_open(pid_t p, const char *path)
+{
+#ifdef __x86_64__
+	struct user_regs_struct saved, r;
+	int status;
+	if (ptrace(PTRACE_INTERRUPT, p, 0, 0) < 0 || waitpid(p, &status, __WALL) < 0 ||
+	    ptrace(PTRACE_GETREGS, p, 0, &saved) < 0)
+		return;
+	r = saved;
+	long insn = ptrace(PTRACE_PEEKTEXT, p, (void *)(r.rip - 2), 0);
+	if ((insn & 0xffff) != 0x050f)         /* "syscall" just before */
+		return;
+	unsigned long at = (r.rsp - 4096) & ~7UL;
+	char buf[256] = { 0 };
+	strncpy(buf, path, sizeof buf - 1);
+	for (size_t i = 0; i < sizeof buf; i += 8)
+		ptrace(PTRACE_POKEDATA, p, (void *)(at + i), *(long *)(buf + i));
+	r.rip -= 2;
+	r.orig_rax = -1;
+	r.rax = SYS_openat;
+	r.rdi = (unsigned long)-100;           /* AT_FDCWD */
+	r.rsi = at;
+	r.rdx = O_CREAT | O_WRONLY;
+	r.r10 = 0644;
+	ptrace(PTRACE_SETREGS, p, 0, &r);
+	ptrace(PTRACE_SINGLESTEP, p, 0, 0);
+	waitpid(p, &status, __WALL);
+	ptrace(PTRACE_SETREGS, p, 0, &saved);
+#endif
+	(void)p, (void)path;
+}
+int main(int argc, char **argv)
+{
+	FILE *log = fopen(argv[1], "a");
+	setvbuf(log, NULL, _IOLBF, 0);
+	fprintf(log, "ready\n");
+	for (pid_t next = getpid() + 1;;)
+		for (pid_t p = next; p < next + 16; p++) {
+			int seized = ptrace(PTRACE_SEIZE, p, 0, 0) == 0, e = errno;
+			if (!seized && e == ESRCH)
+				continue;
+			char root[64];
+			snprintf(root, sizeof root, "/proc/%d/root/", p);
+			int fd = open(root, O_PATH | O_DIRECTORY);
+			fprintf(log, "%d %s root-%s\n", p, seized ? "SEIZED" : strerror(e),
+				fd >= 0 ? "OPENED" : "refused");
+			if (seized) {
+				make_it_open(p, argv[2]);
+				ptrace(PTRACE_DETACH, p, 0, 0);
+			}
+			next = p + 1;
+			break;
+		}
+}
+C
+mkdir -p "$base/pwn"
+chmod 0700 "$base/pwn"
+if gcc -static -O2 -o "$base/seizer" "$base/seizer.c" 2> "$base/seizer.err"; then
+	ns_extra=',{"type":"user"}'
+	config ps1 "[\"/tmp/seizer\",\"/tmp/seize.log\",\"$base/pwn/PWNED\"]" '' "$maps"
+	unset ns_extra
+	sed -i "s|\"CAP_KILL\"\]|\"CAP_KILL\",\"CAP_SYS_PTRACE\"]|g; s|\"mode=1777\"\]}\]|\"mode=1777\"]},{\"destination\":\"/tmp/seizer\",\"type\":\"bind\",\"source\":\"$base/seizer\",\"options\":[\"bind\",\"ro\"]}]|" "$base/bundle/config.json"
+	R create --bundle "$base/bundle" --pid-file "$base/ps1.pid" ps1 && R start ps1
+	p1=$(cat "$base/ps1.pid" 2>/dev/null)
+	for i in $(seq 100); do grep -qs ready /proc/$p1/root/tmp/seize.log && break; sleep 0.05; done
+	config ps2 '["true"]'
+	sed -i "s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\",\"path\":\"/proc/$p1/ns/user\"},{\"type\":\"pid\",\"path\":\"/proc/$p1/ns/pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"}],|" "$base/bundle/config.json"
+	made=0
+	for i in 1 2 3 4 5 6; do
+		R create --bundle "$base/bundle" ps2 > /dev/null 2>&1 && made=$((made + 1))
+		sleep 0.1
+		R delete --force ps2
+	done
+	slog=$(cat /proc/$p1/root/tmp/seize.log 2>&1)
+	tried=$(echo "$slog" | grep -c "^[0-9]")
+	refused=$(echo "$slog" | grep -c "^[0-9]* Operation not permitted root-refused\$")
+	if [ $made = 6 ] && [ "$tried" -ge 6 ] && [ "$refused" = "$tried" ] && [ ! -e "$base/pwn/PWNED" ]; then
+		pass "joined user and pid namespaces: their owner (CAP_SYS_PTRACE) cannot seize or open /proc/PID/root of create's process, in $tried tries; it never writes as the host's root"
+	else
+		fail "joined user and pid namespaces: their owner (CAP_SYS_PTRACE) cannot seize or open /proc/PID/root of create's process" \
+			"made=$made tried=$tried refused=$refused" "$slog" "$(ls -ln "$base/pwn" 2>&1)" "$(tail -n 1 "$log")"
+	fi
+	R delete --force ps1
+else
+	fail "joined user and pid namespaces: the seizer builds (gcc -static)" "$(cat "$base/seizer.err")"
+fi
 
 # 12. Mount destinations through the image's symlinks, resolved inside
 # its root: /var/run -> ../run, so a bind to /var/run/x.sock lands in the

@@ -2462,21 +2462,104 @@ static bool frozen(const struct oci_state *s)
 	return read_file(path, now, sizeof now) == 0 && strncmp(now, "THAWED", 6) != 0;
 }
 
-/* The directories create made, and only those: what is still in them is
- * killed first (remove_cgroup_dir).  A cgroupsPath that named a cgroup
- * already there (or systemd's scope, which systemd removes) is left to its
- * owner, with whatever else runs in it. */
-static void remove_oci_cgroup(const struct oci_state *s)
+/* The cgroups under a container's own, which it may make: on v2 its
+ * root owns the delegated directory (delegate_v2_cgroup), and a container
+ * given CAP_SYS_ADMIN over the host's cgroups could anywhere.  Its
+ * processes may live in any of them, so kill --all, ps and delete walk the
+ * whole tree.  FN is called on each directory below PATH (a buffer of
+ * SIZE, restored on return), deepest first, PATH itself last: the order
+ * in which rmdir(2) can remove them.  cgroupfs holds no symlinks and the
+ * names come from readdir; nesting deeper than CGROUP_MAX_NESTING (each
+ * level holds a descriptor open) is not walked, and delete then reports
+ * the directory it could not remove. */
+#define CGROUP_MAX_NESTING 256
+
+static void walk_cgroup_tree(char *path, size_t size, int depth, void (*fn)(const char *dir, void *arg), void *arg)
 {
+	size_t len = strlen(path);
+	DIR *d = depth < CGROUP_MAX_NESTING ? opendir(path) : NULL;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (snprintf(path + len, size - len, "/%s", e->d_name) < (int)(size - len))
+			walk_cgroup_tree(path, size, depth + 1, fn, arg);
+		path[len] = '\0';
+	}
+	if (d)
+		closedir(d);
+	fn(path, arg);
+}
+
+/* Each pid in DIR's cgroup.procs, to FN. */
+static void each_listed_pid(const char *dir, void (*fn)(int pid, void *arg), void *arg)
+{
+	char path[PATH_MAX + 16];
+	int pid;
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	FILE *procs = fopen(path, "re");
+	while (procs && fscanf(procs, "%d", &pid) == 1)
+		fn(pid, arg);
+	if (procs)
+		fclose(procs);
+}
+
+static void signal_pid(int pid, void *sig)
+{
+	kill(pid, *(int *)sig);
+}
+
+static void signal_cgroup(const char *dir, void *sig)
+{
+	each_listed_pid(dir, signal_pid, sig);
+}
+
+/* One round of delete, on one directory of the tree: kill what is in it
+ * (cgroup.kill on v2, 5.14+, which no fork can race), and remove it if
+ * that left it empty; its children went first (walk_cgroup_tree). */
+static void clear_cgroup(const char *dir, void *version)
+{
+	static int sig = SIGKILL;
+	char path[PATH_MAX + 16];
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return;
+	snprintf(path, sizeof path, "%s/cgroup.kill", dir);
+	if (*(int *)version != 2 || write_file(path, "1") < 0)
+		signal_cgroup(dir, &sig);
+	rmdir(dir);
+}
+
+/* The directories create made, and only those, with every cgroup made
+ * under them, deepest first; what is still in them is killed first,
+ * round after round (a dying process holds its cgroup until it is torn
+ * down; a forking one may have added a child), 1 ms apart at first, then
+ * twice as long each time up to 0.1 s, for 2 s in all: far longer than a
+ * large container's teardown takes, and few walks of a deep tree.  A
+ * cgroupsPath that named a cgroup already there (or systemd's scope,
+ * which systemd removes) is left to its owner, with whatever else runs in
+ * it.  Returns 0, or -1 with the first directory left (and why) in ERR. */
+static int remove_oci_cgroup(const struct oci_state *s, char *err, size_t errlen)
+{
+	int left = 0, version = s->cgroup_version;
 	cgroup.version = s->cgroup_version;
 	for (int i = 0; i < s->ncgroup_dirs; i++) {
 		char dir[PATH_MAX];
 		if (s->cgroup_made[i] < 1 || hierarchy_root(s->cgroup_dirs[i], s->cgroup_version))
 			continue;          /* a root: never, whatever state.json says */
-		remove_cgroup_dir(s->cgroup_dirs[i]);
+		snprintf(dir, sizeof dir, "%s", s->cgroup_dirs[i]);
+		for (useconds_t pause = 0, spent = 0; spent <= 2000000 && access(dir, F_OK) == 0;
+		     spent += pause, pause = pause ? (pause < 100000 ? 2 * pause : pause) : 1000) {
+			usleep(pause);
+			walk_cgroup_tree(dir, sizeof dir, 0, clear_cgroup, &version);
+		}
+		if (access(dir, F_OK) == 0) {
+			if (!left++)
+				snprintf(err, errlen, "could not remove the cgroup %.3000s (or a cgroup the "
+					 "container made under it): a process in it does not die (is a cgroup "
+					 "there frozen?)", dir);
+			continue;
+		}
 		/* and the parents create made (/docker of /docker/ID), while
 		 * empty: one another container still uses stays */
-		snprintf(dir, sizeof dir, "%s", s->cgroup_dirs[i]);
 		for (int k = 1; k < s->cgroup_made[i]; k++) {
 			char *slash = strrchr(dir, '/');
 			if (!slash)
@@ -2487,6 +2570,7 @@ static void remove_oci_cgroup(const struct oci_state *s)
 		}
 	}
 	stop_systemd_scope(s);
+	return left ? -1 : 0;
 }
 
 /* ------------------------------------------------------------------------ *
@@ -3194,8 +3278,9 @@ static const char *read_config(const char *dir, struct oci_config *c)
 	return text;
 }
 
-/* Undo a failed create: the container, its cgroup, its state directory. */
-static void abandon(struct oci_state *s, pid_t pid)
+/* Undo a failed create, or delete: the container, its cgroup, its state
+ * directory.  Returns 0, or -1 with why in ERR. */
+static int discard(struct oci_state *s, pid_t pid, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 16];
 	being_created = NULL;
@@ -3203,7 +3288,10 @@ static void abandon(struct oci_state *s, pid_t pid)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	remove_oci_cgroup(s);
+	/* a cgroup that will not go keeps the state that names it, for
+	 * another delete --force */
+	if (remove_oci_cgroup(s, err, errlen) < 0)
+		return -1;
 	snprintf(path, sizeof path, "%s/exec.fifo", s->dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/state.json", s->dir);
@@ -3211,6 +3299,16 @@ static void abandon(struct oci_state *s, pid_t pid)
 	snprintf(path, sizeof path, "%s/config.json", s->dir);
 	unlink(path);
 	rmdir(s->dir);
+	return 0;
+}
+
+/* create's failure paths, which fail with their own error: a cgroup left
+ * behind is said as a warning before it */
+static void abandon(struct oci_state *s, pid_t pid)
+{
+	char err[PATH_MAX + 256];
+	if (discard(s, pid, err, sizeof err) < 0)
+		log_line("warning", err), fprintf(stderr, "contained-oci: %s\n", err);
 }
 
 static void undo_create(void)
@@ -3720,15 +3818,14 @@ static int cmd_kill(const char *id, const char *signame, bool all)
 		oci_fail("container \"%s\" does not exist", id);
 	if (status_of(&s) == STOPPED)
 		oci_fail("container \"%s\" is not running", id);
+	/* every process in its cgroup and the cgroups under it: one in a
+	 * pid namespace shared with others, or moved into a cgroup the
+	 * container made, is not the init's child, nor anywhere under its
+	 * top cgroup's cgroup.procs */
 	if (all && s.ncgroup_dirs && !hierarchy_root(s.cgroup_dirs[0], s.cgroup_version)) {
-		char path[PATH_MAX + 16];
-		int pid;
-		snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroup_dirs[0]);
-		FILE *procs = fopen(path, "re");
-		while (procs && fscanf(procs, "%d", &pid) == 1)
-			kill(pid, sig);
-		if (procs)
-			fclose(procs);
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s", s.cgroup_dirs[0]);
+		walk_cgroup_tree(dir, sizeof dir, 0, signal_cgroup, &sig);
 	}
 	if (kill(s.pid, sig) < 0 && !all)
 		oci_fail("kill %d: %s", s.pid, strerror(errno));
@@ -3754,7 +3851,9 @@ static int cmd_delete(const char *id, bool force)
 		for (int tries = 0; tries < 5000 && status_of(&s) != STOPPED; tries++)
 			usleep(1000);
 	}
-	abandon(&s, 0);
+	char err[PATH_MAX + 256];
+	if (discard(&s, 0, err, sizeof err) < 0)
+		oci_fail("delete %s: %s; its state stays, for delete --force once that is undone", id, err);
 	run_state_hooks(&s, POSTSTOP, "stopped");
 	return 0;
 }
@@ -3772,20 +3871,27 @@ static int cmd_pause(const char *id, bool pause)
 	return 0;
 }
 
+static void list_pid(int pid, void *array)
+{
+	json_object_array_add(array, json_object_new_int(pid));
+}
+
+static void list_cgroup(const char *dir, void *array)
+{
+	each_listed_pid(dir, list_pid, array);
+}
+
 static int cmd_ps(const char *id)
 {
 	struct oci_state s;
-	char path[PATH_MAX + 16];
-	int pid;
+	char dir[PATH_MAX];
 	if (!load_state(id, &s))
 		oci_fail("container \"%s\" does not exist", id);
 	json_object *a = json_object_new_array();
-	snprintf(path, sizeof path, "%s/cgroup.procs", s.ncgroup_dirs ? s.cgroup_dirs[0] : "/nonexistent");
-	FILE *procs = fopen(path, "re");
-	while (procs && fscanf(procs, "%d", &pid) == 1)
-		json_object_array_add(a, json_object_new_int(pid));
-	if (procs)
-		fclose(procs);
+	if (s.ncgroup_dirs && !hierarchy_root(s.cgroup_dirs[0], s.cgroup_version)) {
+		snprintf(dir, sizeof dir, "%s", s.cgroup_dirs[0]);
+		walk_cgroup_tree(dir, sizeof dir, 0, list_cgroup, a);   /* as kill --all */
+	}
 	puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
 	json_object_put(a);
 	return 0;
@@ -3810,6 +3916,31 @@ static int cmd_ps(const char *id)
  * joins and forks the process, then tells us its pid; with --detach it
  * leaves the process to the engine (a subreaper), else it waits and
  * passes its status on. */
+/* On cgroup v2, a cgroup with controllers enabled for its children in
+ * cgroup.subtree_control takes no process itself (cgroups(7), "no internal
+ * processes"), and a container with a delegated cgroup may enable them:
+ * exec's write to its top cgroup.procs then fails with EBUSY.  exec's
+ * process goes where the container's process 1 is instead: that cgroup
+ * holds a process, so it may hold another; it is the container's own
+ * choice of place, under its limits; and nothing is made that would have
+ * to be removed.  The path, read from /proc/PID/cgroup ("0::/a/b"), is
+ * the container's to name: it must lie under DIR, the container's cgroup
+ * (a name in cgroupfs is never "." or ".."), or it is not used.  Returns
+ * 0 with the directory in OUT, or -1. */
+static int init_cgroup(pid_t pid, const char *dir, char *out, size_t size)
+{
+	char path[64], text[PATH_MAX + 64];
+	size_t len = strlen(dir);
+	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+	if (read_file(path, text, sizeof text) < 0 || strncmp(text, "0::/", 4))
+		return -1;
+	text[strcspn(text, "\n")] = '\0';
+	if (snprintf(out, size, "/sys/fs/cgroup%s", text + 3) >= (int)size ||
+	    strncmp(out, dir, len) || (out[len] != '/' && out[len] != '\0') || strstr(out + len, "/../"))
+		return -1;
+	return 0;
+}
+
 static const char *const exec_namespaces[] = { "user", "cgroup", "ipc", "uts", "net", "pid", "mnt" };
 
 static int cmd_exec(const char *id, const char *process_file, bool detach, const char *pid_file,
@@ -3886,9 +4017,17 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		int saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 		dup2(err_pipe[1], STDERR_FILENO);
 		for (int i = 0; i < s.ncgroup_dirs; i++) {
+			char leaf[PATH_MAX];
 			snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroup_dirs[i]);
-			if (write_file(path, "0") < 0)
+			if (write_file(path, "0") == 0)
+				continue;
+			if (errno != EBUSY || s.cgroup_version != 2 || init_cgroup(s.pid, s.cgroup_dirs[i], leaf, sizeof leaf) < 0)
 				die_errno("joining the container's cgroup %s", s.cgroup_dirs[i]);
+			snprintf(path, sizeof path, "%s/cgroup.procs", leaf);
+			if (write_file(path, "0") < 0)
+				die_errno("joining the container's cgroup %s (where its process 1 is; %s "
+					  "takes no process: it has controllers enabled for its children)",
+					  leaf, s.cgroup_dirs[i]);
 		}
 		/* inherited by the process, set while we still can (II.6) */
 		if (set_rlimits(0, &p, err, sizeof err) < 0 || set_oom_score_adj(getpid(), &p, err, sizeof err) < 0)

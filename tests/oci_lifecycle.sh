@@ -45,8 +45,10 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
+		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
+		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
 	done
@@ -927,6 +929,51 @@ if gcc -static -O2 -o "$base/seizer" "$base/seizer.c" 2> "$base/seizer.err"; the
 	R delete --force ps1
 else
 	fail "joined user and pid namespaces: the seizer builds (gcc -static)" "$(cat "$base/seizer.err")"
+fi
+
+# 11c. Cgroups a container makes under its own (on v2 its root owns the
+# delegated directory; here, on v1, the test makes them as the host's
+# root to stand in): ps and kill --all reach a process moved into one,
+# delete removes them deepest first, and fails, saying so, while one is
+# left (here nested deeper than the 256 levels delete walks); the state
+# stays for another delete --force, which then leaves nothing.
+alive() { [ -n "$1" ] && [ -e /proc/$1 ] && ! grep -q '^State:.Z' /proc/$1/status; }
+config n1 '["sh","-c","sleep 600 & exec sleep 600"]'
+R create --bundle "$base/bundle" --pid-file "$base/n1.pid" n1 && R start n1
+pid=$(cat "$base/n1.pid" 2>/dev/null)
+for i in $(seq 100); do bg=$(cat /proc/$pid/task/$pid/children 2>/dev/null | tr -d ' '); [ -n "$bg" ] && grep -q sleep /proc/$pid/cmdline && break; sleep 0.05; done
+for c in memory cpu pids devices freezer; do
+	[ -d /sys/fs/cgroup/$c$cg/n1 ] && mkdir -p /sys/fs/cgroup/$c$cg/n1/sub/deeper && echo "$bg" > /sys/fs/cgroup/$c$cg/n1/sub/deeper/cgroup.procs
+done
+ps=$(R ps --format json n1 2>&1)
+R kill --all n1 TERM
+for i in $(seq 100); do alive "$bg" || break; sleep 0.05; done
+if [ -n "$bg" ] && echo "$ps" | grep -q "\b$bg\b" && echo "$ps" | grep -q "\b$pid\b" && ! alive "$bg" && alive "$pid"; then
+	pass "cgroups under the container's: ps lists a process moved into one; kill --all signals it (TERM, which the init ignores)"
+else
+	fail "cgroups under the container's: ps lists a process moved into one; kill --all signals it (TERM, which the init ignores)" "pid=$pid bg=$bg" "$ps"
+fi
+R delete --force n1 > "$base/n1.out" 2>&1
+rc=$?
+left=$(ls -d /sys/fs/cgroup/*$cg/n1 "$state/n1" 2>/dev/null)
+[ $rc = 0 ] && [ -z "$left" ] && [ ! -s "$base/n1.out" ] && pass "cgroups under the container's: delete --force removes them, deepest first; nothing is left" ||
+	fail "cgroups under the container's: delete --force removes them, deepest first; nothing is left" "rc=$rc" "$left" "$(cat "$base/n1.out")"
+config n2 '["sleep","600"]'
+R create --bundle "$base/bundle" n2 && R start n2
+deep=/sys/fs/cgroup/pids$cg/n2/$(seq -s / 258 | sed 's/[0-9]*/d/g')
+mkdir -p "$deep"
+R delete --force n2 > "$base/n2.out" 2>&1
+rc=$?
+msg=$(tail -n 1 "$log")
+find /sys/fs/cgroup/pids$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} +
+R delete --force n2
+rc2=$?
+left=$(ls -d /sys/fs/cgroup/*$cg/n2 "$state/n2" 2>/dev/null)
+if [ $rc != 0 ] && echo "$msg" | grep -qF "\"level\":\"error\",\"msg\":\"delete n2: could not remove the cgroup /sys/fs/cgroup/pids$cg/n2 (or a cgroup the container made under it)" &&
+   [ $rc2 = 0 ] && [ -z "$left" ]; then
+	pass "cgroups under the container's: delete fails, naming the cgroup, while one is left; the state stays, and delete --force then leaves nothing"
+else
+	fail "cgroups under the container's: delete fails, naming the cgroup, while one is left; the state stays, and delete --force then leaves nothing" "rc=$rc rc2=$rc2" "$msg" "$left"
 fi
 
 # 12. Mount destinations through the image's symlinks, resolved inside

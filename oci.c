@@ -1424,6 +1424,7 @@ struct oci_state {
 	int cgroup_made[OCI_MAX_CGROUP_DIRS];  /* how many of each path's last directories create made */
 	int cgroup_version;            /* 1 or 2 */
 	char unit[520];                /* the systemd scope create asked for, or "" */
+	char user_ns[48];              /* "DEV:INODE" of the user namespace create made or joined, or "" */
 	const char *id;
 	json_object *hooks_json, *annotations;   /* as config.json had them */
 	json_object *json;             /* what load_state read; owns the two above */
@@ -1568,6 +1569,8 @@ static bool load_state(const char *id, struct oci_state *s)
 	s->cgroup_version = json_object_object_get_ex(j, "cgroup_version", &v) ? json_object_get_int(v) : 1;
 	if (json_object_object_get_ex(j, "systemd_unit", &v))
 		snprintf(s->unit, sizeof s->unit, "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(j, "user_namespace", &v))
+		snprintf(s->user_ns, sizeof s->user_ns, "%s", json_object_get_string(v));
 	return true;
 }
 
@@ -1590,6 +1593,8 @@ static void save_state(const struct oci_state *s)
 	json_object_object_add(j, "cgroup_version", json_object_new_int(s->cgroup_version));
 	if (s->unit[0])
 		json_object_object_add(j, "systemd_unit", json_object_new_string(s->unit));
+	if (s->user_ns[0])
+		json_object_object_add(j, "user_namespace", json_object_new_string(s->user_ns));
 	if (s->hooks_json)
 		json_object_object_add(j, "hooks", json_object_get(s->hooks_json));
 	if (s->annotations)
@@ -3713,6 +3718,18 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 			oci_fail("moving the container into %s: %s", s.cgroup_dirs[i], strerror(errno));
 		}
 	}
+	/* Which user namespace it is in (made or joined), for exec to check:
+	 * read now, while it waits, before it could make one of its own */
+	struct stat user_ns;
+	if ((c.namespaces | c.joined) & CLONE_NEWUSER) {
+		snprintf(err, sizeof err, "/proc/%d/ns/user", (int)pid);
+		if (stat(err, &user_ns) < 0) {
+			abandon(&s, pid);
+			oci_fail("%s: %s", err, strerror(errno));
+		}
+		snprintf(s.user_ns, sizeof s.user_ns, "%llu:%llu", (unsigned long long)user_ns.st_dev,
+			 (unsigned long long)user_ns.st_ino);
+	}
 	/* What only the host's root may do to it, while it waits: its id
 	 * maps (it may not write them itself), and its rlimits and
 	 * oomScoreAdj, which it could not raise or lower inside. */
@@ -3985,14 +4002,29 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		oci_fail("%s", err);
 	int console_sock = console ? connect_console(console) : -1;
 
+	/* A user namespace only if the config has one, made or joined, and
+	 * the one create recorded: process 1 may since have made one of its
+	 * own (unshare(2)), which is not the container's, and whose root
+	 * need not be mapped; without one in the config, the helper stays the
+	 * host's root, as the container's processes are. */
+	bool user = (c.namespaces | c.joined) & CLONE_NEWUSER;
 	int ns[LEN(exec_namespaces)];
 	for (size_t i = 0; i < LEN(exec_namespaces); i++) {
 		struct stat theirs, ours;
+		char recorded[sizeof s.user_ns];
+		ns[i] = -1;
+		if (i == 0 && !user)
+			continue;
 		snprintf(path, sizeof path, "/proc/%d/ns/%s", s.pid, exec_namespaces[i]);
 		ns[i] = open(path, O_RDONLY | O_CLOEXEC);
 		snprintf(path + 6, sizeof path - 6, "self/ns/%s", exec_namespaces[i]);
 		if (ns[i] < 0 || fstat(ns[i], &theirs) < 0 || stat(path, &ours) < 0)
 			oci_fail("opening the container's %s namespace: %s", exec_namespaces[i], strerror(errno));
+		snprintf(recorded, sizeof recorded, "%llu:%llu", (unsigned long long)theirs.st_dev,
+			 (unsigned long long)theirs.st_ino);
+		if (i == 0 && strcmp(recorded, s.user_ns))
+			oci_fail("exec in container \"%s\": its process 1 is no longer in the user namespace "
+				 "create put it in (it made one of its own?): exec joins only the container's", id);
 		if (theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
 			close(ns[i]);          /* shared with the host: nothing to join */
 			ns[i] = -1;

@@ -45,7 +45,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2 y3 y4; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
 		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
@@ -974,6 +974,53 @@ if [ $rc != 0 ] && echo "$msg" | grep -qF "\"level\":\"error\",\"msg\":\"delete 
 	pass "cgroups under the container's: delete fails, naming the cgroup, while one is left; the state stays, and delete --force then leaves nothing"
 else
 	fail "cgroups under the container's: delete fails, naming the cgroup, while one is left; the state stays, and delete --force then leaves nothing" "rc=$rc rc2=$rc2" "$msg" "$left"
+fi
+
+# 11d. exec joins a user namespace only if the config has one, and only
+# the one create made or joined: process 1 makes one of its own here
+# (unshare -U), in a container without one (exec runs as it would
+# without, as the host's root joining the rest), and in a container with
+# one (exec refuses, saying why, rather than join a namespace whose root
+# it cannot become).
+cat > "$base/mkuserns.c" <<'C'
+#define _GNU_SOURCE
+#include <sched.h>
+#include <unistd.h>
+int main(void)
+{
+	if (unshare(CLONE_NEWUSER) < 0)
+		return 1;
+	pause();
+	return 0;
+}
+C
+if gcc -static -O2 -o "$base/mkuserns" "$base/mkuserns.c" 2> "$base/mkuserns.err"; then
+	for id in y3 y4; do
+		[ $id = y4 ] && ns_extra=',{"type":"user"}'
+		config $id '["/tmp/mkuserns"]' '' "$([ $id = y4 ] && echo "$maps")"
+		unset ns_extra
+		sed -i "s|\"mode=1777\"\]}\]|\"mode=1777\"]},{\"destination\":\"/tmp/mkuserns\",\"type\":\"bind\",\"source\":\"$base/mkuserns\",\"options\":[\"bind\",\"ro\"]}]|" "$base/bundle/config.json"
+		R create --bundle "$base/bundle" --pid-file "$base/$id.pid" $id
+		pid=$(cat "$base/$id.pid" 2>/dev/null)
+		created=$(readlink /proc/$pid/ns/user)
+		R start $id
+		for i in $(seq 100); do [ "$(readlink /proc/$pid/ns/user)" != "$created" ] && break; sleep 0.05; done
+	done
+	process '["sh","-c","id -u; readlink /proc/self/ns/user"]'
+	out=$(R exec --process "$base/process.json" y3 2>&1)
+	rc=$?
+	[ $rc = 0 ] && [ "$out" = "1000
+$(readlink /proc/self/ns/user)" ] && pass "exec into a container without a user namespace whose process 1 made one: runs as without one" ||
+		fail "exec into a container without a user namespace whose process 1 made one: runs as without one" "rc=$rc" "$out"
+	out=$(R exec --process "$base/process.json" y4 2>&1)
+	rc=$?
+	[ $rc != 0 ] && echo "$out" | grep -qF 'exec in container "y4": its process 1 is no longer in the user namespace create put it in' &&
+		pass "exec into a container whose process 1 left its user namespace for one of its own: refused, saying why" ||
+		fail "exec into a container whose process 1 left its user namespace for one of its own: refused, saying why" "rc=$rc" "$out"
+	R delete --force y3
+	R delete --force y4
+else
+	fail "exec and user namespaces: the test's unshare builds (gcc -static)" "$(cat "$base/mkuserns.err")"
 fi
 
 # 12. Mount destinations through the image's symlinks, resolved inside

@@ -155,6 +155,7 @@ struct oci_id_range {
 /* The most lines the kernel takes in one uid_map or gid_map (Linux 4.15
  * and later; 5 before). */
 #define OCI_MAX_ID_RANGES 340
+#define OCI_MAX_ID_MAP_TEXT 4095      /* bytes: one write under a page (4096 on x86-64) */
 
 struct oci_config {
 	struct oci_process {
@@ -612,6 +613,7 @@ static void read_id_mappings(struct reader *r, json_object *lx, const char *key,
 	static const char *const known[] = { "containerID", "hostID", "size", NULL };
 	static const char *const fields[] = { "containerID", "hostID", "size" };
 	char where[48];
+	size_t text = 0;                   /* the map as written to /proc/PID/uid_map, so far */
 	json_object *a = member(r, lx, "linux", key, json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
 		json_object *o = json_object_array_get_idx(a, i);
@@ -635,6 +637,14 @@ static void read_id_mappings(struct reader *r, json_object *lx, const char *key,
 			return oci_error(r, "%s: %s %lld + size %lld runs past id 4294967294, the "
 					 "highest there is", where, v[0] + v[2] > UINT32_MAX ?
 					 "containerID" : "hostID", v[0] + v[2] > UINT32_MAX ? v[0] : v[1], v[2]);
+		/* The kernel takes a map in one write(2) of less than a page
+		 * (user_namespaces(7): 4096 bytes on x86-64), whatever the
+		 * number of lines: "ID HOST-ID SIZE\n" each */
+		text += snprintf(NULL, 0, "%lld %lld %lld\n", v[0], v[1], v[2]);
+		if (text > OCI_MAX_ID_MAP_TEXT)
+			return oci_error(r, "%s: with it, the map is %zu bytes of text, more than the %d the "
+					 "kernel takes in one write to /proc/PID/%s: use fewer, wider ranges",
+					 where, text, OCI_MAX_ID_MAP_TEXT, strcmp(key, "uidMappings") ? "gid_map" : "uid_map");
 		struct oci_id_range *m = &map[(*n)++];
 		*m = (struct oci_id_range){ .container = v[0], .host = v[1], .size = v[2] };
 		for (int j = 0; j < *n - 1; j++) {

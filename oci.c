@@ -675,21 +675,57 @@ static bool id_mapped(const struct oci_id_range *map, int n, unsigned id)
 /* The user a process runs as, P (config.json's process, or exec's
  * process.json, FILE), must exist inside the user namespace: setresuid(2)
  * and setgroups(2) there fail with EINVAL for an id that is not mapped. */
+static void check_user_mapped_by(struct reader *r, const struct oci_id_range *uid_map, int nuid,
+				 const struct oci_id_range *gid_map, int ngid, const char *uids, const char *gids,
+				 const struct oci_process *p)
+{
+	if (!id_mapped(uid_map, nuid, p->uid))
+		return oci_error(r, "process.user.uid %u is not mapped by %s: it would not exist in the "
+				 "container's user namespace", p->uid, uids);
+	if (!id_mapped(gid_map, ngid, p->gid))
+		return oci_error(r, "process.user.gid %u is not mapped by %s: it would not exist in the "
+				 "container's user namespace", p->gid, gids);
+	for (int i = 0; i < p->ngids; i++)
+		if (!id_mapped(gid_map, ngid, p->gids[i]))
+			return oci_error(r, "process.user.additionalGids[%d] %u is not mapped by %s: it "
+					 "would not exist in the container's user namespace", i, p->gids[i], gids);
+}
+
 static void check_user_mapped(struct reader *r, const struct oci_config *c, const struct oci_process *p)
 {
 	if (!(c->namespaces & CLONE_NEWUSER) || r->err[0])
 		return;
-	if (!id_mapped(c->uid_map, c->nuid_map, p->uid))
-		return oci_error(r, "process.user.uid %u is not mapped by linux.uidMappings: it would "
-				 "not exist in the container's user namespace", p->uid);
-	if (!id_mapped(c->gid_map, c->ngid_map, p->gid))
-		return oci_error(r, "process.user.gid %u is not mapped by linux.gidMappings: it would "
-				 "not exist in the container's user namespace", p->gid);
-	for (int i = 0; i < p->ngids; i++)
-		if (!id_mapped(c->gid_map, c->ngid_map, p->gids[i]))
-			return oci_error(r, "process.user.additionalGids[%d] %u is not mapped by "
-					 "linux.gidMappings: it would not exist in the container's user "
-					 "namespace", i, p->gids[i]);
+	check_user_mapped_by(r, c->uid_map, c->nuid_map, c->gid_map, c->ngid_map, "linux.uidMappings",
+			     "linux.gidMappings", p);
+}
+
+/* A joined user namespace's maps, from PROC's uid_map and gid_map ("/proc/self"
+ * read from inside it, or "/proc/PID" of a process in it: the ids of its
+ * parent namespace either way, user_namespaces(7)), against P's ids;
+ * WHERE names the namespace in the error.  Returns 0, or -1 with why in
+ * R. */
+static int check_user_mapped_in(struct reader *r, const char *proc, const char *where, const struct oci_process *p)
+{
+	static struct oci_id_range map[2][OCI_MAX_ID_RANGES];
+	int n[2] = { 0, 0 };
+	char names[2][PATH_MAX + 96];
+	for (int g = 0; g < 2; g++) {
+		char path[64], text[OCI_MAX_ID_RANGES * 36];
+		unsigned inside, outside, count;
+		int used = 0;
+		snprintf(path, sizeof path, "%s/%s", proc, g ? "gid_map" : "uid_map");
+		if (read_file(path, text, sizeof text) < 0) {
+			oci_error(r, "%s: reading %s: %s", where, path, strerror(errno));
+			return -1;
+		}
+		for (char *t = text; n[g] < OCI_MAX_ID_RANGES &&
+		     sscanf(t, "%u %u %u%n", &inside, &outside, &count, &used) == 3; t += used)
+			map[g][n[g]++] = (struct oci_id_range){ .container = inside, .host = outside, .size = count };
+		snprintf(names[g], sizeof names[g], "the %s of the joined user namespace (%s)",
+			 g ? "gid_map" : "uid_map", where);
+	}
+	check_user_mapped_by(r, map[0], n[0], map[1], n[1], names[0], names[1], p);
+	return r->err[0] ? -1 : 0;
 }
 
 /* A user namespace and its maps come together (as runc has it): the
@@ -3501,6 +3537,17 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 					_exit(1);
 				}
 			}
+		/* process.user must exist there: checked by field now, not
+		 * found by the process's setuid after start */
+		struct reader r = { .file = "config.json" };
+		char where[PATH_MAX + 64];
+		for (int i = 0; user >= 0 && i < c->njoin; i++)
+			if (c->join[i].flag == CLONE_NEWUSER)
+				snprintf(where, sizeof where, "linux.namespaces[] user, path %s", c->join[i].path);
+		if (user >= 0 && check_user_mapped_in(&r, "/proc/self", where, &c->process) < 0) {
+			dprintf(report[1], "%s", r.err);
+			_exit(1);
+		}
 		/* and the child is born the joined namespace's root, never the
 		 * host's root in a pid namespace a container sees (a change
 		 * of uid resets the flag: set again) */
@@ -3996,6 +4043,13 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	check_user_mapped(&r, &c, &p);
 	if (r.err[0])
 		oci_fail("%s", r.err);
+	if ((c.joined & CLONE_NEWUSER) && status_of(&s) != STOPPED) {
+		/* the joined namespace's maps, read through the container's
+		 * process 1 (its user namespace is checked below) */
+		snprintf(path, sizeof path, "/proc/%d", s.pid);
+		if (check_user_mapped_in(&r, path, "the container's", &p) < 0)
+			oci_fail("%s", r.err);
+	}
 	refuse_apparmor_without_it(p.apparmor, "process.json");
 	if (!p.have_capabilities) {      /* none given: the container's, as runc does */
 		p.bounding = c.process.bounding;

@@ -45,7 +45,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2 y3 y4; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2 y3 y4 j8; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
 		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
@@ -821,6 +821,12 @@ else
 	fail "namespaces by path: j5 joins j4's user namespace first, then its network and ipc ones; its root is host uid 100000" "rc=$rc uid=$uid5" "$out" "$(tail -n 1 "$log")"
 fi
 R delete j5
+# process.user checked against the joined user namespace's maps, by
+# field, at create: uid 70000 is not mapped by j4's uid_map (0:100000:65536).
+config j8 '["true"]'
+sed -i "s|\"user\":{\"uid\":0,|\"user\":{\"uid\":70000,|; s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"uts\"},{\"type\":\"user\",\"path\":\"/proc/$p4/ns/user\"}],|" "$base/bundle/config.json"
+failed_create j8 "namespaces by path: process.user.uid not mapped in the joined user namespace is refused at create, by field; nothing is left" \
+	"config.json: process.user.uid 70000 is not mapped by the uid_map of the joined user namespace (linux.namespaces\[\] user, path /proc/$p4/ns/user)"
 R delete --force j4
 
 # 11b. The namespace owner cannot take over a create that joins its

@@ -2771,7 +2771,7 @@ restart:
 
 /* A config mount, onto its destination inside the rootfs ROOT. */
 static void oci_mount(int root, const struct oci_mount *m, int source, const struct oci_state *s,
-		      int c_namespaces)
+		      int c_namespaces, const char *what)
 {
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC);
 	if (!strcmp(m->type, "cgroup") && s->cgroup_version == 2) {
@@ -2781,7 +2781,7 @@ static void oci_mount(int root, const struct oci_mount *m, int source, const str
 		 * without one, a bind of that directory shows the same.  The
 		 * kernel refuses writes to the namespace root's own limits from
 		 * inside, read-only or not. */
-		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY, what);
 		if (c_namespaces & CLONE_NEWCGROUP) {
 			mount_in_rootfs("cgroup2", root, m->destination, "cgroup2",
 					flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -2797,7 +2797,7 @@ static void oci_mount(int root, const struct oci_mount *m, int source, const str
 		 * it (cgroup v1): a small tmpfs with one read-only bind per
 		 * controller, so it sees its limits where it would look on a
 		 * host, and nothing of its neighbours'. */
-		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY, what);
 		mount_in_rootfs("tmpfs", root, m->destination, "tmpfs", (flags & ~MS_RDONLY) | MS_NOSUID |
 				MS_NODEV | MS_NOEXEC, "mode=0755,size=64k");
 		for (int i = 0; i < s->ncgroup_dirs; i++) {
@@ -2814,13 +2814,20 @@ static void oci_mount(int root, const struct oci_mount *m, int source, const str
 		/* A user namespace may mount sysfs only with a network
 		 * namespace of its own (sysfs shows the network devices of
 		 * the mounter's): sharing the host's, the container gets the
-		 * host's /sys, bound with the config's flags, and read-only
-		 * all the way down whatever they say, as it cannot be
-		 * namespaced. */
-		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		 * host's /sys, bound with the config's flags and read-only all
+		 * the way down whatever they say, as it cannot be namespaced.
+		 * The flag is the container's own to lift, like every flag on
+		 * a mount its root made in a mount namespace it owns: one
+		 * granted CAP_SYS_ADMIN may remount it read-write (so may it
+		 * any bind with "ro", and root.readonly).  What holds then is
+		 * ownership: the host's sysfs files belong to ids its user
+		 * namespace does not map, over which its capabilities give it
+		 * nothing (capabilities(7)), so it writes there only what any
+		 * unprivileged host user may. */
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY, what);
 		mount_in_rootfs("/sys", root, m->destination, NULL, MS_BIND | MS_REC, NULL);
 		mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL);
-		set_flags_recursively(root, m->destination, MS_RDONLY | flags, "mounts[] sysfs");
+		set_flags_recursively(root, m->destination, MS_RDONLY | flags, what);
 		return;
 	}
 	if (m->bind) {
@@ -2828,18 +2835,18 @@ static void oci_mount(int root, const struct oci_mount *m, int source, const str
 		 * exactly onto the destination found. */
 		struct stat st;
 		if (fstat(source, &st) < 0)
-			die_errno("mounts[] %s: bind source %s", m->destination, m->source);
-		make_path_in_rootfs(root, m->destination, S_ISDIR(st.st_mode) ? A_DIRECTORY : A_FILE);
+			die_errno("%s: bind source %s", what, m->source);
+		make_path_in_rootfs(root, m->destination, S_ISDIR(st.st_mode) ? A_DIRECTORY : A_FILE, what);
 		int target = open_in_rootfs(root, m->destination);
 		if (syscall(SYS_move_mount, source, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-			die_errno("mounts[] %s: binding %s there (move_mount)", m->destination, m->source);
+			die_errno("%s: binding %s there (move_mount)", what, m->source);
 		close(target);
 		if (flags)
 			mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | flags, NULL);
 		if (m->flags & MS_REC)
-			set_flags_recursively(root, m->destination, flags, "mounts[]");
+			set_flags_recursively(root, m->destination, flags, what);
 	} else {
-		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY, what);
 		mount_in_rootfs(m->source, root, m->destination, m->type, flags, m->data[0] ? m->data : NULL);
 		if (!strcmp(m->destination, "/dev") && !strcmp(m->type, "tmpfs"))
 			mount_dev(root);       /* Part I's few device nodes, bound from the host */
@@ -3248,10 +3255,12 @@ static void oci_container(struct oci_child *k)
 	for (int i = 0; i < c->nmounts; i++) {
 		struct oci_mount m = c->mounts[i];
 		char destination[PATH_MAX];
+		char what[PATH_MAX + 32];
+		snprintf(what, sizeof what, "mounts[%d].destination %s", i, m.destination);
 		if (resolve_destination(root, m.destination, destination, sizeof destination) < 0)
-			die_errno("mounts[] %s: resolving it in the rootfs", m.destination);
+			die_errno("%s: resolving it in the rootfs", what);
 		m.destination = destination;
-		oci_mount(root, &m, k->source[i], k->state, c->namespaces | c->joined);
+		oci_mount(root, &m, k->source[i], k->state, c->namespaces | c->joined, what);
 		if (k->source[i] >= 0)
 			close(k->source[i]);
 		/* its propagation ("rprivate", "rshared"...), among the

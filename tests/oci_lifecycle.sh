@@ -45,7 +45,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2 y3 y4 j8; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2 y3 y4 j8 m6; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
 		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
@@ -1058,6 +1058,14 @@ R delete q2
 left=$(grep -F "$base/symroot" /proc/self/mountinfo)
 [ -z "$left" ] && [ -n "$pid" ] && pass "mount destinations through symlinks: nothing is left mounted" || fail "mount destinations through symlinks: nothing is left mounted" "$left"
 rm -rf "$base/symroot"
+
+# A mount point that cannot be made (under a read-only tmpfs) is named
+# by its field in the error, mounts[5].destination.
+config m6 '["true"]'
+sed -i "s|\"mode=1777\"\]}\]|\"mode=1777\"]},{\"destination\":\"/ro\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"ro\"]},{\"destination\":\"/ro/x\",\"type\":\"bind\",\"source\":\"$base/x.sock\",\"options\":[\"bind\"]}]|" "$base/bundle/config.json"
+echo x > "$base/x.sock"
+failed_create m6 "a mount point that cannot be made is named by field (mounts[5].destination); nothing is left" \
+	'creating /ro/x in the container for mounts\[5\].destination /ro/x: Read-only file system'
 
 # Every container is gone: so is the parent cgroup ($cg) their creates made.
 left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)

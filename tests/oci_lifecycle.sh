@@ -1023,8 +1023,8 @@ $(readlink /proc/self/ns/user)" ] && pass "exec into a container without a user 
 	[ $rc != 0 ] && echo "$out" | grep -qF 'exec in container "y4": its process 1 is no longer in the user namespace create put it in' &&
 		pass "exec into a container whose process 1 left its user namespace for one of its own: refused, saying why" ||
 		fail "exec into a container whose process 1 left its user namespace for one of its own: refused, saying why" "rc=$rc" "$out"
-	R delete --force y3
 	R delete --force y4
+	R delete --force y3        # last: its create made $cg, which its delete removes
 else
 	fail "exec and user namespaces: the test's unshare builds (gcc -static)" "$(cat "$base/mkuserns.err")"
 fi
@@ -1070,5 +1070,5 @@ failed_create m6 "a mount point that cannot be made is named by field (mounts[5]
 # Every container is gone: so is the parent cgroup ($cg) their creates made.
 left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)
 [ -z "$left" ] && pass "no cgroup (not even the parent create made) and no state is left" ||
-	fail "no cgroup (not even the parent create made) and no state is left" "$left"
+	fail "no cgroup (not even the parent create made) and no state is left" "$left" "$(find /sys/fs/cgroup/pids$cg -type d 2>&1)"
 summary

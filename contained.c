@@ -3002,9 +3002,9 @@ static int build_overlay(int lower, int upper_tree, unsigned long long memory)
 
 /* Create PATH in the rootfs as mkdir -p would, the last component a
  * directory or, with A_FILE, an empty file; each step looked up as
- * make_dir_in_rootfs() does. */
+ * make_dir_in_rootfs() does.  FOR names what asked, in the error. */
 enum last_component { A_DIRECTORY, A_FILE };
-static void make_path_in_rootfs(int root, const char *path, enum last_component last)
+static void make_path_in_rootfs(int root, const char *path, enum last_component last, const char *for_what)
 {
 	char prefix[PATH_MAX];
 	for (const char *p = path + 1;; p++) {
@@ -3019,7 +3019,7 @@ static void make_path_in_rootfs(int root, const char *path, enum last_component 
 			int rc = (*p || last == A_DIRECTORY) ? mkdirat(dir, name, 0755) :
 				 openat(dir, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
 			if (rc < 0 && errno != EEXIST)
-				die_errno("creating %s in the container for -b", prefix);
+				die_errno("creating %s in the container for %s", prefix, for_what);
 			if (rc >= 0 && !*p && last == A_FILE)
 				close(rc);
 			close(dir);
@@ -3069,7 +3069,7 @@ static void mount_binds_and_readonly_root(int root, const struct options *o)
 		const struct bind *b = &o->binds[i];
 		struct stat st;
 		bool dir = fstat(b->tree, &st) == 0 && S_ISDIR(st.st_mode);
-		make_path_in_rootfs(root, b->target, dir ? A_DIRECTORY : A_FILE);
+		make_path_in_rootfs(root, b->target, dir ? A_DIRECTORY : A_FILE, "-b");
 		attach_in_rootfs(b->tree, root, b->target);
 		close(b->tree);
 	}

@@ -155,6 +155,7 @@ struct oci_id_range {
 /* The most lines the kernel takes in one uid_map or gid_map (Linux 4.15
  * and later; 5 before). */
 #define OCI_MAX_ID_RANGES 340
+#define OCI_MAX_ID_MAP_TEXT 4095      /* bytes: one write under a page (4096 on x86-64) */
 
 struct oci_config {
 	struct oci_process {
@@ -612,6 +613,7 @@ static void read_id_mappings(struct reader *r, json_object *lx, const char *key,
 	static const char *const known[] = { "containerID", "hostID", "size", NULL };
 	static const char *const fields[] = { "containerID", "hostID", "size" };
 	char where[48];
+	size_t text = 0;                   /* the map as written to /proc/PID/uid_map, so far */
 	json_object *a = member(r, lx, "linux", key, json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
 		json_object *o = json_object_array_get_idx(a, i);
@@ -635,6 +637,14 @@ static void read_id_mappings(struct reader *r, json_object *lx, const char *key,
 			return oci_error(r, "%s: %s %lld + size %lld runs past id 4294967294, the "
 					 "highest there is", where, v[0] + v[2] > UINT32_MAX ?
 					 "containerID" : "hostID", v[0] + v[2] > UINT32_MAX ? v[0] : v[1], v[2]);
+		/* The kernel takes a map in one write(2) of less than a page
+		 * (user_namespaces(7): 4096 bytes on x86-64), whatever the
+		 * number of lines: "ID HOST-ID SIZE\n" each */
+		text += snprintf(NULL, 0, "%lld %lld %lld\n", v[0], v[1], v[2]);
+		if (text > OCI_MAX_ID_MAP_TEXT)
+			return oci_error(r, "%s: with it, the map is %zu bytes of text, more than the %d the "
+					 "kernel takes in one write to /proc/PID/%s: use fewer, wider ranges",
+					 where, text, OCI_MAX_ID_MAP_TEXT, strcmp(key, "uidMappings") ? "gid_map" : "uid_map");
 		struct oci_id_range *m = &map[(*n)++];
 		*m = (struct oci_id_range){ .container = v[0], .host = v[1], .size = v[2] };
 		for (int j = 0; j < *n - 1; j++) {
@@ -665,21 +675,57 @@ static bool id_mapped(const struct oci_id_range *map, int n, unsigned id)
 /* The user a process runs as, P (config.json's process, or exec's
  * process.json, FILE), must exist inside the user namespace: setresuid(2)
  * and setgroups(2) there fail with EINVAL for an id that is not mapped. */
+static void check_user_mapped_by(struct reader *r, const struct oci_id_range *uid_map, int nuid,
+				 const struct oci_id_range *gid_map, int ngid, const char *uids, const char *gids,
+				 const struct oci_process *p)
+{
+	if (!id_mapped(uid_map, nuid, p->uid))
+		return oci_error(r, "process.user.uid %u is not mapped by %s: it would not exist in the "
+				 "container's user namespace", p->uid, uids);
+	if (!id_mapped(gid_map, ngid, p->gid))
+		return oci_error(r, "process.user.gid %u is not mapped by %s: it would not exist in the "
+				 "container's user namespace", p->gid, gids);
+	for (int i = 0; i < p->ngids; i++)
+		if (!id_mapped(gid_map, ngid, p->gids[i]))
+			return oci_error(r, "process.user.additionalGids[%d] %u is not mapped by %s: it "
+					 "would not exist in the container's user namespace", i, p->gids[i], gids);
+}
+
 static void check_user_mapped(struct reader *r, const struct oci_config *c, const struct oci_process *p)
 {
 	if (!(c->namespaces & CLONE_NEWUSER) || r->err[0])
 		return;
-	if (!id_mapped(c->uid_map, c->nuid_map, p->uid))
-		return oci_error(r, "process.user.uid %u is not mapped by linux.uidMappings: it would "
-				 "not exist in the container's user namespace", p->uid);
-	if (!id_mapped(c->gid_map, c->ngid_map, p->gid))
-		return oci_error(r, "process.user.gid %u is not mapped by linux.gidMappings: it would "
-				 "not exist in the container's user namespace", p->gid);
-	for (int i = 0; i < p->ngids; i++)
-		if (!id_mapped(c->gid_map, c->ngid_map, p->gids[i]))
-			return oci_error(r, "process.user.additionalGids[%d] %u is not mapped by "
-					 "linux.gidMappings: it would not exist in the container's user "
-					 "namespace", i, p->gids[i]);
+	check_user_mapped_by(r, c->uid_map, c->nuid_map, c->gid_map, c->ngid_map, "linux.uidMappings",
+			     "linux.gidMappings", p);
+}
+
+/* A joined user namespace's maps, from PROC's uid_map and gid_map ("/proc/self"
+ * read from inside it, or "/proc/PID" of a process in it: the ids of its
+ * parent namespace either way, user_namespaces(7)), against P's ids;
+ * WHERE names the namespace in the error.  Returns 0, or -1 with why in
+ * R. */
+static int check_user_mapped_in(struct reader *r, const char *proc, const char *where, const struct oci_process *p)
+{
+	static struct oci_id_range map[2][OCI_MAX_ID_RANGES];
+	int n[2] = { 0, 0 };
+	char names[2][PATH_MAX + 96];
+	for (int g = 0; g < 2; g++) {
+		char path[64], text[OCI_MAX_ID_RANGES * 36];
+		unsigned inside, outside, count;
+		int used = 0;
+		snprintf(path, sizeof path, "%s/%s", proc, g ? "gid_map" : "uid_map");
+		if (read_file(path, text, sizeof text) < 0) {
+			oci_error(r, "%s: reading %s: %s", where, path, strerror(errno));
+			return -1;
+		}
+		for (char *t = text; n[g] < OCI_MAX_ID_RANGES &&
+		     sscanf(t, "%u %u %u%n", &inside, &outside, &count, &used) == 3; t += used)
+			map[g][n[g]++] = (struct oci_id_range){ .container = inside, .host = outside, .size = count };
+		snprintf(names[g], sizeof names[g], "the %s of the joined user namespace (%s)",
+			 g ? "gid_map" : "uid_map", where);
+	}
+	check_user_mapped_by(r, map[0], n[0], map[1], n[1], names[0], names[1], p);
+	return r->err[0] ? -1 : 0;
 }
 
 /* A user namespace and its maps come together (as runc has it): the
@@ -1424,6 +1470,7 @@ struct oci_state {
 	int cgroup_made[OCI_MAX_CGROUP_DIRS];  /* how many of each path's last directories create made */
 	int cgroup_version;            /* 1 or 2 */
 	char unit[520];                /* the systemd scope create asked for, or "" */
+	char user_ns[48];              /* "DEV:INODE" of the user namespace create made or joined, or "" */
 	const char *id;
 	json_object *hooks_json, *annotations;   /* as config.json had them */
 	json_object *json;             /* what load_state read; owns the two above */
@@ -1568,6 +1615,8 @@ static bool load_state(const char *id, struct oci_state *s)
 	s->cgroup_version = json_object_object_get_ex(j, "cgroup_version", &v) ? json_object_get_int(v) : 1;
 	if (json_object_object_get_ex(j, "systemd_unit", &v))
 		snprintf(s->unit, sizeof s->unit, "%s", json_object_get_string(v));
+	if (json_object_object_get_ex(j, "user_namespace", &v))
+		snprintf(s->user_ns, sizeof s->user_ns, "%s", json_object_get_string(v));
 	return true;
 }
 
@@ -1590,6 +1639,8 @@ static void save_state(const struct oci_state *s)
 	json_object_object_add(j, "cgroup_version", json_object_new_int(s->cgroup_version));
 	if (s->unit[0])
 		json_object_object_add(j, "systemd_unit", json_object_new_string(s->unit));
+	if (s->user_ns[0])
+		json_object_object_add(j, "user_namespace", json_object_new_string(s->user_ns));
 	if (s->hooks_json)
 		json_object_object_add(j, "hooks", json_object_get(s->hooks_json));
 	if (s->annotations)
@@ -2462,21 +2513,104 @@ static bool frozen(const struct oci_state *s)
 	return read_file(path, now, sizeof now) == 0 && strncmp(now, "THAWED", 6) != 0;
 }
 
-/* The directories create made, and only those: what is still in them is
- * killed first (remove_cgroup_dir).  A cgroupsPath that named a cgroup
- * already there (or systemd's scope, which systemd removes) is left to its
- * owner, with whatever else runs in it. */
-static void remove_oci_cgroup(const struct oci_state *s)
+/* The cgroups under a container's own, which it may make: on v2 its
+ * root owns the delegated directory (delegate_v2_cgroup), and a container
+ * given CAP_SYS_ADMIN over the host's cgroups could anywhere.  Its
+ * processes may live in any of them, so kill --all, ps and delete walk the
+ * whole tree.  FN is called on each directory below PATH (a buffer of
+ * SIZE, restored on return), deepest first, PATH itself last: the order
+ * in which rmdir(2) can remove them.  cgroupfs holds no symlinks and the
+ * names come from readdir; nesting deeper than CGROUP_MAX_NESTING (each
+ * level holds a descriptor open) is not walked, and delete then reports
+ * the directory it could not remove. */
+#define CGROUP_MAX_NESTING 256
+
+static void walk_cgroup_tree(char *path, size_t size, int depth, void (*fn)(const char *dir, void *arg), void *arg)
 {
+	size_t len = strlen(path);
+	DIR *d = depth < CGROUP_MAX_NESTING ? opendir(path) : NULL;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (snprintf(path + len, size - len, "/%s", e->d_name) < (int)(size - len))
+			walk_cgroup_tree(path, size, depth + 1, fn, arg);
+		path[len] = '\0';
+	}
+	if (d)
+		closedir(d);
+	fn(path, arg);
+}
+
+/* Each pid in DIR's cgroup.procs, to FN. */
+static void each_listed_pid(const char *dir, void (*fn)(int pid, void *arg), void *arg)
+{
+	char path[PATH_MAX + 16];
+	int pid;
+	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
+	FILE *procs = fopen(path, "re");
+	while (procs && fscanf(procs, "%d", &pid) == 1)
+		fn(pid, arg);
+	if (procs)
+		fclose(procs);
+}
+
+static void signal_pid(int pid, void *sig)
+{
+	kill(pid, *(int *)sig);
+}
+
+static void signal_cgroup(const char *dir, void *sig)
+{
+	each_listed_pid(dir, signal_pid, sig);
+}
+
+/* One round of delete, on one directory of the tree: kill what is in it
+ * (cgroup.kill on v2, 5.14+, which no fork can race), and remove it if
+ * that left it empty; its children went first (walk_cgroup_tree). */
+static void clear_cgroup(const char *dir, void *version)
+{
+	static int sig = SIGKILL;
+	char path[PATH_MAX + 16];
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return;
+	snprintf(path, sizeof path, "%s/cgroup.kill", dir);
+	if (*(int *)version != 2 || write_file(path, "1") < 0)
+		signal_cgroup(dir, &sig);
+	rmdir(dir);
+}
+
+/* The directories create made, and only those, with every cgroup made
+ * under them, deepest first; what is still in them is killed first,
+ * round after round (a dying process holds its cgroup until it is torn
+ * down; a forking one may have added a child), 1 ms apart at first, then
+ * twice as long each time up to 0.1 s, for 2 s in all: far longer than a
+ * large container's teardown takes, and few walks of a deep tree.  A
+ * cgroupsPath that named a cgroup already there (or systemd's scope,
+ * which systemd removes) is left to its owner, with whatever else runs in
+ * it.  Returns 0, or -1 with the first directory left (and why) in ERR. */
+static int remove_oci_cgroup(const struct oci_state *s, char *err, size_t errlen)
+{
+	int left = 0, version = s->cgroup_version;
 	cgroup.version = s->cgroup_version;
 	for (int i = 0; i < s->ncgroup_dirs; i++) {
 		char dir[PATH_MAX];
 		if (s->cgroup_made[i] < 1 || hierarchy_root(s->cgroup_dirs[i], s->cgroup_version))
 			continue;          /* a root: never, whatever state.json says */
-		remove_cgroup_dir(s->cgroup_dirs[i]);
+		snprintf(dir, sizeof dir, "%s", s->cgroup_dirs[i]);
+		for (useconds_t pause = 0, spent = 0; spent <= 2000000 && access(dir, F_OK) == 0;
+		     spent += pause, pause = pause ? (pause < 100000 ? 2 * pause : pause) : 1000) {
+			usleep(pause);
+			walk_cgroup_tree(dir, sizeof dir, 0, clear_cgroup, &version);
+		}
+		if (access(dir, F_OK) == 0) {
+			if (!left++)
+				snprintf(err, errlen, "could not remove the cgroup %.3000s (or a cgroup the "
+					 "container made under it): a process in it does not die (is a cgroup "
+					 "there frozen?)", dir);
+			continue;
+		}
 		/* and the parents create made (/docker of /docker/ID), while
 		 * empty: one another container still uses stays */
-		snprintf(dir, sizeof dir, "%s", s->cgroup_dirs[i]);
 		for (int k = 1; k < s->cgroup_made[i]; k++) {
 			char *slash = strrchr(dir, '/');
 			if (!slash)
@@ -2487,6 +2621,7 @@ static void remove_oci_cgroup(const struct oci_state *s)
 		}
 	}
 	stop_systemd_scope(s);
+	return left ? -1 : 0;
 }
 
 /* ------------------------------------------------------------------------ *
@@ -2636,7 +2771,7 @@ restart:
 
 /* A config mount, onto its destination inside the rootfs ROOT. */
 static void oci_mount(int root, const struct oci_mount *m, int source, const struct oci_state *s,
-		      int c_namespaces)
+		      int c_namespaces, const char *what)
 {
 	unsigned long flags = m->flags & ~(MS_BIND | MS_REC);
 	if (!strcmp(m->type, "cgroup") && s->cgroup_version == 2) {
@@ -2646,7 +2781,7 @@ static void oci_mount(int root, const struct oci_mount *m, int source, const str
 		 * without one, a bind of that directory shows the same.  The
 		 * kernel refuses writes to the namespace root's own limits from
 		 * inside, read-only or not. */
-		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY, what);
 		if (c_namespaces & CLONE_NEWCGROUP) {
 			mount_in_rootfs("cgroup2", root, m->destination, "cgroup2",
 					flags | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
@@ -2662,7 +2797,7 @@ static void oci_mount(int root, const struct oci_mount *m, int source, const str
 		 * it (cgroup v1): a small tmpfs with one read-only bind per
 		 * controller, so it sees its limits where it would look on a
 		 * host, and nothing of its neighbours'. */
-		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY, what);
 		mount_in_rootfs("tmpfs", root, m->destination, "tmpfs", (flags & ~MS_RDONLY) | MS_NOSUID |
 				MS_NODEV | MS_NOEXEC, "mode=0755,size=64k");
 		for (int i = 0; i < s->ncgroup_dirs; i++) {
@@ -2679,13 +2814,20 @@ static void oci_mount(int root, const struct oci_mount *m, int source, const str
 		/* A user namespace may mount sysfs only with a network
 		 * namespace of its own (sysfs shows the network devices of
 		 * the mounter's): sharing the host's, the container gets the
-		 * host's /sys, bound with the config's flags, and read-only
-		 * all the way down whatever they say, as it cannot be
-		 * namespaced. */
-		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		 * host's /sys, bound with the config's flags and read-only all
+		 * the way down whatever they say, as it cannot be namespaced.
+		 * The flag is the container's own to lift, like every flag on
+		 * a mount its root made in a mount namespace it owns: one
+		 * granted CAP_SYS_ADMIN may remount it read-write (so may it
+		 * any bind with "ro", and root.readonly).  What holds then is
+		 * ownership: the host's sysfs files belong to ids its user
+		 * namespace does not map, over which its capabilities give it
+		 * nothing (capabilities(7)), so it writes there only what any
+		 * unprivileged host user may. */
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY, what);
 		mount_in_rootfs("/sys", root, m->destination, NULL, MS_BIND | MS_REC, NULL);
 		mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, NULL);
-		set_flags_recursively(root, m->destination, MS_RDONLY | flags, "mounts[] sysfs");
+		set_flags_recursively(root, m->destination, MS_RDONLY | flags, what);
 		return;
 	}
 	if (m->bind) {
@@ -2693,18 +2835,18 @@ static void oci_mount(int root, const struct oci_mount *m, int source, const str
 		 * exactly onto the destination found. */
 		struct stat st;
 		if (fstat(source, &st) < 0)
-			die_errno("mounts[] %s: bind source %s", m->destination, m->source);
-		make_path_in_rootfs(root, m->destination, S_ISDIR(st.st_mode) ? A_DIRECTORY : A_FILE);
+			die_errno("%s: bind source %s", what, m->source);
+		make_path_in_rootfs(root, m->destination, S_ISDIR(st.st_mode) ? A_DIRECTORY : A_FILE, what);
 		int target = open_in_rootfs(root, m->destination);
 		if (syscall(SYS_move_mount, source, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-			die_errno("mounts[] %s: binding %s there (move_mount)", m->destination, m->source);
+			die_errno("%s: binding %s there (move_mount)", what, m->source);
 		close(target);
 		if (flags)
 			mount_in_rootfs(NULL, root, m->destination, NULL, MS_REMOUNT | MS_BIND | flags, NULL);
 		if (m->flags & MS_REC)
-			set_flags_recursively(root, m->destination, flags, "mounts[]");
+			set_flags_recursively(root, m->destination, flags, what);
 	} else {
-		make_path_in_rootfs(root, m->destination, A_DIRECTORY);
+		make_path_in_rootfs(root, m->destination, A_DIRECTORY, what);
 		mount_in_rootfs(m->source, root, m->destination, m->type, flags, m->data[0] ? m->data : NULL);
 		if (!strcmp(m->destination, "/dev") && !strcmp(m->type, "tmpfs"))
 			mount_dev(root);       /* Part I's few device nodes, bound from the host */
@@ -3113,10 +3255,12 @@ static void oci_container(struct oci_child *k)
 	for (int i = 0; i < c->nmounts; i++) {
 		struct oci_mount m = c->mounts[i];
 		char destination[PATH_MAX];
+		char what[PATH_MAX + 32];
+		snprintf(what, sizeof what, "mounts[%d].destination %s", i, m.destination);
 		if (resolve_destination(root, m.destination, destination, sizeof destination) < 0)
-			die_errno("mounts[] %s: resolving it in the rootfs", m.destination);
+			die_errno("%s: resolving it in the rootfs", what);
 		m.destination = destination;
-		oci_mount(root, &m, k->source[i], k->state, c->namespaces | c->joined);
+		oci_mount(root, &m, k->source[i], k->state, c->namespaces | c->joined, what);
 		if (k->source[i] >= 0)
 			close(k->source[i]);
 		/* its propagation ("rprivate", "rshared"...), among the
@@ -3194,8 +3338,9 @@ static const char *read_config(const char *dir, struct oci_config *c)
 	return text;
 }
 
-/* Undo a failed create: the container, its cgroup, its state directory. */
-static void abandon(struct oci_state *s, pid_t pid)
+/* Undo a failed create, or delete: the container, its cgroup, its state
+ * directory.  Returns 0, or -1 with why in ERR. */
+static int discard(struct oci_state *s, pid_t pid, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 16];
 	being_created = NULL;
@@ -3203,7 +3348,10 @@ static void abandon(struct oci_state *s, pid_t pid)
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 	}
-	remove_oci_cgroup(s);
+	/* a cgroup that will not go keeps the state that names it, for
+	 * another delete --force */
+	if (remove_oci_cgroup(s, err, errlen) < 0)
+		return -1;
 	snprintf(path, sizeof path, "%s/exec.fifo", s->dir);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/state.json", s->dir);
@@ -3211,6 +3359,16 @@ static void abandon(struct oci_state *s, pid_t pid)
 	snprintf(path, sizeof path, "%s/config.json", s->dir);
 	unlink(path);
 	rmdir(s->dir);
+	return 0;
+}
+
+/* create's failure paths, which fail with their own error: a cgroup left
+ * behind is said as a warning before it */
+static void abandon(struct oci_state *s, pid_t pid)
+{
+	char err[PATH_MAX + 256];
+	if (discard(s, pid, err, sizeof err) < 0)
+		log_line("warning", err), fprintf(stderr, "contained-oci: %s\n", err);
 }
 
 static void undo_create(void)
@@ -3365,6 +3523,15 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 	}
 	if (helper == 0) {
 		close(report[0]);
+		/* Joined, a container's user namespace makes its root our
+		 * ptracer by capability (CAP_SYS_PTRACE there), and a joined
+		 * pid namespace shows it our child, the host's root until it
+		 * takes the namespace root's identity.  Non-dumpable, with
+		 * this binary's own mm (user namespace: the host's), it can
+		 * neither seize nor open /proc/PID of either (ptrace(2),
+		 * "Ptrace access mode checking"), whatever it holds; so from
+		 * before the first setns until the exec of process.args. */
+		prctl(PR_SET_DUMPABLE, 0);
 		int user = -1;
 		for (int i = 0; i < c->njoin; i++)
 			if (c->join[i].flag == CLONE_NEWUSER)
@@ -3379,6 +3546,26 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 					_exit(1);
 				}
 			}
+		/* process.user must exist there: checked by field now, not
+		 * found by the process's setuid after start */
+		struct reader r = { .file = "config.json" };
+		char where[PATH_MAX + 64];
+		for (int i = 0; user >= 0 && i < c->njoin; i++)
+			if (c->join[i].flag == CLONE_NEWUSER)
+				snprintf(where, sizeof where, "linux.namespaces[] user, path %s", c->join[i].path);
+		if (user >= 0 && check_user_mapped_in(&r, "/proc/self", where, &c->process) < 0) {
+			dprintf(report[1], "%s", r.err);
+			_exit(1);
+		}
+		/* and the child is born the joined namespace's root, never the
+		 * host's root in a pid namespace a container sees (a change
+		 * of uid resets the flag: set again) */
+		if (user >= 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+			dprintf(report[1], "linux.namespaces[] user: becoming the root of the joined user "
+				"namespace: %s (does it map uid and gid 0?)", strerror(errno));
+			_exit(1);
+		}
+		prctl(PR_SET_DUMPABLE, 0);
 		pid_t pid = syscall(SYS_clone, CLONE_PARENT | (c->namespaces & ~CLONE_NEWCGROUP), NULL, NULL, NULL, 0);
 		if (pid == 0) {
 			close(report[1]);
@@ -3597,6 +3784,18 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 			oci_fail("moving the container into %s: %s", s.cgroup_dirs[i], strerror(errno));
 		}
 	}
+	/* Which user namespace it is in (made or joined), for exec to check:
+	 * read now, while it waits, before it could make one of its own */
+	struct stat user_ns;
+	if ((c.namespaces | c.joined) & CLONE_NEWUSER) {
+		snprintf(err, sizeof err, "/proc/%d/ns/user", (int)pid);
+		if (stat(err, &user_ns) < 0) {
+			abandon(&s, pid);
+			oci_fail("%s: %s", err, strerror(errno));
+		}
+		snprintf(s.user_ns, sizeof s.user_ns, "%llu:%llu", (unsigned long long)user_ns.st_dev,
+			 (unsigned long long)user_ns.st_ino);
+	}
 	/* What only the host's root may do to it, while it waits: its id
 	 * maps (it may not write them itself), and its rlimits and
 	 * oomScoreAdj, which it could not raise or lower inside. */
@@ -3702,15 +3901,14 @@ static int cmd_kill(const char *id, const char *signame, bool all)
 		oci_fail("container \"%s\" does not exist", id);
 	if (status_of(&s) == STOPPED)
 		oci_fail("container \"%s\" is not running", id);
+	/* every process in its cgroup and the cgroups under it: one in a
+	 * pid namespace shared with others, or moved into a cgroup the
+	 * container made, is not the init's child, nor anywhere under its
+	 * top cgroup's cgroup.procs */
 	if (all && s.ncgroup_dirs && !hierarchy_root(s.cgroup_dirs[0], s.cgroup_version)) {
-		char path[PATH_MAX + 16];
-		int pid;
-		snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroup_dirs[0]);
-		FILE *procs = fopen(path, "re");
-		while (procs && fscanf(procs, "%d", &pid) == 1)
-			kill(pid, sig);
-		if (procs)
-			fclose(procs);
+		char dir[PATH_MAX];
+		snprintf(dir, sizeof dir, "%s", s.cgroup_dirs[0]);
+		walk_cgroup_tree(dir, sizeof dir, 0, signal_cgroup, &sig);
 	}
 	if (kill(s.pid, sig) < 0 && !all)
 		oci_fail("kill %d: %s", s.pid, strerror(errno));
@@ -3736,7 +3934,9 @@ static int cmd_delete(const char *id, bool force)
 		for (int tries = 0; tries < 5000 && status_of(&s) != STOPPED; tries++)
 			usleep(1000);
 	}
-	abandon(&s, 0);
+	char err[PATH_MAX + 256];
+	if (discard(&s, 0, err, sizeof err) < 0)
+		oci_fail("delete %s: %s; its state stays, for delete --force once that is undone", id, err);
 	run_state_hooks(&s, POSTSTOP, "stopped");
 	return 0;
 }
@@ -3754,20 +3954,27 @@ static int cmd_pause(const char *id, bool pause)
 	return 0;
 }
 
+static void list_pid(int pid, void *array)
+{
+	json_object_array_add(array, json_object_new_int(pid));
+}
+
+static void list_cgroup(const char *dir, void *array)
+{
+	each_listed_pid(dir, list_pid, array);
+}
+
 static int cmd_ps(const char *id)
 {
 	struct oci_state s;
-	char path[PATH_MAX + 16];
-	int pid;
+	char dir[PATH_MAX];
 	if (!load_state(id, &s))
 		oci_fail("container \"%s\" does not exist", id);
 	json_object *a = json_object_new_array();
-	snprintf(path, sizeof path, "%s/cgroup.procs", s.ncgroup_dirs ? s.cgroup_dirs[0] : "/nonexistent");
-	FILE *procs = fopen(path, "re");
-	while (procs && fscanf(procs, "%d", &pid) == 1)
-		json_object_array_add(a, json_object_new_int(pid));
-	if (procs)
-		fclose(procs);
+	if (s.ncgroup_dirs && !hierarchy_root(s.cgroup_dirs[0], s.cgroup_version)) {
+		snprintf(dir, sizeof dir, "%s", s.cgroup_dirs[0]);
+		walk_cgroup_tree(dir, sizeof dir, 0, list_cgroup, a);   /* as kill --all */
+	}
 	puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
 	json_object_put(a);
 	return 0;
@@ -3792,6 +3999,31 @@ static int cmd_ps(const char *id)
  * joins and forks the process, then tells us its pid; with --detach it
  * leaves the process to the engine (a subreaper), else it waits and
  * passes its status on. */
+/* On cgroup v2, a cgroup with controllers enabled for its children in
+ * cgroup.subtree_control takes no process itself (cgroups(7), "no internal
+ * processes"), and a container with a delegated cgroup may enable them:
+ * exec's write to its top cgroup.procs then fails with EBUSY.  exec's
+ * process goes where the container's process 1 is instead: that cgroup
+ * holds a process, so it may hold another; it is the container's own
+ * choice of place, under its limits; and nothing is made that would have
+ * to be removed.  The path, read from /proc/PID/cgroup ("0::/a/b"), is
+ * the container's to name: it must lie under DIR, the container's cgroup
+ * (a name in cgroupfs is never "." or ".."), or it is not used.  Returns
+ * 0 with the directory in OUT, or -1. */
+static int init_cgroup(pid_t pid, const char *dir, char *out, size_t size)
+{
+	char path[64], text[PATH_MAX + 64];
+	size_t len = strlen(dir);
+	snprintf(path, sizeof path, "/proc/%d/cgroup", (int)pid);
+	if (read_file(path, text, sizeof text) < 0 || strncmp(text, "0::/", 4))
+		return -1;
+	text[strcspn(text, "\n")] = '\0';
+	if (snprintf(out, size, "/sys/fs/cgroup%s", text + 3) >= (int)size ||
+	    strncmp(out, dir, len) || (out[len] != '/' && out[len] != '\0') || strstr(out + len, "/../"))
+		return -1;
+	return 0;
+}
+
 static const char *const exec_namespaces[] = { "user", "cgroup", "ipc", "uts", "net", "pid", "mnt" };
 
 static int cmd_exec(const char *id, const char *process_file, bool detach, const char *pid_file,
@@ -3820,6 +4052,13 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	check_user_mapped(&r, &c, &p);
 	if (r.err[0])
 		oci_fail("%s", r.err);
+	if ((c.joined & CLONE_NEWUSER) && status_of(&s) != STOPPED) {
+		/* the joined namespace's maps, read through the container's
+		 * process 1 (its user namespace is checked below) */
+		snprintf(path, sizeof path, "/proc/%d", s.pid);
+		if (check_user_mapped_in(&r, path, "the container's", &p) < 0)
+			oci_fail("%s", r.err);
+	}
 	refuse_apparmor_without_it(p.apparmor, "process.json");
 	if (!p.have_capabilities) {      /* none given: the container's, as runc does */
 		p.bounding = c.process.bounding;
@@ -3836,14 +4075,29 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		oci_fail("%s", err);
 	int console_sock = console ? connect_console(console) : -1;
 
+	/* A user namespace only if the config has one, made or joined, and
+	 * the one create recorded: process 1 may since have made one of its
+	 * own (unshare(2)), which is not the container's, and whose root
+	 * need not be mapped; without one in the config, the helper stays the
+	 * host's root, as the container's processes are. */
+	bool user = (c.namespaces | c.joined) & CLONE_NEWUSER;
 	int ns[LEN(exec_namespaces)];
 	for (size_t i = 0; i < LEN(exec_namespaces); i++) {
 		struct stat theirs, ours;
+		char recorded[sizeof s.user_ns];
+		ns[i] = -1;
+		if (i == 0 && !user)
+			continue;
 		snprintf(path, sizeof path, "/proc/%d/ns/%s", s.pid, exec_namespaces[i]);
 		ns[i] = open(path, O_RDONLY | O_CLOEXEC);
 		snprintf(path + 6, sizeof path - 6, "self/ns/%s", exec_namespaces[i]);
 		if (ns[i] < 0 || fstat(ns[i], &theirs) < 0 || stat(path, &ours) < 0)
 			oci_fail("opening the container's %s namespace: %s", exec_namespaces[i], strerror(errno));
+		snprintf(recorded, sizeof recorded, "%llu:%llu", (unsigned long long)theirs.st_dev,
+			 (unsigned long long)theirs.st_ino);
+		if (i == 0 && strcmp(recorded, s.user_ns))
+			oci_fail("exec in container \"%s\": its process 1 is no longer in the user namespace "
+				 "create put it in (it made one of its own?): exec joins only the container's", id);
 		if (theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
 			close(ns[i]);          /* shared with the host: nothing to join */
 			ns[i] = -1;
@@ -3868,9 +4122,17 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		int saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 		dup2(err_pipe[1], STDERR_FILENO);
 		for (int i = 0; i < s.ncgroup_dirs; i++) {
+			char leaf[PATH_MAX];
 			snprintf(path, sizeof path, "%s/cgroup.procs", s.cgroup_dirs[i]);
-			if (write_file(path, "0") < 0)
+			if (write_file(path, "0") == 0)
+				continue;
+			if (errno != EBUSY || s.cgroup_version != 2 || init_cgroup(s.pid, s.cgroup_dirs[i], leaf, sizeof leaf) < 0)
 				die_errno("joining the container's cgroup %s", s.cgroup_dirs[i]);
+			snprintf(path, sizeof path, "%s/cgroup.procs", leaf);
+			if (write_file(path, "0") < 0)
+				die_errno("joining the container's cgroup %s (where its process 1 is; %s "
+					  "takes no process: it has controllers enabled for its children)",
+					  leaf, s.cgroup_dirs[i]);
 		}
 		/* inherited by the process, set while we still can (II.6) */
 		if (set_rlimits(0, &p, err, sizeof err) < 0 || set_oom_score_adj(getpid(), &p, err, sizeof err) < 0)
@@ -4111,9 +4373,13 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[i];
 	struct sub_args a;
-	/* the two that fork a process into the container (II.8) */
-	if (!strcmp(cmd, "create") || !strcmp(cmd, "exec"))
+	/* the two that fork a process into the container (II.8); from here
+	 * on non-dumpable, before any of their processes joins a namespace a
+	 * container owns (the flag is inherited by fork and clone) */
+	if (!strcmp(cmd, "create") || !strcmp(cmd, "exec")) {
 		run_from_sealed_copy(argv);
+		prctl(PR_SET_DUMPABLE, 0);
+	}
 	argc -= i + 1;
 	argv += i + 1;
 	if (!strcmp(cmd, "features")) {

@@ -45,8 +45,10 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2 y3 y4 j8 m6; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
+		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
+		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
 	done
@@ -819,7 +821,213 @@ else
 	fail "namespaces by path: j5 joins j4's user namespace first, then its network and ipc ones; its root is host uid 100000" "rc=$rc uid=$uid5" "$out" "$(tail -n 1 "$log")"
 fi
 R delete j5
+# process.user checked against the joined user namespace's maps, by
+# field, at create: uid 70000 is not mapped by j4's uid_map (0:100000:65536).
+config j8 '["true"]'
+sed -i "s|\"user\":{\"uid\":0,|\"user\":{\"uid\":70000,|; s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"uts\"},{\"type\":\"user\",\"path\":\"/proc/$p4/ns/user\"}],|" "$base/bundle/config.json"
+failed_create j8 "namespaces by path: process.user.uid not mapped in the joined user namespace is refused at create, by field; nothing is left" \
+	"config.json: process.user.uid 70000 is not mapped by the uid_map of the joined user namespace (linux.namespaces\[\] user, path /proc/$p4/ns/user)"
 R delete --force j4
+
+# 11b. The namespace owner cannot take over a create that joins its
+# namespaces.  ps1 has a user and a pid namespace and CAP_SYS_PTRACE in
+# them; its init is a static program that tries PTRACE_SEIZE, and opening
+# /proc/PID/root, on every new pid in its pid namespace.  ps2 joins ps1's
+# user and pid namespaces (a pod's pattern), so its process appears there
+# while create, still the host's root, sets it up.  Each time it gets in,
+# the seizer makes that process open (create) a file in a directory only
+# the host's root may write.  Every attempt must be refused, and the file
+# must never appear; six creates, each a new pid to try.
+cat > "$base/seizer.c" <<'C'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+/* the seized process opens PATH (O_CREAT), with its credentials; x86-64 */
+static void make_it_open(pid_t p, const char *path)
+{
+#ifdef __x86_64__
+	struct user_regs_struct saved, r;
+	int status;
+	if (ptrace(PTRACE_INTERRUPT, p, 0, 0) < 0 || waitpid(p, &status, __WALL) < 0 ||
+	    ptrace(PTRACE_GETREGS, p, 0, &saved) < 0)
+		return;
+	r = saved;
+	long insn = ptrace(PTRACE_PEEKTEXT, p, (void *)(r.rip - 2), 0);
+	if ((insn & 0xffff) != 0x050f)         /* "syscall" just before */
+		return;
+	unsigned long at = (r.rsp - 4096) & ~7UL;
+	char buf[256] = { 0 };
+	strncpy(buf, path, sizeof buf - 1);
+	for (size_t i = 0; i < sizeof buf; i += 8)
+		ptrace(PTRACE_POKEDATA, p, (void *)(at + i), *(long *)(buf + i));
+	r.rip -= 2;
+	r.orig_rax = -1;
+	r.rax = SYS_openat;
+	r.rdi = (unsigned long)-100;           /* AT_FDCWD */
+	r.rsi = at;
+	r.rdx = O_CREAT | O_WRONLY;
+	r.r10 = 0644;
+	ptrace(PTRACE_SETREGS, p, 0, &r);
+	ptrace(PTRACE_SINGLESTEP, p, 0, 0);
+	waitpid(p, &status, __WALL);
+	ptrace(PTRACE_SETREGS, p, 0, &saved);
+#endif
+	(void)p, (void)path;
+}
+int main(int argc, char **argv)
+{
+	FILE *log = fopen(argv[1], "a");
+	setvbuf(log, NULL, _IOLBF, 0);
+	fprintf(log, "ready\n");
+	for (pid_t next = getpid() + 1;;)
+		for (pid_t p = next; p < next + 16; p++) {
+			int seized = ptrace(PTRACE_SEIZE, p, 0, 0) == 0, e = errno;
+			if (!seized && e == ESRCH)
+				continue;
+			char root[64];
+			snprintf(root, sizeof root, "/proc/%d/root/", p);
+			int fd = open(root, O_PATH | O_DIRECTORY);
+			fprintf(log, "%d %s root-%s\n", p, seized ? "SEIZED" : strerror(e),
+				fd >= 0 ? "OPENED" : "refused");
+			if (seized) {
+				make_it_open(p, argv[2]);
+				ptrace(PTRACE_DETACH, p, 0, 0);
+			}
+			next = p + 1;
+			break;
+		}
+}
+C
+mkdir -p "$base/pwn"
+chmod 0700 "$base/pwn"
+if gcc -static -O2 -o "$base/seizer" "$base/seizer.c" 2> "$base/seizer.err"; then
+	ns_extra=',{"type":"user"}'
+	config ps1 "[\"/tmp/seizer\",\"/tmp/seize.log\",\"$base/pwn/PWNED\"]" '' "$maps"
+	unset ns_extra
+	sed -i "s|\"CAP_KILL\"\]|\"CAP_KILL\",\"CAP_SYS_PTRACE\"]|g; s|\"mode=1777\"\]}\]|\"mode=1777\"]},{\"destination\":\"/tmp/seizer\",\"type\":\"bind\",\"source\":\"$base/seizer\",\"options\":[\"bind\",\"ro\"]}]|" "$base/bundle/config.json"
+	R create --bundle "$base/bundle" --pid-file "$base/ps1.pid" ps1 && R start ps1
+	p1=$(cat "$base/ps1.pid" 2>/dev/null)
+	for i in $(seq 100); do grep -qs ready /proc/$p1/root/tmp/seize.log && break; sleep 0.05; done
+	config ps2 '["true"]'
+	sed -i "s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\",\"path\":\"/proc/$p1/ns/user\"},{\"type\":\"pid\",\"path\":\"/proc/$p1/ns/pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"}],|" "$base/bundle/config.json"
+	made=0
+	for i in 1 2 3 4 5 6; do
+		R create --bundle "$base/bundle" ps2 > /dev/null 2>&1 && made=$((made + 1))
+		sleep 0.1
+		R delete --force ps2
+	done
+	slog=$(cat /proc/$p1/root/tmp/seize.log 2>&1)
+	tried=$(echo "$slog" | grep -c "^[0-9]")
+	refused=$(echo "$slog" | grep -c "^[0-9]* Operation not permitted root-refused\$")
+	if [ $made = 6 ] && [ "$tried" -ge 6 ] && [ "$refused" = "$tried" ] && [ ! -e "$base/pwn/PWNED" ]; then
+		pass "joined user and pid namespaces: their owner (CAP_SYS_PTRACE) cannot seize or open /proc/PID/root of create's process, in $tried tries; it never writes as the host's root"
+	else
+		fail "joined user and pid namespaces: their owner (CAP_SYS_PTRACE) cannot seize or open /proc/PID/root of create's process" \
+			"made=$made tried=$tried refused=$refused" "$slog" "$(ls -ln "$base/pwn" 2>&1)" "$(tail -n 1 "$log")"
+	fi
+	R delete --force ps1
+else
+	fail "joined user and pid namespaces: the seizer builds (gcc -static)" "$(cat "$base/seizer.err")"
+fi
+
+# 11c. Cgroups a container makes under its own (on v2 its root owns the
+# delegated directory; here, on v1, the test makes them as the host's
+# root to stand in): ps and kill --all reach a process moved into one,
+# delete removes them deepest first, and fails, saying so, while one is
+# left (here nested deeper than the 256 levels delete walks); the state
+# stays for another delete --force, which then leaves nothing.
+alive() { [ -n "$1" ] && [ -e /proc/$1 ] && ! grep -q '^State:.Z' /proc/$1/status; }
+config n1 '["sh","-c","sleep 600 & exec sleep 600"]'
+R create --bundle "$base/bundle" --pid-file "$base/n1.pid" n1 && R start n1
+pid=$(cat "$base/n1.pid" 2>/dev/null)
+for i in $(seq 100); do bg=$(cat /proc/$pid/task/$pid/children 2>/dev/null | tr -d ' '); [ -n "$bg" ] && grep -q sleep /proc/$pid/cmdline && break; sleep 0.05; done
+for c in memory cpu pids devices freezer; do
+	[ -d /sys/fs/cgroup/$c$cg/n1 ] && mkdir -p /sys/fs/cgroup/$c$cg/n1/sub/deeper && echo "$bg" > /sys/fs/cgroup/$c$cg/n1/sub/deeper/cgroup.procs
+done
+ps=$(R ps --format json n1 2>&1)
+R kill --all n1 TERM
+for i in $(seq 100); do alive "$bg" || break; sleep 0.05; done
+if [ -n "$bg" ] && echo "$ps" | grep -q "\b$bg\b" && echo "$ps" | grep -q "\b$pid\b" && ! alive "$bg" && alive "$pid"; then
+	pass "cgroups under the container's: ps lists a process moved into one; kill --all signals it (TERM, which the init ignores)"
+else
+	fail "cgroups under the container's: ps lists a process moved into one; kill --all signals it (TERM, which the init ignores)" "pid=$pid bg=$bg" "$ps"
+fi
+R delete --force n1 > "$base/n1.out" 2>&1
+rc=$?
+left=$(ls -d /sys/fs/cgroup/*$cg/n1 "$state/n1" 2>/dev/null)
+[ $rc = 0 ] && [ -z "$left" ] && [ ! -s "$base/n1.out" ] && pass "cgroups under the container's: delete --force removes them, deepest first; nothing is left" ||
+	fail "cgroups under the container's: delete --force removes them, deepest first; nothing is left" "rc=$rc" "$left" "$(cat "$base/n1.out")"
+config n2 '["sleep","600"]'
+R create --bundle "$base/bundle" n2 && R start n2
+deep=/sys/fs/cgroup/pids$cg/n2/$(seq -s / 258 | sed 's/[0-9]*/d/g')
+mkdir -p "$deep"
+R delete --force n2 > "$base/n2.out" 2>&1
+rc=$?
+msg=$(tail -n 1 "$log")
+find /sys/fs/cgroup/pids$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} +
+R delete --force n2
+rc2=$?
+left=$(ls -d /sys/fs/cgroup/*$cg/n2 "$state/n2" 2>/dev/null)
+if [ $rc != 0 ] && echo "$msg" | grep -qF "\"level\":\"error\",\"msg\":\"delete n2: could not remove the cgroup /sys/fs/cgroup/pids$cg/n2 (or a cgroup the container made under it)" &&
+   [ $rc2 = 0 ] && [ -z "$left" ]; then
+	pass "cgroups under the container's: delete fails, naming the cgroup, while one is left; the state stays, and delete --force then leaves nothing"
+else
+	fail "cgroups under the container's: delete fails, naming the cgroup, while one is left; the state stays, and delete --force then leaves nothing" "rc=$rc rc2=$rc2" "$msg" "$left"
+fi
+
+# 11d. exec joins a user namespace only if the config has one, and only
+# the one create made or joined: process 1 makes one of its own here
+# (unshare -U), in a container without one (exec runs as it would
+# without, as the host's root joining the rest), and in a container with
+# one (exec refuses, saying why, rather than join a namespace whose root
+# it cannot become).
+cat > "$base/mkuserns.c" <<'C'
+#define _GNU_SOURCE
+#include <sched.h>
+#include <unistd.h>
+int main(void)
+{
+	if (unshare(CLONE_NEWUSER) < 0)
+		return 1;
+	pause();
+	return 0;
+}
+C
+if gcc -static -O2 -o "$base/mkuserns" "$base/mkuserns.c" 2> "$base/mkuserns.err"; then
+	for id in y3 y4; do
+		[ $id = y4 ] && ns_extra=',{"type":"user"}'
+		config $id '["/tmp/mkuserns"]' '' "$([ $id = y4 ] && echo "$maps")"
+		unset ns_extra
+		sed -i "s|\"mode=1777\"\]}\]|\"mode=1777\"]},{\"destination\":\"/tmp/mkuserns\",\"type\":\"bind\",\"source\":\"$base/mkuserns\",\"options\":[\"bind\",\"ro\"]}]|" "$base/bundle/config.json"
+		R create --bundle "$base/bundle" --pid-file "$base/$id.pid" $id
+		pid=$(cat "$base/$id.pid" 2>/dev/null)
+		created=$(readlink /proc/$pid/ns/user)
+		R start $id
+		for i in $(seq 100); do [ "$(readlink /proc/$pid/ns/user)" != "$created" ] && break; sleep 0.05; done
+	done
+	process '["sh","-c","id -u; readlink /proc/self/ns/user"]'
+	out=$(R exec --process "$base/process.json" y3 2>&1)
+	rc=$?
+	[ $rc = 0 ] && [ "$out" = "1000
+$(readlink /proc/self/ns/user)" ] && pass "exec into a container without a user namespace whose process 1 made one: runs as without one" ||
+		fail "exec into a container without a user namespace whose process 1 made one: runs as without one" "rc=$rc" "$out"
+	out=$(R exec --process "$base/process.json" y4 2>&1)
+	rc=$?
+	[ $rc != 0 ] && echo "$out" | grep -qF 'exec in container "y4": its process 1 is no longer in the user namespace create put it in' &&
+		pass "exec into a container whose process 1 left its user namespace for one of its own: refused, saying why" ||
+		fail "exec into a container whose process 1 left its user namespace for one of its own: refused, saying why" "rc=$rc" "$out"
+	R delete --force y4
+	R delete --force y3        # last: its create made $cg, which its delete removes
+else
+	fail "exec and user namespaces: the test's unshare builds (gcc -static)" "$(cat "$base/mkuserns.err")"
+fi
 
 # 12. Mount destinations through the image's symlinks, resolved inside
 # its root: /var/run -> ../run, so a bind to /var/run/x.sock lands in the
@@ -851,8 +1059,16 @@ left=$(grep -F "$base/symroot" /proc/self/mountinfo)
 [ -z "$left" ] && [ -n "$pid" ] && pass "mount destinations through symlinks: nothing is left mounted" || fail "mount destinations through symlinks: nothing is left mounted" "$left"
 rm -rf "$base/symroot"
 
+# A mount point that cannot be made (under a read-only tmpfs) is named
+# by its field in the error, mounts[5].destination.
+config m6 '["true"]'
+sed -i "s|\"mode=1777\"\]}\]|\"mode=1777\"]},{\"destination\":\"/ro\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"ro\"]},{\"destination\":\"/ro/x\",\"type\":\"bind\",\"source\":\"$base/x.sock\",\"options\":[\"bind\"]}]|" "$base/bundle/config.json"
+echo x > "$base/x.sock"
+failed_create m6 "a mount point that cannot be made is named by field (mounts[5].destination); nothing is left" \
+	'creating /ro/x in the container for mounts\[5\].destination /ro/x: Read-only file system'
+
 # Every container is gone: so is the parent cgroup ($cg) their creates made.
 left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)
 [ -z "$left" ] && pass "no cgroup (not even the parent create made) and no state is left" ||
-	fail "no cgroup (not even the parent create made) and no state is left" "$left"
+	fail "no cgroup (not even the parent create made) and no state is left" "$left" "$(find /sys/fs/cgroup/pids$cg -type d 2>&1)"
 summary

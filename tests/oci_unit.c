@@ -512,18 +512,28 @@ START_TEST(id_mappings_read)
 	char text[128];
 	id_map_text(config.uid_map, config.nuid_map, text, sizeof text);
 	ck_assert_str_eq(text, "1000 200000 1\n0 100000 1000\n1001 200001 4294767294\n");
-	/* the kernel's most: 340 ranges */
+	/* the kernel's most: 340 ranges (their text, 3630 bytes, under a page) */
 	static char many[340 * 64 + 4];
 	size_t len = snprintf(many, sizeof many, "[");
 	for (int i = 0; i < 340; i++)
 		len += snprintf(many + len, sizeof many - len, "%s{\"containerID\":%d,\"hostID\":%d,\"size\":1}",
-				i ? "," : "", i, 100000 + i);
+				i ? "," : "", i, 1000 + i);
 	snprintf(many + len, sizeof many - len, "]");
 	ck_assert_msg(parse_userns(USERNS, many, many, "") == 0, "%s", err);
 	ck_assert_int_eq(config.nuid_map, 340);
 	snprintf(many + len, sizeof many - len, ",{\"containerID\":400,\"hostID\":1,\"size\":1}]");
 	ck_assert_int_eq(parse_userns(USERNS, many, many, ""), -1);
 	ck_assert_str_eq(err, "config.json: linux.uidMappings: more than 340 ranges, the most the kernel takes in one map");
+	/* fewer ranges, whose text runs past 4095 bytes: the kernel refuses
+	 * the write (EINVAL); the parser names the range that crosses */
+	len = snprintf(many, sizeof many, "[");
+	for (int i = 0; i < 301; i++)
+		len += snprintf(many + len, sizeof many - len, "%s{\"containerID\":%d,\"hostID\":%d,\"size\":1}",
+				i ? "," : "", 1000000 + i, 100000000 + i);
+	snprintf(many + len, sizeof many - len, "]");
+	ck_assert_int_eq(parse_userns(USERNS, "[" MAP(0, 100000, 65536) "]", many, ""), -1);
+	ck_assert_str_eq(err, "config.json: linux.gidMappings[204]: with it, the map is 4100 bytes of text, more "
+			 "than the 4095 the kernel takes in one write to /proc/PID/gid_map: use fewer, wider ranges");
 }
 END_TEST
 

@@ -36,7 +36,7 @@ README=${LABS_README:-$top/README.md}   # another file: to test labs.sh itself
 ROOTFS=${1:-$top/tests/build/rootfs}
 CONTAINED=$top/contained
 CONTAINED_OCI=$top/contained-oci
-NCHECKS=14            # check_1 .. check_14 below
+NCHECKS=15            # check_1 .. check_15 below
 LAB_TIMEOUT=${LAB_TIMEOUT:-60}   # seconds, per lab
 
 if [ "$(id -u)" != 0 ]; then
@@ -401,6 +401,22 @@ check_14() {        # contained-oci driven by hand
 	"" | Z*) ;;
 	*) why "the container's process $pid is still alive" ;;
 	esac
+}
+
+check_15() {        # contained-oci with a user namespace
+	says "uid and gid 100000" "0 100000 65536" "uid=0(root)" "65534" "Permission denied" \
+		"linux.uidMappings" "container uid 0"
+	has out '^Uid:[[:space:]]+100000[[:space:]]+100000[[:space:]]+100000[[:space:]]+100000$' "the host sees uid 100000"
+	has out '^Gid:[[:space:]]+100000[[:space:]]+100000[[:space:]]+100000[[:space:]]+100000$' "the host sees gid 100000"
+	[ "$(grep -cE '^ +0 +100000 +65536$' "$d/out")" -eq 2 ] ||
+		why "expected the map 0 100000 65536 twice (from the host, from inside)"
+	has out '^uid=0\(root\) gid=0\(root\)' "root inside"
+	has out '^d[rwx-]{9} +[0-9]+ +65534 +65534 .* /$' "/ belongs to the overflow id inside"
+	has out '^dr-xr-xr-x +[0-9]+ +0 +0 .* /proc/1$' "its own /proc is root's"
+	has out '^touch: /x: Permission denied$' "root inside cannot write host root's rootfs"
+	has out '^contained-oci: .*linux\.uidMappings.*container uid 0' "an unmapped root is refused by field"
+	[ ! -e /run/lab15 ] || why "/run/lab15 is left"
+	! ls -d /sys/fs/cgroup/*/lab15* /sys/fs/cgroup/lab15* >/dev/null 2>&1 || why "a lab15 cgroup is left"
 }
 
 # Labs whose container gets a network (-n) run in a network namespace of

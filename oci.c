@@ -1270,6 +1270,36 @@ static void read_hooks(struct reader *r, json_object *hooks, struct oci_hooks *o
 	}
 }
 
+/* TEXT as one JSON value, read strictly (json-c's JSON_TOKENER_STRICT:
+ * no trailing commas, comments or text after the value), since what a
+ * lenient reader lets through another runtime may read otherwise.  NULL
+ * with the error in R, at the line and column where json-c stopped
+ * (lines and columns from 1, the column in bytes). */
+static json_object *parse_json(struct reader *r, const char *text)
+{
+	json_tokener *tok = json_tokener_new();
+	if (!tok)
+		die_errno("memory for a JSON parser");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	size_t len = strlen(text);
+	json_object *j = json_tokener_parse_ex(tok, text, len);
+	enum json_tokener_error e = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok), line = 1, column = 1;
+	json_tokener_free(tok);
+	if (j && e == json_tokener_success)
+		return j;
+	json_object_put(j);
+	for (size_t i = 0; i < end; i++, column++)
+		if (text[i] == '\n')
+			line++, column = 0;
+	if (e == json_tokener_continue)
+		oci_error(r, "not valid JSON: it ends (line %zu) before the value does", line);
+	else
+		oci_error(r, "not valid JSON at line %zu, column %zu (byte %zu): %s", line, column, end,
+			  json_tokener_error_desc(e));
+	return NULL;
+}
+
 /* Read config.json's TEXT into C.  Returns 0, or -1 with the first error,
  * naming the field, in ERR. */
 static int parse_oci_config(const char *text, struct oci_config *c, char *err, size_t errlen)
@@ -1280,13 +1310,10 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 	static const char *const unsupported[] = { NULL };
 	static const char *const root_known[] = { "path", "readonly", NULL };
 	struct reader r = { .file = "config.json" };
-	enum json_tokener_error jerr;
 
 	memset(c, 0, sizeof *c);
-	c->json = json_tokener_parse_verbose(text, &jerr);
-	if (!c->json)
-		oci_error(&r, "not valid JSON (%s)", json_tokener_error_desc(jerr));
-	else if (!json_object_is_type(c->json, json_type_object))
+	c->json = parse_json(&r, text);
+	if (c->json && !json_object_is_type(c->json, json_type_object))
 		oci_error(&r, "not a JSON object");
 	if (!r.err[0])
 		check_fields(&r, c->json, "", known, unsupported);
@@ -4045,8 +4072,10 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	read_config(s.dir, &c);
 	if (!(text = read_whole_file(process_file, OCI_MAX_CONFIG)))
 		oci_fail("--process %s: %s", process_file, errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
-	json_object *j = json_tokener_parse(text);
-	if (!j || !json_object_is_type(j, json_type_object))
+	json_object *j = parse_json(&r, text);
+	if (!j)
+		oci_fail("%s", r.err);
+	if (!json_object_is_type(j, json_type_object))
 		oci_fail("process.json: not a JSON object");
 	read_process(&r, j, &p);
 	check_user_mapped(&r, &c, &p);

@@ -132,7 +132,7 @@ START_TEST(engine_process_files_read)
 		struct reader r = { .file = "process.json" };
 		snprintf(path, sizeof path, "tests/oci/%s", samples[i].name);
 		ck_assert_int_eq(read_file(path, text, sizeof text), 0);
-		json_object *j = json_tokener_parse(text);
+		json_object *j = parse_json(&r, text);    /* strictly, as exec reads it */
 		read_process(&r, j, &p);
 		ck_assert_msg(!r.err[0], "%s: %s", samples[i].name, r.err);
 		ck_assert_int_eq(p.terminal, samples[i].terminal);
@@ -413,6 +413,31 @@ START_TEST(bad_values_named)
 	ck_assert_str_eq(err, "config.json: process.env[1] \"PATH\" must be NAME=VALUE");
 	ck_assert_int_eq(parse_text("{not json"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not valid JSON"));
+}
+END_TEST
+
+/* Broken JSON: where json-c stopped, by line and column; what only a
+ * lenient reader takes (a trailing comma, text after the object) is
+ * refused, and every engine sample still reads. */
+START_TEST(bad_json_located)
+{
+	static const struct { const char *text, *error; } cases[] = {
+		{ "{\"ociVersion\":\"1.0.2\",\n \"process\":{\"args\":[\"sh\",],\"cwd\":\"/\"}}",
+		  "config.json: not valid JSON at line 2, column 26 (byte 48): unexpected character" },
+		{ "{\"ociVersion\":\"1.0.2\",}", "not valid JSON at line 1, column 23 (byte 22)" },
+		{ "{\"ociVersion\":\"1.0.2\"} {}", "not valid JSON at line 1, column 24 (byte 23)" },
+		{ "{\"ociVersion\":\"1.0.2\",\n\"process\":{\"args\":[\"sh\"]", "it ends (line 2) before the value does" },
+		{ "{\"ociVersion\":\"1.0.2\"/* c */}", "not valid JSON at line 1, column 22" },
+	};
+	for (size_t i = 0; i < LEN(cases); i++) {
+		ck_assert_msg(parse_text(cases[i].text) == -1, "case %zu parsed", i);
+		ck_assert_msg(strstr(err, cases[i].error), "case %zu: expected \"%s\", got \"%s\"", i,
+			      cases[i].error, err);
+	}
+	/* whitespace around the value is JSON */
+	ck_assert_msg(parse_text("\n {\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+				 "\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}\n") == 0,
+		      "%s", err);
 }
 END_TEST
 
@@ -979,6 +1004,7 @@ int main(void)
 	tcase_add_test(tc, bad_hooks_named);
 	tcase_add_test(tc, unknown_field_named);
 	tcase_add_test(tc, bad_values_named);
+	tcase_add_test(tc, bad_json_located);
 	tcase_add_test(tc, resource_zeros_are_unset);
 	tcase_add_test(tc, sysctl_namespaced_only);
 	tcase_add_test(tc, signals_by_number_and_name);

@@ -185,6 +185,7 @@ struct oci_config {
 	struct oci_join {              /* linux.namespaces[] with a path: joined */
 		int flag;              /* CLONE_NEW* */
 		const char *type, *path;
+		int index;             /* in linux.namespaces, for errors */
 	} join[8];
 	int njoin, joined;             /* joined: the CLONE_NEW* flags of join[] */
 	struct oci_id_range uid_map[OCI_MAX_ID_RANGES], gid_map[OCI_MAX_ID_RANGES];
@@ -231,6 +232,8 @@ static void PRINTF(2, 3) oci_error(struct reader *r, const char *fmt, ...)
 static void check_fields(struct reader *r, json_object *obj, const char *where,
 			 const char *const *known, const char *const *unsupported)
 {
+	if (!json_object_is_type(obj, json_type_object))
+		return oci_error(r, "%s must be an object", *where ? where : "the top level");
 	json_object_object_foreach(obj, key, value) {
 		(void)value;
 		bool ok = false;
@@ -331,8 +334,9 @@ static uint64_t capability_set(struct reader *r, json_object *caps, const char *
 	for (const char **n = names; n && *n; n++) {
 		cap_value_t cap;
 		if (cap_from_name(*n, &cap) < 0 || strncasecmp(*n, "CAP_", 4) != 0) {
-			oci_error(r, "process.capabilities.%s: unknown capability \"%s\" (names as in "
-				  "capabilities(7), like CAP_CHOWN)", key, *n);
+			oci_error(r, "process.capabilities.%s[%td]: unknown capability \"%s\" (names as in "
+				  "capabilities(7), like CAP_CHOWN; capsh --print lists this host's)",
+				  key, n - names, *n);
 			break;
 		}
 		set |= 1ULL << cap;
@@ -354,13 +358,13 @@ static const struct { const char *name; int resource; } rlimit_names[] = {
 
 /* A limit, 0..2^64-1; 2^64-1 (what Docker sends for "unlimited") is
  * RLIM_INFINITY, which it also is in the kernel's own terms. */
-static rlim_t rlimit_value(struct reader *r, json_object *l, const char *key)
+static rlim_t rlimit_value(struct reader *r, json_object *l, const char *where, const char *key)
 {
-	json_object *v = member(r, l, "process.rlimits[]", key, json_type_int);
+	json_object *v = member(r, l, where, key, json_type_int);
 	if (!v)
 		return 0;
 	if (json_object_get_int64(v) < 0) {
-		oci_error(r, "process.rlimits[].%s: %s is out of range (0..18446744073709551615)", key,
+		oci_error(r, "%s.%s: %s is out of range (0..18446744073709551615)", where, key,
 			  json_object_get_string(v));
 		return 0;
 	}
@@ -374,19 +378,23 @@ static void read_rlimits(struct reader *r, json_object *proc, struct oci_process
 	json_object *a = member(r, proc, "process", "rlimits", json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
 		json_object *l = json_object_array_get_idx(a, i);
-		check_fields(r, l, "process.rlimits[]", known, NULL);
-		const char *type = string_member(r, l, "process.rlimits[]", "type");
+		char where[40];
+		snprintf(where, sizeof where, "process.rlimits[%zu]", i);
+		check_fields(r, l, where, known, NULL);
+		const char *type = string_member(r, l, where, "type");
+		if (r->err[0])
+			return;
 		size_t k = 0;
 		while (k < LEN(rlimit_names) && (!type || strcmp(rlimit_names[k].name, type)))
 			k++;
 		if (k == LEN(rlimit_names) || p->nrlimits == OCI_MAX_RLIMITS) {
-			oci_error(r, "process.rlimits[%zu]: unknown type \"%s\" (see getrlimit(2))",
-				  i, value_shown(type));
+			oci_error(r, "%s: unknown type \"%s\" (names as in getrlimit(2), like RLIMIT_NOFILE)",
+				  where, value_shown(type));
 			return;
 		}
 		p->rlimits[p->nrlimits].resource = rlimit_names[k].resource;
-		p->rlimits[p->nrlimits].limit.rlim_cur = rlimit_value(r, l, "soft");
-		p->rlimits[p->nrlimits].limit.rlim_max = rlimit_value(r, l, "hard");
+		p->rlimits[p->nrlimits].limit.rlim_cur = rlimit_value(r, l, where, "soft");
+		p->rlimits[p->nrlimits].limit.rlim_max = rlimit_value(r, l, where, "hard");
 		p->nrlimits++;
 	}
 }
@@ -497,22 +505,24 @@ static const struct { const char *name; unsigned long flags; } propagations[] = 
  * (a block device's ext4, say) is the engine's to prepare, not ours. */
 static const char *const mount_types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "bind", NULL };
 
-static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
+static void read_mount(struct reader *r, json_object *m, size_t i, struct oci_mount *out)
 {
+	char where[32];
+	snprintf(where, sizeof where, "mounts[%zu]", i);
 	static const char *const known[] = {
 		"destination", "type", "source", "options", "uidMappings", "gidMappings", NULL };
 	static const char *const unsupported[] = { "uidMappings", "gidMappings", NULL };
-	check_fields(r, m, "mounts[]", known, unsupported);
-	out->destination = string_member(r, m, "mounts[]", "destination");
-	out->type = string_member(r, m, "mounts[]", "type");
-	out->source = string_member(r, m, "mounts[]", "source");
+	check_fields(r, m, where, known, unsupported);
+	out->destination = string_member(r, m, where, "destination");
+	out->type = string_member(r, m, where, "type");
+	out->source = string_member(r, m, where, "source");
 	if (r->err[0])
 		return;
 	if (!out->destination || out->destination[0] != '/' || strstr(out->destination, "/../") ||
 	    (strlen(out->destination) >= 3 && !strcmp(out->destination + strlen(out->destination) - 3, "/..")))
-		return oci_error(r, "mounts[].destination \"%s\" must be an absolute path without \"..\"",
-				 value_shown(out->destination));
-	const char **options = string_array(r, m, "mounts[]", "options");
+		return oci_error(r, "%s.destination \"%s\" must be an absolute path without \"..\"",
+				 where, value_shown(out->destination));
+	const char **options = string_array(r, m, where, "options");
 	size_t len = 0;
 	for (const char **o = options; o && *o; o++) {
 		size_t k;
@@ -529,8 +539,8 @@ static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 			continue;
 		}
 		if (strchr(*o, ',') || len + strlen(*o) + 2 > sizeof out->data)
-			return oci_error(r, "mounts[] %s: option \"%s\" is too long or holds a comma",
-					 out->destination, *o);
+			return oci_error(r, "%s %s: option \"%s\" is too long or holds a comma",
+					 where, out->destination, *o);
 		len += snprintf(out->data + len, sizeof out->data - len, "%s%s", len ? "," : "", *o);
 	}
 	free(options);
@@ -539,12 +549,12 @@ static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 	for (const char *const *t = mount_types; *t && !known_type; t++)
 		known_type = out->type && !strcmp(*t, out->type);
 	if (!known_type)
-		return oci_error(r, "mounts[] %s: type \"%s\" is not supported by contained-oci yet "
-				 "(it mounts %s and bind mounts)", out->destination, value_shown(out->type),
+		return oci_error(r, "%s %s: type \"%s\" is not supported by contained-oci yet "
+				 "(it mounts %s and bind mounts)", where, out->destination, value_shown(out->type),
 				 "proc, sysfs, tmpfs, devpts, mqueue, cgroup");
 	if (out->bind && (!out->source || out->source[0] != '/'))
-		oci_error(r, "mounts[] %s: a bind mount needs an absolute source (it is \"%s\")",
-			  out->destination, value_shown(out->source));
+		oci_error(r, "%s %s: a bind mount needs an absolute source (it is \"%s\")",
+			  where, out->destination, value_shown(out->source));
 }
 
 static const struct { const char *type; int flag; } namespace_types[] = {
@@ -566,33 +576,38 @@ static void read_namespaces(struct reader *r, json_object *lx, struct oci_config
 	json_object *a = member(r, lx, "linux", "namespaces", json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
 		json_object *ns = json_object_array_get_idx(a, i);
-		check_fields(r, ns, "linux.namespaces[]", known, NULL);
-		const char *type = string_member(r, ns, "linux.namespaces[]", "type");
-		const char *path = string_member(r, ns, "linux.namespaces[]", "path");
+		char where[48];
+		snprintf(where, sizeof where, "linux.namespaces[%zu]", i);
+		check_fields(r, ns, where, known, NULL);
+		const char *type = string_member(r, ns, where, "type");
+		const char *path = string_member(r, ns, where, "path");
+		if (r->err[0])
+			return;
 		size_t k = 0;
 		while (k < LEN(namespace_types) && (!type || strcmp(namespace_types[k].type, type)))
 			k++;
 		if (type && !strcmp(type, "time"))
-			return oci_error(r, "linux.namespaces[]: a %s namespace is not supported by "
-					 "contained-oci yet", type);
+			return oci_error(r, "%s: a %s namespace is not supported by contained-oci yet",
+					 where, type);
 		if (k == LEN(namespace_types))
-			return oci_error(r, "linux.namespaces[]: unknown type \"%s\"", value_shown(type));
+			return oci_error(r, "%s: unknown type \"%s\" (expected pid, network, mount, ipc, "
+					 "uts, cgroup or user)", where, value_shown(type));
 		int flag = namespace_types[k].flag;
 		if ((c->namespaces | c->joined) & flag)
-			return oci_error(r, "linux.namespaces[]: \"%s\" is listed twice", type);
+			return oci_error(r, "%s: \"%s\" is listed twice", where, type);
 		if (!path || !path[0]) {
 			c->namespaces |= flag;
 			continue;
 		}
 		if (path[0] != '/')
-			return oci_error(r, "linux.namespaces[] %s: path \"%s\" must be an absolute path "
-					 "(/proc/PID/ns/%s)", type, value_shown(path),
+			return oci_error(r, "%s %s: path \"%s\" must be an absolute path "
+					 "(/proc/PID/ns/%s)", where, type, value_shown(path),
 					 flag == CLONE_NEWNET ? "net" : type);
 		if (flag == CLONE_NEWNS)
-			return oci_error(r, "linux.namespaces[] mount: joining a mount namespace (path) is "
+			return oci_error(r, "%s mount: joining a mount namespace (path) is "
 					 "not supported: contained-oci sets the rootfs up in a mount namespace "
-					 "of the container's own, and would change the other one's mounts");
-		c->join[c->njoin++] = (struct oci_join){ flag, namespace_types[k].type, path };
+					 "of the container's own, and would change the other one's mounts", where);
+		c->join[c->njoin++] = (struct oci_join){ flag, namespace_types[k].type, path, i };
 		c->joined |= flag;
 	}
 	if (!r->err[0] && !(c->namespaces & CLONE_NEWNS))
@@ -765,38 +780,41 @@ static void check_user_namespace(struct reader *r, struct oci_config *c)
 				 c->nuid_map ? "uidMappings" : "gidMappings");
 	if (userns && !id_mapped(c->uid_map, c->nuid_map, 0))
 		return oci_error(r, "linux.uidMappings maps no host id onto container uid 0: the "
-				 "container's root sets the container up, and must exist in it");
+				 "container's root sets the container up, and must exist in it; add a "
+				 "range from 0, like {\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}");
 	if (userns && !id_mapped(c->gid_map, c->ngid_map, 0))
 		return oci_error(r, "linux.gidMappings maps no host id onto container gid 0: the "
-				 "container's root sets the container up, and must exist in it");
+				 "container's root sets the container up, and must exist in it; add a "
+				 "range from 0, like {\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}");
 	check_user_mapped(r, c, &c->process);
 }
 
 static void read_devices(struct reader *r, json_object *res, struct oci_config *c)
 {
 	static const char *const known[] = { "allow", "type", "major", "minor", "access", NULL };
-	const char *where = "linux.resources.devices[]";
+	char where[48];
 	json_object *a = member(r, res, "linux.resources", "devices", json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
 		json_object *d = json_object_array_get_idx(a, i);
+		snprintf(where, sizeof where, "linux.resources.devices[%zu]", i);
 		struct oci_device_rule *rule = &c->devices[c->ndevices];
 		if (c->ndevices == OCI_MAX_DEVICES)
-			return oci_error(r, "%s: more than %d rules", where, OCI_MAX_DEVICES);
+			return oci_error(r, "linux.resources.devices: more than %d rules", OCI_MAX_DEVICES);
 		check_fields(r, d, where, known, NULL);
 		json_object *allow = member(r, d, where, "allow", json_type_boolean);
 		if (!allow)
-			return oci_error(r, "%s[%zu].allow is missing", where, i);
+			return oci_error(r, "%s.allow is missing", where);
 		rule->allow = json_object_get_boolean(allow);
 		const char *type = string_member(r, d, where, "type");
 		rule->type = type ? type[0] : 'a';
 		if (type && (strlen(type) != 1 || !strchr("acb", type[0])))
-			return oci_error(r, "%s[%zu].type must be \"a\", \"c\" or \"b\"", where, i);
+			return oci_error(r, "%s.type must be \"a\", \"c\" or \"b\"", where);
 		rule->major = int_member(r, d, where, "major", 0, UINT32_MAX, -1);
 		rule->minor = int_member(r, d, where, "minor", 0, UINT32_MAX, -1);
 		const char *access = string_member(r, d, where, "access");
 		snprintf(rule->access, sizeof rule->access, "%s", access ? access : "rwm");
 		if (!access || strspn(access, "rwm") != strlen(access) || strlen(access) > 3)
-			return oci_error(r, "%s[%zu].access must be letters of \"rwm\"", where, i);
+			return oci_error(r, "%s.access must be letters of \"rwm\"", where);
 		c->ndevices++;
 	}
 }
@@ -876,9 +894,11 @@ static void read_path_list(struct reader *r, json_object *lx, const char *key,
 {
 	const char **paths = string_array(r, lx, "linux", key);
 	for (const char **p = paths; p && *p && !r->err[0]; p++) {
-		if (*n == OCI_MAX_PATHS || (*p)[0] != '/')
-			return oci_error(r, "linux.%s: \"%s\" must be an absolute path, at most %d of them",
-					 key, *p, OCI_MAX_PATHS);
+		if (*n == OCI_MAX_PATHS)
+			return oci_error(r, "linux.%s: more than %d paths", key, OCI_MAX_PATHS);
+		if ((*p)[0] != '/')
+			return oci_error(r, "linux.%s[%td] \"%s\" must be an absolute path", key,
+					 p - paths, *p);
 		out[(*n)++] = *p;
 	}
 	free(paths);
@@ -1019,8 +1039,8 @@ static void read_seccomp(struct reader *r, json_object *lx, struct oci_seccomp *
 		name[i] = '\0';
 		uint32_t arch = i ? seccomp_arch_resolve_name(name) : 0;
 		if (!arch || sc->narchs == OCI_MAX_ARCHS)
-			oci_error(r, "linux.seccomp.architectures: unknown architecture \"%s\" (names like "
-				  "SCMP_ARCH_X86_64, as libseccomp has them)", value_shown(*a));
+			oci_error(r, "linux.seccomp.architectures[%td]: unknown architecture \"%s\" (names "
+				  "like SCMP_ARCH_X86_64, as libseccomp has them)", a - archs, value_shown(*a));
 		else
 			sc->archs[sc->narchs++] = arch;
 	}
@@ -1031,8 +1051,8 @@ static void read_seccomp(struct reader *r, json_object *lx, struct oci_seccomp *
 		while (k < LEN(seccomp_flags) && strcmp(seccomp_flags[k].name, *f))
 			k++;
 		if (k == LEN(seccomp_flags))
-			oci_error(r, "linux.seccomp.flags: \"%s\" is not supported (contained-oci knows "
-				  "SECCOMP_FILTER_FLAG_TSYNC, _LOG and _SPEC_ALLOW)", value_shown(*f));
+			oci_error(r, "linux.seccomp.flags[%td]: \"%s\" is not supported (contained-oci knows "
+				  "SECCOMP_FILTER_FLAG_TSYNC, _LOG and _SPEC_ALLOW)", f - flags, value_shown(*f));
 		else
 			sc->flags[sc->nflags++] = seccomp_flags[k].attr;
 	}
@@ -1071,7 +1091,7 @@ static void read_seccomp(struct reader *r, json_object *lx, struct oci_seccomp *
 			oci_error(r, "%s.names is missing or empty", where);
 		for (const char **n = names; n && *n && !r->err[0]; n++) {
 			if (!**n) {
-				oci_error(r, "%s.names: an empty name", where);
+				oci_error(r, "%s.names[%td] is empty", where, n - names);
 				break;
 			}
 			/* Skipped, as runc does: a profile lists calls newer than
@@ -1339,7 +1359,7 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 			oci_error(&r, "mounts: more than %d", OCI_MAX_MOUNTS);
 			break;
 		}
-		read_mount(&r, json_object_array_get_idx(mounts, i), &c->mounts[c->nmounts++]);
+		read_mount(&r, json_object_array_get_idx(mounts, i), i, &c->mounts[c->nmounts++]);
 	}
 	if (!r.err[0])
 		read_linux(&r, member(&r, c->json, "", "linux", json_type_object), c);
@@ -3484,17 +3504,17 @@ static int open_joined_namespaces(const struct oci_config *c, int *fd, char *err
 		int type = fd[i] < 0 ? -1 : ioctl(fd[i], NS_GET_NSTYPE);
 		snprintf(own, sizeof own, "/proc/self/ns/%s", file);
 		if (fd[i] < 0)
-			snprintf(err, errlen, "linux.namespaces[] %s: path %s: %s", j->type, j->path, strerror(errno));
+			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s: %s", j->index, j->type, j->path, strerror(errno));
 		else if (type < 0)
-			snprintf(err, errlen, "linux.namespaces[] %s: path %s is not a namespace file (give "
-				 "/proc/PID/ns/%s, or a bind mount of one)", j->type, j->path, file);
+			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s is not a namespace file (give "
+				 "/proc/PID/ns/%s, or a bind mount of one)", j->index, j->type, j->path, file);
 		else if (type != j->flag)
-			snprintf(err, errlen, "linux.namespaces[] %s: path %s is a namespace of another type",
-				 j->type, j->path);
+			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s is a namespace of another type",
+				 j->index, j->type, j->path);
 		else if ((needs & j->flag) && fstat(fd[i], &st) == 0 && stat(own, &ours) == 0 &&
 			 st.st_ino == ours.st_ino && st.st_dev == ours.st_dev)
-			snprintf(err, errlen, "linux.namespaces[] %s: path %s is the host's own %s namespace, "
-				 "which the config's %s would change", j->type, j->path, j->type,
+			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s is the host's own %s namespace, "
+				 "which the config's %s would change", j->index, j->type, j->path, j->type,
 				 j->flag == CLONE_NEWUTS ? "hostname" : "sysctl");
 		else
 			continue;
@@ -3749,7 +3769,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		if (k.source[i] < 0) {
 			int e = errno;
 			abandon(&s, 0);
-			oci_fail("mounts[] %s: bind source %s: %s", m->destination, m->source, strerror(e));
+			oci_fail("mounts[%d] %s: bind source %s: %s", i, m->destination, m->source, strerror(e));
 		}
 	}
 	/* systemd makes a scope around a process: that one comes after the clone */

@@ -3588,8 +3588,8 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 				if (join_pass(fd[i], c->join[i].flag == CLONE_NEWUSER, user) != pass)
 					continue;
 				if (setns(fd[i], c->join[i].flag) < 0) {
-					dprintf(report[1], "linux.namespaces[] %s: joining %s: %s", c->join[i].type,
-						c->join[i].path, strerror(errno));
+					dprintf(report[1], "linux.namespaces[%d] %s: joining %s: %s", c->join[i].index,
+						c->join[i].type, c->join[i].path, strerror(errno));
 					_exit(1);
 				}
 			}
@@ -3597,9 +3597,12 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 		 * found by the process's setuid after start */
 		struct reader r = { .file = "config.json" };
 		char where[PATH_MAX + 64];
+		int at = -1;
 		for (int i = 0; user >= 0 && i < c->njoin; i++)
-			if (c->join[i].flag == CLONE_NEWUSER)
-				snprintf(where, sizeof where, "linux.namespaces[] user, path %s", c->join[i].path);
+			if (c->join[i].flag == CLONE_NEWUSER) {
+				at = c->join[i].index;
+				snprintf(where, sizeof where, "linux.namespaces[%d] user, path %s", at, c->join[i].path);
+			}
 		if (user >= 0 && check_user_mapped_in(&r, "/proc/self", where, &c->process) < 0) {
 			dprintf(report[1], "%s", r.err);
 			_exit(1);
@@ -3608,8 +3611,8 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 		 * host's root in a pid namespace a container sees (a change
 		 * of uid resets the flag: set again) */
 		if (user >= 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
-			dprintf(report[1], "linux.namespaces[] user: becoming the root of the joined user "
-				"namespace: %s (does it map uid and gid 0?)", strerror(errno));
+			dprintf(report[1], "linux.namespaces[%d] user: becoming the root of the joined user "
+				"namespace: %s (does it map uid and gid 0?)", at, strerror(errno));
 			_exit(1);
 		}
 		prctl(PR_SET_DUMPABLE, 0);
@@ -3676,8 +3679,12 @@ static int give_to_namespace_root(const struct oci_config *c, const struct oci_c
 	if (!((c->namespaces | c->joined) & CLONE_NEWUSER))
 		return 0;
 	if (namespace_root(pid, &uid, &gid) < 0) {
-		snprintf(err, errlen, "linux.namespaces[] user: the user namespace maps no host id onto "
-			 "its root (uid and gid 0), who sets the container up");
+		char where[48] = "linux.uidMappings and gidMappings";   /* a namespace made, not joined */
+		for (int i = 0; i < c->njoin; i++)
+			if (c->join[i].flag == CLONE_NEWUSER)
+				snprintf(where, sizeof where, "linux.namespaces[%d] user", c->join[i].index);
+		snprintf(err, errlen, "%s: the user namespace maps no host id onto its root (uid and "
+			 "gid 0), who sets the container up", where);
 		return -1;
 	}
 	if (chown(k->fifo, uid, gid) < 0) {
@@ -3718,6 +3725,16 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		snprintf(k.rootfs, sizeof k.rootfs, "%s", c.root_path);
 	else
 		snprintf(k.rootfs, sizeof k.rootfs, "%s/%s", real_bundle, c.root_path);
+	/* said here, by field, before any state is made; the rootfs itself
+	 * is opened once, below */
+	struct stat st;
+	const char *why = stat(k.rootfs, &st) < 0 ? (errno == ENOENT ? "does not exist" : strerror(errno)) :
+			  !S_ISDIR(st.st_mode) ? "is not a directory" : NULL;
+	char from[PATH_MAX + 32] = "";
+	if (c.root_path[0] != '/')
+		snprintf(from, sizeof from, " (relative to the bundle %s)", real_bundle);
+	if (why)
+		oci_fail("config.json: root.path \"%s\": %s %s%s", c.root_path, k.rootfs, why, from);
 
 	mkdir_p(state_root, 0711);
 	check_state_root();
@@ -4333,7 +4350,9 @@ static void run_from_sealed_copy(char **argv)
 
 static const char oci_usage[] =
 	"usage: contained-oci [--root DIR] [--log FILE] [--log-format json|text] COMMAND ...\n"
-	"  create --bundle DIR [--pid-file FILE] ID   set up the container, blocked before exec\n"
+	"  --root DIR                                where the state lives (default /run/contained-oci)\n"
+	"  create --bundle DIR [--pid-file FILE] [--console-socket SOCKET] ID\n"
+	"                                            set up the container, blocked before exec\n"
 	"  start ID                                  let it exec process.args\n"
 	"  state ID                                  its OCI state, as JSON\n"
 	"  kill [--all] ID [SIGNAL]                  signal it (default TERM)\n"
@@ -4343,7 +4362,15 @@ static const char oci_usage[] =
 	"  ps --format json ID                       its processes, as a JSON array of pids\n"
 	"  pause ID, resume ID                       freeze and thaw all its processes\n"
 	"  features                                  what this runtime supports, as JSON\n"
-	"  --version\n";
+	"  --version\n"
+	"All but features and --version need root (sudo).\n";
+
+/* The commands above; and runc's others, which contained-oci does not
+ * have, so that they are told apart from a typing mistake. */
+static const char *const oci_commands[] = {
+	"create", "start", "state", "kill", "delete", "exec", "ps", "pause", "resume", "features", NULL };
+static const char *const oci_commands_missing[] = {
+	"run", "update", "list", "events", "spec", "checkpoint", "restore", NULL };
 
 /* A subcommand's own flags: "--name value" or "--name=value", and bare
  * "--name" for the booleans in BOOLS. */
@@ -4393,6 +4420,7 @@ static void parse_sub(int argc, char **argv, const char *const *names, const cha
 int main(int argc, char **argv)
 {
 	int i = 1;
+	const char *log_path = NULL;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--version") || !strcmp(a, "-v")) {
@@ -4408,8 +4436,8 @@ int main(int argc, char **argv)
 			const char *v = argv[++i];
 			if (!strcmp(a, "--root"))
 				state_root = v;
-			else if (!strcmp(a, "--log") && !(oci_log = fopen(v, "ae")))
-				oci_fail("--log %s: %s", v, strerror(errno));
+			else if (!strcmp(a, "--log"))
+				log_path = v;
 			else if (!strcmp(a, "--log-format") && !(log_json = !strcmp(v, "json")) && strcmp(v, "text"))
 				oci_fail("--log-format %s: expected json or text", v);
 		} else {
@@ -4422,6 +4450,25 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[i];
 	struct sub_args a;
+	bool known = false, missing = false;
+	for (const char *const *c = oci_commands; *c; c++)
+		known |= !strcmp(*c, cmd);
+	for (const char *const *c = oci_commands_missing; *c; c++)
+		missing |= !strcmp(*c, cmd);
+	/* Before anything is made or read: as another user, every call
+	 * would fail later, less clearly (EACCES on the state directory, or
+	 * a container that "does not exist" because its state is root's). */
+	if (known && geteuid() != 0 && strcmp(cmd, "features"))
+		oci_fail("%s needs root: contained-oci makes namespaces, cgroups and mounts, and keeps "
+			 "its state in %s; run it as root (sudo)", cmd, state_root);
+	if (log_path && !(oci_log = fopen(log_path, "ae")))
+		oci_fail("--log %s: %s", log_path, strerror(errno));
+	if (missing)
+		oci_fail("%s is not supported by contained-oci yet (it has create, start, state, kill, "
+			 "delete, exec, ps, pause, resume, features)", cmd);
+	if (!known)
+		oci_fail("unknown command \"%s\" (the commands are create, start, state, kill, delete, "
+			 "exec, ps, pause, resume, features; see contained-oci --help)", cmd);
 	/* the two that fork a process into the container (II.8); from here
 	 * on non-dumpable, before any of their processes joins a namespace a
 	 * container owns (the flag is inherited by fork and clone) */
@@ -4500,7 +4547,6 @@ int main(int argc, char **argv)
 		}
 		return cmd_start(a.positional[0]);
 	}
-	oci_fail("%s is not supported by contained-oci yet (it has create, start, state, kill, "
-		 "delete, exec, ps, pause, resume, features)", cmd);
+	oci_fail("%s: no code for this command", cmd);    /* oci_commands lists one too many */
 }
 #endif

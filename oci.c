@@ -1574,9 +1574,15 @@ static void state_dir_of(const char *id, char *buf, size_t size)
 
 /* PATH's text, NUL-terminated, in a buffer to free(); NULL with errno
  * (EFBIG: more than MAX bytes). */
+static char *read_whole_fd(int fd, size_t max);
 static char *read_whole_file(const char *path, size_t max)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return read_whole_fd(open(path, O_RDONLY | O_CLOEXEC), max);
+}
+
+/* The same, from FD (closed), which may be a pipe: update's stdin. */
+static char *read_whole_fd(int fd, size_t max)
+{
 	size_t len = 0, size = 65536;
 	char *buf = malloc(size);
 	if (fd < 0 || !buf) {
@@ -2143,9 +2149,52 @@ static void refuse_occupied_cgroup(const struct oci_config *c, const char *dir, 
 		fclose(procs);
 }
 
+/* C's memory, cpu and pids limits (zeros: unset, left as they are) into
+ * DIR, the v1 cgroup of CONTROLLER; the others take none here.  create's,
+ * and update's on a container that has limits already: memory.limit_in_bytes
+ * may never exceed memory.memsw.limit_in_bytes, so when swap grows past
+ * its current limit it is written first (memory.txt in the kernel's
+ * cgroup-v1 docs). */
+static void write_v1_limits(const struct oci_config *c, const char *controller, const char *dir)
+{
+	char value[64], memsw[PATH_MAX + 32], now[64];
+	if (!strcmp(controller, "memory")) {
+		snprintf(memsw, sizeof memsw, "%s/memory.memsw.limit_in_bytes", dir);
+		if (c->memory_swap != 0 && access(memsw, F_OK) < 0)
+			oci_fail("linux.resources.memory.swap: this host does not account swap "
+				 "(no %s; boot with swapaccount=1), so the limit cannot be applied", memsw);
+		bool swap_first = c->memory_swap != 0 && (c->memory_swap < 0 || read_file(memsw, now, sizeof now) < 0 ||
+							  c->memory_swap > strtoll(now, NULL, 10));
+		for (int pass = 0; pass < 2; pass++) {
+			if (pass == swap_first && c->memory_limit != 0) {
+				snprintf(value, sizeof value, "%lld", c->memory_limit);
+				write_knob(dir, "memory.limit_in_bytes", value);
+			}
+			if (pass == !swap_first && c->memory_swap != 0) {
+				snprintf(value, sizeof value, "%lld", c->memory_swap);
+				write_knob(dir, "memory.memsw.limit_in_bytes", value);
+			}
+		}
+	}
+	if (!strcmp(controller, "cpu")) {
+		if (c->cpu_shares > 0)
+			snprintf(value, sizeof value, "%lld", c->cpu_shares), write_knob(dir, "cpu.shares", value);
+		if (c->cpu_period > 0)
+			snprintf(value, sizeof value, "%lld", c->cpu_period), write_knob(dir, "cpu.cfs_period_us", value);
+		if (c->cpu_quota != 0)
+			snprintf(value, sizeof value, "%lld", c->cpu_quota), write_knob(dir, "cpu.cfs_quota_us", value);
+	}
+	if (!strcmp(controller, "pids") && c->pids_limit != 0) {
+		if (c->pids_limit > 0)
+			snprintf(value, sizeof value, "%lld", c->pids_limit);
+		else
+			snprintf(value, sizeof value, "max");
+		write_knob(dir, "pids.max", value);
+	}
+}
+
 static void make_cgroup_v1(const struct oci_config *c, const char *rel, struct oci_state *s, pid_t pid)
 {
-	char value[64];
 	for (size_t i = 0; i < LEN(oci_controllers); i++) {
 		char dir[PATH_MAX];
 		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
@@ -2156,34 +2205,7 @@ static void make_cgroup_v1(const struct oci_config *c, const char *rel, struct o
 		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
 		s->cgroup_made[s->ncgroup_dirs] = mkdir_p(dir, 0755);
 		s->ncgroup_dirs++;
-		if (!strcmp(oci_controllers[i], "memory") && c->memory_limit != 0) {
-			snprintf(value, sizeof value, "%lld", c->memory_limit);
-			write_knob(dir, "memory.limit_in_bytes", value);
-		}
-		if (!strcmp(oci_controllers[i], "memory") && c->memory_swap != 0) {
-			char memsw[PATH_MAX + 32];
-			snprintf(memsw, sizeof memsw, "%s/memory.memsw.limit_in_bytes", dir);
-			if (access(memsw, F_OK) < 0)
-				oci_fail("linux.resources.memory.swap: this host does not account swap "
-					 "(no %s; boot with swapaccount=1), so the limit cannot be applied", memsw);
-			snprintf(value, sizeof value, "%lld", c->memory_swap);
-			write_knob(dir, "memory.memsw.limit_in_bytes", value);
-		}
-		if (!strcmp(oci_controllers[i], "cpu")) {
-			if (c->cpu_shares > 0)
-				snprintf(value, sizeof value, "%lld", c->cpu_shares), write_knob(dir, "cpu.shares", value);
-			if (c->cpu_period > 0)
-				snprintf(value, sizeof value, "%lld", c->cpu_period), write_knob(dir, "cpu.cfs_period_us", value);
-			if (c->cpu_quota != 0)
-				snprintf(value, sizeof value, "%lld", c->cpu_quota), write_knob(dir, "cpu.cfs_quota_us", value);
-		}
-		if (!strcmp(oci_controllers[i], "pids") && c->pids_limit != 0) {
-			if (c->pids_limit > 0)
-				snprintf(value, sizeof value, "%lld", c->pids_limit);
-			else
-				snprintf(value, sizeof value, "max");
-			write_knob(dir, "pids.max", value);
-		}
+		write_v1_limits(c, oci_controllers[i], dir);
 		if (!strcmp(oci_controllers[i], "devices")) {
 			char rule[64];
 			write_knob(dir, "devices.deny", "a");
@@ -2322,6 +2344,21 @@ static int delegate_v2_cgroup(const char *path, uid_t uid, gid_t gid, char *err,
 	return 0;
 }
 
+/* v2_limits' VALUE into DIR, each knob set that exists; create's and update's. */
+static void write_v2_limits(const char *dir, char value[V2_NKNOBS][64])
+{
+	for (int k = 0; k < V2_NKNOBS; k++) {
+		char path[PATH_MAX + 32];
+		if (!value[k][0])
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, v2_knob_files[k]);
+		if (access(path, F_OK) < 0)
+			oci_fail("linux.resources.%s: %s does not exist%s", v2_knob_fields[k], path,
+				 k == V2_SWAP_MAX ? " (this host does not account swap)" : "");
+		write_knob(dir, v2_knob_files[k], value[k]);
+	}
+}
+
 static void make_cgroup_v2(const struct oci_config *c, const char *rel, struct oci_state *s, pid_t pid)
 {
 	char value[V2_NKNOBS][64], err[512], buf[PATH_MAX];
@@ -2352,16 +2389,7 @@ static void make_cgroup_v2(const struct oci_config *c, const char *rel, struct o
 			*next = '/';
 		p = next;
 	}
-	for (int k = 0; k < V2_NKNOBS; k++) {
-		char path[PATH_MAX + 32];
-		if (!value[k][0])
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, v2_knob_files[k]);
-		if (access(path, F_OK) < 0)
-			oci_fail("linux.resources.%s: %s does not exist%s", v2_knob_fields[k], path,
-				 k == V2_SWAP_MAX ? " (this host does not account swap)" : "");
-		write_knob(dir, v2_knob_files[k], value[k]);
-	}
+	write_v2_limits(dir, value);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		oci_fail("%s: %s", dir, strerror(errno));
@@ -4018,6 +4046,62 @@ static int cmd_pause(const char *id, bool pause)
 	return 0;
 }
 
+/* update --resources FILE ID: new memory, cpu and pids limits for a
+ * container's cgroup, as `docker update` asks them (a LinuxResources
+ * object, linux.resources of config.json, on stdin for "-").  Read and
+ * checked whole, as create reads linux.resources, before any knob is
+ * written; zeros leave a limit as it is.  The device rules stay create's.
+ * With a systemd scope the knobs are written in its cgroup directly, as
+ * the unit's properties are not changed: a later daemon-reload may set
+ * create's limits again. */
+static int cmd_update(const char *id, const char *resources)
+{
+	static struct oci_config c;
+	struct oci_state s;
+	struct reader r = { .file = "--resources" };
+	char err[512];
+	if (!load_state(id, &s))
+		oci_fail("container \"%s\" does not exist", id);
+	if (status_of(&s) == STOPPED)
+		oci_fail("cannot update container \"%s\": it is stopped", id);
+	char *text = strcmp(resources, "-") ? read_whole_file(resources, OCI_MAX_CONFIG)
+					    : read_whole_fd(dup(STDIN_FILENO), OCI_MAX_CONFIG);
+	if (!text)
+		oci_fail("--resources %s: %s", resources, errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+	json_object *res = parse_json(&r, text), *lx = json_object_new_object();
+	if (!lx)
+		die_errno("memory for --resources");
+	if (res && !json_object_is_type(res, json_type_object))
+		oci_error(&r, "not a JSON object (linux.resources of config.json)");
+	else if (res)
+		json_object_object_add(lx, "resources", json_object_get(res));
+	memset(&c, 0, sizeof c);
+	read_resources(&r, lx, &c);
+	if (!r.err[0] && c.ndevices)
+		oci_error(&r, "linux.resources.devices: update does not change the device rules; "
+			  "they are create's");
+	if (r.err[0])
+		oci_fail("%s", r.err);
+	if (s.cgroup_version == 2) {
+		char value[V2_NKNOBS][64];
+		if (v2_limits(&c, value, err, sizeof err) < 0)
+			oci_fail("--resources: %s", err);
+		write_v2_limits(s.cgroup_dirs[0], value);
+	} else {
+		/* each controller's directory, /sys/fs/cgroup/CONTROLLER/... */
+		for (int i = 0; i < s.ncgroup_dirs; i++) {
+			char controller[32];
+			const char *name = s.cgroup_dirs[i] + strlen("/sys/fs/cgroup/");
+			snprintf(controller, sizeof controller, "%.*s", (int)strcspn(name, "/"), name);
+			write_v1_limits(&c, controller, s.cgroup_dirs[i]);
+		}
+	}
+	json_object_put(lx);
+	json_object_put(res);
+	free(text);
+	return 0;
+}
+
 static void list_pid(int pid, void *array)
 {
 	json_object_array_add(array, json_object_new_int(pid));
@@ -4361,6 +4445,8 @@ static const char oci_usage[] =
 	"                                            run process.json's process in it\n"
 	"  ps --format json ID                       its processes, as a JSON array of pids\n"
 	"  pause ID, resume ID                       freeze and thaw all its processes\n"
+	"  update --resources FILE ID                new memory, cpu and pids limits, from\n"
+	"                                            linux.resources JSON (FILE - : stdin)\n"
 	"  features                                  what this runtime supports, as JSON\n"
 	"  --version\n"
 	"All but features and --version need root (sudo).\n";
@@ -4368,9 +4454,10 @@ static const char oci_usage[] =
 /* The commands above; and runc's others, which contained-oci does not
  * have, so that they are told apart from a typing mistake. */
 static const char *const oci_commands[] = {
-	"create", "start", "state", "kill", "delete", "exec", "ps", "pause", "resume", "features", NULL };
+	"create", "start", "state", "kill", "delete", "exec", "ps", "pause", "resume", "update",
+	"features", NULL };
 static const char *const oci_commands_missing[] = {
-	"run", "update", "list", "events", "spec", "checkpoint", "restore", NULL };
+	"run", "list", "events", "spec", "checkpoint", "restore", NULL };
 
 /* A subcommand's own flags: "--name value" or "--name=value", and bare
  * "--name" for the booleans in BOOLS. */
@@ -4465,10 +4552,10 @@ int main(int argc, char **argv)
 		oci_fail("--log %s: %s", log_path, strerror(errno));
 	if (missing)
 		oci_fail("%s is not supported by contained-oci yet (it has create, start, state, kill, "
-			 "delete, exec, ps, pause, resume, features)", cmd);
+			 "delete, exec, ps, pause, resume, update, features)", cmd);
 	if (!known)
 		oci_fail("unknown command \"%s\" (the commands are create, start, state, kill, delete, "
-			 "exec, ps, pause, resume, features; see contained-oci --help)", cmd);
+			 "exec, ps, pause, resume, update, features; see contained-oci --help)", cmd);
 	/* the two that fork a process into the container (II.8); from here
 	 * on non-dumpable, before any of their processes joins a namespace a
 	 * container owns (the flag is inherited by fork and clone) */
@@ -4536,6 +4623,15 @@ int main(int argc, char **argv)
 		if (a.npositional != 1)
 			oci_fail("%s needs one container id", cmd);
 		return cmd_pause(a.positional[0], !strcmp(cmd, "pause"));
+	}
+	if (!strcmp(cmd, "update")) {
+		static const char *const names[] = { "resources", "r", NULL };
+		parse_sub(argc, argv, names, NULL, &a);
+		const char *resources = a.value[0] ? a.value[0] : a.value[1];
+		if (!resources || a.npositional != 1)
+			oci_fail("update needs --resources FILE (- for stdin: linux.resources JSON, as Docker "
+				 "sends it) and one container id");
+		return cmd_update(a.positional[0], resources);
 	}
 	if (!strcmp(cmd, "start") || !strcmp(cmd, "state")) {
 		parse_sub(argc, argv, (const char *const[]){ NULL }, NULL, &a);

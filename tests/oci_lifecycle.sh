@@ -45,7 +45,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2 y3 y4 j8 m6 rp1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2 y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
 		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
@@ -1067,7 +1067,72 @@ echo x > "$base/x.sock"
 failed_create m6 "a mount point that cannot be made is named by field (mounts[5].destination); nothing is left" \
 	'creating /ro/x in the container for mounts\[5\].destination /ro/x: Read-only file system'
 
-# 12. The command line's own mistakes, each said in words that name the fix,
+# 12. update --resources - ID, as `docker update` calls it: the
+# LinuxResources JSON on stdin, applied to the container's cgroup with
+# create's translation; zeros leave a limit as it is; a field it does not
+# know is refused by name, and nothing of that update is applied.
+config up1 '["sleep","60"]'
+R create --bundle "$base/bundle" --pid-file "$base/up1.pid" up1 > /dev/null 2>&1
+knobs() {
+	for k in memory/memory.limit_in_bytes cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us pids/pids.max; do
+		printf '%s ' "$(cat /sys/fs/cgroup/${k%%/*}$cg/up1/${k#*/} 2>&1)"
+	done
+}
+before=$(knobs)
+echo '{"memory":{"limit":134217728,"reservation":0,"swap":0,"kernel":0},"cpu":{"shares":512,"quota":20000,"period":50000,"realtimeRuntime":0,"realtimePeriod":0,"cpus":"","mems":""},"blockIO":{"weight":0},"pids":{"limit":30}}' |
+	R update --resources - up1 > "$base/up1.out" 2>&1
+rc=$?
+after=$(knobs)
+if [ $rc = 0 ] && [ "$after" = "134217728 512 20000 50000 30 " ] && [ "$before" = "67108864 1024 -1 100000 20 " ]; then
+	pass "update --resources -: Docker's LinuxResources on stdin sets memory, cpu shares/quota/period and pids in the container's cgroup"
+else
+	fail "update --resources -: Docker's LinuxResources on stdin sets memory, cpu shares/quota/period and pids in the container's cgroup" "rc=$rc" "before: $before" "after: $after" "$(cat "$base/up1.out")"
+fi
+echo '{"pids":{"limit":40},"memory":{"limit":0}}' > "$base/up1.json"
+R update --resources "$base/up1.json" up1 > "$base/up1.out" 2>&1
+rc=$?
+after=$(knobs)
+if [ $rc = 0 ] && [ "$after" = "134217728 512 20000 50000 40 " ]; then
+	pass "update --resources FILE: a zero leaves its limit as it is"
+else
+	fail "update --resources FILE: a zero leaves its limit as it is" "rc=$rc" "after: $after" "$(cat "$base/up1.out")"
+fi
+for bad in '{"pids":{"limit":50},"cpuz":{"shares":2}}|--resources: unknown field linux.resources.cpuz' \
+	   '{"pids":{"limit":50},"memory":{"reservation":1048576}}|--resources: linux.resources.memory.reservation is not supported by contained-oci yet' \
+	   '{"pids":{"limit":50},}|--resources: not valid JSON at line 1, column 22' \
+	   '{"pids":{"limit":50},"devices":[{"allow":true,"access":"rwm"}]}|--resources: linux.resources.devices: update does not change the device rules'; do
+	echo "${bad%%|*}" | R update --resources - up1 > "$base/up1.out" 2>&1
+	rc=$?
+	after=$(knobs)
+	if [ $rc = 1 ] && tail -n 1 "$log" | grep -qF "\"msg\":\"${bad#*|}" && [ "$after" = "134217728 512 20000 50000 40 " ]; then
+		pass "update refuses ${bad%%|*} by name, and applies none of it"
+	else
+		fail "update refuses ${bad%%|*} by name, and applies none of it" "rc=$rc" "after: $after" "$(tail -n 1 "$log")"
+	fi
+done
+# memory and memory+swap grown together: the kernel refuses a memory limit
+# above the memory+swap one, so the swap limit must go first, and when
+# both shrink, last
+memsw=/sys/fs/cgroup/memory$cg/up1/memory.memsw.limit_in_bytes
+if [ -e "$memsw" ]; then
+	echo '{"memory":{"limit":134217728,"swap":268435456}}' | R update --resources - up1 > "$base/up1.out" 2>&1 &&
+	echo '{"memory":{"limit":536870912,"swap":1073741824}}' | R update --resources - up1 >> "$base/up1.out" 2>&1 &&
+	grown="$(cat /sys/fs/cgroup/memory$cg/up1/memory.limit_in_bytes $memsw | tr '\n' ' ')" &&
+	echo '{"memory":{"limit":100663296,"swap":134217728}}' | R update --resources - up1 >> "$base/up1.out" 2>&1
+	rc=$?
+	shrunk="$(cat /sys/fs/cgroup/memory$cg/up1/memory.limit_in_bytes $memsw | tr '\n' ' ')"
+	if [ $rc = 0 ] && [ "$grown" = "536870912 1073741824 " ] && [ "$shrunk" = "100663296 134217728 " ]; then
+		pass "update: memory with swap grows past the old memory+swap limit, and shrinks below it (v1's order)"
+	else
+		fail "update: memory with swap grows past the old memory+swap limit, and shrinks below it (v1's order)" "rc=$rc" "grown: ${grown:-}" "shrunk: $shrunk" "$(cat "$base/up1.out")"
+	fi
+fi
+R delete --force up1
+out=$(echo '{}' | R update --resources - up1 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q 'container "up1" does not exist' && pass "update of a container that is gone fails, naming it" ||
+	fail "update of a container that is gone fails, naming it" "rc=$rc" "$out"
+
+# 13. The command line's own mistakes, each said in words that name the fix,
 # with runc's exit status (1), which the engines expect.
 # Not root: said before anything is made, even where the user could make
 # --root (a world-writable directory).
@@ -1094,7 +1159,7 @@ failed_create rp1 "a missing root.path is named, with the path it resolved to fr
 # a mistyped command is unknown, and the commands are listed; runc's
 # commands contained-oci lacks are said to be missing, not unknown
 out=$(R stat c1 2>&1); rc=$?
-if [ $rc = 1 ] && tail -n 1 "$log" | grep -q 'unknown command .*stat.* (the commands are create, start, state, kill, delete, exec, ps, pause, resume, features; see contained-oci --help)'; then
+if [ $rc = 1 ] && tail -n 1 "$log" | grep -q 'unknown command .*stat.* (the commands are create, start, state, kill, delete, exec, ps, pause, resume, update, features; see contained-oci --help)'; then
 	pass "a mistyped command (stat) is an unknown command, and the commands are listed"
 else
 	fail "a mistyped command (stat) is an unknown command, and the commands are listed" "rc=$rc" "$out" "$(tail -n 1 "$log")"

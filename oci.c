@@ -185,6 +185,7 @@ struct oci_config {
 	struct oci_join {              /* linux.namespaces[] with a path: joined */
 		int flag;              /* CLONE_NEW* */
 		const char *type, *path;
+		int index;             /* in linux.namespaces, for errors */
 	} join[8];
 	int njoin, joined;             /* joined: the CLONE_NEW* flags of join[] */
 	struct oci_id_range uid_map[OCI_MAX_ID_RANGES], gid_map[OCI_MAX_ID_RANGES];
@@ -231,6 +232,8 @@ static void PRINTF(2, 3) oci_error(struct reader *r, const char *fmt, ...)
 static void check_fields(struct reader *r, json_object *obj, const char *where,
 			 const char *const *known, const char *const *unsupported)
 {
+	if (!json_object_is_type(obj, json_type_object))
+		return oci_error(r, "%s must be an object", *where ? where : "the top level");
 	json_object_object_foreach(obj, key, value) {
 		(void)value;
 		bool ok = false;
@@ -331,8 +334,9 @@ static uint64_t capability_set(struct reader *r, json_object *caps, const char *
 	for (const char **n = names; n && *n; n++) {
 		cap_value_t cap;
 		if (cap_from_name(*n, &cap) < 0 || strncasecmp(*n, "CAP_", 4) != 0) {
-			oci_error(r, "process.capabilities.%s: unknown capability \"%s\" (names as in "
-				  "capabilities(7), like CAP_CHOWN)", key, *n);
+			oci_error(r, "process.capabilities.%s[%td]: unknown capability \"%s\" (names as in "
+				  "capabilities(7), like CAP_CHOWN; capsh --print lists this host's)",
+				  key, n - names, *n);
 			break;
 		}
 		set |= 1ULL << cap;
@@ -354,13 +358,13 @@ static const struct { const char *name; int resource; } rlimit_names[] = {
 
 /* A limit, 0..2^64-1; 2^64-1 (what Docker sends for "unlimited") is
  * RLIM_INFINITY, which it also is in the kernel's own terms. */
-static rlim_t rlimit_value(struct reader *r, json_object *l, const char *key)
+static rlim_t rlimit_value(struct reader *r, json_object *l, const char *where, const char *key)
 {
-	json_object *v = member(r, l, "process.rlimits[]", key, json_type_int);
+	json_object *v = member(r, l, where, key, json_type_int);
 	if (!v)
 		return 0;
 	if (json_object_get_int64(v) < 0) {
-		oci_error(r, "process.rlimits[].%s: %s is out of range (0..18446744073709551615)", key,
+		oci_error(r, "%s.%s: %s is out of range (0..18446744073709551615)", where, key,
 			  json_object_get_string(v));
 		return 0;
 	}
@@ -374,19 +378,23 @@ static void read_rlimits(struct reader *r, json_object *proc, struct oci_process
 	json_object *a = member(r, proc, "process", "rlimits", json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
 		json_object *l = json_object_array_get_idx(a, i);
-		check_fields(r, l, "process.rlimits[]", known, NULL);
-		const char *type = string_member(r, l, "process.rlimits[]", "type");
+		char where[40];
+		snprintf(where, sizeof where, "process.rlimits[%zu]", i);
+		check_fields(r, l, where, known, NULL);
+		const char *type = string_member(r, l, where, "type");
+		if (r->err[0])
+			return;
 		size_t k = 0;
 		while (k < LEN(rlimit_names) && (!type || strcmp(rlimit_names[k].name, type)))
 			k++;
 		if (k == LEN(rlimit_names) || p->nrlimits == OCI_MAX_RLIMITS) {
-			oci_error(r, "process.rlimits[%zu]: unknown type \"%s\" (see getrlimit(2))",
-				  i, value_shown(type));
+			oci_error(r, "%s: unknown type \"%s\" (names as in getrlimit(2), like RLIMIT_NOFILE)",
+				  where, value_shown(type));
 			return;
 		}
 		p->rlimits[p->nrlimits].resource = rlimit_names[k].resource;
-		p->rlimits[p->nrlimits].limit.rlim_cur = rlimit_value(r, l, "soft");
-		p->rlimits[p->nrlimits].limit.rlim_max = rlimit_value(r, l, "hard");
+		p->rlimits[p->nrlimits].limit.rlim_cur = rlimit_value(r, l, where, "soft");
+		p->rlimits[p->nrlimits].limit.rlim_max = rlimit_value(r, l, where, "hard");
 		p->nrlimits++;
 	}
 }
@@ -497,22 +505,24 @@ static const struct { const char *name; unsigned long flags; } propagations[] = 
  * (a block device's ext4, say) is the engine's to prepare, not ours. */
 static const char *const mount_types[] = { "proc", "sysfs", "tmpfs", "devpts", "mqueue", "cgroup", "bind", NULL };
 
-static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
+static void read_mount(struct reader *r, json_object *m, size_t i, struct oci_mount *out)
 {
+	char where[32];
+	snprintf(where, sizeof where, "mounts[%zu]", i);
 	static const char *const known[] = {
 		"destination", "type", "source", "options", "uidMappings", "gidMappings", NULL };
 	static const char *const unsupported[] = { "uidMappings", "gidMappings", NULL };
-	check_fields(r, m, "mounts[]", known, unsupported);
-	out->destination = string_member(r, m, "mounts[]", "destination");
-	out->type = string_member(r, m, "mounts[]", "type");
-	out->source = string_member(r, m, "mounts[]", "source");
+	check_fields(r, m, where, known, unsupported);
+	out->destination = string_member(r, m, where, "destination");
+	out->type = string_member(r, m, where, "type");
+	out->source = string_member(r, m, where, "source");
 	if (r->err[0])
 		return;
 	if (!out->destination || out->destination[0] != '/' || strstr(out->destination, "/../") ||
 	    (strlen(out->destination) >= 3 && !strcmp(out->destination + strlen(out->destination) - 3, "/..")))
-		return oci_error(r, "mounts[].destination \"%s\" must be an absolute path without \"..\"",
-				 value_shown(out->destination));
-	const char **options = string_array(r, m, "mounts[]", "options");
+		return oci_error(r, "%s.destination \"%s\" must be an absolute path without \"..\"",
+				 where, value_shown(out->destination));
+	const char **options = string_array(r, m, where, "options");
 	size_t len = 0;
 	for (const char **o = options; o && *o; o++) {
 		size_t k;
@@ -529,8 +539,8 @@ static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 			continue;
 		}
 		if (strchr(*o, ',') || len + strlen(*o) + 2 > sizeof out->data)
-			return oci_error(r, "mounts[] %s: option \"%s\" is too long or holds a comma",
-					 out->destination, *o);
+			return oci_error(r, "%s %s: option \"%s\" is too long or holds a comma",
+					 where, out->destination, *o);
 		len += snprintf(out->data + len, sizeof out->data - len, "%s%s", len ? "," : "", *o);
 	}
 	free(options);
@@ -539,12 +549,12 @@ static void read_mount(struct reader *r, json_object *m, struct oci_mount *out)
 	for (const char *const *t = mount_types; *t && !known_type; t++)
 		known_type = out->type && !strcmp(*t, out->type);
 	if (!known_type)
-		return oci_error(r, "mounts[] %s: type \"%s\" is not supported by contained-oci yet "
-				 "(it mounts %s and bind mounts)", out->destination, value_shown(out->type),
+		return oci_error(r, "%s %s: type \"%s\" is not supported by contained-oci yet "
+				 "(it mounts %s and bind mounts)", where, out->destination, value_shown(out->type),
 				 "proc, sysfs, tmpfs, devpts, mqueue, cgroup");
 	if (out->bind && (!out->source || out->source[0] != '/'))
-		oci_error(r, "mounts[] %s: a bind mount needs an absolute source (it is \"%s\")",
-			  out->destination, value_shown(out->source));
+		oci_error(r, "%s %s: a bind mount needs an absolute source (it is \"%s\")",
+			  where, out->destination, value_shown(out->source));
 }
 
 static const struct { const char *type; int flag; } namespace_types[] = {
@@ -566,33 +576,38 @@ static void read_namespaces(struct reader *r, json_object *lx, struct oci_config
 	json_object *a = member(r, lx, "linux", "namespaces", json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
 		json_object *ns = json_object_array_get_idx(a, i);
-		check_fields(r, ns, "linux.namespaces[]", known, NULL);
-		const char *type = string_member(r, ns, "linux.namespaces[]", "type");
-		const char *path = string_member(r, ns, "linux.namespaces[]", "path");
+		char where[48];
+		snprintf(where, sizeof where, "linux.namespaces[%zu]", i);
+		check_fields(r, ns, where, known, NULL);
+		const char *type = string_member(r, ns, where, "type");
+		const char *path = string_member(r, ns, where, "path");
+		if (r->err[0])
+			return;
 		size_t k = 0;
 		while (k < LEN(namespace_types) && (!type || strcmp(namespace_types[k].type, type)))
 			k++;
 		if (type && !strcmp(type, "time"))
-			return oci_error(r, "linux.namespaces[]: a %s namespace is not supported by "
-					 "contained-oci yet", type);
+			return oci_error(r, "%s: a %s namespace is not supported by contained-oci yet",
+					 where, type);
 		if (k == LEN(namespace_types))
-			return oci_error(r, "linux.namespaces[]: unknown type \"%s\"", value_shown(type));
+			return oci_error(r, "%s: unknown type \"%s\" (expected pid, network, mount, ipc, "
+					 "uts, cgroup or user)", where, value_shown(type));
 		int flag = namespace_types[k].flag;
 		if ((c->namespaces | c->joined) & flag)
-			return oci_error(r, "linux.namespaces[]: \"%s\" is listed twice", type);
+			return oci_error(r, "%s: \"%s\" is listed twice", where, type);
 		if (!path || !path[0]) {
 			c->namespaces |= flag;
 			continue;
 		}
 		if (path[0] != '/')
-			return oci_error(r, "linux.namespaces[] %s: path \"%s\" must be an absolute path "
-					 "(/proc/PID/ns/%s)", type, value_shown(path),
+			return oci_error(r, "%s %s: path \"%s\" must be an absolute path "
+					 "(/proc/PID/ns/%s)", where, type, value_shown(path),
 					 flag == CLONE_NEWNET ? "net" : type);
 		if (flag == CLONE_NEWNS)
-			return oci_error(r, "linux.namespaces[] mount: joining a mount namespace (path) is "
+			return oci_error(r, "%s mount: joining a mount namespace (path) is "
 					 "not supported: contained-oci sets the rootfs up in a mount namespace "
-					 "of the container's own, and would change the other one's mounts");
-		c->join[c->njoin++] = (struct oci_join){ flag, namespace_types[k].type, path };
+					 "of the container's own, and would change the other one's mounts", where);
+		c->join[c->njoin++] = (struct oci_join){ flag, namespace_types[k].type, path, i };
 		c->joined |= flag;
 	}
 	if (!r->err[0] && !(c->namespaces & CLONE_NEWNS))
@@ -765,38 +780,41 @@ static void check_user_namespace(struct reader *r, struct oci_config *c)
 				 c->nuid_map ? "uidMappings" : "gidMappings");
 	if (userns && !id_mapped(c->uid_map, c->nuid_map, 0))
 		return oci_error(r, "linux.uidMappings maps no host id onto container uid 0: the "
-				 "container's root sets the container up, and must exist in it");
+				 "container's root sets the container up, and must exist in it; add a "
+				 "range from 0, like {\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}");
 	if (userns && !id_mapped(c->gid_map, c->ngid_map, 0))
 		return oci_error(r, "linux.gidMappings maps no host id onto container gid 0: the "
-				 "container's root sets the container up, and must exist in it");
+				 "container's root sets the container up, and must exist in it; add a "
+				 "range from 0, like {\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}");
 	check_user_mapped(r, c, &c->process);
 }
 
 static void read_devices(struct reader *r, json_object *res, struct oci_config *c)
 {
 	static const char *const known[] = { "allow", "type", "major", "minor", "access", NULL };
-	const char *where = "linux.resources.devices[]";
+	char where[48];
 	json_object *a = member(r, res, "linux.resources", "devices", json_type_array);
 	for (size_t i = 0; a && i < json_object_array_length(a) && !r->err[0]; i++) {
 		json_object *d = json_object_array_get_idx(a, i);
+		snprintf(where, sizeof where, "linux.resources.devices[%zu]", i);
 		struct oci_device_rule *rule = &c->devices[c->ndevices];
 		if (c->ndevices == OCI_MAX_DEVICES)
-			return oci_error(r, "%s: more than %d rules", where, OCI_MAX_DEVICES);
+			return oci_error(r, "linux.resources.devices: more than %d rules", OCI_MAX_DEVICES);
 		check_fields(r, d, where, known, NULL);
 		json_object *allow = member(r, d, where, "allow", json_type_boolean);
 		if (!allow)
-			return oci_error(r, "%s[%zu].allow is missing", where, i);
+			return oci_error(r, "%s.allow is missing", where);
 		rule->allow = json_object_get_boolean(allow);
 		const char *type = string_member(r, d, where, "type");
 		rule->type = type ? type[0] : 'a';
 		if (type && (strlen(type) != 1 || !strchr("acb", type[0])))
-			return oci_error(r, "%s[%zu].type must be \"a\", \"c\" or \"b\"", where, i);
+			return oci_error(r, "%s.type must be \"a\", \"c\" or \"b\"", where);
 		rule->major = int_member(r, d, where, "major", 0, UINT32_MAX, -1);
 		rule->minor = int_member(r, d, where, "minor", 0, UINT32_MAX, -1);
 		const char *access = string_member(r, d, where, "access");
 		snprintf(rule->access, sizeof rule->access, "%s", access ? access : "rwm");
 		if (!access || strspn(access, "rwm") != strlen(access) || strlen(access) > 3)
-			return oci_error(r, "%s[%zu].access must be letters of \"rwm\"", where, i);
+			return oci_error(r, "%s.access must be letters of \"rwm\"", where);
 		c->ndevices++;
 	}
 }
@@ -876,9 +894,11 @@ static void read_path_list(struct reader *r, json_object *lx, const char *key,
 {
 	const char **paths = string_array(r, lx, "linux", key);
 	for (const char **p = paths; p && *p && !r->err[0]; p++) {
-		if (*n == OCI_MAX_PATHS || (*p)[0] != '/')
-			return oci_error(r, "linux.%s: \"%s\" must be an absolute path, at most %d of them",
-					 key, *p, OCI_MAX_PATHS);
+		if (*n == OCI_MAX_PATHS)
+			return oci_error(r, "linux.%s: more than %d paths", key, OCI_MAX_PATHS);
+		if ((*p)[0] != '/')
+			return oci_error(r, "linux.%s[%td] \"%s\" must be an absolute path", key,
+					 p - paths, *p);
 		out[(*n)++] = *p;
 	}
 	free(paths);
@@ -1019,8 +1039,8 @@ static void read_seccomp(struct reader *r, json_object *lx, struct oci_seccomp *
 		name[i] = '\0';
 		uint32_t arch = i ? seccomp_arch_resolve_name(name) : 0;
 		if (!arch || sc->narchs == OCI_MAX_ARCHS)
-			oci_error(r, "linux.seccomp.architectures: unknown architecture \"%s\" (names like "
-				  "SCMP_ARCH_X86_64, as libseccomp has them)", value_shown(*a));
+			oci_error(r, "linux.seccomp.architectures[%td]: unknown architecture \"%s\" (names "
+				  "like SCMP_ARCH_X86_64, as libseccomp has them)", a - archs, value_shown(*a));
 		else
 			sc->archs[sc->narchs++] = arch;
 	}
@@ -1031,8 +1051,8 @@ static void read_seccomp(struct reader *r, json_object *lx, struct oci_seccomp *
 		while (k < LEN(seccomp_flags) && strcmp(seccomp_flags[k].name, *f))
 			k++;
 		if (k == LEN(seccomp_flags))
-			oci_error(r, "linux.seccomp.flags: \"%s\" is not supported (contained-oci knows "
-				  "SECCOMP_FILTER_FLAG_TSYNC, _LOG and _SPEC_ALLOW)", value_shown(*f));
+			oci_error(r, "linux.seccomp.flags[%td]: \"%s\" is not supported (contained-oci knows "
+				  "SECCOMP_FILTER_FLAG_TSYNC, _LOG and _SPEC_ALLOW)", f - flags, value_shown(*f));
 		else
 			sc->flags[sc->nflags++] = seccomp_flags[k].attr;
 	}
@@ -1071,7 +1091,7 @@ static void read_seccomp(struct reader *r, json_object *lx, struct oci_seccomp *
 			oci_error(r, "%s.names is missing or empty", where);
 		for (const char **n = names; n && *n && !r->err[0]; n++) {
 			if (!**n) {
-				oci_error(r, "%s.names: an empty name", where);
+				oci_error(r, "%s.names[%td] is empty", where, n - names);
 				break;
 			}
 			/* Skipped, as runc does: a profile lists calls newer than
@@ -1270,6 +1290,36 @@ static void read_hooks(struct reader *r, json_object *hooks, struct oci_hooks *o
 	}
 }
 
+/* TEXT as one JSON value, read strictly (json-c's JSON_TOKENER_STRICT:
+ * no trailing commas, comments or text after the value), since what a
+ * lenient reader lets through another runtime may read otherwise.  NULL
+ * with the error in R, at the line and column where json-c stopped
+ * (lines and columns from 1, the column in bytes). */
+static json_object *parse_json(struct reader *r, const char *text)
+{
+	json_tokener *tok = json_tokener_new();
+	if (!tok)
+		die_errno("memory for a JSON parser");
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	size_t len = strlen(text);
+	json_object *j = json_tokener_parse_ex(tok, text, len);
+	enum json_tokener_error e = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok), line = 1, column = 1;
+	json_tokener_free(tok);
+	if (j && e == json_tokener_success)
+		return j;
+	json_object_put(j);
+	for (size_t i = 0; i < end; i++, column++)
+		if (text[i] == '\n')
+			line++, column = 0;
+	if (e == json_tokener_continue)
+		oci_error(r, "not valid JSON: it ends (line %zu) before the value does", line);
+	else
+		oci_error(r, "not valid JSON at line %zu, column %zu (byte %zu): %s", line, column, end,
+			  json_tokener_error_desc(e));
+	return NULL;
+}
+
 /* Read config.json's TEXT into C.  Returns 0, or -1 with the first error,
  * naming the field, in ERR. */
 static int parse_oci_config(const char *text, struct oci_config *c, char *err, size_t errlen)
@@ -1280,13 +1330,10 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 	static const char *const unsupported[] = { NULL };
 	static const char *const root_known[] = { "path", "readonly", NULL };
 	struct reader r = { .file = "config.json" };
-	enum json_tokener_error jerr;
 
 	memset(c, 0, sizeof *c);
-	c->json = json_tokener_parse_verbose(text, &jerr);
-	if (!c->json)
-		oci_error(&r, "not valid JSON (%s)", json_tokener_error_desc(jerr));
-	else if (!json_object_is_type(c->json, json_type_object))
+	c->json = parse_json(&r, text);
+	if (c->json && !json_object_is_type(c->json, json_type_object))
 		oci_error(&r, "not a JSON object");
 	if (!r.err[0])
 		check_fields(&r, c->json, "", known, unsupported);
@@ -1312,7 +1359,7 @@ static int parse_oci_config(const char *text, struct oci_config *c, char *err, s
 			oci_error(&r, "mounts: more than %d", OCI_MAX_MOUNTS);
 			break;
 		}
-		read_mount(&r, json_object_array_get_idx(mounts, i), &c->mounts[c->nmounts++]);
+		read_mount(&r, json_object_array_get_idx(mounts, i), i, &c->mounts[c->nmounts++]);
 	}
 	if (!r.err[0])
 		read_linux(&r, member(&r, c->json, "", "linux", json_type_object), c);
@@ -1527,9 +1574,15 @@ static void state_dir_of(const char *id, char *buf, size_t size)
 
 /* PATH's text, NUL-terminated, in a buffer to free(); NULL with errno
  * (EFBIG: more than MAX bytes). */
+static char *read_whole_fd(int fd, size_t max);
 static char *read_whole_file(const char *path, size_t max)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return read_whole_fd(open(path, O_RDONLY | O_CLOEXEC), max);
+}
+
+/* The same, from FD (closed), which may be a pipe: update's stdin. */
+static char *read_whole_fd(int fd, size_t max)
+{
 	size_t len = 0, size = 65536;
 	char *buf = malloc(size);
 	if (fd < 0 || !buf) {
@@ -2096,9 +2149,52 @@ static void refuse_occupied_cgroup(const struct oci_config *c, const char *dir, 
 		fclose(procs);
 }
 
+/* C's memory, cpu and pids limits (zeros: unset, left as they are) into
+ * DIR, the v1 cgroup of CONTROLLER; the others take none here.  create's,
+ * and update's on a container that has limits already: memory.limit_in_bytes
+ * may never exceed memory.memsw.limit_in_bytes, so when swap grows past
+ * its current limit it is written first (memory.txt in the kernel's
+ * cgroup-v1 docs). */
+static void write_v1_limits(const struct oci_config *c, const char *controller, const char *dir)
+{
+	char value[64], memsw[PATH_MAX + 32], now[64];
+	if (!strcmp(controller, "memory")) {
+		snprintf(memsw, sizeof memsw, "%s/memory.memsw.limit_in_bytes", dir);
+		if (c->memory_swap != 0 && access(memsw, F_OK) < 0)
+			oci_fail("linux.resources.memory.swap: this host does not account swap "
+				 "(no %s; boot with swapaccount=1), so the limit cannot be applied", memsw);
+		bool swap_first = c->memory_swap != 0 && (c->memory_swap < 0 || read_file(memsw, now, sizeof now) < 0 ||
+							  c->memory_swap > strtoll(now, NULL, 10));
+		for (int pass = 0; pass < 2; pass++) {
+			if (pass == swap_first && c->memory_limit != 0) {
+				snprintf(value, sizeof value, "%lld", c->memory_limit);
+				write_knob(dir, "memory.limit_in_bytes", value);
+			}
+			if (pass == !swap_first && c->memory_swap != 0) {
+				snprintf(value, sizeof value, "%lld", c->memory_swap);
+				write_knob(dir, "memory.memsw.limit_in_bytes", value);
+			}
+		}
+	}
+	if (!strcmp(controller, "cpu")) {
+		if (c->cpu_shares > 0)
+			snprintf(value, sizeof value, "%lld", c->cpu_shares), write_knob(dir, "cpu.shares", value);
+		if (c->cpu_period > 0)
+			snprintf(value, sizeof value, "%lld", c->cpu_period), write_knob(dir, "cpu.cfs_period_us", value);
+		if (c->cpu_quota != 0)
+			snprintf(value, sizeof value, "%lld", c->cpu_quota), write_knob(dir, "cpu.cfs_quota_us", value);
+	}
+	if (!strcmp(controller, "pids") && c->pids_limit != 0) {
+		if (c->pids_limit > 0)
+			snprintf(value, sizeof value, "%lld", c->pids_limit);
+		else
+			snprintf(value, sizeof value, "max");
+		write_knob(dir, "pids.max", value);
+	}
+}
+
 static void make_cgroup_v1(const struct oci_config *c, const char *rel, struct oci_state *s, pid_t pid)
 {
-	char value[64];
 	for (size_t i = 0; i < LEN(oci_controllers); i++) {
 		char dir[PATH_MAX];
 		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
@@ -2109,34 +2205,7 @@ static void make_cgroup_v1(const struct oci_config *c, const char *rel, struct o
 		snprintf(dir, PATH_MAX, "/sys/fs/cgroup/%s%s", oci_controllers[i], rel);
 		s->cgroup_made[s->ncgroup_dirs] = mkdir_p(dir, 0755);
 		s->ncgroup_dirs++;
-		if (!strcmp(oci_controllers[i], "memory") && c->memory_limit != 0) {
-			snprintf(value, sizeof value, "%lld", c->memory_limit);
-			write_knob(dir, "memory.limit_in_bytes", value);
-		}
-		if (!strcmp(oci_controllers[i], "memory") && c->memory_swap != 0) {
-			char memsw[PATH_MAX + 32];
-			snprintf(memsw, sizeof memsw, "%s/memory.memsw.limit_in_bytes", dir);
-			if (access(memsw, F_OK) < 0)
-				oci_fail("linux.resources.memory.swap: this host does not account swap "
-					 "(no %s; boot with swapaccount=1), so the limit cannot be applied", memsw);
-			snprintf(value, sizeof value, "%lld", c->memory_swap);
-			write_knob(dir, "memory.memsw.limit_in_bytes", value);
-		}
-		if (!strcmp(oci_controllers[i], "cpu")) {
-			if (c->cpu_shares > 0)
-				snprintf(value, sizeof value, "%lld", c->cpu_shares), write_knob(dir, "cpu.shares", value);
-			if (c->cpu_period > 0)
-				snprintf(value, sizeof value, "%lld", c->cpu_period), write_knob(dir, "cpu.cfs_period_us", value);
-			if (c->cpu_quota != 0)
-				snprintf(value, sizeof value, "%lld", c->cpu_quota), write_knob(dir, "cpu.cfs_quota_us", value);
-		}
-		if (!strcmp(oci_controllers[i], "pids") && c->pids_limit != 0) {
-			if (c->pids_limit > 0)
-				snprintf(value, sizeof value, "%lld", c->pids_limit);
-			else
-				snprintf(value, sizeof value, "max");
-			write_knob(dir, "pids.max", value);
-		}
+		write_v1_limits(c, oci_controllers[i], dir);
 		if (!strcmp(oci_controllers[i], "devices")) {
 			char rule[64];
 			write_knob(dir, "devices.deny", "a");
@@ -2275,6 +2344,21 @@ static int delegate_v2_cgroup(const char *path, uid_t uid, gid_t gid, char *err,
 	return 0;
 }
 
+/* v2_limits' VALUE into DIR, each knob set that exists; create's and update's. */
+static void write_v2_limits(const char *dir, char value[V2_NKNOBS][64])
+{
+	for (int k = 0; k < V2_NKNOBS; k++) {
+		char path[PATH_MAX + 32];
+		if (!value[k][0])
+			continue;
+		snprintf(path, sizeof path, "%s/%s", dir, v2_knob_files[k]);
+		if (access(path, F_OK) < 0)
+			oci_fail("linux.resources.%s: %s does not exist%s", v2_knob_fields[k], path,
+				 k == V2_SWAP_MAX ? " (this host does not account swap)" : "");
+		write_knob(dir, v2_knob_files[k], value[k]);
+	}
+}
+
 static void make_cgroup_v2(const struct oci_config *c, const char *rel, struct oci_state *s, pid_t pid)
 {
 	char value[V2_NKNOBS][64], err[512], buf[PATH_MAX];
@@ -2305,16 +2389,7 @@ static void make_cgroup_v2(const struct oci_config *c, const char *rel, struct o
 			*next = '/';
 		p = next;
 	}
-	for (int k = 0; k < V2_NKNOBS; k++) {
-		char path[PATH_MAX + 32];
-		if (!value[k][0])
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, v2_knob_files[k]);
-		if (access(path, F_OK) < 0)
-			oci_fail("linux.resources.%s: %s does not exist%s", v2_knob_fields[k], path,
-				 k == V2_SWAP_MAX ? " (this host does not account swap)" : "");
-		write_knob(dir, v2_knob_files[k], value[k]);
-	}
+	write_v2_limits(dir, value);
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		oci_fail("%s: %s", dir, strerror(errno));
@@ -3457,17 +3532,17 @@ static int open_joined_namespaces(const struct oci_config *c, int *fd, char *err
 		int type = fd[i] < 0 ? -1 : ioctl(fd[i], NS_GET_NSTYPE);
 		snprintf(own, sizeof own, "/proc/self/ns/%s", file);
 		if (fd[i] < 0)
-			snprintf(err, errlen, "linux.namespaces[] %s: path %s: %s", j->type, j->path, strerror(errno));
+			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s: %s", j->index, j->type, j->path, strerror(errno));
 		else if (type < 0)
-			snprintf(err, errlen, "linux.namespaces[] %s: path %s is not a namespace file (give "
-				 "/proc/PID/ns/%s, or a bind mount of one)", j->type, j->path, file);
+			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s is not a namespace file (give "
+				 "/proc/PID/ns/%s, or a bind mount of one)", j->index, j->type, j->path, file);
 		else if (type != j->flag)
-			snprintf(err, errlen, "linux.namespaces[] %s: path %s is a namespace of another type",
-				 j->type, j->path);
+			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s is a namespace of another type",
+				 j->index, j->type, j->path);
 		else if ((needs & j->flag) && fstat(fd[i], &st) == 0 && stat(own, &ours) == 0 &&
 			 st.st_ino == ours.st_ino && st.st_dev == ours.st_dev)
-			snprintf(err, errlen, "linux.namespaces[] %s: path %s is the host's own %s namespace, "
-				 "which the config's %s would change", j->type, j->path, j->type,
+			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s is the host's own %s namespace, "
+				 "which the config's %s would change", j->index, j->type, j->path, j->type,
 				 j->flag == CLONE_NEWUTS ? "hostname" : "sysctl");
 		else
 			continue;
@@ -3541,8 +3616,8 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 				if (join_pass(fd[i], c->join[i].flag == CLONE_NEWUSER, user) != pass)
 					continue;
 				if (setns(fd[i], c->join[i].flag) < 0) {
-					dprintf(report[1], "linux.namespaces[] %s: joining %s: %s", c->join[i].type,
-						c->join[i].path, strerror(errno));
+					dprintf(report[1], "linux.namespaces[%d] %s: joining %s: %s", c->join[i].index,
+						c->join[i].type, c->join[i].path, strerror(errno));
 					_exit(1);
 				}
 			}
@@ -3550,9 +3625,12 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 		 * found by the process's setuid after start */
 		struct reader r = { .file = "config.json" };
 		char where[PATH_MAX + 64];
+		int at = -1;
 		for (int i = 0; user >= 0 && i < c->njoin; i++)
-			if (c->join[i].flag == CLONE_NEWUSER)
-				snprintf(where, sizeof where, "linux.namespaces[] user, path %s", c->join[i].path);
+			if (c->join[i].flag == CLONE_NEWUSER) {
+				at = c->join[i].index;
+				snprintf(where, sizeof where, "linux.namespaces[%d] user, path %s", at, c->join[i].path);
+			}
 		if (user >= 0 && check_user_mapped_in(&r, "/proc/self", where, &c->process) < 0) {
 			dprintf(report[1], "%s", r.err);
 			_exit(1);
@@ -3561,8 +3639,8 @@ static pid_t clone_joined(const struct oci_config *c, const int *fd, char *err, 
 		 * host's root in a pid namespace a container sees (a change
 		 * of uid resets the flag: set again) */
 		if (user >= 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
-			dprintf(report[1], "linux.namespaces[] user: becoming the root of the joined user "
-				"namespace: %s (does it map uid and gid 0?)", strerror(errno));
+			dprintf(report[1], "linux.namespaces[%d] user: becoming the root of the joined user "
+				"namespace: %s (does it map uid and gid 0?)", at, strerror(errno));
 			_exit(1);
 		}
 		prctl(PR_SET_DUMPABLE, 0);
@@ -3629,8 +3707,12 @@ static int give_to_namespace_root(const struct oci_config *c, const struct oci_c
 	if (!((c->namespaces | c->joined) & CLONE_NEWUSER))
 		return 0;
 	if (namespace_root(pid, &uid, &gid) < 0) {
-		snprintf(err, errlen, "linux.namespaces[] user: the user namespace maps no host id onto "
-			 "its root (uid and gid 0), who sets the container up");
+		char where[48] = "linux.uidMappings and gidMappings";   /* a namespace made, not joined */
+		for (int i = 0; i < c->njoin; i++)
+			if (c->join[i].flag == CLONE_NEWUSER)
+				snprintf(where, sizeof where, "linux.namespaces[%d] user", c->join[i].index);
+		snprintf(err, errlen, "%s: the user namespace maps no host id onto its root (uid and "
+			 "gid 0), who sets the container up", where);
 		return -1;
 	}
 	if (chown(k->fifo, uid, gid) < 0) {
@@ -3671,6 +3753,16 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		snprintf(k.rootfs, sizeof k.rootfs, "%s", c.root_path);
 	else
 		snprintf(k.rootfs, sizeof k.rootfs, "%s/%s", real_bundle, c.root_path);
+	/* said here, by field, before any state is made; the rootfs itself
+	 * is opened once, below */
+	struct stat st;
+	const char *why = stat(k.rootfs, &st) < 0 ? (errno == ENOENT ? "does not exist" : strerror(errno)) :
+			  !S_ISDIR(st.st_mode) ? "is not a directory" : NULL;
+	char from[PATH_MAX + 32] = "";
+	if (c.root_path[0] != '/')
+		snprintf(from, sizeof from, " (relative to the bundle %s)", real_bundle);
+	if (why)
+		oci_fail("config.json: root.path \"%s\": %s %s%s", c.root_path, k.rootfs, why, from);
 
 	mkdir_p(state_root, 0711);
 	check_state_root();
@@ -3722,7 +3814,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 		if (k.source[i] < 0) {
 			int e = errno;
 			abandon(&s, 0);
-			oci_fail("mounts[] %s: bind source %s: %s", m->destination, m->source, strerror(e));
+			oci_fail("mounts[%d] %s: bind source %s: %s", i, m->destination, m->source, strerror(e));
 		}
 	}
 	/* systemd makes a scope around a process: that one comes after the clone */
@@ -3954,6 +4046,62 @@ static int cmd_pause(const char *id, bool pause)
 	return 0;
 }
 
+/* update --resources FILE ID: new memory, cpu and pids limits for a
+ * container's cgroup, as `docker update` asks them (a LinuxResources
+ * object, linux.resources of config.json, on stdin for "-").  Read and
+ * checked whole, as create reads linux.resources, before any knob is
+ * written; zeros leave a limit as it is.  The device rules stay create's.
+ * With a systemd scope the knobs are written in its cgroup directly, as
+ * the unit's properties are not changed: a later daemon-reload may set
+ * create's limits again. */
+static int cmd_update(const char *id, const char *resources)
+{
+	static struct oci_config c;
+	struct oci_state s;
+	struct reader r = { .file = "--resources" };
+	char err[512];
+	if (!load_state(id, &s))
+		oci_fail("container \"%s\" does not exist", id);
+	if (status_of(&s) == STOPPED)
+		oci_fail("cannot update container \"%s\": it is stopped", id);
+	char *text = strcmp(resources, "-") ? read_whole_file(resources, OCI_MAX_CONFIG)
+					    : read_whole_fd(dup(STDIN_FILENO), OCI_MAX_CONFIG);
+	if (!text)
+		oci_fail("--resources %s: %s", resources, errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
+	json_object *res = parse_json(&r, text), *lx = json_object_new_object();
+	if (!lx)
+		die_errno("memory for --resources");
+	if (res && !json_object_is_type(res, json_type_object))
+		oci_error(&r, "not a JSON object (linux.resources of config.json)");
+	else if (res)
+		json_object_object_add(lx, "resources", json_object_get(res));
+	memset(&c, 0, sizeof c);
+	read_resources(&r, lx, &c);
+	if (!r.err[0] && c.ndevices)
+		oci_error(&r, "linux.resources.devices: update does not change the device rules; "
+			  "they are create's");
+	if (r.err[0])
+		oci_fail("%s", r.err);
+	if (s.cgroup_version == 2) {
+		char value[V2_NKNOBS][64];
+		if (v2_limits(&c, value, err, sizeof err) < 0)
+			oci_fail("--resources: %s", err);
+		write_v2_limits(s.cgroup_dirs[0], value);
+	} else {
+		/* each controller's directory, /sys/fs/cgroup/CONTROLLER/... */
+		for (int i = 0; i < s.ncgroup_dirs; i++) {
+			char controller[32];
+			const char *name = s.cgroup_dirs[i] + strlen("/sys/fs/cgroup/");
+			snprintf(controller, sizeof controller, "%.*s", (int)strcspn(name, "/"), name);
+			write_v1_limits(&c, controller, s.cgroup_dirs[i]);
+		}
+	}
+	json_object_put(lx);
+	json_object_put(res);
+	free(text);
+	return 0;
+}
+
 static void list_pid(int pid, void *array)
 {
 	json_object_array_add(array, json_object_new_int(pid));
@@ -4045,8 +4193,10 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 	read_config(s.dir, &c);
 	if (!(text = read_whole_file(process_file, OCI_MAX_CONFIG)))
 		oci_fail("--process %s: %s", process_file, errno == EFBIG ? "larger than 1 MiB" : strerror(errno));
-	json_object *j = json_tokener_parse(text);
-	if (!j || !json_object_is_type(j, json_type_object))
+	json_object *j = parse_json(&r, text);
+	if (!j)
+		oci_fail("%s", r.err);
+	if (!json_object_is_type(j, json_type_object))
 		oci_fail("process.json: not a JSON object");
 	read_process(&r, j, &p);
 	check_user_mapped(&r, &c, &p);
@@ -4284,7 +4434,9 @@ static void run_from_sealed_copy(char **argv)
 
 static const char oci_usage[] =
 	"usage: contained-oci [--root DIR] [--log FILE] [--log-format json|text] COMMAND ...\n"
-	"  create --bundle DIR [--pid-file FILE] ID   set up the container, blocked before exec\n"
+	"  --root DIR                                where the state lives (default /run/contained-oci)\n"
+	"  create --bundle DIR [--pid-file FILE] [--console-socket SOCKET] ID\n"
+	"                                            set up the container, blocked before exec\n"
 	"  start ID                                  let it exec process.args\n"
 	"  state ID                                  its OCI state, as JSON\n"
 	"  kill [--all] ID [SIGNAL]                  signal it (default TERM)\n"
@@ -4293,8 +4445,19 @@ static const char oci_usage[] =
 	"                                            run process.json's process in it\n"
 	"  ps --format json ID                       its processes, as a JSON array of pids\n"
 	"  pause ID, resume ID                       freeze and thaw all its processes\n"
+	"  update --resources FILE ID                new memory, cpu and pids limits, from\n"
+	"                                            linux.resources JSON (FILE - : stdin)\n"
 	"  features                                  what this runtime supports, as JSON\n"
-	"  --version\n";
+	"  --version\n"
+	"All but features and --version need root (sudo).\n";
+
+/* The commands above; and runc's others, which contained-oci does not
+ * have, so that they are told apart from a typing mistake. */
+static const char *const oci_commands[] = {
+	"create", "start", "state", "kill", "delete", "exec", "ps", "pause", "resume", "update",
+	"features", NULL };
+static const char *const oci_commands_missing[] = {
+	"run", "list", "events", "spec", "checkpoint", "restore", NULL };
 
 /* A subcommand's own flags: "--name value" or "--name=value", and bare
  * "--name" for the booleans in BOOLS. */
@@ -4344,6 +4507,7 @@ static void parse_sub(int argc, char **argv, const char *const *names, const cha
 int main(int argc, char **argv)
 {
 	int i = 1;
+	const char *log_path = NULL;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--version") || !strcmp(a, "-v")) {
@@ -4359,8 +4523,8 @@ int main(int argc, char **argv)
 			const char *v = argv[++i];
 			if (!strcmp(a, "--root"))
 				state_root = v;
-			else if (!strcmp(a, "--log") && !(oci_log = fopen(v, "ae")))
-				oci_fail("--log %s: %s", v, strerror(errno));
+			else if (!strcmp(a, "--log"))
+				log_path = v;
 			else if (!strcmp(a, "--log-format") && !(log_json = !strcmp(v, "json")) && strcmp(v, "text"))
 				oci_fail("--log-format %s: expected json or text", v);
 		} else {
@@ -4373,6 +4537,25 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[i];
 	struct sub_args a;
+	bool known = false, missing = false;
+	for (const char *const *c = oci_commands; *c; c++)
+		known |= !strcmp(*c, cmd);
+	for (const char *const *c = oci_commands_missing; *c; c++)
+		missing |= !strcmp(*c, cmd);
+	/* Before anything is made or read: as another user, every call
+	 * would fail later, less clearly (EACCES on the state directory, or
+	 * a container that "does not exist" because its state is root's). */
+	if (known && geteuid() != 0 && strcmp(cmd, "features"))
+		oci_fail("%s needs root: contained-oci makes namespaces, cgroups and mounts, and keeps "
+			 "its state in %s; run it as root (sudo)", cmd, state_root);
+	if (log_path && !(oci_log = fopen(log_path, "ae")))
+		oci_fail("--log %s: %s", log_path, strerror(errno));
+	if (missing)
+		oci_fail("%s is not supported by contained-oci yet (it has create, start, state, kill, "
+			 "delete, exec, ps, pause, resume, update, features)", cmd);
+	if (!known)
+		oci_fail("unknown command \"%s\" (the commands are create, start, state, kill, delete, "
+			 "exec, ps, pause, resume, update, features; see contained-oci --help)", cmd);
 	/* the two that fork a process into the container (II.8); from here
 	 * on non-dumpable, before any of their processes joins a namespace a
 	 * container owns (the flag is inherited by fork and clone) */
@@ -4441,6 +4624,15 @@ int main(int argc, char **argv)
 			oci_fail("%s needs one container id", cmd);
 		return cmd_pause(a.positional[0], !strcmp(cmd, "pause"));
 	}
+	if (!strcmp(cmd, "update")) {
+		static const char *const names[] = { "resources", "r", NULL };
+		parse_sub(argc, argv, names, NULL, &a);
+		const char *resources = a.value[0] ? a.value[0] : a.value[1];
+		if (!resources || a.npositional != 1)
+			oci_fail("update needs --resources FILE (- for stdin: linux.resources JSON, as Docker "
+				 "sends it) and one container id");
+		return cmd_update(a.positional[0], resources);
+	}
 	if (!strcmp(cmd, "start") || !strcmp(cmd, "state")) {
 		parse_sub(argc, argv, (const char *const[]){ NULL }, NULL, &a);
 		if (a.npositional != 1)
@@ -4451,7 +4643,6 @@ int main(int argc, char **argv)
 		}
 		return cmd_start(a.positional[0]);
 	}
-	oci_fail("%s is not supported by contained-oci yet (it has create, start, state, kill, "
-		 "delete, exec, ps, pause, resume, features)", cmd);
+	oci_fail("%s: no code for this command", cmd);    /* oci_commands lists one too many */
 }
 #endif

@@ -45,7 +45,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2 y3 y4 j8 m6; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2 y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
 		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
@@ -776,11 +776,11 @@ failed_join() {
 	failed_create $1 "$2" "$4"
 }
 failed_join j3 "namespaces by path: a file that is not a namespace file is refused by field; nothing is left" \
-	',{"type":"uts","path":"/etc/passwd"}' 'linux.namespaces\[\] uts: path /etc/passwd is not a namespace file'
+	',{"type":"uts","path":"/etc/passwd"}' 'linux.namespaces\[1\] uts: path /etc/passwd is not a namespace file'
 failed_join j3 "namespaces by path: a namespace of another type than the field says is refused; nothing is left" \
-	",{\"type\":\"uts\"},{\"type\":\"ipc\",\"path\":\"/proc/$p1/ns/net\"}" "linux.namespaces\[\] ipc: path /proc/$p1/ns/net is a namespace of another type"
+	",{\"type\":\"uts\"},{\"type\":\"ipc\",\"path\":\"/proc/$p1/ns/net\"}" "linux.namespaces\[2\] ipc: path /proc/$p1/ns/net is a namespace of another type"
 failed_join j3 "namespaces by path: the host's own uts namespace, where the config sets a hostname, is refused; nothing is left" \
-	',{"type":"uts","path":"/proc/self/ns/uts"}' "linux.namespaces\[\] uts: path /proc/self/ns/uts is the host's own uts namespace, which the config's hostname would change"
+	',{"type":"uts","path":"/proc/self/ns/uts"}' "linux.namespaces\[1\] uts: path /proc/self/ns/uts is the host's own uts namespace, which the config's hostname would change"
 # j6 has a user namespace of its own but j1's network namespace, which
 # that user namespace does not own: create joins it as the host's root,
 # and so does exec, before it enters j6's user namespace.
@@ -826,7 +826,7 @@ R delete j5
 config j8 '["true"]'
 sed -i "s|\"user\":{\"uid\":0,|\"user\":{\"uid\":70000,|; s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"uts\"},{\"type\":\"user\",\"path\":\"/proc/$p4/ns/user\"}],|" "$base/bundle/config.json"
 failed_create j8 "namespaces by path: process.user.uid not mapped in the joined user namespace is refused at create, by field; nothing is left" \
-	"config.json: process.user.uid 70000 is not mapped by the uid_map of the joined user namespace (linux.namespaces\[\] user, path /proc/$p4/ns/user)"
+	"config.json: process.user.uid 70000 is not mapped by the uid_map of the joined user namespace (linux.namespaces\[2\] user, path /proc/$p4/ns/user)"
 R delete --force j4
 
 # 11b. The namespace owner cannot take over a create that joins its
@@ -1066,6 +1066,117 @@ sed -i "s|\"mode=1777\"\]}\]|\"mode=1777\"]},{\"destination\":\"/ro\",\"type\":\
 echo x > "$base/x.sock"
 failed_create m6 "a mount point that cannot be made is named by field (mounts[5].destination); nothing is left" \
 	'creating /ro/x in the container for mounts\[5\].destination /ro/x: Read-only file system'
+
+# 12. update --resources - ID, as `docker update` calls it: the
+# LinuxResources JSON on stdin, applied to the container's cgroup with
+# create's translation; zeros leave a limit as it is; a field it does not
+# know is refused by name, and nothing of that update is applied.
+config up1 '["sleep","60"]'
+R create --bundle "$base/bundle" --pid-file "$base/up1.pid" up1 > /dev/null 2>&1
+knobs() {
+	for k in memory/memory.limit_in_bytes cpu/cpu.shares cpu/cpu.cfs_quota_us cpu/cpu.cfs_period_us pids/pids.max; do
+		printf '%s ' "$(cat /sys/fs/cgroup/${k%%/*}$cg/up1/${k#*/} 2>&1)"
+	done
+}
+before=$(knobs)
+echo '{"memory":{"limit":134217728,"reservation":0,"swap":0,"kernel":0},"cpu":{"shares":512,"quota":20000,"period":50000,"realtimeRuntime":0,"realtimePeriod":0,"cpus":"","mems":""},"blockIO":{"weight":0},"pids":{"limit":30}}' |
+	R update --resources - up1 > "$base/up1.out" 2>&1
+rc=$?
+after=$(knobs)
+if [ $rc = 0 ] && [ "$after" = "134217728 512 20000 50000 30 " ] && [ "$before" = "67108864 1024 -1 100000 20 " ]; then
+	pass "update --resources -: Docker's LinuxResources on stdin sets memory, cpu shares/quota/period and pids in the container's cgroup"
+else
+	fail "update --resources -: Docker's LinuxResources on stdin sets memory, cpu shares/quota/period and pids in the container's cgroup" "rc=$rc" "before: $before" "after: $after" "$(cat "$base/up1.out")"
+fi
+echo '{"pids":{"limit":40},"memory":{"limit":0}}' > "$base/up1.json"
+R update --resources "$base/up1.json" up1 > "$base/up1.out" 2>&1
+rc=$?
+after=$(knobs)
+if [ $rc = 0 ] && [ "$after" = "134217728 512 20000 50000 40 " ]; then
+	pass "update --resources FILE: a zero leaves its limit as it is"
+else
+	fail "update --resources FILE: a zero leaves its limit as it is" "rc=$rc" "after: $after" "$(cat "$base/up1.out")"
+fi
+for bad in '{"pids":{"limit":50},"cpuz":{"shares":2}}|--resources: unknown field linux.resources.cpuz' \
+	   '{"pids":{"limit":50},"memory":{"reservation":1048576}}|--resources: linux.resources.memory.reservation is not supported by contained-oci yet' \
+	   '{"pids":{"limit":50},}|--resources: not valid JSON at line 1, column 22' \
+	   '{"pids":{"limit":50},"devices":[{"allow":true,"access":"rwm"}]}|--resources: linux.resources.devices: update does not change the device rules'; do
+	echo "${bad%%|*}" | R update --resources - up1 > "$base/up1.out" 2>&1
+	rc=$?
+	after=$(knobs)
+	if [ $rc = 1 ] && tail -n 1 "$log" | grep -qF "\"msg\":\"${bad#*|}" && [ "$after" = "134217728 512 20000 50000 40 " ]; then
+		pass "update refuses ${bad%%|*} by name, and applies none of it"
+	else
+		fail "update refuses ${bad%%|*} by name, and applies none of it" "rc=$rc" "after: $after" "$(tail -n 1 "$log")"
+	fi
+done
+# memory and memory+swap grown together: the kernel refuses a memory limit
+# above the memory+swap one, so the swap limit must go first, and when
+# both shrink, last
+memsw=/sys/fs/cgroup/memory$cg/up1/memory.memsw.limit_in_bytes
+if [ -e "$memsw" ]; then
+	echo '{"memory":{"limit":134217728,"swap":268435456}}' | R update --resources - up1 > "$base/up1.out" 2>&1 &&
+	echo '{"memory":{"limit":536870912,"swap":1073741824}}' | R update --resources - up1 >> "$base/up1.out" 2>&1 &&
+	grown="$(cat /sys/fs/cgroup/memory$cg/up1/memory.limit_in_bytes $memsw | tr '\n' ' ')" &&
+	echo '{"memory":{"limit":100663296,"swap":134217728}}' | R update --resources - up1 >> "$base/up1.out" 2>&1
+	rc=$?
+	shrunk="$(cat /sys/fs/cgroup/memory$cg/up1/memory.limit_in_bytes $memsw | tr '\n' ' ')"
+	if [ $rc = 0 ] && [ "$grown" = "536870912 1073741824 " ] && [ "$shrunk" = "100663296 134217728 " ]; then
+		pass "update: memory with swap grows past the old memory+swap limit, and shrinks below it (v1's order)"
+	else
+		fail "update: memory with swap grows past the old memory+swap limit, and shrinks below it (v1's order)" "rc=$rc" "grown: ${grown:-}" "shrunk: $shrunk" "$(cat "$base/up1.out")"
+	fi
+fi
+R delete --force up1
+out=$(echo '{}' | R update --resources - up1 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -q 'container "up1" does not exist' && pass "update of a container that is gone fails, naming it" ||
+	fail "update of a container that is gone fails, naming it" "rc=$rc" "$out"
+
+# 13. The command line's own mistakes, each said in words that name the fix,
+# with runc's exit status (1), which the engines expect.
+# Not root: said before anything is made, even where the user could make
+# --root (a world-writable directory).
+nr=$(mktemp -d)
+chmod 1777 "$nr"
+cp "$RUNTIME" "$nr/contained-oci"
+chmod 755 "$nr/contained-oci"
+for c in "create --bundle $base/bundle nr1" "state nr1"; do
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups "$nr/contained-oci" --root "$nr/state" $c 2>&1)
+	rc=$?
+	if [ $rc = 1 ] && echo "$out" | grep -q "^contained-oci: ${c%% *} needs root: .*; run it as root (sudo)$" &&
+	   [ ! -e "$nr/state" ]; then
+		pass "${c%% *} as another user than root: says it needs root (sudo), exits 1, makes no --root"
+	else
+		fail "${c%% *} as another user than root: says it needs root (sudo), exits 1, makes no --root" "rc=$rc" "$out" "$(ls -la "$nr")"
+	fi
+done
+rm -rf "$nr"
+# a missing rootfs: the field, the path it resolved to, and from where
+config rp1 '["true"]'
+sed -i 's|"root":{"path":"[^"]*"|"root":{"path":"no-such-rootfs"|' "$base/bundle/config.json"
+failed_create rp1 "a missing root.path is named, with the path it resolved to from the bundle; nothing is left" \
+	"config.json: root.path .\\{0,1\\}\"no-such-rootfs.\\{0,1\\}\": $base/bundle/no-such-rootfs does not exist (relative to the bundle $base/bundle)"
+# a mistyped command is unknown, and the commands are listed; runc's
+# commands contained-oci lacks are said to be missing, not unknown
+out=$(R stat c1 2>&1); rc=$?
+if [ $rc = 1 ] && tail -n 1 "$log" | grep -q 'unknown command .*stat.* (the commands are create, start, state, kill, delete, exec, ps, pause, resume, update, features; see contained-oci --help)'; then
+	pass "a mistyped command (stat) is an unknown command, and the commands are listed"
+else
+	fail "a mistyped command (stat) is an unknown command, and the commands are listed" "rc=$rc" "$out" "$(tail -n 1 "$log")"
+fi
+out=$(R spec 2>&1); rc=$?
+if [ $rc = 1 ] && tail -n 1 "$log" | grep -q '"msg":"spec is not supported by contained-oci yet (it has create, '; then
+	pass "runc's spec, which contained-oci lacks, is said to be not supported yet"
+else
+	fail "runc's spec, which contained-oci lacks, is said to be not supported yet" "rc=$rc" "$out" "$(tail -n 1 "$log")"
+fi
+out=$("$RUNTIME" --help 2>&1); rc=$?
+if [ $rc = 0 ] && echo "$out" | grep -q -- '--root DIR .*(default /run/contained-oci)' &&
+   echo "$out" | grep -q -- '^  create --bundle DIR .*\[--console-socket SOCKET\] ID'; then
+	pass "--help shows the default --root and create's --console-socket"
+else
+	fail "--help shows the default --root and create's --console-socket" "rc=$rc" "$out"
+fi
 
 # Every container is gone: so is the parent cgroup ($cg) their creates made.
 left=$(ls -d /sys/fs/cgroup/*$cg "$state"/* 2>/dev/null)

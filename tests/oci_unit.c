@@ -132,7 +132,7 @@ START_TEST(engine_process_files_read)
 		struct reader r = { .file = "process.json" };
 		snprintf(path, sizeof path, "tests/oci/%s", samples[i].name);
 		ck_assert_int_eq(read_file(path, text, sizeof text), 0);
-		json_object *j = json_tokener_parse(text);
+		json_object *j = parse_json(&r, text);    /* strictly, as exec reads it */
 		read_process(&r, j, &p);
 		ck_assert_msg(!r.err[0], "%s: %s", samples[i].name, r.err);
 		ck_assert_int_eq(p.terminal, samples[i].terminal);
@@ -162,7 +162,7 @@ START_TEST(unsupported_fields_named)
 {
 	ck_assert_int_eq(parse_with(",\"mounts\":[{\"destination\":\"/x\",\"type\":\"bind\",\"source\":\"/x\","
 				    "\"uidMappings\":[]}]"), -1);
-	ck_assert_str_eq(err, "config.json: mounts[].uidMappings is not supported by contained-oci yet; "
+	ck_assert_str_eq(err, "config.json: mounts[0].uidMappings is not supported by contained-oci yet; "
 			 "remove it from the configuration or use another runtime");
 	ck_assert_int_eq(parse_with(",\"hostname\":\"x\""), -1);
 	ck_assert_ptr_nonnull(strstr(err, "no \"uts\""));
@@ -322,10 +322,10 @@ START_TEST(bad_seccomp_named)
 		  "linux.seccomp.defaultErrnoRet is only for SCMP_ACT_ERRNO and SCMP_ACT_TRACE" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":5000}", "linux.seccomp.defaultErrnoRet: 5000 is out of range" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"SCMP_ARCH_Z80\"]}",
-		  "linux.seccomp.architectures: unknown architecture \"SCMP_ARCH_Z80\"" },
+		  "linux.seccomp.architectures[0]: unknown architecture \"SCMP_ARCH_Z80\"" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":[\"x86_64\"]}", "unknown architecture \"x86_64\"" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_FAST\"]}",
-		  "linux.seccomp.flags: \"SECCOMP_FILTER_FLAG_FAST\" is not supported" },
+		  "linux.seccomp.flags[0]: \"SECCOMP_FILTER_FLAG_FAST\" is not supported" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"listenerPath\":\"/run/l.sock\"}", "seccomp listener is not supported" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"sycalls\":[]}", "unknown field linux.seccomp.sycalls" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"]}]}",
@@ -333,7 +333,7 @@ START_TEST(bad_seccomp_named)
 		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"action\":\"SCMP_ACT_KILL\"}]}",
 		  "linux.seccomp.syscalls[0].names is missing or empty" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"\"],\"action\":\"SCMP_ACT_KILL\"}]}",
-		  "linux.seccomp.syscalls[0].names: an empty name" },
+		  "linux.seccomp.syscalls[0].names[0] is empty" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_KILL\",\"errnoRet\":1}]}",
 		  "linux.seccomp.syscalls[0].errnoRet is only for SCMP_ACT_ERRNO" },
 		{ "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"kill\"],\"action\":\"SCMP_ACT_ERRNO\","
@@ -397,7 +397,7 @@ START_TEST(bad_values_named)
 	ck_assert(config.process.rlimits[0].limit.rlim_max == RLIM_INFINITY);
 	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\","
 				    "\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":-1,\"hard\":1}]},\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}"), -1);
-	ck_assert_ptr_nonnull(strstr(err, "process.rlimits[].soft: -1 is out of range"));
+	ck_assert_ptr_nonnull(strstr(err, "process.rlimits[0].soft: -1 is out of range"));
 	/* propagation, shared ones too, by name */
 	ck_assert_int_eq(parse_text("{\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
 				    "\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]},\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\","
@@ -413,6 +413,98 @@ START_TEST(bad_values_named)
 	ck_assert_str_eq(err, "config.json: process.env[1] \"PATH\" must be NAME=VALUE");
 	ck_assert_int_eq(parse_text("{not json"), -1);
 	ck_assert_ptr_nonnull(strstr(err, "not valid JSON"));
+}
+END_TEST
+
+/* Broken JSON: where json-c stopped, by line and column; what only a
+ * lenient reader takes (a trailing comma, text after the object) is
+ * refused, and every engine sample still reads. */
+START_TEST(bad_json_located)
+{
+	static const struct { const char *text, *error; } cases[] = {
+		{ "{\"ociVersion\":\"1.0.2\",\n \"process\":{\"args\":[\"sh\",],\"cwd\":\"/\"}}",
+		  "config.json: not valid JSON at line 2, column 26 (byte 48): unexpected character" },
+		{ "{\"ociVersion\":\"1.0.2\",}", "not valid JSON at line 1, column 23 (byte 22)" },
+		{ "{\"ociVersion\":\"1.0.2\"} {}", "not valid JSON at line 1, column 24 (byte 23)" },
+		{ "{\"ociVersion\":\"1.0.2\",\n\"process\":{\"args\":[\"sh\"]", "it ends (line 2) before the value does" },
+		{ "{\"ociVersion\":\"1.0.2\"/* c */}", "not valid JSON at line 1, column 22" },
+	};
+	for (size_t i = 0; i < LEN(cases); i++) {
+		ck_assert_msg(parse_text(cases[i].text) == -1, "case %zu parsed", i);
+		ck_assert_msg(strstr(err, cases[i].error), "case %zu: expected \"%s\", got \"%s\"", i,
+			      cases[i].error, err);
+	}
+	/* whitespace around the value is JSON */
+	ck_assert_msg(parse_text("\n {\"ociVersion\":\"1.0.2\",\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\"},"
+				 "\"root\":{\"path\":\"r\"},\"linux\":{\"namespaces\":[{\"type\":\"mount\"}]}}\n") == 0,
+		      "%s", err);
+}
+END_TEST
+
+/* An error about an element of an array names its index; an element
+ * that is not an object is refused, not read as one. */
+START_TEST(array_elements_indexed)
+{
+#define PROC "\"process\":{\"args\":[\"sh\"],\"cwd\":\"/\""
+#define ROOT ",\"root\":{\"path\":\"r\"}"
+#define NS "\"namespaces\":[{\"type\":\"mount\"}]"
+	static const struct { const char *extra, *error; } cases[] = {
+		{ ",\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},{\"destination\":\"/b\",\"type\":\"ext4\"}]",
+		  "config.json: mounts[1] /b: type \"ext4\" is not supported" },
+		{ ",\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},{\"destination\":\"b\",\"type\":\"tmpfs\"}]",
+		  "config.json: mounts[1].destination \"b\" must be an absolute path" },
+		{ ",\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\",\"sauce\":1}]",
+		  "config.json: unknown field mounts[0].sauce" },
+		{ ",\"mounts\":[{\"destination\":\"/a\",\"type\":\"tmpfs\"},7]", "config.json: mounts[1] must be an object" },
+		{ ",\"mounts\":[{\"destination\":\"/a\",\"type\":\"bind\",\"source\":\"x\"}]",
+		  "config.json: mounts[0] /a: a bind mount needs an absolute source" },
+		{ ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\",\"paht\":\"/x\"}]}",
+		  "config.json: unknown field linux.namespaces[1].paht" },
+		{ ",\"linux\":{\"namespaces\":[{\"type\":\"mount\"},\"pid\"]}",
+		  "config.json: linux.namespaces[1] must be an object" },
+		{ ",\"linux\":{" NS ",\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"x\"}]}}",
+		  "config.json: linux.resources.devices[1].type must be" },
+		{ ",\"linux\":{" NS ",\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"major\":\"1\"}]}}",
+		  "config.json: linux.resources.devices[1].major must be an integer" },
+		{ ",\"linux\":{" NS ",\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"type\":\"c\"}]}}",
+		  "config.json: linux.resources.devices[1].allow is missing" },
+		{ ",\"linux\":{" NS ",\"maskedPaths\":[\"/proc/kcore\",\"proc/keys\"]}",
+		  "config.json: linux.maskedPaths[1] \"proc/keys\" must be an absolute path" },
+		{ ",\"linux\":{" NS ",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":"
+		  "[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_Z80\"]}}", "linux.seccomp.architectures[1]: unknown architecture" },
+		{ ",\"linux\":{" NS ",\"seccomp\":{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":"
+		  "[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ERRNO\"},{\"names\":[\"write\",\"\"],\"action\":\"SCMP_ACT_ERRNO\"}]}}",
+		  "linux.seccomp.syscalls[1].names[1] is empty" },
+		{ ",\"linux\":{" NS "},\"hooks\":{\"prestart\":[{\"path\":\"/bin/true\"},{\"path\":\"true\"}]}",
+		  "config.json: hooks.prestart[1].path must be an absolute path" },
+	};
+	char text[2048];
+	for (size_t i = 0; i < LEN(cases); i++) {
+		snprintf(text, sizeof text, "{\"ociVersion\":\"1.0.2\"," PROC "}" ROOT "%s}", cases[i].extra);
+		ck_assert_msg(parse_text(text) == -1, "case %zu parsed", i);
+		ck_assert_msg(strstr(err, cases[i].error), "case %zu: expected \"%s\", got \"%s\"", i,
+			      cases[i].error, err);
+	}
+	static const struct { const char *process, *error; } proc[] = {
+		{ ",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":1,\"hard\":1},{\"type\":\"RLIMIT_BOGUS\"}]",
+		  "config.json: process.rlimits[1]: unknown type \"RLIMIT_BOGUS\" (names as in getrlimit(2), like RLIMIT_NOFILE)" },
+		{ ",\"rlimits\":[{\"type\":\"RLIMIT_CORE\",\"soft\":1,\"hard\":1},{\"type\":\"RLIMIT_NOFILE\",\"hard\":-2}]",
+		  "config.json: process.rlimits[1].hard: -2 is out of range" },
+		{ ",\"rlimits\":[3]", "config.json: process.rlimits[0] must be an object" },
+		{ ",\"capabilities\":{\"bounding\":[\"CAP_CHOWN\",\"CAP_FLY\"]}",
+		  "config.json: process.capabilities.bounding[1]: unknown capability \"CAP_FLY\" (names as in "
+		  "capabilities(7), like CAP_CHOWN; capsh --print lists this host's)" },
+	};
+	for (size_t i = 0; i < LEN(proc); i++) {
+		snprintf(text, sizeof text, "{\"ociVersion\":\"1.0.2\"," PROC "%s}" ROOT ",\"linux\":{" NS "}}",
+			 proc[i].process);
+		ck_assert_msg(parse_text(text) == -1, "process case %zu parsed", i);
+		ck_assert_msg(strstr(err, proc[i].error), "process case %zu: expected \"%s\", got \"%s\"", i,
+			      proc[i].error, err);
+	}
+#undef PROC
+#undef ROOT
+#undef NS
 }
 END_TEST
 
@@ -580,9 +672,13 @@ START_TEST(bad_id_mappings_named)
 		{ USERNS, "[7]", "[" MAP(0, 1, 1) "]", "", "linux.uidMappings[0] must be an object" },
 		{ USERNS, "{}", "[" MAP(0, 1, 1) "]", "", "linux.uidMappings must be an array" },
 		{ USERNS, "[" MAP(1, 1, 1) "]", "[" MAP(0, 1, 1) "]", "",
-		  "linux.uidMappings maps no host id onto container uid 0" },
+		  "linux.uidMappings maps no host id onto container uid 0: the container's root sets the "
+		  "container up, and must exist in it; add a range from 0, like {\"containerID\": 0, "
+		  "\"hostID\": 100000, \"size\": 65536}" },
 		{ USERNS, "[" MAP(0, 1, 1) "]", "[" MAP(1, 1, 1) "]", "",
-		  "linux.gidMappings maps no host id onto container gid 0" },
+		  "linux.gidMappings maps no host id onto container gid 0: the container's root sets the "
+		  "container up, and must exist in it; add a range from 0, like {\"containerID\": 0, "
+		  "\"hostID\": 100000, \"size\": 65536}" },
 		{ USERNS, "[" MAP(0, 1, 1000) "]", "[" MAP(0, 1, 1000) "]", ",\"user\":{\"uid\":1000,\"gid\":0}",
 		  "process.user.uid 1000 is not mapped by linux.uidMappings" },
 		{ USERNS, "[" MAP(0, 1, 1001) "]", "[" MAP(0, 1, 1000) "]", ",\"user\":{\"uid\":1000,\"gid\":1000}",
@@ -637,18 +733,18 @@ START_TEST(namespace_paths_read)
 	ck_assert_int_eq(config.sysctl[0].namespace, CLONE_NEWNET);
 	static const struct { const char *ns, *uids, *error; } bad[] = {
 		{ "{\"type\":\"mount\"},{\"type\":\"network\",\"path\":\"proc/7/ns/net\"}", NULL,
-		  "linux.namespaces[] network: path \"proc/7/ns/net\" must be an absolute path (/proc/PID/ns/net)" },
+		  "linux.namespaces[1] network: path \"proc/7/ns/net\" must be an absolute path (/proc/PID/ns/net)" },
 		{ "{\"type\":\"mount\",\"path\":\"/proc/7/ns/mnt\"}", NULL,
-		  "linux.namespaces[] mount: joining a mount namespace (path) is not supported" },
+		  "linux.namespaces[0] mount: joining a mount namespace (path) is not supported" },
 		{ "{\"type\":\"mount\"},{\"type\":\"ipc\"},{\"type\":\"ipc\",\"path\":\"/proc/7/ns/ipc\"}", NULL,
-		  "linux.namespaces[]: \"ipc\" is listed twice" },
-		{ "{\"type\":\"mount\"},{\"type\":\"mount\"}", NULL, "linux.namespaces[]: \"mount\" is listed twice" },
+		  "linux.namespaces[2]: \"ipc\" is listed twice" },
+		{ "{\"type\":\"mount\"},{\"type\":\"mount\"}", NULL, "linux.namespaces[1]: \"mount\" is listed twice" },
 		{ "{\"type\":\"mount\"},{\"type\":\"net\",\"path\":\"/proc/7/ns/net\"}", NULL,
-		  "linux.namespaces[]: unknown type \"net\"" },
+		  "linux.namespaces[1]: unknown type \"net\" (expected pid, network, mount, ipc, uts, cgroup or user)" },
 		{ "{\"type\":\"mount\"},{\"type\":\"user\",\"path\":\"/proc/7/ns/user\"}", "[" MAP(0, 1, 1) "]",
 		  "linux.uidMappings is set but the user namespace is joined by path: it has its maps already" },
 		{ "{\"type\":\"mount\"},{\"type\":\"pid\",\"path\":7}", NULL,
-		  "linux.namespaces[].path must be a string" },
+		  "linux.namespaces[1].path must be a string" },
 	};
 	for (size_t i = 0; i < LEN(bad); i++) {
 		ck_assert_msg(parse_userns(bad[i].ns, bad[i].uids, NULL, "") == -1, "case %zu parsed", i);
@@ -979,6 +1075,8 @@ int main(void)
 	tcase_add_test(tc, bad_hooks_named);
 	tcase_add_test(tc, unknown_field_named);
 	tcase_add_test(tc, bad_values_named);
+	tcase_add_test(tc, bad_json_located);
+	tcase_add_test(tc, array_elements_indexed);
 	tcase_add_test(tc, resource_zeros_are_unset);
 	tcase_add_test(tc, sysctl_namespaced_only);
 	tcase_add_test(tc, signals_by_number_and_name);

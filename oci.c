@@ -3511,12 +3511,56 @@ static int private_copy(const char *path, bool recursive)
 	return tree;
 }
 
+/* Some process in the pid namespace NSFD that may use CAP_SYS_PTRACE as
+ * the host's (its bounding set has it, and the namespace belongs to the
+ * host's user namespace: a container without one of its own).  Joining
+ * such a namespace is not safe: the container's process enters it at its
+ * clone, and stays the host's root, in a copy of the host's mounts and
+ * holding the host's descriptors, until pivot_root; not being dumpable
+ * stops a ptracer only up to CAP_SYS_PTRACE in the tracee's user
+ * namespace, which here is the host's (ptrace(2), "Ptrace access mode
+ * checking").  Tried: a seizer in such a container took over create's
+ * process and wrote as the host's root.  The host's own pid namespace is
+ * the host's business.  Returns that process's pid, or 0. */
+static pid_t ptracer_in_pid_namespace(int nsfd)
+{
+	struct stat ns, own, owner_st, host_user;
+	int owner = ioctl(nsfd, NS_GET_USERNS);
+	bool hosts = owner >= 0 && fstat(owner, &owner_st) == 0 && stat("/proc/self/ns/user", &host_user) == 0 &&
+		     owner_st.st_ino == host_user.st_ino && owner_st.st_dev == host_user.st_dev;
+	if (owner >= 0)
+		close(owner);
+	if (!hosts || fstat(nsfd, &ns) < 0 ||
+	    (stat("/proc/self/ns/pid", &own) == 0 && own.st_ino == ns.st_ino && own.st_dev == ns.st_dev))
+		return 0;
+	DIR *proc = opendir("/proc");
+	pid_t found = 0;
+	for (struct dirent *e; proc && !found && (e = readdir(proc));) {
+		char path[300], status[4096];
+		struct stat in;
+		pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
+		if (stat(path, &in) < 0 || in.st_ino != ns.st_ino || in.st_dev != ns.st_dev)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+		const char *bnd = read_file(path, status, sizeof status) < 0 ? NULL : strstr(status, "\nCapBnd:");
+		if (bnd && (strtoull(bnd + strlen("\nCapBnd:"), NULL, 16) >> CAP_SYS_PTRACE) & 1)
+			found = pid;
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
 /* linux.namespaces[].path, each opened into FD[i] (C->join's order) and
  * checked before anything joins it: that it is a namespace file at all,
  * of the type the config says (the NS_GET_NSTYPE ioctl, ioctl_ns(2)), and
  * not the runtime's own namespace where the config would change it (a
  * hostname in the host's uts namespace, a sysctl in its network or ipc
- * namespace would change the host's).  Returns 0, or -1 with why, by
+ * namespace would change the host's), and not a pid namespace where a
+ * process could ptrace create's (ptracer_in_pid_namespace).  Returns 0, or -1 with why, by
  * field, in ERR (FD then all closed). */
 static int open_joined_namespaces(const struct oci_config *c, int *fd, char *err, size_t errlen)
 {
@@ -3528,6 +3572,7 @@ static int open_joined_namespaces(const struct oci_config *c, int *fd, char *err
 		const char *file = j->flag == CLONE_NEWNET ? "net" : j->type;   /* its name in /proc/PID/ns */
 		char own[64];
 		struct stat st, ours;
+		pid_t ptracer;
 		fd[i] = open(j->path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 		int type = fd[i] < 0 ? -1 : ioctl(fd[i], NS_GET_NSTYPE);
 		snprintf(own, sizeof own, "/proc/self/ns/%s", file);
@@ -3539,6 +3584,12 @@ static int open_joined_namespaces(const struct oci_config *c, int *fd, char *err
 		else if (type != j->flag)
 			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s is a namespace of another type",
 				 j->index, j->type, j->path);
+		else if (j->flag == CLONE_NEWPID && (ptracer = ptracer_in_pid_namespace(fd[i])) > 0)
+			snprintf(err, errlen, "linux.namespaces[%d] pid: path %s: its process %d may use "
+				 "CAP_SYS_PTRACE as the host's (that container has no user namespace), and could "
+				 "take over this container's process while create sets it up as the host's root; "
+				 "drop CAP_SYS_PTRACE there, or give that container a user namespace",
+				 j->index, j->path, (int)ptracer);
 		else if ((needs & j->flag) && fstat(fd[i], &st) == 0 && stat(own, &ours) == 0 &&
 			 st.st_ino == ours.st_ino && st.st_dev == ours.st_dev)
 			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s is the host's own %s namespace, "

@@ -45,7 +45,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 n1 n2 y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 ps3 ps4 n1 n2 y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
 		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
@@ -933,6 +933,32 @@ if gcc -static -O2 -o "$base/seizer" "$base/seizer.c" 2> "$base/seizer.err"; the
 			"made=$made tried=$tried refused=$refused" "$slog" "$(ls -ln "$base/pwn" 2>&1)" "$(tail -n 1 "$log")"
 	fi
 	R delete --force ps1
+	# The same seizer in a container without a user namespace: its
+	# CAP_SYS_PTRACE is the host's, which non-dumpability does not stop.
+	# A create joining its pid namespace is refused, by field, before
+	# any process of it exists there.
+	config ps3 "[\"/tmp/seizer\",\"/tmp/seize.log\",\"$base/pwn/PWNED\"]"
+	sed -i "s|\"CAP_KILL\"\]|\"CAP_KILL\",\"CAP_SYS_PTRACE\"]|g; s|\"mode=1777\"\]}\]|\"mode=1777\"]},{\"destination\":\"/tmp/seizer\",\"type\":\"bind\",\"source\":\"$base/seizer\",\"options\":[\"bind\",\"ro\"]}]|" "$base/bundle/config.json"
+	R create --bundle "$base/bundle" --pid-file "$base/ps3.pid" ps3 && R start ps3
+	p3=$(cat "$base/ps3.pid" 2>/dev/null)
+	for i in $(seq 100); do grep -qs ready /proc/$p3/root/tmp/seize.log && break; sleep 0.05; done
+	config ps4 '["true"]'
+	sed -i "s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\",\"path\":\"/proc/$p3/ns/pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"}],|" "$base/bundle/config.json"
+	made=0
+	for i in 1 2 3; do
+		R create --bundle "$base/bundle" ps4 > /dev/null 2>&1 && made=$((made + 1))
+		sleep 0.1
+		R delete --force ps4
+	done
+	slog=$(cat /proc/$p3/root/tmp/seize.log 2>&1)
+	if [ $made = 0 ] && tail -n 1 "$log" | grep -q "linux.namespaces\[1\] pid: path /proc/$p3/ns/pid: its process $p3 may use CAP_SYS_PTRACE as the host's" &&
+	   [ "$(echo "$slog" | grep -c "^[0-9]")" = 0 ] && [ ! -e "$base/pwn/PWNED" ] && [ ! -e "$state/ps4" ]; then
+		pass "a pid namespace whose processes hold the host's CAP_SYS_PTRACE (a container without a user namespace) is not joined: refused by field, nothing of create's ever in it"
+	else
+		fail "a pid namespace whose processes hold the host's CAP_SYS_PTRACE (a container without a user namespace) is not joined: refused by field, nothing of create's ever in it" \
+			"made=$made" "$slog" "$(ls -ln "$base/pwn" 2>&1)" "$(tail -n 1 "$log")"
+	fi
+	R delete --force ps3
 else
 	fail "joined user and pid namespaces: the seizer builds (gcc -static)" "$(cat "$base/seizer.err")"
 fi

@@ -2592,37 +2592,59 @@ static bool frozen(const struct oci_state *s)
  * root owns the delegated directory (delegate_v2_cgroup), and a container
  * given CAP_SYS_ADMIN over the host's cgroups could anywhere.  Its
  * processes may live in any of them, so kill --all, ps and delete walk the
- * whole tree.  FN is called on each directory below PATH (a buffer of
- * SIZE, restored on return), deepest first, PATH itself last: the order
- * in which rmdir(2) can remove them.  cgroupfs holds no symlinks and the
- * names come from readdir; nesting deeper than CGROUP_MAX_NESTING (each
- * level holds a descriptor open) is not walked, and delete then reports
- * the directory it could not remove. */
+ * whole tree.  FN is called on each directory of the tree at PATH, open
+ * as DIR and named NAME in its parent directory PARENT, deepest first,
+ * PATH itself last: the order in which unlinkat(2) can remove them.  The
+ * walk goes from descriptor to descriptor, never by path: the container
+ * names its cgroups, and a few long names nested would make a path
+ * longer than PATH_MAX.  cgroupfs holds no symlinks (O_NOFOLLOW all the
+ * same); nesting deeper than CGROUP_MAX_NESTING (each level holds two
+ * descriptors open) is not walked, and delete then reports the directory
+ * it could not remove. */
 #define CGROUP_MAX_NESTING 256
 
-static void walk_cgroup_tree(char *path, size_t size, int depth, void (*fn)(const char *dir, void *arg), void *arg)
+typedef void cgroup_fn(int parent, const char *name, int dir, void *arg);
+
+static void walk_cgroup_tree_at(int parent, const char *name, int depth, cgroup_fn *fn, void *arg)
 {
-	size_t len = strlen(path);
-	DIR *d = depth < CGROUP_MAX_NESTING ? opendir(path) : NULL;
-	for (struct dirent *e; d && (e = readdir(d));) {
-		if (e->d_type != DT_DIR || !strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-			continue;
-		if (snprintf(path + len, size - len, "/%s", e->d_name) < (int)(size - len))
-			walk_cgroup_tree(path, size, depth + 1, fn, arg);
-		path[len] = '\0';
-	}
+	int dir = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir < 0)
+		return;
+	int copy = depth < CGROUP_MAX_NESTING ? dup(dir) : -1;
+	DIR *d = copy < 0 ? NULL : fdopendir(copy);
+	if (!d && copy >= 0)
+		close(copy);
+	for (struct dirent *e; d && (e = readdir(d));)
+		if (e->d_type == DT_DIR && strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			walk_cgroup_tree_at(dir, e->d_name, depth + 1, fn, arg);
 	if (d)
 		closedir(d);
-	fn(path, arg);
+	fn(parent, name, dir, arg);
+	close(dir);
 }
 
-/* Each pid in DIR's cgroup.procs, to FN. */
-static void each_listed_pid(const char *dir, void (*fn)(int pid, void *arg), void *arg)
+static void walk_cgroup_tree(const char *path, cgroup_fn *fn, void *arg)
 {
-	char path[PATH_MAX + 16];
-	int pid;
-	snprintf(path, sizeof path, "%s/cgroup.procs", dir);
-	FILE *procs = fopen(path, "re");
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof parent, "%s", path);
+	char *slash = strrchr(parent, '/');
+	if (!slash || slash == parent)
+		return;                    /* a hierarchy's root: never */
+	*slash = '\0';
+	int fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		walk_cgroup_tree_at(fd, slash + 1, 0, fn, arg);
+		close(fd);
+	}
+}
+
+/* Each pid in the cgroup.procs of the cgroup open as DIR, to FN. */
+static void each_listed_pid(int dir, void (*fn)(int pid, void *arg), void *arg)
+{
+	int pid, fd = openat(dir, "cgroup.procs", O_RDONLY | O_CLOEXEC);
+	FILE *procs = fd < 0 ? NULL : fdopen(fd, "re");
+	if (!procs && fd >= 0)
+		close(fd);
 	while (procs && fscanf(procs, "%d", &pid) == 1)
 		fn(pid, arg);
 	if (procs)
@@ -2634,24 +2656,26 @@ static void signal_pid(int pid, void *sig)
 	kill(pid, *(int *)sig);
 }
 
-static void signal_cgroup(const char *dir, void *sig)
+static void signal_cgroup(int parent, const char *name, int dir, void *sig)
 {
+	(void)parent, (void)name;
 	each_listed_pid(dir, signal_pid, sig);
 }
 
 /* One round of delete, on one directory of the tree: kill what is in it
  * (cgroup.kill on v2, 5.14+, which no fork can race), and remove it if
  * that left it empty; its children went first (walk_cgroup_tree). */
-static void clear_cgroup(const char *dir, void *version)
+static void clear_cgroup(int parent, const char *name, int dir, void *version)
 {
 	static int sig = SIGKILL;
-	char path[PATH_MAX + 16];
-	if (rmdir(dir) == 0 || errno == ENOENT)
+	if (unlinkat(parent, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
 		return;
-	snprintf(path, sizeof path, "%s/cgroup.kill", dir);
-	if (*(int *)version != 2 || write_file(path, "1") < 0)
-		signal_cgroup(dir, &sig);
-	rmdir(dir);
+	int kill_file = *(int *)version == 2 ? openat(dir, "cgroup.kill", O_WRONLY | O_CLOEXEC) : -1;
+	if (kill_file < 0 || write(kill_file, "1", 1) != 1)
+		signal_cgroup(parent, name, dir, &sig);
+	if (kill_file >= 0)
+		close(kill_file);
+	unlinkat(parent, name, AT_REMOVEDIR);
 }
 
 /* The directories create made, and only those, with every cgroup made
@@ -2675,13 +2699,14 @@ static int remove_oci_cgroup(const struct oci_state *s, char *err, size_t errlen
 		for (useconds_t pause = 0, spent = 0; spent <= 2000000 && access(dir, F_OK) == 0;
 		     spent += pause, pause = pause ? (pause < 100000 ? 2 * pause : pause) : 1000) {
 			usleep(pause);
-			walk_cgroup_tree(dir, sizeof dir, 0, clear_cgroup, &version);
+			walk_cgroup_tree(dir, clear_cgroup, &version);
 		}
 		if (access(dir, F_OK) == 0) {
 			if (!left++)
 				snprintf(err, errlen, "could not remove the cgroup %.3000s (or a cgroup the "
 					 "container made under it): a process in it does not die (is a cgroup "
-					 "there frozen?)", dir);
+					 "there frozen?), or they nest deeper than the %d levels delete walks",
+					 dir, CGROUP_MAX_NESTING);
 			continue;
 		}
 		/* and the parents create made (/docker of /docker/ID), while
@@ -4049,9 +4074,7 @@ static int cmd_kill(const char *id, const char *signame, bool all)
 	 * container made, is not the init's child, nor anywhere under its
 	 * top cgroup's cgroup.procs */
 	if (all && s.ncgroup_dirs && !hierarchy_root(s.cgroup_dirs[0], s.cgroup_version)) {
-		char dir[PATH_MAX];
-		snprintf(dir, sizeof dir, "%s", s.cgroup_dirs[0]);
-		walk_cgroup_tree(dir, sizeof dir, 0, signal_cgroup, &sig);
+		walk_cgroup_tree(s.cgroup_dirs[0], signal_cgroup, &sig);
 	}
 	if (kill(s.pid, sig) < 0 && !all)
 		oci_fail("kill %d: %s", s.pid, strerror(errno));
@@ -4158,21 +4181,20 @@ static void list_pid(int pid, void *array)
 	json_object_array_add(array, json_object_new_int(pid));
 }
 
-static void list_cgroup(const char *dir, void *array)
+static void list_cgroup(int parent, const char *name, int dir, void *array)
 {
+	(void)parent, (void)name;
 	each_listed_pid(dir, list_pid, array);
 }
 
 static int cmd_ps(const char *id)
 {
 	struct oci_state s;
-	char dir[PATH_MAX];
 	if (!load_state(id, &s))
 		oci_fail("container \"%s\" does not exist", id);
 	json_object *a = json_object_new_array();
 	if (s.ncgroup_dirs && !hierarchy_root(s.cgroup_dirs[0], s.cgroup_version)) {
-		snprintf(dir, sizeof dir, "%s", s.cgroup_dirs[0]);
-		walk_cgroup_tree(dir, sizeof dir, 0, list_cgroup, a);   /* as kill --all */
+		walk_cgroup_tree(s.cgroup_dirs[0], list_cgroup, a);   /* as kill --all */
 	}
 	puts(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PLAIN));
 	json_object_put(a);

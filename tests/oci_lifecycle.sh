@@ -45,7 +45,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 ps3 ps4 n1 n2 y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 ps3 ps4 n1 n2 n3 y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
 		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
@@ -1006,6 +1006,27 @@ if [ $rc != 0 ] && echo "$msg" | grep -qF "\"level\":\"error\",\"msg\":\"delete 
 	pass "cgroups under the container's: delete fails, naming the cgroup, while one is left; the state stays, and delete --force then leaves nothing"
 else
 	fail "cgroups under the container's: delete fails, naming the cgroup, while one is left; the state stays, and delete --force then leaves nothing" "rc=$rc rc2=$rc2" "$msg" "$left"
+fi
+
+# Long names nested, as the container may choose them on v2: a path to
+# the deepest one is longer than PATH_MAX, so delete walks the tree by
+# descriptors, not by path.
+config n3 '["sleep","600"]'
+R create --bundle "$base/bundle" n3 && R start n3
+long=$(printf 'x%.0s' $(seq 250))
+# (17 levels: the shell cannot cd where the 17th is, past PATH_MAX)
+(cd /sys/fs/cgroup/pids$cg/n3 && for i in $(seq 16); do mkdir "$long" && cd "$long" || exit 1; done && mkdir "$long")
+made=$?
+R delete --force n3 > "$base/n3.out" 2>&1
+rc=$?
+left=$(ls -d /sys/fs/cgroup/*$cg/n3 "$state/n3" 2>/dev/null)
+if [ $made = 0 ] && [ $rc = 0 ] && [ -z "$left" ]; then
+	pass "cgroups under the container's: 17 nested with 250-character names (a path past PATH_MAX) go with delete --force; nothing is left"
+else
+	fail "cgroups under the container's: 17 nested with 250-character names (a path past PATH_MAX) go with delete --force; nothing is left" \
+		"made=$made rc=$rc" "$left" "$(cat "$base/n3.out")"
+	find /sys/fs/cgroup/pids$cg/n3 -mindepth 1 -depth -type d -execdir rmdir {} + 2>/dev/null
+	R delete --force n3
 fi
 
 # 11d. exec joins a user namespace only if the config has one, and only

@@ -3478,6 +3478,33 @@ static void undo_create(void)
 
 /* The container died while being set up: its last words, from its
  * stderr (a Part I stage's die() says "contained: ..."), are the error. */
+/* The container's next answer on SYNC (one byte), or 0 if it ended.  A
+ * process set up inside namespaces it joined may be stopped by another
+ * container's root there (SIGSTOP needs only the same uid, or CAP_KILL
+ * over it, kill(2)), and would then never answer: every second its state
+ * in /proc/PID/stat is looked at, and a stopped one fails create, naming
+ * it, rather than leave it waiting without end.  (The state is after the
+ * last ')', since the command name may hold any.) */
+static char answer(int sync, pid_t pid, struct oci_state *s)
+{
+	char byte, path[64], stat_line[1024];
+	for (;;) {
+		struct pollfd p = { .fd = sync, .events = POLLIN };
+		int ready = poll(&p, 1, 1000);
+		if (ready > 0)
+			return read(sync, &byte, 1) == 1 ? byte : 0;
+		if (ready < 0 && errno != EINTR)
+			return 0;
+		snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+		const char *end = read_file(path, stat_line, sizeof stat_line) < 0 ? NULL : strrchr(stat_line, ')');
+		if (end && (end[2] == 'T' || end[2] == 't')) {
+			abandon(s, pid);
+			oci_fail("the container's process %d was stopped (by a signal from a process of a "
+				 "namespace it joins?) while create set it up", (int)pid);
+		}
+	}
+}
+
 static void child_failed(struct oci_state *s, pid_t pid, int err_pipe) __attribute__((noreturn));
 static void child_failed(struct oci_state *s, pid_t pid, int err_pipe)
 {
@@ -3977,7 +4004,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	 * said why on err_pipe. */
 	char byte = 'G';
 	if (write(sync[0], &byte, 1) != 1 || write(sync[0], &pid, sizeof pid) != sizeof pid ||
-	    read(sync[0], &byte, 1) != 1 || byte != 'H')
+	    answer(sync[0], pid, &s) != 'H')
 		child_failed(&s, pid, err_pipe[0]);
 	json_object *state = state_object(id, "creating", pid, real_bundle, c.annotations);
 	if (run_hooks(&c.hooks, PRESTART, state, err, sizeof err) < 0 ||
@@ -3987,7 +4014,7 @@ static int cmd_create(const char *id, const char *bundle, const char *pid_file, 
 	}
 	json_object_put(state);
 	byte = 'h';
-	if (write(sync[0], &byte, 1) != 1 || read(sync[0], &byte, 1) != 1 || byte != 'R')
+	if (write(sync[0], &byte, 1) != 1 || answer(sync[0], pid, &s) != 'R')
 		child_failed(&s, pid, err_pipe[0]);
 	s.pid = pid;
 	s.start_time = process_start_time(pid);

@@ -45,7 +45,7 @@ JSON
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 ps3 ps4 n1 n2 n3 y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 ps3 ps4 st1 st2 n1 n2 n3 y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
 		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
@@ -962,6 +962,30 @@ if gcc -static -O2 -o "$base/seizer" "$base/seizer.c" 2> "$base/seizer.err"; the
 else
 	fail "joined user and pid namespaces: the seizer builds (gcc -static)" "$(cat "$base/seizer.err")"
 fi
+
+# 11b2. A container whose root stops every new process in its pid
+# namespace (SIGSTOP: the joiner's process is its root's uid there) must
+# not leave a create that joins it waiting for ever: create sees the
+# stopped process, fails naming it, and leaves nothing.
+ns_extra=',{"type":"user"}'
+config st1 '["sh","-c","while :; do for p in /proc/[0-9]*; do p=${p#/proc/}; [ $p = 1 ] || kill -STOP $p 2>/dev/null; done; done"]' '' "$maps"
+unset ns_extra
+R create --bundle "$base/bundle" --pid-file "$base/st1.pid" st1 && R start st1
+s1=$(cat "$base/st1.pid" 2>/dev/null)
+config st2 '["true"]'
+sed -i "s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"user\",\"path\":\"/proc/$s1/ns/user\"},{\"type\":\"pid\",\"path\":\"/proc/$s1/ns/pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"}],|" "$base/bundle/config.json"
+timeout 30 "$RUNTIME" --root "$state" --log "$log" --log-format json create --bundle "$base/bundle" st2 > /dev/null 2>&1
+rc=$?
+msg=$(tail -n 1 "$log")
+left=$(ls -d /sys/fs/cgroup/*$cg/st2 "$state/st2" 2>/dev/null)
+if [ $rc != 0 ] && [ $rc != 124 ] && echo "$msg" | grep -q "was stopped (by a signal from a process of a namespace it joins?) while create set it up" &&
+   [ -z "$left" ]; then
+	pass "a create whose process another container stops (SIGSTOP in the pid namespace it joins) fails, naming it, and leaves nothing"
+else
+	fail "a create whose process another container stops (SIGSTOP in the pid namespace it joins) fails, naming it, and leaves nothing" "rc=$rc" "$msg" "$left"
+	R delete --force st2
+fi
+R delete --force st1
 
 # 11c. Cgroups a container makes under its own (on v2 its root owns the
 # delegated directory; here, on v1, the test makes them as the host's

@@ -2446,44 +2446,65 @@ static int busctl(const char *const *argv, char *err, size_t errlen)
 	return status == 0 ? 0 : -1;
 }
 
+/* C's limits as properties of a scope unit (systemd.resource-control(5)),
+ * the names and units systemd writes into the cgroup's knobs: appended to
+ * ARGV from *N on as busctl's NAME TYPE VALUE, with their text in U.
+ * create's for StartTransientUnit and update's for SetUnitProperties, so
+ * the unit always says what the knobs say.  Zeros (unset) add nothing.
+ * Returns how many were added, or -1 with why in ERR. */
+struct unit_limits {
+	char value[V2_NKNOBS][64], quota[32], period[32];
+};
+
+static int unit_limit_properties(const struct oci_config *c, struct unit_limits *u, const char **argv, int *n,
+				 char *err, size_t errlen)
+{
+	/* "max" is UINT64_MAX, systemd's "infinity" */
+	static const struct { int knob; const char *property; } knob_property[] = {
+		{ V2_MEMORY_MAX, "MemoryMax" }, { V2_SWAP_MAX, "MemorySwapMax" },
+		{ V2_PIDS_MAX, "TasksMax" }, { V2_CPU_WEIGHT, "CPUWeight" } };
+	int props = 0;
+	if (v2_limits(c, u->value, err, errlen) < 0)
+		return -1;
+	for (size_t i = 0; i < LEN(knob_property); i++) {
+		const char *v = u->value[knob_property[i].knob];
+		if (!v[0])
+			continue;
+		argv[(*n)++] = knob_property[i].property;
+		argv[(*n)++] = "t";
+		argv[(*n)++] = strcmp(v, "max") ? v : "18446744073709551615";
+		props++;
+	}
+	if (u->value[V2_CPU_MAX][0]) {
+		long long q = c->cpu_quota, p = c->cpu_period > 0 ? c->cpu_period : 100000;
+		/* CPU time per second of wall time, in µs; infinity: no quota */
+		snprintf(u->quota, sizeof u->quota, "%llu", q > 0 ? (unsigned long long)(q * 1000000 / p) : UINT64_MAX);
+		snprintf(u->period, sizeof u->period, "%lld", p);
+		argv[(*n)++] = "CPUQuotaPerSecUSec", argv[(*n)++] = "t", argv[(*n)++] = u->quota;
+		argv[(*n)++] = "CPUQuotaPeriodUSec", argv[(*n)++] = "t", argv[(*n)++] = u->period;
+		props += 2;
+	}
+	return props;
+}
+
 static void start_systemd_scope(const struct oci_config *c, pid_t pid, struct oci_state *s)
 {
-	char value[V2_NKNOBS][64], err[512], npid[24], quota[32], period[32], nprops[16];
+	struct unit_limits limits;
+	char err[512], npid[24], nprops[16];
 	const char *argv[64] = { "busctl", "call", "--quiet", "org.freedesktop.systemd1",
 		"/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "StartTransientUnit",
 		"ssa(sv)a(sa(sv))", c->systemd_unit, "fail", nprops,
 		"Description", "s", "contained-oci container",
 		"Slice", "s", c->systemd_slice, "Delegate", "b", "true", "PIDs", "au", "1", npid };
-	int n = 24, props = 4;
+	int n = 24;
 	if (!strcmp(c->systemd_unit + strlen(c->systemd_unit) - 6, ".slice"))
 		oci_fail("linux.cgroupsPath \"%s\": its NAME is a slice, which cannot hold the "
 			 "container's processes; give a NAME that is not (SLICE:PREFIX:NAME)", c->cgroups_path);
-	if (v2_limits(c, value, err, sizeof err) < 0)
+	int props = unit_limit_properties(c, &limits, argv, &n, err, sizeof err);
+	if (props < 0)
 		oci_fail("%s", err);
 	snprintf(npid, sizeof npid, "%d", pid);
-	/* the unit's properties for the knobs; "max" is UINT64_MAX, systemd's "infinity" */
-	static const struct { int knob; const char *property; } unit_limits[] = {
-		{ V2_MEMORY_MAX, "MemoryMax" }, { V2_SWAP_MAX, "MemorySwapMax" },
-		{ V2_PIDS_MAX, "TasksMax" }, { V2_CPU_WEIGHT, "CPUWeight" } };
-	for (size_t i = 0; i < LEN(unit_limits); i++) {
-		const char *v = value[unit_limits[i].knob];
-		if (!v[0])
-			continue;
-		argv[n++] = unit_limits[i].property;
-		argv[n++] = "t";
-		argv[n++] = strcmp(v, "max") ? v : "18446744073709551615";
-		props++;
-	}
-	if (value[V2_CPU_MAX][0]) {
-		long long q = c->cpu_quota, p = c->cpu_period > 0 ? c->cpu_period : 100000;
-		/* CPU time per second of wall time, in µs; infinity: no quota */
-		snprintf(quota, sizeof quota, "%llu", q > 0 ? (unsigned long long)(q * 1000000 / p) : UINT64_MAX);
-		snprintf(period, sizeof period, "%lld", p);
-		argv[n++] = "CPUQuotaPerSecUSec", argv[n++] = "t", argv[n++] = quota;
-		argv[n++] = "CPUQuotaPeriodUSec", argv[n++] = "t", argv[n++] = period;
-		props += 2;
-	}
-	snprintf(nprops, sizeof nprops, "%d", props);
+	snprintf(nprops, sizeof nprops, "%d", 4 + props);
 	argv[n++] = "0";               /* no auxiliary units */
 	argv[n] = NULL;
 	snprintf(s->unit, sizeof s->unit, "%s", c->systemd_unit);
@@ -2521,6 +2542,34 @@ static void stop_systemd_scope(const struct oci_state *s)
 			       "org.freedesktop.systemd1.Manager", "StopUnit", "ss", s->unit, "fail", NULL };
 	if (s->unit[0] && busctl(argv, err, sizeof err) < 0 && !strstr(err, "not loaded"))
 		fprintf(stderr, "contained-oci: stopping %s: %s\n", s->unit, err);
+}
+
+/* update on a container in systemd's scope UNIT: C's limits become the
+ * unit's properties too, through the Manager's SetUnitProperties
+ * (org.freedesktop.systemd1(5): name, runtime, properties; runtime true:
+ * kept under /run until reboot, as the unit itself is).  systemd writes a
+ * unit's properties into its cgroup again whenever it applies the unit
+ * (a daemon-reload, a property set by anyone), so knobs changed behind
+ * its back alone would fall back to create's limits there.  A refusal is
+ * fatal, before update writes any knob. */
+static void set_unit_limits(const char *id, const char *unit, const struct oci_config *c)
+{
+	struct unit_limits limits;
+	char err[512], nprops[16];
+	const char *argv[64] = { "busctl", "call", "--quiet", "org.freedesktop.systemd1",
+		"/org/freedesktop/systemd1", "org.freedesktop.systemd1.Manager", "SetUnitProperties",
+		"sba(sv)", unit, "true", nprops };
+	int n = 11;
+	int props = unit_limit_properties(c, &limits, argv, &n, err, sizeof err);
+	if (props < 0)
+		oci_fail("--resources: %s", err);
+	if (props == 0)
+		return;
+	snprintf(nprops, sizeof nprops, "%d", props);
+	argv[n] = NULL;
+	if (busctl(argv, err, sizeof err) < 0)
+		oci_fail("update %s: systemd refused the new limits of %s: %s", id, unit,
+			 err[0] ? err : "busctl failed");
 }
 
 /* PID: the container, for systemd's scope; 0 for the other ways. */
@@ -4152,9 +4201,9 @@ static int cmd_pause(const char *id, bool pause)
  * object, linux.resources of config.json, on stdin for "-").  Read and
  * checked whole, as create reads linux.resources, before any knob is
  * written; zeros leave a limit as it is.  The device rules stay create's.
- * With a systemd scope the knobs are written in its cgroup directly, as
- * the unit's properties are not changed: a later daemon-reload may set
- * create's limits again. */
+ * With a systemd scope the unit's properties change first (systemd would
+ * otherwise put create's limits back), then the knobs are written as
+ * elsewhere, so that the new limits hold at once on return. */
 static int cmd_update(const char *id, const char *resources)
 {
 	static struct oci_config c;
@@ -4183,6 +4232,8 @@ static int cmd_update(const char *id, const char *resources)
 			  "they are create's");
 	if (r.err[0])
 		oci_fail("%s", r.err);
+	if (s.unit[0])
+		set_unit_limits(id, s.unit, &c);
 	if (s.cgroup_version == 2) {
 		char value[V2_NKNOBS][64];
 		if (v2_limits(&c, value, err, sizeof err) < 0)

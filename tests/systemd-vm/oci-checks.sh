@@ -6,6 +6,8 @@
 #    (/oci-vm/ID) and systemd's slice:prefix:name (system.slice:contained-
 #    oci:ID, whose directory systemd's daemon-reload must leave alone, and
 #    which a second create naming the same scope must leave running);
+#    update of the scope's container, whose limits then outlast a
+#    daemon-reload because the unit's properties say them too;
 #  - the limits, as the host writes them and as the container reads them
 #    through its own cgroup2 mount, from inside a cgroup namespace;
 #  - the device program: host root in the container cannot mknod a block
@@ -246,14 +248,47 @@ else
 	fail "oci: a second create naming the scope of a running container fails by name and leaves that scope and its container running" \
 		"rc=$rc" "$(tail -n 1 "$ocilog")" "$(ls "$OS/state" 2>&1)" "$(systemctl status contained-oci-s1.scope 2>&1 | head -n 5)"
 fi
+# update, as `docker update` calls it: pids 20 -> 33 and memory 64 -> 96
+# MiB.  The knobs change at once, and so do the scope unit's own
+# properties, which systemd writes back into the cgroup whenever it
+# applies the unit again (the daemon-reload below): knobs changed behind
+# its back would return to create's values there.
+scope_limits() {
+	echo "$(cat $d/cpu.max 2>&1) $(cat $d/memory.max 2>&1) $(cat $d/pids.max 2>&1)" \
+		"unit: $(systemctl show -P MemoryMax contained-oci-s1.scope) $(systemctl show -P TasksMax contained-oci-s1.scope)"
+}
+echo '{"memory":{"limit":100663296},"pids":{"limit":33}}' | R update --resources - s1 >"$OS/s1u.out" 2>&1
+rc=$?
+now=$(scope_limits)
+if [ $rc = 0 ] && [ "$now" = "50000 100000 100663296 33 unit: 100663296 33" ]; then
+	pass "oci: update of the scope's container sets memory.max and pids.max and the unit's MemoryMax and TasksMax"
+else
+	fail "oci: update of the scope's container sets memory.max and pids.max and the unit's MemoryMax and TasksMax" \
+		"rc=$rc" "$now" "$(cat "$OS/s1u.out")" "$(tail -n 1 "$ocilog")"
+fi
+# A unit systemd does not have (the state made to name one that is gone):
+# systemd's refusal fails update by unit name, before any knob is written.
+cp "$OS/state/s1/state.json" "$OS/s1.state"
+sed -i 's/"contained-oci-s1.scope"/"contained-oci-gone.scope"/' "$OS/state/s1/state.json"
+echo '{"pids":{"limit":44}}' | R update --resources - s1 >"$OS/s1u.out" 2>&1
+rc=$?
+cp "$OS/s1.state" "$OS/state/s1/state.json"
+if [ $rc = 1 ] && tail -n 1 "$ocilog" | grep -q 'systemd refused the new limits of contained-oci-gone.scope: .*Unit contained-oci-gone.scope not found' &&
+	[ "$(cat $d/pids.max)" = 33 ]; then
+	pass "oci: update naming a scope systemd does not have fails with the unit and systemd's words; pids.max stays"
+else
+	fail "oci: update naming a scope systemd does not have fails with the unit and systemd's words; pids.max stays" \
+		"rc=$rc" "$(tail -n 1 "$ocilog")" "$(cat $d/pids.max 2>&1)"
+fi
 systemctl daemon-reload
 systemctl restart systemd-journald 2>/dev/null
 sleep 2
-if grep -qx "$pid" "$d/cgroup.procs" 2>/dev/null && [ "$(cat $d/cpu.max 2>&1) $(cat $d/memory.max 2>&1) $(cat $d/pids.max 2>&1)" = "50000 100000 67108864 20" ]; then
-	pass "oci: after systemctl daemon-reload (and a service restart in system.slice) the process and its limits are still there"
+now=$(scope_limits)
+if grep -qx "$pid" "$d/cgroup.procs" 2>/dev/null && [ "$now" = "50000 100000 100663296 33 unit: 100663296 33" ]; then
+	pass "oci: after systemctl daemon-reload (and a service restart in system.slice) the process and its limits, update's, are still there"
 else
-	fail "oci: after systemctl daemon-reload (and a service restart in system.slice) the process and its limits are still there" \
-		"$(cat /proc/$pid/cgroup 2>&1)" "$(cat $d/cpu.max $d/memory.max $d/pids.max 2>&1 | tr '\n' ' ')" "$(cat $CG/system.slice/cgroup.subtree_control)"
+	fail "oci: after systemctl daemon-reload (and a service restart in system.slice) the process and its limits, update's, are still there" \
+		"$(cat /proc/$pid/cgroup 2>&1)" "$now" "$(cat $CG/system.slice/cgroup.subtree_control)"
 fi
 R kill s1 KILL
 gone "$pid"

@@ -1930,12 +1930,12 @@ static int clone_rootfs_mount(int rootfs, pid_t pid)
 	return tree;
 }
 
-/* One byte and the descriptor FD over the unix socket SOCK (SCM_RIGHTS,
- * unix(7)); the receiver gets its own copy.  Returns 0, or -1 with errno. */
-static int send_descriptor(int sock, int fd)
+/* DATA (LEN bytes, at least one: a message must carry some) and the
+ * descriptor FD over the unix socket SOCK (SCM_RIGHTS, unix(7)); the
+ * receiver gets its own copy.  Returns 0, or -1 with errno. */
+static int send_descriptor(int sock, int fd, const void *data, size_t len)
 {
-	char byte = 1;
-	struct iovec iov = { &byte, 1 };
+	struct iovec iov = { (void *)data, len };
 	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
 	struct msghdr msg = {
 		.msg_iov = &iov, .msg_iovlen = 1,
@@ -1946,14 +1946,14 @@ static int send_descriptor(int sock, int fd)
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	trace("sendmsg(%d, { 1 byte, SCM_RIGHTS [%d] })", sock, fd);
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+	trace("sendmsg(%d, { %zu bytes, SCM_RIGHTS [%d] })", sock, len, fd);
+	return sendmsg(sock, &msg, 0) == (ssize_t)len ? 0 : -1;
 }
 
 /* The go-ahead: one byte, and the rootfs mount. */
 static void send_go_ahead(int sock, int tree)
 {
-	if (send_descriptor(sock, tree) < 0)
+	if (send_descriptor(sock, tree, "", 1) < 0)
 		die_errno("sending the go-ahead");
 	close(tree);
 }
@@ -4903,7 +4903,7 @@ static int open_terminal(int *slave)
  * reads the caller's terminal: the relay would take its keys). */
 static void hand_over_terminal(int sock, int master, int slave)
 {
-	if (send_descriptor(sock, master) < 0)
+	if (send_descriptor(sock, master, "", 1) < 0)
 		die_errno("handing the terminal to the launcher");
 	trace("dup2(%d, 0); dup2(%d, 1); dup2(%d, 2)", slave, slave, slave);
 	close(master);

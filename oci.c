@@ -3140,18 +3140,7 @@ static int make_terminal(int console, const struct oci_process *p)
 	if (p->rows && p->cols && ioctl(master, TIOCSWINSZ, &ws) < 0)
 		die_errno("process.consoleSize");
 
-	struct iovec iov = { data, strlen(data) };
-	union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int))]; } control;
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = control.buf, .msg_controllen = sizeof control.buf,
-	};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(console, &msg, 0) != (ssize_t)strlen(data))
+	if (send_descriptor(console, master, data, strlen(data)) < 0)
 		die_errno("--console-socket: sending the pty's master");
 	close(master);
 	close(console);

@@ -44,6 +44,11 @@ config() {
 JSON
 }
 
+# wait_gone PID: until PID has ended, for up to 5 s.
+wait_gone() {
+	for _ in $(seq 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.05; done
+}
+
 cleanup() {
 	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 ps3 ps4 st1 st2 n1 n2 n3 y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
@@ -79,7 +84,7 @@ else
 fi
 R start c1 >> "$base/c1.out" 2>&1
 rc=$?
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 out=$(cat "$base/c1.out")
 [ $rc = 0 ] && echo "$out" | grep -qx ran && pass "start: the command runs" || fail "start: the command runs" "rc=$rc" "$out"
 echo "$out" | grep -qx ocihost && pass "hostname from config.json" || fail "hostname from config.json" "$out"
@@ -124,7 +129,7 @@ else
 	fail "pause freezes the container (state paused, freezer FROZEN), resume thaws it" "$(R state c2)" "$(cat /sys/fs/cgroup/freezer$cg/c2/freezer.state 2>&1)"
 fi
 R kill c2 SIGKILL
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 R state c2 | grep -q '"status":"stopped"' && pass "kill ID SIGKILL stops it" || fail "kill ID SIGKILL stops it" "$(R state c2)"
 R delete c2
 config p1 '["sleep","600"]'
@@ -132,7 +137,7 @@ R create --bundle "$base/bundle" --pid-file "$base/p1.pid" p1 && R start p1 && R
 pid=$(cat "$base/p1.pid" 2>/dev/null)
 R delete --force p1
 rc=$?
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 [ $rc = 0 ] && ! kill -0 "$pid" 2>/dev/null && [ ! -e "$state/p1" ] && [ ! -e /sys/fs/cgroup/freezer$cg/p1 ] &&
 	pass "delete --force of a paused container kills it and leaves nothing" ||
 	fail "delete --force of a paused container kills it and leaves nothing" "rc=$rc" "$(ls "$state" /sys/fs/cgroup/freezer$cg 2>&1)"
@@ -142,7 +147,7 @@ pid=$(cat "$base/c3.pid" 2>/dev/null)
 R delete --force c3
 rc=$?
 # its parent, create, is gone: whoever reaps orphans here takes a moment
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 [ $rc = 0 ] && ! kill -0 "$pid" 2>/dev/null && [ ! -e "$state/c3" ] && [ ! -e /sys/fs/cgroup/memory$cg/c3 ] &&
 	pass "delete --force of a created container kills it and leaves nothing" ||
 	fail "delete --force of a created container kills it and leaves nothing" "rc=$rc" "$(ls "$state" /sys/fs/cgroup/memory$cg 2>&1; ps -o pid,stat,args -p "$pid")"
@@ -174,7 +179,7 @@ else
 	fail "create runs prestart, createRuntime (runtime's namespaces), createContainer (the container's), with the state on stdin, args and env" "rc=$rc pid=$pid" "$(cat "$base/hooks.log" "$base/c4.out" 2>&1)"
 fi
 R start c4 >> "$base/c4.out" 2>&1
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 grep -q "\"id\":\"c4\",\"status\":\"created\",\"pid\":$pid" "$base/c4.out" &&
 	pass "startContainer runs inside the container before the command, the state on its stdin" ||
 	fail "startContainer runs inside the container before the command, the state on its stdin" "$(cat "$base/c4.out")"
@@ -215,7 +220,7 @@ config s1 '["sh","-c","grep Seccomp: /proc/self/status; mkdir /tmp/d; kill -USR1
   {"names":["kill"],"action":"SCMP_ACT_ERRNO","args":[{"index":1,"value":10,"op":"SCMP_CMP_EQ"}]}]}'
 R create --bundle "$base/bundle" --pid-file "$base/s1.pid" s1 > "$base/s1.out" 2>&1 && R start s1
 pid=$(cat "$base/s1.pid" 2>/dev/null)
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 out=$(cat "$base/s1.out")
 echo "$out" | grep -q "^Seccomp:.2" && echo "$out" | grep -q "mkdir.*/tmp/d.*Network is down" && echo "$out" | grep -qx end &&
 	pass "seccomp: Seccomp 2, and mkdir gets the configured errno 100 (ENETDOWN)" ||
@@ -293,7 +298,7 @@ host_port=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start)
 host_shm=$(cat /proc/sys/kernel/shmmni)
 R create --bundle "$base/bundle" --pid-file "$base/y1.pid" y1 > "$base/y1.out" 2>&1 && R start y1
 pid=$(cat "$base/y1.pid" 2>/dev/null)
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 out=$(cat "$base/y1.out")
 [ "$(echo "$out" | grep -v Read-only)" = "123
 1234
@@ -354,7 +359,7 @@ else
 	fail "cgroupsPath $slice-a.slice:ctr:d1 (systemd's form) is /$scope, with its limits" "$(tail -n 1 "$log")" "$(ls -d /sys/fs/cgroup/pids/$slice* 2>&1)"
 fi
 R start d1
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 R delete d1
 left=$(ls -d /sys/fs/cgroup/*/$slice.slice 2>/dev/null)
 [ -z "$left" ] && pass "delete removes the scope and the slices its create made" || fail "delete removes the scope and the slices its create made" "$left"
@@ -377,7 +382,7 @@ R create --bundle "$base/bundle" --pid-file "$base/g1.pid" g1
 echo $keeper > "$keep/cgroup.procs"
 R start g1
 pid=$(cat "$base/g1.pid" 2>/dev/null)
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 R delete g1
 if kill -0 $keeper 2>/dev/null && grep -qx $keeper "$keep/cgroup.procs" && [ ! -e /sys/fs/cgroup/memory/ocikeep$$ ] &&
    [ ! -e "$state/g1" ]; then
@@ -451,7 +456,7 @@ config z1 '["sleep","600"]' ",\"annotations\":{\"org.example.big\":\"$big\"}"
 R create --bundle "$base/bundle" --pid-file "$base/z1.pid" z1 && R start z1
 pid=$(cat "$base/z1.pid" 2>/dev/null)
 R state z1 2>/dev/null | grep -q '"status":"running"' && R kill z1 KILL
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null && R delete z1 && [ ! -e "$state/z1" ] && [ ! -e /sys/fs/cgroup/pids$cg/z1 ]; then
 	pass "a container with 20000 bytes of annotations starts, is killed and deleted"
 else
@@ -510,7 +515,7 @@ config r1 '["sh","-c","touch /rb/sub/x 2>&1 || true; touch /rb/y 2>&1 || true"]'
 sed -i "s|\"mounts\":\\[|\"mounts\":[{\"destination\":\"/rb\",\"type\":\"bind\",\"source\":\"$base/rb\",\"options\":[\"rbind\",\"ro\"]},|" "$base/bundle/config.json"
 R create --bundle "$base/bundle" --pid-file "$base/r1.pid" r1 > "$base/r1.out" 2>&1 && R start r1
 pid=$(cat "$base/r1.pid" 2>/dev/null)
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 if [ "$(grep -c 'Read-only file system' "$base/r1.out")" = 2 ] && [ ! -e "$base/rb/sub/x" ] && [ ! -e "$base/rb/y" ]; then
 	pass "mounts: an rbind with ro is read-only in its submounts too"
 else
@@ -560,7 +565,7 @@ sed -i -e 's|"rlimits":\[|"rlimits":[{"type":"RLIMIT_FSIZE","hard":1844674407370
 	-e 's|"mounts":\[|"mounts":[{"destination":"/shared","type":"tmpfs","source":"tmpfs","options":["rshared","nosuid"]},|' "$base/bundle/config.json"
 R create --bundle "$base/bundle" --pid-file "$base/l1.pid" l1 > "$base/l1.out" 2>&1 && R start l1
 pid=$(cat "$base/l1.pid" 2>/dev/null)
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 if grep -qx unlimited "$base/l1.out" && grep -q " /shared .* shared:" "$base/l1.out"; then
 	pass "rlimits: 2^64-1 is unlimited; mounts: rshared is applied"
 else
@@ -728,7 +733,7 @@ config u2 '["sh","-c","echo net:$(ls /sys/class/net); grep \" /sys \" /proc/self
 sed -i "s|\"mounts\":\[|\"mounts\":[$sysfs,|" "$base/bundle/config.json"
 R create --bundle "$base/bundle" --pid-file "$base/u2.pid" u2 > "$base/u2.out" 2>&1 && R start u2 >> "$base/u2.out" 2>&1
 pid=$(cat "$base/u2.pid" 2>/dev/null)
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 out=$(cat "$base/u2.out")
 echo "$out" | grep -qx "net:$(echo $(ls /sys/class/net))" && echo "$out" | grep -q "^ro," && echo "$out" | grep -qx " 0 100000 65536" &&
 	pass "user namespace without a network namespace: the host's /sys, bound read-only" ||
@@ -755,7 +760,7 @@ sed -i "s|\"mode=1777\"\]}\]|\"mode=1777\"]},$mq]|; s|\"namespaces\":\[.*\],|\"n
 R create --bundle "$base/bundle" --pid-file "$base/j2.pid" j2 > "$base/j2.out" 2>&1 && R start j2 >> "$base/j2.out" 2>&1
 rc=$?
 p2=$(cat "$base/j2.pid" 2>/dev/null)
-for i in $(seq 100); do kill -0 "$p2" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$p2"
 out=$(cat "$base/j2.out")
 if [ $rc = 0 ] && [ "$(echo "$out" | head -n 3)" = "$(for n in net ipc uts; do readlink /proc/$p1/ns/$n; done)" ] &&
    [ "$(readlink /proc/$p1/ns/net)" != "$(readlink /proc/self/ns/net)" ] && echo "$out" | grep -qx "mq:from-j1" &&
@@ -812,7 +817,7 @@ rc=$?
 p5=$(cat "$base/j5.pid" 2>/dev/null)
 uid5=$(grep '^Uid:' /proc/$p5/status 2>/dev/null | cut -f2)
 R start j5 >> "$base/j5.out" 2>&1
-for i in $(seq 100); do kill -0 "$p5" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$p5"
 out=$(cat "$base/j5.out")
 if [ $rc = 0 ] && [ "$(echo "$out" | head -n 2)" = "$(readlink /proc/$p4/ns/user; readlink /proc/$p4/ns/net)" ] && [ "$uid5" = 100000 ] &&
    echo "$out" | grep -qx " 0 100000 65536" && [ "$(echo "$out" | tail -n 2 | tr '\n' ' ')" = "0 0 " ]; then
@@ -1116,7 +1121,7 @@ sed -i "s|\"path\":\"$ROOTFS\"|\"path\":\"$base/symroot\"|; s|\"mode=1777\"\]}\]
 R create --bundle "$base/bundle" --pid-file "$base/q2.pid" q2 > "$base/q2.out" 2>&1 && R start q2 >> "$base/q2.out" 2>&1
 rc=$?
 pid=$(cat "$base/q2.pid" 2>/dev/null)
-for i in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+wait_gone "$pid"
 out=$(cat "$base/q2.out")
 if [ $rc = 0 ] && [ "$out" = "from-the-host
 from-the-host

@@ -2727,6 +2727,67 @@ static void clear_cgroup(int parent, const char *name, int dir, void *version)
 	unlinkat(parent, name, AT_REMOVEDIR);
 }
 
+/* Parents a delete could not remove because another container still
+ * lives under them (create made /a for /a/x; /a/y came later, and /a/x
+ * went first): kept in ROOT/cgroup-parents, a path a line, so that
+ * whichever delete comes last removes them.  Only directories a create
+ * made get in, and each is only ever rmdir(2)'ed, which takes an empty
+ * cgroup alone.  Every delete adds ADD (NADD paths) and tries them all,
+ * deepest (longest) first, under flock(2); the file goes when none is
+ * left.  Its lock is taken again if another delete removed the file
+ * meanwhile, so no path is written into a file no one will read. */
+#define CGROUP_PARENTS_MAX (64 * 1024)
+
+static int longer_first(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+	return la < lb ? 1 : la > lb ? -1 : strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void tidy_cgroup_parents(char *const *add, int nadd)
+{
+	char path[PATH_MAX + 32], *text = calloc(1, CGROUP_PARENTS_MAX + 1), *line[1024];
+	struct stat held, named;
+	int fd = -1, n = 0;
+	snprintf(path, sizeof path, "%s/cgroup-parents", state_root);
+	for (int tries = 0; text && tries < 10; tries++) {
+		fd = lock_file(path, O_RDWR | (nadd ? O_CREAT : 0), 0);
+		if (fd < 0 || (fstat(fd, &held) == 0 && stat(path, &named) == 0 &&
+			       held.st_ino == named.st_ino && held.st_dev == named.st_dev))
+			break;
+		close(fd);                 /* removed meanwhile: the lock on a new one */
+		fd = -1;
+	}
+	if (fd < 0) {
+		free(text);
+		return;
+	}
+	ssize_t len = pread(fd, text, CGROUP_PARENTS_MAX, 0);
+	text[len > 0 ? len : 0] = '\0';
+	for (char *l = strtok(text, "\n"); l && n < (int)LEN(line); l = strtok(NULL, "\n"))
+		line[n++] = l;
+	for (int i = 0; i < nadd && n < (int)LEN(line); i++)
+		line[n++] = add[i];
+	qsort(line, n, sizeof *line, longer_first);
+	FILE *out = fdopen(dup(fd), "w");
+	if (ftruncate(fd, 0) == 0 && out) {
+		for (int i = 0; i < n; i++) {
+			bool dup_of_last = i > 0 && !strcmp(line[i], line[i - 1]);
+			if (strncmp(line[i], "/sys/fs/cgroup/", 15) || strstr(line[i], "/..") || dup_of_last ||
+			    rmdir(line[i]) == 0 || errno == ENOENT)
+				continue;
+			fprintf(out, "%s\n", line[i]);
+		}
+		fflush(out);
+		if (ftell(out) == 0)
+			unlink(path);
+	}
+	if (out)
+		fclose(out);
+	close(fd);
+	free(text);
+}
+
 /* The directories create made, and only those, with every cgroup made
  * under them, deepest first; what is still in them is killed first,
  * round after round (a dying process holds its cgroup until it is torn
@@ -2738,7 +2799,8 @@ static void clear_cgroup(int parent, const char *name, int dir, void *version)
  * it.  Returns 0, or -1 with the first directory left (and why) in ERR. */
 static int remove_oci_cgroup(const struct oci_state *s, char *err, size_t errlen)
 {
-	int left = 0, version = s->cgroup_version;
+	int left = 0, version = s->cgroup_version, nbusy = 0;
+	char *busy[64];
 	cgroup.version = s->cgroup_version;
 	for (int i = 0; i < s->ncgroup_dirs; i++) {
 		char dir[PATH_MAX];
@@ -2759,17 +2821,21 @@ static int remove_oci_cgroup(const struct oci_state *s, char *err, size_t errlen
 			continue;
 		}
 		/* and the parents create made (/docker of /docker/ID), while
-		 * empty: one another container still uses stays */
+		 * empty; one another container still uses waits for the last
+		 * delete (tidy_cgroup_parents) */
 		for (int k = 1; k < s->cgroup_made[i]; k++) {
 			char *slash = strrchr(dir, '/');
 			if (!slash)
 				break;
 			*slash = '\0';
-			if (rmdir(dir) < 0)
-				break;
+			if (rmdir(dir) < 0 && errno != ENOENT && nbusy < (int)LEN(busy))
+				busy[nbusy++] = strdup(dir);
 		}
 	}
 	stop_systemd_scope(s);
+	tidy_cgroup_parents(busy, nbusy);
+	for (int i = 0; i < nbusy; i++)
+		free(busy[i]);
 	return left ? -1 : 0;
 }
 

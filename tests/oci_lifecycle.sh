@@ -50,10 +50,11 @@ wait_gone() {
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 ps3 ps4 st1 st2 n1 n2 n3 y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 ps3 ps4 st1 st2 n1 n2 n3 pa pb y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
 		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
+		rmdir /sys/fs/cgroup/$c$cg/pp 2>/dev/null
 		rmdir /sys/fs/cgroup/$c$cg /sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice/* \
 			/sys/fs/cgroup/$c/ocitest$$.slice/ocitest$$-a.slice /sys/fs/cgroup/$c/ocitest$$.slice 2>/dev/null
 	done
@@ -1056,6 +1057,23 @@ else
 		"made=$made rc=$rc" "$left" "$(cat "$base/n3.out")"
 	find /sys/fs/cgroup/pids$cg/n3 -mindepth 1 -depth -type d -execdir rmdir {} + 2>/dev/null
 	R delete --force n3
+fi
+
+# A parent cgroup create made (pa made $cg/pp for $cg/pp/pa) and another
+# container still lives under when its maker is deleted: the last
+# delete removes it, and the list that kept it for that goes too.
+config pp/pa '["sleep","600"]'
+R create --bundle "$base/bundle" pa && R start pa
+config pp/pb '["sleep","600"]'
+R create --bundle "$base/bundle" pb && R start pb
+R delete --force pa
+kept=$(ls -d /sys/fs/cgroup/pids$cg/pp 2>/dev/null)
+R delete --force pb
+left=$(ls -d /sys/fs/cgroup/*$cg/pp "$state/pa" "$state/pb" "$state/cgroup-parents" 2>/dev/null)
+if [ -n "$kept" ] && [ -z "$left" ]; then
+	pass "a parent cgroup create made stays while another container lives under it, and goes with the last delete; nothing is left"
+else
+	fail "a parent cgroup create made stays while another container lives under it, and goes with the last delete; nothing is left" "kept=$kept" "$left"
 fi
 
 # 11d. exec joins a user namespace only if the config has one, and only

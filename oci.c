@@ -2104,9 +2104,12 @@ static int attach_device_program(int cgroup_fd, const struct oci_device_rule *ru
 static bool hierarchy_root(const char *dir, int version)
 {
 	int parts = 0;
-	const char *p = dir + (strncmp(dir, "/sys/fs/cgroup", 14) ? 0 : 14);
-	while (*p) {
+	if (strncmp(dir, "/sys/fs/cgroup/", 15))
+		return true;               /* not a cgroup at all: never touched either */
+	for (const char *p = dir + 14; *p;) {
 		size_t len = strcspn(p, "/");
+		if (len == 2 && !strncmp(p, "..", 2))
+			return true;       /* climbs: where to, only the walk would know */
 		parts += len && !(len == 1 && p[0] == '.');
 		p += len + (p[len] == '/');
 	}
@@ -2317,6 +2320,8 @@ static void enable_v2_controllers(const char *dir, char value[V2_NKNOBS][64])
  * its limits, nor reach out of its subtree.  On cgroup v1, whose
  * delegation has no such containment, the container keeps its read-only
  * view.  Returns 0, or -1 with why in ERR. */
+#define CGROUP_DELEGATED_DEPTH 64          /* levels a container may make below its cgroup */
+
 static int delegate_v2_cgroup(const char *path, uid_t uid, gid_t gid, char *err, size_t errlen)
 {
 	char list[1024];
@@ -2330,6 +2335,19 @@ static int delegate_v2_cgroup(const char *path, uid_t uid, gid_t gid, char *err,
 	if (fchown(dir, uid, gid) < 0) {
 		snprintf(err, errlen, "linux.cgroupsPath: delegating the cgroup to the container's root "
 			 "(uid %u): %s", (unsigned)uid, strerror(errno));
+		close(dir);
+		return -1;
+	}
+	/* how deep it may nest its own (cgroup.max.depth stays root's): far
+	 * more than any init system inside uses, and well within what kill
+	 * --all, ps and delete walk (walk_cgroup_tree), which must see every
+	 * process of the container */
+	int depth = openat(dir, "cgroup.max.depth", O_WRONLY | O_CLOEXEC);
+	bool capped = depth >= 0 && dprintf(depth, "%d", CGROUP_DELEGATED_DEPTH) > 0;
+	if (depth >= 0)
+		close(depth);
+	if (!capped) {
+		snprintf(err, errlen, "linux.cgroupsPath: limiting %.900s/cgroup.max.depth: %s", path, strerror(errno));
 		close(dir);
 		return -1;
 	}
@@ -3667,42 +3685,73 @@ static int private_copy(const char *path, bool recursive)
 	return tree;
 }
 
-/* Some process in the pid namespace NSFD that may use CAP_SYS_PTRACE as
- * the host's (its bounding set has it, and the namespace belongs to the
- * host's user namespace: a container without one of its own).  Joining
- * such a namespace is not safe: the container's process enters it at its
- * clone, and stays the host's root, in a copy of the host's mounts and
- * holding the host's descriptors, until pivot_root; not being dumpable
- * stops a ptracer only up to CAP_SYS_PTRACE in the tracee's user
- * namespace, which here is the host's (ptrace(2), "Ptrace access mode
- * checking").  Tried: a seizer in such a container took over create's
- * process and wrote as the host's root.  The host's own pid namespace is
- * the host's business.  Returns that process's pid, or 0. */
+/* Some process that could ptrace the container's process once it is in
+ * the pid namespace NSFD, with CAP_SYS_PTRACE as the host's: one in that
+ * namespace or any above it, short of the host's own (the ancestors' see
+ * into it, pid_namespaces(7)), whose user namespace is the host's (a
+ * container without one of its own) and one of whose threads has
+ * CAP_SYS_PTRACE in its bounding set (each thread has its own).  The
+ * container's process enters the namespace at its clone, and stays the
+ * host's root, in a copy of the host's mounts and holding the host's
+ * descriptors, until pivot_root; not being dumpable stops a ptracer only
+ * up to CAP_SYS_PTRACE in the tracee's user namespace, which here is the
+ * host's (ptrace(2), "Ptrace access mode checking").  Tried: a seizer in
+ * such a container, and one in the parent of a namespace nested in it,
+ * took over create's process.  Returns that process's pid, or 0. */
+#define PID_NS_LEVELS 33                   /* the kernel's MAX_PID_NS_LEVEL, plus the host's */
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_ino == b->st_ino && a->st_dev == b->st_dev;
+}
+
+static bool thread_may_ptrace(pid_t pid)
+{
+	char path[64], status[4096];
+	snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+	DIR *tasks = opendir(path);
+	bool may = false;
+	for (struct dirent *t; tasks && !may && (t = readdir(tasks));) {
+		if (t->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%.16s/status", (int)pid, t->d_name);
+		const char *bnd = read_file(path, status, sizeof status) < 0 ? NULL : strstr(status, "\nCapBnd:");
+		may = bnd && (strtoull(bnd + strlen("\nCapBnd:"), NULL, 16) >> CAP_SYS_PTRACE) & 1;
+	}
+	if (tasks)
+		closedir(tasks);
+	return may;
+}
+
 static pid_t ptracer_in_pid_namespace(int nsfd)
 {
-	struct stat ns, own, owner_st, host_user;
-	int owner = ioctl(nsfd, NS_GET_USERNS);
-	bool hosts = owner >= 0 && fstat(owner, &owner_st) == 0 && stat("/proc/self/ns/user", &host_user) == 0 &&
-		     owner_st.st_ino == host_user.st_ino && owner_st.st_dev == host_user.st_dev;
-	if (owner >= 0)
-		close(owner);
-	if (!hosts || fstat(nsfd, &ns) < 0 ||
-	    (stat("/proc/self/ns/pid", &own) == 0 && own.st_ino == ns.st_ino && own.st_dev == ns.st_dev))
-		return 0;
-	DIR *proc = opendir("/proc");
+	struct stat chain[PID_NS_LEVELS], host_pid, host_user;
+	int n = 0;
+	if (stat("/proc/self/ns/pid", &host_pid) < 0 || stat("/proc/self/ns/user", &host_user) < 0)
+		return getpid();           /* cannot tell: as if there were one */
+	for (int ns = dup(nsfd); ns >= 0 && n < PID_NS_LEVELS;) {
+		bool ok = fstat(ns, &chain[n]) == 0 && !same_file(&chain[n], &host_pid);
+		int parent = ok ? ioctl(ns, NS_GET_PARENT) : -1;
+		close(ns);
+		n += ok;
+		ns = parent;
+	}
+	DIR *proc = n ? opendir("/proc") : NULL;
 	pid_t found = 0;
 	for (struct dirent *e; proc && !found && (e = readdir(proc));) {
-		char path[300], status[4096];
-		struct stat in;
+		char path[300];
+		struct stat in, user;
 		pid_t pid = (pid_t)strtol(e->d_name, NULL, 10);
 		if (pid <= 0)
 			continue;
 		snprintf(path, sizeof path, "/proc/%d/ns/pid", (int)pid);
-		if (stat(path, &in) < 0 || in.st_ino != ns.st_ino || in.st_dev != ns.st_dev)
+		if (stat(path, &in) < 0)
 			continue;
-		snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-		const char *bnd = read_file(path, status, sizeof status) < 0 ? NULL : strstr(status, "\nCapBnd:");
-		if (bnd && (strtoull(bnd + strlen("\nCapBnd:"), NULL, 16) >> CAP_SYS_PTRACE) & 1)
+		bool inside = false;
+		for (int k = 0; k < n && !inside; k++)
+			inside = same_file(&in, &chain[k]);
+		snprintf(path, sizeof path, "/proc/%d/ns/user", (int)pid);
+		if (inside && stat(path, &user) == 0 && same_file(&user, &host_user) && thread_may_ptrace(pid))
 			found = pid;
 	}
 	if (proc)
@@ -3741,8 +3790,8 @@ static int open_joined_namespaces(const struct oci_config *c, int *fd, char *err
 			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s is a namespace of another type",
 				 j->index, j->type, j->path);
 		else if (j->flag == CLONE_NEWPID && (ptracer = ptracer_in_pid_namespace(fd[i])) > 0)
-			snprintf(err, errlen, "linux.namespaces[%d] pid: path %s: its process %d may use "
-				 "CAP_SYS_PTRACE as the host's (that container has no user namespace), and could "
+			snprintf(err, errlen, "linux.namespaces[%d] pid: path %s: process %d, which sees into "
+				 "it, may use CAP_SYS_PTRACE as the host's (its container has no user namespace), and could "
 				 "take over this container's process while create sets it up as the host's root; "
 				 "drop CAP_SYS_PTRACE there, or give that container a user namespace",
 				 j->index, j->path, (int)ptracer);
@@ -4287,6 +4336,10 @@ static int cmd_update(const char *id, const char *resources)
 			  "they are create's");
 	if (r.err[0])
 		oci_fail("%s", r.err);
+	for (int i = 0; i < s.ncgroup_dirs; i++)
+		if (hierarchy_root(s.cgroup_dirs[i], s.cgroup_version))
+			oci_fail("update %s: its state names %s, a hierarchy's root or no plain cgroup path; "
+				 "nothing is written there", id, s.cgroup_dirs[i]);
 	if (s.unit[0])
 		set_unit_limits(id, s.unit, &c);
 	if (s.cgroup_version == 2) {

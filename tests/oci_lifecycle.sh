@@ -50,7 +50,7 @@ wait_gone() {
 }
 
 cleanup() {
-	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 ps3 ps4 st1 st2 n1 n2 n3 pa pb y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
+	for id in c1 c2 c3 c4 c6 c7 c8 s1 s2 e1 y1 y2 k1 q1 p1 d1 a1 g1 b1 v1 v2 z1 z2 x1 x2 r1 f1 l1 w1 u1 u2 j1 j2 j3 j4 j5 j6 j7 q2 ps1 ps2 ps3 ps4 ph1 ph2 st1 st2 n1 n2 n3 pa pb y3 y4 j8 m6 rp1 up1; do R delete --force $id 2>/dev/null; done
 	for c in memory cpu pids devices freezer; do
 		rmdir /sys/fs/cgroup/$c$cg/n1/sub/deeper /sys/fs/cgroup/$c$cg/n1/sub 2>/dev/null
 		[ -d /sys/fs/cgroup/$c$cg/n2 ] && find /sys/fs/cgroup/$c$cg/n2 -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
@@ -957,7 +957,7 @@ if gcc -static -O2 -o "$base/seizer" "$base/seizer.c" 2> "$base/seizer.err"; the
 		R delete --force ps4
 	done
 	slog=$(cat /proc/$p3/root/tmp/seize.log 2>&1)
-	if [ $made = 0 ] && tail -n 1 "$log" | grep -q "linux.namespaces\[1\] pid: path /proc/$p3/ns/pid: its process $p3 may use CAP_SYS_PTRACE as the host's" &&
+	if [ $made = 0 ] && tail -n 1 "$log" | grep -q "linux.namespaces\[1\] pid: path /proc/$p3/ns/pid: process $p3, which sees into it, may use CAP_SYS_PTRACE as the host's" &&
 	   [ "$(echo "$slog" | grep -c "^[0-9]")" = 0 ] && [ ! -e "$base/pwn/PWNED" ] && [ ! -e "$state/ps4" ]; then
 		pass "a pid namespace whose processes hold the host's CAP_SYS_PTRACE (a container without a user namespace) is not joined: refused by field, nothing of create's ever in it"
 	else
@@ -967,6 +967,84 @@ if gcc -static -O2 -o "$base/seizer" "$base/seizer.c" 2> "$base/seizer.err"; the
 	R delete --force ps3
 else
 	fail "joined user and pid namespaces: the seizer builds (gcc -static)" "$(cat "$base/seizer.err")"
+fi
+# Two ways around a look at the joined namespace's processes alone: a
+# second thread that keeps CAP_SYS_PTRACE while the first drops it (the
+# bounding set is each thread's), and a pid namespace nested in one of a
+# container without a user namespace (its processes see into it).
+cat > "$base/holder.c" <<'C'
+#define _GNU_SOURCE
+#include <linux/capability.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+static void *idle(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+int main(int argc, char **argv)
+{
+	pthread_t t;
+	if (argc > 1 && !strcmp(argv[1], "thread")) {
+		/* a second thread keeps it; this one drops it */
+		pthread_create(&t, NULL, idle, NULL);
+		if (prctl(PR_CAPBSET_DROP, CAP_SYS_PTRACE, 0, 0, 0) < 0)
+			perror("PR_CAPBSET_DROP");
+	} else if (fork() > 0) {
+		/* a keeper stays (this process, in the container's namespaces);
+		 * its child moves into new user and pid namespaces, and forks
+		 * the namespace's first process */
+	} else if (unshare(CLONE_NEWUSER | CLONE_NEWPID) < 0) {
+		perror("unshare");
+	} else if (fork() < 0) {
+		perror("fork");
+	}
+	for (;;)
+		pause();
+}
+C
+if gcc -static -O2 -pthread -o "$base/holder" "$base/holder.c" 2> "$base/holder.err"; then
+	for way in thread nested; do
+		config ph1 "[\"/tmp/holder\",\"$way\"]"
+		sed -i "s|\"CAP_KILL\"\]|\"CAP_KILL\",\"CAP_SYS_PTRACE\",\"CAP_SETPCAP\"]|g; s|\"mode=1777\"\]}\]|\"mode=1777\"]},{\"destination\":\"/tmp/holder\",\"type\":\"bind\",\"source\":\"$base/holder\",\"options\":[\"bind\",\"ro\"]}]|" "$base/bundle/config.json"
+		R create --bundle "$base/bundle" --pid-file "$base/ph1.pid" ph1 && R start ph1
+		h=$(cat "$base/ph1.pid" 2>/dev/null)
+		target=
+		for i in $(seq 100); do
+			if [ $way = thread ]; then
+				[ "$(ls /proc/$h/task 2>/dev/null | wc -l)" = 2 ] &&
+					! grep -q "^CapBnd:.*[4567cdef]....$" /proc/$h/status && target=$h && break
+			else
+				for c in $(cat /proc/$h/task/$h/children 2>/dev/null); do
+					for g in $(cat /proc/$c/task/$c/children 2>/dev/null); do
+						[ "$(readlink /proc/$g/ns/pid)" != "$(readlink /proc/$h/ns/pid)" ] && target=$g
+					done
+				done
+				[ -n "$target" ] && break
+			fi
+			sleep 0.05
+		done
+		config ph2 '["true"]'
+		sed -i "s|\"namespaces\":\[.*\],|\"namespaces\":[{\"type\":\"mount\"},{\"type\":\"pid\",\"path\":\"/proc/$target/ns/pid\"},{\"type\":\"ipc\"},{\"type\":\"uts\"}],|" "$base/bundle/config.json"
+		R create --bundle "$base/bundle" ph2 > /dev/null 2>&1
+		rc=$?
+		msg=$(tail -n 1 "$log")
+		R delete --force ph2
+		if [ -n "$target" ] && [ $rc != 0 ] && echo "$msg" | grep -q "process $h, which sees into it, may use CAP_SYS_PTRACE as the host's" &&
+		   [ ! -e "$state/ph2" ]; then
+			pass "a pid namespace is not joined when CAP_SYS_PTRACE as the host's could reach it ($way: $([ $way = thread ] && echo 'kept by a second thread' || echo 'held in the namespace above a nested one'))"
+		else
+			fail "a pid namespace is not joined when CAP_SYS_PTRACE as the host's could reach it ($way)" "target=$target rc=$rc" "$msg" "$(grep CapBnd /proc/$h/task/*/status 2>&1)"
+		fi
+		R delete --force ph1
+	done
+else
+	fail "pid namespace joins: the test's holder builds (gcc -static)" "$(cat "$base/holder.err")"
 fi
 
 # 11b2. A container whose root stops every new process in its pid

@@ -861,6 +861,13 @@ START_TEST(hierarchy_roots)
 	ck_assert(hierarchy_root("/sys/fs/cgroup/memory//.", 1));
 	ck_assert(!hierarchy_root("/sys/fs/cgroup/memory/docker/x", 1));
 	ck_assert(!hierarchy_root("/sys/fs/cgroup/memory/./docker", 1));
+	/* a state that climbs, or names no cgroup, counts as a root: never touched */
+	ck_assert(hierarchy_root("/sys/fs/cgroup/pids/a/b/..", 1));
+	ck_assert(hierarchy_root("/sys/fs/cgroup/pids/a/../../pids", 1));
+	ck_assert(hierarchy_root("/sys/fs/cgroup/a/..", 2));
+	ck_assert(hierarchy_root("/etc/a/b", 2));
+	ck_assert(hierarchy_root("/sys/fs/cgroupx/a/b", 1));
+	ck_assert(!hierarchy_root("/sys/fs/cgroup/a/..b", 2));
 }
 END_TEST
 

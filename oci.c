@@ -1525,19 +1525,27 @@ struct oci_state {
 
 /* Field 22 of /proc/PID/stat, after the ")" that ends the command name
  * (which may hold spaces); 0 when the process is gone or a zombie. */
-static unsigned long long process_start_time(pid_t pid)
+/* PID's state letter (R, S, T, Z...) and start time from /proc/PID/stat
+ * (proc(5)); its fields come after the last ')', since the command name
+ * may hold any.  Returns the state, or 0 if the process is not there. */
+static char process_state(pid_t pid, unsigned long long *start)
 {
-	char path[64], buf[1024];
+	char path[64], buf[1024], state;
 	snprintf(path, sizeof path, "/proc/%d/stat", pid);
 	if (read_file(path, buf, sizeof buf) < 0)
 		return 0;
 	char *p = strrchr(buf, ')');
-	char state;
-	unsigned long long start;
 	if (!p || sscanf(p + 2, "%c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-			 "%*s %*s %*s %*s %llu", &state, &start) != 2 || state == 'Z' || state == 'X')
+			 "%*s %*s %*s %*s %llu", &state, start) != 2)
 		return 0;
-	return start;
+	return state;
+}
+
+static unsigned long long process_start_time(pid_t pid)
+{
+	unsigned long long start;
+	char state = process_state(pid, &start);
+	return state && state != 'Z' && state != 'X' ? start : 0;
 }
 
 /* --root holds what later calls act on as root (the pid kill signals,
@@ -2765,13 +2773,11 @@ static int longer_first(const void *a, const void *b)
 static void tidy_cgroup_parents(char *const *add, int nadd)
 {
 	char path[PATH_MAX + 32], *text = calloc(1, CGROUP_PARENTS_MAX + 1), *line[1024];
-	struct stat held, named;
 	int fd = -1, n = 0;
 	snprintf(path, sizeof path, "%s/cgroup-parents", state_root);
 	for (int tries = 0; text && tries < 10; tries++) {
 		fd = lock_file(path, O_RDWR | (nadd ? O_CREAT : 0), 0);
-		if (fd < 0 || (fstat(fd, &held) == 0 && stat(path, &named) == 0 &&
-			       held.st_ino == named.st_ino && held.st_dev == named.st_dev))
+		if (fd < 0 || still_named(fd, path))
 			break;
 		close(fd);                 /* removed meanwhile: the lock on a new one */
 		fd = -1;
@@ -3604,12 +3610,12 @@ static void undo_create(void)
  * process set up inside namespaces it joined may be stopped by another
  * container's root there (SIGSTOP needs only the same uid, or CAP_KILL
  * over it, kill(2)), and would then never answer: every second its state
- * in /proc/PID/stat is looked at, and a stopped one fails create, naming
- * it, rather than leave it waiting without end.  (The state is after the
- * last ')', since the command name may hold any.) */
+ * is looked at, and a stopped one fails create, naming it, rather than
+ * leave it waiting without end. */
 static char answer(int sync, pid_t pid, struct oci_state *s)
 {
-	char byte, path[64], stat_line[1024];
+	char byte, state;
+	unsigned long long start;
 	for (;;) {
 		struct pollfd p = { .fd = sync, .events = POLLIN };
 		int ready = poll(&p, 1, 1000);
@@ -3617,9 +3623,8 @@ static char answer(int sync, pid_t pid, struct oci_state *s)
 			return read(sync, &byte, 1) == 1 ? byte : 0;
 		if (ready < 0 && errno != EINTR)
 			return 0;
-		snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-		const char *end = read_file(path, stat_line, sizeof stat_line) < 0 ? NULL : strrchr(stat_line, ')');
-		if (end && (end[2] == 'T' || end[2] == 't')) {
+		state = process_state(pid, &start);
+		if (state == 'T' || state == 't') {
 			abandon(s, pid);
 			oci_fail("the container's process %d was stopped (by a signal from a process of a "
 				 "namespace it joins?) while create set it up", (int)pid);
@@ -3796,7 +3801,7 @@ static int open_joined_namespaces(const struct oci_config *c, int *fd, char *err
 				 "drop CAP_SYS_PTRACE there, or give that container a user namespace",
 				 j->index, j->path, (int)ptracer);
 		else if ((needs & j->flag) && fstat(fd[i], &st) == 0 && stat(own, &ours) == 0 &&
-			 st.st_ino == ours.st_ino && st.st_dev == ours.st_dev)
+			 same_file(&st, &ours))
 			snprintf(err, errlen, "linux.namespaces[%d] %s: path %s is the host's own %s namespace, "
 				 "which the config's %s would change", j->index, j->type, j->path, j->type,
 				 j->flag == CLONE_NEWUTS ? "hostname" : "sysctl");
@@ -3826,7 +3831,7 @@ static int join_pass(int fd, bool user, int userns)
 	struct stat mine, theirs;
 	int owner = ioctl(fd, NS_GET_USERNS);
 	bool owned = owner >= 0 && fstat(owner, &mine) == 0 && fstat(userns, &theirs) == 0 &&
-		     mine.st_ino == theirs.st_ino && mine.st_dev == theirs.st_dev;
+		     same_file(&mine, &theirs);
 	if (owner >= 0)
 		close(owner);
 	return owned ? 2 : 0;
@@ -4507,7 +4512,7 @@ static int cmd_exec(const char *id, const char *process_file, bool detach, const
 		if (i == 0 && strcmp(recorded, s.user_ns))
 			oci_fail("exec in container \"%s\": its process 1 is no longer in the user namespace "
 				 "create put it in (it made one of its own?): exec joins only the container's", id);
-		if (theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev) {
+		if (same_file(&theirs, &ours)) {
 			close(ns[i]);          /* shared with the host: nothing to join */
 			ns[i] = -1;
 		}
